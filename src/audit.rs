@@ -1,0 +1,157 @@
+//! The audit log: every mutation, unlock, lock, denial and unmasked read, hash-chained so
+//! that an edited, deleted, inserted or reordered entry is found by `verify`. Entries name
+//! people by id, never by their personal data.
+
+use chrono::{DateTime, FixedOffset};
+use rusqlite::{params, Connection, OptionalExtension};
+
+use crate::canonical::Canonical;
+use crate::error::{Result, StorageContext};
+use crate::operator::Action;
+use crate::session::Session;
+use crate::time::{from_parts, offset_minutes};
+use crate::verify::Problem;
+
+/// An entry about to be appended.
+pub(crate) struct Entry<'a> {
+    pub at: DateTime<FixedOffset>,
+    pub actor_id: &'a str,
+    pub actor_name: &'a str,
+    pub action: &'a str,
+    pub target: &'a str,
+    pub detail: &'a str,
+}
+
+/// An entry as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditEntry {
+    /// Position in the chain, from 1.
+    pub seq: i64,
+    /// When, with the device's UTC offset.
+    pub at: DateTime<FixedOffset>,
+    /// Operator id.
+    pub actor_id: String,
+    /// Operator name at the time.
+    pub actor_name: String,
+    /// What was done, such as `consent.grant`.
+    pub action: String,
+    /// The id it was done to.
+    pub target: String,
+    /// More about it (never personal data).
+    pub detail: String,
+    /// The entry's hash, hex.
+    pub hash: String,
+}
+
+const GENESIS: [u8; 32] = [0; 32];
+
+fn entry_hash(seq: i64, at_ms: i64, offset: i32, e: (&str, &str, &str, &str, &str), prev: &[u8]) -> [u8; 32] {
+    let mut c = Canonical::new("consentry/audit/v1");
+    c.int(seq).int(at_ms).int(i64::from(offset));
+    c.text(e.0).text(e.1).text(e.2).text(e.3).text(e.4).bytes(prev);
+    c.finish()
+}
+
+pub(crate) fn append(conn: &Connection, e: &Entry<'_>) -> Result<()> {
+    let last: Option<(i64, Vec<u8>)> = conn
+        .query_row("SELECT seq, hash FROM audit_entry ORDER BY seq DESC LIMIT 1", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .optional()
+        .storage("write the audit log")?;
+    let (seq, prev) = match last {
+        Some((s, h)) => (s + 1, h),
+        None => (1, GENESIS.to_vec()),
+    };
+    let at_ms = e.at.timestamp_millis();
+    let offset = offset_minutes(&e.at);
+    let hash = entry_hash(seq, at_ms, offset, (e.actor_id, e.actor_name, e.action, e.target, e.detail), &prev);
+    conn.execute(
+        "INSERT INTO audit_entry (seq, at_ms, utc_offset_min, actor_id, actor_name, action, target, detail, prev_hash, hash)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        params![seq, at_ms, offset, e.actor_id, e.actor_name, e.action, e.target, e.detail, prev, hash.as_slice()],
+    )
+    .storage("write the audit log")?;
+    Ok(())
+}
+
+/// The newest `limit` entries, newest first (admin and legal).
+pub fn list(session: &mut Session, limit: usize) -> Result<Vec<AuditEntry>> {
+    session.read(Action::ReadAudit, |conn| {
+        let mut stmt = conn
+            .prepare(
+                "SELECT seq, at_ms, utc_offset_min, actor_id, actor_name, action, target, detail, hash
+                 FROM audit_entry ORDER BY seq DESC LIMIT ?1",
+            )
+            .storage("read the audit log")?;
+        let rows = stmt
+            .query_map([i64::try_from(limit).unwrap_or(i64::MAX)], |r| {
+                Ok(AuditEntry {
+                    seq: r.get(0)?,
+                    at: from_parts(r.get(1)?, r.get(2)?),
+                    actor_id: r.get(3)?,
+                    actor_name: r.get(4)?,
+                    action: r.get(5)?,
+                    target: r.get(6)?,
+                    detail: r.get(7)?,
+                    hash: hex::encode(r.get::<_, Vec<u8>>(8)?),
+                })
+            })
+            .storage("read the audit log")?;
+        rows.collect::<rusqlite::Result<Vec<_>>>().storage("read the audit log")
+    })
+}
+
+/// Walks the audit chain and reports the first broken link, if any. Returns the number of
+/// entries checked.
+pub(crate) fn verify_chain(conn: &Connection, problems: &mut Vec<Problem>) -> Result<u64> {
+    let mut stmt = conn
+        .prepare(
+            "SELECT seq, at_ms, utc_offset_min, actor_id, actor_name, action, target, detail, prev_hash, hash
+             FROM audit_entry ORDER BY seq",
+        )
+        .storage("verify the audit log")?;
+    let mut rows = stmt.query([]).storage("verify the audit log")?;
+    let mut expected_seq = 1i64;
+    let mut prev = GENESIS.to_vec();
+    let mut checked = 0u64;
+    while let Some(r) = rows.next().storage("verify the audit log")? {
+        let seq: i64 = r.get(0).storage("verify the audit log")?;
+        let fields: (String, String, String, String, String) = (
+            r.get(3).storage("verify the audit log")?,
+            r.get(4).storage("verify the audit log")?,
+            r.get(5).storage("verify the audit log")?,
+            r.get(6).storage("verify the audit log")?,
+            r.get(7).storage("verify the audit log")?,
+        );
+        let stored_prev: Vec<u8> = r.get(8).storage("verify the audit log")?;
+        let stored: Vec<u8> = r.get(9).storage("verify the audit log")?;
+        checked += 1;
+        let what = format!("audit entry {seq} ({})", fields.2);
+        if seq != expected_seq {
+            problems.push(Problem::audit(
+                seq,
+                format!("{what}: expected entry {expected_seq} here; entries were deleted or inserted"),
+            ));
+            return Ok(checked);
+        }
+        if stored_prev != prev {
+            problems.push(Problem::audit(seq, format!("{what}: does not link to the entry before it; entries were removed, inserted or reordered")));
+            return Ok(checked);
+        }
+        let recomputed = entry_hash(
+            seq,
+            r.get(1).storage("verify the audit log")?,
+            r.get(2).storage("verify the audit log")?,
+            (&fields.0, &fields.1, &fields.2, &fields.3, &fields.4),
+            &stored_prev,
+        );
+        if recomputed.as_slice() != stored.as_slice() {
+            problems.push(Problem::audit(seq, format!("{what}: its contents do not match its hash; it was edited")));
+            return Ok(checked);
+        }
+        prev = stored;
+        expected_seq += 1;
+    }
+    Ok(checked)
+}

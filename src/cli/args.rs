@@ -1,0 +1,252 @@
+//! The command line, as clap parses it. Values are checked again by the engine.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// Prove consent under PIPL and GDPR: an encrypted, append-only consent ledger.
+#[derive(Parser, Debug)]
+#[command(name = "consentry", version, about, long_about = None, after_help = EXIT_CODES)]
+pub struct Cli {
+    /// The vault file [default: ~/.local/share/consentry/consentry.db].
+    #[arg(long, global = true, env = "CONSENTRY_VAULT", value_name = "PATH")]
+    pub vault: Option<PathBuf>,
+    /// Who you are: the operator whose passphrase unlocks the vault.
+    #[arg(long, global = true, env = "CONSENTRY_OPERATOR", value_name = "NAME")]
+    pub operator: Option<String>,
+    /// Print results (and errors) as JSON; the shapes are documented in docs/cli-json.md.
+    #[arg(long, global = true)]
+    pub json: bool,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+const EXIT_CODES: &str = "Exit codes: 0 ok, 1 error, 2 usage, 3 wrong passphrase or unknown operator, 4 verification failed, 5 permission denied.
+Secrets come from a hidden prompt, or for scripts from CONSENTRY_PASSPHRASE, CONSENTRY_NEW_PASSPHRASE and CONSENTRY_RECOVERY_KEY (see the README for the risk).";
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Create a new vault with its first administrator and print the one-time recovery key.
+    Init {
+        /// The first administrator's name.
+        #[arg(long, value_name = "NAME")]
+        admin: String,
+        /// A name for this device, shown in the ledger [default: the host name].
+        #[arg(long, value_name = "NAME")]
+        device: Option<String>,
+    },
+    /// Change your own passphrase.
+    Passwd,
+    /// Set a new passphrase for an operator with the recovery key.
+    Recover,
+    /// Manage operators (admin).
+    #[command(subcommand)]
+    Operator(OperatorCommand),
+    /// Purposes of processing.
+    #[command(subcommand)]
+    Purpose(PurposeCommand),
+    /// Categories of personal data.
+    #[command(subcommand)]
+    Category(CategoryCommand),
+    /// Notice versions: the exact wording people are shown.
+    #[command(subcommand)]
+    Notice(NoticeCommand),
+    /// Record that a person agreed to one or more purposes.
+    Grant(CaptureArgs),
+    /// Record that a person said no to one or more purposes.
+    Refuse(CaptureArgs),
+    /// Record that a person withdrew consent.
+    Withdraw(WithdrawArgs),
+    /// A person's current consent per purpose.
+    Status(SubjectArgs),
+    /// Every consent event about a person.
+    History(SubjectArgs),
+    /// Check the ledger and audit chains; exits 4 if a link is broken.
+    Verify,
+    /// Show the newest audit log entries.
+    Audit {
+        /// How many entries.
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum OperatorCommand {
+    /// Add an operator; their initial passphrase is asked for (or CONSENTRY_NEW_PASSPHRASE).
+    Add {
+        /// Their name.
+        name: String,
+        /// admin, legal, marketer or kiosk.
+        #[arg(long)]
+        role: String,
+    },
+    /// List operators.
+    List,
+    /// Disable an operator: their passphrase stops opening the vault.
+    Disable {
+        /// Their name.
+        name: String,
+    },
+    /// Set a new passphrase for an operator (and re-enable them).
+    Reset {
+        /// Their name.
+        name: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum PurposeCommand {
+    /// Add a purpose.
+    Add {
+        /// Stable code, such as event_marketing.
+        code: String,
+        /// Name in Simplified Chinese.
+        #[arg(long)]
+        zh: String,
+        /// Name in English.
+        #[arg(long)]
+        en: String,
+        /// Legal basis: consent, contract, hr_management, legal_obligation, vital_interest,
+        /// public_interest, public_information or legitimate_interest.
+        #[arg(long, default_value = "consent")]
+        basis: String,
+        /// The purpose is necessary for the service (only then may it be required).
+        #[arg(long)]
+        necessary: bool,
+        /// The separate consent it needs: sensitive, third_party, cross_border, public_disclosure or guardian.
+        #[arg(long, value_name = "KIND")]
+        separate: Option<String>,
+        /// W3C DPV purpose, such as dpv:DirectMarketing.
+        #[arg(long)]
+        dpv: Option<String>,
+    },
+    /// List purposes.
+    List,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum CategoryCommand {
+    /// Add a data category.
+    Add {
+        /// Stable code, such as email.
+        code: String,
+        /// Name in Simplified Chinese.
+        #[arg(long)]
+        zh: String,
+        /// Name in English.
+        #[arg(long)]
+        en: String,
+        /// PIPL Art. 28 sensitive category: biometric, religion, specific_identity, health,
+        /// financial_account, whereabouts, minor_under_14 or other.
+        #[arg(long, value_name = "KIND")]
+        sensitive: Option<String>,
+    },
+    /// List data categories.
+    List,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum NoticeCommand {
+    /// Register an existing, approved notice text (legal).
+    Register {
+        /// The text file (UTF-8).
+        #[arg(long)]
+        file: PathBuf,
+        /// zh-CN or en.
+        #[arg(long)]
+        language: String,
+        /// Title.
+        #[arg(long)]
+        title: String,
+        /// The processing profile it was written for (JSON file).
+        #[arg(long)]
+        profile: Option<PathBuf>,
+    },
+    /// List notice versions.
+    List,
+    /// Show one version with its text.
+    Show {
+        /// Hash (8 characters are enough) or id.
+        key: String,
+    },
+}
+
+/// Who a person is, for commands that find one.
+#[derive(Args, Debug)]
+#[group(required = true, multiple = false)]
+pub struct SubjectKeyArgs {
+    /// Subject id.
+    #[arg(long)]
+    pub subject: Option<String>,
+    /// Email address.
+    #[arg(long)]
+    pub email: Option<String>,
+    /// Phone number.
+    #[arg(long)]
+    pub phone: Option<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct SubjectArgs {
+    #[command(flatten)]
+    pub key: SubjectKeyArgs,
+    /// Show personal data unmasked (admin and legal; recorded in the audit log).
+    #[arg(long)]
+    pub reveal: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct CaptureArgs {
+    /// Purpose code; repeat for several.
+    #[arg(long = "purpose", required = true, value_name = "CODE")]
+    pub purposes: Vec<String>,
+    /// The notice version the person was shown: hash (8 characters are enough) or id.
+    #[arg(long)]
+    pub notice: String,
+    /// The language shown [default: the notice's].
+    #[arg(long)]
+    pub language: Option<String>,
+    /// Person's name.
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Person's email.
+    #[arg(long)]
+    pub email: Option<String>,
+    /// Person's phone.
+    #[arg(long)]
+    pub phone: Option<String>,
+    /// Person's company.
+    #[arg(long)]
+    pub company: Option<String>,
+    /// kiosk, desk, paper or import.
+    #[arg(long, default_value = "desk")]
+    pub method: String,
+    /// Reference such as the paper form's scan number (never personal data).
+    #[arg(long, default_value = "")]
+    pub evidence: String,
+    /// When the person signed (RFC 3339), for paper and import records only.
+    #[arg(long)]
+    pub at: Option<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct WithdrawArgs {
+    #[command(flatten)]
+    pub key: SubjectKeyArgs,
+    /// Purpose code; repeat for several.
+    #[arg(long = "purpose", value_name = "CODE", required_unless_present = "all", conflicts_with = "all")]
+    pub purposes: Vec<String>,
+    /// Withdraw every purpose currently granted.
+    #[arg(long)]
+    pub all: bool,
+    /// How it reached you: in_person, email, phone, letter, kiosk, desk or paper.
+    #[arg(long, default_value = "in_person")]
+    pub channel: String,
+    /// A note (never personal data).
+    #[arg(long, default_value = "")]
+    pub note: String,
+    /// When the person withdrew (RFC 3339), for letters and emails received earlier.
+    #[arg(long)]
+    pub at: Option<String>,
+}

@@ -1,0 +1,227 @@
+//! Notice versions: the exact wording a person was shown. An approved version is
+//! immutable (the database refuses to change it) and identified by the SHA-256 of its
+//! canonical form: the NFC text, its language and its processing profile.
+//!
+//! For now a version is registered as an already-approved text; drafting, the lint and
+//! the review workflow build on this table.
+
+use chrono::{DateTime, FixedOffset};
+use rusqlite::{params, Connection};
+use unicode_normalization::UnicodeNormalization;
+
+use crate::canonical::Canonical;
+use crate::error::{Error, Result, StorageContext};
+use crate::operator::Action;
+use crate::purpose::string_enum;
+use crate::session::Session;
+use crate::time::from_parts;
+
+string_enum!(
+    /// A language a notice is written in.
+    Language, "language (zh-CN or en)", {
+        /// Simplified Chinese.
+        ZhCn => "zh-CN",
+        /// English.
+        En => "en",
+    }
+);
+
+impl Language {
+    /// Reads `zh-CN`, `zh`, `zh_cn`, `en`, `en-GB` and similar.
+    pub fn parse_tag(tag: &str) -> Result<Self> {
+        let t = tag.trim().to_ascii_lowercase().replace('_', "-");
+        if t == "zh" || t == "zh-cn" || t == "zh-hans" || t == "zh-hans-cn" {
+            Ok(Language::ZhCn)
+        } else if t == "en" || t.starts_with("en-") {
+            Ok(Language::En)
+        } else {
+            Err(Error::invalid(format!("\"{tag}\" is not a language Consentry writes notices in."), "Use zh-CN or en."))
+        }
+    }
+}
+
+/// A notice version.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NoticeVersion {
+    /// Row id (UUID v7).
+    pub id: String,
+    /// SHA-256 of the canonical form, hex: the version's identity.
+    pub hash: String,
+    /// Title.
+    pub title: String,
+    /// Language of the text.
+    pub language: Language,
+    /// The exact text (NFC).
+    pub body: String,
+    /// The processing profile it was written for (canonical JSON, or empty).
+    pub profile: String,
+    /// Workflow state: draft, in_review, approved or retired.
+    pub state: String,
+    /// Who registered it (operator id).
+    pub created_by: String,
+    /// When.
+    pub created_at: DateTime<FixedOffset>,
+}
+
+/// The canonical SHA-256 of a notice: NFC text, language and profile.
+pub fn canonical_hash(body: &str, language: Language, profile: &str) -> String {
+    let nfc: String = body.nfc().collect();
+    let mut c = Canonical::new("consentry/notice/v1");
+    c.text(language.as_str()).text(&profile.nfc().collect::<String>()).text(&nfc);
+    hex::encode(c.finish())
+}
+
+/// Code points that make text read differently from how it is stored (Trojan Source).
+pub fn hidden_characters(text: &str) -> Vec<(usize, char)> {
+    text.char_indices()
+        .filter(|(_, c)| {
+            matches!(*c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200B}'..='\u{200F}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}' | '\u{00AD}' | '\u{061C}')
+        })
+        .collect()
+}
+
+fn canonical_profile(profile: Option<&str>) -> Result<String> {
+    match profile.map(str::trim).filter(|p| !p.is_empty()) {
+        None => Ok(String::new()),
+        Some(p) => {
+            let value: serde_json::Value = serde_json::from_str(p).map_err(|e| {
+                Error::invalid(format!("The processing profile is not valid JSON ({e})."), "Fix the profile file and register again.")
+            })?;
+            // serde_json's map keeps keys sorted, so this is a canonical encoding.
+            serde_json::to_string(&value).map_err(|_| Error::invalid("The processing profile could not be encoded.", "Simplify the profile."))
+        }
+    }
+}
+
+/// Registers an existing, already-approved notice text (legal only).
+pub fn register(session: &mut Session, title: &str, language: Language, body: &str, profile: Option<&str>) -> Result<NoticeVersion> {
+    let title = title.trim();
+    if title.is_empty() {
+        return Err(Error::invalid("The notice has no title.", "Give it a title, such as \"Trade show consent 2026\"."));
+    }
+    let body: String = body.nfc().collect();
+    if body.trim().is_empty() {
+        return Err(Error::invalid("The notice text is empty.", "Register the file that holds the wording people are shown."));
+    }
+    if let Some((at, ch)) = hidden_characters(&body).first() {
+        let line = body[..*at].matches('\n').count() + 1;
+        return Err(Error::invalid(
+            format!("The notice text has a hidden character U+{:04X} on line {line}; it can make the text read differently from what is stored.", u32::from(*ch)),
+            "Remove it (retype the line) and register again.",
+        ));
+    }
+    let profile = canonical_profile(profile)?;
+    let hash = canonical_hash(&body, language, &profile);
+    session.write(Action::RegisterNotice, |w| {
+        if find_in(&w.tx, &hash)?.is_some() {
+            return Err(Error::Duplicate { what: "notice version", key: hash.clone() });
+        }
+        let v = NoticeVersion {
+            id: uuid::Uuid::now_v7().to_string(),
+            hash: hash.clone(),
+            title: title.to_string(),
+            language,
+            body: body.clone(),
+            profile: profile.clone(),
+            state: "approved".into(),
+            created_by: w.operator.id.clone(),
+            created_at: w.now,
+        };
+        w.tx.execute(
+            "INSERT INTO notice_version (id, hash, title, language, body, profile, state, created_by, created_at_ms)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'approved', ?7, ?8)",
+            params![v.id, v.hash, v.title, v.language.as_str(), v.body, v.profile, v.created_by, w.now.timestamp_millis()],
+        )
+        .storage("register a notice")?;
+        w.audit("notice.register", &v.hash, format!("{} {}", v.language, v.id));
+        Ok(v)
+    })
+}
+
+/// Lists notice versions, newest first.
+pub fn list(session: &mut Session) -> Result<Vec<NoticeVersion>> {
+    session.read(Action::ReadNotices, |conn| {
+        let mut stmt = conn.prepare(&format!("{SELECT} ORDER BY created_at_ms DESC, id DESC")).storage("list notices")?;
+        let rows = stmt.query_map([], row_to_version).storage("list notices")?;
+        rows.collect::<rusqlite::Result<Vec<_>>>().storage("list notices")
+    })
+}
+
+/// Finds a version by its hash, a hash prefix of at least 8 characters, or its id.
+pub fn find(session: &mut Session, key: &str) -> Result<NoticeVersion> {
+    session.read(Action::ReadNotices, |conn| find_in(conn, key)?.ok_or_else(|| not_found(key)))
+}
+
+pub(crate) fn not_found(key: &str) -> Error {
+    Error::NotFound {
+        what: "notice version",
+        key: key.trim().to_string(),
+        fix: "List versions with `consentry notice list` and use the hash it shows (8 characters are enough).",
+    }
+}
+
+const SELECT: &str = "SELECT id, hash, title, language, body, profile, state, created_by, created_at_ms FROM notice_version";
+
+pub(crate) fn find_in(conn: &Connection, key: &str) -> Result<Option<NoticeVersion>> {
+    let key = key.trim().to_ascii_lowercase();
+    if key.len() < 8 {
+        return Ok(None);
+    }
+    let mut stmt = conn
+        .prepare(&format!("{SELECT} WHERE id = ?1 OR hash = ?1 OR (length(?1) < 64 AND substr(hash, 1, length(?1)) = ?1) LIMIT 2"))
+        .storage("find a notice")?;
+    let found = stmt
+        .query_map([&key], row_to_version)
+        .storage("find a notice")?
+        .collect::<rusqlite::Result<Vec<_>>>()
+        .storage("find a notice")?;
+    match found.len() {
+        0 => Ok(None),
+        1 => Ok(found.into_iter().next()),
+        _ => Err(Error::invalid(format!("More than one notice version starts with \"{key}\"."), "Type more of the hash.")),
+    }
+}
+
+fn row_to_version(r: &rusqlite::Row<'_>) -> rusqlite::Result<NoticeVersion> {
+    let lang: String = r.get(3)?;
+    Ok(NoticeVersion {
+        id: r.get(0)?,
+        hash: r.get(1)?,
+        title: r.get(2)?,
+        language: lang.parse().unwrap_or(Language::En),
+        body: r.get(4)?,
+        profile: r.get(5)?,
+        state: r.get(6)?,
+        created_by: r.get(7)?,
+        created_at: from_parts(r.get(8)?, 0),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hash_is_over_nfc_language_and_profile() {
+        let composed = "caf\u{e9}";
+        let decomposed = "cafe\u{301}";
+        assert_eq!(canonical_hash(composed, Language::En, ""), canonical_hash(decomposed, Language::En, ""));
+        assert_ne!(canonical_hash(composed, Language::En, ""), canonical_hash(composed, Language::ZhCn, ""));
+        assert_ne!(canonical_hash(composed, Language::En, ""), canonical_hash(composed, Language::En, "{}"));
+        assert_ne!(canonical_hash("a ", Language::En, ""), canonical_hash("a", Language::En, ""));
+    }
+
+    #[test]
+    fn hidden_characters_are_found() {
+        assert_eq!(hidden_characters("ok 同意"), vec![]);
+        assert_eq!(hidden_characters("a\u{202E}b").len(), 1);
+        assert_eq!(hidden_characters("a\u{200B}b").len(), 1);
+    }
+
+    #[test]
+    fn language_tags() {
+        assert_eq!(Language::parse_tag("zh_CN").unwrap(), Language::ZhCn);
+        assert_eq!(Language::parse_tag("en-GB").unwrap(), Language::En);
+        assert!(Language::parse_tag("fr").is_err());
+    }
+}

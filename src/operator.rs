@@ -1,0 +1,334 @@
+//! People who use the app, their roles, and what each role may do. The permission table
+//! lives here, in one place, and the engine checks it on every call.
+
+use std::fmt;
+use std::str::FromStr;
+
+use rusqlite::{params, Connection, OptionalExtension};
+use unicode_normalization::UnicodeNormalization;
+
+use crate::error::{Error, Result, StorageContext};
+use crate::session::Session;
+use crate::vault::{Passphrase, SlotFile, SlotRef};
+
+/// An operator's role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Role {
+    /// Operators, settings, keys.
+    Admin,
+    /// Drafts, reviews and approves notices; full read.
+    Legal,
+    /// Events, capture, withdrawals; masked read.
+    Marketer,
+    /// Capture only.
+    Kiosk,
+}
+
+impl Role {
+    /// Every role, in order.
+    pub const ALL: [Role; 4] = [Role::Admin, Role::Legal, Role::Marketer, Role::Kiosk];
+
+    /// The role's name as stored and typed.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Legal => "legal",
+            Role::Marketer => "marketer",
+            Role::Kiosk => "kiosk",
+        }
+    }
+
+    pub(crate) fn list(roles: &[Role]) -> String {
+        let names: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
+        match names.len() {
+            0 => "(none)".into(),
+            1 => names[0].into(),
+            n => format!("{} or {}", names[..n - 1].join(", "), names[n - 1]),
+        }
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Role {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        Role::ALL
+            .into_iter()
+            .find(|r| r.as_str() == s.trim().to_ascii_lowercase())
+            .ok_or_else(|| Error::invalid(format!("\"{s}\" is not a role."), "Use admin, legal, marketer or kiosk."))
+    }
+}
+
+/// Everything an operator can ask the engine to do, for the permission check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// Add, disable or reset operators.
+    ManageOperators,
+    /// List operators.
+    ListOperators,
+    /// Add purposes and data categories.
+    ManageCatalogue,
+    /// Read purposes and data categories.
+    ReadCatalogue,
+    /// Register an approved notice version.
+    RegisterNotice,
+    /// Read notice versions.
+    ReadNotices,
+    /// Record grants and refusals.
+    Capture,
+    /// Record withdrawals.
+    Withdraw,
+    /// Read status and history (masked).
+    ReadConsents,
+    /// Show a person's personal data unmasked.
+    RevealSubject,
+    /// Verify the ledger and audit chains.
+    Verify,
+    /// Read the audit log.
+    ReadAudit,
+    /// Change one's own passphrase.
+    ChangeOwnPassphrase,
+}
+
+impl Action {
+    /// Every action, for table-driven checks.
+    pub const ALL: [Action; 13] = [
+        Action::ManageOperators,
+        Action::ListOperators,
+        Action::ManageCatalogue,
+        Action::ReadCatalogue,
+        Action::RegisterNotice,
+        Action::ReadNotices,
+        Action::Capture,
+        Action::Withdraw,
+        Action::ReadConsents,
+        Action::RevealSubject,
+        Action::Verify,
+        Action::ReadAudit,
+        Action::ChangeOwnPassphrase,
+    ];
+
+    /// The roles that may do this: the permission table.
+    pub fn roles(self) -> &'static [Role] {
+        use Role::*;
+        match self {
+            Action::ManageOperators | Action::ListOperators => &[Admin],
+            Action::ManageCatalogue => &[Admin, Legal],
+            Action::ReadCatalogue | Action::ReadNotices | Action::ChangeOwnPassphrase => &[Admin, Legal, Marketer, Kiosk],
+            Action::RegisterNotice => &[Legal],
+            Action::Capture => &[Marketer, Kiosk],
+            // Withdrawal must be as easy as the grant: everyone who meets a person may record it.
+            Action::Withdraw => &[Admin, Legal, Marketer, Kiosk],
+            Action::ReadConsents | Action::Verify => &[Admin, Legal, Marketer],
+            Action::RevealSubject | Action::ReadAudit => &[Admin, Legal],
+        }
+    }
+
+    /// Whether `role` may do this.
+    pub fn allows(self, role: Role) -> bool {
+        self.roles().contains(&role)
+    }
+
+    /// The name written to the audit log.
+    pub fn name(self) -> &'static str {
+        match self {
+            Action::ManageOperators => "operator.manage",
+            Action::ListOperators => "operator.list",
+            Action::ManageCatalogue => "catalogue.manage",
+            Action::ReadCatalogue => "catalogue.read",
+            Action::RegisterNotice => "notice.register",
+            Action::ReadNotices => "notice.read",
+            Action::Capture => "consent.capture",
+            Action::Withdraw => "consent.withdraw",
+            Action::ReadConsents => "consent.read",
+            Action::RevealSubject => "subject.reveal",
+            Action::Verify => "vault.verify",
+            Action::ReadAudit => "audit.read",
+            Action::ChangeOwnPassphrase => "operator.passphrase_change",
+        }
+    }
+
+    /// A few words for error messages.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Action::ManageOperators => "managing operators",
+            Action::ListOperators => "listing operators",
+            Action::ManageCatalogue => "adding purposes and data categories",
+            Action::ReadCatalogue => "reading purposes and data categories",
+            Action::RegisterNotice => "registering a notice version",
+            Action::ReadNotices => "reading notices",
+            Action::Capture => "recording grants and refusals",
+            Action::Withdraw => "recording withdrawals",
+            Action::ReadConsents => "reading consent status and history",
+            Action::RevealSubject => "revealing unmasked personal data",
+            Action::Verify => "verifying the ledger",
+            Action::ReadAudit => "reading the audit log",
+            Action::ChangeOwnPassphrase => "changing your passphrase",
+        }
+    }
+}
+
+/// A person who uses the app.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Operator {
+    /// Stable id (UUID v7).
+    pub id: String,
+    /// Display name, as typed when added.
+    pub name: String,
+    /// Role.
+    pub role: Role,
+    /// Whether an administrator disabled this operator.
+    pub disabled: bool,
+}
+
+/// The key a name is looked up by: NFKC, trimmed, lower-case.
+pub fn name_key(name: &str) -> String {
+    name.trim().nfkc().collect::<String>().to_lowercase()
+}
+
+/// Checks an operator name and returns it trimmed.
+pub fn validate_name(name: &str) -> Result<String> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 64 || name.chars().any(|c| c.is_control()) {
+        return Err(Error::invalid(
+            format!("\"{name}\" is not a usable operator name."),
+            "Use 1 to 64 characters without control characters, such as \"Li Na\" or \"李娜\".",
+        ));
+    }
+    Ok(name.to_string())
+}
+
+pub(crate) fn find_by_name(conn: &Connection, name: &str) -> Result<Option<Operator>> {
+    conn.query_row(
+        "SELECT id, name, role, disabled_at_ms IS NOT NULL FROM operator WHERE name_key = ?1",
+        [name_key(name)],
+        row_to_operator,
+    )
+    .optional()
+    .storage("find an operator")
+}
+
+fn row_to_operator(r: &rusqlite::Row<'_>) -> rusqlite::Result<Operator> {
+    let role: String = r.get(2)?;
+    Ok(Operator {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        role: role.parse().unwrap_or(Role::Kiosk),
+        disabled: r.get(3)?,
+    })
+}
+
+/// Adds an operator with an initial passphrase (admin only).
+pub fn add(session: &mut Session, name: &str, role: Role, passphrase: &Passphrase) -> Result<Operator> {
+    session.check(Action::ManageOperators)?;
+    let name = validate_name(name)?;
+    passphrase.check_strength()?;
+    session.write(Action::ManageOperators, |w| {
+        let key = name_key(&name);
+        let exists: bool = w
+            .tx
+            .query_row("SELECT EXISTS (SELECT 1 FROM operator WHERE name_key = ?1)", [&key], |r| r.get(0))
+            .storage("add an operator")?;
+        if exists {
+            return Err(Error::Duplicate { what: "operator", key: name.clone() });
+        }
+        let op = Operator { id: uuid::Uuid::now_v7().to_string(), name: name.clone(), role, disabled: false };
+        w.tx.execute(
+            "INSERT INTO operator (id, name, name_key, role, created_at_ms) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![op.id, op.name, key, role.as_str(), w.now.timestamp_millis()],
+        )
+        .storage("add an operator")?;
+        // The slot is written inside the transaction: if it fails, the operator row rolls back.
+        let mut slots = SlotFile::read(&w.paths.slots)?;
+        slots.seal(&SlotRef::Operator(&key), passphrase.expose(), w.key)?;
+        slots.write(&w.paths.slots)?;
+        w.audit("operator.add", &op.id, format!("role {role}"));
+        Ok(op)
+    })
+}
+
+/// Lists operators (admin only).
+pub fn list(session: &mut Session) -> Result<Vec<Operator>> {
+    session.read(Action::ListOperators, |conn| {
+        let mut stmt = conn
+            .prepare("SELECT id, name, role, disabled_at_ms IS NOT NULL FROM operator ORDER BY created_at_ms, name")
+            .storage("list operators")?;
+        let rows = stmt.query_map([], row_to_operator).storage("list operators")?;
+        rows.collect::<rusqlite::Result<Vec<_>>>().storage("list operators")
+    })
+}
+
+/// Disables an operator and removes their key slot, so their passphrase no longer opens
+/// the vault (admin only). The last active administrator cannot be disabled.
+pub fn disable(session: &mut Session, name: &str) -> Result<()> {
+    let me = session.operator().id.clone();
+    session.write(Action::ManageOperators, |w| {
+        let op = find_by_name(&w.tx, name)?.ok_or_else(|| Error::NotFound {
+            what: "operator",
+            key: name.trim().to_string(),
+            fix: "List operators with `consentry operator list`.",
+        })?;
+        if op.id == me {
+            return Err(Error::invalid(
+                "You cannot disable yourself.",
+                "Ask another administrator, or add one first.",
+            ));
+        }
+        if op.disabled {
+            return Ok(());
+        }
+        w.tx.execute(
+            "UPDATE operator SET disabled_at_ms = ?1 WHERE id = ?2",
+            params![w.now.timestamp_millis(), op.id],
+        )
+        .storage("disable an operator")?;
+        let mut slots = SlotFile::read(&w.paths.slots)?;
+        slots.remove(&SlotRef::Operator(&name_key(&op.name)));
+        slots.write(&w.paths.slots)?;
+        w.audit("operator.disable", &op.id, "");
+        Ok(())
+    })
+}
+
+/// Sets a new passphrase for another operator, for example one who forgot theirs, and
+/// re-enables them if they were disabled (admin only).
+pub fn reset(session: &mut Session, name: &str, passphrase: &Passphrase) -> Result<()> {
+    session.check(Action::ManageOperators)?;
+    passphrase.check_strength()?;
+    session.write(Action::ManageOperators, |w| {
+        let op = find_by_name(&w.tx, name)?.ok_or_else(|| Error::NotFound {
+            what: "operator",
+            key: name.trim().to_string(),
+            fix: "List operators with `consentry operator list`.",
+        })?;
+        w.tx.execute("UPDATE operator SET disabled_at_ms = NULL WHERE id = ?1", [&op.id])
+            .storage("reset an operator")?;
+        let mut slots = SlotFile::read(&w.paths.slots)?;
+        slots.seal(&SlotRef::Operator(&name_key(&op.name)), passphrase.expose(), w.key)?;
+        slots.write(&w.paths.slots)?;
+        w.audit("operator.reset", &op.id, "");
+        Ok(())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_matched_loosely() {
+        assert_eq!(name_key("  Li Na "), name_key("li na"));
+        assert_eq!(name_key("ＡＤＡ"), "ada");
+    }
+
+    #[test]
+    fn denial_message_names_the_roles() {
+        let e = Error::PermissionDenied { action: "x", role: Role::Kiosk, needed: vec![Role::Admin, Role::Legal] };
+        assert!(e.to_string().contains("admin or legal"));
+    }
+}

@@ -1,0 +1,288 @@
+//! The organisation's catalogue: purposes of processing (each with its legal basis, whether
+//! it is necessary, whether it needs a separate consent, and a DPV label) and the data
+//! categories processed (flagging PIPL Art. 28 sensitive categories).
+
+
+use rusqlite::{params, Connection, OptionalExtension};
+
+use crate::error::{Error, Result, StorageContext};
+use crate::operator::Action;
+use crate::session::Session;
+
+macro_rules! string_enum {
+    ($(#[$m:meta])* $name:ident, $what:literal, { $($(#[$vm:meta])* $variant:ident => $text:literal),+ $(,)? }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum $name { $($(#[$vm])* $variant),+ }
+
+        impl $name {
+            /// Every value.
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+            /// The value as stored and typed.
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+        }
+
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl ::std::str::FromStr for $name {
+            type Err = $crate::Error;
+            fn from_str(s: &str) -> $crate::Result<Self> {
+                let wanted = s.trim().to_ascii_lowercase().replace('-', "_");
+                $name::ALL.iter().copied().find(|v| v.as_str() == wanted).ok_or_else(|| {
+                    let names: Vec<&str> = $name::ALL.iter().map(|v| v.as_str()).collect();
+                    $crate::Error::invalid(format!("\"{s}\" is not a {}.", $what), format!("Use one of: {}.", names.join(", ")))
+                })
+            }
+        }
+    };
+}
+pub(crate) use string_enum;
+
+string_enum!(
+    /// Legal basis of a purpose (PIPL Art. 13, GDPR Art. 6).
+    LegalBasis, "legal basis", {
+        /// The person's consent.
+        Consent => "consent",
+        /// A contract with the person.
+        Contract => "contract",
+        /// Human-resources management under labour rules (PIPL Art. 13(2)).
+        HrManagement => "hr_management",
+        /// A statutory duty or legal obligation.
+        LegalObligation => "legal_obligation",
+        /// Public-health emergencies or protecting life and property.
+        VitalInterest => "vital_interest",
+        /// News reporting or a task in the public interest.
+        PublicInterest => "public_interest",
+        /// Information the person made public.
+        PublicInformation => "public_information",
+        /// Legitimate interests (GDPR Art. 6(1)(f) only; PIPL has no such basis).
+        LegitimateInterest => "legitimate_interest",
+    }
+);
+
+string_enum!(
+    /// The kind of separate consent (单独同意) a purpose needs.
+    SeparateConsent, "kind of separate consent", {
+        /// Sensitive personal information (PIPL Art. 29).
+        Sensitive => "sensitive",
+        /// Provision to another handler (PIPL Art. 23).
+        ThirdParty => "third_party",
+        /// Transfer abroad (PIPL Art. 39).
+        CrossBorder => "cross_border",
+        /// Public disclosure (PIPL Art. 25).
+        PublicDisclosure => "public_disclosure",
+        /// A guardian's consent for a child under 14 (PIPL Art. 31).
+        Guardian => "guardian",
+    }
+);
+
+string_enum!(
+    /// Sensitive categories of PIPL Art. 28.
+    SensitiveKind, "sensitive category", {
+        /// Biometric data.
+        Biometric => "biometric",
+        /// Religious beliefs.
+        Religion => "religion",
+        /// Specific identity.
+        SpecificIdentity => "specific_identity",
+        /// Medical and health data.
+        Health => "health",
+        /// Financial accounts.
+        FinancialAccount => "financial_account",
+        /// Whereabouts and tracking.
+        Whereabouts => "whereabouts",
+        /// Personal information of minors under 14.
+        MinorUnder14 => "minor_under_14",
+        /// Other data whose leak could harm dignity, person or property.
+        Other => "other",
+    }
+);
+
+/// A purpose of processing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Purpose {
+    /// Stable code, such as `event_marketing`.
+    pub code: String,
+    /// Name in Simplified Chinese.
+    pub name_zh: String,
+    /// Name in English.
+    pub name_en: String,
+    /// Legal basis.
+    pub legal_basis: LegalBasis,
+    /// Whether it is necessary for the service (only necessary purposes may be required).
+    pub necessary: bool,
+    /// The separate consent it needs, if any.
+    pub separate_consent: Option<SeparateConsent>,
+    /// A W3C DPV purpose, such as `dpv:DirectMarketing`.
+    pub dpv: Option<String>,
+}
+
+/// A category of personal data.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DataCategory {
+    /// Stable code, such as `email`.
+    pub code: String,
+    /// Name in Simplified Chinese.
+    pub name_zh: String,
+    /// Name in English.
+    pub name_en: String,
+    /// The PIPL Art. 28 sensitive category, if it is sensitive.
+    pub sensitive: Option<SensitiveKind>,
+}
+
+/// Checks a catalogue code: a lower-case letter, then letters, digits, `_`, `.` or `-`.
+pub(crate) fn validate_code(what: &str, code: &str) -> Result<String> {
+    let code = code.trim();
+    let ok = code.len() <= 64
+        && code.chars().next().is_some_and(|c| c.is_ascii_lowercase())
+        && code.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '_' | '.' | '-'));
+    if !ok {
+        return Err(Error::invalid(
+            format!("\"{code}\" is not a usable {what} code."),
+            "Use up to 64 lower-case letters, digits, '_', '.' or '-', starting with a letter, such as event_marketing.",
+        ));
+    }
+    Ok(code.to_string())
+}
+
+fn validate_names(zh: &str, en: &str) -> Result<(String, String)> {
+    let (zh, en) = (zh.trim(), en.trim());
+    if zh.is_empty() || en.is_empty() {
+        return Err(Error::invalid(
+            "A name is missing: every purpose and category needs a Chinese and an English name.",
+            "Give both, for example --zh 活动营销 --en \"Event marketing\".",
+        ));
+    }
+    Ok((zh.to_string(), en.to_string()))
+}
+
+/// Adds a purpose (admin and legal).
+pub fn add_purpose(session: &mut Session, p: &Purpose) -> Result<Purpose> {
+    let code = validate_code("purpose", &p.code)?;
+    let (name_zh, name_en) = validate_names(&p.name_zh, &p.name_en)?;
+    if p.separate_consent.is_some() && p.legal_basis != LegalBasis::Consent {
+        return Err(Error::invalid(
+            format!("Purpose \"{code}\" needs a separate consent but its legal basis is {}.", p.legal_basis),
+            "A separate consent is consent: use --basis consent, or drop --separate.",
+        ));
+    }
+    let dpv = match p.dpv.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
+        None => None,
+        Some(d) if d.strip_prefix("dpv:").is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_alphanumeric())) => Some(d.to_string()),
+        Some(d) => {
+            return Err(Error::invalid(
+                format!("\"{d}\" is not a DPV label."),
+                "Use a W3C Data Privacy Vocabulary term such as dpv:DirectMarketing or dpv:ServiceProvision.",
+            ))
+        }
+    };
+    let purpose = Purpose { code, name_zh, name_en, legal_basis: p.legal_basis, necessary: p.necessary, separate_consent: p.separate_consent, dpv };
+    session.write(Action::ManageCatalogue, |w| {
+        let n = w
+            .tx
+            .execute(
+                "INSERT INTO purpose (code, name_zh, name_en, legal_basis, necessary, separate_consent, dpv, created_at_ms)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (code) DO NOTHING",
+                params![
+                    purpose.code,
+                    purpose.name_zh,
+                    purpose.name_en,
+                    purpose.legal_basis.as_str(),
+                    purpose.necessary,
+                    purpose.separate_consent.map(|s| s.as_str()),
+                    purpose.dpv,
+                    w.now.timestamp_millis()
+                ],
+            )
+            .storage("add a purpose")?;
+        if n == 0 {
+            return Err(Error::Duplicate { what: "purpose", key: purpose.code.clone() });
+        }
+        w.audit("purpose.add", &purpose.code, "");
+        Ok(purpose.clone())
+    })
+}
+
+/// Lists purposes, by code.
+pub fn list_purposes(session: &mut Session) -> Result<Vec<Purpose>> {
+    session.read(Action::ReadCatalogue, |conn| {
+        let mut stmt = conn
+            .prepare("SELECT code, name_zh, name_en, legal_basis, necessary, separate_consent, dpv FROM purpose ORDER BY code")
+            .storage("list purposes")?;
+        let rows = stmt.query_map([], row_to_purpose).storage("list purposes")?;
+        rows.collect::<rusqlite::Result<Vec<_>>>().storage("list purposes")
+    })
+}
+
+pub(crate) fn find_purpose(conn: &Connection, code: &str) -> Result<Option<Purpose>> {
+    conn.query_row(
+        "SELECT code, name_zh, name_en, legal_basis, necessary, separate_consent, dpv FROM purpose WHERE code = ?1",
+        [code.trim()],
+        row_to_purpose,
+    )
+    .optional()
+    .storage("find a purpose")
+}
+
+fn row_to_purpose(r: &rusqlite::Row<'_>) -> rusqlite::Result<Purpose> {
+    let basis: String = r.get(3)?;
+    let separate: Option<String> = r.get(5)?;
+    Ok(Purpose {
+        code: r.get(0)?,
+        name_zh: r.get(1)?,
+        name_en: r.get(2)?,
+        legal_basis: basis.parse().unwrap_or(LegalBasis::Consent),
+        necessary: r.get(4)?,
+        separate_consent: separate.and_then(|s| s.parse().ok()),
+        dpv: r.get(6)?,
+    })
+}
+
+/// Adds a data category (admin and legal).
+pub fn add_category(session: &mut Session, c: &DataCategory) -> Result<DataCategory> {
+    let code = validate_code("data category", &c.code)?;
+    let (name_zh, name_en) = validate_names(&c.name_zh, &c.name_en)?;
+    let category = DataCategory { code, name_zh, name_en, sensitive: c.sensitive };
+    session.write(Action::ManageCatalogue, |w| {
+        let n = w
+            .tx
+            .execute(
+                "INSERT INTO data_category (code, name_zh, name_en, sensitive_kind, created_at_ms)
+                 VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (code) DO NOTHING",
+                params![category.code, category.name_zh, category.name_en, category.sensitive.map(|s| s.as_str()), w.now.timestamp_millis()],
+            )
+            .storage("add a data category")?;
+        if n == 0 {
+            return Err(Error::Duplicate { what: "data category", key: category.code.clone() });
+        }
+        w.audit("category.add", &category.code, "");
+        Ok(category.clone())
+    })
+}
+
+/// Lists data categories, by code.
+pub fn list_categories(session: &mut Session) -> Result<Vec<DataCategory>> {
+    session.read(Action::ReadCatalogue, |conn| {
+        let mut stmt = conn
+            .prepare("SELECT code, name_zh, name_en, sensitive_kind FROM data_category ORDER BY code")
+            .storage("list data categories")?;
+        let rows = stmt
+            .query_map([], |r| {
+                let kind: Option<String> = r.get(3)?;
+                Ok(DataCategory {
+                    code: r.get(0)?,
+                    name_zh: r.get(1)?,
+                    name_en: r.get(2)?,
+                    sensitive: kind.and_then(|k| k.parse().ok()),
+                })
+            })
+            .storage("list data categories")?;
+        rows.collect::<rusqlite::Result<Vec<_>>>().storage("list data categories")
+    })
+}

@@ -1,0 +1,227 @@
+//! The authenticated session every engine operation takes: the open vault, the operator
+//! and their role, this device, and the clock. Reads go through [`Session::read`] and
+//! writes through [`Session::write`], which check the role inside the engine, run in one
+//! transaction and write the audit entry in that same transaction.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, FixedOffset};
+use rusqlite::{Connection, Transaction, TransactionBehavior};
+
+use crate::audit;
+use crate::error::{Error, Result, StorageContext};
+use crate::operator::{Action, Operator, Role};
+use crate::vault::{DataKey, Passphrase, SlotFile, SlotRef, VaultPaths};
+use crate::Clock;
+
+/// An unlocked vault, as one operator. Dropping it closes the database and zeroes the key;
+/// [`Session::lock`] also records the lock in the audit log.
+pub struct Session {
+    conn: Connection,
+    key: DataKey,
+    paths: VaultPaths,
+    vault_id: String,
+    operator: Operator,
+    device_id: String,
+    device_name: String,
+    clock: Arc<dyn Clock>,
+}
+
+impl std::fmt::Debug for Session {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Session")
+            .field("vault", &self.paths.db)
+            .field("operator", &self.operator.name)
+            .field("role", &self.operator.role)
+            .finish_non_exhaustive()
+    }
+}
+
+/// One write transaction in progress.
+pub(crate) struct Write<'s> {
+    pub(crate) tx: Transaction<'s>,
+    pub(crate) now: DateTime<FixedOffset>,
+    pub(crate) operator: &'s Operator,
+    pub(crate) device_id: &'s str,
+    pub(crate) key: &'s DataKey,
+    pub(crate) paths: &'s VaultPaths,
+    audits: Vec<(&'static str, String, String)>,
+}
+
+impl Write<'_> {
+    /// Records an action in the audit log, in this transaction.
+    pub(crate) fn audit(&mut self, action: &'static str, target: impl Into<String>, detail: impl Into<String>) {
+        self.audits.push((action, target.into(), detail.into()));
+    }
+}
+
+impl Session {
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn new(
+        conn: Connection,
+        key: DataKey,
+        paths: VaultPaths,
+        vault_id: String,
+        operator: Operator,
+        device_id: String,
+        device_name: String,
+        clock: Arc<dyn Clock>,
+    ) -> Self {
+        Session { conn, key, paths, vault_id, operator, device_id, device_name, clock }
+    }
+
+    /// Who is signed in.
+    pub fn operator(&self) -> &Operator {
+        &self.operator
+    }
+
+    /// The signed-in operator's role.
+    pub fn role(&self) -> Role {
+        self.operator.role
+    }
+
+    /// This device's id in the ledger.
+    pub fn device_id(&self) -> &str {
+        &self.device_id
+    }
+
+    /// This device's name.
+    pub fn device_name(&self) -> &str {
+        &self.device_name
+    }
+
+    /// The vault's files.
+    pub fn paths(&self) -> &VaultPaths {
+        &self.paths
+    }
+
+    /// The vault's id.
+    pub fn vault_id(&self) -> &str {
+        &self.vault_id
+    }
+
+    /// The current time from the session's clock.
+    pub fn now(&self) -> DateTime<FixedOffset> {
+        self.clock.now()
+    }
+
+    /// Fails with `PermissionDenied` (and records the attempt) unless the role may do `action`.
+    pub(crate) fn check(&mut self, action: Action) -> Result<()> {
+        if action.allows(self.operator.role) {
+            return Ok(());
+        }
+        let denied = Error::PermissionDenied {
+            action: action.describe(),
+            role: self.operator.role,
+            needed: action.roles().to_vec(),
+        };
+        self.append_audit("permission.denied", action.name(), "")?;
+        Err(denied)
+    }
+
+    /// Runs a read after checking the role.
+    pub(crate) fn read<T>(&mut self, action: Action, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+        self.check(action)?;
+        f(&self.conn)
+    }
+
+    /// Runs a write in one transaction after checking the role; the audit entries the
+    /// closure records (or, if none, one named after the action) commit with it.
+    pub(crate) fn write<T>(&mut self, action: Action, f: impl FnOnce(&mut Write<'_>) -> Result<T>) -> Result<T> {
+        self.check(action)?;
+        let now = self.clock.now();
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .storage("start a change")?;
+        let mut w = Write {
+            tx,
+            now,
+            operator: &self.operator,
+            device_id: &self.device_id,
+            key: &self.key,
+            paths: &self.paths,
+            audits: Vec::new(),
+        };
+        let out = f(&mut w)?;
+        if w.audits.is_empty() {
+            w.audits.push((action.name(), String::new(), String::new()));
+        }
+        for (act, target, detail) in &w.audits {
+            audit::append(
+                &w.tx,
+                &audit::Entry {
+                    at: now,
+                    actor_id: &w.operator.id,
+                    actor_name: &w.operator.name,
+                    action: act,
+                    target,
+                    detail,
+                },
+            )?;
+        }
+        w.tx.commit().storage("save the change")?;
+        Ok(out)
+    }
+
+    /// Records an event in the audit log on its own (unlock, lock, denials).
+    pub(crate) fn record(&mut self, action: &'static str, target: &str, detail: &str) -> Result<()> {
+        self.append_audit(action, target, detail)
+    }
+
+    fn append_audit(&mut self, action: &str, target: &str, detail: &str) -> Result<()> {
+        let now = self.clock.now();
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .storage("write the audit log")?;
+        audit::append(
+            &tx,
+            &audit::Entry {
+                at: now,
+                actor_id: &self.operator.id,
+                actor_name: &self.operator.name,
+                action,
+                target,
+                detail,
+            },
+        )?;
+        tx.commit().storage("write the audit log")
+    }
+
+    /// Changes the signed-in operator's own passphrase: only their key slot is rewritten,
+    /// atomically, and the old passphrase stops working.
+    pub fn change_passphrase(&mut self, new: &Passphrase) -> Result<()> {
+        new.check_strength()?;
+        self.reseal_own_slot(new, "operator.passphrase_change")
+    }
+
+    pub(crate) fn reseal_own_slot(&mut self, new: &Passphrase, audit_action: &'static str) -> Result<()> {
+        new.check_strength()?;
+        let target = self.operator.id.clone();
+        self.write(Action::ChangeOwnPassphrase, |w| {
+            let mut slots = SlotFile::read(&w.paths.slots)?;
+            slots.seal(&SlotRef::Operator(&crate::operator::name_key(&w.operator.name)), new.expose(), w.key)?;
+            slots.write(&w.paths.slots)?;
+            w.audit(audit_action, target, "");
+            Ok(())
+        })
+    }
+
+    /// Locks the vault: records the lock, closes the database and zeroes the key.
+    pub fn lock(mut self) -> Result<()> {
+        self.record("vault.lock", "", "")?;
+        let Session { conn, key, .. } = self;
+        drop(key);
+        conn.close().map_err(|(_, e)| {
+            tracing::error!(error = %e, "close vault");
+            Error::Storage { context: "close the vault" }
+        })
+    }
+
+    /// Direct access for tests that tamper with the database as an attacker holding the key would.
+    #[doc(hidden)]
+    pub fn raw_connection_for_tests(&self) -> &Connection {
+        &self.conn
+    }
+}

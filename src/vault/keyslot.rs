@@ -1,0 +1,252 @@
+//! The key-slot file beside the vault. Each slot wraps the vault's data key under a key
+//! derived with Argon2id from one operator's passphrase (or the recovery key), sealed with
+//! XChaCha20-Poly1305. The slot's AEAD tag proves the passphrase before the database is
+//! touched, so a wrong passphrase never changes a byte. Only wrapped keys reach disk.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use argon2::{Algorithm, Argon2, Params, Version};
+use chacha20poly1305::aead::{Aead, KeyInit, Payload};
+use chacha20poly1305::{XChaCha20Poly1305, XNonce};
+use data_encoding::BASE64;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use zeroize::Zeroizing;
+
+use super::secret::{random_fill, DataKey};
+use crate::error::{Error, Result};
+
+const FORMAT: &str = "consentry-keyslots-v1";
+const RECOVERY_SLOT: &str = "recovery";
+
+/// Argon2id cost for new slots: 64 MiB, three passes, one lane.
+const KDF_MEMORY_KIB: u32 = 64 * 1024;
+const KDF_ITERATIONS: u32 = 3;
+const KDF_PARALLELISM: u32 = 1;
+
+#[derive(Serialize, Deserialize, Clone)]
+pub(crate) struct SlotFile {
+    format: String,
+    pub(crate) vault_id: String,
+    slots: Vec<Slot>,
+}
+
+#[derive(Serialize, Deserialize, Clone)]
+struct Slot {
+    id: String,
+    kind: SlotKind,
+    kdf: Kdf,
+    cipher: String,
+    nonce: String,
+    wrapped_key: String,
+}
+
+#[derive(Serialize, Deserialize, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+enum SlotKind {
+    Passphrase,
+    Recovery,
+}
+
+#[derive(Serialize, Deserialize, Clone)]
+struct Kdf {
+    algorithm: String,
+    version: u32,
+    memory_kib: u32,
+    iterations: u32,
+    parallelism: u32,
+    salt: String,
+}
+
+/// Which slot to use: an operator's (by their normalised name) or the recovery slot.
+pub(crate) enum SlotRef<'a> {
+    Operator(&'a str),
+    Recovery,
+}
+
+impl SlotFile {
+    pub(crate) fn new(vault_id: &str) -> Self {
+        SlotFile {
+            format: FORMAT.to_string(),
+            vault_id: vault_id.to_string(),
+            slots: Vec::new(),
+        }
+    }
+
+    pub(crate) fn read(path: &Path) -> Result<Self> {
+        let bytes = fs::read(path).map_err(|e| Error::KeySlots {
+            path: path.to_path_buf(),
+            problem: if e.kind() == std::io::ErrorKind::NotFound {
+                "is missing".to_string()
+            } else {
+                format!("cannot be read ({e})")
+            },
+        })?;
+        let file: SlotFile = serde_json::from_slice(&bytes).map_err(|e| Error::KeySlots {
+            path: path.to_path_buf(),
+            problem: format!("is not a valid key-slot file ({e})"),
+        })?;
+        if file.format != FORMAT {
+            return Err(Error::KeySlots {
+                path: path.to_path_buf(),
+                problem: format!("has format \"{}\", which this Consentry does not know", file.format),
+            });
+        }
+        Ok(file)
+    }
+
+    /// Writes the file atomically: a temporary file beside it, fsync, rename, fsync the folder.
+    pub(crate) fn write(&self, path: &Path) -> Result<()> {
+        let json = serde_json::to_vec_pretty(self).map_err(|e| Error::KeySlots {
+            path: path.to_path_buf(),
+            problem: format!("could not be encoded ({e})"),
+        })?;
+        let dir = path.parent().unwrap_or(Path::new("."));
+        let tmp = temp_path(path)?;
+        let written = (|| -> std::io::Result<()> {
+            let mut opts = OpenOptions::new();
+            opts.write(true).create_new(true);
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::OpenOptionsExt;
+                opts.mode(0o600);
+            }
+            let mut f = opts.open(&tmp)?;
+            f.write_all(&json)?;
+            f.sync_all()?;
+            drop(f);
+            fs::rename(&tmp, path)?;
+            File::open(dir)?.sync_all()?;
+            Ok(())
+        })();
+        if let Err(e) = written {
+            let _ = fs::remove_file(&tmp);
+            return Err(Error::io("write the key-slot file", path, &e));
+        }
+        Ok(())
+    }
+
+    pub(crate) fn has(&self, slot: &SlotRef<'_>) -> bool {
+        let id = self.slot_id(slot);
+        self.slots.iter().any(|s| s.id == id)
+    }
+
+    /// Unwraps the data key. `Ok(None)` means the secret is wrong.
+    pub(crate) fn open(&self, slot: &SlotRef<'_>, secret: &[u8]) -> Result<Option<DataKey>> {
+        let id = self.slot_id(slot);
+        let Some(s) = self.slots.iter().find(|s| s.id == id) else {
+            return Ok(None);
+        };
+        let corrupt = |what: &str| Error::invalid(
+            format!("Key slot \"{}\" is damaged ({what}).", s.id),
+            "Restore the key-slot file from the backup made with the vault.",
+        );
+        if s.kdf.algorithm != "argon2id" || s.cipher != "xchacha20poly1305" {
+            return Err(corrupt("unknown algorithm"));
+        }
+        let salt = BASE64.decode(s.kdf.salt.as_bytes()).map_err(|_| corrupt("salt"))?;
+        let nonce = BASE64.decode(s.nonce.as_bytes()).map_err(|_| corrupt("nonce"))?;
+        let wrapped = BASE64.decode(s.wrapped_key.as_bytes()).map_err(|_| corrupt("key"))?;
+        if nonce.len() != 24 {
+            return Err(corrupt("nonce length"));
+        }
+        let params = Params::new(s.kdf.memory_kib, s.kdf.iterations, s.kdf.parallelism, Some(32))
+            .map_err(|_| corrupt("parameters"))?;
+        let kek = derive(secret, &salt, params)?;
+        let cipher = XChaCha20Poly1305::new_from_slice(kek.as_slice()).map_err(|_| corrupt("key"))?;
+        let aad = self.aad(&s.id);
+        match cipher.decrypt(XNonce::from_slice(&nonce), Payload { msg: &wrapped, aad: &aad }) {
+            Ok(plain) => {
+                let mut plain = Zeroizing::new(plain);
+                DataKey::from_bytes(plain.as_mut_slice()).map(Some)
+            }
+            Err(_) => Ok(None),
+        }
+    }
+
+    /// Adds or replaces a slot that wraps `key` under `secret`.
+    pub(crate) fn seal(&mut self, slot: &SlotRef<'_>, secret: &[u8], key: &DataKey) -> Result<()> {
+        let id = self.slot_id(slot);
+        let mut salt = [0u8; 16];
+        random_fill(&mut salt)?;
+        let mut nonce = [0u8; 24];
+        random_fill(&mut nonce)?;
+        let params = Params::new(KDF_MEMORY_KIB, KDF_ITERATIONS, KDF_PARALLELISM, Some(32))
+            .map_err(|_| Error::Storage { context: "choose key-derivation parameters" })?;
+        let kek = derive(secret, &salt, params)?;
+        let cipher = XChaCha20Poly1305::new_from_slice(kek.as_slice())
+            .map_err(|_| Error::Storage { context: "seal a key slot" })?;
+        let aad = self.aad(&id);
+        let wrapped = cipher
+            .encrypt(XNonce::from_slice(&nonce), Payload { msg: key.expose_bytes(), aad: &aad })
+            .map_err(|_| Error::Storage { context: "seal a key slot" })?;
+        let kind = match slot {
+            SlotRef::Operator(_) => SlotKind::Passphrase,
+            SlotRef::Recovery => SlotKind::Recovery,
+        };
+        let new = Slot {
+            id: id.clone(),
+            kind,
+            kdf: Kdf {
+                algorithm: "argon2id".into(),
+                version: 19,
+                memory_kib: KDF_MEMORY_KIB,
+                iterations: KDF_ITERATIONS,
+                parallelism: KDF_PARALLELISM,
+                salt: BASE64.encode(&salt),
+            },
+            cipher: "xchacha20poly1305".into(),
+            nonce: BASE64.encode(&nonce),
+            wrapped_key: BASE64.encode(&wrapped),
+        };
+        self.slots.retain(|s| s.id != id);
+        self.slots.push(new);
+        Ok(())
+    }
+
+    /// Removes an operator's slot, so their passphrase no longer opens the vault.
+    pub(crate) fn remove(&mut self, slot: &SlotRef<'_>) {
+        let id = self.slot_id(slot);
+        self.slots.retain(|s| s.id != id);
+    }
+
+    /// A slot's id: operator names are not written in the clear, only a hash bound to this vault.
+    fn slot_id(&self, slot: &SlotRef<'_>) -> String {
+        match slot {
+            SlotRef::Recovery => RECOVERY_SLOT.to_string(),
+            SlotRef::Operator(name_key) => {
+                let mut h = Sha256::new();
+                h.update(b"consentry/slot-id/v1\0");
+                h.update(self.vault_id.as_bytes());
+                h.update(b"\0");
+                h.update(name_key.as_bytes());
+                format!("operator:{}", &hex::encode(h.finalize())[..32])
+            }
+        }
+    }
+
+    fn aad(&self, slot_id: &str) -> Vec<u8> {
+        format!("{FORMAT}\0{}\0{slot_id}", self.vault_id).into_bytes()
+    }
+}
+
+fn derive(secret: &[u8], salt: &[u8], params: Params) -> Result<Zeroizing<[u8; 32]>> {
+    let mut out = Zeroizing::new([0u8; 32]);
+    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+        .hash_password_into(secret, salt, out.as_mut_slice())
+        .map_err(|_| Error::invalid(
+            "The key slot's key-derivation settings are not usable.",
+            "Restore the key-slot file from the backup made with the vault.",
+        ))?;
+    Ok(out)
+}
+
+fn temp_path(path: &Path) -> Result<PathBuf> {
+    let mut suffix = [0u8; 6];
+    random_fill(&mut suffix)?;
+    let mut name = path.file_name().map(|n| n.to_os_string()).unwrap_or_default();
+    name.push(format!(".tmp-{}", hex::encode(suffix)));
+    Ok(path.with_file_name(name))
+}

@@ -1,0 +1,103 @@
+//! Versioned schema migrations, embedded in the binary. Each applied migration's SHA-256
+//! is recorded; a vault whose recorded checksum differs from the embedded one (an edited
+//! migration) or whose version is newer than this binary is refused before anything runs.
+
+use rusqlite::{params, Connection, OptionalExtension};
+
+use crate::canonical::sha256_hex;
+use crate::error::{Error, Result, StorageContext};
+
+struct Migration {
+    version: i64,
+    name: &'static str,
+    sql: &'static str,
+}
+
+const MIGRATIONS: &[Migration] = &[Migration {
+    version: 1,
+    name: "foundation",
+    sql: include_str!("../../migrations/0001_foundation.sql"),
+}];
+
+/// The newest schema version this binary knows.
+pub const SCHEMA_VERSION: i64 = 1;
+
+/// Brings the schema up to date, refusing edited migrations and newer schemas.
+pub(crate) fn migrate(conn: &mut Connection, now_ms: i64) -> Result<()> {
+    conn.execute_batch(
+        "CREATE TABLE IF NOT EXISTS schema_migration (
+             version INTEGER PRIMARY KEY,
+             name TEXT NOT NULL,
+             sha256 TEXT NOT NULL,
+             applied_at_ms INTEGER NOT NULL
+         ) STRICT;",
+    )
+    .storage("prepare the schema table")?;
+    let newest: Option<i64> = conn
+        .query_row("SELECT max(version) FROM schema_migration", [], |r| r.get(0))
+        .optional()
+        .storage("read the schema version")?
+        .flatten();
+    if let Some(found) = newest {
+        if found > SCHEMA_VERSION {
+            return Err(Error::SchemaTooNew { found, supported: SCHEMA_VERSION });
+        }
+    }
+    for m in MIGRATIONS {
+        let recorded: Option<String> = conn
+            .query_row(
+                "SELECT sha256 FROM schema_migration WHERE version = ?1",
+                [m.version],
+                |r| r.get(0),
+            )
+            .optional()
+            .storage("read the schema version")?;
+        let sum = sha256_hex(m.sql.as_bytes());
+        match recorded {
+            Some(r) if r == sum => continue,
+            Some(_) => return Err(Error::MigrationEdited { version: m.version }),
+            None => {
+                let tx = conn.transaction().storage("start a migration")?;
+                tx.execute_batch(m.sql).storage("apply a migration")?;
+                tx.execute(
+                    "INSERT INTO schema_migration (version, name, sha256, applied_at_ms) VALUES (?1, ?2, ?3, ?4)",
+                    params![m.version, m.name, sum, now_ms],
+                )
+                .storage("record a migration")?;
+                tx.commit().storage("commit a migration")?;
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions_are_contiguous_and_latest_matches() {
+        for (i, m) in MIGRATIONS.iter().enumerate() {
+            assert_eq!(m.version, i as i64 + 1);
+        }
+        assert_eq!(MIGRATIONS.last().map(|m| m.version), Some(SCHEMA_VERSION));
+    }
+
+    #[test]
+    fn edited_and_newer_schemas_are_refused() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        migrate(&mut conn, 0).unwrap();
+        migrate(&mut conn, 0).unwrap();
+        conn.execute("UPDATE schema_migration SET sha256 = 'x' WHERE version = 1", []).unwrap();
+        assert!(matches!(migrate(&mut conn, 0), Err(Error::MigrationEdited { version: 1 })));
+        conn.execute(
+            "INSERT INTO schema_migration VALUES (99, 'future', 'y', 0)",
+            [],
+        )
+        .unwrap();
+        assert!(matches!(
+            migrate(&mut conn, 0),
+            Err(Error::SchemaTooNew { found: 99, supported: SCHEMA_VERSION })
+        ));
+    }
+}

@@ -1,0 +1,301 @@
+//! The vault: one SQLCipher file plus a key-slot file beside it (`<vault>.keys`).
+//!
+//! Opening follows one order: unwrap the data key from the operator's slot (a wrong
+//! passphrase stops here, before the database is opened) → `PRAGMA key` → read
+//! `sqlite_master` to prove the key → WAL, `synchronous=FULL`, `foreign_keys=ON`,
+//! `temp_store=MEMORY`, a 64 MiB cache → migrations → the operator's account.
+
+mod keyslot;
+mod migrate;
+mod secret;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rusqlite::{params, Connection, OpenFlags};
+
+pub use migrate::SCHEMA_VERSION;
+pub use secret::{DataKey, Passphrase, RecoveryKey, MIN_PASSPHRASE_CHARS};
+
+pub(crate) use keyslot::{SlotFile, SlotRef};
+pub(crate) use secret::random_fill;
+
+use crate::error::{Error, Result, StorageContext};
+use crate::operator::{self, Role};
+use crate::session::Session;
+use crate::Clock;
+
+/// Where a vault's files are.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VaultPaths {
+    /// The SQLCipher database.
+    pub db: PathBuf,
+    /// The key-slot file beside it.
+    pub slots: PathBuf,
+}
+
+impl VaultPaths {
+    /// The files of the vault whose database is at `db`.
+    pub fn new(db: impl Into<PathBuf>) -> Self {
+        let db = db.into();
+        let mut slots = db.clone().into_os_string();
+        slots.push(".keys");
+        VaultPaths { db, slots: PathBuf::from(slots) }
+    }
+
+    /// The default vault: `consentry.db` in the platform's data folder
+    /// (`~/.local/share/consentry/` on Linux).
+    pub fn default_location() -> Result<Self> {
+        let base = dirs::data_dir().ok_or_else(|| {
+            Error::invalid(
+                "This system has no data folder for Consentry (HOME is not set).",
+                "Set HOME, or name the vault file with --vault PATH.",
+            )
+        })?;
+        Ok(VaultPaths::new(base.join("consentry").join("consentry.db")))
+    }
+
+    /// Whether a vault exists here.
+    pub fn exists(&self) -> bool {
+        self.db.exists()
+    }
+
+    fn sidecars(&self) -> [PathBuf; 3] {
+        let with = |suffix: &str| {
+            let mut p = self.db.clone().into_os_string();
+            p.push(suffix);
+            PathBuf::from(p)
+        };
+        [with("-wal"), with("-shm"), with("-journal")]
+    }
+}
+
+/// What a new vault needs.
+pub struct NewVault<'a> {
+    /// The first administrator's name.
+    pub admin_name: &'a str,
+    /// Their passphrase.
+    pub passphrase: &'a Passphrase,
+    /// A name for this device (shown in the ledger and in bundles).
+    pub device_name: &'a str,
+}
+
+/// Creates a vault with its first administrator. Returns the unlocked session and the
+/// recovery key, which must be shown to the person once and is never stored in the clear.
+pub fn create(paths: &VaultPaths, new: NewVault<'_>, clock: Arc<dyn Clock>) -> Result<(Session, RecoveryKey)> {
+    let admin_name = operator::validate_name(new.admin_name)?;
+    new.passphrase.check_strength()?;
+    let device_name = new.device_name.trim();
+    if device_name.is_empty() {
+        return Err(Error::invalid("The device name is empty.", "Give this computer a name, such as \"Stand A laptop\"."));
+    }
+    if paths.db.exists() || paths.slots.exists() {
+        return Err(Error::VaultExists { path: paths.db.clone() });
+    }
+    if let Some(dir) = paths.db.parent().filter(|d| !d.as_os_str().is_empty()) {
+        create_private_dir(dir)?;
+    }
+    let result = create_files(paths, &admin_name, new.passphrase, device_name, clock);
+    if result.is_err() {
+        for p in [paths.db.clone(), paths.slots.clone()].into_iter().chain(paths.sidecars()) {
+            let _ = fs::remove_file(p);
+        }
+    }
+    result
+}
+
+fn create_files(
+    paths: &VaultPaths,
+    admin_name: &str,
+    passphrase: &Passphrase,
+    device_name: &str,
+    clock: Arc<dyn Clock>,
+) -> Result<(Session, RecoveryKey)> {
+    let key = DataKey::generate()?;
+    let recovery = RecoveryKey::generate()?;
+    let vault_id = uuid::Uuid::now_v7().to_string();
+    let now = clock.now();
+    let now_ms = now.timestamp_millis();
+
+    let mut conn = open_connection(paths, &key, true)?;
+    restrict_permissions(&paths.db)?;
+    migrate::migrate(&mut conn, now_ms)?;
+
+    let mut device_secret = zeroize::Zeroizing::new([0u8; 32]);
+    random_fill(device_secret.as_mut_slice())?;
+    let signing = ed25519_dalek::SigningKey::from_bytes(&device_secret);
+    let device_id = uuid::Uuid::now_v7().to_string();
+    let admin_id = uuid::Uuid::now_v7().to_string();
+    let admin_key = operator::name_key(admin_name);
+
+    let tx = conn.transaction().storage("create the vault")?;
+    tx.execute(
+        "INSERT INTO vault_meta (key, value) VALUES ('vault_id', ?1), ('created_at', ?2)",
+        params![vault_id, now.to_rfc3339()],
+    )
+    .storage("create the vault")?;
+    tx.execute(
+        "INSERT INTO device (id, name, public_key, secret_key, is_local, created_at_ms) VALUES (?1, ?2, ?3, ?4, 1, ?5)",
+        params![device_id, device_name, signing.verifying_key().as_bytes().as_slice(), device_secret.as_slice(), now_ms],
+    )
+    .storage("create the vault")?;
+    tx.execute(
+        "INSERT INTO operator (id, name, name_key, role, created_at_ms) VALUES (?1, ?2, ?3, 'admin', ?4)",
+        params![admin_id, admin_name, admin_key, now_ms],
+    )
+    .storage("create the vault")?;
+    crate::audit::append(
+        &tx,
+        &crate::audit::Entry {
+            at: now,
+            actor_id: &admin_id,
+            actor_name: admin_name,
+            action: "vault.create",
+            target: &vault_id,
+            detail: &format!("device {device_id} \"{device_name}\"; schema {SCHEMA_VERSION}"),
+        },
+    )?;
+    let mut slots = SlotFile::new(&vault_id);
+    slots.seal(&SlotRef::Operator(&admin_key), passphrase.expose(), &key)?;
+    slots.seal(&SlotRef::Recovery, recovery.expose(), &key)?;
+    slots.write(&paths.slots)?;
+    tx.commit().storage("create the vault")?;
+
+    let op = operator::Operator {
+        id: admin_id,
+        name: admin_name.to_string(),
+        role: Role::Admin,
+        disabled: false,
+    };
+    let session = Session::new(conn, key, paths.clone(), vault_id, op, device_id, device_name.to_string(), clock);
+    Ok((session, recovery))
+}
+
+/// Unlocks the vault as one operator. A wrong passphrase is reported before the database
+/// is opened, so it never changes a byte of the vault or its key slots.
+pub fn unlock(paths: &VaultPaths, operator_name: &str, passphrase: &Passphrase, clock: Arc<dyn Clock>) -> Result<Session> {
+    if !paths.db.exists() {
+        return Err(Error::VaultNotFound { path: paths.db.clone() });
+    }
+    let slots = SlotFile::read(&paths.slots)?;
+    let name_key = operator::name_key(operator_name);
+    let slot = SlotRef::Operator(&name_key);
+    if !slots.has(&slot) {
+        return Err(Error::UnknownOperator { name: operator_name.trim().to_string(), vault: paths.db.clone() });
+    }
+    let key = slots
+        .open(&slot, passphrase.expose())?
+        .ok_or_else(|| Error::WrongPassphrase { vault: paths.db.clone() })?;
+    let mut session = open_session(paths, &slots, key, operator_name, clock)?;
+    session.record("vault.unlock", "", "")?;
+    Ok(session)
+}
+
+/// Opens the vault with the recovery key and sets a new passphrase for one operator.
+pub fn recover(
+    paths: &VaultPaths,
+    recovery: &RecoveryKey,
+    operator_name: &str,
+    new_passphrase: &Passphrase,
+    clock: Arc<dyn Clock>,
+) -> Result<Session> {
+    new_passphrase.check_strength()?;
+    if !paths.db.exists() {
+        return Err(Error::VaultNotFound { path: paths.db.clone() });
+    }
+    let slots = SlotFile::read(&paths.slots)?;
+    let key = slots
+        .open(&SlotRef::Recovery, recovery.expose())?
+        .ok_or_else(|| Error::WrongRecoveryKey { vault: paths.db.clone() })?;
+    let mut session = open_session(paths, &slots, key, operator_name, clock)?;
+    session.reseal_own_slot(new_passphrase, "vault.recover")?;
+    Ok(session)
+}
+
+fn open_session(
+    paths: &VaultPaths,
+    slots: &SlotFile,
+    key: DataKey,
+    operator_name: &str,
+    clock: Arc<dyn Clock>,
+) -> Result<Session> {
+    let mut conn = open_connection(paths, &key, false)?;
+    migrate::migrate(&mut conn, clock.now().timestamp_millis())?;
+    let vault_id: String = conn
+        .query_row("SELECT value FROM vault_meta WHERE key = 'vault_id'", [], |r| r.get(0))
+        .storage("read the vault id")?;
+    if vault_id != slots.vault_id {
+        return Err(Error::VaultDamaged { path: paths.db.clone() });
+    }
+    let op = operator::find_by_name(&conn, operator_name)?.ok_or_else(|| Error::UnknownOperator {
+        name: operator_name.trim().to_string(),
+        vault: paths.db.clone(),
+    })?;
+    if op.disabled {
+        return Err(Error::OperatorDisabled { name: op.name });
+    }
+    let (device_id, device_name): (String, String) = conn
+        .query_row("SELECT id, name FROM device WHERE is_local = 1", [], |r| Ok((r.get(0)?, r.get(1)?)))
+        .storage("read this device")?;
+    Ok(Session::new(conn, key, paths.clone(), vault_id, op, device_id, device_name, clock))
+}
+
+/// Opens the SQLCipher database with the data key, in the order SQLCipher needs.
+fn open_connection(paths: &VaultPaths, key: &DataKey, create: bool) -> Result<Connection> {
+    let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    if create {
+        flags |= OpenFlags::SQLITE_OPEN_CREATE;
+    }
+    let damaged = || Error::VaultDamaged { path: paths.db.clone() };
+    let conn = Connection::open_with_flags(&paths.db, flags).map_err(|e| {
+        tracing::error!(error = %e, "open vault");
+        damaged()
+    })?;
+    conn.execute_batch("PRAGMA cipher_log_level = NONE;").storage("configure encryption")?;
+    conn.execute_batch(&key.sqlcipher_pragma()).storage("configure encryption")?;
+    conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0))
+        .map_err(|e| {
+            tracing::error!(error = %e, "vault key check");
+            damaged()
+        })?;
+    let mode: String = conn
+        .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
+        .storage("configure the vault")?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        return Err(Error::Storage { context: "switch the vault to WAL mode" });
+    }
+    conn.execute_batch(
+        "PRAGMA foreign_keys = ON;
+         PRAGMA synchronous = FULL;
+         PRAGMA temp_store = MEMORY;
+         PRAGMA cache_size = -65536;",
+    )
+    .storage("configure the vault")?;
+    conn.busy_timeout(std::time::Duration::from_secs(5)).storage("configure the vault")?;
+    Ok(conn)
+}
+
+fn create_private_dir(dir: &Path) -> Result<()> {
+    if dir.exists() {
+        return Ok(());
+    }
+    let mut builder = fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder.create(dir).map_err(|e| Error::io("create the folder", dir, &e))
+}
+
+fn restrict_permissions(path: &Path) -> Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(path, fs::Permissions::from_mode(0o600))
+            .map_err(|e| Error::io("protect", path, &e))?;
+    }
+    Ok(())
+}

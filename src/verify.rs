@@ -1,0 +1,72 @@
+//! `verify`: walks every device's ledger chain and the audit chain and names the first
+//! broken link in each.
+
+use crate::error::Result;
+use crate::operator::Action;
+use crate::session::Session;
+use crate::{audit, ledger};
+
+/// Which chain a problem is in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Chain {
+    /// One device's consent ledger.
+    Ledger {
+        /// The device id.
+        device_id: String,
+    },
+    /// The audit log.
+    Audit,
+}
+
+/// One broken link.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// The chain it is in.
+    pub chain: Chain,
+    /// The sequence number where the chain breaks.
+    pub seq: i64,
+    /// The consent event there, if it is a ledger problem.
+    pub event_id: Option<String>,
+    /// What is wrong, in a sentence.
+    pub message: String,
+}
+
+impl Problem {
+    pub(crate) fn audit(seq: i64, message: String) -> Self {
+        Problem { chain: Chain::Audit, seq, event_id: None, message }
+    }
+}
+
+/// What `verify` found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Report {
+    /// Consent events checked.
+    pub events_checked: u64,
+    /// Device chains walked.
+    pub devices: u64,
+    /// Audit entries checked.
+    pub audit_entries_checked: u64,
+    /// Broken links; empty when everything verifies.
+    pub problems: Vec<Problem>,
+}
+
+impl Report {
+    /// Whether every chain verified.
+    pub fn is_intact(&self) -> bool {
+        self.problems.is_empty()
+    }
+}
+
+/// Verifies the ledger and the audit log. The result is itself recorded in the audit log.
+pub fn verify(session: &mut Session) -> Result<Report> {
+    let report = session.read(Action::Verify, |conn| {
+        let mut problems = Vec::new();
+        let (events_checked, devices) = ledger::verify_chains(conn, &mut problems)?;
+        let audit_entries_checked = audit::verify_chain(conn, &mut problems)?;
+        ledger::verify_against_audit(conn, &mut problems)?;
+        Ok(Report { events_checked, devices, audit_entries_checked, problems })
+    })?;
+    let outcome = if report.is_intact() { "intact".to_string() } else { format!("{} problem(s)", report.problems.len()) };
+    session.record("vault.verify", "", &outcome)?;
+    Ok(report)
+}

@@ -54,9 +54,7 @@ fn entry_hash(seq: i64, at_ms: i64, offset: i32, e: (&str, &str, &str, &str, &st
 
 pub(crate) fn append(conn: &Connection, e: &Entry<'_>) -> Result<()> {
     let last: Option<(i64, Vec<u8>)> = conn
-        .query_row("SELECT seq, hash FROM audit_entry ORDER BY seq DESC LIMIT 1", [], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
+        .query_row("SELECT seq, hash FROM audit_entry ORDER BY seq DESC LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()
         .storage("write the audit log")?;
     let (seq, prev) = match last {
@@ -136,7 +134,10 @@ pub(crate) fn verify_chain(conn: &Connection, problems: &mut Vec<Problem>) -> Re
             return Ok(checked);
         }
         if stored_prev != prev {
-            problems.push(Problem::audit(seq, format!("{what}: does not link to the entry before it; entries were removed, inserted or reordered")));
+            problems.push(Problem::audit(
+                seq,
+                format!("{what}: does not link to the entry before it; entries were removed, inserted or reordered"),
+            ));
             return Ok(checked);
         }
         let recomputed = entry_hash(

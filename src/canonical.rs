@@ -12,9 +12,7 @@ pub(crate) struct Canonical {
 impl Canonical {
     /// Starts a record under a domain tag such as `consentry/event/v1`.
     pub(crate) fn new(domain: &str) -> Self {
-        let mut c = Canonical {
-            hasher: Sha256::new(),
-        };
+        let mut c = Canonical { hasher: Sha256::new() };
         c.bytes(domain.as_bytes());
         c
     }

@@ -113,7 +113,9 @@ pub enum Error {
         fix: &'static str,
     },
     /// Something with that key already exists.
-    #[error("A {what} \"{key}\" already exists. Nothing was changed. Choose another {what} code or use the existing one.")]
+    #[error(
+        "A {what} \"{key}\" already exists. Nothing was changed. Choose another {what} code or use the existing one."
+    )]
     Duplicate {
         /// The kind of thing.
         what: &'static str,
@@ -169,18 +171,11 @@ impl Error {
 
     /// Shorthand for [`Error::Invalid`].
     pub fn invalid(problem: impl Into<String>, fix: impl Into<String>) -> Self {
-        Error::Invalid {
-            problem: problem.into(),
-            fix: fix.into(),
-        }
+        Error::Invalid { problem: problem.into(), fix: fix.into() }
     }
 
     pub(crate) fn io(action: &'static str, path: &std::path::Path, err: &std::io::Error) -> Self {
-        Error::Io {
-            action,
-            path: path.to_path_buf(),
-            reason: err.to_string(),
-        }
+        Error::Io { action, path: path.to_path_buf(), reason: err.to_string() }
     }
 }
 
@@ -193,10 +188,7 @@ impl<T> StorageContext<T> for std::result::Result<T, rusqlite::Error> {
     fn storage(self, context: &'static str) -> Result<T> {
         self.map_err(|err| {
             if let rusqlite::Error::SqliteFailure(code, _) = &err {
-                if matches!(
-                    code.code,
-                    rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked
-                ) {
+                if matches!(code.code, rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) {
                     return Error::Busy;
                 }
             }

@@ -14,7 +14,7 @@ use crate::canonical::Canonical;
 use crate::error::{Error, Result, StorageContext};
 use crate::notice::{self, Language};
 use crate::operator::Action;
-use crate::purpose::{self, string_enum};
+use crate::purpose::{self, column, string_enum};
 use crate::session::{Session, Write};
 use crate::subject::{self, SubjectInput, SubjectKey, SubjectView};
 use crate::time::{from_parts, offset_minutes};
@@ -274,9 +274,8 @@ fn event_hash(
 
 /// Appends one event to this device's chain, inside the caller's transaction.
 fn append(w: &mut Write<'_>, e: &NewEvent<'_>) -> Result<EventRef> {
-    let last: Option<(i64, Vec<u8>)> = w
-        .tx
-        .query_row(
+    let last: Option<(i64, Vec<u8>)> =
+        w.tx.query_row(
             "SELECT seq, hash FROM consent_event WHERE device_id = ?1 ORDER BY seq DESC LIMIT 1",
             [w.device_id],
             |r| Ok((r.get(0)?, r.get(1)?)),
@@ -291,23 +290,52 @@ fn append(w: &mut Write<'_>, e: &NewEvent<'_>) -> Result<EventRef> {
     let at_ms = e.at.timestamp_millis();
     let offset = offset_minutes(&e.at);
     let hash = event_hash(
-        &id, w.device_id, seq, &prev, e.kind.as_str(), e.subject_id, e.purpose, e.notice_hash, e.language, at_ms, offset,
-        &w.operator.id, e.method.as_str(), e.evidence,
+        &id,
+        w.device_id,
+        seq,
+        &prev,
+        e.kind.as_str(),
+        e.subject_id,
+        e.purpose,
+        e.notice_hash,
+        e.language,
+        at_ms,
+        offset,
+        &w.operator.id,
+        e.method.as_str(),
+        e.evidence,
     );
     w.tx.execute(
         "INSERT INTO consent_event (id, device_id, seq, prev_hash, hash, kind, subject_id, purpose_code, notice_hash,
                                     language, captured_at_ms, utc_offset_min, operator_id, method, evidence)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
         params![
-            id, w.device_id, seq, prev, hash.as_slice(), e.kind.as_str(), e.subject_id, e.purpose, e.notice_hash,
-            e.language, at_ms, offset, w.operator.id, e.method.as_str(), e.evidence
+            id,
+            w.device_id,
+            seq,
+            prev,
+            hash.as_slice(),
+            e.kind.as_str(),
+            e.subject_id,
+            e.purpose,
+            e.notice_hash,
+            e.language,
+            at_ms,
+            offset,
+            w.operator.id,
+            e.method.as_str(),
+            e.evidence
         ],
     )
     .storage("append to the ledger")?;
     Ok(EventRef { id, kind: e.kind, purpose: e.purpose.to_string(), seq, hash: hex::encode(hash) })
 }
 
-fn check_time(now: DateTime<FixedOffset>, at: Option<DateTime<FixedOffset>>, method: Method) -> Result<DateTime<FixedOffset>> {
+fn check_time(
+    now: DateTime<FixedOffset>,
+    at: Option<DateTime<FixedOffset>>,
+    method: Method,
+) -> Result<DateTime<FixedOffset>> {
     let Some(at) = at else { return Ok(now) };
     if at > now + chrono::Duration::minutes(5) {
         return Err(Error::invalid(
@@ -339,10 +367,16 @@ pub fn record_capture(session: &mut Session, c: &Capture) -> Result<Recorded> {
         ));
     }
     if c.choices.is_empty() {
-        return Err(Error::invalid("No purposes were given.", "Name each purpose the person was asked about, with its answer."));
+        return Err(Error::invalid(
+            "No purposes were given.",
+            "Name each purpose the person was asked about, with its answer.",
+        ));
     }
     if c.choices.iter().any(|(_, k)| *k == EventKind::Withdraw) {
-        return Err(Error::invalid("A capture holds grants and refusals only.", "Record withdrawals with `consentry withdraw`."));
+        return Err(Error::invalid(
+            "A capture holds grants and refusals only.",
+            "Record withdrawals with `consentry withdraw`.",
+        ));
     }
     let mut seen = std::collections::HashSet::new();
     for (p, _) in &c.choices {
@@ -362,7 +396,11 @@ pub fn record_capture(session: &mut Session, c: &Capture) -> Result<Recorded> {
         let language = c.language.unwrap_or(version.language);
         for (p, _) in &c.choices {
             if purpose::find_purpose(&w.tx, p)?.is_none() {
-                return Err(Error::NotFound { what: "purpose", key: p.trim().to_string(), fix: "List purposes with `consentry purpose list`, or add it." });
+                return Err(Error::NotFound {
+                    what: "purpose",
+                    key: p.trim().to_string(),
+                    fix: "List purposes with `consentry purpose list`, or add it.",
+                });
             }
         }
         let (subject_id, new_subject) = subject::find_or_create(w, &c.subject)?;
@@ -406,7 +444,11 @@ pub fn record_withdrawal(session: &mut Session, wd: &Withdrawal) -> Result<Recor
             for p in &wd.purposes {
                 let p = p.trim();
                 if purpose::find_purpose(&w.tx, p)?.is_none() {
-                    return Err(Error::NotFound { what: "purpose", key: p.to_string(), fix: "List purposes with `consentry purpose list`." });
+                    return Err(Error::NotFound {
+                        what: "purpose",
+                        key: p.to_string(),
+                        fix: "List purposes with `consentry purpose list`.",
+                    });
                 }
                 out.push((p.to_string(), now_status.get(p).cloned().flatten()));
             }
@@ -458,8 +500,7 @@ pub(crate) fn current(conn: &Connection, subject_id: &str) -> Result<Vec<Purpose
         if out.last().is_some_and(|s| s.purpose == purpose) {
             continue;
         }
-        let kind: String = r.get(1).storage("read consent status")?;
-        let kind: EventKind = kind.parse().unwrap_or(EventKind::Withdraw);
+        let kind: EventKind = column(r, 1).storage("read consent status")?;
         last_notice.insert(purpose.clone(), notice_hash.clone());
         out.push(PurposeStatus {
             purpose,
@@ -493,24 +534,23 @@ pub fn history(session: &mut Session, key: &SubjectKey) -> Result<(SubjectView, 
     Ok((subject, events))
 }
 
-const EVENT_SELECT: &str = "SELECT id, device_id, seq, kind, subject_id, purpose_code, notice_hash, language, captured_at_ms,
+const EVENT_SELECT: &str =
+    "SELECT id, device_id, seq, kind, subject_id, purpose_code, notice_hash, language, captured_at_ms,
         utc_offset_min, operator_id, method, evidence, hash FROM consent_event";
 
 fn row_to_event(r: &rusqlite::Row<'_>) -> rusqlite::Result<ConsentEvent> {
-    let kind: String = r.get(3)?;
-    let method: String = r.get(11)?;
     Ok(ConsentEvent {
         id: r.get(0)?,
         device_id: r.get(1)?,
         seq: r.get(2)?,
-        kind: kind.parse().unwrap_or(EventKind::Withdraw),
+        kind: column(r, 3)?,
         subject_id: r.get(4)?,
         purpose: r.get(5)?,
         notice_hash: r.get(6)?,
         language: r.get(7)?,
         captured_at: from_parts(r.get(8)?, r.get(9)?),
         operator_id: r.get(10)?,
-        method: method.parse().unwrap_or(Method::Import),
+        method: column(r, 11)?,
         evidence: r.get(12)?,
         hash: hex::encode(r.get::<_, Vec<u8>>(13)?),
     })
@@ -551,7 +591,12 @@ pub(crate) fn verify_chains(conn: &Connection, problems: &mut Vec<Problem>) -> R
         let stored_prev: Vec<u8> = r.get(3).storage(ctx)?;
         let stored: Vec<u8> = r.get(4).storage(ctx)?;
         let mut fail = |msg: String| {
-            problems.push(Problem { chain: Chain::Ledger { device_id: device.clone() }, seq, event_id: Some(id.clone()), message: msg });
+            problems.push(Problem {
+                chain: Chain::Ledger { device_id: device.clone() },
+                seq,
+                event_id: Some(id.clone()),
+                message: msg,
+            });
             true
         };
         if seq != expected_seq {
@@ -585,7 +630,9 @@ pub(crate) fn verify_chains(conn: &Connection, problems: &mut Vec<Problem>) -> R
             &r.get::<_, String>(14).storage(ctx)?,
         );
         if recomputed.as_slice() != stored.as_slice() {
-            broken = fail(format!("event {id} (device {device}, seq {seq}): its contents do not match its hash; it was edited"));
+            broken = fail(format!(
+                "event {id} (device {device}, seq {seq}): its contents do not match its hash; it was edited"
+            ));
             continue;
         }
         prev = stored;
@@ -594,44 +641,69 @@ pub(crate) fn verify_chains(conn: &Connection, problems: &mut Vec<Problem>) -> R
     Ok((checked, devices))
 }
 
-/// Every event the audit log says was written must still be in the ledger with the same
-/// hash: this finds events deleted from the end of a chain, which the chain alone cannot.
+/// The audit log and the ledger must agree: every event an audit entry says was written is
+/// still in the ledger with the same hash, and every event in the ledger was written
+/// through Consentry (an audit entry names it). This finds events deleted from the end of
+/// a chain, or appended with well-formed hashes, which the chains alone cannot.
 pub(crate) fn verify_against_audit(conn: &Connection, problems: &mut Vec<Problem>) -> Result<()> {
     let ctx = "verify the ledger";
-    let mut audit = conn
-        .prepare("SELECT seq, detail FROM audit_entry WHERE action IN ('consent.capture', 'consent.withdraw') ORDER BY seq")
-        .storage(ctx)?;
-    let mut lookup = conn.prepare("SELECT hash, device_id, seq FROM consent_event WHERE id = ?1").storage(ctx)?;
-    let mut rows = audit.query([]).storage(ctx)?;
-    while let Some(r) = rows.next().storage(ctx)? {
-        let audit_seq: i64 = r.get(0).storage(ctx)?;
-        let detail: String = r.get(1).storage(ctx)?;
-        for item in detail.split(',').filter(|s| !s.is_empty()) {
-            let Some((id, hash)) = item.split_once(':') else { continue };
-            let found: Option<(Vec<u8>, String, i64)> =
-                lookup.query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).optional().storage(ctx)?;
-            match found {
-                Some((h, _, _)) if hex::encode(&h) == hash => {}
-                Some((_, device, seq)) => {
-                    problems.push(Problem {
-                        chain: Chain::Ledger { device_id: device },
-                        seq,
-                        event_id: Some(id.to_string()),
-                        message: format!("event {id}: its hash differs from the one audit entry {audit_seq} recorded; it was rewritten"),
-                    });
-                    return Ok(());
-                }
-                None => {
-                    problems.push(Problem {
-                        chain: Chain::Audit,
-                        seq: audit_seq,
-                        event_id: Some(id.to_string()),
-                        message: format!("event {id}, recorded by audit entry {audit_seq}, is missing from the ledger; it was deleted"),
-                    });
-                    return Ok(());
+    let mut recorded: HashMap<String, (String, i64)> = HashMap::new();
+    {
+        let mut audit = conn
+            .prepare("SELECT seq, detail FROM audit_entry WHERE action IN ('consent.capture', 'consent.withdraw') ORDER BY seq")
+            .storage(ctx)?;
+        let mut rows = audit.query([]).storage(ctx)?;
+        while let Some(r) = rows.next().storage(ctx)? {
+            let audit_seq: i64 = r.get(0).storage(ctx)?;
+            let detail: String = r.get(1).storage(ctx)?;
+            for item in detail.split(',').filter(|s| !s.is_empty()) {
+                if let Some((id, hash)) = item.split_once(':') {
+                    recorded.insert(id.to_string(), (hash.to_string(), audit_seq));
                 }
             }
         }
+    }
+    let mut stmt =
+        conn.prepare("SELECT id, device_id, seq, hash FROM consent_event ORDER BY device_id, seq").storage(ctx)?;
+    let mut rows = stmt.query([]).storage(ctx)?;
+    let (mut rewritten, mut unrecorded) = (false, false);
+    while let Some(r) = rows.next().storage(ctx)? {
+        let id: String = r.get(0).storage(ctx)?;
+        let device_id: String = r.get(1).storage(ctx)?;
+        let seq: i64 = r.get(2).storage(ctx)?;
+        let hash = hex::encode(r.get::<_, Vec<u8>>(3).storage(ctx)?);
+        match recorded.remove(&id) {
+            Some((h, _)) if h == hash => {}
+            Some((_, audit_seq)) if !rewritten => {
+                rewritten = true;
+                problems.push(Problem {
+                    chain: Chain::Ledger { device_id: device_id.clone() },
+                    seq,
+                    event_id: Some(id.clone()),
+                    message: format!("event {id} (device {device_id}, seq {seq}): its hash differs from the one audit entry {audit_seq} recorded; it was rewritten"),
+                });
+            }
+            None if !unrecorded => {
+                unrecorded = true;
+                problems.push(Problem {
+                    chain: Chain::Ledger { device_id: device_id.clone() },
+                    seq,
+                    event_id: Some(id.clone()),
+                    message: format!("event {id} (device {device_id}, seq {seq}): no audit entry records it; it was added outside Consentry"),
+                });
+            }
+            _ => {}
+        }
+    }
+    if let Some((id, (_, audit_seq))) = recorded.into_iter().min_by_key(|(_, (_, s))| *s) {
+        problems.push(Problem {
+            chain: Chain::Audit,
+            seq: audit_seq,
+            event_id: Some(id.clone()),
+            message: format!(
+                "event {id}, recorded by audit entry {audit_seq}, is missing from the ledger; it was deleted"
+            ),
+        });
     }
     Ok(())
 }

@@ -12,7 +12,7 @@ use unicode_normalization::UnicodeNormalization;
 use crate::canonical::Canonical;
 use crate::error::{Error, Result, StorageContext};
 use crate::operator::Action;
-use crate::purpose::string_enum;
+use crate::purpose::{column, string_enum};
 use crate::session::Session;
 use crate::time::from_parts;
 
@@ -85,23 +85,39 @@ fn canonical_profile(profile: Option<&str>) -> Result<String> {
         None => Ok(String::new()),
         Some(p) => {
             let value: serde_json::Value = serde_json::from_str(p).map_err(|e| {
-                Error::invalid(format!("The processing profile is not valid JSON ({e})."), "Fix the profile file and register again.")
+                Error::invalid(
+                    format!("The processing profile is not valid JSON ({e})."),
+                    "Fix the profile file and register again.",
+                )
             })?;
             // serde_json's map keeps keys sorted, so this is a canonical encoding.
-            serde_json::to_string(&value).map_err(|_| Error::invalid("The processing profile could not be encoded.", "Simplify the profile."))
+            serde_json::to_string(&value)
+                .map_err(|_| Error::invalid("The processing profile could not be encoded.", "Simplify the profile."))
         }
     }
 }
 
 /// Registers an existing, already-approved notice text (legal only).
-pub fn register(session: &mut Session, title: &str, language: Language, body: &str, profile: Option<&str>) -> Result<NoticeVersion> {
+pub fn register(
+    session: &mut Session,
+    title: &str,
+    language: Language,
+    body: &str,
+    profile: Option<&str>,
+) -> Result<NoticeVersion> {
     let title = title.trim();
     if title.is_empty() {
-        return Err(Error::invalid("The notice has no title.", "Give it a title, such as \"Trade show consent 2026\"."));
+        return Err(Error::invalid(
+            "The notice has no title.",
+            "Give it a title, such as \"Trade show consent 2026\".",
+        ));
     }
     let body: String = body.nfc().collect();
     if body.trim().is_empty() {
-        return Err(Error::invalid("The notice text is empty.", "Register the file that holds the wording people are shown."));
+        return Err(Error::invalid(
+            "The notice text is empty.",
+            "Register the file that holds the wording people are shown.",
+        ));
     }
     if let Some((at, ch)) = hidden_characters(&body).first() {
         let line = body[..*at].matches('\n').count() + 1;
@@ -130,7 +146,16 @@ pub fn register(session: &mut Session, title: &str, language: Language, body: &s
         w.tx.execute(
             "INSERT INTO notice_version (id, hash, title, language, body, profile, state, created_by, created_at_ms)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'approved', ?7, ?8)",
-            params![v.id, v.hash, v.title, v.language.as_str(), v.body, v.profile, v.created_by, w.now.timestamp_millis()],
+            params![
+                v.id,
+                v.hash,
+                v.title,
+                v.language.as_str(),
+                v.body,
+                v.profile,
+                v.created_by,
+                w.now.timestamp_millis()
+            ],
         )
         .storage("register a notice")?;
         w.audit("notice.register", &v.hash, format!("{} {}", v.language, v.id));
@@ -141,7 +166,8 @@ pub fn register(session: &mut Session, title: &str, language: Language, body: &s
 /// Lists notice versions, newest first.
 pub fn list(session: &mut Session) -> Result<Vec<NoticeVersion>> {
     session.read(Action::ReadNotices, |conn| {
-        let mut stmt = conn.prepare(&format!("{SELECT} ORDER BY created_at_ms DESC, id DESC")).storage("list notices")?;
+        let mut stmt =
+            conn.prepare(&format!("{SELECT} ORDER BY created_at_ms DESC, id DESC")).storage("list notices")?;
         let rows = stmt.query_map([], row_to_version).storage("list notices")?;
         rows.collect::<rusqlite::Result<Vec<_>>>().storage("list notices")
     })
@@ -160,7 +186,8 @@ pub(crate) fn not_found(key: &str) -> Error {
     }
 }
 
-const SELECT: &str = "SELECT id, hash, title, language, body, profile, state, created_by, created_at_ms FROM notice_version";
+const SELECT: &str =
+    "SELECT id, hash, title, language, body, profile, state, created_by, created_at_ms FROM notice_version";
 
 pub(crate) fn find_in(conn: &Connection, key: &str) -> Result<Option<NoticeVersion>> {
     let key = key.trim().to_ascii_lowercase();
@@ -168,7 +195,9 @@ pub(crate) fn find_in(conn: &Connection, key: &str) -> Result<Option<NoticeVersi
         return Ok(None);
     }
     let mut stmt = conn
-        .prepare(&format!("{SELECT} WHERE id = ?1 OR hash = ?1 OR (length(?1) < 64 AND substr(hash, 1, length(?1)) = ?1) LIMIT 2"))
+        .prepare(&format!(
+            "{SELECT} WHERE id = ?1 OR hash = ?1 OR (length(?1) < 64 AND substr(hash, 1, length(?1)) = ?1) LIMIT 2"
+        ))
         .storage("find a notice")?;
     let found = stmt
         .query_map([&key], row_to_version)
@@ -178,17 +207,19 @@ pub(crate) fn find_in(conn: &Connection, key: &str) -> Result<Option<NoticeVersi
     match found.len() {
         0 => Ok(None),
         1 => Ok(found.into_iter().next()),
-        _ => Err(Error::invalid(format!("More than one notice version starts with \"{key}\"."), "Type more of the hash.")),
+        _ => Err(Error::invalid(
+            format!("More than one notice version starts with \"{key}\"."),
+            "Type more of the hash.",
+        )),
     }
 }
 
 fn row_to_version(r: &rusqlite::Row<'_>) -> rusqlite::Result<NoticeVersion> {
-    let lang: String = r.get(3)?;
     Ok(NoticeVersion {
         id: r.get(0)?,
         hash: r.get(1)?,
         title: r.get(2)?,
-        language: lang.parse().unwrap_or(Language::En),
+        language: column(r, 3)?,
         body: r.get(4)?,
         profile: r.get(5)?,
         state: r.get(6)?,
@@ -216,6 +247,13 @@ mod tests {
         assert_eq!(hidden_characters("ok 同意"), vec![]);
         assert_eq!(hidden_characters("a\u{202E}b").len(), 1);
         assert_eq!(hidden_characters("a\u{200B}b").len(), 1);
+    }
+
+    #[test]
+    fn stored_names_parse_back() {
+        for l in Language::ALL {
+            assert_eq!(l.as_str().parse::<Language>().unwrap(), *l);
+        }
     }
 
     #[test]

@@ -119,7 +119,9 @@ impl Action {
         match self {
             Action::ManageOperators | Action::ListOperators => &[Admin],
             Action::ManageCatalogue => &[Admin, Legal],
-            Action::ReadCatalogue | Action::ReadNotices | Action::ChangeOwnPassphrase => &[Admin, Legal, Marketer, Kiosk],
+            Action::ReadCatalogue | Action::ReadNotices | Action::ChangeOwnPassphrase => {
+                &[Admin, Legal, Marketer, Kiosk]
+            }
             Action::RegisterNotice => &[Legal],
             Action::Capture => &[Marketer, Kiosk],
             // Withdrawal must be as easy as the grant: everyone who meets a person may record it.
@@ -214,13 +216,7 @@ pub(crate) fn find_by_name(conn: &Connection, name: &str) -> Result<Option<Opera
 }
 
 fn row_to_operator(r: &rusqlite::Row<'_>) -> rusqlite::Result<Operator> {
-    let role: String = r.get(2)?;
-    Ok(Operator {
-        id: r.get(0)?,
-        name: r.get(1)?,
-        role: role.parse().unwrap_or(Role::Kiosk),
-        disabled: r.get(3)?,
-    })
+    Ok(Operator { id: r.get(0)?, name: r.get(1)?, role: crate::purpose::column(r, 2)?, disabled: r.get(3)? })
 }
 
 /// Adds an operator with an initial passphrase (admin only).
@@ -230,10 +226,9 @@ pub fn add(session: &mut Session, name: &str, role: Role, passphrase: &Passphras
     passphrase.check_strength()?;
     session.write(Action::ManageOperators, |w| {
         let key = name_key(&name);
-        let exists: bool = w
-            .tx
-            .query_row("SELECT EXISTS (SELECT 1 FROM operator WHERE name_key = ?1)", [&key], |r| r.get(0))
-            .storage("add an operator")?;
+        let exists: bool =
+            w.tx.query_row("SELECT EXISTS (SELECT 1 FROM operator WHERE name_key = ?1)", [&key], |r| r.get(0))
+                .storage("add an operator")?;
         if exists {
             return Err(Error::Duplicate { what: "operator", key: name.clone() });
         }
@@ -274,19 +269,13 @@ pub fn disable(session: &mut Session, name: &str) -> Result<()> {
             fix: "List operators with `consentry operator list`.",
         })?;
         if op.id == me {
-            return Err(Error::invalid(
-                "You cannot disable yourself.",
-                "Ask another administrator, or add one first.",
-            ));
+            return Err(Error::invalid("You cannot disable yourself.", "Ask another administrator, or add one first."));
         }
         if op.disabled {
             return Ok(());
         }
-        w.tx.execute(
-            "UPDATE operator SET disabled_at_ms = ?1 WHERE id = ?2",
-            params![w.now.timestamp_millis(), op.id],
-        )
-        .storage("disable an operator")?;
+        w.tx.execute("UPDATE operator SET disabled_at_ms = ?1 WHERE id = ?2", params![w.now.timestamp_millis(), op.id])
+            .storage("disable an operator")?;
         let mut slots = SlotFile::read(&w.paths.slots)?;
         slots.remove(&SlotRef::Operator(&name_key(&op.name)));
         slots.write(&w.paths.slots)?;

@@ -2,7 +2,6 @@
 //! it is necessary, whether it needs a separate consent, and a DPV label) and the data
 //! categories processed (flagging PIPL Art. 28 sensitive categories).
 
-
 use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::error::{Error, Result, StorageContext};
@@ -33,8 +32,9 @@ macro_rules! string_enum {
         impl ::std::str::FromStr for $name {
             type Err = $crate::Error;
             fn from_str(s: &str) -> $crate::Result<Self> {
-                let wanted = s.trim().to_ascii_lowercase().replace('-', "_");
-                $name::ALL.iter().copied().find(|v| v.as_str() == wanted).ok_or_else(|| {
+                let fold = |t: &str| t.trim().to_ascii_lowercase().replace('-', "_");
+                let wanted = fold(s);
+                $name::ALL.iter().copied().find(|v| fold(v.as_str()) == wanted).ok_or_else(|| {
                     let names: Vec<&str> = $name::ALL.iter().map(|v| v.as_str()).collect();
                     $crate::Error::invalid(format!("\"{s}\" is not a {}.", $what), format!("Use one of: {}.", names.join(", ")))
                 })
@@ -43,6 +43,34 @@ macro_rules! string_enum {
     };
 }
 pub(crate) use string_enum;
+
+/// Reads a stored enum value, failing loudly (never defaulting) if the vault holds a value
+/// this binary does not know.
+pub(crate) fn column<T: std::str::FromStr>(r: &rusqlite::Row<'_>, idx: usize) -> rusqlite::Result<T> {
+    let text: String = r.get(idx)?;
+    text.parse().map_err(|_| {
+        rusqlite::Error::FromSqlConversionFailure(
+            idx,
+            rusqlite::types::Type::Text,
+            format!("unknown value {text:?}").into(),
+        )
+    })
+}
+
+/// Like [`column`] for a nullable column.
+pub(crate) fn opt_column<T: std::str::FromStr>(r: &rusqlite::Row<'_>, idx: usize) -> rusqlite::Result<Option<T>> {
+    let text: Option<String> = r.get(idx)?;
+    text.map(|t| {
+        t.parse().map_err(|_| {
+            rusqlite::Error::FromSqlConversionFailure(
+                idx,
+                rusqlite::types::Type::Text,
+                format!("unknown value {t:?}").into(),
+            )
+        })
+    })
+    .transpose()
+}
 
 string_enum!(
     /// Legal basis of a purpose (PIPL Art. 13, GDPR Art. 6).
@@ -174,7 +202,12 @@ pub fn add_purpose(session: &mut Session, p: &Purpose) -> Result<Purpose> {
     }
     let dpv = match p.dpv.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
         None => None,
-        Some(d) if d.strip_prefix("dpv:").is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_alphanumeric())) => Some(d.to_string()),
+        Some(d)
+            if d.strip_prefix("dpv:")
+                .is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_alphanumeric())) =>
+        {
+            Some(d.to_string())
+        }
         Some(d) => {
             return Err(Error::invalid(
                 format!("\"{d}\" is not a DPV label."),
@@ -182,7 +215,15 @@ pub fn add_purpose(session: &mut Session, p: &Purpose) -> Result<Purpose> {
             ))
         }
     };
-    let purpose = Purpose { code, name_zh, name_en, legal_basis: p.legal_basis, necessary: p.necessary, separate_consent: p.separate_consent, dpv };
+    let purpose = Purpose {
+        code,
+        name_zh,
+        name_en,
+        legal_basis: p.legal_basis,
+        necessary: p.necessary,
+        separate_consent: p.separate_consent,
+        dpv,
+    };
     session.write(Action::ManageCatalogue, |w| {
         let n = w
             .tx
@@ -231,15 +272,13 @@ pub(crate) fn find_purpose(conn: &Connection, code: &str) -> Result<Option<Purpo
 }
 
 fn row_to_purpose(r: &rusqlite::Row<'_>) -> rusqlite::Result<Purpose> {
-    let basis: String = r.get(3)?;
-    let separate: Option<String> = r.get(5)?;
     Ok(Purpose {
         code: r.get(0)?,
         name_zh: r.get(1)?,
         name_en: r.get(2)?,
-        legal_basis: basis.parse().unwrap_or(LegalBasis::Consent),
+        legal_basis: column(r, 3)?,
         necessary: r.get(4)?,
-        separate_consent: separate.and_then(|s| s.parse().ok()),
+        separate_consent: opt_column(r, 5)?,
         dpv: r.get(6)?,
     })
 }
@@ -250,12 +289,17 @@ pub fn add_category(session: &mut Session, c: &DataCategory) -> Result<DataCateg
     let (name_zh, name_en) = validate_names(&c.name_zh, &c.name_en)?;
     let category = DataCategory { code, name_zh, name_en, sensitive: c.sensitive };
     session.write(Action::ManageCatalogue, |w| {
-        let n = w
-            .tx
-            .execute(
+        let n =
+            w.tx.execute(
                 "INSERT INTO data_category (code, name_zh, name_en, sensitive_kind, created_at_ms)
                  VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (code) DO NOTHING",
-                params![category.code, category.name_zh, category.name_en, category.sensitive.map(|s| s.as_str()), w.now.timestamp_millis()],
+                params![
+                    category.code,
+                    category.name_zh,
+                    category.name_en,
+                    category.sensitive.map(|s| s.as_str()),
+                    w.now.timestamp_millis()
+                ],
             )
             .storage("add a data category")?;
         if n == 0 {
@@ -274,15 +318,34 @@ pub fn list_categories(session: &mut Session) -> Result<Vec<DataCategory>> {
             .storage("list data categories")?;
         let rows = stmt
             .query_map([], |r| {
-                let kind: Option<String> = r.get(3)?;
                 Ok(DataCategory {
                     code: r.get(0)?,
                     name_zh: r.get(1)?,
                     name_en: r.get(2)?,
-                    sensitive: kind.and_then(|k| k.parse().ok()),
+                    sensitive: opt_column(r, 3)?,
                 })
             })
             .storage("list data categories")?;
         rows.collect::<rusqlite::Result<Vec<_>>>().storage("list data categories")
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_stored_name_parses_back_to_itself() {
+        for v in LegalBasis::ALL {
+            assert_eq!(v.as_str().parse::<LegalBasis>().unwrap(), *v);
+        }
+        for v in SeparateConsent::ALL {
+            assert_eq!(v.as_str().parse::<SeparateConsent>().unwrap(), *v);
+        }
+        for v in SensitiveKind::ALL {
+            assert_eq!(v.as_str().parse::<SensitiveKind>().unwrap(), *v);
+        }
+        assert_eq!("cross-border".parse::<SeparateConsent>().unwrap(), SeparateConsent::CrossBorder);
+        assert!("nonsense".parse::<LegalBasis>().is_err());
+    }
 }

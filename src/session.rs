@@ -130,10 +130,7 @@ impl Session {
     pub(crate) fn write<T>(&mut self, action: Action, f: impl FnOnce(&mut Write<'_>) -> Result<T>) -> Result<T> {
         self.check(action)?;
         let now = self.clock.now();
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .storage("start a change")?;
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).storage("start a change")?;
         let mut w = Write {
             tx,
             now,
@@ -171,10 +168,7 @@ impl Session {
 
     fn append_audit(&mut self, action: &str, target: &str, detail: &str) -> Result<()> {
         let now = self.clock.now();
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .storage("write the audit log")?;
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).storage("write the audit log")?;
         audit::append(
             &tx,
             &audit::Entry {
@@ -220,7 +214,7 @@ impl Session {
     }
 
     /// Direct access for tests that tamper with the database as an attacker holding the key would.
-    #[doc(hidden)]
+    #[cfg(feature = "test-support")]
     pub fn raw_connection_for_tests(&self) -> &Connection {
         &self.conn
     }

@@ -154,8 +154,10 @@ impl Row {
     fn view(self, masked: bool) -> SubjectView {
         let m = |v: Option<String>, f: fn(&str) -> String| if masked { v.map(|s| f(&s)) } else { v };
         // Masks are made from the normalised forms, so one person always masks the same way.
-        let email = if masked { self.email.as_deref().map(|e| normalize_email(e).unwrap_or_default()) } else { self.email };
-        let phone = if masked { self.phone.as_deref().map(|p| normalize_phone(p).unwrap_or_default()) } else { self.phone };
+        let email =
+            if masked { self.email.as_deref().map(|e| normalize_email(e).unwrap_or_default()) } else { self.email };
+        let phone =
+            if masked { self.phone.as_deref().map(|p| normalize_phone(p).unwrap_or_default()) } else { self.phone };
         SubjectView {
             id: self.id,
             name: m(self.name, mask_name),

@@ -66,7 +66,8 @@ pub fn verify(session: &mut Session) -> Result<Report> {
         ledger::verify_against_audit(conn, &mut problems)?;
         Ok(Report { events_checked, devices, audit_entries_checked, problems })
     })?;
-    let outcome = if report.is_intact() { "intact".to_string() } else { format!("{} problem(s)", report.problems.len()) };
+    let outcome =
+        if report.is_intact() { "intact".to_string() } else { format!("{} problem(s)", report.problems.len()) };
     session.record("vault.verify", "", &outcome)?;
     Ok(report)
 }

@@ -17,7 +17,10 @@ use consentry::subject::{SubjectInput, SubjectKey};
 use consentry::vault::{self, NewVault, VaultPaths};
 use consentry::{audit, operator, verify, Error, Session, SystemClock};
 
-use args::{CaptureArgs, CategoryCommand, Cli, Command, NoticeCommand, OperatorCommand, PurposeCommand, SubjectArgs, SubjectKeyArgs};
+use args::{
+    CaptureArgs, CategoryCommand, Cli, Command, NoticeCommand, OperatorCommand, PurposeCommand, SubjectArgs,
+    SubjectKeyArgs,
+};
 use output::*;
 
 /// What went wrong, as the process exit code.
@@ -65,7 +68,10 @@ pub fn run() -> ExitCode {
 
 fn exit_code(e: &Error) -> u8 {
     match e {
-        Error::WrongPassphrase { .. } | Error::WrongRecoveryKey { .. } | Error::UnknownOperator { .. } | Error::OperatorDisabled { .. } => 3,
+        Error::WrongPassphrase { .. }
+        | Error::WrongRecoveryKey { .. }
+        | Error::UnknownOperator { .. }
+        | Error::OperatorDisabled { .. } => 3,
         Error::PermissionDenied { .. } => 5,
         _ => 1,
     }
@@ -161,7 +167,11 @@ fn dispatch(cli: Cli) -> Result<(), Failure> {
                     println!("  - {}", p.message);
                 }
             }
-            if report.is_intact() { Ok(()) } else { Err(Failure::VerifyFailed) }
+            if report.is_intact() {
+                Ok(())
+            } else {
+                Err(Failure::VerifyFailed)
+            }
         }
         Command::Audit { limit } => {
             let entries = with_session(&cli, |s| audit::list(s, *limit))?;
@@ -169,7 +179,15 @@ fn dispatch(cli: Cli) -> Result<(), Failure> {
                 print_json(&entries.iter().map(AuditJson::from).collect::<Vec<_>>());
             } else {
                 for e in &entries {
-                    println!("{:>6}  {}  {}  {}  {}  {}", e.seq, e.at.to_rfc3339(), pad(&e.actor_name, 12), pad(&e.action, 26), e.target, e.detail);
+                    println!(
+                        "{:>6}  {}  {}  {}  {}  {}",
+                        e.seq,
+                        e.at.to_rfc3339(),
+                        pad(&e.actor_name, 12),
+                        pad(&e.action, 26),
+                        e.target,
+                        e.detail
+                    );
                 }
             }
             Ok(())
@@ -194,7 +212,12 @@ fn init(cli: &Cli, admin: &str, device: Option<&str>) -> Result<(), Failure> {
     session.lock()?;
     let shown = recovery.expose_display();
     if cli.json {
-        print_json(&InitJson { vault: paths.db.display().to_string(), admin: admin_name, device_id, recovery_key: shown.to_string() });
+        print_json(&InitJson {
+            vault: paths.db.display().to_string(),
+            admin: admin_name,
+            device_id,
+            recovery_key: shown.to_string(),
+        });
     } else {
         println!("Created vault {} with administrator {admin_name}.", paths.db.display());
         println!();
@@ -235,7 +258,12 @@ fn operator_cmd(cli: &Cli, cmd: &OperatorCommand, json: bool) -> Result<(), Fail
                 print_json(&ops.iter().map(OperatorJson::from).collect::<Vec<_>>());
             } else {
                 for o in &ops {
-                    println!("{}  {}  {}", pad(&o.name, 20), pad(o.role.as_str(), 9), if o.disabled { "disabled" } else { "active" });
+                    println!(
+                        "{}  {}  {}",
+                        pad(&o.name, 20),
+                        pad(o.role.as_str(), 9),
+                        if o.disabled { "disabled" } else { "active" }
+                    );
                 }
             }
         }
@@ -336,8 +364,12 @@ fn category_cmd(cli: &Cli, cmd: &CategoryCommand, json: bool) -> Result<(), Fail
 }
 
 fn read_text(path: &Path, what: &str) -> Result<String, Error> {
-    let bytes = std::fs::read(path).map_err(|e| Error::invalid(format!("Could not read the {what} {} ({e}).", path.display()), "Check the path."))?;
-    String::from_utf8(bytes).map_err(|_| Error::invalid(format!("The {what} {} is not UTF-8 text.", path.display()), "Save it as UTF-8 and try again."))
+    let bytes = std::fs::read(path).map_err(|e| {
+        Error::invalid(format!("Could not read the {what} {} ({e}).", path.display()), "Check the path.")
+    })?;
+    String::from_utf8(bytes).map_err(|_| {
+        Error::invalid(format!("The {what} {} is not UTF-8 text.", path.display()), "Save it as UTF-8 and try again.")
+    })
 }
 
 fn notice_cmd(cli: &Cli, cmd: &NoticeCommand, json: bool) -> Result<(), Failure> {
@@ -370,7 +402,15 @@ fn notice_cmd(cli: &Cli, cmd: &NoticeCommand, json: bool) -> Result<(), Failure>
             if json {
                 print_json(&NoticeJson::new(&v, true));
             } else {
-                println!("{}\n{} · {} · {}\nhash {}\n\n{}", v.title, v.language, v.state, v.created_at.to_rfc3339(), v.hash, v.body);
+                println!(
+                    "{}\n{} · {} · {}\nhash {}\n\n{}",
+                    v.title,
+                    v.language,
+                    v.state,
+                    v.created_at.to_rfc3339(),
+                    v.hash,
+                    v.body
+                );
             }
         }
     }
@@ -379,15 +419,24 @@ fn notice_cmd(cli: &Cli, cmd: &NoticeCommand, json: bool) -> Result<(), Failure>
 
 fn parse_time(at: Option<&str>) -> Result<Option<chrono::DateTime<chrono::FixedOffset>>, Error> {
     at.map(|t| {
-        chrono::DateTime::parse_from_rfc3339(t.trim())
-            .map_err(|_| Error::invalid(format!("\"{t}\" is not a time Consentry can read."), "Use RFC 3339 with an offset, such as 2026-05-01T09:30:00+08:00."))
+        chrono::DateTime::parse_from_rfc3339(t.trim()).map_err(|_| {
+            Error::invalid(
+                format!("\"{t}\" is not a time Consentry can read."),
+                "Use RFC 3339 with an offset, such as 2026-05-01T09:30:00+08:00.",
+            )
+        })
     })
     .transpose()
 }
 
 fn capture(cli: &Cli, a: &CaptureArgs, kind: EventKind, json: bool) -> Result<(), Failure> {
     let c = Capture {
-        subject: SubjectInput { name: a.name.clone(), email: a.email.clone(), phone: a.phone.clone(), company: a.company.clone() },
+        subject: SubjectInput {
+            name: a.name.clone(),
+            email: a.email.clone(),
+            phone: a.phone.clone(),
+            company: a.company.clone(),
+        },
         choices: a.purposes.iter().map(|p| (p.clone(), kind)).collect(),
         notice: a.notice.clone(),
         language: a.language.as_deref().map(Language::parse_tag).transpose()?,
@@ -405,7 +454,10 @@ fn print_recorded(r: &ledger::Recorded, json: bool) {
         print_json(&RecordedJson::from(r));
     } else {
         for e in &r.events {
-            println!("Recorded {} of {} for person {} (event {}, seq {}).", e.kind, e.purpose, r.subject_id, e.id, e.seq);
+            println!(
+                "Recorded {} of {} for person {} (event {}, seq {}).",
+                e.kind, e.purpose, r.subject_id, e.id, e.seq
+            );
         }
     }
 }

@@ -78,7 +78,12 @@ pub struct CategoryJson {
 
 impl From<&DataCategory> for CategoryJson {
     fn from(c: &DataCategory) -> Self {
-        CategoryJson { code: c.code.clone(), name_zh: c.name_zh.clone(), name_en: c.name_en.clone(), sensitive: c.sensitive.map(|s| s.as_str()) }
+        CategoryJson {
+            code: c.code.clone(),
+            name_zh: c.name_zh.clone(),
+            name_en: c.name_en.clone(),
+            sensitive: c.sensitive.map(|s| s.as_str()),
+        }
     }
 }
 
@@ -159,7 +164,13 @@ impl From<&Recorded> for RecordedJson {
             events: r
                 .events
                 .iter()
-                .map(|e| EventRefJson { id: e.id.clone(), kind: e.kind.as_str(), purpose: e.purpose.clone(), seq: e.seq, hash: e.hash.clone() })
+                .map(|e| EventRefJson {
+                    id: e.id.clone(),
+                    kind: e.kind.as_str(),
+                    purpose: e.purpose.clone(),
+                    seq: e.seq,
+                    hash: e.hash.clone(),
+                })
                 .collect(),
         }
     }
@@ -274,7 +285,13 @@ impl From<&Report> for VerifyJson {
                         Chain::Ledger { device_id } => ("ledger", Some(device_id.clone())),
                         Chain::Audit => ("audit", None),
                     };
-                    ProblemJson { chain, device_id, seq: p.seq, event_id: p.event_id.clone(), message: p.message.clone() }
+                    ProblemJson {
+                        chain,
+                        device_id,
+                        seq: p.seq,
+                        event_id: p.event_id.clone(),
+                        message: p.message.clone(),
+                    }
                 })
                 .collect(),
         }
@@ -318,7 +335,10 @@ pub fn print_json<T: Serialize>(value: &T) {
 
 /// Pads a column, counting CJK characters as two columns wide.
 pub fn pad(text: &str, width: usize) -> String {
-    let w: usize = text.chars().map(|c| if ('\u{2e80}'..='\u{9fff}').contains(&c) || ('\u{ff00}'..='\u{ffef}').contains(&c) { 2 } else { 1 }).sum();
+    let w: usize = text
+        .chars()
+        .map(|c| if ('\u{2e80}'..='\u{9fff}').contains(&c) || ('\u{ff00}'..='\u{ffef}').contains(&c) { 2 } else { 1 })
+        .sum();
     format!("{text}{}", " ".repeat(width.saturating_sub(w)))
 }
 

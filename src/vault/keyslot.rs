@@ -68,11 +68,7 @@ pub(crate) enum SlotRef<'a> {
 
 impl SlotFile {
     pub(crate) fn new(vault_id: &str) -> Self {
-        SlotFile {
-            format: FORMAT.to_string(),
-            vault_id: vault_id.to_string(),
-            slots: Vec::new(),
-        }
+        SlotFile { format: FORMAT.to_string(), vault_id: vault_id.to_string(), slots: Vec::new() }
     }
 
     pub(crate) fn read(path: &Path) -> Result<Self> {
@@ -139,10 +135,12 @@ impl SlotFile {
         let Some(s) = self.slots.iter().find(|s| s.id == id) else {
             return Ok(None);
         };
-        let corrupt = |what: &str| Error::invalid(
-            format!("Key slot \"{}\" is damaged ({what}).", s.id),
-            "Restore the key-slot file from the backup made with the vault.",
-        );
+        let corrupt = |what: &str| {
+            Error::invalid(
+                format!("Key slot \"{}\" is damaged ({what}).", s.id),
+                "Restore the key-slot file from the backup made with the vault.",
+            )
+        };
         if s.kdf.algorithm != "argon2id" || s.cipher != "xchacha20poly1305" {
             return Err(corrupt("unknown algorithm"));
         }
@@ -236,10 +234,12 @@ fn derive(secret: &[u8], salt: &[u8], params: Params) -> Result<Zeroizing<[u8; 3
     let mut out = Zeroizing::new([0u8; 32]);
     Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
         .hash_password_into(secret, salt, out.as_mut_slice())
-        .map_err(|_| Error::invalid(
-            "The key slot's key-derivation settings are not usable.",
-            "Restore the key-slot file from the backup made with the vault.",
-        ))?;
+        .map_err(|_| {
+            Error::invalid(
+                "The key slot's key-derivation settings are not usable.",
+                "Restore the key-slot file from the backup made with the vault.",
+            )
+        })?;
     Ok(out)
 }
 

@@ -13,11 +13,8 @@ struct Migration {
     sql: &'static str,
 }
 
-const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "foundation",
-    sql: include_str!("../../migrations/0001_foundation.sql"),
-}];
+const MIGRATIONS: &[Migration] =
+    &[Migration { version: 1, name: "foundation", sql: include_str!("../../migrations/0001_foundation.sql") }];
 
 /// The newest schema version this binary knows.
 pub const SCHEMA_VERSION: i64 = 1;
@@ -45,11 +42,7 @@ pub(crate) fn migrate(conn: &mut Connection, now_ms: i64) -> Result<()> {
     }
     for m in MIGRATIONS {
         let recorded: Option<String> = conn
-            .query_row(
-                "SELECT sha256 FROM schema_migration WHERE version = ?1",
-                [m.version],
-                |r| r.get(0),
-            )
+            .query_row("SELECT sha256 FROM schema_migration WHERE version = ?1", [m.version], |r| r.get(0))
             .optional()
             .storage("read the schema version")?;
         let sum = sha256_hex(m.sql.as_bytes());
@@ -90,14 +83,7 @@ mod tests {
         migrate(&mut conn, 0).unwrap();
         conn.execute("UPDATE schema_migration SET sha256 = 'x' WHERE version = 1", []).unwrap();
         assert!(matches!(migrate(&mut conn, 0), Err(Error::MigrationEdited { version: 1 })));
-        conn.execute(
-            "INSERT INTO schema_migration VALUES (99, 'future', 'y', 0)",
-            [],
-        )
-        .unwrap();
-        assert!(matches!(
-            migrate(&mut conn, 0),
-            Err(Error::SchemaTooNew { found: 99, supported: SCHEMA_VERSION })
-        ));
+        conn.execute("INSERT INTO schema_migration VALUES (99, 'future', 'y', 0)", []).unwrap();
+        assert!(matches!(migrate(&mut conn, 0), Err(Error::SchemaTooNew { found: 99, supported: SCHEMA_VERSION })));
     }
 }

@@ -88,7 +88,10 @@ pub fn create(paths: &VaultPaths, new: NewVault<'_>, clock: Arc<dyn Clock>) -> R
     new.passphrase.check_strength()?;
     let device_name = new.device_name.trim();
     if device_name.is_empty() {
-        return Err(Error::invalid("The device name is empty.", "Give this computer a name, such as \"Stand A laptop\"."));
+        return Err(Error::invalid(
+            "The device name is empty.",
+            "Give this computer a name, such as \"Stand A laptop\".",
+        ));
     }
     if paths.db.exists() || paths.slots.exists() {
         return Err(Error::VaultExists { path: paths.db.clone() });
@@ -137,7 +140,13 @@ fn create_files(
     .storage("create the vault")?;
     tx.execute(
         "INSERT INTO device (id, name, public_key, secret_key, is_local, created_at_ms) VALUES (?1, ?2, ?3, ?4, 1, ?5)",
-        params![device_id, device_name, signing.verifying_key().as_bytes().as_slice(), device_secret.as_slice(), now_ms],
+        params![
+            device_id,
+            device_name,
+            signing.verifying_key().as_bytes().as_slice(),
+            device_secret.as_slice(),
+            now_ms
+        ],
     )
     .storage("create the vault")?;
     tx.execute(
@@ -162,19 +171,19 @@ fn create_files(
     slots.write(&paths.slots)?;
     tx.commit().storage("create the vault")?;
 
-    let op = operator::Operator {
-        id: admin_id,
-        name: admin_name.to_string(),
-        role: Role::Admin,
-        disabled: false,
-    };
+    let op = operator::Operator { id: admin_id, name: admin_name.to_string(), role: Role::Admin, disabled: false };
     let session = Session::new(conn, key, paths.clone(), vault_id, op, device_id, device_name.to_string(), clock);
     Ok((session, recovery))
 }
 
 /// Unlocks the vault as one operator. A wrong passphrase is reported before the database
 /// is opened, so it never changes a byte of the vault or its key slots.
-pub fn unlock(paths: &VaultPaths, operator_name: &str, passphrase: &Passphrase, clock: Arc<dyn Clock>) -> Result<Session> {
+pub fn unlock(
+    paths: &VaultPaths,
+    operator_name: &str,
+    passphrase: &Passphrase,
+    clock: Arc<dyn Clock>,
+) -> Result<Session> {
     if !paths.db.exists() {
         return Err(Error::VaultNotFound { path: paths.db.clone() });
     }
@@ -184,9 +193,8 @@ pub fn unlock(paths: &VaultPaths, operator_name: &str, passphrase: &Passphrase, 
     if !slots.has(&slot) {
         return Err(Error::UnknownOperator { name: operator_name.trim().to_string(), vault: paths.db.clone() });
     }
-    let key = slots
-        .open(&slot, passphrase.expose())?
-        .ok_or_else(|| Error::WrongPassphrase { vault: paths.db.clone() })?;
+    let key =
+        slots.open(&slot, passphrase.expose())?.ok_or_else(|| Error::WrongPassphrase { vault: paths.db.clone() })?;
     let mut session = open_session(paths, &slots, key, operator_name, clock)?;
     session.record("vault.unlock", "", "")?;
     Ok(session)
@@ -228,10 +236,8 @@ fn open_session(
     if vault_id != slots.vault_id {
         return Err(Error::VaultDamaged { path: paths.db.clone() });
     }
-    let op = operator::find_by_name(&conn, operator_name)?.ok_or_else(|| Error::UnknownOperator {
-        name: operator_name.trim().to_string(),
-        vault: paths.db.clone(),
-    })?;
+    let op = operator::find_by_name(&conn, operator_name)?
+        .ok_or_else(|| Error::UnknownOperator { name: operator_name.trim().to_string(), vault: paths.db.clone() })?;
     if op.disabled {
         return Err(Error::OperatorDisabled { name: op.name });
     }
@@ -254,14 +260,11 @@ fn open_connection(paths: &VaultPaths, key: &DataKey, create: bool) -> Result<Co
     })?;
     conn.execute_batch("PRAGMA cipher_log_level = NONE;").storage("configure encryption")?;
     conn.execute_batch(&key.sqlcipher_pragma()).storage("configure encryption")?;
-    conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0))
-        .map_err(|e| {
-            tracing::error!(error = %e, "vault key check");
-            damaged()
-        })?;
-    let mode: String = conn
-        .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
-        .storage("configure the vault")?;
+    conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0)).map_err(|e| {
+        tracing::error!(error = %e, "vault key check");
+        damaged()
+    })?;
+    let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0)).storage("configure the vault")?;
     if !mode.eq_ignore_ascii_case("wal") {
         return Err(Error::Storage { context: "switch the vault to WAL mode" });
     }
@@ -294,8 +297,7 @@ fn restrict_permissions(path: &Path) -> Result<()> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        fs::set_permissions(path, fs::Permissions::from_mode(0o600))
-            .map_err(|e| Error::io("protect", path, &e))?;
+        fs::set_permissions(path, fs::Permissions::from_mode(0o600)).map_err(|e| Error::io("protect", path, &e))?;
     }
     Ok(())
 }

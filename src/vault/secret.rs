@@ -75,9 +75,7 @@ impl Passphrase {
     /// Refuses a passphrase too short to protect the vault.
     pub fn check_strength(&self) -> Result<()> {
         if self.0.chars().count() < MIN_PASSPHRASE_CHARS {
-            return Err(Error::WeakPassphrase {
-                min: MIN_PASSPHRASE_CHARS,
-            });
+            return Err(Error::WeakPassphrase { min: MIN_PASSPHRASE_CHARS });
         }
         Ok(())
     }

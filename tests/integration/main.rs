@@ -1,1 +1,15 @@
+//! Integration tests of the engine and the CLI, as one test binary, on real SQLCipher
+//! vaults in temporary folders.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)]
+
+mod common;
+
+mod cli;
+mod crash;
+mod errors;
+mod ledger;
+mod plaintext;
+mod roles;
+mod tamper;
+mod vault;

@@ -1,0 +1,271 @@
+//! The real `consentry` binary: a whole session from init to verify, JSON shapes and exit codes.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use crate::common::bin;
+
+struct Cli<'a> {
+    vault: &'a Path,
+}
+
+impl Cli<'_> {
+    fn run(&self, operator: &str, pass: &str, args: &[&str]) -> Output {
+        self.run_env(operator, args, &[("CONSENTRY_PASSPHRASE", pass)])
+    }
+
+    fn run_env(&self, operator: &str, args: &[&str], env: &[(&str, &str)]) -> Output {
+        let mut cmd = Command::new(bin());
+        cmd.arg("--vault").arg(self.vault).arg("--operator").arg(operator).args(args);
+        cmd.env_remove("CONSENTRY_PASSPHRASE")
+            .env_remove("CONSENTRY_NEW_PASSPHRASE")
+            .env_remove("CONSENTRY_OPERATOR")
+            .env_remove("CONSENTRY_VAULT");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        cmd.output().unwrap()
+    }
+
+    fn ok(&self, operator: &str, pass: &str, args: &[&str]) -> String {
+        let out = self.run(operator, pass, args);
+        assert!(out.status.success(), "{args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    fn json(&self, operator: &str, pass: &str, args: &[&str]) -> serde_json::Value {
+        let mut all = vec!["--json"];
+        all.extend_from_slice(args);
+        serde_json::from_str(&self.ok(operator, pass, &all)).unwrap()
+    }
+}
+
+const ADA: &str = "admin passphrase 1";
+const LENA: &str = "legal passphrase 1";
+const MO: &str = "marketer passphrase 1";
+
+#[test]
+fn a_whole_session_from_init_to_verify() {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = dir.path().join("vault.db");
+    let cli = Cli { vault: &vault };
+
+    let out = cli.run_env(
+        "Ada",
+        &["--json", "init", "--admin", "Ada", "--device", "Stand A"],
+        &[("CONSENTRY_NEW_PASSPHRASE", ADA)],
+    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let init: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let recovery = init["recovery_key"].as_str().unwrap().to_string();
+    assert_eq!(recovery.len(), 39);
+
+    for (name, role, pass) in [("Lena", "legal", LENA), ("Mo", "marketer", MO)] {
+        let out = cli.run_env(
+            "Ada",
+            &["operator", "add", name, "--role", role],
+            &[("CONSENTRY_PASSPHRASE", ADA), ("CONSENTRY_NEW_PASSPHRASE", pass)],
+        );
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    }
+    let ops = cli.json("Ada", ADA, &["operator", "list"]);
+    assert_eq!(ops.as_array().unwrap().len(), 3);
+    assert_eq!(ops[2]["role"], "marketer");
+
+    cli.ok(
+        "Lena",
+        LENA,
+        &[
+            "purpose",
+            "add",
+            "event_marketing",
+            "--zh",
+            "活动营销",
+            "--en",
+            "Event marketing",
+            "--dpv",
+            "dpv:DirectMarketing",
+        ],
+    );
+    cli.ok(
+        "Lena",
+        LENA,
+        &["purpose", "add", "xborder", "--zh", "跨境传输", "--en", "Transfer abroad", "--separate", "cross-border"],
+    );
+    cli.ok("Lena", LENA, &["category", "add", "email", "--zh", "电子邮箱", "--en", "Email address"]);
+    cli.ok(
+        "Lena",
+        LENA,
+        &["category", "add", "face", "--zh", "人脸", "--en", "Face image", "--sensitive", "biometric"],
+    );
+    let purposes = cli.json("Mo", MO, &["purpose", "list"]);
+    assert_eq!(purposes[1]["separate_consent"], "cross_border");
+    let cats = cli.json("Mo", MO, &["category", "list"]);
+    assert_eq!(cats[1]["sensitive"], "biometric");
+
+    let notice_file = dir.path().join("notice.txt");
+    std::fs::write(&notice_file, "我们收集您的邮箱用于活动营销。").unwrap();
+    let v = cli.json(
+        "Lena",
+        LENA,
+        &["notice", "register", "--file", notice_file.to_str().unwrap(), "--language", "zh-CN", "--title", "展会"],
+    );
+    let hash = v["hash"].as_str().unwrap().to_string();
+    assert_eq!(hash.len(), 64);
+    let shown = cli.json("Mo", MO, &["notice", "show", &hash[..8]]);
+    assert_eq!(shown["body"], "我们收集您的邮箱用于活动营销。");
+
+    let rec = cli.json(
+        "Mo",
+        MO,
+        &[
+            "grant",
+            "--purpose",
+            "event_marketing",
+            "--notice",
+            &hash[..12],
+            "--email",
+            "wei@example.com",
+            "--name",
+            "张伟",
+            "--method",
+            "kiosk",
+        ],
+    );
+    assert_eq!(rec["events"][0]["kind"], "grant");
+    assert_eq!(rec["new_subject"], true);
+    cli.ok("Mo", MO, &["refuse", "--purpose", "xborder", "--notice", &hash[..12], "--email", "WEI@example.com"]);
+    cli.ok(
+        "Mo",
+        MO,
+        &[
+            "withdraw",
+            "--email",
+            "wei@example.com",
+            "--purpose",
+            "event_marketing",
+            "--channel",
+            "email",
+            "--note",
+            "ticket 7",
+        ],
+    );
+
+    let st = cli.json("Mo", MO, &["status", "--email", "wei@example.com"]);
+    assert_eq!(st["subject"]["email"], "w***@example.com");
+    assert_eq!(st["subject"]["name"], "张*");
+    let states: Vec<(&str, &str)> = st["purposes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["purpose"].as_str().unwrap(), p["state"].as_str().unwrap()))
+        .collect();
+    assert_eq!(states, vec![("event_marketing", "withdrawn"), ("xborder", "refused")]);
+    assert_eq!(st["purposes"][0]["dpv_status"], "dpv:ConsentWithdrawn");
+
+    let hist = cli.json("Lena", LENA, &["history", "--email", "wei@example.com", "--reveal"]);
+    assert_eq!(hist["subject"]["email"], "wei@example.com");
+    assert_eq!(hist["events"].as_array().unwrap().len(), 3);
+    assert_eq!(hist["events"][2]["method"], "email");
+
+    let text = cli.ok("Mo", MO, &["status", "--email", "wei@example.com"]);
+    assert!(text.contains("withdrawn") && text.contains("(masked)") && !text.contains("wei@example.com"), "{text}");
+
+    let verify = cli.json("Lena", LENA, &["verify"]);
+    assert_eq!(verify["intact"], true);
+    assert_eq!(verify["events_checked"], 3);
+
+    let audit = cli.json("Ada", ADA, &["audit", "--limit", "500"]);
+    let actions: Vec<&str> = audit.as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
+    for a in [
+        "vault.create",
+        "operator.add",
+        "purpose.add",
+        "notice.register",
+        "consent.capture",
+        "consent.withdraw",
+        "subject.reveal",
+        "vault.unlock",
+        "vault.lock",
+    ] {
+        assert!(actions.contains(&a), "audit lacks {a}: {actions:?}");
+    }
+
+    // passwd, then recover.
+    let out = cli.run_env(
+        "Mo",
+        &["passwd"],
+        &[("CONSENTRY_PASSPHRASE", MO), ("CONSENTRY_NEW_PASSPHRASE", "marketer passphrase 2")],
+    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(cli.run("Mo", MO, &["status", "--email", "wei@example.com"]).status.code(), Some(3));
+    let out = cli.run_env(
+        "Mo",
+        &["recover"],
+        &[("CONSENTRY_RECOVERY_KEY", &recovery), ("CONSENTRY_NEW_PASSPHRASE", "marketer passphrase 3")],
+    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    cli.ok("Mo", "marketer passphrase 3", &["status", "--email", "wei@example.com"]);
+}
+
+#[test]
+fn exit_codes_and_json_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = dir.path().join("vault.db");
+    let cli = Cli { vault: &vault };
+
+    // 2: usage.
+    let out = cli.run("Ada", ADA, &["grant", "--no-such-flag"]);
+    assert_eq!(out.status.code(), Some(2));
+    // 1: no vault yet, with a sentence that says what to do.
+    let out = cli.run("Ada", ADA, &["status", "--email", "a@example.com"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("consentry init"));
+
+    let out = cli.run_env("Ada", &["init", "--admin", "Ada"], &[("CONSENTRY_NEW_PASSPHRASE", ADA)]);
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("Recovery key") && text.contains("shown once"), "{text}");
+
+    // 3: wrong passphrase; the JSON error shape on stderr.
+    let out = cli.run("Ada", "wrong passphrase!", &["--json", "verify"]);
+    assert_eq!(out.status.code(), Some(3));
+    let err: serde_json::Value = serde_json::from_slice(&out.stderr).unwrap();
+    assert_eq!(err["error"]["kind"], "wrong_passphrase");
+    assert!(err["error"]["message"].as_str().unwrap().contains("Nothing was changed"));
+    // 3: unknown operator.
+    assert_eq!(cli.run("Zed", ADA, &["verify"]).status.code(), Some(3));
+    // 5: permission denied (an admin does not capture).
+    let out = cli.run("Ada", ADA, &["grant", "--purpose", "x", "--notice", "abcdefgh", "--email", "a@example.com"]);
+    assert_eq!(out.status.code(), Some(5));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("needs the role marketer or kiosk"));
+    // 1: bad input, named.
+    let out = cli.run("Ada", ADA, &["purpose", "add", "Bad Code", "--zh", "x", "--en", "y"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("\"Bad Code\" is not a usable purpose code"));
+    // No passphrase source at all: a clear message, not a hang.
+    let out = cli.run_env("Ada", &["verify"], &[]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("CONSENTRY_PASSPHRASE"));
+}
+
+#[test]
+fn verify_exits_4_and_names_the_event_after_tampering() {
+    let tv = crate::common::vault_with_team();
+    let mut s = crate::common::unlock(&tv.paths, consentry::Role::Marketer);
+    let rec = crate::common::capture(
+        &mut s,
+        &tv.notice_hash,
+        crate::common::person(1),
+        &[("event_marketing", consentry::ledger::EventKind::Grant)],
+    );
+    s.raw_connection_for_tests()
+        .execute_batch("DROP TRIGGER consent_event_no_update; UPDATE consent_event SET kind = 'refuse';")
+        .unwrap();
+    s.lock().unwrap();
+    let cli = Cli { vault: &tv.paths.db };
+    let out = cli.run("Lena", "legal passphrase 1", &["verify"]);
+    assert_eq!(out.status.code(), Some(4));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("BROKEN") && text.contains(&rec.events[0].id), "{text}");
+}

@@ -1,0 +1,147 @@
+//! Shared set-up: a vault with one operator per role, a few purposes and a notice.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use consentry::ledger::{self, Capture, EventKind, Method, Recorded};
+use consentry::notice::{self, Language};
+use consentry::purpose::{self, LegalBasis, Purpose, SeparateConsent};
+use consentry::subject::SubjectInput;
+use consentry::vault::{self, NewVault, Passphrase, RecoveryKey, VaultPaths};
+use consentry::{operator, Clock, Role, Session, SystemClock};
+use tempfile::TempDir;
+
+pub const ADMIN: (&str, &str) = ("Ada", "admin passphrase 1");
+pub const LEGAL: (&str, &str) = ("Lena", "legal passphrase 1");
+pub const MARKETER: (&str, &str) = ("Mo", "marketer passphrase 1");
+pub const KIOSK: (&str, &str) = ("Kim", "kiosk passphrase 1");
+
+pub const NOTICE_TEXT: &str =
+    "我们将使用您的姓名和邮箱向您发送展会相关的营销信息。\nWe use your name and email to send you event marketing.\n";
+
+pub struct TestVault {
+    pub dir: TempDir,
+    pub paths: VaultPaths,
+    pub recovery: RecoveryKey,
+    pub notice_hash: String,
+}
+
+pub fn pass(p: &str) -> Passphrase {
+    Passphrase::new(p.to_string())
+}
+
+pub fn credentials(role: Role) -> (&'static str, &'static str) {
+    match role {
+        Role::Admin => ADMIN,
+        Role::Legal => LEGAL,
+        Role::Marketer => MARKETER,
+        Role::Kiosk => KIOSK,
+    }
+}
+
+pub fn unlock(paths: &VaultPaths, role: Role) -> Session {
+    let (name, p) = credentials(role);
+    vault::unlock(paths, name, &pass(p), Arc::new(SystemClock)).unwrap()
+}
+
+pub fn unlock_with_clock(paths: &VaultPaths, role: Role, clock: Arc<dyn Clock>) -> Session {
+    let (name, p) = credentials(role);
+    vault::unlock(paths, name, &pass(p), clock).unwrap()
+}
+
+/// A vault with Ada (admin), Lena (legal), Mo (marketer), Kim (kiosk); purposes
+/// `event_marketing`, `newsletter`, `xborder` (cross-border separate consent); one notice.
+pub fn vault_with_team() -> TestVault {
+    let dir = tempfile::tempdir().unwrap();
+    let paths = VaultPaths::new(dir.path().join("consentry.db"));
+    let (mut admin, recovery) = vault::create(
+        &paths,
+        NewVault { admin_name: ADMIN.0, passphrase: &pass(ADMIN.1), device_name: "Stand A laptop" },
+        Arc::new(SystemClock),
+    )
+    .unwrap();
+    for role in [Role::Legal, Role::Marketer, Role::Kiosk] {
+        let (name, p) = credentials(role);
+        operator::add(&mut admin, name, role, &pass(p)).unwrap();
+    }
+    for (code, zh, en, separate) in [
+        ("event_marketing", "活动营销", "Event marketing", None),
+        ("newsletter", "电子报", "Newsletter", None),
+        ("xborder", "跨境传输", "Transfer to headquarters in Germany", Some(SeparateConsent::CrossBorder)),
+    ] {
+        purpose::add_purpose(
+            &mut admin,
+            &Purpose {
+                code: code.into(),
+                name_zh: zh.into(),
+                name_en: en.into(),
+                legal_basis: LegalBasis::Consent,
+                necessary: false,
+                separate_consent: separate,
+                dpv: Some("dpv:DirectMarketing".into()),
+            },
+        )
+        .unwrap();
+    }
+    admin.lock().unwrap();
+    let mut legal = unlock(&paths, Role::Legal);
+    let v = notice::register(&mut legal, "展会同意书 Trade show consent", Language::ZhCn, NOTICE_TEXT, None).unwrap();
+    legal.lock().unwrap();
+    TestVault { dir, paths, recovery, notice_hash: v.hash }
+}
+
+pub fn person(n: usize) -> SubjectInput {
+    SubjectInput {
+        name: Some(format!("Person {n}")),
+        email: Some(format!("person{n}@example.com")),
+        phone: None,
+        company: Some("Acme".into()),
+    }
+}
+
+pub fn capture(session: &mut Session, notice_hash: &str, who: SubjectInput, choices: &[(&str, EventKind)]) -> Recorded {
+    ledger::record_capture(
+        session,
+        &Capture {
+            subject: who,
+            choices: choices.iter().map(|(p, k)| (p.to_string(), *k)).collect(),
+            notice: notice_hash.to_string(),
+            language: None,
+            method: Method::Kiosk,
+            evidence: String::new(),
+            captured_at: None,
+        },
+    )
+    .unwrap()
+}
+
+/// Every regular file in a folder with its bytes.
+pub fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut out: Vec<(PathBuf, Vec<u8>)> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_file())
+        .map(|p| {
+            let bytes = std::fs::read(&p).unwrap();
+            (p, bytes)
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+pub fn bin() -> &'static str {
+    env!("CARGO_BIN_EXE_consentry")
+}
+
+/// A copy of a vault in a new folder (the vault must be closed).
+pub fn copy_vault(tv: &TestVault) -> TestVault {
+    let dir = tempfile::tempdir().unwrap();
+    let paths = VaultPaths::new(dir.path().join("consentry.db"));
+    std::fs::copy(&tv.paths.db, &paths.db).unwrap();
+    std::fs::copy(&tv.paths.slots, &paths.slots).unwrap();
+    let recovery = RecoveryKey::parse(&tv.recovery.expose_display()).unwrap();
+    TestVault { dir, paths, recovery, notice_hash: tv.notice_hash.clone() }
+}

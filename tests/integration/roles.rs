@@ -1,0 +1,185 @@
+//! Every operation for every role is allowed or `PermissionDenied`, checked by calling the
+//! real engine functions. The expected table is written out here on purpose, apart from the
+//! engine's own table, so that a change to either is caught.
+
+use consentry::ledger::{self, Capture, EventKind, Method, Withdrawal};
+use consentry::notice::{self, Language};
+use consentry::purpose::{self, DataCategory, LegalBasis, Purpose};
+use consentry::subject::{self, SubjectKey};
+use consentry::{audit, operator, verify, Action, Error, Role, Session};
+
+use crate::common::*;
+
+//                 operation              admin  legal  marketer kiosk
+const EXPECTED: &[(&str, [bool; 4])] = &[
+    ("operator.add", [true, false, false, false]),
+    ("operator.list", [true, false, false, false]),
+    ("purpose.add", [true, true, false, false]),
+    ("purpose.list", [true, true, true, true]),
+    ("category.add", [true, true, false, false]),
+    ("category.list", [true, true, true, true]),
+    ("notice.register", [false, true, false, false]),
+    ("notice.list", [true, true, true, true]),
+    ("consent.grant", [false, false, true, true]),
+    ("consent.withdraw", [true, true, true, true]),
+    ("consent.status", [true, true, true, false]),
+    ("consent.history", [true, true, true, false]),
+    ("subject.reveal", [true, true, false, false]),
+    ("vault.verify", [true, true, true, false]),
+    ("audit.list", [true, true, false, false]),
+    ("operator.passphrase_change", [true, true, true, true]),
+];
+
+fn run(op: &str, s: &mut Session, tv: &TestVault, n: usize) -> Result<(), Error> {
+    let tag = format!("{}{n}", s.role().as_str());
+    let someone = SubjectKey::Email("person0@example.com".into());
+    match op {
+        "operator.add" => {
+            operator::add(s, &format!("new {tag}"), Role::Kiosk, &pass("new operator passphrase")).map(drop)
+        }
+        "operator.list" => operator::list(s).map(drop),
+        "purpose.add" => purpose::add_purpose(
+            s,
+            &Purpose {
+                code: format!("p_{tag}"),
+                name_zh: "目的".into(),
+                name_en: "Purpose".into(),
+                legal_basis: LegalBasis::Consent,
+                necessary: false,
+                separate_consent: None,
+                dpv: None,
+            },
+        )
+        .map(drop),
+        "purpose.list" => purpose::list_purposes(s).map(drop),
+        "category.add" => purpose::add_category(
+            s,
+            &DataCategory {
+                code: format!("c_{tag}"),
+                name_zh: "类别".into(),
+                name_en: "Category".into(),
+                sensitive: None,
+            },
+        )
+        .map(drop),
+        "category.list" => purpose::list_categories(s).map(drop),
+        "notice.register" => notice::register(s, "T", Language::En, &format!("Notice text {tag}"), None).map(drop),
+        "notice.list" => notice::list(s).map(drop),
+        "consent.grant" => ledger::record_capture(
+            s,
+            &Capture {
+                subject: person(n + 100),
+                choices: vec![("event_marketing".into(), EventKind::Grant)],
+                notice: tv.notice_hash.clone(),
+                language: None,
+                method: Method::Desk,
+                evidence: String::new(),
+                captured_at: None,
+            },
+        )
+        .map(drop),
+        "consent.withdraw" => ledger::record_withdrawal(
+            s,
+            &Withdrawal {
+                subject: someone,
+                purposes: vec!["event_marketing".into()],
+                method: Method::InPerson,
+                evidence: String::new(),
+                at: None,
+            },
+        )
+        .map(drop),
+        "consent.status" => ledger::status(s, &someone).map(drop),
+        "consent.history" => ledger::history(s, &someone).map(drop),
+        "subject.reveal" => subject::reveal(s, &someone).map(drop),
+        "vault.verify" => verify::verify(s).map(drop),
+        "audit.list" => audit::list(s, 10).map(drop),
+        "operator.passphrase_change" => {
+            let (_, p) = credentials(s.role());
+            s.change_passphrase(&pass(p))
+        }
+        other => panic!("no operation {other}"),
+    }
+}
+
+#[test]
+fn every_operation_for_every_role() {
+    let tv = vault_with_team();
+    let mut m = unlock(&tv.paths, Role::Marketer);
+    capture(&mut m, &tv.notice_hash, person(0), &[("event_marketing", EventKind::Grant)]);
+    m.lock().unwrap();
+
+    let mut failures = Vec::new();
+    for (i, role) in Role::ALL.into_iter().enumerate() {
+        let mut s = unlock(&tv.paths, role);
+        for (n, (op, allowed)) in EXPECTED.iter().enumerate() {
+            match (run(op, &mut s, &tv, n), allowed[i]) {
+                (Ok(()), true) => {}
+                (Err(Error::PermissionDenied { role: r, needed, .. }), false) => {
+                    assert_eq!(r, role);
+                    let expected_roles: Vec<Role> =
+                        Role::ALL.into_iter().enumerate().filter(|(j, _)| EXPECTED[n].1[*j]).map(|(_, r)| r).collect();
+                    assert_eq!(needed, expected_roles, "{op}: the denial names the wrong roles");
+                }
+                (got, want) => failures
+                    .push(format!("{op} as {role}: expected {}, got {got:?}", if want { "allowed" } else { "denied" })),
+            }
+        }
+        s.lock().unwrap();
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+
+    // Every denial was itself recorded in the audit log.
+    let mut admin = unlock(&tv.paths, Role::Admin);
+    let denials =
+        audit::list(&mut admin, 10_000).unwrap().into_iter().filter(|e| e.action == "permission.denied").count();
+    let expected_denials: usize = EXPECTED.iter().map(|(_, a)| a.iter().filter(|x| !**x).count()).sum();
+    assert_eq!(denials, expected_denials);
+    admin.lock().unwrap();
+}
+
+#[test]
+fn the_engine_table_covers_every_action() {
+    // Each action is allowed to someone, and only admins manage operators.
+    for a in Action::ALL {
+        assert!(!a.roles().is_empty(), "{a:?} is allowed to nobody");
+    }
+    assert_eq!(Action::ManageOperators.roles(), &[Role::Admin]);
+    assert!(!Action::Capture.allows(Role::Legal), "legal staff do not capture at the stand");
+    assert!(Action::Withdraw.allows(Role::Kiosk), "withdrawing is as easy as granting");
+}
+
+#[test]
+fn masked_roles_never_receive_unmasked_values() {
+    let tv = vault_with_team();
+    let mut m = unlock(&tv.paths, Role::Marketer);
+    let who = consentry::subject::SubjectInput {
+        name: Some("张伟".into()),
+        email: Some("zhang.wei@example.com".into()),
+        phone: Some("+86 138 0013 8000".into()),
+        company: Some("上海示例有限公司".into()),
+    };
+    capture(&mut m, &tv.notice_hash, who, &[("event_marketing", EventKind::Grant)]);
+    let key = SubjectKey::Phone("13800138000".into());
+    let st = ledger::status(&mut m, &key).unwrap();
+    assert_eq!(st.subject.email.as_deref(), Some("z***@example.com"));
+    assert_eq!(st.subject.phone.as_deref(), Some("138****8000"));
+    assert_eq!(st.subject.name.as_deref(), Some("张*"));
+    assert!(st.subject.masked);
+    let (h, _) = ledger::history(&mut m, &key).unwrap();
+    assert!(h.masked && h.email.as_deref() == Some("z***@example.com"));
+    assert!(matches!(subject::reveal(&mut m, &key), Err(Error::PermissionDenied { .. })));
+    m.lock().unwrap();
+
+    let mut l = unlock(&tv.paths, Role::Legal);
+    let shown = subject::reveal(&mut l, &key).unwrap();
+    assert_eq!(shown.email.as_deref(), Some("zhang.wei@example.com"));
+    assert!(!shown.masked);
+    let reveals = audit::list(&mut l, 5)
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.action == "subject.reveal" && e.target == shown.id)
+        .count();
+    assert_eq!(reveals, 1, "the reveal is audited");
+    l.lock().unwrap();
+}

@@ -521,6 +521,50 @@ pub fn status(session: &mut Session, key: &SubjectKey) -> Result<SubjectStatus> 
     Ok(SubjectStatus { subject, purposes })
 }
 
+/// Counts for the home screen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Summary {
+    /// People in the vault (erased ones included).
+    pub subjects: u64,
+    /// Purpose consents currently in force (person × purpose whose latest event is a grant).
+    pub active_consents: u64,
+    /// Withdrawals recorded with a time in the last seven days.
+    pub withdrawals_last_7_days: u64,
+    /// Notice versions per workflow state.
+    pub notices_by_state: Vec<(String, u64)>,
+}
+
+/// Counts for the home screen.
+pub fn summary(session: &mut Session) -> Result<Summary> {
+    let week_ago = (session.now() - chrono::Duration::days(7)).timestamp_millis();
+    session.read(Action::ReadConsents, |conn| {
+        let ctx = "count consents";
+        let count = |sql: &str, p: &[&dyn rusqlite::ToSql]| -> Result<u64> {
+            conn.query_row(sql, p, |r| r.get::<_, i64>(0)).map(|n| u64::try_from(n).unwrap_or(0)).storage(ctx)
+        };
+        let subjects = count("SELECT count(*) FROM subject", &[])?;
+        let active_consents = count(
+            "SELECT count(*) FROM (
+                 SELECT kind, row_number() OVER (
+                     PARTITION BY subject_id, purpose_code
+                     ORDER BY captured_at_ms DESC, CASE kind WHEN 'withdraw' THEN 2 WHEN 'refuse' THEN 1 ELSE 0 END DESC
+                 ) AS rn FROM consent_event
+             ) WHERE rn = 1 AND kind = 'grant'",
+            &[],
+        )?;
+        let withdrawals_last_7_days =
+            count("SELECT count(*) FROM consent_event WHERE kind = 'withdraw' AND captured_at_ms >= ?1", &[&week_ago])?;
+        let mut stmt =
+            conn.prepare("SELECT state, count(*) FROM notice_version GROUP BY state ORDER BY state").storage(ctx)?;
+        let notices_by_state = stmt
+            .query_map([], |r| Ok((r.get::<_, String>(0)?, u64::try_from(r.get::<_, i64>(1)?).unwrap_or(0))))
+            .storage(ctx)?
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .storage(ctx)?;
+        Ok(Summary { subjects, active_consents, withdrawals_last_7_days, notices_by_state })
+    })
+}
+
 /// Every event about one person, oldest first.
 pub fn history(session: &mut Session, key: &SubjectKey) -> Result<(SubjectView, Vec<ConsentEvent>)> {
     let subject = subject::view(session, key)?;

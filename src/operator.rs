@@ -93,11 +93,15 @@ pub enum Action {
     ReadAudit,
     /// Change one's own passphrase.
     ChangeOwnPassphrase,
+    /// Change vault settings such as the idle lock.
+    ManageSettings,
+    /// Read vault settings.
+    ReadSettings,
 }
 
 impl Action {
     /// Every action, for table-driven checks.
-    pub const ALL: [Action; 13] = [
+    pub const ALL: [Action; 15] = [
         Action::ManageOperators,
         Action::ListOperators,
         Action::ManageCatalogue,
@@ -111,15 +115,17 @@ impl Action {
         Action::Verify,
         Action::ReadAudit,
         Action::ChangeOwnPassphrase,
+        Action::ManageSettings,
+        Action::ReadSettings,
     ];
 
     /// The roles that may do this: the permission table.
     pub fn roles(self) -> &'static [Role] {
         use Role::*;
         match self {
-            Action::ManageOperators | Action::ListOperators => &[Admin],
+            Action::ManageOperators | Action::ListOperators | Action::ManageSettings => &[Admin],
             Action::ManageCatalogue => &[Admin, Legal],
-            Action::ReadCatalogue | Action::ReadNotices | Action::ChangeOwnPassphrase => {
+            Action::ReadCatalogue | Action::ReadNotices | Action::ChangeOwnPassphrase | Action::ReadSettings => {
                 &[Admin, Legal, Marketer, Kiosk]
             }
             Action::RegisterNotice => &[Legal],
@@ -152,6 +158,8 @@ impl Action {
             Action::Verify => "vault.verify",
             Action::ReadAudit => "audit.read",
             Action::ChangeOwnPassphrase => "operator.passphrase_change",
+            Action::ManageSettings => "settings.change",
+            Action::ReadSettings => "settings.read",
         }
     }
 
@@ -171,6 +179,8 @@ impl Action {
             Action::Verify => "verifying the ledger",
             Action::ReadAudit => "reading the audit log",
             Action::ChangeOwnPassphrase => "changing your passphrase",
+            Action::ManageSettings => "changing vault settings",
+            Action::ReadSettings => "reading vault settings",
         }
     }
 }

@@ -183,10 +183,16 @@ impl Session {
         tx.commit().storage("write the audit log")
     }
 
-    /// Changes the signed-in operator's own passphrase: only their key slot is rewritten,
-    /// atomically, and the old passphrase stops working.
-    pub fn change_passphrase(&mut self, new: &Passphrase) -> Result<()> {
+    /// Changes the signed-in operator's own passphrase after checking the current one (so
+    /// that nobody can change it at a computer left unlocked): only their key slot is
+    /// rewritten, atomically, and the old passphrase stops working.
+    pub fn change_passphrase(&mut self, current: &Passphrase, new: &Passphrase) -> Result<()> {
         new.check_strength()?;
+        let slots = SlotFile::read(&self.paths.slots)?;
+        let name_key = crate::operator::name_key(&self.operator.name);
+        if slots.open(&SlotRef::Operator(&name_key), current.expose())?.is_none() {
+            return Err(Error::WrongPassphrase { vault: self.paths.db.clone() });
+        }
         self.reseal_own_slot(new, "operator.passphrase_change")
     }
 

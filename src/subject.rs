@@ -275,6 +275,40 @@ pub(crate) fn find_or_create(w: &mut Write<'_>, input: &SubjectInput) -> Result<
     Ok((id, true))
 }
 
+/// Finds people whose name, email or phone starts with `query` (case-insensitive), newest
+/// first; an empty query lists the newest. Results are always masked.
+pub fn search(session: &mut Session, query: &str, limit: usize) -> Result<Vec<SubjectView>> {
+    let q: String = query.trim().nfkc().collect::<String>().to_lowercase();
+    let escaped = q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    let digits: String = q.chars().filter(|c| c.is_ascii_digit()).collect();
+    let phone_prefix = if digits.len() >= 3 { format!("%{digits}%") } else { String::from("\u{0}") };
+    let limit = i64::try_from(limit.min(500)).unwrap_or(500);
+    session.read(Action::ReadConsents, |conn| {
+        let mut stmt = conn
+            .prepare_cached(
+                "SELECT id, name, email, phone, company, erased_at_ms IS NOT NULL FROM subject
+                 WHERE ?1 = '' OR lower(name) LIKE ?2 || '%' ESCAPE '\\' OR email_norm LIKE ?2 || '%' ESCAPE '\\'
+                       OR phone_norm LIKE ?3
+                 ORDER BY created_at_ms DESC LIMIT ?4",
+            )
+            .storage("search people")?;
+        let rows = stmt
+            .query_map(params![q, escaped, phone_prefix, limit], |r| {
+                Ok(Row {
+                    id: r.get(0)?,
+                    name: r.get(1)?,
+                    email: r.get(2)?,
+                    phone: r.get(3)?,
+                    company: r.get(4)?,
+                    erased: r.get(5)?,
+                })
+            })
+            .storage("search people")?;
+        let rows = rows.collect::<rusqlite::Result<Vec<_>>>().storage("search people")?;
+        Ok(rows.into_iter().map(|r| r.view(true)).collect())
+    })
+}
+
 /// Shows a person masked (any role that may read consents).
 pub fn view(session: &mut Session, key: &SubjectKey) -> Result<SubjectView> {
     session.read(Action::ReadConsents, |conn| Ok(lookup(conn, key)?.ok_or_else(|| not_found(key))?.view(true)))

@@ -116,10 +116,11 @@ fn dispatch(cli: Cli) -> Result<(), Failure> {
         Command::Init { admin, device } => init(&cli, admin, device.as_deref()),
         Command::Passwd => {
             let name = operator_name(&cli)?;
-            with_session(&cli, |s| {
-                let new = secrets::new_passphrase(&name)?;
-                s.change_passphrase(&new)
-            })?;
+            let current = secrets::passphrase(&name)?;
+            let mut session = vault::unlock(&vault_paths(&cli)?, &name, &current, Arc::new(SystemClock))?;
+            let changed = secrets::new_passphrase(&name).and_then(|new| session.change_passphrase(&current, &new));
+            session.lock()?;
+            changed?;
             eprintln!("Passphrase changed. The old one no longer opens the vault.");
             Ok(())
         }

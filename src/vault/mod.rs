@@ -8,6 +8,7 @@
 mod keyslot;
 mod migrate;
 mod secret;
+mod settings;
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -17,6 +18,7 @@ use rusqlite::{params, Connection, OpenFlags};
 
 pub use migrate::SCHEMA_VERSION;
 pub use secret::{DataKey, Passphrase, RecoveryKey, MIN_PASSPHRASE_CHARS};
+pub use settings::{idle_lock_minutes, set_idle_lock_minutes, DEFAULT_IDLE_LOCK_MINUTES};
 
 pub(crate) use keyslot::{SlotFile, SlotRef};
 pub(crate) use secret::random_fill;

@@ -8,6 +8,7 @@ mod common;
 mod cli;
 mod crash;
 mod errors;
+mod home;
 mod ledger;
 mod plaintext;
 mod roles;

@@ -28,6 +28,10 @@ const EXPECTED: &[(&str, [bool; 4])] = &[
     ("vault.verify", [true, true, true, false]),
     ("audit.list", [true, true, false, false]),
     ("operator.passphrase_change", [true, true, true, true]),
+    ("settings.idle_lock", [true, false, false, false]),
+    ("settings.read", [true, true, true, true]),
+    ("consent.summary", [true, true, true, false]),
+    ("subject.search", [true, true, true, false]),
 ];
 
 fn run(op: &str, s: &mut Session, tv: &TestVault, n: usize) -> Result<(), Error> {
@@ -96,8 +100,12 @@ fn run(op: &str, s: &mut Session, tv: &TestVault, n: usize) -> Result<(), Error>
         "audit.list" => audit::list(s, 10).map(drop),
         "operator.passphrase_change" => {
             let (_, p) = credentials(s.role());
-            s.change_passphrase(&pass(p))
+            s.change_passphrase(&pass(p), &pass(p))
         }
+        "settings.idle_lock" => consentry::vault::set_idle_lock_minutes(s, 7),
+        "settings.read" => consentry::vault::idle_lock_minutes(s).map(drop),
+        "consent.summary" => ledger::summary(s).map(drop),
+        "subject.search" => subject::search(s, "person", 10).map(drop),
         other => panic!("no operation {other}"),
     }
 }

@@ -54,7 +54,14 @@ fn passphrase_change_rewrites_only_that_slot_and_old_one_stops_working() {
     let tv = vault_with_team();
     let slots_before: serde_json::Value = serde_json::from_slice(&std::fs::read(&tv.paths.slots).unwrap()).unwrap();
     let mut s = unlock(&tv.paths, Role::Marketer);
-    s.change_passphrase(&pass("a brand new marketer passphrase")).unwrap();
+    // The current passphrase is checked first: a wrong one changes nothing.
+    let err = s.change_passphrase(&pass("not my passphrase"), &pass("a brand new marketer passphrase")).unwrap_err();
+    assert!(matches!(err, Error::WrongPassphrase { .. }));
+    assert_eq!(
+        serde_json::from_slice::<serde_json::Value>(&std::fs::read(&tv.paths.slots).unwrap()).unwrap(),
+        slots_before
+    );
+    s.change_passphrase(&pass(MARKETER.1), &pass("a brand new marketer passphrase")).unwrap();
     s.lock().unwrap();
 
     let err = vault::unlock(&tv.paths, "Mo", &pass(MARKETER.1), Arc::new(SystemClock)).unwrap_err();
@@ -75,7 +82,7 @@ fn passphrase_change_rewrites_only_that_slot_and_old_one_stops_working() {
     // A too-short passphrase is refused and nothing changes.
     let mut s = unlock(&tv.paths, Role::Admin);
     let bytes = std::fs::read(&tv.paths.slots).unwrap();
-    assert!(matches!(s.change_passphrase(&pass("short")), Err(Error::WeakPassphrase { .. })));
+    assert!(matches!(s.change_passphrase(&pass(ADMIN.1), &pass("short")), Err(Error::WeakPassphrase { .. })));
     assert_eq!(std::fs::read(&tv.paths.slots).unwrap(), bytes);
     s.lock().unwrap();
     // No temporary slot files are left behind.

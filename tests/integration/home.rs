@@ -1,0 +1,96 @@
+//! What the desktop's home and subject screens read: counts, search and settings.
+
+use consentry::ledger::{self, EventKind, Method, Withdrawal};
+use consentry::subject::{self, SubjectInput, SubjectKey};
+use consentry::{vault, Error, Role};
+
+use crate::common::*;
+
+#[test]
+fn summary_counts_people_active_consents_withdrawals_and_notices() {
+    let tv = vault_with_team();
+    let mut s = unlock(&tv.paths, Role::Marketer);
+    let empty = ledger::summary(&mut s).unwrap();
+    assert_eq!((empty.subjects, empty.active_consents, empty.withdrawals_last_7_days), (0, 0, 0));
+    assert_eq!(empty.notices_by_state, vec![("approved".to_string(), 1)]);
+    for n in 0..3 {
+        capture(
+            &mut s,
+            &tv.notice_hash,
+            person(n),
+            &[("event_marketing", EventKind::Grant), ("newsletter", EventKind::Grant)],
+        );
+    }
+    ledger::record_withdrawal(
+        &mut s,
+        &Withdrawal {
+            subject: SubjectKey::Email("person1@example.com".into()),
+            purposes: vec![],
+            method: Method::Phone,
+            evidence: String::new(),
+            at: None,
+        },
+    )
+    .unwrap();
+    let sum = ledger::summary(&mut s).unwrap();
+    assert_eq!(sum.subjects, 3);
+    assert_eq!(sum.active_consents, 4, "six grants minus the two withdrawn");
+    assert_eq!(sum.withdrawals_last_7_days, 2);
+    s.lock().unwrap();
+}
+
+#[test]
+fn search_finds_by_prefix_and_always_masks() {
+    let tv = vault_with_team();
+    let mut s = unlock(&tv.paths, Role::Marketer);
+    let people = [
+        ("张伟", "zhang.wei@example.com", "13800138000"),
+        ("Zhao Li", "li@example.org", "+49 30 1234567"),
+        ("50%_off", "sale@example.com", "13900000000"),
+    ];
+    for (name, email, phone) in people {
+        capture(
+            &mut s,
+            &tv.notice_hash,
+            SubjectInput {
+                name: Some(name.into()),
+                email: Some(email.into()),
+                phone: Some(phone.into()),
+                company: None,
+            },
+            &[("event_marketing", EventKind::Grant)],
+        );
+    }
+    let names = |q: &str, s: &mut consentry::Session| -> Vec<String> {
+        subject::search(s, q, 50).unwrap().into_iter().map(|v| v.name.unwrap_or_default()).collect()
+    };
+    assert_eq!(names("张", &mut s), vec!["张*"]);
+    assert_eq!(names("zhao", &mut s), vec!["Z*** L*"]);
+    assert_eq!(names("ZHANG.W", &mut s), vec!["张*"], "email prefix, any case");
+    assert_eq!(names("0013", &mut s), vec!["张*"], "part of a phone number");
+    assert_eq!(names("50%", &mut s), vec!["5******"], "LIKE wildcards are literal");
+    assert_eq!(names("5%", &mut s).len(), 0);
+    assert_eq!(names("", &mut s).len(), 3, "an empty query lists everyone, newest first");
+    assert!(subject::search(&mut s, "", 50)
+        .unwrap()
+        .iter()
+        .all(|v| v.masked && !v.email.as_deref().unwrap_or("").contains("zhang.wei")));
+    s.lock().unwrap();
+}
+
+#[test]
+fn idle_lock_defaults_to_five_minutes_and_only_admins_change_it() {
+    let tv = vault_with_team();
+    let mut m = unlock(&tv.paths, Role::Marketer);
+    assert_eq!(vault::idle_lock_minutes(&mut m).unwrap(), vault::DEFAULT_IDLE_LOCK_MINUTES);
+    assert!(matches!(vault::set_idle_lock_minutes(&mut m, 10), Err(Error::PermissionDenied { .. })));
+    m.lock().unwrap();
+    let mut a = unlock(&tv.paths, Role::Admin);
+    let err = vault::set_idle_lock_minutes(&mut a, 0).unwrap_err();
+    assert!(err.to_string().contains("between 1 and 240"));
+    vault::set_idle_lock_minutes(&mut a, 12).unwrap();
+    a.lock().unwrap();
+    let mut k = unlock(&tv.paths, Role::Kiosk);
+    assert_eq!(vault::idle_lock_minutes(&mut k).unwrap(), 12);
+    k.lock().unwrap();
+}

@@ -22,7 +22,7 @@ pub enum Error {
         vault: PathBuf,
     },
     /// No operator of that name has a key slot in this vault.
-    #[error("No operator named \"{name}\" can unlock vault {vault}. Check the spelling, or ask an administrator to add you.")]
+    #[error("No operator named \"{name}\" can unlock vault {vault}. Check the spelling; if you were disabled or never added, ask an administrator to reset or add you.")]
     UnknownOperator {
         /// The name given.
         name: String,
@@ -58,7 +58,7 @@ pub enum Error {
         path: PathBuf,
     },
     /// The key-slot file is missing or unreadable.
-    #[error("The key-slot file {path} {problem}. Without it the vault cannot be opened: restore it from the backup made with the vault.")]
+    #[error("The key-slot file {path} {problem}. Without it the vault cannot be opened: restore it from your backup of the vault folder.")]
     KeySlots {
         /// The key-slot file.
         path: PathBuf,

@@ -1,7 +1,7 @@
 //! Time: the clock the engine is given, and how instants are stored (UTC milliseconds plus
 //! the device's UTC offset in minutes, so the local wall time is never lost).
 
-use chrono::{DateTime, FixedOffset, Offset, Utc};
+use chrono::{DateTime, FixedOffset, Offset, SubsecRound, Utc};
 
 /// Where the engine gets the current time; tests pass a fixed clock.
 pub trait Clock: Send + Sync {
@@ -15,7 +15,8 @@ pub struct SystemClock;
 
 impl Clock for SystemClock {
     fn now(&self) -> DateTime<FixedOffset> {
-        chrono::Local::now().fixed_offset()
+        // Stored with millisecond precision; say the same instant everywhere.
+        chrono::Local::now().fixed_offset().trunc_subsecs(3)
     }
 }
 

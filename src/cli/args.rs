@@ -21,7 +21,7 @@ pub struct Cli {
     pub command: Command,
 }
 
-const EXIT_CODES: &str = "Exit codes: 0 ok, 1 error, 2 usage, 3 wrong passphrase or unknown operator, 4 verification failed, 5 permission denied.
+const EXIT_CODES: &str = "Exit codes: 0 ok, 1 error, 2 usage, 3 wrong passphrase, wrong recovery key, or unknown or disabled operator, 4 verification failed, 5 permission denied.
 Secrets come from a hidden prompt, or for scripts from CONSENTRY_PASSPHRASE, CONSENTRY_NEW_PASSPHRASE and CONSENTRY_RECOVERY_KEY (see the README for the risk).";
 
 #[derive(Subcommand, Debug)]

@@ -138,7 +138,7 @@ impl SlotFile {
         let corrupt = |what: &str| {
             Error::invalid(
                 format!("Key slot \"{}\" is damaged ({what}).", s.id),
-                "Restore the key-slot file from the backup made with the vault.",
+                "Restore the key-slot file from your backup of the vault folder.",
             )
         };
         if s.kdf.algorithm != "argon2id" || s.cipher != "xchacha20poly1305" {
@@ -149,6 +149,10 @@ impl SlotFile {
         let wrapped = BASE64.decode(s.wrapped_key.as_bytes()).map_err(|_| corrupt("key"))?;
         if nonce.len() != 24 {
             return Err(corrupt("nonce length"));
+        }
+        // A tampered slot must not make unlocking eat the machine: cap the cost it may ask for.
+        if s.kdf.memory_kib > 4 * 1024 * 1024 || s.kdf.iterations > 64 || s.kdf.parallelism > 16 {
+            return Err(corrupt("key-derivation cost out of range"));
         }
         let params = Params::new(s.kdf.memory_kib, s.kdf.iterations, s.kdf.parallelism, Some(32))
             .map_err(|_| corrupt("parameters"))?;
@@ -237,7 +241,7 @@ fn derive(secret: &[u8], salt: &[u8], params: Params) -> Result<Zeroizing<[u8; 3
         .map_err(|_| {
             Error::invalid(
                 "The key slot's key-derivation settings are not usable.",
-                "Restore the key-slot file from the backup made with the vault.",
+                "Restore the key-slot file from your backup of the vault folder.",
             )
         })?;
     Ok(out)

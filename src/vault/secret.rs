@@ -27,7 +27,7 @@ impl DataKey {
             bytes.zeroize();
             return Err(Error::invalid(
                 "A key slot holds a key of the wrong length.",
-                "Restore the key-slot file from the backup made with the vault.",
+                "Restore the key-slot file from your backup of the vault folder.",
             ));
         }
         key.copy_from_slice(bytes);

@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# The kill -9 stress run: 1,000 (or $1) captures killed mid-flight, then every acknowledged
+# event must be present and the vault's integrity checks clean. The test suite runs 20.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+rounds="${1:-1000}"
+echo "== kill -9 stress: $rounds rounds"
+CONSENTRY_KILL_ROUNDS="$rounds" cargo test --release --test integration crash::kill_9_loses_no_acknowledged_event -- --exact --nocapture

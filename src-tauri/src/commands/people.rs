@@ -1,0 +1,185 @@
+//! Home counts, verification, and the people in the vault (always masked here).
+
+use consentry::ledger::{self, ConsentEvent, PurposeStatus};
+use consentry::subject::{self, SubjectKey, SubjectView};
+use consentry::verify::{self, Chain};
+use serde::Serialize;
+use specta::Type;
+use tauri::State;
+
+use crate::error::ApiResult;
+use crate::state::AppState;
+
+#[derive(Serialize, Type)]
+pub struct NoticeCount {
+    pub state: String,
+    pub count: u32,
+}
+
+#[derive(Serialize, Type)]
+pub struct HomeView {
+    pub subjects: u32,
+    pub active_consents: u32,
+    pub withdrawals_last_7_days: u32,
+    pub notices: Vec<NoticeCount>,
+}
+
+fn small(n: u64) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn home(state: State<'_, AppState>) -> ApiResult<HomeView> {
+    state
+        .with_session(|s| {
+            let sum = ledger::summary(s)?;
+            Ok(HomeView {
+                subjects: small(sum.subjects),
+                active_consents: small(sum.active_consents),
+                withdrawals_last_7_days: small(sum.withdrawals_last_7_days),
+                notices: sum
+                    .notices_by_state
+                    .into_iter()
+                    .map(|(state, n)| NoticeCount { state, count: small(n) })
+                    .collect(),
+            })
+        })
+        .await
+}
+
+#[derive(Serialize, Type)]
+pub struct VerifyView {
+    pub intact: bool,
+    pub events_checked: u32,
+    pub devices: u32,
+    pub audit_entries_checked: u32,
+    pub problems: Vec<String>,
+    pub broken_chain: Option<String>,
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn verify_vault(state: State<'_, AppState>) -> ApiResult<VerifyView> {
+    state
+        .with_session(|s| {
+            let r = verify::verify(s)?;
+            Ok(VerifyView {
+                intact: r.is_intact(),
+                events_checked: small(r.events_checked),
+                devices: small(r.devices),
+                audit_entries_checked: small(r.audit_entries_checked),
+                problems: r.problems.iter().map(|p| p.message.clone()).collect(),
+                broken_chain: r.problems.first().map(|p| match &p.chain {
+                    Chain::Ledger { device_id } => format!("ledger:{device_id}"),
+                    Chain::Audit => "audit".into(),
+                }),
+            })
+        })
+        .await
+}
+
+#[derive(Serialize, Type)]
+pub struct PersonView {
+    pub id: String,
+    pub name: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub company: Option<String>,
+    pub masked: bool,
+    pub erased: bool,
+}
+
+impl From<SubjectView> for PersonView {
+    fn from(s: SubjectView) -> Self {
+        PersonView {
+            id: s.id,
+            name: s.name,
+            email: s.email,
+            phone: s.phone,
+            company: s.company,
+            masked: s.masked,
+            erased: s.erased,
+        }
+    }
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn search_subjects(state: State<'_, AppState>, query: String) -> ApiResult<Vec<PersonView>> {
+    state.with_session(move |s| Ok(subject::search(s, &query, 100)?.into_iter().map(PersonView::from).collect())).await
+}
+
+#[derive(Serialize, Type)]
+pub struct PurposeStatusView {
+    pub purpose: String,
+    /// granted, refused or withdrawn.
+    pub state: String,
+    pub since: String,
+    pub notice_hash: Option<String>,
+}
+
+impl From<PurposeStatus> for PurposeStatusView {
+    fn from(p: PurposeStatus) -> Self {
+        PurposeStatusView {
+            purpose: p.purpose,
+            state: p.state.as_str().into(),
+            since: p.since.to_rfc3339(),
+            notice_hash: p.notice_hash,
+        }
+    }
+}
+
+#[derive(Serialize, Type)]
+pub struct EventView {
+    pub id: String,
+    /// grant, refuse or withdraw.
+    pub kind: String,
+    pub purpose: String,
+    pub at: String,
+    pub method: String,
+    pub notice_hash: Option<String>,
+    pub language: Option<String>,
+    pub device_id: String,
+    pub seq: u32,
+}
+
+impl From<ConsentEvent> for EventView {
+    fn from(e: ConsentEvent) -> Self {
+        EventView {
+            id: e.id,
+            kind: e.kind.as_str().into(),
+            purpose: e.purpose,
+            at: e.captured_at.to_rfc3339(),
+            method: e.method.as_str().into(),
+            notice_hash: e.notice_hash,
+            language: e.language,
+            device_id: e.device_id,
+            seq: u32::try_from(e.seq).unwrap_or(u32::MAX),
+        }
+    }
+}
+
+#[derive(Serialize, Type)]
+pub struct SubjectDetail {
+    pub person: PersonView,
+    pub status: Vec<PurposeStatusView>,
+    pub history: Vec<EventView>,
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn subject_detail(state: State<'_, AppState>, id: String) -> ApiResult<SubjectDetail> {
+    state
+        .with_session(move |s| {
+            let key = SubjectKey::Id(id);
+            let status = ledger::status(s, &key)?;
+            let (_, history) = ledger::history(s, &key)?;
+            Ok(SubjectDetail {
+                person: status.subject.into(),
+                status: status.purposes.into_iter().map(Into::into).collect(),
+                history: history.into_iter().map(Into::into).collect(),
+            })
+        })
+        .await
+}

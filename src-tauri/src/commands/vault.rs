@@ -1,0 +1,174 @@
+//! Vault screens: first run, unlock, lock, idle, settings, passphrase change.
+
+use std::sync::Arc;
+
+use consentry::vault::{self, NewVault, Passphrase};
+use consentry::SystemClock;
+use serde::{Deserialize, Serialize};
+use specta::Type;
+use tauri::State;
+
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+
+/// Who is signed in.
+#[derive(Serialize, Type)]
+pub struct SessionInfo {
+    pub operator: String,
+    pub role: String,
+    pub device: String,
+}
+
+impl SessionInfo {
+    fn of(s: &consentry::Session) -> Self {
+        SessionInfo {
+            operator: s.operator().name.clone(),
+            role: s.role().as_str().into(),
+            device: s.device_name().into(),
+        }
+    }
+}
+
+/// What the app knows before anyone signs in.
+#[derive(Serialize, Type)]
+pub struct AppInfo {
+    pub version: String,
+    pub vault_path: String,
+    pub vault_exists: bool,
+    pub default_device_name: String,
+    pub session: Option<SessionInfo>,
+    pub min_passphrase_chars: u32,
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn app_info(state: State<'_, AppState>) -> ApiResult<AppInfo> {
+    let state = state.inner().clone();
+    let session = state.guard().session.as_ref().map(SessionInfo::of);
+    Ok(AppInfo {
+        version: env!("CARGO_PKG_VERSION").into(),
+        vault_path: state.paths().db.display().to_string(),
+        vault_exists: state.paths().exists(),
+        default_device_name: host_name(),
+        session,
+        min_passphrase_chars: u32::try_from(vault::MIN_PASSPHRASE_CHARS).unwrap_or(10),
+    })
+}
+
+fn host_name() -> String {
+    std::fs::read_to_string("/etc/hostname")
+        .ok()
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .unwrap_or_default()
+}
+
+#[derive(Deserialize, Type)]
+pub struct CreateVaultRequest {
+    pub admin_name: String,
+    pub passphrase: String,
+    pub device_name: String,
+}
+
+/// The new vault's one-time recovery key, and the session it opened.
+#[derive(Serialize, Type)]
+pub struct CreatedVault {
+    pub recovery_key: String,
+    pub session: SessionInfo,
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn create_vault(state: State<'_, AppState>, request: CreateVaultRequest) -> ApiResult<CreatedVault> {
+    state
+        .inner()
+        .clone()
+        .blocking(move |state| {
+            let pass = Passphrase::new(request.passphrase);
+            let (session, recovery) = vault::create(
+                state.paths(),
+                NewVault { admin_name: &request.admin_name, passphrase: &pass, device_name: &request.device_name },
+                Arc::new(SystemClock),
+            )?;
+            let info = SessionInfo::of(&session);
+            state.install(session)?;
+            Ok(CreatedVault { recovery_key: recovery.expose_display().to_string(), session: info })
+        })
+        .await
+}
+
+#[derive(Deserialize, Type)]
+pub struct UnlockRequest {
+    pub operator: String,
+    pub passphrase: String,
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn unlock(state: State<'_, AppState>, request: UnlockRequest) -> ApiResult<SessionInfo> {
+    state
+        .inner()
+        .clone()
+        .blocking(move |state| {
+            if state.guard().session.is_some() {
+                return Err(ApiError::unlocked());
+            }
+            let pass = Passphrase::new(request.passphrase);
+            let session = vault::unlock(state.paths(), &request.operator, &pass, Arc::new(SystemClock))?;
+            let info = SessionInfo::of(&session);
+            state.install(session)?;
+            Ok(info)
+        })
+        .await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn lock(state: State<'_, AppState>) -> ApiResult<()> {
+    state.inner().clone().blocking(|state| state.lock().map(drop)).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn keep_alive(state: State<'_, AppState>) -> ApiResult<bool> {
+    state.touch();
+    Ok(state.guard().session.is_some())
+}
+
+#[derive(Serialize, Type)]
+pub struct Settings {
+    pub idle_lock_minutes: u32,
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn get_settings(state: State<'_, AppState>) -> ApiResult<Settings> {
+    state.with_session(|s| Ok(Settings { idle_lock_minutes: vault::idle_lock_minutes(s)? })).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn set_idle_lock(state: State<'_, AppState>, minutes: u32) -> ApiResult<Settings> {
+    let out = state
+        .with_session(move |s| {
+            vault::set_idle_lock_minutes(s, minutes)?;
+            Ok(Settings { idle_lock_minutes: minutes })
+        })
+        .await?;
+    state.guard().idle_lock = std::time::Duration::from_secs(60 * u64::from(minutes));
+    Ok(out)
+}
+
+#[derive(Deserialize, Type)]
+pub struct ChangePassphraseRequest {
+    pub current: String,
+    pub new: String,
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn change_passphrase(state: State<'_, AppState>, request: ChangePassphraseRequest) -> ApiResult<()> {
+    state
+        .with_session(move |s| s.change_passphrase(&Passphrase::new(request.current), &Passphrase::new(request.new)))
+        .await
+}

@@ -1,0 +1,122 @@
+//! `consentry-desktop`: the only crate that knows Tauri. It holds one [`AppState`] with the
+//! unlocked session and exposes thin commands over the `consentry` engine; the UI calls
+//! them only through the TypeScript bindings generated from these types (`ui/src/bindings.ts`).
+
+mod commands;
+mod error;
+mod state;
+
+include!("command_names.rs");
+
+use std::process::ExitCode;
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+use specta::Type;
+use tauri_specta::{collect_commands, collect_events, Builder, Event};
+
+pub use error::{ApiError, ApiResult};
+pub use state::AppState;
+
+/// Sent to the UI when the vault locks by itself (idle timeout).
+#[derive(Serialize, Deserialize, Debug, Clone, Type, Event)]
+pub struct VaultLocked {
+    /// Why: `idle`.
+    pub reason: String,
+}
+
+/// Every command and event, for the invoke handler and the generated bindings.
+pub fn specta_builder() -> Builder<tauri::Wry> {
+    use commands::{catalogue, operators, people, vault};
+    Builder::<tauri::Wry>::new()
+        .commands(collect_commands![
+            vault::app_info,
+            vault::create_vault,
+            vault::unlock,
+            vault::lock,
+            vault::keep_alive,
+            people::home,
+            people::verify_vault,
+            catalogue::list_purposes,
+            catalogue::add_purpose,
+            catalogue::list_categories,
+            catalogue::add_category,
+            people::search_subjects,
+            people::subject_detail,
+            operators::list_operators,
+            operators::add_operator,
+            operators::disable_operator,
+            vault::get_settings,
+            vault::set_idle_lock,
+            vault::change_passphrase,
+        ])
+        .events(collect_events![VaultLocked])
+}
+
+/// The TypeScript exporter settings used for `ui/src/bindings.ts`.
+pub fn typescript() -> specta_typescript::Typescript {
+    specta_typescript::Typescript::default()
+        .bigint(specta_typescript::BigIntExportBehavior::Number)
+        .header("// @ts-nocheck: generated code; its types are still checked where the UI uses them.\n// Generated from the Rust command types by `consentry-desktop`; do not edit.\n// Regenerate: CONSENTRY_WRITE_BINDINGS=1 cargo test -p consentry-desktop bindings\n")
+}
+
+fn vault_paths() -> consentry::Result<consentry::vault::VaultPaths> {
+    match std::env::var_os("CONSENTRY_VAULT") {
+        Some(p) if !p.is_empty() => Ok(consentry::vault::VaultPaths::new(p)),
+        _ => consentry::vault::VaultPaths::default_location(),
+    }
+}
+
+/// Starts the desktop app.
+pub fn run() -> ExitCode {
+    tracing_init();
+    let paths = match vault_paths() {
+        Ok(p) => p,
+        Err(e) => {
+            tracing::error!(error = %e, "no vault location");
+            return ExitCode::FAILURE;
+        }
+    };
+    let state = AppState::new(paths);
+    let builder = specta_builder();
+    let idle_state = state.clone();
+    let exit_state = state.clone();
+    let app = tauri::Builder::default()
+        .manage(state)
+        .invoke_handler(builder.invoke_handler())
+        .setup(move |app| {
+            builder.mount_events(app);
+            let handle = app.handle().clone();
+            std::thread::spawn(move || loop {
+                std::thread::sleep(Duration::from_secs(5));
+                if idle_state.lock_if_idle() {
+                    let _ = VaultLocked { reason: "idle".into() }.emit(&handle);
+                }
+            });
+            Ok(())
+        })
+        .build(tauri::generate_context!());
+    match app {
+        Ok(app) => {
+            app.run(move |_, event| {
+                if let tauri::RunEvent::Exit = event {
+                    let _ = exit_state.lock();
+                }
+            });
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "could not start the desktop app");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn tracing_init() {
+    use std::io::Write;
+    // Logs go to stderr, are off unless CONSENTRY_LOG is set, and never carry secrets or
+    // personal data (the engine logs only contexts and SQLite error codes).
+    if let Ok(filter) = std::env::var("CONSENTRY_LOG") {
+        let _ = writeln!(std::io::stderr(), "consentry-desktop: logging at {filter}");
+    }
+}

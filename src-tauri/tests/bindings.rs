@@ -1,0 +1,52 @@
+//! The generated TypeScript bindings, the command list and the main window's capability agree
+//! with the Rust commands.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use consentry_desktop::{specta_builder, typescript, COMMANDS};
+
+fn generated() -> String {
+    let dir = std::env::temp_dir().join(format!("consentry-bindings-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("bindings.ts");
+    specta_builder().export(typescript(), &path).unwrap();
+    let text = std::fs::read_to_string(&path).unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    text
+}
+
+/// CI fails when the committed bindings differ from what the Rust types generate.
+#[test]
+fn bindings_are_current() {
+    let committed_path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src/bindings.ts");
+    let fresh = generated();
+    if std::env::var_os("CONSENTRY_WRITE_BINDINGS").is_some() {
+        std::fs::write(&committed_path, &fresh).unwrap();
+    }
+    let committed = std::fs::read_to_string(&committed_path).unwrap_or_default();
+    assert!(
+        committed == fresh,
+        "ui/src/bindings.ts is out of date: run CONSENTRY_WRITE_BINDINGS=1 cargo test -p consentry-desktop bindings"
+    );
+}
+
+/// The manifest list, the handler list and the main window's capability agree.
+#[test]
+fn every_command_is_listed_and_granted() {
+    let bindings = generated();
+    for name in COMMANDS {
+        assert!(bindings.contains(&format!("TAURI_INVOKE(\"{name}\"")), "{name} is in COMMANDS but not in the handler");
+    }
+    assert_eq!(bindings.matches("TAURI_INVOKE(\"").count(), COMMANDS.len(), "a handler is missing from COMMANDS");
+    let cap: serde_json::Value = serde_json::from_str(include_str!("../capabilities/main.json")).unwrap();
+    let granted: Vec<&str> = cap["permissions"].as_array().unwrap().iter().filter_map(|p| p.as_str()).collect();
+    for name in COMMANDS {
+        let perm = format!("allow-{}", name.replace('_', "-"));
+        assert!(granted.contains(&perm.as_str()), "main window lacks {perm}");
+    }
+    for p in &granted {
+        assert!(
+            p.starts_with("core:event:") || COMMANDS.iter().any(|c| format!("allow-{}", c.replace('_', "-")) == *p),
+            "unexpected grant {p}"
+        );
+    }
+}

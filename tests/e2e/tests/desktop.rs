@@ -1,0 +1,362 @@
+//! Drives the real Consentry desktop app (WebKitGTK under Xvfb) through `tauri-driver` and
+//! `WebKitWebDriver`: create a vault, lock, a wrong passphrase, unlock, add a purpose, see
+//! people recorded through the CLI, switch to Chinese. Each run has its own data folder, and
+//! a screenshot of every screen is saved to `tests/e2e/screenshots/` (or `$CONSENTRY_SCREENSHOTS`).
+//!
+//! Needs: `xvfb`, `webkit2gtk-driver`, `tauri-driver` on PATH, and the debug builds of
+//! `consentry-desktop` and `consentry` (scripts/test.sh does all of this).
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout, clippy::print_stderr)]
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder, Locator};
+
+const ADMIN: &str = "Ada Admin";
+const ADMIN_PASS: &str = "correct horse battery staple";
+
+struct Killed(Child, &'static str);
+
+impl Drop for Killed {
+    fn drop(&mut self) {
+        // SIGTERM lets tauri-driver take WebKitWebDriver down with it.
+        let _ = Command::new("kill").arg("-TERM").arg(self.0.id().to_string()).status();
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.0.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        eprintln!("{} did not stop on SIGTERM; killing it", self.1);
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().unwrap()
+}
+
+fn binary(name: &str, var: &str) -> PathBuf {
+    let path = std::env::var_os(var).map(PathBuf::from).unwrap_or_else(|| workspace().join("target/debug").join(name));
+    assert!(path.exists(), "{} is missing: build it first (cargo build -p {name}) or set {var}", path.display());
+    path
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// Starts Xvfb on a free display and returns it with its number.
+fn xvfb() -> (Killed, String) {
+    let mut child = Command::new("Xvfb")
+        .args(["-displayfd", "1", "-screen", "0", "1280x900x24", "-nolisten", "tcp"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("Xvfb is not installed (apt-get install xvfb)");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let display = format!(":{}", line.trim());
+    (Killed(child, "Xvfb"), display)
+}
+
+struct Ui {
+    c: Client,
+    shots: PathBuf,
+    n: u32,
+}
+
+impl Ui {
+    async fn el(&self, css: &str) -> fantoccini::elements::Element {
+        match self.c.wait().at_most(Duration::from_secs(30)).for_element(Locator::Css(css)).await {
+            Ok(e) => e,
+            Err(e) => self.fail(&format!("no element {css}: {e}")).await,
+        }
+    }
+
+    /// Saves what the window shows, then fails with the page's text.
+    async fn fail(&self, why: &str) -> ! {
+        if let Ok(png) = self.c.screenshot().await {
+            let _ = std::fs::write(self.shots.join("FAILED.png"), png);
+        }
+        let text = match self.c.find(Locator::Css("body")).await {
+            Ok(b) => b.text().await.unwrap_or_default(),
+            Err(_) => String::new(),
+        };
+        panic!("{why}\nthe window shows (screenshot FAILED.png):\n{text}");
+    }
+
+    async fn fill(&self, css: &str, text: &str) {
+        let e = self.el(css).await;
+        e.clear().await.unwrap();
+        e.send_keys(text).await.unwrap();
+    }
+
+    async fn click(&self, css: &str) {
+        self.el(css).await.click().await.unwrap();
+    }
+
+    async fn text(&self, css: &str) -> String {
+        self.el(css).await.text().await.unwrap()
+    }
+
+    /// Waits until the element's text contains `needle`.
+    async fn wait_text(&self, css: &str, needle: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            if let Ok(e) = self.c.find(Locator::Css(css)).await {
+                if let Ok(t) = e.text().await {
+                    if t.contains(needle) {
+                        return t;
+                    }
+                }
+            }
+            if Instant::now() > deadline {
+                self.fail(&format!("{css} never showed {needle:?}")).await;
+            }
+            tokio::time::sleep(Duration::from_millis(150)).await;
+        }
+    }
+
+    async fn shot(&mut self, name: &str) {
+        self.n += 1;
+        tokio::time::sleep(Duration::from_millis(250)).await;
+        let png = self.c.screenshot().await.unwrap();
+        assert!(png.starts_with(b"\x89PNG"), "not a PNG");
+        std::fs::write(self.shots.join(format!("{:02}-{name}.png", self.n)), png).unwrap();
+    }
+}
+
+fn cli(bin: &Path, vault: &Path, operator: &str, pass: &str, args: &[&str], new_pass: Option<&str>) -> String {
+    let mut cmd = Command::new(bin);
+    cmd.arg("--vault").arg(vault).arg("--operator").arg(operator).args(args).env("CONSENTRY_PASSPHRASE", pass);
+    if let Some(p) = new_pass {
+        cmd.env("CONSENTRY_NEW_PASSPHRASE", p);
+    }
+    let out = cmd.output().unwrap();
+    assert!(out.status.success(), "consentry {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn create_lock_unlock_add_purpose_see_people_switch_language() {
+    let app = binary("consentry-desktop", "CONSENTRY_DESKTOP_BIN");
+    let cli_bin = binary("consentry", "CONSENTRY_CLI_BIN");
+    let shots = std::env::var_os("CONSENTRY_SCREENSHOTS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace().join("tests/e2e/screenshots"));
+    let _ = std::fs::remove_dir_all(&shots);
+    std::fs::create_dir_all(&shots).unwrap();
+
+    // This run's own data folder: the vault, and HOME/XDG folders for WebKit's storage.
+    let data = tempfile::tempdir().unwrap();
+    let vault = data.path().join("vault").join("consentry.db");
+    let home = data.path().join("home");
+    std::fs::create_dir_all(&home).unwrap();
+
+    let (_xvfb, display) = xvfb();
+    let port = free_port();
+    let native = free_port();
+    let driver = Command::new("tauri-driver")
+        .args(["--port", &port.to_string(), "--native-port", &native.to_string()])
+        .env("DISPLAY", &display)
+        .env("CONSENTRY_VAULT", &vault)
+        .env("HOME", &home)
+        .env("XDG_DATA_HOME", home.join(".local/share"))
+        .env("XDG_CONFIG_HOME", home.join(".config"))
+        .env("XDG_CACHE_HOME", home.join(".cache"))
+        .env("LANG", "en_US.UTF-8")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("tauri-driver is not on PATH (cargo install tauri-driver --locked)");
+    let _driver = Killed(driver, "tauri-driver");
+
+    let mut caps = serde_json::Map::new();
+    caps.insert("tauri:options".into(), serde_json::json!({ "application": app }));
+    let url = format!("http://127.0.0.1:{port}");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let c = loop {
+        match ClientBuilder::rustls().unwrap().capabilities(caps.clone()).connect(&url).await {
+            Ok(c) => break c,
+            Err(e) if Instant::now() < deadline => {
+                let _ = e;
+                tokio::time::sleep(Duration::from_millis(300)).await;
+            }
+            Err(e) => panic!("could not start the app through tauri-driver: {e}"),
+        }
+    };
+    let mut ui = Ui { c, shots, n: 0 };
+
+    // First run: the create screen, pointing at this run's vault.
+    assert!(ui.wait_text("#create-form", "Create your vault").await.contains(vault.to_str().unwrap()));
+    ui.fill("#admin-name", ADMIN).await;
+    ui.fill("#device-name", "E2E laptop").await;
+    ui.fill("#passphrase", "short").await;
+    ui.wait_text(".strength .label", "Too short").await;
+    ui.fill("#passphrase", ADMIN_PASS).await;
+    ui.fill("#passphrase-again", ADMIN_PASS).await;
+    ui.wait_text(".strength .label", "Very strong").await;
+    ui.shot("create-vault").await;
+    ui.click("#create-submit").await;
+
+    // The recovery key, shown once, confirmed by typing its last group.
+    ui.el("#recovery-key").await;
+    let mut groups = Vec::new();
+    for span in ui.c.find_all(Locator::Css("#recovery-key span")).await.unwrap() {
+        groups.push(span.text().await.unwrap());
+    }
+    assert_eq!(groups.len(), 8, "recovery key shown as eight groups: {groups:?}");
+    assert!(groups
+        .iter()
+        .all(|g| g.len() == 4 && g.chars().all(|c| c.is_ascii_uppercase() || ('2'..='7').contains(&c))));
+    ui.shot("recovery-key").await;
+    ui.fill("#recovery-confirm", "XXXX").await;
+    ui.click("#recovery-done").await;
+    ui.wait_text("#error", "not the last group").await;
+    ui.fill("#recovery-confirm", &groups[7].to_lowercase()).await;
+    ui.click("#recovery-done").await;
+
+    // Home: empty counts, an intact ledger.
+    ui.wait_text("#ledger-status", "Intact: no consent events yet").await;
+    ui.wait_text("#getting-started", "Getting started").await;
+    assert_eq!(ui.text("#stat-subjects .value").await, "0");
+    ui.shot("home-empty").await;
+    assert!(vault.exists(), "the vault is in this run's own folder");
+
+    // Lock, then a wrong passphrase, then unlock.
+    ui.click("#lock").await;
+    ui.wait_text("#unlock-form", "Unlock the vault").await;
+    ui.shot("unlock").await;
+    ui.fill("#operator", ADMIN).await;
+    ui.fill("#unlock-passphrase", "not the passphrase").await;
+    ui.click("#unlock-submit").await;
+    let msg = ui.wait_text("#unlock-error", "Wrong passphrase").await;
+    assert!(msg.contains("Nothing was changed"), "{msg}");
+    ui.shot("wrong-passphrase").await;
+    ui.fill("#unlock-passphrase", ADMIN_PASS).await;
+    ui.click("#unlock-submit").await;
+    ui.wait_text("#who", ADMIN).await;
+
+    // Purposes: the empty state, a bad code named, then a purpose listed.
+    ui.click("#nav-catalogue").await;
+    ui.wait_text("#purposes-empty", "No purposes yet").await;
+    ui.shot("catalogue-empty").await;
+    ui.fill("#purpose-code", "Event Marketing").await;
+    ui.fill("#purpose-zh", "活动营销").await;
+    ui.fill("#purpose-en", "Event marketing").await;
+    ui.fill("#purpose-dpv", "dpv:DirectMarketing").await;
+    ui.click("#purpose-submit").await;
+    ui.wait_text("#purpose-error", "is not a usable purpose code").await;
+    ui.fill("#purpose-code", "event_marketing").await;
+    ui.click("#purpose-submit").await;
+    ui.wait_text("#purposes", "event_marketing").await;
+    ui.fill("#category-code", "face").await;
+    ui.fill("#category-zh", "人脸图像").await;
+    ui.fill("#category-en", "Face image").await;
+    ui.el("#category-sensitive").await.select_by_value("biometric").await.unwrap();
+    ui.click("#category-submit").await;
+    ui.wait_text("#categories", "Biometric").await;
+    ui.shot("catalogue").await;
+
+    // Colleagues, added in the app; then a notice and two people recorded through the CLI
+    // while the app holds the vault open.
+    ui.click("#nav-operators").await;
+    for (name, role) in [("Lena Legal", "legal"), ("Mo Marketer", "marketer")] {
+        ui.fill("#op-name", name).await;
+        ui.el("#op-role").await.select_by_value(role).await.unwrap();
+        ui.fill("#op-pass", &format!("{role} passphrase 1")).await;
+        ui.click("#op-submit").await;
+        ui.wait_text("#operator-list", name).await;
+    }
+    ui.shot("operators").await;
+    let notice = data.path().join("notice.txt");
+    std::fs::write(&notice, "我们将使用您的邮箱发送展会营销信息。").unwrap();
+    let reg = cli(
+        &cli_bin,
+        &vault,
+        "Lena Legal",
+        "legal passphrase 1",
+        &["--json", "notice", "register", "--file", notice.to_str().unwrap(), "--language", "zh-CN", "--title", "展会"],
+        None,
+    );
+    let hash = serde_json::from_str::<serde_json::Value>(&reg).unwrap()["hash"].as_str().unwrap().to_string();
+    for (name, email) in [("张伟", "zhang.wei@example.com"), ("Jane Doe", "jane@example.org")] {
+        cli(
+            &cli_bin,
+            &vault,
+            "Mo Marketer",
+            "marketer passphrase 1",
+            &[
+                "grant",
+                "--purpose",
+                "event_marketing",
+                "--notice",
+                &hash,
+                "--name",
+                name,
+                "--email",
+                email,
+                "--method",
+                "kiosk",
+            ],
+            None,
+        );
+    }
+    cli(
+        &cli_bin,
+        &vault,
+        "Mo Marketer",
+        "marketer passphrase 1",
+        &["withdraw", "--email", "jane@example.org", "--all", "--channel", "email"],
+        None,
+    );
+
+    // People: masked, searchable while typing, with status and history.
+    ui.click("#nav-subjects").await;
+    let list = ui.wait_text("#subject-results", "z***@example.com").await;
+    assert!(!list.contains("zhang.wei@example.com"), "masked on screen: {list}");
+    ui.shot("people").await;
+    ui.fill("#subject-search", "jane").await;
+    ui.wait_text("#subject-results", "j***@example.org").await;
+    ui.click("#subject-results tbody tr button").await;
+    ui.wait_text("#subject-status", "withdrawn").await;
+    ui.wait_text("#subject-history", "Withdrew").await;
+    ui.shot("person-detail").await;
+
+    // Home counts follow.
+    ui.click("#nav-home").await;
+    ui.wait_text("#stat-subjects .value", "2").await;
+    ui.wait_text("#stat-active", "1").await;
+    ui.wait_text("#ledger-status", "3 consent events").await;
+    ui.shot("home").await;
+
+    ui.click("#nav-settings").await;
+    ui.wait_text("#settings", "Lock after inactivity").await;
+    ui.shot("settings").await;
+
+    // Switch language at run time: Chinese everywhere.
+    ui.click("#switch-language").await;
+    ui.wait_text("#nav-home", "首页").await;
+    ui.wait_text("#settings", "无操作自动锁定").await;
+    ui.shot("settings-zh").await;
+    ui.click("#nav-home").await;
+    ui.wait_text("#ledger-status", "完整").await;
+    ui.shot("home-zh").await;
+    ui.click("#nav-catalogue").await;
+    ui.wait_text("#catalogue", "处理目的").await;
+    ui.wait_text("#categories", "生物识别").await;
+    ui.shot("catalogue-zh").await;
+    ui.click("#lock").await;
+    ui.wait_text("#unlock-form", "解锁保险库").await;
+    ui.shot("unlock-zh").await;
+
+    ui.c.close().await.unwrap();
+    // The default vault location was never touched.
+    assert!(!home.join(".local/share/consentry/consentry.db").exists());
+}

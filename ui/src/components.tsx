@@ -1,0 +1,71 @@
+import type { ComponentChildren } from "preact";
+import { t, type Key } from "./i18n";
+import { strength } from "./strength";
+
+export function Field(props: { id: string; label: string; hint?: string; children: ComponentChildren }) {
+  return (
+    <div class="field">
+      <label for={props.id}>{props.label}</label>
+      {props.children}
+      {props.hint && <p class="hint">{props.hint}</p>}
+    </div>
+  );
+}
+
+/** An error in context: says what happened and what to do. */
+export function ErrorBox(props: { message: string | null; id?: string }) {
+  if (!props.message) return null;
+  return (
+    <p class="error" role="alert" id={props.id ?? "error"}>
+      {props.message}
+    </p>
+  );
+}
+
+export function Notice(props: { message: string | null }) {
+  if (!props.message) return null;
+  return (
+    <p class="ok" role="status">
+      {props.message}
+    </p>
+  );
+}
+
+export function Empty(props: { text: string; id?: string }) {
+  return (
+    <div class="empty" id={props.id}>
+      <p>{props.text}</p>
+    </div>
+  );
+}
+
+export function StrengthMeter(props: { value: string; min: number }) {
+  const s = strength(props.value, props.min);
+  return (
+    <div class="strength" aria-live="polite">
+      <div class={`bar s${s}`}>
+        <span />
+        <span />
+        <span />
+        <span />
+      </div>
+      <span class="label">{props.value ? t(`strength${s}` as Key) : ""}</span>
+    </div>
+  );
+}
+
+export function Badge(props: { tone: "good" | "bad" | "warn" | "plain"; children: ComponentChildren }) {
+  return <span class={`badge ${props.tone}`}>{props.children}</span>;
+}
+
+export function shortHash(h: string | null | undefined): string {
+  return h ? h.slice(0, 12) : "—";
+}
+
+/** A readable local time for an RFC 3339 string, keeping the device's offset visible. */
+export function when(rfc3339: string): string {
+  const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})(?::\d{2}(?:\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.exec(rfc3339);
+  if (!m) return rfc3339;
+  const offset = m[3] === "Z" || m[3] === "+00:00" ? "UTC" : `UTC${m[3]}`;
+  return `${m[1]} ${m[2]} ${offset}`;
+}

@@ -1,0 +1,16 @@
+import { render } from "preact";
+import { App } from "./app";
+
+const root = document.getElementById("app");
+
+// A crash in the UI shows itself instead of leaving a blank window.
+function showCrash(message: string) {
+  const p = document.createElement("p");
+  p.className = "error crash";
+  p.textContent = `Consentry's window hit an error: ${message}. Nothing was changed. Close and reopen the app.`;
+  document.body.prepend(p);
+}
+window.addEventListener("error", (e) => showCrash(e.message));
+window.addEventListener("unhandledrejection", (e) => showCrash(`${String(e.reason)} ${e.reason?.stack ?? ""}`));
+
+if (root) render(<App />, root);

@@ -1,0 +1,107 @@
+import { useEffect, useState } from "preact/hooks";
+import { call, commands, describe } from "../api";
+import type { HomeView, VerifyView } from "../bindings";
+import { Badge, ErrorBox } from "../components";
+import { t, tv, type Key } from "../i18n";
+
+export function Home() {
+  const [home, setHome] = useState<HomeView | null>(null);
+  const [verify, setVerify] = useState<VerifyView | null>(null);
+  const [verifying, setVerifying] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  const runVerify = async () => {
+    setVerifying(true);
+    try {
+      setVerify(await call(commands.verifyVault()));
+    } catch (e) {
+      setError(describe(e));
+    } finally {
+      setVerifying(false);
+    }
+  };
+  useEffect(() => {
+    call(commands.home()).then(setHome, (e) => setError(describe(e)));
+    void runVerify();
+  }, []);
+
+  const notices = home?.notices ?? [];
+  return (
+    <section id="home">
+      <h1>{t("homeTitle")}</h1>
+      <ErrorBox message={error} />
+      <div class="stats">
+        <Stat id="stat-subjects" label={t("statSubjects")} value={home?.subjects} />
+        <Stat id="stat-active" label={t("statActive")} value={home?.active_consents} />
+        <Stat id="stat-withdrawals" label={t("statWithdrawals")} value={home?.withdrawals_last_7_days} />
+        <div class="stat" id="stat-notices">
+          <span class="label">{t("statNotices")}</span>
+          {notices.length === 0 ? (
+            <span class="value small">{home ? t("noticesNone") : "…"}</span>
+          ) : (
+            <ul class="notice-states">
+              {notices.map((n) => (
+                <li>
+                  <strong>{n.count}</strong> {tv("state", stateKey(n.state))}
+                </li>
+              ))}
+            </ul>
+          )}
+        </div>
+      </div>
+      {home && home.subjects === 0 && (
+        <div class="card" id="getting-started">
+          <h2>{t("gettingStarted")}</h2>
+          <ol class="steps">
+            <li>{t("step1")}</li>
+            <li>{t("step2")}</li>
+            <li>{t("step3")}</li>
+            <li>{t("step4")}</li>
+          </ol>
+        </div>
+      )}
+      <div class="card" id="ledger-status">
+        <h2>{t("ledgerTitle")}</h2>
+        {verify === null ? (
+          <p>{t("verifying")}</p>
+        ) : verify.intact ? (
+          <p>
+            <Badge tone="good">✓</Badge>{" "}
+            {verify.events_checked === 0
+              ? t("verifyIntactEmpty", { audit: verify.audit_entries_checked })
+              : t("verifyIntact", { events: verify.events_checked, devices: verify.devices, audit: verify.audit_entries_checked })}
+          </p>
+        ) : (
+          <div>
+            <p>
+              <Badge tone="bad">✗</Badge> {t("verifyBroken")}
+            </p>
+            <ul class="problems">
+              {verify.problems.map((p) => (
+                <li>{p}</li>
+              ))}
+            </ul>
+          </div>
+        )}
+        <button type="button" id="verify-now" onClick={runVerify} disabled={verifying}>
+          {verifying ? t("verifying") : t("verifyNow")}
+        </button>
+      </div>
+    </section>
+  );
+}
+
+function stateKey(state: string): string {
+  return ({ approved: "Approved", draft: "Draft", in_review: "InReview", retired: "Retired" } as Record<string, string>)[state] ?? state;
+}
+
+function Stat(props: { id: string; label: string; value: number | undefined }) {
+  return (
+    <div class="stat" id={props.id}>
+      <span class="label">{props.label}</span>
+      <span class="value">{props.value === undefined ? "…" : props.value.toLocaleString()}</span>
+    </div>
+  );
+}
+
+export type { Key };

@@ -1,0 +1,101 @@
+import { useEffect, useState } from "preact/hooks";
+import { call, commands, describe } from "../api";
+import type { OperatorView } from "../bindings";
+import { roleKey } from "../app";
+import { Badge, ErrorBox, Field, Notice, StrengthMeter } from "../components";
+import { t } from "../i18n";
+
+export function Operators(props: { me: string }) {
+  const [ops, setOps] = useState<OperatorView[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [done, setDone] = useState<string | null>(null);
+  const [name, setName] = useState("");
+  const [role, setRole] = useState("marketer");
+  const [pass, setPass] = useState("");
+  const reload = () => call(commands.listOperators()).then(setOps, (e) => setError(describe(e)));
+  useEffect(() => void reload(), []);
+
+  const add = async (e: Event) => {
+    e.preventDefault();
+    setError(null);
+    setDone(null);
+    try {
+      const o = await call(commands.addOperator({ name, role, passphrase: pass }));
+      setDone(t("added", { name: o.name }));
+      setName("");
+      setPass("");
+      void reload();
+    } catch (err) {
+      setError(describe(err));
+    }
+  };
+  const disable = async (n: string) => {
+    if (!window.confirm(t("confirmDisable", { name: n }))) return;
+    try {
+      await call(commands.disableOperator(n));
+      void reload();
+    } catch (err) {
+      setError(describe(err));
+    }
+  };
+
+  return (
+    <section id="operators">
+      <h1>{t("operatorsTitle")}</h1>
+      {ops && (
+        <table id="operator-list">
+          <thead>
+            <tr>
+              <th>{t("colName")}</th>
+              <th>{t("colRole")}</th>
+              <th>{t("colStatus")}</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {ops.map((o) => (
+              <tr>
+                <td>
+                  {o.name} {o.name === props.me && <Badge tone="plain">{t("you")}</Badge>}
+                </td>
+                <td>{t(roleKey(o.role))}</td>
+                <td>{o.disabled ? <Badge tone="bad">{t("disabled")}</Badge> : <Badge tone="good">{t("active")}</Badge>}</td>
+                <td>
+                  {!o.disabled && o.name !== props.me && (
+                    <button type="button" class="ghost" onClick={() => disable(o.name)}>
+                      {t("disable")}
+                    </button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <form class="card inline-form" id="add-operator" onSubmit={add} autocomplete="off">
+        <h2>{t("addOperator")}</h2>
+        <div class="grid">
+          <Field id="op-name" label={t("colName")}>
+            <input id="op-name" value={name} onInput={(e) => setName(e.currentTarget.value)} required />
+          </Field>
+          <Field id="op-role" label={t("colRole")}>
+            <select id="op-role" value={role} onChange={(e) => setRole(e.currentTarget.value)}>
+              {["admin", "legal", "marketer", "kiosk"].map((r) => (
+                <option value={r}>{t(roleKey(r))}</option>
+              ))}
+            </select>
+          </Field>
+          <Field id="op-pass" label={t("initialPassphrase")}>
+            <input id="op-pass" type="password" value={pass} onInput={(e) => setPass(e.currentTarget.value)} required />
+            <StrengthMeter value={pass} min={10} />
+          </Field>
+        </div>
+        <ErrorBox message={error} />
+        <Notice message={done} />
+        <button type="submit" class="primary" id="op-submit">
+          {t("addOperator")}
+        </button>
+      </form>
+    </section>
+  );
+}

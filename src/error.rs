@@ -114,7 +114,7 @@ pub enum Error {
     },
     /// Something with that key already exists.
     #[error(
-        "A {what} \"{key}\" already exists. Nothing was changed. Choose another {what} code or use the existing one."
+        "There is already a {what} called \"{key}\". Nothing was changed. Use another name or code, or use the existing one."
     )]
     Duplicate {
         /// The kind of thing.

@@ -1,4 +1,5 @@
-import type { ComponentChildren } from "preact";
+import type { ComponentChildren, RefObject } from "preact";
+import { useEffect, useRef } from "preact/hooks";
 import { t, type Key } from "./i18n";
 import { strength } from "./strength";
 
@@ -68,4 +69,18 @@ export function when(rfc3339: string): string {
   if (!m) return rfc3339;
   const offset = m[3] === "Z" || m[3] === "+00:00" ? "UTC" : `UTC${m[3]}`;
   return `${m[1]} ${m[2]} ${offset}`;
+}
+
+/**
+ * Focuses the element once, right after it mounts, unless the person is already in another
+ * field. (The `autofocus` attribute can fire late in WebKitGTK and steal focus mid-typing.)
+ */
+export function useFocusOnMount<T extends HTMLElement>(): RefObject<T> {
+  const ref = useRef<T>(null);
+  useEffect(() => {
+    const active = document.activeElement;
+    const typing = active instanceof HTMLInputElement || active instanceof HTMLTextAreaElement || active instanceof HTMLSelectElement;
+    if (!typing) ref.current?.focus();
+  }, []);
+  return ref;
 }

@@ -1,11 +1,12 @@
 import { useState } from "preact/hooks";
 import { call, commands, describe } from "../api";
 import type { AppInfo, SessionInfo } from "../bindings";
-import { ErrorBox, Field, StrengthMeter } from "../components";
+import { ErrorBox, Field, StrengthMeter, useFocusOnMount } from "../components";
 import { t } from "../i18n";
 
 /** First run: create the vault, then show the recovery key once and have it confirmed. */
 export function CreateVault(props: { info: AppInfo; onCreated: (s: SessionInfo) => void }) {
+  const focusRef = useFocusOnMount<HTMLInputElement>();
   const min = props.info.min_passphrase_chars;
   const [admin, setAdmin] = useState("");
   const [device, setDevice] = useState(props.info.default_device_name);
@@ -42,7 +43,7 @@ export function CreateVault(props: { info: AppInfo; onCreated: (s: SessionInfo) 
         {t("vaultFile")}: <code>{props.info.vault_path}</code>
       </p>
       <Field id="admin-name" label={t("adminName")}>
-        <input id="admin-name" value={admin} onInput={(e) => setAdmin(e.currentTarget.value)} required autoFocus />
+        <input id="admin-name" value={admin} onInput={(e) => setAdmin(e.currentTarget.value)} required ref={focusRef} />
       </Field>
       <Field id="device-name" label={t("deviceName")} hint={t("deviceHint")}>
         <input id="device-name" value={device} onInput={(e) => setDevice(e.currentTarget.value)} required />
@@ -63,6 +64,7 @@ export function CreateVault(props: { info: AppInfo; onCreated: (s: SessionInfo) 
 }
 
 function RecoveryKey(props: { recoveryKey: string; onDone: () => void }) {
+  const focusRef = useFocusOnMount<HTMLInputElement>();
   const groups = props.recoveryKey.split("-");
   const [typed, setTyped] = useState("");
   const [error, setError] = useState<string | null>(null);
@@ -81,7 +83,7 @@ function RecoveryKey(props: { recoveryKey: string; onDone: () => void }) {
         ))}
       </div>
       <Field id="recovery-confirm" label={t("recoveryConfirm")}>
-        <input id="recovery-confirm" value={typed} maxLength={4} onInput={(e) => setTyped(e.currentTarget.value)} autoFocus required />
+        <input id="recovery-confirm" value={typed} maxLength={4} onInput={(e) => setTyped(e.currentTarget.value)} ref={focusRef} required />
       </Field>
       <ErrorBox message={error} />
       <button type="submit" class="primary" id="recovery-done">

@@ -1,11 +1,12 @@
 import { useEffect, useState } from "preact/hooks";
 import { call, commands, describe } from "../api";
 import type { PersonView, SubjectDetail } from "../bindings";
-import { Badge, Empty, ErrorBox, shortHash, when } from "../components";
+import { Badge, Empty, ErrorBox, shortHash, when, useFocusOnMount } from "../components";
 import { t, tv } from "../i18n";
 
 /** People: search while typing (masked), and one person's status and history. */
 export function Subjects() {
+  const focusRef = useFocusOnMount<HTMLInputElement>();
   const [query, setQuery] = useState("");
   const [results, setResults] = useState<PersonView[] | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -37,7 +38,7 @@ export function Subjects() {
         placeholder={t("searchPlaceholder")}
         value={query}
         onInput={(e) => setQuery(e.currentTarget.value)}
-        autoFocus
+        ref={focusRef}
         autocomplete="off"
       />
       <ErrorBox message={error} />

@@ -1,10 +1,11 @@
 import { useState } from "preact/hooks";
 import { call, commands, describe } from "../api";
 import type { AppInfo, SessionInfo } from "../bindings";
-import { ErrorBox, Field } from "../components";
+import { ErrorBox, Field, useFocusOnMount } from "../components";
 import { t } from "../i18n";
 
 export function Unlock(props: { info: AppInfo; note: string | null; onUnlocked: (s: SessionInfo) => void }) {
+  const focusRef = useFocusOnMount<HTMLInputElement>();
   const [operator, setOperator] = useState("");
   const [pass, setPass] = useState("");
   const [error, setError] = useState<string | null>(null);
@@ -32,7 +33,7 @@ export function Unlock(props: { info: AppInfo; note: string | null; onUnlocked: 
         {t("vaultFile")}: <code>{props.info.vault_path}</code>
       </p>
       <Field id="operator" label={t("operatorName")}>
-        <input id="operator" value={operator} onInput={(e) => setOperator(e.currentTarget.value)} required autoFocus={!operator} />
+        <input id="operator" value={operator} onInput={(e) => setOperator(e.currentTarget.value)} required ref={focusRef} />
       </Field>
       <Field id="unlock-passphrase" label={t("passphrase")}>
         <input id="unlock-passphrase" type="password" value={pass} onInput={(e) => setPass(e.currentTarget.value)} required />

@@ -5,4 +5,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds="${1:-1000}"
 echo "== kill -9 stress: $rounds rounds"
-CONSENTRY_KILL_ROUNDS="$rounds" cargo test --release --test integration crash::kill_9_loses_no_acknowledged_event -- --exact --nocapture
+CONSENTRY_KILL_ROUNDS="$rounds" cargo test --test integration crash::kill_9_loses_no_acknowledged_event -- --exact --nocapture

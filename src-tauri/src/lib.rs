@@ -113,10 +113,8 @@ pub fn run() -> ExitCode {
 }
 
 fn tracing_init() {
-    use std::io::Write;
-    // Logs go to stderr, are off unless CONSENTRY_LOG is set, and never carry secrets or
-    // personal data (the engine logs only contexts and SQLite error codes).
-    if let Ok(filter) = std::env::var("CONSENTRY_LOG") {
-        let _ = writeln!(std::io::stderr(), "consentry-desktop: logging at {filter}");
-    }
+    // Logs go to stderr, are off unless CONSENTRY_LOG is set (for example CONSENTRY_LOG=info),
+    // and never carry secrets or personal data: the engine logs contexts and SQLite error codes.
+    let filter = tracing_subscriber::EnvFilter::try_from_env("CONSENTRY_LOG").unwrap_or_else(|_| "off".into());
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
 }

@@ -113,3 +113,72 @@ impl AppState {
         expired && self.lock().unwrap_or(false)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use consentry::vault::{self, NewVault, Passphrase, VaultPaths};
+    use consentry::SystemClock;
+
+    use super::*;
+
+    type TestResult = Result<(), Box<dyn std::error::Error>>;
+
+    fn unlocked_state(dir: &std::path::Path) -> Result<AppState, Box<dyn std::error::Error>> {
+        let paths = VaultPaths::new(dir.join("consentry.db"));
+        let pass = Passphrase::new("idle test passphrase".into());
+        let (session, _recovery) = vault::create(
+            &paths,
+            NewVault { admin_name: "Ada", passphrase: &pass, device_name: "test" },
+            Arc::new(SystemClock),
+        )?;
+        let state = AppState::new(paths);
+        state.install(session).map_err(|e| e.message)?;
+        Ok(state)
+    }
+
+    #[test]
+    fn an_idle_vault_locks_itself_and_drops_the_session() -> TestResult {
+        let dir = tempfile::tempdir()?;
+        let state = unlocked_state(dir.path())?;
+        assert!(!state.lock_if_idle(), "a fresh session is not idle");
+        assert!(state.guard().session.is_some());
+        state.guard().idle_lock = Duration::ZERO;
+        assert!(state.lock_if_idle());
+        assert!(state.guard().session.is_none(), "the session and its key are gone");
+        assert!(!state.lock_if_idle(), "locking twice does nothing");
+
+        // The lock is in the audit log.
+        let mut again = vault::unlock(
+            state.paths(),
+            "Ada",
+            &Passphrase::new("idle test passphrase".into()),
+            Arc::new(SystemClock),
+        )?;
+        let actions: Vec<String> = consentry::audit::list(&mut again, 5)?.into_iter().map(|e| e.action).collect();
+        assert!(actions.contains(&"vault.lock".to_string()), "{actions:?}");
+        again.lock()?;
+        Ok(())
+    }
+
+    #[test]
+    fn activity_keeps_the_vault_open_and_a_second_unlock_is_refused() -> TestResult {
+        let dir = tempfile::tempdir()?;
+        let state = unlocked_state(dir.path())?;
+        state.guard().idle_lock = Duration::from_millis(300);
+        std::thread::sleep(Duration::from_millis(200));
+        state.touch();
+        std::thread::sleep(Duration::from_millis(200));
+        assert!(!state.lock_if_idle(), "activity 200 ms ago is within the idle time");
+        let second = vault::unlock(
+            state.paths(),
+            "Ada",
+            &Passphrase::new("idle test passphrase".into()),
+            Arc::new(SystemClock),
+        )?;
+        let refused = state.install(second);
+        assert!(matches!(refused, Err(ApiError { ref kind, .. }) if kind == "already_unlocked"));
+        Ok(())
+    }
+}

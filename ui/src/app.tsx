@@ -105,13 +105,17 @@ export function App() {
 function Shell(props: { session: SessionInfo; onIdleMinutes: (m: number) => void }) {
   const [page, setPage] = useState<Page>("home");
   const admin = props.session.role === "admin";
-  const nav: [Page, Key][] = [
-    ["home", "navHome"],
-    ["subjects", "navSubjects"],
-    ["catalogue", "navCatalogue"],
-    ...(admin ? ([["operators", "navOperators"]] as [Page, Key][]) : []),
-    ["settings", "navSettings"],
-  ];
+  const kiosk = props.session.role === "kiosk";
+  // A kiosk operator may only capture: no reading screens.
+  const nav: [Page, Key][] = kiosk
+    ? [["home", "navHome"], ["settings", "navSettings"]]
+    : [
+        ["home", "navHome"],
+        ["subjects", "navSubjects"],
+        ["catalogue", "navCatalogue"],
+        ...(admin ? ([["operators", "navOperators"]] as [Page, Key][]) : []),
+        ["settings", "navSettings"],
+      ];
   useEffect(() => {
     call(commands.getSettings()).then((s) => props.onIdleMinutes(s.idle_lock_minutes)).catch(() => undefined);
   }, []);
@@ -125,7 +129,13 @@ function Shell(props: { session: SessionInfo; onIdleMinutes: (m: number) => void
         ))}
       </nav>
       <main class="content">
-        {page === "home" && <Home />}
+        {page === "home" && !kiosk && <Home />}
+        {page === "home" && kiosk && (
+          <section id="kiosk-home" class="card narrow">
+            <h1>{t("kioskTitle")}</h1>
+            <p class="lead">{t("kioskText")}</p>
+          </section>
+        )}
         {page === "subjects" && <Subjects />}
         {page === "catalogue" && <Catalogue role={props.session.role} />}
         {page === "operators" && <Operators me={props.session.operator} />}

@@ -1,0 +1,263 @@
+//! The per-device hash chain: canonical bytes of each event (ids, never personal data),
+//! appending inside the caller's transaction, and verification against the chain and the
+//! audit log.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, FixedOffset};
+use rusqlite::{params, Connection, OptionalExtension};
+
+use super::{EventKind, EventRef, Method};
+use crate::canonical::Canonical;
+use crate::error::{Result, StorageContext};
+use crate::session::Write;
+use crate::time::offset_minutes;
+use crate::verify::{Chain, Problem};
+
+pub(crate) struct NewEvent<'a> {
+    pub(crate) kind: EventKind,
+    pub(crate) subject_id: &'a str,
+    pub(crate) purpose: &'a str,
+    pub(crate) notice_hash: Option<&'a str>,
+    pub(crate) language: Option<&'a str>,
+    pub(crate) at: DateTime<FixedOffset>,
+    pub(crate) method: Method,
+    pub(crate) evidence: &'a str,
+}
+
+const GENESIS: [u8; 32] = [0; 32];
+
+#[allow(clippy::too_many_arguments)]
+fn event_hash(
+    id: &str,
+    device_id: &str,
+    seq: i64,
+    prev: &[u8],
+    kind: &str,
+    subject_id: &str,
+    purpose: &str,
+    notice_hash: Option<&str>,
+    language: Option<&str>,
+    at_ms: i64,
+    offset_min: i32,
+    operator_id: &str,
+    method: &str,
+    evidence: &str,
+) -> [u8; 32] {
+    let mut c = Canonical::new("consentry/event/v1");
+    c.text(id).text(device_id).int(seq).bytes(prev).text(kind).text(subject_id).text(purpose);
+    c.opt_text(notice_hash).opt_text(language).int(at_ms).int(i64::from(offset_min));
+    c.text(operator_id).text(method).text(evidence);
+    c.finish()
+}
+
+/// Appends one event to this device's chain, inside the caller's transaction.
+pub(crate) fn append(w: &mut Write<'_>, e: &NewEvent<'_>) -> Result<EventRef> {
+    let last: Option<(i64, Vec<u8>)> =
+        w.tx.query_row(
+            "SELECT seq, hash FROM consent_event WHERE device_id = ?1 ORDER BY seq DESC LIMIT 1",
+            [w.device_id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()
+        .storage("append to the ledger")?;
+    let (seq, prev) = match last {
+        Some((s, h)) => (s + 1, h),
+        None => (1, GENESIS.to_vec()),
+    };
+    let id = uuid::Uuid::now_v7().to_string();
+    let at_ms = e.at.timestamp_millis();
+    let offset = offset_minutes(&e.at);
+    let hash = event_hash(
+        &id,
+        w.device_id,
+        seq,
+        &prev,
+        e.kind.as_str(),
+        e.subject_id,
+        e.purpose,
+        e.notice_hash,
+        e.language,
+        at_ms,
+        offset,
+        &w.operator.id,
+        e.method.as_str(),
+        e.evidence,
+    );
+    w.tx.execute(
+        "INSERT INTO consent_event (id, device_id, seq, prev_hash, hash, kind, subject_id, purpose_code, notice_hash,
+                                    language, captured_at_ms, utc_offset_min, operator_id, method, evidence)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+        params![
+            id,
+            w.device_id,
+            seq,
+            prev,
+            hash.as_slice(),
+            e.kind.as_str(),
+            e.subject_id,
+            e.purpose,
+            e.notice_hash,
+            e.language,
+            at_ms,
+            offset,
+            w.operator.id,
+            e.method.as_str(),
+            e.evidence
+        ],
+    )
+    .storage("append to the ledger")?;
+    Ok(EventRef { id, kind: e.kind, purpose: e.purpose.to_string(), seq, hash: hex::encode(hash) })
+}
+
+/// Walks every device's chain; returns (events checked, devices).
+pub(crate) fn verify_chains(conn: &Connection, problems: &mut Vec<Problem>) -> Result<(u64, u64)> {
+    let ctx = "verify the ledger";
+    let mut stmt = conn
+        .prepare(
+            "SELECT id, device_id, seq, prev_hash, hash, kind, subject_id, purpose_code, notice_hash, language,
+                    captured_at_ms, utc_offset_min, operator_id, method, evidence
+             FROM consent_event ORDER BY device_id, seq",
+        )
+        .storage(ctx)?;
+    let mut rows = stmt.query([]).storage(ctx)?;
+    let mut checked = 0u64;
+    let mut devices = 0u64;
+    let mut current_device: Option<String> = None;
+    let mut broken = false;
+    let mut expected_seq = 1i64;
+    let mut prev = GENESIS.to_vec();
+    while let Some(r) = rows.next().storage(ctx)? {
+        let id: String = r.get(0).storage(ctx)?;
+        let device: String = r.get(1).storage(ctx)?;
+        if current_device.as_deref() != Some(device.as_str()) {
+            devices += 1;
+            current_device = Some(device.clone());
+            broken = false;
+            expected_seq = 1;
+            prev = GENESIS.to_vec();
+        }
+        checked += 1;
+        if broken {
+            continue;
+        }
+        let seq: i64 = r.get(2).storage(ctx)?;
+        let stored_prev: Vec<u8> = r.get(3).storage(ctx)?;
+        let stored: Vec<u8> = r.get(4).storage(ctx)?;
+        let mut fail = |msg: String| {
+            problems.push(Problem {
+                chain: Chain::Ledger { device_id: device.clone() },
+                seq,
+                event_id: Some(id.clone()),
+                message: msg,
+            });
+            true
+        };
+        if seq != expected_seq {
+            broken = fail(format!(
+                "event {id} (device {device}, seq {seq}): expected seq {expected_seq} here; events were deleted or inserted"
+            ));
+            continue;
+        }
+        if stored_prev != prev {
+            broken = fail(format!(
+                "event {id} (device {device}, seq {seq}): does not link to the event before it; events were removed, inserted or reordered"
+            ));
+            continue;
+        }
+        let notice_hash: Option<String> = r.get(8).storage(ctx)?;
+        let language: Option<String> = r.get(9).storage(ctx)?;
+        let recomputed = event_hash(
+            &id,
+            &device,
+            seq,
+            &stored_prev,
+            &r.get::<_, String>(5).storage(ctx)?,
+            &r.get::<_, String>(6).storage(ctx)?,
+            &r.get::<_, String>(7).storage(ctx)?,
+            notice_hash.as_deref(),
+            language.as_deref(),
+            r.get(10).storage(ctx)?,
+            r.get(11).storage(ctx)?,
+            &r.get::<_, String>(12).storage(ctx)?,
+            &r.get::<_, String>(13).storage(ctx)?,
+            &r.get::<_, String>(14).storage(ctx)?,
+        );
+        if recomputed.as_slice() != stored.as_slice() {
+            broken = fail(format!(
+                "event {id} (device {device}, seq {seq}): its contents do not match its hash; it was edited"
+            ));
+            continue;
+        }
+        prev = stored;
+        expected_seq += 1;
+    }
+    Ok((checked, devices))
+}
+
+/// The audit log and the ledger must agree: every event an audit entry says was written is
+/// still in the ledger with the same hash, and every event in the ledger was written
+/// through Consentry (an audit entry names it). This finds events deleted from the end of
+/// a chain, or appended with well-formed hashes, which the chains alone cannot.
+pub(crate) fn verify_against_audit(conn: &Connection, problems: &mut Vec<Problem>) -> Result<()> {
+    let ctx = "verify the ledger";
+    let mut recorded: HashMap<String, (String, i64)> = HashMap::new();
+    {
+        let mut audit = conn
+            .prepare("SELECT seq, detail FROM audit_entry WHERE action IN ('consent.capture', 'consent.withdraw') ORDER BY seq")
+            .storage(ctx)?;
+        let mut rows = audit.query([]).storage(ctx)?;
+        while let Some(r) = rows.next().storage(ctx)? {
+            let audit_seq: i64 = r.get(0).storage(ctx)?;
+            let detail: String = r.get(1).storage(ctx)?;
+            for item in detail.split(',').filter(|s| !s.is_empty()) {
+                if let Some((id, hash)) = item.split_once(':') {
+                    recorded.insert(id.to_string(), (hash.to_string(), audit_seq));
+                }
+            }
+        }
+    }
+    let mut stmt =
+        conn.prepare("SELECT id, device_id, seq, hash FROM consent_event ORDER BY device_id, seq").storage(ctx)?;
+    let mut rows = stmt.query([]).storage(ctx)?;
+    let (mut rewritten, mut unrecorded) = (false, false);
+    while let Some(r) = rows.next().storage(ctx)? {
+        let id: String = r.get(0).storage(ctx)?;
+        let device_id: String = r.get(1).storage(ctx)?;
+        let seq: i64 = r.get(2).storage(ctx)?;
+        let hash = hex::encode(r.get::<_, Vec<u8>>(3).storage(ctx)?);
+        match recorded.remove(&id) {
+            Some((h, _)) if h == hash => {}
+            Some((_, audit_seq)) if !rewritten => {
+                rewritten = true;
+                problems.push(Problem {
+                    chain: Chain::Ledger { device_id: device_id.clone() },
+                    seq,
+                    event_id: Some(id.clone()),
+                    message: format!("event {id} (device {device_id}, seq {seq}): its hash differs from the one audit entry {audit_seq} recorded; it was rewritten"),
+                });
+            }
+            None if !unrecorded => {
+                unrecorded = true;
+                problems.push(Problem {
+                    chain: Chain::Ledger { device_id: device_id.clone() },
+                    seq,
+                    event_id: Some(id.clone()),
+                    message: format!("event {id} (device {device_id}, seq {seq}): no audit entry records it; it was added outside Consentry"),
+                });
+            }
+            _ => {}
+        }
+    }
+    if let Some((id, (_, audit_seq))) = recorded.into_iter().min_by_key(|(_, (_, s))| *s) {
+        problems.push(Problem {
+            chain: Chain::Audit,
+            seq: audit_seq,
+            event_id: Some(id.clone()),
+            message: format!(
+                "event {id}, recorded by audit entry {audit_seq}, is missing from the ledger; it was deleted"
+            ),
+        });
+    }
+    Ok(())
+}

@@ -1,0 +1,412 @@
+//! The consent ledger: grants, refusals and withdrawals as append-only rows (the database
+//! refuses `UPDATE` and `DELETE`), chained per device by hash over canonical bytes that
+//! hold ids, never personal data, so that erasing a person never breaks a chain. Current
+//! status is derived from the ledger: the latest event wins, and at the same instant the
+//! more protective one (withdraw > refuse > grant).
+
+use std::collections::HashMap;
+use std::fmt;
+
+use chrono::{DateTime, FixedOffset};
+
+use crate::error::{Error, Result};
+use crate::notice::{self, Language};
+use crate::operator::Action;
+use crate::purpose::{self, string_enum};
+use crate::session::Session;
+use crate::subject::{self, SubjectInput, SubjectKey, SubjectView};
+
+mod chain;
+mod status;
+
+use chain::{append, NewEvent};
+pub(crate) use chain::{verify_against_audit, verify_chains};
+pub(crate) use status::current;
+pub use status::{history, status, summary, Summary};
+
+string_enum!(
+    /// What a person said.
+    EventKind, "kind of consent event", {
+        /// They agreed.
+        Grant => "grant",
+        /// They said no.
+        Refuse => "refuse",
+        /// They took back an earlier consent.
+        Withdraw => "withdraw",
+    }
+);
+
+impl EventKind {
+    /// Higher is more protective; it wins a tie at the same instant.
+    #[cfg(test)]
+    fn protection(self) -> u8 {
+        match self {
+            EventKind::Grant => 0,
+            EventKind::Refuse => 1,
+            EventKind::Withdraw => 2,
+        }
+    }
+}
+
+string_enum!(
+    /// How the event reached Consentry.
+    Method, "collection method", {
+        /// Self-service at the kiosk.
+        Kiosk => "kiosk",
+        /// Entered by staff at the stand or desk.
+        Desk => "desk",
+        /// From a signed paper form.
+        Paper => "paper",
+        /// Imported from an earlier system.
+        Import => "import",
+        /// Told to staff in person (withdrawals).
+        InPerson => "in_person",
+        /// By email (withdrawals).
+        Email => "email",
+        /// By phone (withdrawals).
+        Phone => "phone",
+        /// By letter (withdrawals).
+        Letter => "letter",
+    }
+);
+
+impl Method {
+    fn captures(self) -> bool {
+        matches!(self, Method::Kiosk | Method::Desk | Method::Paper | Method::Import)
+    }
+    fn may_backdate(self) -> bool {
+        matches!(self, Method::Paper | Method::Import | Method::Letter | Method::Email)
+    }
+}
+
+/// The current state of one purpose for one person (W3C DPV consent statuses).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConsentState {
+    /// `dpv:ConsentGiven`.
+    Granted,
+    /// `dpv:ConsentRefused`.
+    Refused,
+    /// `dpv:ConsentWithdrawn`.
+    Withdrawn,
+}
+
+impl ConsentState {
+    /// `granted`, `refused` or `withdrawn`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ConsentState::Granted => "granted",
+            ConsentState::Refused => "refused",
+            ConsentState::Withdrawn => "withdrawn",
+        }
+    }
+    /// The W3C DPV status.
+    pub fn dpv(self) -> &'static str {
+        match self {
+            ConsentState::Granted => "dpv:ConsentGiven",
+            ConsentState::Refused => "dpv:ConsentRefused",
+            ConsentState::Withdrawn => "dpv:ConsentWithdrawn",
+        }
+    }
+    fn of(kind: EventKind) -> Self {
+        match kind {
+            EventKind::Grant => ConsentState::Granted,
+            EventKind::Refuse => ConsentState::Refused,
+            EventKind::Withdraw => ConsentState::Withdrawn,
+        }
+    }
+}
+
+impl fmt::Display for ConsentState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One person's choices at one moment, against one notice version.
+#[derive(Debug, Clone)]
+pub struct Capture {
+    /// Who.
+    pub subject: SubjectInput,
+    /// Purpose codes and what they said to each (grant or refuse).
+    pub choices: Vec<(String, EventKind)>,
+    /// The notice version shown: hash, hash prefix or id.
+    pub notice: String,
+    /// The language shown; defaults to the notice's language.
+    pub language: Option<Language>,
+    /// How it was collected: kiosk, desk, paper or import.
+    pub method: Method,
+    /// A note or reference, such as the scan of a paper form. Part of the permanent
+    /// record: never write personal data here.
+    pub evidence: String,
+    /// When the person chose; only paper and import records may be dated in the past.
+    pub captured_at: Option<DateTime<FixedOffset>>,
+}
+
+/// A withdrawal of one, several or all purposes.
+#[derive(Debug, Clone)]
+pub struct Withdrawal {
+    /// Who.
+    pub subject: SubjectKey,
+    /// Purpose codes; empty means every purpose currently granted.
+    pub purposes: Vec<String>,
+    /// The channel it came through.
+    pub method: Method,
+    /// A note (never personal data).
+    pub evidence: String,
+    /// When the person withdrew, for letters and emails received earlier; defaults to now.
+    pub at: Option<DateTime<FixedOffset>>,
+}
+
+/// An event as written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventRef {
+    /// Event id.
+    pub id: String,
+    /// Grant, refuse or withdraw.
+    pub kind: EventKind,
+    /// Purpose code.
+    pub purpose: String,
+    /// Position in this device's chain.
+    pub seq: i64,
+    /// The event's hash, hex.
+    pub hash: String,
+}
+
+/// What a capture wrote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Recorded {
+    /// The person.
+    pub subject_id: String,
+    /// Whether the person was new.
+    pub new_subject: bool,
+    /// The events written, in order.
+    pub events: Vec<EventRef>,
+    /// The instant recorded.
+    pub at: DateTime<FixedOffset>,
+}
+
+/// One stored consent event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConsentEvent {
+    /// Event id.
+    pub id: String,
+    /// The device whose chain holds it.
+    pub device_id: String,
+    /// Its position in that chain.
+    pub seq: i64,
+    /// Grant, refuse or withdraw.
+    pub kind: EventKind,
+    /// The person (id only).
+    pub subject_id: String,
+    /// Purpose code.
+    pub purpose: String,
+    /// The notice version's hash.
+    pub notice_hash: Option<String>,
+    /// The language shown.
+    pub language: Option<String>,
+    /// When, with the device's offset.
+    pub captured_at: DateTime<FixedOffset>,
+    /// Who recorded it (operator id).
+    pub operator_id: String,
+    /// How.
+    pub method: Method,
+    /// Note.
+    pub evidence: String,
+    /// The event's hash, hex.
+    pub hash: String,
+}
+
+/// The current state of one purpose.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PurposeStatus {
+    /// Purpose code.
+    pub purpose: String,
+    /// Current state.
+    pub state: ConsentState,
+    /// Since when.
+    pub since: DateTime<FixedOffset>,
+    /// The event that set it.
+    pub event_id: String,
+    /// The notice version the person last saw for it.
+    pub notice_hash: Option<String>,
+}
+
+/// A person's current status across purposes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SubjectStatus {
+    /// The person, masked.
+    pub subject: SubjectView,
+    /// One row per purpose with any event, by purpose code.
+    pub purposes: Vec<PurposeStatus>,
+}
+
+fn check_time(
+    now: DateTime<FixedOffset>,
+    at: Option<DateTime<FixedOffset>>,
+    method: Method,
+) -> Result<DateTime<FixedOffset>> {
+    let Some(at) = at else { return Ok(now) };
+    if at > now + chrono::Duration::minutes(5) {
+        return Err(Error::invalid(
+            format!("The time {} is in the future.", at.to_rfc3339()),
+            "Give the time the person actually signed or wrote, or leave it out to use now.",
+        ));
+    }
+    if at < now - chrono::Duration::minutes(5) && !method.may_backdate() {
+        return Err(Error::invalid(
+            format!("Only paper, import, letter and email records may carry an earlier time; this one is {}.", method),
+            "Leave out the time, or record it with --method paper and a reference to the form.",
+        ));
+    }
+    Ok(at)
+}
+
+fn audit_detail(events: &[EventRef]) -> String {
+    events.iter().map(|e| format!("{}:{}", e.id, e.hash)).collect::<Vec<_>>().join(",")
+}
+
+/// Records one person's grants and refusals against one notice version, in one
+/// transaction: the person (found or created), one event per purpose, and the audit entry.
+pub fn record_capture(session: &mut Session, c: &Capture) -> Result<Recorded> {
+    session.check(Action::Capture)?;
+    if !c.method.captures() {
+        return Err(Error::invalid(
+            format!("\"{}\" is a withdrawal channel, not a way to collect consent.", c.method),
+            "Use kiosk, desk, paper or import.",
+        ));
+    }
+    if c.choices.is_empty() {
+        return Err(Error::invalid(
+            "No purposes were given.",
+            "Name each purpose the person was asked about, with its answer.",
+        ));
+    }
+    if c.choices.iter().any(|(_, k)| *k == EventKind::Withdraw) {
+        return Err(Error::invalid(
+            "A capture holds grants and refusals only.",
+            "Record withdrawals with `consentry withdraw`.",
+        ));
+    }
+    let mut seen = std::collections::HashSet::new();
+    for (p, _) in &c.choices {
+        if !seen.insert(p.trim()) {
+            return Err(Error::invalid(format!("Purpose \"{}\" is given twice.", p.trim()), "Give each purpose once."));
+        }
+    }
+    session.write(Action::Capture, |w| {
+        let at = check_time(w.now, c.captured_at, c.method)?;
+        let version = notice::find_in(&w.tx, &c.notice)?.ok_or_else(|| notice::not_found(&c.notice))?;
+        if version.state != "approved" {
+            return Err(Error::invalid(
+                format!("Notice version {} is {}, not approved.", &version.hash[..12], version.state),
+                "Only an approved version may be shown to people: choose an approved one.",
+            ));
+        }
+        let language = c.language.unwrap_or(version.language);
+        for (p, _) in &c.choices {
+            if purpose::find_purpose(&w.tx, p)?.is_none() {
+                return Err(Error::NotFound {
+                    what: "purpose",
+                    key: p.trim().to_string(),
+                    fix: "List purposes with `consentry purpose list`, or add it.",
+                });
+            }
+        }
+        let (subject_id, new_subject) = subject::find_or_create(w, &c.subject)?;
+        let mut events = Vec::with_capacity(c.choices.len());
+        for (p, kind) in &c.choices {
+            events.push(append(
+                w,
+                &NewEvent {
+                    kind: *kind,
+                    subject_id: &subject_id,
+                    purpose: p.trim(),
+                    notice_hash: Some(&version.hash),
+                    language: Some(language.as_str()),
+                    at,
+                    method: c.method,
+                    evidence: &c.evidence,
+                },
+            )?);
+        }
+        w.audit("consent.capture", &subject_id, audit_detail(&events));
+        Ok(Recorded { subject_id, new_subject, events, at })
+    })
+}
+
+/// Records a withdrawal of the given purposes (or of every purpose currently granted).
+/// It takes effect at once and never needs more steps than the grant.
+pub fn record_withdrawal(session: &mut Session, wd: &Withdrawal) -> Result<Recorded> {
+    session.write(Action::Withdraw, |w| {
+        let at = check_time(w.now, wd.at, wd.method)?;
+        let subject_id = subject::resolve(&w.tx, &wd.subject)?;
+        let purposes: Vec<(String, Option<String>)> = if wd.purposes.is_empty() {
+            current(&w.tx, &subject_id)?
+                .into_iter()
+                .filter(|s| s.state == ConsentState::Granted)
+                .map(|s| (s.purpose, s.notice_hash))
+                .collect()
+        } else {
+            let now_status: HashMap<String, Option<String>> =
+                current(&w.tx, &subject_id)?.into_iter().map(|s| (s.purpose, s.notice_hash)).collect();
+            let mut out = Vec::new();
+            for p in &wd.purposes {
+                let p = p.trim();
+                if purpose::find_purpose(&w.tx, p)?.is_none() {
+                    return Err(Error::NotFound {
+                        what: "purpose",
+                        key: p.to_string(),
+                        fix: "List purposes with `consentry purpose list`.",
+                    });
+                }
+                out.push((p.to_string(), now_status.get(p).cloned().flatten()));
+            }
+            out
+        };
+        if purposes.is_empty() {
+            return Err(Error::invalid(
+                "This person has no consent in force to withdraw.",
+                "Check their status with `consentry status`; name a purpose to record a withdrawal anyway.",
+            ));
+        }
+        let mut events = Vec::with_capacity(purposes.len());
+        for (p, notice_hash) in &purposes {
+            events.push(append(
+                w,
+                &NewEvent {
+                    kind: EventKind::Withdraw,
+                    subject_id: &subject_id,
+                    purpose: p,
+                    notice_hash: notice_hash.as_deref(),
+                    language: None,
+                    at,
+                    method: wd.method,
+                    evidence: &wd.evidence,
+                },
+            )?);
+        }
+        w.audit("consent.withdraw", &subject_id, audit_detail(&events));
+        Ok(Recorded { subject_id, new_subject: false, events, at })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn withdrawal_is_most_protective() {
+        assert!(EventKind::Withdraw.protection() > EventKind::Refuse.protection());
+        assert!(EventKind::Refuse.protection() > EventKind::Grant.protection());
+    }
+
+    #[test]
+    fn the_sql_order_is_the_rust_order() {
+        let conn = rusqlite::Connection::open_in_memory().unwrap();
+        for kind in EventKind::ALL {
+            let sql = format!("SELECT {} FROM (SELECT ?1 AS kind)", status::PROTECTION);
+            let rank: i64 = conn.query_row(&sql, [kind.as_str()], |r| r.get(0)).unwrap();
+            assert_eq!(rank, i64::from(kind.protection()), "{kind}");
+        }
+    }
+}

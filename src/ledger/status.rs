@@ -1,0 +1,135 @@
+//! Status, history and counts, all derived from the ledger: the latest event wins, and at the
+//! same instant the more protective one (withdraw > refuse > grant).
+
+use chrono::Duration;
+use rusqlite::Connection;
+
+use super::{ConsentEvent, ConsentState, EventKind, PurposeStatus, SubjectStatus};
+use crate::error::{Result, StorageContext};
+use crate::operator::Action;
+use crate::purpose::column;
+use crate::session::Session;
+use crate::subject::{self, SubjectKey, SubjectView};
+use crate::time::from_parts;
+
+/// How protective an event is, in SQL: at the same instant the higher one stands
+/// (withdraw > refuse > grant). `EventKind::protection` is the same order in Rust.
+pub(crate) const PROTECTION: &str = "CASE kind WHEN 'withdraw' THEN 2 WHEN 'refuse' THEN 1 ELSE 0 END";
+
+/// The current state of each purpose for one person, derived from the ledger.
+pub(crate) fn current(conn: &Connection, subject_id: &str) -> Result<Vec<PurposeStatus>> {
+    let mut stmt = conn
+        .prepare_cached(&format!(
+            "SELECT purpose_code, kind, captured_at_ms, utc_offset_min, id, notice_hash
+             FROM consent_event WHERE subject_id = ?1
+             ORDER BY purpose_code, captured_at_ms DESC,
+                      {PROTECTION} DESC"
+        ))
+        .storage("read consent status")?;
+    let mut rows = stmt.query([subject_id]).storage("read consent status")?;
+    let mut out: Vec<PurposeStatus> = Vec::new();
+    while let Some(r) = rows.next().storage("read consent status")? {
+        let purpose: String = r.get(0).storage("read consent status")?;
+        let notice_hash: Option<String> = r.get(5).storage("read consent status")?;
+        if out.last().is_some_and(|s| s.purpose == purpose) {
+            continue;
+        }
+        let kind: EventKind = column(r, 1).storage("read consent status")?;
+        out.push(PurposeStatus {
+            purpose,
+            state: ConsentState::of(kind),
+            since: from_parts(r.get(2).storage("read consent status")?, r.get(3).storage("read consent status")?),
+            event_id: r.get(4).storage("read consent status")?,
+            notice_hash,
+        });
+    }
+    Ok(out)
+}
+
+/// A person's current status per purpose (masked view of the person).
+pub fn status(session: &mut Session, key: &SubjectKey) -> Result<SubjectStatus> {
+    let subject = subject::view(session, key)?;
+    let purposes = session.read(Action::ReadConsents, |conn| current(conn, &subject.id))?;
+    Ok(SubjectStatus { subject, purposes })
+}
+
+/// Counts for the home screen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Summary {
+    /// People in the vault (erased ones included).
+    pub subjects: u64,
+    /// Purpose consents currently in force (person × purpose whose latest event is a grant).
+    pub active_consents: u64,
+    /// Withdrawals recorded with a time in the last seven days.
+    pub withdrawals_last_7_days: u64,
+    /// Notice versions per workflow state.
+    pub notices_by_state: Vec<(String, u64)>,
+}
+
+/// Counts for the home screen.
+pub fn summary(session: &mut Session) -> Result<Summary> {
+    let week_ago = (session.now() - Duration::days(7)).timestamp_millis();
+    session.read(Action::ReadConsents, |conn| {
+        let ctx = "count consents";
+        let count = |sql: &str, p: &[&dyn rusqlite::ToSql]| -> Result<u64> {
+            conn.query_row(sql, p, |r| r.get::<_, i64>(0)).map(|n| u64::try_from(n).unwrap_or(0)).storage(ctx)
+        };
+        let subjects = count("SELECT count(*) FROM subject", &[])?;
+        let active_consents = count(
+            &format!(
+                "SELECT count(*) FROM (
+                 SELECT kind, row_number() OVER (
+                     PARTITION BY subject_id, purpose_code
+                     ORDER BY captured_at_ms DESC, {PROTECTION} DESC
+                 ) AS rn FROM consent_event
+             ) WHERE rn = 1 AND kind = 'grant'"
+            ),
+            &[],
+        )?;
+        let withdrawals_last_7_days =
+            count("SELECT count(*) FROM consent_event WHERE kind = 'withdraw' AND captured_at_ms >= ?1", &[&week_ago])?;
+        let mut stmt =
+            conn.prepare("SELECT state, count(*) FROM notice_version GROUP BY state ORDER BY state").storage(ctx)?;
+        let notices_by_state = stmt
+            .query_map([], |r| Ok((r.get::<_, String>(0)?, u64::try_from(r.get::<_, i64>(1)?).unwrap_or(0))))
+            .storage(ctx)?
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .storage(ctx)?;
+        Ok(Summary { subjects, active_consents, withdrawals_last_7_days, notices_by_state })
+    })
+}
+
+/// Every event about one person, oldest first.
+pub fn history(session: &mut Session, key: &SubjectKey) -> Result<(SubjectView, Vec<ConsentEvent>)> {
+    let subject = subject::view(session, key)?;
+    let events = session.read(Action::ReadConsents, |conn| {
+        let mut stmt = conn
+            .prepare(&format!("{EVENT_SELECT} WHERE subject_id = ?1 ORDER BY captured_at_ms, device_id, seq"))
+            .storage("read history")?;
+        let rows = stmt.query_map([&subject.id], row_to_event).storage("read history")?;
+        rows.collect::<rusqlite::Result<Vec<_>>>().storage("read history")
+    })?;
+    Ok((subject, events))
+}
+
+const EVENT_SELECT: &str =
+    "SELECT id, device_id, seq, kind, subject_id, purpose_code, notice_hash, language, captured_at_ms,
+        utc_offset_min, operator_id, method, evidence, hash FROM consent_event";
+
+fn row_to_event(r: &rusqlite::Row<'_>) -> rusqlite::Result<ConsentEvent> {
+    Ok(ConsentEvent {
+        id: r.get(0)?,
+        device_id: r.get(1)?,
+        seq: r.get(2)?,
+        kind: column(r, 3)?,
+        subject_id: r.get(4)?,
+        purpose: r.get(5)?,
+        notice_hash: r.get(6)?,
+        language: r.get(7)?,
+        captured_at: from_parts(r.get(8)?, r.get(9)?),
+        operator_id: r.get(10)?,
+        method: column(r, 11)?,
+        evidence: r.get(12)?,
+        hash: hex::encode(r.get::<_, Vec<u8>>(13)?),
+    })
+}

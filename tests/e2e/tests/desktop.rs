@@ -42,7 +42,8 @@ fn workspace() -> PathBuf {
 }
 
 fn binary(name: &str, var: &str) -> PathBuf {
-    let path = std::env::var_os(var).map(PathBuf::from).unwrap_or_else(|| workspace().join("target/debug").join(name));
+    let target = std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| workspace().join("target"));
+    let path = std::env::var_os(var).map(PathBuf::from).unwrap_or_else(|| target.join("debug").join(name));
     assert!(path.exists(), "{} is missing: build it first (cargo build -p {name}) or set {var}", path.display());
     path
 }

@@ -118,4 +118,5 @@ fn kill_9_loses_no_acknowledged_event() {
     let report = consentry::verify::verify(&mut s).unwrap();
     assert!(report.is_intact(), "{report:?}");
     s.lock().unwrap();
+    println!("{} kills, {} acknowledged events, every one present; integrity checks clean", rounds(), acked.len());
 }

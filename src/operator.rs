@@ -225,6 +225,14 @@ pub(crate) fn find_by_name(conn: &Connection, name: &str) -> Result<Option<Opera
     .storage("find an operator")
 }
 
+fn find_existing(conn: &Connection, name: &str) -> Result<Operator> {
+    find_by_name(conn, name)?.ok_or_else(|| Error::NotFound {
+        what: "operator",
+        key: name.trim().to_string(),
+        fix: "List operators with `consentry operator list`.",
+    })
+}
+
 fn row_to_operator(r: &rusqlite::Row<'_>) -> rusqlite::Result<Operator> {
     Ok(Operator { id: r.get(0)?, name: r.get(1)?, role: crate::purpose::column(r, 2)?, disabled: r.get(3)? })
 }
@@ -273,11 +281,7 @@ pub fn list(session: &mut Session) -> Result<Vec<Operator>> {
 pub fn disable(session: &mut Session, name: &str) -> Result<()> {
     let me = session.operator().id.clone();
     session.write(Action::ManageOperators, |w| {
-        let op = find_by_name(&w.tx, name)?.ok_or_else(|| Error::NotFound {
-            what: "operator",
-            key: name.trim().to_string(),
-            fix: "List operators with `consentry operator list`.",
-        })?;
+        let op = find_existing(&w.tx, name)?;
         if op.id == me {
             return Err(Error::invalid("You cannot disable yourself.", "Ask another administrator, or add one first."));
         }
@@ -300,11 +304,7 @@ pub fn reset(session: &mut Session, name: &str, passphrase: &Passphrase) -> Resu
     session.check(Action::ManageOperators)?;
     passphrase.check_strength()?;
     session.write(Action::ManageOperators, |w| {
-        let op = find_by_name(&w.tx, name)?.ok_or_else(|| Error::NotFound {
-            what: "operator",
-            key: name.trim().to_string(),
-            fix: "List operators with `consentry operator list`.",
-        })?;
+        let op = find_existing(&w.tx, name)?;
         w.tx.execute("UPDATE operator SET disabled_at_ms = NULL WHERE id = ?1", [&op.id])
             .storage("reset an operator")?;
         let mut slots = SlotFile::read(&w.paths.slots)?;

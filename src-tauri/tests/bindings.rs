@@ -5,13 +5,11 @@
 use consentry_desktop::{specta_builder, typescript, COMMANDS};
 
 fn generated() -> String {
-    let dir = std::env::temp_dir().join(format!("consentry-bindings-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join("bindings.ts");
+    // A folder of its own per call: the tests in this file run in parallel.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bindings.ts");
     specta_builder().export(typescript(), &path).unwrap();
-    let text = std::fs::read_to_string(&path).unwrap();
-    let _ = std::fs::remove_dir_all(&dir);
-    text
+    std::fs::read_to_string(&path).unwrap()
 }
 
 /// CI fails when the committed bindings differ from what the Rust types generate.

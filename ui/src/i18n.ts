@@ -66,7 +66,7 @@ const en = {
   verifying: "Verifying…",
   verifyIntact: "Intact: {events} consent events on {devices} device chain(s) and {audit} audit entries verify.",
   verifyBroken: "Broken: the records were changed outside Consentry.",
-  verifyIntactEmpty: "Intact: no consent events yet; {audit} audit entries verify.",
+  verifyIntactEmpty: "Intact: no consent events yet; the audit log verifies ({audit} entries).",
   gettingStarted: "Getting started",
   step1: "Add the purposes you ask consent for, and the data categories you collect (Purposes & data).",
   step2: "Add your colleagues with their roles: legal staff and event marketers (Operators).",

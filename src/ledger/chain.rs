@@ -27,28 +27,32 @@ pub(crate) struct NewEvent<'a> {
 
 const GENESIS: [u8; 32] = [0; 32];
 
-#[allow(clippy::too_many_arguments)]
-fn event_hash(
-    id: &str,
-    device_id: &str,
+/// Every hashed field of one event, in canonical order: ids and codes, never personal data.
+struct Linked<'a> {
+    id: &'a str,
+    device_id: &'a str,
     seq: i64,
-    prev: &[u8],
-    kind: &str,
-    subject_id: &str,
-    purpose: &str,
-    notice_hash: Option<&str>,
-    language: Option<&str>,
+    prev: &'a [u8],
+    kind: &'a str,
+    subject_id: &'a str,
+    purpose: &'a str,
+    notice_hash: Option<&'a str>,
+    language: Option<&'a str>,
     at_ms: i64,
     offset_min: i32,
-    operator_id: &str,
-    method: &str,
-    evidence: &str,
-) -> [u8; 32] {
-    let mut c = Canonical::new("consentry/event/v1");
-    c.text(id).text(device_id).int(seq).bytes(prev).text(kind).text(subject_id).text(purpose);
-    c.opt_text(notice_hash).opt_text(language).int(at_ms).int(i64::from(offset_min));
-    c.text(operator_id).text(method).text(evidence);
-    c.finish()
+    operator_id: &'a str,
+    method: &'a str,
+    evidence: &'a str,
+}
+
+impl Linked<'_> {
+    fn hash(&self) -> [u8; 32] {
+        let mut c = Canonical::new("consentry/event/v1");
+        c.text(self.id).text(self.device_id).int(self.seq).bytes(self.prev).text(self.kind);
+        c.text(self.subject_id).text(self.purpose).opt_text(self.notice_hash).opt_text(self.language);
+        c.int(self.at_ms).int(i64::from(self.offset_min)).text(self.operator_id).text(self.method).text(self.evidence);
+        c.finish()
+    }
 }
 
 /// Appends one event to this device's chain, inside the caller's transaction.
@@ -66,44 +70,43 @@ pub(crate) fn append(w: &mut Write<'_>, e: &NewEvent<'_>) -> Result<EventRef> {
         None => (1, GENESIS.to_vec()),
     };
     let id = uuid::Uuid::now_v7().to_string();
-    let at_ms = e.at.timestamp_millis();
-    let offset = offset_minutes(&e.at);
-    let hash = event_hash(
-        &id,
-        w.device_id,
+    let l = Linked {
+        id: &id,
+        device_id: w.device_id,
         seq,
-        &prev,
-        e.kind.as_str(),
-        e.subject_id,
-        e.purpose,
-        e.notice_hash,
-        e.language,
-        at_ms,
-        offset,
-        &w.operator.id,
-        e.method.as_str(),
-        e.evidence,
-    );
+        prev: &prev,
+        kind: e.kind.as_str(),
+        subject_id: e.subject_id,
+        purpose: e.purpose,
+        notice_hash: e.notice_hash,
+        language: e.language,
+        at_ms: e.at.timestamp_millis(),
+        offset_min: offset_minutes(&e.at),
+        operator_id: &w.operator.id,
+        method: e.method.as_str(),
+        evidence: e.evidence,
+    };
+    let hash = l.hash();
     w.tx.execute(
         "INSERT INTO consent_event (id, device_id, seq, prev_hash, hash, kind, subject_id, purpose_code, notice_hash,
                                     language, captured_at_ms, utc_offset_min, operator_id, method, evidence)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
         params![
-            id,
-            w.device_id,
-            seq,
-            prev,
+            l.id,
+            l.device_id,
+            l.seq,
+            l.prev,
             hash.as_slice(),
-            e.kind.as_str(),
-            e.subject_id,
-            e.purpose,
-            e.notice_hash,
-            e.language,
-            at_ms,
-            offset,
-            w.operator.id,
-            e.method.as_str(),
-            e.evidence
+            l.kind,
+            l.subject_id,
+            l.purpose,
+            l.notice_hash,
+            l.language,
+            l.at_ms,
+            l.offset_min,
+            l.operator_id,
+            l.method,
+            l.evidence
         ],
     )
     .storage("append to the ledger")?;
@@ -167,22 +170,31 @@ pub(crate) fn verify_chains(conn: &Connection, problems: &mut Vec<Problem>) -> R
         }
         let notice_hash: Option<String> = r.get(8).storage(ctx)?;
         let language: Option<String> = r.get(9).storage(ctx)?;
-        let recomputed = event_hash(
-            &id,
-            &device,
+        let texts: [String; 6] = [
+            r.get(5).storage(ctx)?,
+            r.get(6).storage(ctx)?,
+            r.get(7).storage(ctx)?,
+            r.get(12).storage(ctx)?,
+            r.get(13).storage(ctx)?,
+            r.get(14).storage(ctx)?,
+        ];
+        let recomputed = Linked {
+            id: &id,
+            device_id: &device,
             seq,
-            &stored_prev,
-            &r.get::<_, String>(5).storage(ctx)?,
-            &r.get::<_, String>(6).storage(ctx)?,
-            &r.get::<_, String>(7).storage(ctx)?,
-            notice_hash.as_deref(),
-            language.as_deref(),
-            r.get(10).storage(ctx)?,
-            r.get(11).storage(ctx)?,
-            &r.get::<_, String>(12).storage(ctx)?,
-            &r.get::<_, String>(13).storage(ctx)?,
-            &r.get::<_, String>(14).storage(ctx)?,
-        );
+            prev: &stored_prev,
+            kind: &texts[0],
+            subject_id: &texts[1],
+            purpose: &texts[2],
+            notice_hash: notice_hash.as_deref(),
+            language: language.as_deref(),
+            at_ms: r.get(10).storage(ctx)?,
+            offset_min: r.get(11).storage(ctx)?,
+            operator_id: &texts[3],
+            method: &texts[4],
+            evidence: &texts[5],
+        }
+        .hash();
         if recomputed.as_slice() != stored.as_slice() {
             broken = fail(format!(
                 "event {id} (device {device}, seq {seq}): its contents do not match its hash; it was edited"

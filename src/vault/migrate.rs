@@ -13,11 +13,13 @@ struct Migration {
     sql: &'static str,
 }
 
-const MIGRATIONS: &[Migration] =
-    &[Migration { version: 1, name: "foundation", sql: include_str!("../../migrations/0001_foundation.sql") }];
+const MIGRATIONS: &[Migration] = &[
+    Migration { version: 1, name: "foundation", sql: include_str!("../../migrations/0001_foundation.sql") },
+    Migration { version: 2, name: "authoring", sql: include_str!("../../migrations/0002_authoring.sql") },
+];
 
 /// The newest schema version this binary knows.
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
 
 /// Brings the schema up to date, refusing edited migrations and newer schemas.
 pub(crate) fn migrate(conn: &mut Connection, now_ms: i64) -> Result<()> {

@@ -122,6 +122,46 @@ pub enum Error {
         /// Its key.
         key: String,
     },
+    /// A template failed to parse or render.
+    #[error("Template \"{template}\" ({language}){at} {problem}. {fix}", at = line.map(|l| format!(" line {l}")).unwrap_or_default())]
+    Template {
+        /// The template's name.
+        template: String,
+        /// The language being rendered.
+        language: crate::notice::Language,
+        /// The line, when known.
+        line: Option<usize>,
+        /// What went wrong.
+        problem: String,
+        /// What to do.
+        fix: String,
+    },
+    /// A notice version is not in the state the step needs.
+    #[error("{what} is {state}. {fix}")]
+    WrongState {
+        /// The version.
+        what: String,
+        /// Its state.
+        state: &'static str,
+        /// What to do.
+        fix: String,
+    },
+    /// The lint found errors, which block review and approval.
+    #[error("Notice \"{notice}\" has {count} compliance error(s), which block review and approval. Run `consentry notice lint {notice}` (or open the lint panel), fix each one, then try again.")]
+    LintErrors {
+        /// The notice.
+        notice: String,
+        /// How many errors.
+        count: usize,
+    },
+    /// The author of a version tried to approve it.
+    #[error("You wrote version {number} of notice \"{notice}\", so you cannot approve it. Nothing was changed. Another legal operator must review and approve it.")]
+    OwnApproval {
+        /// The notice.
+        notice: String,
+        /// The version.
+        number: i64,
+    },
     /// A file could not be read or written.
     #[error("Could not {action} {path}: {reason}. Nothing was changed. Check that the folder exists and that you may write to it.")]
     Io {
@@ -164,6 +204,10 @@ impl Error {
             Error::Invalid { .. } => "invalid",
             Error::NotFound { .. } => "not_found",
             Error::Duplicate { .. } => "duplicate",
+            Error::Template { .. } => "template",
+            Error::WrongState { .. } => "wrong_state",
+            Error::LintErrors { .. } => "lint_errors",
+            Error::OwnApproval { .. } => "own_approval",
             Error::Io { .. } => "io",
             Error::Storage { .. } => "storage",
         }

@@ -97,11 +97,19 @@ pub enum Action {
     ManageSettings,
     /// Read vault settings.
     ReadSettings,
+    /// Write processing profiles and notice drafts, and submit them for review.
+    DraftNotice,
+    /// Comment on, approve, reject and retire notice versions.
+    ReviewNotice,
+    /// Edit templates and the clause library.
+    ManageTemplates,
+    /// Read drafts, profiles, templates and review packets.
+    ReadDrafts,
 }
 
 impl Action {
     /// Every action, for table-driven checks.
-    pub const ALL: [Action; 15] = [
+    pub const ALL: [Action; 19] = [
         Action::ManageOperators,
         Action::ListOperators,
         Action::ManageCatalogue,
@@ -117,6 +125,10 @@ impl Action {
         Action::ChangeOwnPassphrase,
         Action::ManageSettings,
         Action::ReadSettings,
+        Action::DraftNotice,
+        Action::ReviewNotice,
+        Action::ManageTemplates,
+        Action::ReadDrafts,
     ];
 
     /// The roles that may do this: the permission table.
@@ -128,7 +140,8 @@ impl Action {
             Action::ReadCatalogue | Action::ReadNotices | Action::ChangeOwnPassphrase | Action::ReadSettings => {
                 &[Admin, Legal, Marketer, Kiosk]
             }
-            Action::RegisterNotice => &[Legal],
+            Action::RegisterNotice | Action::DraftNotice | Action::ReviewNotice | Action::ManageTemplates => &[Legal],
+            Action::ReadDrafts => &[Admin, Legal],
             Action::Capture => &[Marketer, Kiosk],
             // Withdrawal must be as easy as the grant: everyone who meets a person may record it.
             Action::Withdraw => &[Admin, Legal, Marketer, Kiosk],
@@ -160,6 +173,10 @@ impl Action {
             Action::ChangeOwnPassphrase => "operator.passphrase_change",
             Action::ManageSettings => "settings.change",
             Action::ReadSettings => "settings.read",
+            Action::DraftNotice => "notice.draft",
+            Action::ReviewNotice => "notice.review",
+            Action::ManageTemplates => "template.manage",
+            Action::ReadDrafts => "notice.read_drafts",
         }
     }
 
@@ -181,6 +198,10 @@ impl Action {
             Action::ChangeOwnPassphrase => "changing your passphrase",
             Action::ManageSettings => "changing vault settings",
             Action::ReadSettings => "reading vault settings",
+            Action::DraftNotice => "drafting notices and processing profiles",
+            Action::ReviewNotice => "reviewing, approving and retiring notices",
+            Action::ManageTemplates => "editing templates and clauses",
+            Action::ReadDrafts => "reading notice drafts, profiles and templates",
         }
     }
 }

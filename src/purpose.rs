@@ -261,6 +261,58 @@ pub fn list_purposes(session: &mut Session) -> Result<Vec<Purpose>> {
     })
 }
 
+pub(crate) fn find_category(conn: &Connection, code: &str) -> Result<Option<DataCategory>> {
+    conn.query_row(
+        "SELECT code, name_zh, name_en, sensitive_kind FROM data_category WHERE code = ?1",
+        [code.trim()],
+        |r| Ok(DataCategory { code: r.get(0)?, name_zh: r.get(1)?, name_en: r.get(2)?, sensitive: opt_column(r, 3)? }),
+    )
+    .optional()
+    .storage("find a data category")
+}
+
+impl LegalBasis {
+    /// How the basis is named in a notice, in each language.
+    pub fn label(self, zh: bool) -> &'static str {
+        match (self, zh) {
+            (LegalBasis::Consent, true) => "您的同意",
+            (LegalBasis::Consent, false) => "your consent",
+            (LegalBasis::Contract, true) => "订立、履行您作为一方当事人的合同所必需",
+            (LegalBasis::Contract, false) => "performance of a contract with you",
+            (LegalBasis::HrManagement, true) => "实施人力资源管理所必需",
+            (LegalBasis::HrManagement, false) => "human-resources management under employment rules",
+            (LegalBasis::LegalObligation, true) => "履行法定职责或者法定义务所必需",
+            (LegalBasis::LegalObligation, false) => "compliance with a legal obligation",
+            (LegalBasis::VitalInterest, true) => "应对突发公共卫生事件或保护生命健康和财产安全所必需",
+            (LegalBasis::VitalInterest, false) => "protection of vital interests",
+            (LegalBasis::PublicInterest, true) => "为公共利益实施新闻报道、舆论监督等行为",
+            (LegalBasis::PublicInterest, false) => "a task carried out in the public interest",
+            (LegalBasis::PublicInformation, true) => "处理您自行公开或者其他已经合法公开的个人信息",
+            (LegalBasis::PublicInformation, false) => "information you have made public",
+            (LegalBasis::LegitimateInterest, true) => "我们的正当利益（仅适用于GDPR）",
+            (LegalBasis::LegitimateInterest, false) => "our legitimate interests",
+        }
+    }
+}
+
+impl SeparateConsent {
+    /// How the separate consent is named on a form, in each language.
+    pub fn label(self, zh: bool) -> &'static str {
+        match (self, zh) {
+            (SeparateConsent::Sensitive, true) => "敏感个人信息单独同意",
+            (SeparateConsent::Sensitive, false) => "Separate consent: sensitive personal information",
+            (SeparateConsent::ThirdParty, true) => "向第三方提供单独同意",
+            (SeparateConsent::ThirdParty, false) => "Separate consent: sharing with third parties",
+            (SeparateConsent::CrossBorder, true) => "跨境提供单独同意",
+            (SeparateConsent::CrossBorder, false) => "Separate consent: transfer outside mainland China",
+            (SeparateConsent::PublicDisclosure, true) => "公开个人信息单独同意",
+            (SeparateConsent::PublicDisclosure, false) => "Separate consent: public disclosure",
+            (SeparateConsent::Guardian, true) => "监护人同意",
+            (SeparateConsent::Guardian, false) => "A guardian's consent",
+        }
+    }
+}
+
 pub(crate) fn find_purpose(conn: &Connection, code: &str) -> Result<Option<Purpose>> {
     conn.query_row(
         "SELECT code, name_zh, name_en, legal_basis, necessary, separate_consent, dpv FROM purpose WHERE code = ?1",

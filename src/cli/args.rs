@@ -21,7 +21,7 @@ pub struct Cli {
     pub command: Command,
 }
 
-const EXIT_CODES: &str = "Exit codes: 0 ok, 1 error, 2 usage, 3 wrong passphrase, wrong recovery key, or unknown or disabled operator, 4 verification failed, 5 permission denied.
+const EXIT_CODES: &str = "Exit codes: 0 ok, 1 error, 2 usage, 3 wrong passphrase, wrong recovery key, or unknown or disabled operator, 4 verification failed, 5 permission denied, 6 the notice lint found errors.
 Secrets come from a hidden prompt, or for scripts from CONSENTRY_PASSPHRASE, CONSENTRY_NEW_PASSPHRASE and CONSENTRY_RECOVERY_KEY (see the README for the risk).";
 
 #[derive(Subcommand, Debug)]
@@ -163,13 +163,15 @@ pub enum NoticeCommand {
         #[arg(long)]
         profile: Option<PathBuf>,
     },
-    /// List notice versions.
+    /// List the approved wordings consent can point at, by hash.
     List,
-    /// Show one version with its text.
+    /// Show one approved wording with its text.
     Show {
         /// Hash (8 characters are enough) or id.
         key: String,
     },
+    #[command(flatten)]
+    Authoring(super::authoring::AuthoringCommand),
 }
 
 /// Who a person is, for commands that find one.

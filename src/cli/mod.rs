@@ -2,6 +2,7 @@
 //! call and prints the result. No SQL and no business rules live here.
 
 mod args;
+mod authoring;
 mod output;
 mod secrets;
 
@@ -27,6 +28,7 @@ use output::*;
 enum Failure {
     Engine(Error),
     VerifyFailed,
+    LintFailed,
 }
 
 impl From<Error> for Failure {
@@ -51,6 +53,7 @@ pub fn run() -> ExitCode {
     match dispatch(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure::VerifyFailed) => ExitCode::from(4),
+        Err(Failure::LintFailed) => ExitCode::from(6),
         Err(Failure::Engine(e)) => {
             if json {
                 let body = ErrorJson { error: ErrorBody { kind: e.kind(), message: e.to_string() } };
@@ -375,6 +378,7 @@ fn read_text(path: &Path, what: &str) -> Result<String, Error> {
 
 fn notice_cmd(cli: &Cli, cmd: &NoticeCommand, json: bool) -> Result<(), Failure> {
     match cmd {
+        NoticeCommand::Authoring(cmd) => return authoring::run(cli, cmd, json),
         NoticeCommand::Register { file, language, title, profile } => {
             let body = read_text(file, "notice file")?;
             let profile = profile.as_deref().map(|p| read_text(p, "profile file")).transpose()?;

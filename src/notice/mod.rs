@@ -2,8 +2,11 @@
 //! immutable (the database refuses to change it) and identified by the SHA-256 of its
 //! canonical form: the NFC text, its language and its processing profile.
 //!
-//! For now a version is registered as an already-approved text; drafting, the lint and
-//! the review workflow build on this table.
+//! Legal staff write notices from a processing [`profile`] and a [`template`] of the
+//! clause library; the [`lint`] checks them against PIPL, the GDPR and the EDPB consent
+//! guidelines; the [`workflow`] takes a version from draft through review to approval,
+//! which registers its wording here; [`diff`] shows what changed and [`packet`] exports
+//! the review packet. A text approved elsewhere can also be registered directly.
 
 use chrono::{DateTime, FixedOffset};
 use rusqlite::{params, Connection};
@@ -15,6 +18,32 @@ use crate::operator::Action;
 use crate::purpose::{column, string_enum};
 use crate::session::Session;
 use crate::time::from_parts;
+
+pub mod diff;
+pub mod form;
+pub mod lint;
+pub mod markdown;
+pub mod packet;
+pub mod profile;
+pub mod template;
+pub mod workflow;
+
+/// Checks a name used as a key (notice, profile, template): 1–64 lower-case ASCII
+/// letters, digits, `-` and `_`, starting with a letter.
+pub(crate) fn validate_slug(what: &str, name: &str) -> Result<String> {
+    let ok = !name.is_empty()
+        && name.len() <= 64
+        && name.starts_with(|c: char| c.is_ascii_lowercase())
+        && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
+    if ok {
+        Ok(name.to_string())
+    } else {
+        Err(Error::invalid(
+            format!("\"{name}\" is not a valid {what} name."),
+            "Use 1-64 lower-case letters, digits, - and _, starting with a letter, such as trade-show-2026.",
+        ))
+    }
+}
 
 string_enum!(
     /// A language a notice is written in.

@@ -1,0 +1,160 @@
+//! The capture form a notice version defines: one unticked control per consent purpose, a
+//! distinct control for each separate consent (单独同意) with its own explanation, and the
+//! guardian path when children under 14 are in scope. It is derived from the profile
+//! snapshot, frozen with the version, and what the kiosk shows.
+
+use serde::{Deserialize, Serialize};
+
+use crate::notice::profile::{Bilingual, Snapshot};
+use crate::purpose::SeparateConsent;
+
+/// One tick box.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Control {
+    /// Stable id, recorded with each event as "shown" and "ticked": `p.CODE` or `s.KIND.CODE`.
+    pub id: String,
+    /// The purpose a tick grants.
+    pub purpose: String,
+    /// `purpose` for an ordinary consent, or the separate consent kind.
+    pub kind: String,
+    /// The box's label.
+    pub label: Bilingual,
+    /// What the person agrees to, set apart for separate consents.
+    pub explanation: Bilingual,
+    /// Always false: nothing is pre-ticked (EDPB 05/2020 §3.4, GDPR Recital 32).
+    pub checked: bool,
+    /// Always false for consent: a person may refuse without losing the service (PIPL Art. 16).
+    pub required: bool,
+}
+
+/// The guardian path for children under 14 (PIPL Art. 31).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GuardianPath {
+    /// The question that opens it.
+    pub question: Bilingual,
+    /// What the guardian confirms.
+    pub confirmation: Bilingual,
+}
+
+/// The capture form of a version.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FormDefinition {
+    /// Ordinary consent boxes, one per purpose.
+    pub purposes: Vec<Control>,
+    /// Separate consent boxes, each set apart.
+    pub separate: Vec<Control>,
+    /// Present when children under 14 are in scope.
+    pub guardian: Option<GuardianPath>,
+    /// Purposes shown for information only (not based on consent).
+    pub informational: Vec<String>,
+}
+
+impl FormDefinition {
+    /// Every control, ordinary first.
+    pub fn controls(&self) -> impl Iterator<Item = &Control> {
+        self.purposes.iter().chain(&self.separate)
+    }
+
+    /// The stored JSON.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+}
+
+fn bi(zh: impl Into<String>, en: impl Into<String>) -> Bilingual {
+    Bilingual { zh: zh.into(), en: en.into() }
+}
+
+fn explanation(s: &Snapshot, kind: SeparateConsent) -> Bilingual {
+    let join = |zh: bool, items: Vec<String>| items.join(if zh { "、" } else { ", " });
+    match kind {
+        SeparateConsent::Sensitive => {
+            let names = |zh| join(zh, s.sensitive_categories().map(|c| c.name.get(zh).to_string()).collect());
+            let st = s.profile.sensitive.clone().unwrap_or_default();
+            bi(
+                format!("我们将处理您的敏感个人信息（{}）。{} {}", names(true), st.necessity.zh, st.impact.zh)
+                    .trim()
+                    .to_string(),
+                format!(
+                    "We will process sensitive personal information ({}). {} {}",
+                    names(false),
+                    st.necessity.en,
+                    st.impact.en
+                )
+                .trim()
+                .to_string(),
+            )
+        }
+        SeparateConsent::ThirdParty => {
+            let list = |zh| join(zh, s.profile.recipients.iter().map(|r| r.name.get(zh).to_string()).collect());
+            bi(
+                format!("我们将向以下第三方提供您的个人信息：{}。", list(true)),
+                format!("We will provide your personal information to: {}.", list(false)),
+            )
+        }
+        SeparateConsent::CrossBorder => {
+            let list = |zh: bool| {
+                join(
+                    zh,
+                    s.profile
+                        .transfers
+                        .iter()
+                        .map(|t| format!("{} ({})", t.recipient.get(zh), t.country.get(zh)))
+                        .collect(),
+                )
+            };
+            bi(
+                format!("我们将向境外接收方提供您的个人信息：{}。", list(true)),
+                format!("We will transfer your personal information outside mainland China to: {}.", list(false)),
+            )
+        }
+        SeparateConsent::PublicDisclosure => {
+            bi("我们将公开您的部分个人信息。", "We will disclose some of your personal information publicly.")
+        }
+        SeparateConsent::Guardian => bi("监护人同意。", "A guardian's consent."),
+    }
+}
+
+/// Derives the capture form from a profile snapshot.
+pub fn derive(s: &Snapshot) -> FormDefinition {
+    let mut form = FormDefinition::default();
+    for p in &s.catalogue.purposes {
+        if !p.asks_consent() {
+            form.informational.push(p.code.clone());
+            continue;
+        }
+        match p.separate() {
+            None => form.purposes.push(Control {
+                id: format!("p.{}", p.code),
+                purpose: p.code.clone(),
+                kind: "purpose".into(),
+                label: p.name.clone(),
+                explanation: bi("", ""),
+                checked: false,
+                required: false,
+            }),
+            Some(kind) => form.separate.push(Control {
+                id: format!("s.{}.{}", kind.as_str(), p.code),
+                purpose: p.code.clone(),
+                kind: kind.as_str().into(),
+                label: bi(
+                    format!("{}：{}", kind.label(true), p.name.zh),
+                    format!("{}: {}", kind.label(false), p.name.en),
+                ),
+                explanation: explanation(s, kind),
+                checked: false,
+                required: false,
+            }),
+        }
+    }
+    if s.profile.minors.in_scope {
+        form.guardian = Some(GuardianPath {
+            question: bi("您是否未满十四周岁？", "Are you under 14?"),
+            confirmation: bi(
+                "我是该未成年人的父母或其他监护人，已阅读本规则，并代表其作出上述选择。",
+                "I am this child's parent or guardian, I have read this notice, and I make the choices above on the child's behalf.",
+            ),
+        });
+    }
+    form
+}

@@ -1,0 +1,534 @@
+//! Processing profiles: the structured facts of a processing activity that a notice is
+//! rendered from (PIPL Art. 17, GDPR Art. 13). A profile is saved as a file-shaped JSON
+//! document; each save is a new revision. Rendering resolves its purpose and category codes
+//! against the vault's catalogue into a [`Snapshot`], which is what a notice version keeps
+//! and what its hash covers.
+
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result, StorageContext};
+use crate::operator::Action;
+use crate::purpose::{find_category, find_purpose, LegalBasis, SensitiveKind, SeparateConsent};
+use crate::session::Session;
+
+/// A text in both languages. Either may be empty in a draft; the lint reports it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Bilingual {
+    /// Simplified Chinese.
+    #[serde(default)]
+    pub zh: String,
+    /// English.
+    #[serde(default)]
+    pub en: String,
+}
+
+impl Bilingual {
+    /// The text in one language.
+    pub fn get(&self, zh: bool) -> &str {
+        if zh {
+            &self.zh
+        } else {
+            &self.en
+        }
+    }
+
+    /// Whether either language is blank.
+    pub fn incomplete(&self) -> bool {
+        self.zh.trim().is_empty() || self.en.trim().is_empty()
+    }
+}
+
+/// The personal-information handler (controller).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Controller {
+    /// Legal name.
+    #[serde(default)]
+    pub name: Bilingual,
+    /// Contact: an email address, phone number or postal contact.
+    #[serde(default)]
+    pub contact: String,
+    /// Address.
+    #[serde(default)]
+    pub address: Bilingual,
+}
+
+/// A DPO, a person in charge of personal information (PIPL Art. 52) or a representative.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Contact {
+    /// Name or function.
+    #[serde(default)]
+    pub name: Bilingual,
+    /// How to reach them.
+    #[serde(default)]
+    pub contact: String,
+}
+
+/// How long data is kept, for one purpose or data category.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Retention {
+    /// The purpose or data category code it applies to.
+    pub applies_to: String,
+    /// The period as the notice states it ("two years after the event").
+    #[serde(default)]
+    pub period: Bilingual,
+    /// The same period in days, for the due-for-review list; optional.
+    #[serde(default)]
+    pub days: Option<u32>,
+}
+
+/// Another handler the data is provided to (PIPL Art. 23).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Recipient {
+    /// The recipient's name.
+    #[serde(default)]
+    pub name: Bilingual,
+    /// How to contact them.
+    #[serde(default)]
+    pub contact: String,
+    /// What they use it for.
+    #[serde(default)]
+    pub purpose: Bilingual,
+    /// How they process it.
+    #[serde(default)]
+    pub method: Bilingual,
+    /// Data category codes provided.
+    #[serde(default)]
+    pub categories: Vec<String>,
+}
+
+/// A transfer to a recipient outside mainland China or the EEA (PIPL Arts. 38–39, GDPR Ch. V).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Transfer {
+    /// The overseas recipient's name.
+    #[serde(default)]
+    pub recipient: Bilingual,
+    /// Where it is.
+    #[serde(default)]
+    pub country: Bilingual,
+    /// How to contact it.
+    #[serde(default)]
+    pub contact: String,
+    /// What it uses the data for.
+    #[serde(default)]
+    pub purpose: Bilingual,
+    /// How it processes the data.
+    #[serde(default)]
+    pub method: Bilingual,
+    /// Data category codes transferred.
+    #[serde(default)]
+    pub categories: Vec<String>,
+    /// How the person exercises their rights against the recipient.
+    #[serde(default)]
+    pub rights: Bilingual,
+    /// The legal mechanism: `cac_assessment`, `certification`, `standard_contract`,
+    /// `adequacy`, `sccs` or `bcr`.
+    #[serde(default)]
+    pub mechanism: String,
+}
+
+/// The statement PIPL Art. 30 requires for sensitive data.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SensitiveStatement {
+    /// Why processing the sensitive data is necessary.
+    #[serde(default)]
+    pub necessity: Bilingual,
+    /// Its impact on the person's rights and interests.
+    #[serde(default)]
+    pub impact: Bilingual,
+}
+
+/// Minors under 14 (PIPL Art. 31).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Minors {
+    /// Whether people under 14 may be asked.
+    #[serde(default)]
+    pub in_scope: bool,
+    /// The dedicated processing rules for them.
+    #[serde(default)]
+    pub rules: Bilingual,
+}
+
+/// A processing profile as written by legal staff.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Profile {
+    /// The profile's name, such as `trade-show-2026`.
+    pub name: String,
+    /// Which laws the notice must satisfy: `pipl`, `gdpr` or both. Empty means both.
+    #[serde(default)]
+    pub frameworks: Vec<String>,
+    /// Jurisdiction code for receipts, such as `CN`.
+    #[serde(default)]
+    pub jurisdiction: String,
+    /// The handler.
+    #[serde(default)]
+    pub controller: Controller,
+    /// The DPO or person in charge of personal information.
+    #[serde(default)]
+    pub dpo: Option<Contact>,
+    /// A representative in the EU (GDPR Art. 27) or in China (PIPL Art. 53).
+    #[serde(default)]
+    pub representative: Option<Contact>,
+    /// Purpose codes from the vault's catalogue.
+    #[serde(default)]
+    pub purposes: Vec<String>,
+    /// Data category codes from the vault's catalogue.
+    #[serde(default)]
+    pub categories: Vec<String>,
+    /// How the data is processed (collected, stored, used).
+    #[serde(default)]
+    pub methods: Bilingual,
+    /// Retention per purpose or category.
+    #[serde(default)]
+    pub retention: Vec<Retention>,
+    /// Other handlers the data is provided to.
+    #[serde(default)]
+    pub recipients: Vec<Recipient>,
+    /// Cross-border transfers.
+    #[serde(default)]
+    pub transfers: Vec<Transfer>,
+    /// The necessity and impact statement, when sensitive data is processed.
+    #[serde(default)]
+    pub sensitive: Option<SensitiveStatement>,
+    /// Minors under 14.
+    #[serde(default)]
+    pub minors: Minors,
+    /// Whether personal data is disclosed publicly (PIPL Art. 25).
+    #[serde(default)]
+    pub public_disclosure: bool,
+    /// How to exercise rights (access, copy, correct, delete, port).
+    #[serde(default)]
+    pub rights_channel: Bilingual,
+    /// How to withdraw consent.
+    #[serde(default)]
+    pub withdrawal_channel: Bilingual,
+    /// Where to complain (GDPR Art. 13(2)(d)).
+    #[serde(default)]
+    pub complaint: Bilingual,
+}
+
+impl Profile {
+    /// Reads a profile from its JSON text, naming the problem and the place.
+    pub fn from_json(text: &str) -> Result<Profile> {
+        let p: Profile = serde_json::from_str(text).map_err(|e| {
+            Error::invalid(
+                format!("The processing profile is not valid: {e}."),
+                "Fix that line of the profile file (see docs/profile.md for every field) and try again.",
+            )
+        })?;
+        crate::notice::validate_slug("profile", &p.name)?;
+        for f in &p.frameworks {
+            if f != "pipl" && f != "gdpr" {
+                return Err(Error::invalid(
+                    format!("The profile names the framework \"{f}\"."),
+                    "Use \"pipl\", \"gdpr\" or both in \"frameworks\".",
+                ));
+            }
+        }
+        Ok(p)
+    }
+
+    /// The profile as pretty JSON, the file format.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+
+    /// Whether the notice must satisfy PIPL.
+    pub fn pipl(&self) -> bool {
+        self.frameworks.is_empty() || self.frameworks.iter().any(|f| f == "pipl")
+    }
+
+    /// Whether the notice must satisfy the GDPR.
+    pub fn gdpr(&self) -> bool {
+        self.frameworks.is_empty() || self.frameworks.iter().any(|f| f == "gdpr")
+    }
+}
+
+/// A purpose as the catalogue held it when the profile was resolved.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PurposeSnap {
+    /// Code.
+    pub code: String,
+    /// Names.
+    pub name: Bilingual,
+    /// Legal basis.
+    pub legal_basis: String,
+    /// Whether the service needs it.
+    pub necessary: bool,
+    /// The separate consent it is, if any.
+    pub separate_consent: Option<String>,
+    /// DPV purpose.
+    pub dpv: Option<String>,
+}
+
+impl PurposeSnap {
+    /// The legal basis, parsed.
+    pub fn basis(&self) -> Option<LegalBasis> {
+        self.legal_basis.parse().ok()
+    }
+
+    /// The separate consent kind, parsed.
+    pub fn separate(&self) -> Option<SeparateConsent> {
+        self.separate_consent.as_deref().and_then(|s| s.parse().ok())
+    }
+
+    /// Whether a person is asked to tick a box for it.
+    pub fn asks_consent(&self) -> bool {
+        self.basis() == Some(LegalBasis::Consent)
+    }
+}
+
+/// A data category as the catalogue held it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CategorySnap {
+    /// Code.
+    pub code: String,
+    /// Names.
+    pub name: Bilingual,
+    /// PIPL Art. 28 sensitive kind.
+    pub sensitive: Option<String>,
+}
+
+impl CategorySnap {
+    /// The sensitive kind, parsed.
+    pub fn sensitive_kind(&self) -> Option<SensitiveKind> {
+        self.sensitive.as_deref().and_then(|s| s.parse().ok())
+    }
+}
+
+/// The catalogue entries a profile refers to, resolved.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Catalogue {
+    /// Purposes in profile order.
+    pub purposes: Vec<PurposeSnap>,
+    /// Categories in profile order.
+    pub categories: Vec<CategorySnap>,
+}
+
+/// A profile with its catalogue entries resolved: what a version keeps and its hash covers.
+/// The profile's own fields sit at the top level of the JSON, beside `catalogue`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Snapshot {
+    /// The profile.
+    #[serde(flatten)]
+    pub profile: Profile,
+    /// Its resolved catalogue entries.
+    pub catalogue: Catalogue,
+}
+
+impl Snapshot {
+    /// Canonical JSON: keys sorted (serde_json's map is ordered), no whitespace.
+    pub fn canonical_json(&self) -> String {
+        serde_json::to_value(self).and_then(|v| serde_json::to_string(&v)).unwrap_or_default()
+    }
+
+    /// Reads a stored snapshot.
+    pub fn from_stored(text: &str) -> Result<Snapshot> {
+        serde_json::from_str(text).map_err(|e| {
+            tracing::error!(error = %e, "stored profile snapshot");
+            Error::Storage { context: "a notice version's profile snapshot cannot be read" }
+        })
+    }
+
+    /// A category by code.
+    pub fn category(&self, code: &str) -> Option<&CategorySnap> {
+        self.catalogue.categories.iter().find(|c| c.code == code)
+    }
+
+    /// A category's name, or its code if it is not in the profile.
+    pub fn category_name(&self, code: &str, zh: bool) -> String {
+        self.category(code).map(|c| c.name.get(zh).to_string()).unwrap_or_else(|| code.to_string())
+    }
+
+    /// The sensitive categories.
+    pub fn sensitive_categories(&self) -> impl Iterator<Item = &CategorySnap> {
+        self.catalogue.categories.iter().filter(|c| c.sensitive.is_some())
+    }
+
+    /// The purpose codes a separate consent of `kind` is asked for.
+    pub fn separate_purposes(&self, kind: SeparateConsent) -> impl Iterator<Item = &PurposeSnap> {
+        self.catalogue.purposes.iter().filter(move |p| p.separate() == Some(kind))
+    }
+}
+
+/// Resolves a profile's codes against the catalogue. Unknown codes are errors that name them.
+pub(crate) fn resolve(conn: &Connection, profile: &Profile) -> Result<Snapshot> {
+    let mut catalogue = Catalogue::default();
+    for code in &profile.purposes {
+        let p = find_purpose(conn, code)?.ok_or_else(|| {
+            Error::invalid(
+                format!("The profile lists purpose \"{code}\", which is not in this vault's catalogue."),
+                "Add the purpose under Purposes & categories (or `consentry purpose add`), or fix the code.",
+            )
+        })?;
+        if catalogue.purposes.iter().any(|s: &PurposeSnap| s.code == p.code) {
+            continue;
+        }
+        catalogue.purposes.push(PurposeSnap {
+            code: p.code,
+            name: Bilingual { zh: p.name_zh, en: p.name_en },
+            legal_basis: p.legal_basis.as_str().into(),
+            necessary: p.necessary,
+            separate_consent: p.separate_consent.map(|s| s.as_str().into()),
+            dpv: p.dpv,
+        });
+    }
+    let mut codes: Vec<&String> = profile.categories.iter().collect();
+    codes.extend(profile.recipients.iter().flat_map(|r| &r.categories));
+    codes.extend(profile.transfers.iter().flat_map(|t| &t.categories));
+    for code in codes {
+        if catalogue.categories.iter().any(|c| &c.code == code) {
+            continue;
+        }
+        let c = find_category(conn, code)?.ok_or_else(|| {
+            Error::invalid(
+                format!("The profile lists data category \"{code}\", which is not in this vault's catalogue."),
+                "Add the category under Purposes & categories (or `consentry category add`), or fix the code.",
+            )
+        })?;
+        catalogue.categories.push(CategorySnap {
+            code: c.code,
+            name: Bilingual { zh: c.name_zh, en: c.name_en },
+            sensitive: c.sensitive.map(|s| s.as_str().into()),
+        });
+    }
+    Ok(Snapshot { profile: profile.clone(), catalogue })
+}
+
+/// A saved profile revision.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProfileRevision {
+    /// The profile.
+    pub profile: Profile,
+    /// Revision number, from 1.
+    pub rev: i64,
+    /// Who saved it (operator name).
+    pub saved_by: String,
+    /// When (ms since the epoch).
+    pub saved_at_ms: i64,
+}
+
+/// Saves a profile as its next revision (legal). Its codes must be in the catalogue.
+/// Saving an unchanged profile is a no-op that returns the current revision.
+pub fn save(session: &mut Session, profile: &Profile) -> Result<ProfileRevision> {
+    crate::notice::validate_slug("profile", &profile.name)?;
+    let body = serde_json::to_string(profile).unwrap_or_default();
+    session.write(Action::DraftNotice, |w| {
+        resolve(&w.tx, profile)?;
+        if let Some(current) = latest_in(&w.tx, &profile.name)? {
+            if current.profile == *profile {
+                return Ok(current);
+            }
+        }
+        let rev: i64 = w
+            .tx
+            .query_row("SELECT coalesce(max(rev), 0) + 1 FROM processing_profile WHERE name = ?1", [&profile.name], |r| {
+                r.get(0)
+            })
+            .storage("save a profile")?;
+        w.tx.execute(
+            "INSERT INTO processing_profile (id, name, rev, body, created_by, created_at_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![uuid::Uuid::now_v7().to_string(), profile.name, rev, body, w.operator.id, w.now.timestamp_millis()],
+        )
+        .storage("save a profile")?;
+        w.audit("profile.save", &profile.name, format!("rev {rev}"));
+        Ok(ProfileRevision {
+            profile: profile.clone(),
+            rev,
+            saved_by: w.operator.name.clone(),
+            saved_at_ms: w.now.timestamp_millis(),
+        })
+    })
+}
+
+/// The current revision of a profile.
+pub fn get(session: &mut Session, name: &str) -> Result<ProfileRevision> {
+    session.read(Action::ReadNotices, |conn| {
+        latest_in(conn, name)?.ok_or_else(|| Error::NotFound {
+            what: "processing profile",
+            key: name.trim().into(),
+            fix: "List profiles with `consentry notice profile list`, or save one with `consentry notice profile set FILE`.",
+        })
+    })
+}
+
+/// The current revision of every profile, by name.
+pub fn list(session: &mut Session) -> Result<Vec<ProfileRevision>> {
+    session.read(Action::ReadNotices, |conn| {
+        let mut stmt = conn
+            .prepare(
+                "SELECT p.body, p.rev, o.name, p.created_at_ms FROM processing_profile p JOIN operator o ON o.id = p.created_by
+                 WHERE p.rev = (SELECT max(rev) FROM processing_profile q WHERE q.name = p.name) ORDER BY p.name",
+            )
+            .storage("list profiles")?;
+        let rows = stmt.query_map([], row).storage("list profiles")?;
+        let rows = rows.collect::<rusqlite::Result<Vec<_>>>().storage("list profiles")?;
+        rows.into_iter().map(parse_row).collect()
+    })
+}
+
+pub(crate) fn latest_in(conn: &Connection, name: &str) -> Result<Option<ProfileRevision>> {
+    let r = conn
+        .query_row(
+            "SELECT p.body, p.rev, o.name, p.created_at_ms FROM processing_profile p JOIN operator o ON o.id = p.created_by
+             WHERE p.name = ?1 ORDER BY p.rev DESC LIMIT 1",
+            [name.trim()],
+            row,
+        )
+        .optional()
+        .storage("read a profile")?;
+    r.map(parse_row).transpose()
+}
+
+type Row = (String, i64, String, i64);
+
+fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
+    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+}
+
+fn parse_row((body, rev, saved_by, saved_at_ms): Row) -> Result<ProfileRevision> {
+    let profile = serde_json::from_str(&body).map_err(|e| {
+        tracing::error!(error = %e, "stored profile");
+        Error::Storage { context: "a stored processing profile cannot be read" }
+    })?;
+    Ok(ProfileRevision { profile, rev, saved_by, saved_at_ms })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_fields_are_named() {
+        let err = Profile::from_json(r#"{"name": "p", "controler": {}}"#).unwrap_err().to_string();
+        assert!(err.contains("controler"), "{err}");
+    }
+
+    #[test]
+    fn frameworks_default_to_both() {
+        let p = Profile::from_json(r#"{"name": "p"}"#).unwrap();
+        assert!(p.pipl() && p.gdpr());
+        let p = Profile::from_json(r#"{"name": "p", "frameworks": ["pipl"]}"#).unwrap();
+        assert!(p.pipl() && !p.gdpr());
+        assert!(Profile::from_json(r#"{"name": "p", "frameworks": ["ccpa"]}"#).is_err());
+    }
+
+    #[test]
+    fn snapshot_json_is_canonical_and_flat() {
+        let p = Profile::from_json(r#"{"name": "p", "controller": {"contact": "a@b.cn"}}"#).unwrap();
+        let s = Snapshot { profile: p, catalogue: Catalogue::default() };
+        let json = s.canonical_json();
+        assert!(json.starts_with("{\"catalogue\":"), "{json}");
+        assert!(json.contains("\"controller\":{\"address\""), "{json}");
+        assert_eq!(Snapshot::from_stored(&json).unwrap(), s);
+    }
+}

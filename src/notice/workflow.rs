@@ -578,7 +578,7 @@ fn set_state(conn: &Connection, id: &str, state: State, approved: Option<(&str, 
 }
 
 fn comment_in(w: &mut Write<'_>, revision_id: &str, verdict: &str, body: &str) -> Result<()> {
-    if crate::notice::hidden_characters(body).first().is_some() {
+    if !crate::notice::hidden_characters(body).is_empty() {
         return Err(Error::invalid("The comment has a hidden control character.", "Retype it."));
     }
     w.tx.execute(

@@ -18,88 +18,136 @@ pub fn escape(text: &str) -> String {
     out
 }
 
-fn inline(text: &str) -> String {
+/// A run of text, bold or not.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Span {
+    /// The text, unescaped.
+    pub text: String,
+    /// Whether it was written `**bold**`.
+    pub bold: bool,
+}
+
+/// What a block is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BlockKind {
+    /// A heading of level 1 to 3.
+    Heading(u8),
+    /// A paragraph (its lines are kept).
+    Paragraph,
+    /// A bullet item.
+    Item,
+    /// An emphasised, quoted line.
+    Quote,
+}
+
+/// A block of the notice, with the line it starts on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Block {
+    /// Heading, paragraph, item or quote.
+    pub kind: BlockKind,
+    /// 1-based line in the text.
+    pub line: usize,
+    /// The block's lines, each a list of spans.
+    pub lines: Vec<Vec<Span>>,
+}
+
+fn spans(text: &str) -> Vec<Span> {
     let parts: Vec<&str> = text.split("**").collect();
     let markers = parts.len() - 1;
     let paired = markers - markers % 2;
-    let mut out = String::with_capacity(text.len());
+    let mut out: Vec<Span> = Vec::new();
     for (i, part) in parts.iter().enumerate() {
-        if i > 0 {
-            // An unpaired last `**` is kept as typed.
-            out.push_str(match (i <= paired, i % 2 == 1) {
-                (true, true) => "<strong>",
-                (true, false) => "</strong>",
-                (false, _) => "**",
-            });
+        // An unpaired last `**` is kept as typed.
+        let bold = i % 2 == 1 && i <= paired;
+        let mut text = String::new();
+        if i > paired {
+            text.push_str("**");
         }
-        out.push_str(&escape(part));
+        text.push_str(part);
+        if text.is_empty() {
+            continue;
+        }
+        match out.last_mut() {
+            Some(last) if last.bold == bold => last.text.push_str(&text),
+            _ => out.push(Span { text, bold }),
+        }
     }
     out
 }
 
-#[derive(PartialEq)]
-enum Block {
-    None,
-    Para,
-    List,
-    Quote,
+/// Parses notice Markdown into blocks.
+pub fn blocks(text: &str) -> Vec<Block> {
+    let mut out: Vec<Block> = Vec::new();
+    let mut in_paragraph = false;
+    for (n, raw) in text.lines().enumerate() {
+        let line = n + 1;
+        let t = raw.trim();
+        if t.is_empty() {
+            in_paragraph = false;
+            continue;
+        }
+        let heading = ["### ", "## ", "# "].iter().position(|p| t.starts_with(p));
+        let (kind, body) = if let Some(i) = heading {
+            (BlockKind::Heading(3 - i as u8), &t[4 - i..])
+        } else if let Some(b) = t.strip_prefix("- ") {
+            (BlockKind::Item, b)
+        } else if let Some(b) = t.strip_prefix('>') {
+            (BlockKind::Quote, b)
+        } else {
+            (BlockKind::Paragraph, t)
+        };
+        if kind == BlockKind::Paragraph && in_paragraph {
+            if let Some(last) = out.last_mut() {
+                last.lines.push(spans(body.trim()));
+                continue;
+            }
+        }
+        in_paragraph = kind == BlockKind::Paragraph;
+        out.push(Block { kind, line, lines: vec![spans(body.trim())] });
+    }
+    out
 }
 
-/// Converts notice Markdown to an HTML fragment. Each line number is kept in a
+fn spans_html(spans: &[Span]) -> String {
+    spans
+        .iter()
+        .map(|s| if s.bold { format!("<strong>{}</strong>", escape(&s.text)) } else { escape(&s.text) })
+        .collect()
+}
+
+/// Converts notice Markdown to an HTML fragment. Each block keeps its line number in a
 /// `data-line` attribute so that a lint finding can point at the place.
 pub fn to_html(text: &str) -> String {
     let mut out = String::new();
-    let mut block = Block::None;
-    let close = |out: &mut String, block: &mut Block| {
-        match block {
-            Block::Para => out.push_str("</p>\n"),
-            Block::List => out.push_str("</ul>\n"),
-            Block::Quote => out.push_str("</blockquote>\n"),
-            Block::None => {}
+    let mut open: Option<BlockKind> = None;
+    for b in blocks(text) {
+        let group = matches!(b.kind, BlockKind::Item | BlockKind::Quote).then_some(b.kind);
+        if open != group {
+            match open {
+                Some(BlockKind::Item) => out.push_str("</ul>\n"),
+                Some(_) => out.push_str("</blockquote>\n"),
+                None => {}
+            }
+            match group {
+                Some(BlockKind::Item) => out.push_str("<ul>\n"),
+                Some(_) => out.push_str("<blockquote>\n"),
+                None => {}
+            }
+            open = group;
         }
-        *block = Block::None;
-    };
-    for (n, raw) in text.lines().enumerate() {
-        let line_no = n + 1;
-        let line = raw.trim_end();
-        let trimmed = line.trim_start();
-        if trimmed.is_empty() {
-            close(&mut out, &mut block);
-            continue;
-        }
-        let heading = ["### ", "## ", "# "].iter().position(|p| trimmed.starts_with(p));
-        if let Some(i) = heading {
-            close(&mut out, &mut block);
-            let level = 3 - i;
-            let body = &trimmed[level + 1..];
-            out.push_str(&format!("<h{level} data-line=\"{line_no}\">{}</h{level}>\n", inline(body.trim())));
-        } else if let Some(item) = trimmed.strip_prefix("- ") {
-            if block != Block::List {
-                close(&mut out, &mut block);
-                out.push_str("<ul>\n");
-                block = Block::List;
-            }
-            out.push_str(&format!("<li data-line=\"{line_no}\">{}</li>\n", inline(item.trim())));
-        } else if let Some(q) = trimmed.strip_prefix('>') {
-            if block != Block::Quote {
-                close(&mut out, &mut block);
-                out.push_str("<blockquote>\n");
-                block = Block::Quote;
-            }
-            out.push_str(&format!("<p data-line=\"{line_no}\">{}</p>\n", inline(q.trim())));
-        } else {
-            match block {
-                Block::Para => out.push_str("<br>\n"),
-                _ => {
-                    close(&mut out, &mut block);
-                    out.push_str(&format!("<p data-line=\"{line_no}\">"));
-                    block = Block::Para;
-                }
-            }
-            out.push_str(&inline(trimmed));
+        let body = b.lines.iter().map(|l| spans_html(l)).collect::<Vec<_>>().join("<br>\n");
+        let line = b.line;
+        match b.kind {
+            BlockKind::Heading(level) => out.push_str(&format!("<h{level} data-line=\"{line}\">{body}</h{level}>\n")),
+            BlockKind::Item => out.push_str(&format!("<li data-line=\"{line}\">{body}</li>\n")),
+            BlockKind::Paragraph | BlockKind::Quote => out.push_str(&format!("<p data-line=\"{line}\">{body}</p>\n")),
         }
     }
-    close(&mut out, &mut block);
+    match open {
+        Some(BlockKind::Item) => out.push_str("</ul>\n"),
+        Some(_) => out.push_str("</blockquote>\n"),
+        None => {}
+    }
     out
 }
 
@@ -139,8 +187,9 @@ mod tests {
 
     #[test]
     fn unpaired_bold_is_kept() {
-        assert_eq!(inline("a ** b"), "a ** b");
-        assert_eq!(inline("**a** b"), "<strong>a</strong> b");
+        assert_eq!(spans_html(&spans("a ** b")), "a ** b");
+        assert_eq!(spans_html(&spans("**a** b")), "<strong>a</strong> b");
+        assert_eq!(spans_html(&spans("**a** b **c")), "<strong>a</strong> b **c");
     }
 
     #[test]

@@ -313,6 +313,30 @@ impl SeparateConsent {
     }
 }
 
+impl SensitiveKind {
+    /// How the sensitive category is named in a notice (PIPL Art. 28), in each language.
+    pub fn label(self, zh: bool) -> &'static str {
+        match (self, zh) {
+            (SensitiveKind::Biometric, true) => "生物识别信息",
+            (SensitiveKind::Biometric, false) => "biometric data",
+            (SensitiveKind::Religion, true) => "宗教信仰",
+            (SensitiveKind::Religion, false) => "religious beliefs",
+            (SensitiveKind::SpecificIdentity, true) => "特定身份",
+            (SensitiveKind::SpecificIdentity, false) => "specific identity",
+            (SensitiveKind::Health, true) => "医疗健康信息",
+            (SensitiveKind::Health, false) => "medical and health data",
+            (SensitiveKind::FinancialAccount, true) => "金融账户信息",
+            (SensitiveKind::FinancialAccount, false) => "financial account data",
+            (SensitiveKind::Whereabouts, true) => "行踪轨迹",
+            (SensitiveKind::Whereabouts, false) => "whereabouts",
+            (SensitiveKind::MinorUnder14, true) => "不满十四周岁未成年人的个人信息",
+            (SensitiveKind::MinorUnder14, false) => "personal information of a child under 14",
+            (SensitiveKind::Other, true) => "其他敏感个人信息",
+            (SensitiveKind::Other, false) => "other sensitive personal information",
+        }
+    }
+}
+
 pub(crate) fn find_purpose(conn: &Connection, code: &str) -> Result<Option<Purpose>> {
     conn.query_row(
         "SELECT code, name_zh, name_en, legal_basis, necessary, separate_consent, dpv FROM purpose WHERE code = ?1",

@@ -506,6 +506,8 @@ struct CategoryCtx {
     name: String,
     sensitive: bool,
     sensitive_kind: Option<String>,
+    /// The sensitive kind as the notice names it, in the language rendered.
+    sensitive_label: Option<String>,
 }
 #[derive(Debug, Serialize)]
 struct RetentionCtx {
@@ -598,6 +600,7 @@ impl Context {
                 name: s.category_name(code, zh),
                 sensitive: c.is_some_and(|c| c.sensitive.is_some()),
                 sensitive_kind: c.and_then(|c| c.sensitive.clone()),
+                sensitive_label: c.and_then(|c| c.sensitive_kind()).map(|k| k.label(zh).to_string()),
             }
         };
         let categories: Vec<CategoryCtx> = p.categories.iter().map(category).collect();

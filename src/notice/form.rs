@@ -65,31 +65,48 @@ fn bi(zh: impl Into<String>, en: impl Into<String>) -> Bilingual {
     Bilingual { zh: zh.into(), en: en.into() }
 }
 
+/// Profile text as a sentence: trimmed, an English one capitalised, and ended with a full
+/// stop unless it already ends with one (profile values are often fragments, and names such
+/// as "Co., Ltd." end with their own).
+fn sentence(text: &str, zh: bool) -> String {
+    let t = text.trim();
+    let mut out = String::with_capacity(t.len() + 3);
+    let mut chars = t.chars();
+    match chars.next() {
+        None => return out,
+        Some(c) if !zh => out.extend(c.to_uppercase()),
+        Some(c) => out.push(c),
+    }
+    out.push_str(chars.as_str());
+    if !out.ends_with(['.', '!', '?', '。', '！', '？']) {
+        out.push(if zh { '。' } else { '.' });
+    }
+    out
+}
+
 fn explanation(s: &Snapshot, kind: SeparateConsent) -> Bilingual {
     let join = |zh: bool, items: Vec<String>| items.join(if zh { "、" } else { ", " });
     match kind {
         SeparateConsent::Sensitive => {
             let names = |zh| join(zh, s.sensitive_categories().map(|c| c.name.get(zh).to_string()).collect());
             let st = s.profile.sensitive.clone().unwrap_or_default();
+            let text = |zh: bool, first: String| {
+                [first, sentence(st.necessity.get(zh), zh), sentence(st.impact.get(zh), zh)]
+                    .into_iter()
+                    .filter(|t| !t.is_empty())
+                    .collect::<Vec<_>>()
+                    .join(if zh { "" } else { " " })
+            };
             bi(
-                format!("我们将处理您的敏感个人信息（{}）。{} {}", names(true), st.necessity.zh, st.impact.zh)
-                    .trim()
-                    .to_string(),
-                format!(
-                    "We will process sensitive personal information ({}). {} {}",
-                    names(false),
-                    st.necessity.en,
-                    st.impact.en
-                )
-                .trim()
-                .to_string(),
+                text(true, format!("我们将处理您的敏感个人信息（{}）。", names(true))),
+                text(false, format!("We will process sensitive personal information ({}).", names(false))),
             )
         }
         SeparateConsent::ThirdParty => {
             let list = |zh| join(zh, s.profile.recipients.iter().map(|r| r.name.get(zh).to_string()).collect());
             bi(
-                format!("我们将向以下第三方提供您的个人信息：{}。", list(true)),
-                format!("We will provide your personal information to: {}.", list(false)),
+                sentence(&format!("我们将向以下第三方提供您的个人信息：{}", list(true)), true),
+                sentence(&format!("We will provide your personal information to: {}", list(false)), false),
             )
         }
         SeparateConsent::CrossBorder => {
@@ -99,13 +116,22 @@ fn explanation(s: &Snapshot, kind: SeparateConsent) -> Bilingual {
                     s.profile
                         .transfers
                         .iter()
-                        .map(|t| format!("{} ({})", t.recipient.get(zh), t.country.get(zh)))
+                        .map(|t| {
+                            if zh {
+                                format!("{}（{}）", t.recipient.zh, t.country.zh)
+                            } else {
+                                format!("{} ({})", t.recipient.en, t.country.en)
+                            }
+                        })
                         .collect(),
                 )
             };
             bi(
-                format!("我们将向境外接收方提供您的个人信息：{}。", list(true)),
-                format!("We will transfer your personal information outside mainland China to: {}.", list(false)),
+                sentence(&format!("我们将向境外接收方提供您的个人信息：{}", list(true)), true),
+                sentence(
+                    &format!("We will transfer your personal information outside mainland China to: {}", list(false)),
+                    false,
+                ),
             )
         }
         SeparateConsent::PublicDisclosure => {

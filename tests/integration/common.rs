@@ -145,3 +145,127 @@ pub fn copy_vault(tv: &TestVault) -> TestVault {
     let recovery = RecoveryKey::parse(&tv.recovery.expose_display()).unwrap();
     TestVault { dir, paths, recovery, notice_hash: tv.notice_hash.clone() }
 }
+
+/// A second legal operator, so that one can write a notice and the other approve it.
+pub const LEGAL2: (&str, &str) = ("Lu", "legal passphrase 2");
+
+/// The example profile shipped in `examples/`.
+pub const EXAMPLE_PROFILE: &str = include_str!("../../examples/trade-show-2026.profile.json");
+
+/// The script that creates the example's catalogue with the CLI.
+pub const EXAMPLE_CATALOGUE_SH: &str = include_str!("../../examples/catalogue.sh");
+
+pub fn example_profile() -> consentry::notice::profile::Profile {
+    consentry::notice::profile::Profile::from_json(EXAMPLE_PROFILE).unwrap()
+}
+
+/// The purposes `examples/catalogue.sh` adds, as the engine types them.
+pub fn example_purposes() -> Vec<Purpose> {
+    use SeparateConsent::*;
+    [
+        ("event_followup", "展会后续联系", "Follow-up after the event", None, "dpv:CustomerRelationshipManagement"),
+        ("newsletter", "电子通讯订阅", "Newsletter", None, "dpv:DirectMarketing"),
+        (
+            "partner_offers",
+            "向合作伙伴提供信息以便其向您发送营销信息",
+            "Sharing your details with our partner so it can send you offers",
+            Some(ThirdParty),
+            "dpv:Marketing",
+        ),
+        (
+            "hq_crm",
+            "向境外总部提供信息用于客户关系管理",
+            "Sharing your details with our headquarters abroad for customer relationship management",
+            Some(CrossBorder),
+            "dpv:CustomerRelationshipManagement",
+        ),
+        (
+            "dietary_needs",
+            "活动餐饮饮食需求安排",
+            "Catering for your dietary needs at the event",
+            Some(Sensitive),
+            "dpv:ServiceProvision",
+        ),
+    ]
+    .into_iter()
+    .map(|(code, zh, en, separate, dpv)| Purpose {
+        code: code.into(),
+        name_zh: zh.into(),
+        name_en: en.into(),
+        legal_basis: LegalBasis::Consent,
+        necessary: false,
+        separate_consent: separate,
+        dpv: Some(dpv.into()),
+    })
+    .collect()
+}
+
+/// The data categories `examples/catalogue.sh` adds.
+pub fn example_categories() -> Vec<purpose::DataCategory> {
+    [
+        ("name", "姓名", "Name", None),
+        ("email", "电子邮箱", "Email address", None),
+        ("phone", "电话号码", "Phone number", None),
+        ("company", "工作单位", "Company", None),
+        ("job_title", "职务", "Job title", None),
+        (
+            "dietary_health",
+            "饮食限制与过敏信息",
+            "Dietary restrictions and allergies",
+            Some(purpose::SensitiveKind::Health),
+        ),
+    ]
+    .into_iter()
+    .map(|(code, zh, en, sensitive)| purpose::DataCategory {
+        code: code.into(),
+        name_zh: zh.into(),
+        name_en: en.into(),
+        sensitive,
+    })
+    .collect()
+}
+
+/// Creates the example's catalogue through the engine, as `examples/catalogue.sh` does with
+/// the CLI. Codes the vault already has are left as they are.
+pub fn example_catalogue(s: &mut Session) {
+    for p in example_purposes() {
+        match purpose::add_purpose(s, &p) {
+            Ok(_) | Err(consentry::Error::Duplicate { .. }) => {}
+            Err(e) => panic!("purpose {}: {e}", p.code),
+        }
+    }
+    for c in example_categories() {
+        match purpose::add_category(s, &c) {
+            Ok(_) | Err(consentry::Error::Duplicate { .. }) => {}
+            Err(e) => panic!("category {}: {e}", c.code),
+        }
+    }
+}
+
+pub fn unlock_as(paths: &VaultPaths, who: (&str, &str)) -> Session {
+    vault::unlock(paths, who.0, &pass(who.1), Arc::new(SystemClock)).unwrap()
+}
+
+/// A vault for notice authoring: Ada (admin), Lena and Lu (legal), Mo (marketer), Kim
+/// (kiosk); the example's catalogue, the starter library and the example profile, all saved
+/// by Lena.
+pub fn authoring_vault() -> (TempDir, VaultPaths) {
+    let dir = tempfile::tempdir().unwrap();
+    let paths = VaultPaths::new(dir.path().join("consentry.db"));
+    let (mut admin, _) = vault::create(
+        &paths,
+        NewVault { admin_name: ADMIN.0, passphrase: &pass(ADMIN.1), device_name: "Stand A laptop" },
+        Arc::new(SystemClock),
+    )
+    .unwrap();
+    for (who, role) in [(LEGAL, Role::Legal), (LEGAL2, Role::Legal), (MARKETER, Role::Marketer), (KIOSK, Role::Kiosk)] {
+        operator::add(&mut admin, who.0, role, &pass(who.1)).unwrap();
+    }
+    admin.lock().unwrap();
+    let mut lena = unlock_as(&paths, LEGAL);
+    example_catalogue(&mut lena);
+    consentry::notice::template::install_starter(&mut lena).unwrap();
+    consentry::notice::profile::save(&mut lena, &example_profile()).unwrap();
+    lena.lock().unwrap();
+    (dir, paths)
+}

@@ -10,6 +10,7 @@ mod crash;
 mod errors;
 mod home;
 mod ledger;
+mod notices;
 mod plaintext;
 mod roles;
 mod tamper;

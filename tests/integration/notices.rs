@@ -1,0 +1,436 @@
+//! Notice authoring (issue 4): the starter library rendered from the example profile, one
+//! defect per compliance rule, the review workflow and the database's own guards, diffs,
+//! template failures, the review packet and the `consentry notice` commands.
+
+use consentry::notice::form::FormDefinition;
+use consentry::notice::lint::{self, Finding, Report, Severity, RULES};
+use consentry::notice::profile::{Bilingual, CategorySnap, PurposeSnap, Snapshot};
+use consentry::notice::workflow::{self, NewNotice, Rendered, State, Version};
+use consentry::notice::{self, profile, Language};
+use consentry::vault::VaultPaths;
+use consentry::{audit, verify, Error, Session};
+
+use crate::common::*;
+
+const STARTERS: [&str; 3] = ["pipl_notice", "gdpr_notice", "event_consent"];
+
+fn title() -> Bilingual {
+    Bilingual {
+        zh: "上海国际会展 2026 个人信息告知".into(), en: "Shanghai trade show 2026 privacy notice".into()
+    }
+}
+
+/// The example profile rendered (not saved) with a starter notice.
+fn preview(s: &mut Session, template: &str) -> Rendered {
+    workflow::preview(s, &example_profile(), template, None, &title()).unwrap()
+}
+
+fn findings(r: &Report) -> String {
+    r.findings
+        .iter()
+        .map(|f| format!("{} {} [{}] {}", f.severity.as_str(), f.rule, f.article, f.message.en))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn starter_notices_render_the_example_cleanly() {
+    let (_dir, paths) = authoring_vault();
+    let mut s = unlock_as(&paths, LEGAL);
+    let mut forms = Vec::new();
+    for name in STARTERS {
+        let r = preview(&mut s, name);
+        forms.push(r.form.clone());
+        for language in [Language::ZhCn, Language::En] {
+            insta::assert_snapshot!(format!("starter_{name}_{language}"), r.text(language));
+        }
+        assert_eq!((r.lint.errors(), r.lint.warnings()), (0, 0), "{name}:\n{}", findings(&r.lint));
+    }
+    s.lock().unwrap();
+
+    // The form comes from the profile alone: one unticked, optional box per consent purpose,
+    // the separate consents apart, no guardian path (children are out of scope).
+    assert!(forms.iter().all(|f| *f == forms[0]), "the form does not depend on the template");
+    let form = &forms[0];
+    let ids: Vec<&str> = form.controls().map(|c| c.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        [
+            "p.event_followup",
+            "p.newsletter",
+            "s.third_party.partner_offers",
+            "s.cross_border.hq_crm",
+            "s.sensitive.dietary_needs"
+        ]
+    );
+    assert!(form.controls().all(|c| !c.checked && !c.required));
+    assert!(form.guardian.is_none() && form.informational.is_empty());
+    insta::assert_snapshot!("form_definition", serde_json::to_string_pretty(form).unwrap());
+}
+
+// ---------------------------------------------------------------------------------------
+// One defect per lint rule.
+
+/// What the lint reads: a profile snapshot, the wording in both languages and the form.
+#[derive(Clone)]
+struct Input {
+    snapshot: Snapshot,
+    zh: String,
+    en: String,
+    form: FormDefinition,
+}
+
+impl Input {
+    fn lint(&self) -> Report {
+        lint::check(&self.snapshot, &self.zh, &self.en, &self.form)
+    }
+
+    fn purpose(&mut self, code: &str) -> &mut PurposeSnap {
+        self.snapshot.catalogue.purposes.iter_mut().find(|p| p.code == code).unwrap()
+    }
+}
+
+/// Replaces every `from` in `text` and checks that, even ignoring case, none is left.
+fn cut(text: &mut String, from: &str, to: &str) {
+    assert!(text.contains(from), "the wording no longer contains {from:?}; pick another defect");
+    *text = text.replace(from, to);
+    assert!(!text.to_lowercase().contains(&from.to_lowercase()), "{from:?} is still in the wording");
+}
+
+/// Where a finding points: `field`, `language` and `Lline:column`, as present.
+fn place(f: &Finding) -> String {
+    let p = &f.place;
+    let mut out = Vec::new();
+    out.extend(p.field.clone());
+    out.extend(p.language.map(|l| l.as_str().to_string()));
+    if let Some(line) = p.line {
+        out.push(format!("L{line}:{}", p.column.unwrap_or(0)));
+    }
+    out.join(" ")
+}
+
+type Mutation = Box<dyn Fn(&mut Input)>;
+
+/// One defect: the rule it must trip, at which severity, where, and how to make it.
+struct Case {
+    rule: &'static str,
+    severity: Severity,
+    at: &'static str,
+    defect: Mutation,
+}
+
+fn case(rule: &'static str, severity: Severity, at: &'static str, defect: impl Fn(&mut Input) + 'static) -> Case {
+    Case { rule, severity, at, defect: Box::new(defect) }
+}
+
+/// Applies one defect to the clean input and checks that exactly its rule fires, with the
+/// article of `RULES`, the severity and the place given. A defect that changes the profile
+/// but not the form gets the form the engine would derive from the changed profile.
+fn check(clean: &Input, c: &Case) -> Result<(), String> {
+    let article = RULES.iter().find(|r| r.0 == c.rule).ok_or(format!("{} is not in RULES", c.rule))?.1;
+    if clean.lint().has(c.rule) {
+        return Err(format!("{}: fires on the clean example", c.rule));
+    }
+    let mut input = clean.clone();
+    (c.defect)(&mut input);
+    if input.snapshot != clean.snapshot && input.form == clean.form {
+        input.form = consentry::notice::form::derive(&input.snapshot);
+    }
+    let report = input.lint();
+    let mine: Vec<&Finding> = report.findings.iter().filter(|f| f.rule == c.rule).collect();
+    let others: Vec<&Finding> = report.findings.iter().filter(|f| f.rule != c.rule).collect();
+    let mut problems = Vec::new();
+    if mine.is_empty() {
+        problems.push("did not fire".to_string());
+    }
+    for f in &mine {
+        if f.severity != c.severity || f.article != article {
+            problems.push(format!("fired as {:?} [{}], expected {:?} [{article}]", f.severity, f.article, c.severity));
+        }
+        if f.message.zh.trim().is_empty() || f.message.en.trim().is_empty() {
+            problems.push("a message is missing a language".into());
+        }
+    }
+    if !mine.iter().any(|f| place(f) == c.at) {
+        problems.push(format!(
+            "no finding at {:?}; found at {:?}",
+            c.at,
+            mine.iter().map(|f| place(f)).collect::<Vec<_>>()
+        ));
+    }
+    if !others.is_empty() {
+        problems.push(format!("other rules fired too:\n{}", findings(&Report { findings: report.findings.clone() })));
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("{} ({}): {}", c.rule, c.at, problems.join("; ")))
+    }
+}
+
+#[test]
+fn every_lint_rule_fires_on_its_defect_and_only_then() {
+    use Severity::{Error, Warning};
+    let (_dir, paths) = authoring_vault();
+    let mut s = unlock_as(&paths, LEGAL);
+    let r = preview(&mut s, "pipl_notice");
+    s.lock().unwrap();
+    let clean = Input { snapshot: r.snapshot, zh: r.text_zh, en: r.text_en, form: r.form };
+    assert!(clean.lint().findings.is_empty(), "{}", findings(&clean.lint()));
+
+    let cases = vec![
+        case("pipl17.controller", Error, "controller.contact", |i| i.snapshot.profile.controller.contact.clear()),
+        case("pipl17.controller", Error, "controller.name en", |i| {
+            cut(&mut i.en, "Acme Events (Shanghai) Co., Ltd.", "The organiser")
+        }),
+        case("pipl17.purposes", Error, "purposes[0] en", |i| {
+            cut(&mut i.en, "Follow-up after the event", "Keeping in touch")
+        }),
+        case("pipl17.methods", Error, "methods en", |i| i.snapshot.profile.methods.en.clear()),
+        case("pipl17.categories", Error, "categories[4] en", |i| cut(&mut i.en, "Job title", "Position")),
+        case("pipl17.categories", Error, "categories[4] zh-CN", |i| cut(&mut i.zh, "职务", "岗位")),
+        case("pipl17.retention", Error, "purposes[1]", |i| {
+            i.snapshot.profile.retention.retain(|r| r.applies_to != "newsletter")
+        }),
+        case("pipl17.rights", Error, "rights_channel zh-CN", |i| i.snapshot.profile.rights_channel.zh.clear()),
+        case("pipl15.withdrawal", Error, "withdrawal_channel en", |i| i.snapshot.profile.withdrawal_channel.en.clear()),
+        case("pipl23.recipients", Error, "recipients[0].contact", |i| i.snapshot.profile.recipients[0].contact.clear()),
+        case("pipl23.separate", Error, "public_disclosure", |i| i.snapshot.profile.public_disclosure = true),
+        case("pipl23.separate", Error, "purposes", |i| i.purpose("partner_offers").separate_consent = None),
+        case("pipl29.separate", Error, "purposes", |i| i.purpose("dietary_needs").separate_consent = None),
+        case("pipl30.necessity", Error, "sensitive", |i| i.snapshot.profile.sensitive = None),
+        case("pipl31.minors", Error, "minors.rules zh-CN", |i| i.snapshot.profile.minors.in_scope = true),
+        case("pipl31.minors", Warning, "minors.in_scope", |i| {
+            i.snapshot.catalogue.categories.push(CategorySnap {
+                code: "child_name".into(),
+                name: Bilingual { zh: "儿童姓名".into(), en: "Child's name".into() },
+                sensitive: Some("minor_under_14".into()),
+            })
+        }),
+        case("pipl39.transfers", Error, "transfers[0].mechanism", |i| {
+            i.snapshot.profile.transfers[0].mechanism = "none".into()
+        }),
+        case("pipl39.transfers", Error, "transfers[0].rights zh-CN", |i| {
+            i.snapshot.profile.transfers[0].rights.zh = "  ".into()
+        }),
+        case("pipl39.separate", Error, "purposes", |i| i.purpose("hq_crm").separate_consent = None),
+        case("gdpr13.dpo", Warning, "dpo", |i| i.snapshot.profile.dpo = None),
+        case("gdpr13.dpo", Error, "dpo.contact", |i| i.snapshot.profile.dpo.as_mut().unwrap().contact.clear()),
+        case("gdpr13.basis", Error, "purposes[0] en", |i| {
+            i.purpose("event_followup").legal_basis = "legitimate_interest".into()
+        }),
+        case("gdpr13.complaint", Error, "complaint en", |i| i.snapshot.profile.complaint.en.clear()),
+        case("gdpr7.anytime", Error, "en", |i| cut(&mut i.en, "any time", "a later date")),
+        case("edpb.bundling", Error, "purposes[1]", |i| i.purpose("newsletter").necessary = true),
+        case("edpb.preticked", Error, "en L1:1", |i| i.en.insert_str(0, "☑ Newsletter\n")),
+        case("edpb.preticked", Error, "zh-CN L1:3", |i| i.zh.insert_str(0, "订阅默认勾选\n")),
+        case("edpb.preticked", Error, "", |i| i.form.purposes[0].checked = true),
+        case("edpb.granularity", Warning, "purposes", |i| {
+            let first = i.snapshot.catalogue.purposes[0].name.clone();
+            i.purpose("newsletter").name = first;
+        }),
+        case("text.hidden", Error, "en L1:4", |i| i.en.insert_str(0, "abc\u{202E}def\n")),
+        case("text.hidden", Error, "zh-CN L1:3", |i| i.zh.insert_str(0, "同意\u{200B}书\n")),
+        case("text.hidden", Error, "jurisdiction", |i| i.snapshot.profile.jurisdiction = "C\u{2066}N".into()),
+        case("text.missing", Error, "en", |i| i.en.clear()),
+        case("text.missing", Error, "zh-CN", |i| i.zh = " \n\n ".into()),
+        case("text.placeholder", Warning, "en L1:10", |i| i.en.insert_str(0, "Contact: TODO\n")),
+        case("text.placeholder", Warning, "zh-CN L1:1", |i| i.zh.insert_str(0, "待定\n")),
+    ];
+
+    let failures: Vec<String> = cases.iter().filter_map(|c| check(&clean, c).err()).collect();
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+
+    let mut tested: Vec<&str> = cases.iter().map(|c| c.rule).collect();
+    tested.sort();
+    tested.dedup();
+    let mut all: Vec<&str> = RULES.iter().map(|r| r.0).collect();
+    all.sort();
+    assert_eq!(tested, all, "every rule in lint::RULES needs a defect here");
+}
+
+// ---------------------------------------------------------------------------------------
+// The review workflow, through the engine and against the database's own guards.
+
+const PROFILE: &str = "trade-show-2026";
+
+fn new_notice(s: &mut Session, name: &str, template: &str) -> Version {
+    workflow::create(
+        s,
+        &NewNotice { name: name.into(), title: title(), profile: PROFILE.into(), template: template.into() },
+    )
+    .unwrap()
+}
+
+/// Lena writes and submits a notice; Lu approves it. Returns the approved version.
+fn approved_notice(paths: &VaultPaths, name: &str) -> Version {
+    let mut lena = unlock_as(paths, LEGAL);
+    new_notice(&mut lena, name, "pipl_notice");
+    workflow::submit(&mut lena, name, "ready for review").unwrap();
+    lena.lock().unwrap();
+    let mut lu = unlock_as(paths, LEGAL2);
+    let v = workflow::approve(&mut lu, name, "approved").unwrap();
+    lu.lock().unwrap();
+    v
+}
+
+fn operator_id(s: &Session, name: &str) -> String {
+    s.raw_connection_for_tests().query_row("SELECT id FROM operator WHERE name = ?1", [name], |r| r.get(0)).unwrap()
+}
+
+/// Runs SQL as an attacker holding the key would, and returns SQLite's refusal.
+fn tamper(s: &Session, sql: &str, id: &str) -> String {
+    match s.raw_connection_for_tests().execute(sql, [id]) {
+        Ok(n) => panic!("the database accepted {sql:?} ({n} row(s))"),
+        Err(e) => e.to_string(),
+    }
+}
+
+#[test]
+fn the_author_cannot_approve_and_neither_can_raw_sql() {
+    let (_dir, paths) = authoring_vault();
+    let mut lena = unlock_as(&paths, LEGAL);
+    new_notice(&mut lena, "ts", "pipl_notice");
+    let submitted = workflow::submit(&mut lena, "ts", "please review").unwrap();
+    assert_eq!(submitted.state, State::InReview);
+
+    let err = workflow::approve(&mut lena, "ts", "looks good to me").unwrap_err();
+    assert!(matches!(&err, Error::OwnApproval { notice, number: 1 } if notice == "ts"), "{err:?}");
+    let after = workflow::get(&mut lena, "ts", None).unwrap();
+    assert_eq!((after.state, after.approved_by.clone()), (State::InReview, None));
+    assert_eq!(after.comments.len(), 1, "the refused approval left no comment");
+    assert!(matches!(notice::find(&mut lena, &after.rendered.hash_en), Err(Error::NotFound { .. })));
+    assert!(!audit::list(&mut lena, 100).unwrap().iter().any(|e| e.action == "notice.approve"));
+
+    // The database refuses the same step when the engine is bypassed.
+    let author = operator_id(&lena, LEGAL.0);
+    let refusal = tamper(
+        &lena,
+        &format!(
+            "UPDATE notice_revision SET state = 'approved', approved_by = '{author}', approved_at_ms = 1 WHERE id = ?1"
+        ),
+        &after.id,
+    );
+    assert!(refusal.contains("frozen"), "{refusal}");
+    assert_eq!(workflow::get(&mut lena, "ts", None).unwrap().state, State::InReview);
+    lena.lock().unwrap();
+
+    // Someone else in legal may.
+    let mut lu = unlock_as(&paths, LEGAL2);
+    let v = workflow::approve(&mut lu, "ts", "approved").unwrap();
+    assert_eq!((v.state, v.approved_by.as_deref(), v.author.as_str()), (State::Approved, Some("Lu"), "Lena"));
+    lu.lock().unwrap();
+}
+
+#[test]
+fn lint_errors_block_submission_until_the_profile_is_fixed() {
+    let (_dir, paths) = authoring_vault();
+    let mut lena = unlock_as(&paths, LEGAL);
+    let mut broken = example_profile();
+    broken.controller.contact.clear();
+    assert_eq!(profile::save(&mut lena, &broken).unwrap().rev, 2);
+    let v = new_notice(&mut lena, "ts", "pipl_notice");
+    assert!(v.rendered.lint.has("pipl17.controller"), "{}", findings(&v.rendered.lint));
+    let errors = v.rendered.lint.errors();
+
+    let err = workflow::submit(&mut lena, "ts", "").unwrap_err();
+    assert!(matches!(&err, Error::LintErrors { notice, count } if notice == "ts" && *count == errors), "{err:?}");
+    assert_eq!(workflow::get(&mut lena, "ts", None).unwrap().state, State::Draft);
+
+    // Fix the profile and render the draft again: the same version, now clean.
+    assert_eq!(profile::save(&mut lena, &example_profile()).unwrap().rev, 3);
+    let v = workflow::draft(&mut lena, "ts", None, None).unwrap();
+    assert_eq!((v.number, v.profile_rev, v.rendered.lint.errors()), (1, 3, 0));
+    workflow::submit(&mut lena, "ts", "contact fixed").unwrap();
+
+    // Frozen in review: drafting again is refused.
+    assert!(matches!(workflow::draft(&mut lena, "ts", None, None), Err(Error::WrongState { state: "in_review", .. })));
+    lena.lock().unwrap();
+
+    // A rejection needs a reason, and sends the version back to draft.
+    let mut lu = unlock_as(&paths, LEGAL2);
+    assert!(matches!(workflow::reject(&mut lu, "ts", "  "), Err(Error::Invalid { .. })));
+    assert_eq!(workflow::get(&mut lu, "ts", None).unwrap().state, State::InReview);
+    let v = workflow::reject(&mut lu, "ts", "Say which trade show.").unwrap();
+    assert_eq!(v.state, State::Draft);
+    let steps: Vec<(&str, &str)> = v.comments.iter().map(|c| (c.verdict.as_str(), c.author.as_str())).collect();
+    assert_eq!(steps, [("submit", "Lena"), ("reject", "Lu")]);
+    assert_eq!(v.comments[1].body, "Say which trade show.");
+    assert!(matches!(workflow::approve(&mut lu, "ts", ""), Err(Error::WrongState { state: "draft", .. })));
+    lu.lock().unwrap();
+}
+
+#[test]
+fn approval_registers_both_languages_and_freezes_them() {
+    let (_dir, paths) = authoring_vault();
+    let v = approved_notice(&paths, "ts");
+    let mut lena = unlock_as(&paths, LEGAL);
+
+    // Both languages are registered under the version's hashes, for consent events.
+    for (hash, language, text) in [
+        (&v.rendered.hash_zh, Language::ZhCn, &v.rendered.text_zh),
+        (&v.rendered.hash_en, Language::En, &v.rendered.text_en),
+    ] {
+        let nv = notice::find(&mut lena, hash).unwrap();
+        assert_eq!((&nv.hash, nv.language, &nv.body, nv.state.as_str()), (hash, language, text, "approved"));
+        assert_eq!(nv.profile, v.rendered.snapshot.canonical_json());
+        assert_eq!(*hash, notice::canonical_hash(text, language, &nv.profile), "the hash is the canonical one");
+    }
+    let approvals: Vec<_> =
+        audit::list(&mut lena, 100).unwrap().into_iter().filter(|e| e.action == "notice.approve").collect();
+    assert_eq!(approvals.len(), 1);
+    assert_eq!((approvals[0].actor_name.as_str(), approvals[0].target.as_str()), ("Lu", "ts v1"));
+    assert!(approvals[0].detail.contains(&v.rendered.hash_zh) && approvals[0].detail.contains(&v.rendered.hash_en));
+
+    // Neither the version nor its registered wording can change, even through SQL.
+    for sql in [
+        "UPDATE notice_revision SET text_zh = '我们不收集任何信息。' WHERE id = ?1",
+        "UPDATE notice_revision SET approved_by = NULL, approved_at_ms = NULL, state = 'draft' WHERE id = ?1",
+        "DELETE FROM notice_revision WHERE id = ?1",
+    ] {
+        assert!(tamper(&lena, sql, &v.id).contains("frozen"), "{sql}");
+    }
+    for sql in [
+        "UPDATE notice_version SET body = 'We collect nothing.' WHERE hash = ?1",
+        "DELETE FROM notice_version WHERE hash = ?1",
+    ] {
+        assert!(tamper(&lena, sql, &v.rendered.hash_en).contains("frozen"), "{sql}");
+    }
+    assert_eq!(workflow::get(&mut lena, "ts", Some(1)).unwrap(), v);
+
+    // A new draft starts as a copy of the approved version; an unchanged copy cannot be submitted.
+    let v2 = workflow::draft(&mut lena, "ts", None, None).unwrap();
+    assert_eq!((v2.number, v2.state), (2, State::Draft));
+    assert_eq!((&v2.rendered.text_zh, &v2.rendered.hash_en), (&v.rendered.text_zh, &v.rendered.hash_en));
+    let err = workflow::submit(&mut lena, "ts", "").unwrap_err();
+    assert!(err.to_string().contains("word for word the same as version 1"), "{err}");
+    assert_eq!(workflow::get(&mut lena, "ts", None).unwrap().state, State::Draft);
+
+    // Only an approved version can be retired.
+    assert!(matches!(workflow::retire(&mut lena, "ts", 2, "old"), Err(Error::WrongState { state: "draft", .. })));
+    lena.lock().unwrap();
+
+    // A marketer cannot draft, but sees what capture may show.
+    let mut mo = unlock_as(&paths, MARKETER);
+    assert!(matches!(workflow::draft(&mut mo, "ts", None, None), Err(Error::PermissionDenied { .. })));
+    assert!(matches!(profile::save(&mut mo, &example_profile()), Err(Error::PermissionDenied { .. })));
+    let shown: Vec<(String, i64)> =
+        workflow::approved(&mut mo).unwrap().into_iter().map(|v| (v.notice, v.number)).collect();
+    assert_eq!(shown, [("ts".to_string(), 1)]);
+    mo.lock().unwrap();
+
+    let mut lu = unlock_as(&paths, LEGAL2);
+    let retired = workflow::retire(&mut lu, "ts", 1, "replaced for the 2027 show").unwrap();
+    assert_eq!(retired.state, State::Retired);
+    assert!(retired.retired_at_ms.is_some());
+    assert_eq!(notice::find(&mut lu, &v.rendered.hash_zh).unwrap().state, "retired");
+    assert!(workflow::approved(&mut lu).unwrap().is_empty());
+    assert!(matches!(workflow::retire(&mut lu, "ts", 1, "again"), Err(Error::WrongState { state: "retired", .. })));
+    lu.lock().unwrap();
+
+    let mut ada = unlock_as(&paths, ADMIN);
+    let report = verify::verify(&mut ada).unwrap();
+    assert!(report.is_intact(), "{:?}", report.problems);
+    assert!(report.audit_entries_checked > 10);
+    ada.lock().unwrap();
+}

@@ -27,7 +27,7 @@ pub struct VaultLocked {
 
 /// Every command and event, for the invoke handler and the generated bindings.
 pub fn specta_builder() -> Builder<tauri::Wry> {
-    use commands::{catalogue, operators, people, vault};
+    use commands::{catalogue, notices, operators, people, vault};
     Builder::<tauri::Wry>::new()
         .commands(collect_commands![
             vault::app_info,
@@ -49,6 +49,20 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             vault::get_settings,
             vault::set_idle_lock,
             vault::change_passphrase,
+            notices::list_notices,
+            notices::notice_version,
+            notices::list_profiles,
+            notices::save_profile,
+            notices::example_profile,
+            notices::list_templates,
+            notices::save_template,
+            notices::install_starter,
+            notices::preview_notice,
+            notices::create_notice,
+            notices::draft_notice,
+            notices::review_notice,
+            notices::diff_notice,
+            notices::export_packet,
         ])
         .events(collect_events![VaultLocked])
 }

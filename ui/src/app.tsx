@@ -9,8 +9,9 @@ import { Catalogue } from "./screens/catalogue";
 import { Subjects } from "./screens/subjects";
 import { Operators } from "./screens/operators";
 import { Settings } from "./screens/settings";
+import { Notices } from "./screens/notices";
 
-type Page = "home" | "subjects" | "catalogue" | "operators" | "settings";
+type Page = "home" | "subjects" | "catalogue" | "notices" | "operators" | "settings";
 
 export function App() {
   useLang();
@@ -113,6 +114,7 @@ function Shell(props: { session: SessionInfo; onIdleMinutes: (m: number) => void
         ["home", "navHome"],
         ["subjects", "navSubjects"],
         ["catalogue", "navCatalogue"],
+        ...(admin || props.session.role === "legal" ? ([["notices", "navNotices"]] as [Page, Key][]) : []),
         ...(admin ? ([["operators", "navOperators"]] as [Page, Key][]) : []),
         ["settings", "navSettings"],
       ];
@@ -138,6 +140,7 @@ function Shell(props: { session: SessionInfo; onIdleMinutes: (m: number) => void
         )}
         {page === "subjects" && <Subjects />}
         {page === "catalogue" && <Catalogue role={props.session.role} />}
+        {page === "notices" && <Notices role={props.session.role} />}
         {page === "operators" && <Operators me={props.session.operator} />}
         {page === "settings" && <Settings role={props.session.role} onIdleMinutes={props.onIdleMinutes} />}
       </main>

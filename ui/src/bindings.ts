@@ -159,6 +159,130 @@ async changePassphrase(request: ChangePassphraseRequest) : Promise<Result<null, 
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
+},
+async listNotices() : Promise<Result<NoticeSummary[], ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("list_notices") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async noticeVersion(name: string, number: number | null) : Promise<Result<VersionView, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("notice_version", { name, number }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async listProfiles() : Promise<Result<ProfileView[], ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("list_profiles") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async saveProfile(json: string) : Promise<Result<ProfileView, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("save_profile", { json }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * The example profile, to start a new one from.
+ */
+async exampleProfile() : Promise<Result<string, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("example_profile") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async listTemplates() : Promise<Result<TemplateView[], ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("list_templates") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async saveTemplate(edit: TemplateEdit) : Promise<Result<TemplateView, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("save_template", { edit }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Installs or updates the starter library; returns how many templates were written.
+ */
+async installStarter() : Promise<Result<number, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("install_starter") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async previewNotice(request: PreviewRequest) : Promise<Result<RenderedView, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("preview_notice", { request }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async createNotice(request: NewNoticeRequest) : Promise<Result<VersionView, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("create_notice", { request }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async draftNotice(name: string, profile: string | null, template: string | null) : Promise<Result<VersionView, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("draft_notice", { name, profile, template }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * A workflow step: submit, approve, reject or comment.
+ */
+async reviewNotice(name: string, step: string, comment: string, number: number | null) : Promise<Result<VersionView, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("review_notice", { name, step, comment, number }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async diffNotice(name: string, from: number, to: number) : Promise<Result<DiffView, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("diff_notice", { name, from, to }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Writes the review packet (html or docx) to the Downloads folder and says where.
+ */
+async exportPacket(name: string, number: number | null, format: string) : Promise<Result<ExportedPacket, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("export_packet", { name, number, format }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 }
 }
 
@@ -194,26 +318,110 @@ message: string }
  * What the app knows before anyone signs in.
  */
 export type AppInfo = { version: string; vault_path: string; vault_exists: boolean; default_device_name: string; session: SessionInfo | null; min_passphrase_chars: number }
+/**
+ * Text in both languages.
+ */
+export type Bi = { zh: string; en: string }
+/**
+ * A block of notice text, rendered by the UI with its escaping (never as HTML).
+ */
+export type BlockView = { 
+/**
+ * h1, h2, h3, p, li or quote.
+ */
+kind: string; 
+/**
+ * The 1-based line it starts on, for jumping to a lint finding.
+ */
+line: number; lines: SpanView[][] }
 export type CategoryView = { code: string; name_zh: string; name_en: string; 
 /**
  * A PIPL Art. 28 category such as biometric or health, or null.
  */
 sensitive: string | null }
 export type ChangePassphraseRequest = { current: string; new: string }
+export type CommentView = { author: string; 
+/**
+ * comment, submit, reject, approve or retire.
+ */
+verdict: string; body: string; at_ms: number }
+/**
+ * One box of the capture form.
+ */
+export type ControlView = { id: string; purpose: string; 
+/**
+ * purpose, or the separate consent kind.
+ */
+kind: string; label: Bi; explanation: Bi; checked: boolean }
 export type CreateVaultRequest = { admin_name: string; passphrase: string; device_name: string }
 /**
  * The new vault's one-time recovery key, and the session it opened.
  */
 export type CreatedVault = { recovery_key: string; session: SessionInfo }
+export type DiffView = { from: number; to: number; needs_fresh_consent: boolean; material: MaterialView[]; ops_zh: OpView[]; ops_en: OpView[] }
 export type EventView = { id: string; 
 /**
  * grant, refuse or withdraw.
  */
 kind: string; purpose: string; at: string; method: string; notice_hash: string | null; language: string | null; device_id: string; seq: number }
+export type ExportedPacket = { 
+/**
+ * Where the file was written.
+ */
+path: string; bytes: number }
+export type FindingView = { rule: string; 
+/**
+ * error or warning.
+ */
+severity: string; article: string; message: Bi; 
+/**
+ * The library clause that would fix it.
+ */
+fix_clause: string | null; place: PlaceView }
+export type FormView = { purposes: ControlView[]; separate: ControlView[]; 
+/**
+ * The guardian question and confirmation, when under-14s are in scope.
+ */
+guardian: [Bi, Bi] | null }
 export type HomeView = { subjects: number; active_consents: number; withdrawals_last_7_days: number; notices: NoticeCount[] }
+export type LintView = { errors: number; warnings: number; findings: FindingView[] }
+export type MaterialView = { kind: string; needs_fresh_consent: boolean; message: Bi }
+export type NewNoticeRequest = { name: string; title: Bi; profile: string; template: string }
 export type NoticeCount = { state: string; count: number }
+export type NoticeSummary = { name: string; title: Bi; 
+/**
+ * Newest first.
+ */
+versions: VersionSummary[] }
+export type OpView = { 
+/**
+ * equal, insert or delete.
+ */
+op: string; text: string }
 export type OperatorView = { name: string; role: string; disabled: boolean }
 export type PersonView = { id: string; name: string | null; email: string | null; phone: string | null; company: string | null; masked: boolean; erased: boolean }
+/**
+ * Where a finding is.
+ */
+export type PlaceView = { 
+/**
+ * A profile field path such as `recipients[0].contact`.
+ */
+field: string | null; 
+/**
+ * zh-CN or en.
+ */
+language: string | null; line: number | null; column: number | null }
+/**
+ * What the live preview renders: the profile being edited (unsaved JSON), a notice
+ * template, and optionally an unsaved edit of a template or clause.
+ */
+export type PreviewRequest = { profile_json: string; template: string; edit: TemplateEdit | null; title: Bi }
+export type ProfileView = { name: string; rev: number; saved_by: string; 
+/**
+ * The profile file, pretty JSON.
+ */
+json: string }
 export type PurposeStatusView = { purpose: string; 
 /**
  * granted, refused or withdrawn.
@@ -230,11 +438,32 @@ legal_basis: string; necessary: boolean;
  */
 separate_consent: string | null; dpv: string | null }
 /**
+ * Wording rendered from a profile and a template.
+ */
+export type RenderedView = { blocks_zh: BlockView[]; blocks_en: BlockView[]; hash_zh: string; hash_en: string; form: FormView; lint: LintView }
+/**
  * Who is signed in.
  */
 export type SessionInfo = { operator: string; role: string; device: string }
 export type Settings = { idle_lock_minutes: number }
+/**
+ * A run of text in a block.
+ */
+export type SpanView = { text: string; bold: boolean }
 export type SubjectDetail = { person: PersonView; status: PurposeStatusView[]; history: EventView[] }
+/**
+ * A template as edited in the workspace.
+ */
+export type TemplateEdit = { name: string; 
+/**
+ * notice or clause.
+ */
+kind: string; title: Bi; source: Bi }
+export type TemplateView = { name: string; 
+/**
+ * notice or clause.
+ */
+kind: string; rev: number; title: Bi; source: Bi; saved_by: string }
 export type UnlockRequest = { operator: string; passphrase: string }
 /**
  * Sent to the UI when the vault locks by itself (idle timeout).
@@ -245,6 +474,16 @@ export type VaultLocked = {
  */
 reason: string }
 export type VerifyView = { intact: boolean; events_checked: number; devices: number; audit_entries_checked: number; problems: string[]; broken_chain: string | null }
+export type VersionSummary = { number: number; state: string }
+export type VersionView = { notice: string; title: Bi; number: number; 
+/**
+ * draft, in_review, approved or retired.
+ */
+state: string; profile: string; profile_rev: number; template: string; template_rev: number; author: string; approved_by: string | null; approved_at_ms: number | null; created_at_ms: number; rendered: RenderedView; comments: CommentView[]; 
+/**
+ * Whether the signed-in operator wrote it (and so may not approve it).
+ */
+mine: boolean }
 
 /** tauri-specta globals **/
 

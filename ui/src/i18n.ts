@@ -2,10 +2,12 @@
 // current language; the language is switchable at run time and remembered on this computer
 // (a preference, never personal data).
 import { useEffect, useState } from "preact/hooks";
+import { noticesEn, noticesZh } from "./i18n-notices";
 
 export type Lang = "en" | "zh-CN";
 
 const en = {
+  ...noticesEn,
   appName: "Consentry",
   tagline: "Proof of consent under PIPL and GDPR",
   language: "Language",
@@ -178,6 +180,7 @@ type Strings = typeof en;
 export type Key = keyof Strings;
 
 const zh: Strings = {
+  ...noticesZh,
   appName: "Consentry 同意凭证",
   tagline: "依据《个人信息保护法》与 GDPR 证明同意",
   language: "语言",

@@ -2,6 +2,7 @@
 //! engine call → response type. No SQL and no business rules live here.
 
 pub mod catalogue;
+pub mod notices;
 pub mod operators;
 pub mod people;
 pub mod vault;

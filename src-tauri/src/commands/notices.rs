@@ -1,0 +1,636 @@
+//! The notice workspace: profiles, templates and clauses, live preview with the lint,
+//! the review workflow, diff and the review packet.
+
+use std::path::PathBuf;
+
+use consentry::notice::diff::{self, Diff, Op};
+use consentry::notice::form::FormDefinition;
+use consentry::notice::lint::{Finding, Report};
+use consentry::notice::markdown::{self, BlockKind};
+use consentry::notice::packet;
+use consentry::notice::profile::{self, Bilingual, Profile, ProfileRevision};
+use consentry::notice::template::{self, Template, TemplateInput, TemplateKind};
+use consentry::notice::workflow::{self, NewNotice, Rendered, Version};
+use serde::{Deserialize, Serialize};
+use specta::Type;
+use tauri::State;
+
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+
+/// Text in both languages.
+#[derive(Serialize, Deserialize, Type, Clone)]
+pub struct Bi {
+    pub zh: String,
+    pub en: String,
+}
+
+impl From<&Bilingual> for Bi {
+    fn from(b: &Bilingual) -> Self {
+        Bi { zh: b.zh.clone(), en: b.en.clone() }
+    }
+}
+
+impl From<Bi> for Bilingual {
+    fn from(b: Bi) -> Self {
+        Bilingual { zh: b.zh, en: b.en }
+    }
+}
+
+/// A run of text in a block.
+#[derive(Serialize, Type)]
+pub struct SpanView {
+    pub text: String,
+    pub bold: bool,
+}
+
+/// A block of notice text, rendered by the UI with its escaping (never as HTML).
+#[derive(Serialize, Type)]
+pub struct BlockView {
+    /// h1, h2, h3, p, li or quote.
+    pub kind: String,
+    /// The 1-based line it starts on, for jumping to a lint finding.
+    pub line: u32,
+    pub lines: Vec<Vec<SpanView>>,
+}
+
+fn block_views(text: &str) -> Vec<BlockView> {
+    markdown::blocks(text)
+        .into_iter()
+        .map(|b| BlockView {
+            kind: match b.kind {
+                BlockKind::Heading(1) => "h1".into(),
+                BlockKind::Heading(2) => "h2".into(),
+                BlockKind::Heading(_) => "h3".into(),
+                BlockKind::Paragraph => "p".into(),
+                BlockKind::Item => "li".into(),
+                BlockKind::Quote => "quote".into(),
+            },
+            line: b.line as u32,
+            lines: b
+                .lines
+                .into_iter()
+                .map(|l| l.into_iter().map(|s| SpanView { text: s.text, bold: s.bold }).collect())
+                .collect(),
+        })
+        .collect()
+}
+
+/// Where a finding is.
+#[derive(Serialize, Type)]
+pub struct PlaceView {
+    /// A profile field path such as `recipients[0].contact`.
+    pub field: Option<String>,
+    /// zh-CN or en.
+    pub language: Option<String>,
+    pub line: Option<u32>,
+    pub column: Option<u32>,
+}
+
+#[derive(Serialize, Type)]
+pub struct FindingView {
+    pub rule: String,
+    /// error or warning.
+    pub severity: String,
+    pub article: String,
+    pub message: Bi,
+    /// The library clause that would fix it.
+    pub fix_clause: Option<String>,
+    pub place: PlaceView,
+}
+
+impl From<&Finding> for FindingView {
+    fn from(f: &Finding) -> Self {
+        FindingView {
+            rule: f.rule.into(),
+            severity: f.severity.as_str().into(),
+            article: f.article.into(),
+            message: (&f.message).into(),
+            fix_clause: f.fix_clause.map(Into::into),
+            place: PlaceView {
+                field: f.place.field.clone(),
+                language: f.place.language.map(|l| l.as_str().into()),
+                line: f.place.line.map(|n| n as u32),
+                column: f.place.column.map(|n| n as u32),
+            },
+        }
+    }
+}
+
+#[derive(Serialize, Type)]
+pub struct LintView {
+    pub errors: u32,
+    pub warnings: u32,
+    pub findings: Vec<FindingView>,
+}
+
+impl From<&Report> for LintView {
+    fn from(r: &Report) -> Self {
+        LintView {
+            errors: r.errors() as u32,
+            warnings: r.warnings() as u32,
+            findings: r.findings.iter().map(Into::into).collect(),
+        }
+    }
+}
+
+/// One box of the capture form.
+#[derive(Serialize, Type)]
+pub struct ControlView {
+    pub id: String,
+    pub purpose: String,
+    /// purpose, or the separate consent kind.
+    pub kind: String,
+    pub label: Bi,
+    pub explanation: Bi,
+    pub checked: bool,
+}
+
+#[derive(Serialize, Type)]
+pub struct FormView {
+    pub purposes: Vec<ControlView>,
+    pub separate: Vec<ControlView>,
+    /// The guardian question and confirmation, when under-14s are in scope.
+    pub guardian: Option<[Bi; 2]>,
+}
+
+impl From<&FormDefinition> for FormView {
+    fn from(f: &FormDefinition) -> Self {
+        let c = |c: &consentry::notice::form::Control| ControlView {
+            id: c.id.clone(),
+            purpose: c.purpose.clone(),
+            kind: c.kind.clone(),
+            label: (&c.label).into(),
+            explanation: (&c.explanation).into(),
+            checked: c.checked,
+        };
+        FormView {
+            purposes: f.purposes.iter().map(c).collect(),
+            separate: f.separate.iter().map(c).collect(),
+            guardian: f.guardian.as_ref().map(|g| [(&g.question).into(), (&g.confirmation).into()]),
+        }
+    }
+}
+
+/// Wording rendered from a profile and a template.
+#[derive(Serialize, Type)]
+pub struct RenderedView {
+    pub blocks_zh: Vec<BlockView>,
+    pub blocks_en: Vec<BlockView>,
+    pub hash_zh: String,
+    pub hash_en: String,
+    pub form: FormView,
+    pub lint: LintView,
+}
+
+impl From<&Rendered> for RenderedView {
+    fn from(r: &Rendered) -> Self {
+        RenderedView {
+            blocks_zh: block_views(&r.text_zh),
+            blocks_en: block_views(&r.text_en),
+            hash_zh: r.hash_zh.clone(),
+            hash_en: r.hash_en.clone(),
+            form: (&r.form).into(),
+            lint: (&r.lint).into(),
+        }
+    }
+}
+
+#[derive(Serialize, Type)]
+pub struct CommentView {
+    pub author: String,
+    /// comment, submit, reject, approve or retire.
+    pub verdict: String,
+    pub body: String,
+    pub at_ms: f64,
+}
+
+#[derive(Serialize, Type)]
+pub struct VersionView {
+    pub notice: String,
+    pub title: Bi,
+    pub number: u32,
+    /// draft, in_review, approved or retired.
+    pub state: String,
+    pub profile: String,
+    pub profile_rev: u32,
+    pub template: String,
+    pub template_rev: u32,
+    pub author: String,
+    pub approved_by: Option<String>,
+    pub approved_at_ms: Option<f64>,
+    pub created_at_ms: f64,
+    pub rendered: RenderedView,
+    pub comments: Vec<CommentView>,
+    /// Whether the signed-in operator wrote it (and so may not approve it).
+    pub mine: bool,
+}
+
+fn version_view(v: &Version, me: &str) -> VersionView {
+    VersionView {
+        notice: v.notice.clone(),
+        title: (&v.title).into(),
+        number: v.number as u32,
+        state: v.state.as_str().into(),
+        profile: v.profile_name.clone(),
+        profile_rev: v.profile_rev as u32,
+        template: v.template_name.clone(),
+        template_rev: v.template_rev as u32,
+        author: v.author.clone(),
+        approved_by: v.approved_by.clone(),
+        approved_at_ms: v.approved_at_ms.map(|t| t as f64),
+        created_at_ms: v.created_at_ms as f64,
+        rendered: (&v.rendered).into(),
+        comments: v
+            .comments
+            .iter()
+            .map(|c| CommentView {
+                author: c.author.clone(),
+                verdict: c.verdict.clone(),
+                body: c.body.clone(),
+                at_ms: c.at_ms as f64,
+            })
+            .collect(),
+        mine: v.author_id == me,
+    }
+}
+
+#[derive(Serialize, Type)]
+pub struct VersionSummary {
+    pub number: u32,
+    pub state: String,
+}
+
+#[derive(Serialize, Type)]
+pub struct NoticeSummary {
+    pub name: String,
+    pub title: Bi,
+    /// Newest first.
+    pub versions: Vec<VersionSummary>,
+}
+
+#[derive(Serialize, Type)]
+pub struct ProfileView {
+    pub name: String,
+    pub rev: u32,
+    pub saved_by: String,
+    /// The profile file, pretty JSON.
+    pub json: String,
+}
+
+fn profile_view(r: &ProfileRevision) -> ProfileView {
+    ProfileView {
+        name: r.profile.name.clone(),
+        rev: r.rev as u32,
+        saved_by: r.saved_by.clone(),
+        json: r.profile.to_json(),
+    }
+}
+
+#[derive(Serialize, Deserialize, Type)]
+pub struct TemplateView {
+    pub name: String,
+    /// notice or clause.
+    pub kind: String,
+    pub rev: u32,
+    pub title: Bi,
+    pub source: Bi,
+    pub saved_by: String,
+}
+
+fn template_view(t: &Template) -> TemplateView {
+    TemplateView {
+        name: t.name.clone(),
+        kind: t.kind.as_str().into(),
+        rev: t.rev as u32,
+        title: Bi { zh: t.title_zh.clone(), en: t.title_en.clone() },
+        source: Bi { zh: t.source_zh.clone(), en: t.source_en.clone() },
+        saved_by: t.saved_by.clone(),
+    }
+}
+
+/// A template as edited in the workspace.
+#[derive(Serialize, Deserialize, Type)]
+pub struct TemplateEdit {
+    pub name: String,
+    /// notice or clause.
+    pub kind: String,
+    pub title: Bi,
+    pub source: Bi,
+}
+
+impl TryFrom<TemplateEdit> for TemplateInput {
+    type Error = ApiError;
+    fn try_from(t: TemplateEdit) -> Result<Self, ApiError> {
+        Ok(TemplateInput {
+            name: t.name,
+            kind: t.kind.parse::<TemplateKind>()?,
+            title_zh: t.title.zh,
+            title_en: t.title.en,
+            source_zh: t.source.zh,
+            source_en: t.source.en,
+        })
+    }
+}
+
+/// What the live preview renders: the profile being edited (unsaved JSON), a notice
+/// template, and optionally an unsaved edit of a template or clause.
+#[derive(Deserialize, Type)]
+pub struct PreviewRequest {
+    pub profile_json: String,
+    pub template: String,
+    pub edit: Option<TemplateEdit>,
+    pub title: Bi,
+}
+
+#[derive(Serialize, Type)]
+pub struct OpView {
+    /// equal, insert or delete.
+    pub op: String,
+    pub text: String,
+}
+
+#[derive(Serialize, Type)]
+pub struct MaterialView {
+    pub kind: String,
+    pub needs_fresh_consent: bool,
+    pub message: Bi,
+}
+
+#[derive(Serialize, Type)]
+pub struct DiffView {
+    pub from: u32,
+    pub to: u32,
+    pub needs_fresh_consent: bool,
+    pub material: Vec<MaterialView>,
+    pub ops_zh: Vec<OpView>,
+    pub ops_en: Vec<OpView>,
+}
+
+fn ops(d: &[Op]) -> Vec<OpView> {
+    d.iter()
+        .map(|o| match o {
+            Op::Equal(t) => OpView { op: "equal".into(), text: t.clone() },
+            Op::Insert(t) => OpView { op: "insert".into(), text: t.clone() },
+            Op::Delete(t) => OpView { op: "delete".into(), text: t.clone() },
+        })
+        .collect()
+}
+
+impl From<&Diff> for DiffView {
+    fn from(d: &Diff) -> Self {
+        DiffView {
+            from: d.from as u32,
+            to: d.to as u32,
+            needs_fresh_consent: d.needs_fresh_consent(),
+            material: d
+                .material
+                .iter()
+                .map(|m| MaterialView {
+                    kind: m.kind.into(),
+                    needs_fresh_consent: m.needs_fresh_consent,
+                    message: (&m.message).into(),
+                })
+                .collect(),
+            ops_zh: ops(&d.text[0].ops),
+            ops_en: ops(&d.text[1].ops),
+        }
+    }
+}
+
+#[derive(Deserialize, Type)]
+pub struct NewNoticeRequest {
+    pub name: String,
+    pub title: Bi,
+    pub profile: String,
+    pub template: String,
+}
+
+#[derive(Serialize, Type)]
+pub struct ExportedPacket {
+    /// Where the file was written.
+    pub path: String,
+    pub bytes: u32,
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn list_notices(state: State<'_, AppState>) -> ApiResult<Vec<NoticeSummary>> {
+    state
+        .with_session(|s| {
+            Ok(workflow::list(s)?
+                .into_iter()
+                .map(|n| NoticeSummary {
+                    name: n.name,
+                    title: (&n.title).into(),
+                    versions: n
+                        .versions
+                        .into_iter()
+                        .map(|(number, st)| VersionSummary { number: number as u32, state: st.as_str().into() })
+                        .collect(),
+                })
+                .collect())
+        })
+        .await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn notice_version(state: State<'_, AppState>, name: String, number: Option<u32>) -> ApiResult<VersionView> {
+    state
+        .with_session(move |s| {
+            let v = workflow::get(s, &name, number.map(i64::from))?;
+            Ok(version_view(&v, &s.operator().id))
+        })
+        .await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn list_profiles(state: State<'_, AppState>) -> ApiResult<Vec<ProfileView>> {
+    state.with_session(|s| Ok(profile::list(s)?.iter().map(profile_view).collect())).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn save_profile(state: State<'_, AppState>, json: String) -> ApiResult<ProfileView> {
+    state
+        .with_session(move |s| {
+            let p = Profile::from_json(&json)?;
+            Ok(profile_view(&profile::save(s, &p)?))
+        })
+        .await
+}
+
+/// The example profile, to start a new one from.
+#[tauri::command]
+#[specta::specta]
+pub async fn example_profile() -> ApiResult<String> {
+    Ok(include_str!("../../../examples/trade-show-2026.profile.json").to_string())
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn list_templates(state: State<'_, AppState>) -> ApiResult<Vec<TemplateView>> {
+    state.with_session(|s| Ok(template::list(s)?.iter().map(template_view).collect())).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn save_template(state: State<'_, AppState>, edit: TemplateEdit) -> ApiResult<TemplateView> {
+    let input = TemplateInput::try_from(edit)?;
+    state.with_session(move |s| Ok(template_view(&template::save(s, &input)?))).await
+}
+
+/// Installs or updates the starter library; returns how many templates were written.
+#[tauri::command]
+#[specta::specta]
+pub async fn install_starter(state: State<'_, AppState>) -> ApiResult<u32> {
+    state.with_session(|s| Ok(template::install_starter(s)? as u32)).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn preview_notice(state: State<'_, AppState>, request: PreviewRequest) -> ApiResult<RenderedView> {
+    let PreviewRequest { profile_json, template, edit, title } = request;
+    let edit = edit.map(TemplateInput::try_from).transpose()?;
+    state
+        .with_session(move |s| {
+            let p = Profile::from_json(&profile_json)?;
+            let edit = edit.map(|t| Template {
+                name: t.name,
+                kind: t.kind,
+                rev: 0,
+                title_zh: t.title_zh,
+                title_en: t.title_en,
+                source_zh: t.source_zh,
+                source_en: t.source_en,
+                saved_by: String::new(),
+                saved_at_ms: 0,
+            });
+            Ok((&workflow::preview(s, &p, &template, edit, &title.into())?).into())
+        })
+        .await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn create_notice(state: State<'_, AppState>, request: NewNoticeRequest) -> ApiResult<VersionView> {
+    state
+        .with_session(move |s| {
+            let n = NewNotice {
+                name: request.name,
+                title: request.title.into(),
+                profile: request.profile,
+                template: request.template,
+            };
+            let v = workflow::create(s, &n)?;
+            Ok(version_view(&v, &s.operator().id))
+        })
+        .await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn draft_notice(
+    state: State<'_, AppState>,
+    name: String,
+    profile: Option<String>,
+    template: Option<String>,
+) -> ApiResult<VersionView> {
+    state
+        .with_session(move |s| {
+            let v = workflow::draft(s, &name, profile.as_deref(), template.as_deref())?;
+            Ok(version_view(&v, &s.operator().id))
+        })
+        .await
+}
+
+/// A workflow step: submit, approve, reject or comment.
+#[tauri::command]
+#[specta::specta]
+pub async fn review_notice(
+    state: State<'_, AppState>,
+    name: String,
+    step: String,
+    comment: String,
+    number: Option<u32>,
+) -> ApiResult<VersionView> {
+    state
+        .with_session(move |s| {
+            let v = match step.as_str() {
+                "submit" => workflow::submit(s, &name, &comment)?,
+                "approve" => workflow::approve(s, &name, &comment)?,
+                "reject" => workflow::reject(s, &name, &comment)?,
+                "comment" => workflow::comment(s, &name, number.map(i64::from), &comment)?,
+                "retire" => workflow::retire(
+                    s,
+                    &name,
+                    number.map(i64::from).ok_or_else(|| {
+                        consentry::Error::invalid("Which version should be retired?", "Choose a version.")
+                    })?,
+                    &comment,
+                )?,
+                other => {
+                    return Err(consentry::Error::invalid(
+                        format!("\"{other}\" is not a review step."),
+                        "Use submit, approve, reject, comment or retire.",
+                    ))
+                }
+            };
+            Ok(version_view(&v, &s.operator().id))
+        })
+        .await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn diff_notice(state: State<'_, AppState>, name: String, from: u32, to: u32) -> ApiResult<DiffView> {
+    state.with_session(move |s| Ok((&diff::diff(s, &name, i64::from(from), i64::from(to))?).into())).await
+}
+
+/// The folder exports go to: the user's Downloads folder, else Documents, else home.
+fn export_dir() -> Option<PathBuf> {
+    dirs::download_dir().or_else(dirs::document_dir).or_else(dirs::home_dir)
+}
+
+/// Writes the review packet (html or docx) to the Downloads folder and says where.
+#[tauri::command]
+#[specta::specta]
+pub async fn export_packet(
+    state: State<'_, AppState>,
+    name: String,
+    number: Option<u32>,
+    format: String,
+) -> ApiResult<ExportedPacket> {
+    state
+        .with_session(move |s| {
+            let dir = export_dir().ok_or_else(|| {
+                consentry::Error::invalid(
+                    "There is no Downloads, Documents or home folder to save to.",
+                    "Set HOME and try again.",
+                )
+            })?;
+            let p = packet::gather(s, &name, number.map(i64::from))?;
+            let ext = if format == "docx" { "docx" } else { "html" };
+            let bytes = if ext == "docx" { packet::docx(&p)? } else { packet::html(&p)?.into_bytes() };
+            std::fs::create_dir_all(&dir).map_err(|e| consentry::Error::Io {
+                action: "create",
+                path: dir.clone(),
+                reason: e.to_string(),
+            })?;
+            let mut path = dir.join(format!("{}-v{}-review.{ext}", p.version.notice, p.version.number));
+            let mut n = 2;
+            while path.exists() {
+                path = dir.join(format!("{}-v{}-review-{n}.{ext}", p.version.notice, p.version.number));
+                n += 1;
+            }
+            std::fs::write(&path, &bytes).map_err(|e| consentry::Error::Io {
+                action: "write",
+                path: path.clone(),
+                reason: e.to_string(),
+            })?;
+            Ok(ExportedPacket { path: path.display().to_string(), bytes: bytes.len() as u32 })
+        })
+        .await
+}

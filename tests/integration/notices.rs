@@ -2,13 +2,15 @@
 //! defect per compliance rule, the review workflow and the database's own guards, diffs,
 //! template failures, the review packet and the `consentry notice` commands.
 
+use consentry::notice::diff::{self, Op, TextChange};
 use consentry::notice::form::FormDefinition;
 use consentry::notice::lint::{self, Finding, Report, Severity, RULES};
 use consentry::notice::profile::{Bilingual, CategorySnap, PurposeSnap, Snapshot};
+use consentry::notice::template::{self, Template, TemplateInput, TemplateKind};
 use consentry::notice::workflow::{self, NewNotice, Rendered, State, Version};
 use consentry::notice::{self, profile, Language};
 use consentry::vault::VaultPaths;
-use consentry::{audit, verify, Error, Session};
+use consentry::{audit, purpose, verify, Error, Session};
 
 use crate::common::*;
 
@@ -433,4 +435,180 @@ fn approval_registers_both_languages_and_freezes_them() {
     assert!(report.is_intact(), "{:?}", report.problems);
     assert!(report.audit_entries_checked > 10);
     ada.lock().unwrap();
+}
+
+// ---------------------------------------------------------------------------------------
+// Diffs between versions.
+
+fn inserted(t: &TextChange) -> Vec<&str> {
+    t.ops.iter().filter_map(|o| if let Op::Insert(x) = o { Some(x.as_str()) } else { None }).collect()
+}
+
+fn deleted(t: &TextChange) -> Vec<&str> {
+    t.ops.iter().filter_map(|o| if let Op::Delete(x) = o { Some(x.as_str()) } else { None }).collect()
+}
+
+#[test]
+fn a_new_recipient_and_category_need_fresh_consent() {
+    let (_dir, paths) = authoring_vault();
+    approved_notice(&paths, "ts");
+    let mut lena = unlock_as(&paths, LEGAL);
+    purpose::add_category(
+        &mut lena,
+        &purpose::DataCategory {
+            code: "industry".into(),
+            name_zh: "所属行业".into(),
+            name_en: "Industry".into(),
+            sensitive: None,
+        },
+    )
+    .unwrap();
+    let mut p = example_profile();
+    p.categories.push("industry".into());
+    let mut r = p.recipients[0].clone();
+    r.name = Bilingual {
+        zh: "北风物流（上海）有限公司".into(), en: "Northwind Logistics (Shanghai) Co., Ltd.".into()
+    };
+    r.contact = "privacy@northwind.example.cn".into();
+    r.categories = vec!["name".into(), "phone".into()];
+    p.recipients.push(r);
+    profile::save(&mut lena, &p).unwrap();
+    let v2 = workflow::draft(&mut lena, "ts", None, None).unwrap();
+    assert_eq!((v2.number, v2.rendered.lint.errors()), (2, 0), "{}", findings(&v2.rendered.lint));
+
+    let d = diff::diff(&mut lena, "ts", 2, 1).unwrap();
+    assert_eq!((d.from, d.to), (1, 2));
+    let kinds: Vec<&str> = d.material.iter().map(|m| m.kind).collect();
+    assert_eq!(kinds, ["category_added", "recipient_added"]);
+    assert!(d.needs_fresh_consent() && d.material.iter().all(|m| m.needs_fresh_consent));
+    assert!(d.material[1].message.en.contains("Northwind Logistics") && d.material[1].message.zh.contains("北风物流"));
+    assert!(inserted(&d.text[1]).iter().any(|t| t.contains("Northwind")), "the wording names the new recipient");
+    assert!(inserted(&d.text[0]).concat().contains("所属行业"));
+    lena.lock().unwrap();
+}
+
+#[test]
+fn a_wording_change_is_not_material_and_is_diffed_by_word_and_character() {
+    let (_dir, paths) = authoring_vault();
+    approved_notice(&paths, "ts");
+    let mut lena = unlock_as(&paths, LEGAL);
+    let t = template::get(&mut lena, "pipl_notice").unwrap();
+    let edit = TemplateInput {
+        name: t.name.clone(),
+        kind: t.kind,
+        title_zh: t.title_zh.clone(),
+        title_en: t.title_en.clone(),
+        source_zh: t.source_zh.replacen("仔细阅读本规则", "认真阅读本规则", 1),
+        source_en: t.source_en.replacen("Please read them before", "Please read these rules before", 1),
+    };
+    assert!(
+        edit.source_zh != t.source_zh && edit.source_en != t.source_en,
+        "the starter wording changed; pick another edit"
+    );
+    assert_eq!(template::save(&mut lena, &edit).unwrap().rev, t.rev + 1);
+    let v2 = workflow::draft(&mut lena, "ts", None, None).unwrap();
+    assert_eq!(v2.template_rev, t.rev + 1);
+
+    let d = diff::diff(&mut lena, "ts", 1, 2).unwrap();
+    assert!(d.material.is_empty() && !d.needs_fresh_consent(), "{:?}", d.material);
+    let (zh, en) = (&d.text[0], &d.text[1]);
+    assert_eq!((zh.language, en.language), (Language::ZhCn, Language::En));
+    // English by whole words ("them" shares "the" with "these", which a character diff would keep) …
+    assert_eq!((deleted(en), inserted(en)), (vec!["them"], vec!["these rules"]));
+    // … Chinese by characters (a word diff would replace the whole unspaced sentence).
+    assert_eq!((deleted(zh), inserted(zh)), (vec!["仔细"], vec!["认真"]));
+    assert_eq!((zh.inserted, zh.deleted), (2, 2));
+    // Re-assembling the runs gives back both texts.
+    let old: String = en
+        .ops
+        .iter()
+        .filter_map(|o| match o {
+            Op::Insert(_) => None,
+            Op::Equal(x) | Op::Delete(x) => Some(x.as_str()),
+        })
+        .collect();
+    let new: String = en
+        .ops
+        .iter()
+        .filter_map(|o| match o {
+            Op::Delete(_) => None,
+            Op::Equal(x) | Op::Insert(x) => Some(x.as_str()),
+        })
+        .collect();
+    assert_eq!(
+        (old.as_str(), new.as_str()),
+        (workflow::get(&mut lena, "ts", Some(1)).unwrap().rendered.text_en.as_str(), v2.rendered.text_en.as_str())
+    );
+    lena.lock().unwrap();
+}
+
+// ---------------------------------------------------------------------------------------
+// Templates that fail: every failure is an Error::Template that says where and why.
+
+fn edit(source: &str) -> Template {
+    Template {
+        name: "broken".into(),
+        kind: TemplateKind::Notice,
+        rev: 1,
+        title_zh: "坏模板".into(),
+        title_en: "Broken".into(),
+        source_zh: source.into(),
+        source_en: source.into(),
+        saved_by: "Lena".into(),
+        saved_at_ms: 0,
+    }
+}
+
+fn render_error(s: &mut Session, source: &str) -> (Error, std::time::Duration) {
+    let started = std::time::Instant::now();
+    let err = workflow::preview(s, &example_profile(), "broken", Some(edit(source)), &title()).unwrap_err();
+    (err, started.elapsed())
+}
+
+#[test]
+fn template_failures_say_what_and_where_and_save_nothing() {
+    let (_dir, paths) = authoring_vault();
+    let mut lena = unlock_as(&paths, LEGAL);
+
+    let cases: &[(&str, &[&str])] = &[
+        ("# {{ title }}\n\nHandler: {{ controller.nmae }}\n", &["controller.nmae", "line 3", "not defined"]),
+        ("{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}", &["ran too long"]),
+        ("{% for i in range(20000) %}{{ controller.name }} {{ methods }}{% endfor %}", &["512 KiB of text"]),
+        ("{% include \"clause/nope\" %}", &["clause/nope", "does not exist"]),
+        ("Fine\n{% if frameworks.gdpr %}\nunclosed", &["syntax error", "line"]),
+    ];
+    let mut messages = Vec::new();
+    for (source, expect) in cases {
+        let (err, took) = render_error(&mut lena, source);
+        let text = err.to_string();
+        messages.push(text.clone());
+        assert!(matches!(err, Error::Template { .. }), "{source}: {err:?}");
+        assert!(text.starts_with("Template \"notice/broken\""), "{text}");
+        for e in *expect {
+            assert!(text.contains(e), "{source}: {text:?} does not contain {e:?}");
+        }
+        assert!(took.as_secs() < 5, "{source} took {took:?}");
+    }
+
+    insta::assert_snapshot!("template_failures", messages.join("\n"));
+
+    // Saving a template that does not parse writes nothing.
+    let before = template::list(&mut lena).unwrap();
+    let audit_before = audit::list(&mut lena, 1000).unwrap().len();
+    let bad = TemplateInput {
+        name: "broken".into(),
+        kind: TemplateKind::Clause,
+        title_zh: "坏".into(),
+        title_en: "Bad".into(),
+        source_zh: "好\n".into(),
+        source_en: "One\nTwo\n{% for p in purposes %}\n{{ p.name }\n".into(),
+    };
+    let err = template::save(&mut lena, &bad).unwrap_err();
+    let text = err.to_string();
+    assert!(matches!(&err, Error::Template { language: Language::En, line: Some(4), .. }), "{err:?}");
+    assert!(text.contains("clause/broken") && text.contains("line 4") && text.contains("syntax error"), "{text}");
+    assert_eq!(template::list(&mut lena).unwrap(), before);
+    assert!(matches!(template::get(&mut lena, "broken"), Err(Error::NotFound { .. })));
+    assert_eq!(audit::list(&mut lena, 1000).unwrap().len(), audit_before);
+    lena.lock().unwrap();
 }

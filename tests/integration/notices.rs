@@ -8,7 +8,7 @@ use consentry::notice::lint::{self, Finding, Report, Severity, RULES};
 use consentry::notice::profile::{Bilingual, CategorySnap, PurposeSnap, Snapshot};
 use consentry::notice::template::{self, Template, TemplateInput, TemplateKind};
 use consentry::notice::workflow::{self, NewNotice, Rendered, State, Version};
-use consentry::notice::{self, profile, Language};
+use consentry::notice::{self, packet, profile, Language};
 use consentry::vault::VaultPaths;
 use consentry::{audit, purpose, verify, Error, Session};
 
@@ -610,5 +610,158 @@ fn template_failures_say_what_and_where_and_save_nothing() {
     assert_eq!(template::list(&mut lena).unwrap(), before);
     assert!(matches!(template::get(&mut lena, "broken"), Err(Error::NotFound { .. })));
     assert_eq!(audit::list(&mut lena, 1000).unwrap().len(), audit_before);
+    lena.lock().unwrap();
+}
+
+// ---------------------------------------------------------------------------------------
+// The review packet.
+
+const ZH_SENTENCE: &str = "我们不会公开披露您的个人信息。";
+const EN_SENTENCE: &str = "We do not make your personal information public.";
+
+/// The parts of a .docx, by name.
+fn unzip(bytes: &[u8]) -> Vec<(String, String)> {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    (0..zip.len())
+        .map(|i| {
+            let mut f = zip.by_index(i).unwrap();
+            let mut text = String::new();
+            std::io::Read::read_to_string(&mut f, &mut text).unwrap();
+            (f.name().to_string(), text)
+        })
+        .collect()
+}
+
+const W: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
+
+/// Checks that `word/document.xml` and the other parts are well-formed XML and returns the
+/// document's text (every w:t and w:delText) and the names of its elements.
+fn docx_text(bytes: &[u8]) -> (String, Vec<String>) {
+    assert_eq!(&bytes[..2], b"PK");
+    let parts = unzip(bytes);
+    let names: Vec<&str> = parts.iter().map(|p| p.0.as_str()).collect();
+    for needed in ["[Content_Types].xml", "_rels/.rels", "word/document.xml", "word/styles.xml"] {
+        assert!(names.contains(&needed), "{needed} is missing from {names:?}");
+    }
+    for (name, xml) in &parts {
+        if let Err(e) = roxmltree::Document::parse(xml) {
+            panic!("{name} is not well-formed XML: {e}");
+        }
+    }
+    let xml = &parts.iter().find(|p| p.0 == "word/document.xml").unwrap().1;
+    let doc = roxmltree::Document::parse(xml).unwrap();
+    assert_eq!(doc.root_element().tag_name().namespace(), Some(W));
+    let text: String = doc
+        .descendants()
+        .filter(|n| n.tag_name().namespace() == Some(W) && matches!(n.tag_name().name(), "t" | "delText"))
+        .filter_map(|n| n.text())
+        .collect();
+    let elements = doc.descendants().filter(|n| n.is_element()).map(|n| n.tag_name().name().to_string()).collect();
+    (text, elements)
+}
+
+#[test]
+fn the_review_packet_shows_both_languages_hashes_and_lint_and_runs_no_script() {
+    let (_dir, paths) = authoring_vault();
+    let v = approved_notice(&paths, "ts");
+    let mut lena = unlock_as(&paths, LEGAL);
+    let p = packet::gather(&mut lena, "ts", None).unwrap();
+    assert_eq!(p.version, v);
+    assert!(p.diff.is_none(), "the first version has nothing to compare with");
+    assert!(v.rendered.text_zh.contains(ZH_SENTENCE) && v.rendered.text_en.contains(EN_SENTENCE));
+
+    let html = packet::html(&p).unwrap();
+    for needle in [
+        v.rendered.hash_zh.as_str(),
+        v.rendered.hash_en.as_str(),
+        ZH_SENTENCE,
+        EN_SENTENCE,
+        "0 error(s), 0 warning(s)",
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">",
+        "approved",
+        "Lu",
+    ] {
+        assert!(html.contains(needle), "the packet lacks {needle:?}");
+    }
+    assert!(!html.to_lowercase().contains("<script"), "no script");
+    assert_eq!(html.matches("Content-Security-Policy").count(), 1);
+    assert!(audit::list(&mut lena, 10).unwrap().iter().any(|e| e.action == "notice.export" && e.target == "ts v1"));
+
+    let (text, elements) = docx_text(&packet::docx(&p).unwrap());
+    for needle in [v.rendered.hash_zh.as_str(), v.rendered.hash_en.as_str(), ZH_SENTENCE, EN_SENTENCE] {
+        assert!(text.contains(needle), "the .docx lacks {needle:?}");
+    }
+    assert!(!elements.iter().any(|e| e == "ins" || e == "del"), "nothing to track in version 1");
+
+    // Version 2 with a new category and recipient: the Word file tracks the changes.
+    purpose::add_category(
+        &mut lena,
+        &purpose::DataCategory {
+            code: "industry".into(),
+            name_zh: "所属行业".into(),
+            name_en: "Industry".into(),
+            sensitive: None,
+        },
+    )
+    .unwrap();
+    let mut changed = example_profile();
+    changed.categories.push("industry".into());
+    changed.retention[0].period =
+        Bilingual { zh: "活动结束后6个月".into(), en: "6 months after the event".into() };
+    profile::save(&mut lena, &changed).unwrap();
+    workflow::draft(&mut lena, "ts", None, None).unwrap();
+    let p2 = packet::gather(&mut lena, "ts", Some(2)).unwrap();
+    assert_eq!(p2.diff.as_ref().map(|d| (d.from, d.to)), Some((1, 2)));
+    let (text, elements) = docx_text(&packet::docx(&p2).unwrap());
+    assert!(elements.iter().any(|e| e == "ins") && elements.iter().any(|e| e == "del"), "tracked changes");
+    assert!(text.contains("所属行业") && text.contains("Needs fresh consent"), "{text}");
+    let html = packet::html(&p2).unwrap();
+    assert!(
+        html.contains("<del>12</del><ins>6</ins> months after the event"),
+        "the HTML diff marks the change by word"
+    );
+    assert!(
+        html.contains("<ins>所属行业</ins>") || html.contains("<ins>、所属行业</ins>"),
+        "and by character in Chinese"
+    );
+    lena.lock().unwrap();
+}
+
+#[test]
+fn profile_values_cannot_inject_markup_into_the_packet() {
+    let (_dir, paths) = authoring_vault();
+    let mut lena = unlock_as(&paths, LEGAL);
+    let attack = "<script>alert(1)</script>";
+    let mut p = example_profile();
+    p.methods.en = format!("We scan your badge {attack} at the stand.");
+    p.controller.address.zh = format!("上海市<img src=x onerror=alert(2)>静安区 & \"示范路\"");
+    profile::save(&mut lena, &p).unwrap();
+    workflow::create(
+        &mut lena,
+        &NewNotice {
+            name: "xss".into(),
+            title: Bilingual {
+                zh: "标题<b onclick=alert(3)>".into(),
+                en: "Title </title><script>alert(4)</script>".into(),
+            },
+            profile: PROFILE.into(),
+            template: "pipl_notice".into(),
+        },
+    )
+    .unwrap();
+    let packet = packet::gather(&mut lena, "xss", None).unwrap();
+    assert!(packet.version.rendered.text_en.contains(attack), "the wording keeps the text as typed");
+
+    let html = packet::html(&packet).unwrap();
+    let lower = html.to_lowercase();
+    for bad in ["<script", "<img", "<b onclick", "</title><"] {
+        assert!(!lower.contains(bad), "{bad} got through:\n{html}");
+    }
+    assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "escaped once, not twice");
+    assert!(html.contains("&lt;img src=x onerror=alert(2)&gt;"));
+    assert!(!html.contains("&amp;lt;"), "escaped twice somewhere");
+
+    let (text, _) = docx_text(&packet::docx(&packet).unwrap());
+    assert!(text.contains(attack), "Word shows the text as typed, as text");
     lena.lock().unwrap();
 }

@@ -151,8 +151,13 @@ async fn create_lock_unlock_add_purpose_see_people_switch_language() {
     let shots = std::env::var_os("CONSENTRY_SCREENSHOTS")
         .map(PathBuf::from)
         .unwrap_or_else(|| workspace().join("tests/e2e/screenshots"));
-    let _ = std::fs::remove_dir_all(&shots);
+    // Only this test's own screenshots: the other tests keep theirs in subfolders.
     std::fs::create_dir_all(&shots).unwrap();
+    for f in std::fs::read_dir(&shots).unwrap().flatten() {
+        if f.path().extension().is_some_and(|e| e == "png") {
+            let _ = std::fs::remove_file(f.path());
+        }
+    }
 
     // This run's own data folder: the vault, and HOME/XDG folders for WebKit's storage.
     let data = tempfile::tempdir().unwrap();
@@ -360,4 +365,201 @@ async fn create_lock_unlock_add_purpose_see_people_switch_language() {
     ui.c.close().await.unwrap();
     // The default vault location was never touched.
     assert!(!home.join(".local/share/consentry/consentry.db").exists());
+}
+
+/// The app, started through tauri-driver on its own display with its own data folder.
+struct Launched {
+    ui: Ui,
+    _driver: Killed,
+    _xvfb: Killed,
+}
+
+async fn launch(vault: &Path, home: &Path, shots: PathBuf) -> Launched {
+    let app = binary("consentry-desktop", "CONSENTRY_DESKTOP_BIN");
+    let (xvfb, display) = xvfb();
+    let port = free_port();
+    let native = free_port();
+    let driver = Command::new("tauri-driver")
+        .args(["--port", &port.to_string(), "--native-port", &native.to_string()])
+        .env("DISPLAY", &display)
+        .env("CONSENTRY_VAULT", vault)
+        .env("HOME", home)
+        .env("XDG_DATA_HOME", home.join(".local/share"))
+        .env("XDG_CONFIG_HOME", home.join(".config"))
+        .env("XDG_CACHE_HOME", home.join(".cache"))
+        .env("LANG", "en_US.UTF-8")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("tauri-driver is not on PATH (cargo install tauri-driver --locked)");
+    let driver = Killed(driver, "tauri-driver");
+    let mut caps = serde_json::Map::new();
+    caps.insert("tauri:options".into(), serde_json::json!({ "application": app }));
+    let url = format!("http://127.0.0.1:{port}");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let c = loop {
+        match ClientBuilder::rustls().unwrap().capabilities(caps.clone()).connect(&url).await {
+            Ok(c) => break c,
+            Err(_) if Instant::now() < deadline => tokio::time::sleep(Duration::from_millis(300)).await,
+            Err(e) => panic!("could not start the app through tauri-driver: {e}"),
+        }
+    };
+    Launched { ui: Ui { c, shots, n: 0 }, _driver: driver, _xvfb: xvfb }
+}
+
+impl Ui {
+    async fn unlock_as(&self, name: &str, pass: &str) {
+        self.wait_text("#unlock-form", "Unlock").await;
+        self.fill("#operator", name).await;
+        self.fill("#unlock-passphrase", pass).await;
+        self.click("#unlock-submit").await;
+        self.wait_text("#who", name).await;
+    }
+
+    /// The id of the focused element.
+    async fn focused_id(&self) -> String {
+        let v = self.c.execute("return document.activeElement ? document.activeElement.id : ''", vec![]).await.unwrap();
+        v.as_str().unwrap_or_default().to_string()
+    }
+}
+
+/// Issue 4 end to end: legal drafts from a profile, the lint shows an error and jumps to
+/// the field, the fix clears it, the draft is submitted, the author cannot approve, a second
+/// legal operator approves and the frozen version's hashes are shown.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn notice_draft_lint_fix_submit_second_operator_approves() {
+    let cli_bin = binary("consentry", "CONSENTRY_CLI_BIN");
+    let shots = std::env::var_os("CONSENTRY_SCREENSHOTS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace().join("tests/e2e/screenshots"))
+        .join("notices");
+    let _ = std::fs::remove_dir_all(&shots);
+    std::fs::create_dir_all(&shots).unwrap();
+    let data = tempfile::tempdir().unwrap();
+    let vault = data.path().join("vault").join("consentry.db");
+    let home = data.path().join("home");
+    std::fs::create_dir_all(&home).unwrap();
+
+    // A vault with an admin, two legal operators and the example catalogue, through the CLI.
+    let init = Command::new(&cli_bin)
+        .args(["--vault", vault.to_str().unwrap(), "init", "--admin", ADMIN, "--device", "E2E laptop"])
+        .env("CONSENTRY_NEW_PASSPHRASE", ADMIN_PASS)
+        .env("CONSENTRY_PASSPHRASE", ADMIN_PASS)
+        .output()
+        .unwrap();
+    assert!(init.status.success(), "init: {}", String::from_utf8_lossy(&init.stderr));
+    for name in ["Lena Legal", "Liu Legal"] {
+        cli(
+            &cli_bin,
+            &vault,
+            ADMIN,
+            ADMIN_PASS,
+            &["operator", "add", name, "--role", "legal"],
+            Some("legal passphrase 1"),
+        );
+    }
+    let catalogue = Command::new("bash")
+        .arg(workspace().join("examples/catalogue.sh"))
+        .env("CONSENTRY", &cli_bin)
+        .env("CONSENTRY_VAULT", &vault)
+        .env("CONSENTRY_OPERATOR", "Lena Legal")
+        .env("CONSENTRY_PASSPHRASE", "legal passphrase 1")
+        .output()
+        .unwrap();
+    assert!(catalogue.status.success(), "catalogue: {}", String::from_utf8_lossy(&catalogue.stderr));
+
+    // Exports go to the XDG Downloads folder of this run's home.
+    std::fs::create_dir_all(home.join(".config")).unwrap();
+    std::fs::write(home.join(".config/user-dirs.dirs"), "XDG_DOWNLOAD_DIR=\"$HOME/Downloads\"\n").unwrap();
+    let mut app = launch(&vault, &home, shots).await;
+    let ui = &mut app.ui;
+    ui.unlock_as("Lena Legal", "legal passphrase 1").await;
+    ui.click("#nav-notices").await;
+
+    // Empty library: install the starter library from the empty state.
+    ui.wait_text("#templates-empty", "starter library").await;
+    ui.shot("notices-empty").await;
+    ui.click("#install-starter").await;
+    ui.wait_text("#notices", "Starter library installed (10 templates written)").await;
+
+    // A profile from the example; blank the controller's contact: the lint shows the error.
+    ui.click("#tab-profile").await;
+    ui.click("#start-example").await;
+    ui.wait_text("#lint", "No findings").await;
+    ui.wait_text("#preview", "Acme Events (Shanghai) Co., Ltd.").await;
+    ui.fill("#pf-controller\\.contact", " ").await;
+    let lint = ui.wait_text("#lint", "does not give the controller's contact details").await;
+    assert!(lint.contains("PIPL Art. 17(1)(1)"), "the finding names the article: {lint}");
+    ui.shot("profile-lint-error").await;
+    // The finding jumps to the field that fixes it.
+    ui.click("#lint li.error[data-rule='pipl17.controller'] button").await;
+    assert_eq!(ui.focused_id().await, "pf-controller.contact");
+    ui.fill("#pf-controller\\.contact", "privacy@acme-events.cn").await;
+    ui.wait_text("#lint", "No findings").await;
+    ui.click("#save-profile").await;
+    ui.wait_text("#profile-form", "Saved profile trade-show-2026, revision 1").await;
+    ui.shot("profile-clean").await;
+
+    // Create the notice; its first version is a draft.
+    ui.fill("#notice-name", "trade-show-2026").await;
+    ui.fill("#notice-title-zh", "2026 展会个人信息处理规则").await;
+    ui.fill("#notice-title-en", "Trade show 2026 privacy notice").await;
+    ui.click("#create-notice-button").await;
+    ui.wait_text("#version-state", "Draft").await;
+    ui.wait_text("#version-text", "privacy@acme-events.cn").await;
+    ui.shot("version-draft").await;
+    ui.fill("#review-comment", "Ready for review.").await;
+    ui.click("#submit-review").await;
+    ui.wait_text("#version-state", "In review").await;
+    // The author cannot approve: no approve button, and the reason is shown.
+    ui.wait_text("#own-version", "another legal operator must approve it").await;
+    assert!(ui.c.find(Locator::Css("#approve")).await.is_err(), "the author is offered no approve button");
+    ui.shot("version-in-review-author").await;
+    ui.click("#lock").await;
+
+    // A second legal operator approves; the frozen version's hashes are shown.
+    ui.unlock_as("Liu Legal", "legal passphrase 1").await;
+    ui.click("#nav-notices").await;
+    ui.wait_text("#version-state", "In review").await;
+    ui.fill("#review-comment", "Approved for the Shanghai show.").await;
+    ui.click("#approve").await;
+    ui.wait_text("#version-state", "Approved").await;
+    ui.wait_text("#approved-by", "Liu Legal").await;
+    ui.wait_text("#version", "frozen").await;
+    let hash_zh = ui.text("#hash-zh").await;
+    let hash_en = ui.text("#hash-en").await;
+    for h in [&hash_zh, &hash_en] {
+        assert!(h.len() == 64 && h.chars().all(|c| c.is_ascii_hexdigit()), "a SHA-256 is shown: {h}");
+    }
+    ui.wait_text("#history", "approved").await;
+    ui.shot("version-approved").await;
+
+    // The hashes shown are the ones the vault registered for consent events.
+    ui.click("#export-html").await;
+    let saved = ui.wait_text("#version", "Saved to").await;
+    let listed = cli(
+        &cli_bin,
+        &vault,
+        "Liu Legal",
+        "legal passphrase 1",
+        &["--json", "notice", "versions", "trade-show-2026"],
+        None,
+    );
+    let v: serde_json::Value = serde_json::from_str(&listed).unwrap();
+    assert_eq!(v["state"], "approved");
+    assert_eq!(v["hash_zh"], hash_zh.as_str());
+    assert_eq!(v["hash_en"], hash_en.as_str());
+    let packet = home.join("Downloads").join("trade-show-2026-v1-review.html");
+    assert!(saved.contains(packet.to_str().unwrap()), "{saved}");
+    let html = std::fs::read_to_string(&packet).unwrap();
+    assert!(html.contains(&hash_zh) && html.contains(&hash_en) && !html.contains("<script"));
+
+    // The workspace in Chinese.
+    ui.click("#switch-language").await;
+    ui.wait_text("#version-state", "已批准").await;
+    ui.click("#tab-profile").await;
+    ui.wait_text("#lint", "未发现问题").await;
+    ui.shot("profile-zh").await;
+    ui.click("#lock").await;
+    ui.c.clone().close().await.unwrap();
 }

@@ -46,6 +46,12 @@ type Profile = {
   complaint: Bi;
 };
 
+/** Notice templates, the full PIPL notice first. */
+function noticesFirst(all: TemplateView[]): TemplateView[] {
+  const rank = (n: string) => ["pipl_notice", "gdpr_notice", "event_consent"].indexOf(n) >>> 0;
+  return all.filter((x) => x.kind === "notice").sort((a, b) => rank(a.name) - rank(b.name) || a.name.localeCompare(b.name));
+}
+
 const MECHANISMS = ["standard_contract", "cac_assessment", "certification", "sccs", "adequacy", "bcr"];
 const bi = (): Bi => ({ zh: "", en: "" });
 
@@ -363,7 +369,7 @@ function ProfileEditor(props: { legal: boolean; templates: TemplateView[]; onCre
   const [p, setP] = useState<Profile | null>(null);
   const [purposes, setPurposes] = useState<PurposeView[]>([]);
   const [categories, setCategories] = useState<CategoryView[]>([]);
-  const noticeTemplates = props.templates.filter((x) => x.kind === "notice");
+  const noticeTemplates = noticesFirst(props.templates);
   const [template, setTemplate] = useState(noticeTemplates[0]?.name ?? "");
   const [preview, setPreview] = useState<RenderedView | null>(null);
   const [previewError, setPreviewError] = useState<string | null>(null);
@@ -862,7 +868,7 @@ function VersionDetail(props: { name: string; legal: boolean; versions: number[]
         </dd>
       </dl>
       <p class="hint">{t("renderedFrom", { profile: v.profile, prev: v.profile_rev, template: v.template, trev: v.template_rev })}</p>
-      {v.state !== "draft" && <p class="hint frozen">🔒 {t("frozen")}</p>}
+      {v.state !== "draft" && <p class="hint frozen">{t("frozen")}</p>}
 
       <div class="actions card">
         {props.legal && (
@@ -1022,7 +1028,7 @@ function Library(props: { legal: boolean; templates: TemplateView[]; onSaved: ()
   const [edit, setEdit] = useState<TemplateView | null>(current);
   const [profiles, setProfiles] = useState<ProfileView[]>([]);
   const [profile, setProfile] = useState("");
-  const notices = props.templates.filter((x) => x.kind === "notice");
+  const notices = noticesFirst(props.templates);
   const [host, setHost] = useState(notices[0]?.name ?? "");
   const [preview, setPreview] = useState<RenderedView | null>(null);
   const [previewError, setPreviewError] = useState<string | null>(null);

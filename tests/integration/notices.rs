@@ -765,3 +765,198 @@ fn profile_values_cannot_inject_markup_into_the_packet() {
     assert!(text.contains(attack), "Word shows the text as typed, as text");
     lena.lock().unwrap();
 }
+
+// ---------------------------------------------------------------------------------------
+// `consentry notice …`, the real binary.
+
+struct Cli {
+    dir: tempfile::TempDir,
+}
+
+impl Cli {
+    fn vault(&self) -> std::path::PathBuf {
+        self.dir.path().join("vault.db")
+    }
+
+    fn file(&self, name: &str) -> std::path::PathBuf {
+        self.dir.path().join(name)
+    }
+
+    fn command(&self, who: (&str, &str)) -> std::process::Command {
+        let mut cmd = std::process::Command::new(bin());
+        cmd.env_remove("CONSENTRY_NEW_PASSPHRASE")
+            .env("CONSENTRY_VAULT", self.vault())
+            .env("CONSENTRY_OPERATOR", who.0)
+            .env("CONSENTRY_PASSPHRASE", who.1);
+        cmd
+    }
+
+    fn run(&self, who: (&str, &str), args: &[&str]) -> std::process::Output {
+        self.command(who).args(args).output().unwrap()
+    }
+
+    fn ok(&self, who: (&str, &str), args: &[&str]) -> String {
+        let out = self.run(who, args);
+        assert!(out.status.success(), "{args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    fn json(&self, who: (&str, &str), args: &[&str]) -> serde_json::Value {
+        let out = self.ok(who, &[&["--json"], args].concat());
+        serde_json::from_str(&out).unwrap_or_else(|e| panic!("{args:?} printed no JSON ({e}): {out}"))
+    }
+}
+
+#[test]
+fn cli_from_profile_to_approved_notice_export_and_diff() {
+    let cli = Cli { dir: tempfile::tempdir().unwrap() };
+    let out = cli
+        .command(ADMIN)
+        .env("CONSENTRY_NEW_PASSPHRASE", ADMIN.1)
+        .args(["init", "--admin", ADMIN.0, "--device", "Stand A"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    for (who, role) in [(LEGAL, "legal"), (LEGAL2, "legal"), (MARKETER, "marketer")] {
+        let out = cli
+            .command(ADMIN)
+            .env("CONSENTRY_NEW_PASSPHRASE", who.1)
+            .args(["operator", "add", who.0, "--role", role])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    }
+
+    // The example's own script creates its catalogue, and the engine reads it back as the
+    // other tests create it.
+    let out = std::process::Command::new("bash")
+        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/catalogue.sh"))
+        .env("CONSENTRY", bin())
+        .env("CONSENTRY_VAULT", cli.vault())
+        .env("CONSENTRY_OPERATOR", LEGAL.0)
+        .env("CONSENTRY_PASSPHRASE", LEGAL.1)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "catalogue.sh: {}", String::from_utf8_lossy(&out.stderr));
+    {
+        let paths = VaultPaths::new(cli.vault());
+        let mut s = unlock_as(&paths, MARKETER);
+        let mut purposes = purpose::list_purposes(&mut s).unwrap();
+        let mut expected = example_purposes();
+        purposes.sort_by(|a, b| a.code.cmp(&b.code));
+        expected.sort_by(|a, b| a.code.cmp(&b.code));
+        assert_eq!(purposes, expected, "examples/catalogue.sh and common::example_purposes disagree");
+        let mut categories = purpose::list_categories(&mut s).unwrap();
+        let mut expected = example_categories();
+        categories.sort_by(|a, b| a.code.cmp(&b.code));
+        expected.sort_by(|a, b| a.code.cmp(&b.code));
+        assert_eq!(categories, expected, "examples/catalogue.sh and common::example_categories disagree");
+        s.lock().unwrap();
+    }
+
+    let example = cli.ok(LEGAL, &["notice", "profile", "example"]);
+    assert_eq!(example, EXAMPLE_PROFILE);
+    let profile_file = cli.file("profile.json");
+    std::fs::write(&profile_file, &example).unwrap();
+    let saved = cli.json(LEGAL, &["notice", "profile", "set", profile_file.to_str().unwrap()]);
+    assert_eq!((saved["name"].as_str(), saved["rev"].as_i64()), (Some(PROFILE), Some(1)));
+    assert!(cli.ok(LEGAL, &["notice", "template", "install-starter"]).contains("10 template(s) written"));
+    let new = cli.json(
+        LEGAL,
+        &[
+            "notice",
+            "new",
+            "ts",
+            "--title-zh",
+            "上海展会 2026",
+            "--title-en",
+            "Shanghai show 2026",
+            "--profile",
+            PROFILE,
+            "--template",
+            "event_consent",
+        ],
+    );
+    assert_eq!((new["number"].as_i64(), new["state"].as_str()), (Some(1), Some("draft")));
+
+    let lint = cli.run(LEGAL, &["--json", "notice", "lint", "ts"]);
+    assert_eq!(lint.status.code(), Some(0), "{}", String::from_utf8_lossy(&lint.stderr));
+    let lint: serde_json::Value = serde_json::from_slice(&lint.stdout).unwrap();
+    assert_eq!((lint["errors"].as_i64(), lint["warnings"].as_i64()), (Some(0), Some(0)), "{lint}");
+
+    cli.ok(LEGAL, &["notice", "submit", "ts", "--comment", "ready"]);
+    let own = cli.run(LEGAL, &["notice", "approve", "ts"]);
+    assert!(!own.status.success() && String::from_utf8_lossy(&own.stderr).contains("cannot approve it"));
+    cli.ok(LEGAL2, &["notice", "approve", "ts", "--comment", "approved"]);
+    let v = cli.json(LEGAL, &["notice", "versions", "ts"]);
+    assert_eq!(
+        (v["state"].as_str(), v["approved_by"].as_str(), v["author"].as_str()),
+        (Some("approved"), Some("Lu"), Some("Lena"))
+    );
+    let (hash_zh, hash_en) = (v["hash_zh"].as_str().unwrap(), v["hash_en"].as_str().unwrap());
+    assert!(hash_zh.len() == 64 && hash_en.len() == 64 && hash_zh != hash_en);
+    // The approved wording is registered for capture under those hashes.
+    let shown = cli.json(MARKETER, &["notice", "show", &hash_zh[..12]]);
+    assert_eq!((shown["language"].as_str(), shown["state"].as_str()), (Some("zh-CN"), Some("approved")));
+
+    // A defective profile: lint exits 6, and its JSON counts the errors.
+    let mut broken: serde_json::Value = serde_json::from_str(EXAMPLE_PROFILE).unwrap();
+    broken["name"] = "broken".into();
+    broken["controller"]["contact"] = "".into();
+    broken["transfers"][0]["mechanism"] = "none".into();
+    let broken_file = cli.file("broken.json");
+    std::fs::write(&broken_file, broken.to_string()).unwrap();
+    cli.ok(LEGAL, &["notice", "profile", "set", broken_file.to_str().unwrap()]);
+    let args = ["notice", "lint", "--profile", "broken", "--template", "pipl_notice"];
+    let out = cli.run(LEGAL, &args);
+    assert_eq!(out.status.code(), Some(6), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("pipl17.controller") && text.contains("pipl39.transfers"), "{text}");
+    let out = cli.run(LEGAL, &[&["--json"], &args[..]].concat());
+    assert_eq!(out.status.code(), Some(6));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(report["errors"].as_i64().unwrap() >= 2, "{report}");
+    let rules: Vec<&str> = report["findings"].as_array().unwrap().iter().filter_map(|f| f["rule"].as_str()).collect();
+    assert!(rules.contains(&"pipl17.controller") && rules.contains(&"pipl39.transfers"), "{rules:?}");
+    assert_eq!(report["findings"][0]["severity"], "error");
+
+    // The review packet in both formats.
+    for (name, magic) in [("packet.docx", &b"PK"[..]), ("packet.html", &b"<!DOCTYPE html>"[..])] {
+        let path = cli.file(name);
+        let out = cli.json(LEGAL, &["notice", "export", "ts", "--out", path.to_str().unwrap()]);
+        let bytes = std::fs::read(&path).unwrap();
+        assert!(bytes.starts_with(magic), "{name}");
+        assert_eq!(out["bytes"].as_u64(), Some(bytes.len() as u64));
+    }
+    let html = std::fs::read_to_string(cli.file("packet.html")).unwrap();
+    assert!(html.contains(hash_zh) && html.contains(hash_en));
+    let (text, _) = docx_text(&std::fs::read(cli.file("packet.docx")).unwrap());
+    assert!(text.contains(hash_zh));
+
+    // Version 2 keeps newsletter contacts longer: a material change, in the diff's JSON.
+    let mut longer: serde_json::Value = serde_json::from_str(EXAMPLE_PROFILE).unwrap();
+    longer["retention"][1]["days"] = 1095.into();
+    longer["retention"][1]["period"] = serde_json::json!({
+        "zh": "直至您退订或撤回同意，且自您最后一次与我们互动起不超过3年",
+        "en": "until you unsubscribe or withdraw your consent, and no longer than 3 years after your last interaction with us"
+    });
+    std::fs::write(&profile_file, longer.to_string()).unwrap();
+    cli.ok(LEGAL, &["notice", "profile", "set", profile_file.to_str().unwrap()]);
+    let v2 = cli.json(LEGAL, &["notice", "draft", "ts"]);
+    assert_eq!((v2["number"].as_i64(), v2["profile_rev"].as_i64()), (Some(2), Some(2)));
+    let d = cli.json(LEGAL, &["notice", "diff", "ts", "1", "2"]);
+    assert_eq!(
+        (d["from"].as_i64(), d["to"].as_i64(), d["needs_fresh_consent"].as_bool()),
+        (Some(1), Some(2), Some(true))
+    );
+    assert_eq!(d["material"][0]["kind"], "retention_longer");
+    let en = d["text"].as_array().unwrap().iter().find(|t| t["language"] == "en").unwrap();
+    let ops: Vec<(&str, &str)> = en["ops"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|o| o["op"] != "equal")
+        .map(|o| (o["op"].as_str().unwrap(), o["text"].as_str().unwrap()))
+        .collect();
+    assert_eq!(ops, [("delete", "2"), ("insert", "3")]);
+}

@@ -3,7 +3,9 @@
 //! engine's own table, so that a change to either is caught.
 
 use consentry::ledger::{self, Capture, EventKind, Method, Withdrawal};
-use consentry::notice::{self, Language};
+use consentry::notice::profile::{self, Bilingual};
+use consentry::notice::workflow::{self, NewNotice};
+use consentry::notice::{self, template, Language};
 use consentry::purpose::{self, DataCategory, LegalBasis, Purpose};
 use consentry::subject::{self, SubjectKey};
 use consentry::{audit, operator, verify, Action, Error, Role, Session};
@@ -32,6 +34,15 @@ const EXPECTED: &[(&str, [bool; 4])] = &[
     ("settings.read", [true, true, true, true]),
     ("consent.summary", [true, true, true, false]),
     ("subject.search", [true, true, true, false]),
+    // Notice authoring: legal writes and reviews; admin may read drafts; everyone sees what
+    // is approved, since that is what capture shows.
+    ("profile.save", [false, true, false, false]),
+    ("template.install", [false, true, false, false]),
+    ("notice.new", [false, true, false, false]),
+    ("notice.submit", [false, true, false, false]),
+    ("notice.approve", [false, true, false, false]),
+    ("notice.read_drafts", [true, true, false, false]),
+    ("notice.approved", [true, true, true, true]),
 ];
 
 fn run(op: &str, s: &mut Session, tv: &TestVault, n: usize) -> Result<(), Error> {
@@ -106,7 +117,24 @@ fn run(op: &str, s: &mut Session, tv: &TestVault, n: usize) -> Result<(), Error>
         "settings.read" => consentry::vault::idle_lock_minutes(s).map(drop),
         "consent.summary" => ledger::summary(s).map(drop),
         "subject.search" => subject::search(s, "person", 10).map(drop),
+        "profile.save" => profile::save(s, &example_profile()).map(drop),
+        "template.install" => template::install_starter(s).map(drop),
+        "notice.new" => workflow::create(s, &authored(&format!("n-{}", s.role().as_str()))).map(drop),
+        "notice.submit" => workflow::submit(s, &format!("n-{}", s.role().as_str()), "ready").map(drop),
+        // Written and submitted by Lu (legal) before the loop, so that Lena may approve it.
+        "notice.approve" => workflow::approve(s, "by-lu", "approved").map(drop),
+        "notice.read_drafts" => workflow::list(s).map(drop),
+        "notice.approved" => workflow::approved(s).map(drop),
         other => panic!("no operation {other}"),
+    }
+}
+
+fn authored(name: &str) -> NewNotice {
+    NewNotice {
+        name: name.into(),
+        title: Bilingual { zh: "展会同意书".into(), en: "Trade show consent".into() },
+        profile: "trade-show-2026".into(),
+        template: "event_consent".into(),
     }
 }
 
@@ -116,6 +144,17 @@ fn every_operation_for_every_role() {
     let mut m = unlock(&tv.paths, Role::Marketer);
     capture(&mut m, &tv.notice_hash, person(0), &[("event_marketing", EventKind::Grant)]);
     m.lock().unwrap();
+    // A second legal operator writes a notice and submits it for review.
+    let mut admin = unlock(&tv.paths, Role::Admin);
+    operator::add(&mut admin, LEGAL2.0, Role::Legal, &pass(LEGAL2.1)).unwrap();
+    admin.lock().unwrap();
+    let mut lu = unlock_as(&tv.paths, LEGAL2);
+    example_catalogue(&mut lu);
+    template::install_starter(&mut lu).unwrap();
+    profile::save(&mut lu, &example_profile()).unwrap();
+    workflow::create(&mut lu, &authored("by-lu")).unwrap();
+    workflow::submit(&mut lu, "by-lu", "").unwrap();
+    lu.lock().unwrap();
 
     let mut failures = Vec::new();
     for (i, role) in Role::ALL.into_iter().enumerate() {
@@ -155,6 +194,10 @@ fn the_engine_table_covers_every_action() {
     assert_eq!(Action::ManageOperators.roles(), &[Role::Admin]);
     assert!(!Action::Capture.allows(Role::Legal), "legal staff do not capture at the stand");
     assert!(Action::Withdraw.allows(Role::Kiosk), "withdrawing is as easy as granting");
+    for a in [Action::DraftNotice, Action::ReviewNotice, Action::ManageTemplates] {
+        assert_eq!(a.roles(), &[Role::Legal], "{a:?}: only legal staff write and review notices");
+    }
+    assert_eq!(Action::ReadDrafts.roles(), &[Role::Admin, Role::Legal]);
 }
 
 #[test]

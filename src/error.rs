@@ -137,7 +137,7 @@ pub enum Error {
         fix: String,
     },
     /// A notice version is not in the state the step needs.
-    #[error("{what} is {state}. {fix}")]
+    #[error("{what} is {state_text}. Nothing was changed. {fix}", state_text = state.replace('_', " "))]
     WrongState {
         /// The version.
         what: String,

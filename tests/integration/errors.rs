@@ -3,6 +3,7 @@
 
 use std::path::PathBuf;
 
+use consentry::notice::Language;
 use consentry::{Error, Role};
 
 #[test]
@@ -39,6 +40,20 @@ fn user_facing_messages() {
             reason: "No space left on device (os error 28)".into(),
         },
         Error::Storage { context: "append to the ledger" },
+        Error::Template {
+            template: "clause/retention".into(),
+            language: Language::ZhCn,
+            line: Some(4),
+            problem: "uses `controller.nmae`, which is not defined".into(),
+            fix: "Use only the variables listed in docs/templates.md, or test an optional one with {% if … %}.".into(),
+        },
+        Error::WrongState {
+            what: "Version 2 of notice \"trade-show-2026\"".into(),
+            state: "in_review",
+            fix: "It is frozen while in review. Ask a reviewer to reject it (with a comment) to edit it again.".into(),
+        },
+        Error::LintErrors { notice: "trade-show-2026".into(), count: 3 },
+        Error::OwnApproval { notice: "trade-show-2026".into(), number: 2 },
     ];
     let text: Vec<String> = errors.iter().map(|e| format!("{}: {e}", e.kind())).collect();
     for line in &text {

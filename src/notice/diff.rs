@@ -100,6 +100,8 @@ pub fn text_diff(old: &str, new: &str, language: Language) -> TextChange {
 }
 
 fn change(kind: &'static str, fresh: bool, en: String, zh: String) -> MaterialChange {
+    // Names that end in a full stop ("Ltd.") do not get a second one.
+    let en = en.replace("..", ".");
     MaterialChange { kind, needs_fresh_consent: fresh, message: Bilingual { zh, en } }
 }
 

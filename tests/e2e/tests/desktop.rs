@@ -554,8 +554,39 @@ async fn notice_draft_lint_fix_submit_second_operator_approves() {
     let html = std::fs::read_to_string(&packet).unwrap();
     assert!(html.contains(&hash_zh) && html.contains(&hash_en) && !html.contains("<script"));
 
+    // A wider profile (one more recipient), then version 2: the diff flags fresh consent.
+    let mut profile: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(workspace().join("examples/trade-show-2026.profile.json")).unwrap(),
+    )
+    .unwrap();
+    let mut second = profile["recipients"][0].clone();
+    second["name"] = serde_json::json!({"zh": "星河数据分析有限公司", "en": "Galaxy Analytics Ltd."});
+    profile["recipients"].as_array_mut().unwrap().push(second);
+    let wider = data.path().join("wider.json");
+    std::fs::write(&wider, serde_json::to_string_pretty(&profile).unwrap()).unwrap();
+    cli(
+        &cli_bin,
+        &vault,
+        "Liu Legal",
+        "legal passphrase 1",
+        &["notice", "profile", "set", wider.to_str().unwrap()],
+        None,
+    );
+    ui.click("#new-version").await;
+    ui.wait_text("#version-state", "Draft").await;
+    ui.wait_text("#version-text", "Galaxy Analytics Ltd.").await;
+    ui.el("#compare").await.select_by_value("1").await.unwrap();
+    let diff = ui.wait_text("#diff-view", "Needs fresh consent").await;
+    assert!(diff.contains("Recipient added: Galaxy Analytics Ltd."), "{diff}");
+    let inserted = ui.text("#diff-view .diff-text[lang='en'] ins").await;
+    assert!(inserted.contains("Galaxy"), "the new wording is marked as inserted: {inserted}");
+    ui.el("#diff-view").await.click().await.unwrap();
+    ui.c.execute("document.getElementById('diff').scrollIntoView()", vec![]).await.unwrap();
+    ui.shot("diff-fresh-consent").await;
+
     // The workspace in Chinese.
     ui.click("#switch-language").await;
+    ui.el("#version-pick").await.select_by_value("1").await.unwrap();
     ui.wait_text("#version-state", "已批准").await;
     ui.click("#tab-profile").await;
     ui.wait_text("#lint", "未发现问题").await;

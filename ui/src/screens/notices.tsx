@@ -986,10 +986,22 @@ function VersionDetail(props: { name: string; legal: boolean; versions: number[]
   );
 }
 
+/** Long unchanged stretches are folded to their edges, so the changes stand out. */
+function fold(text: string, first: boolean, last: boolean): string {
+  const keep = 160;
+  if (text.length <= keep * 2 + 40) return text;
+  const head = first ? "" : text.slice(0, keep);
+  const tail = last ? "" : text.slice(-keep);
+  return `${head}\n  ⋯\n${tail}`;
+}
+
 function Ops(props: { ops: OpView[]; lang: string }) {
+  const n = props.ops.length;
   return (
     <div class="diff-text" lang={props.lang}>
-      {props.ops.map((o) => (o.op === "insert" ? <ins>{o.text}</ins> : o.op === "delete" ? <del>{o.text}</del> : <span>{o.text}</span>))}
+      {props.ops.map((o, i) =>
+        o.op === "insert" ? <ins>{o.text}</ins> : o.op === "delete" ? <del>{o.text}</del> : <span class="same">{fold(o.text, i === 0, i === n - 1)}</span>,
+      )}
     </div>
   );
 }

@@ -734,7 +734,7 @@ fn profile_values_cannot_inject_markup_into_the_packet() {
     let attack = "<script>alert(1)</script>";
     let mut p = example_profile();
     p.methods.en = format!("We scan your badge {attack} at the stand.");
-    p.controller.address.zh = format!("上海市<img src=x onerror=alert(2)>静安区 & \"示范路\"");
+    p.controller.address.zh = "上海市<img src=x onerror=alert(2)>静安区 & \"示范路\"".to_string();
     profile::save(&mut lena, &p).unwrap();
     workflow::create(
         &mut lena,

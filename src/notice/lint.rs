@@ -641,14 +641,16 @@ pub fn check(s: &Snapshot, text_zh: &str, text_en: &str, form: &FormDefinition) 
     }
 
     // PIPL Arts. 28–30: sensitive data.
-    let sensitive: Vec<String> = s.sensitive_categories().map(|c| c.code.clone()).collect();
+    let sensitive: Vec<&Bilingual> = s.sensitive_categories().map(|c| &c.name).collect();
     if !sensitive.is_empty() {
         if l.s.separate_purposes(SeparateConsent::Sensitive).next().is_none() {
+            let names =
+                |zh: bool| sensitive.iter().map(|n| n.get(zh)).collect::<Vec<_>>().join(if zh { "、" } else { ", " });
             l.push(
                 "pipl29.separate",
                 Severity::Error,
-                format!("Sensitive personal information ({}) is processed, but no purpose asks for a separate consent to it.", sensitive.join(", ")),
-                format!("处理敏感个人信息（{}），但没有任何处理目的取得单独同意。", sensitive.join("、")),
+                format!("Sensitive personal information ({}) is processed, but no purpose asks for a separate consent to it.", names(false)),
+                format!("处理敏感个人信息（{}），但没有任何处理目的取得单独同意。", names(true)),
                 Some("sensitive_data"),
                 at("purposes"),
             );

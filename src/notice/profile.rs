@@ -452,7 +452,7 @@ pub fn save(session: &mut Session, profile: &Profile) -> Result<ProfileRevision>
 
 /// The current revision of a profile.
 pub fn get(session: &mut Session, name: &str) -> Result<ProfileRevision> {
-    session.read(Action::ReadNotices, |conn| {
+    session.read(Action::ReadDrafts, |conn| {
         latest_in(conn, name)?.ok_or_else(|| Error::NotFound {
             what: "processing profile",
             key: name.trim().into(),
@@ -463,7 +463,7 @@ pub fn get(session: &mut Session, name: &str) -> Result<ProfileRevision> {
 
 /// The current revision of every profile, by name.
 pub fn list(session: &mut Session) -> Result<Vec<ProfileRevision>> {
-    session.read(Action::ReadNotices, |conn| {
+    session.read(Action::ReadDrafts, |conn| {
         let mut stmt = conn
             .prepare(
                 "SELECT p.body, p.rev, o.name, p.created_at_ms FROM processing_profile p JOIN operator o ON o.id = p.created_by

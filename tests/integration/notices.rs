@@ -937,8 +937,8 @@ fn cli_from_profile_to_approved_notice_export_and_diff() {
     let mut longer: serde_json::Value = serde_json::from_str(EXAMPLE_PROFILE).unwrap();
     longer["retention"][1]["days"] = 1095.into();
     longer["retention"][1]["period"] = serde_json::json!({
-        "zh": "直至您退订或撤回同意，且自您最后一次与我们互动起不超过3年",
-        "en": "until you unsubscribe or withdraw your consent, and no longer than 3 years after your last interaction with us"
+        "zh": "直至您退订或撤回同意，且自您最后一次与我们互动起不超过3年。",
+        "en": "until you unsubscribe or withdraw your consent, and no longer than 3 years after your last interaction with us."
     });
     std::fs::write(&profile_file, longer.to_string()).unwrap();
     cli.ok(LEGAL, &["notice", "profile", "set", profile_file.to_str().unwrap()]);

@@ -11,6 +11,7 @@ mod errors;
 mod home;
 mod ledger;
 mod plaintext;
+mod rights;
 mod roles;
 mod tamper;
 mod vault;

@@ -5,6 +5,7 @@
 use consentry::ledger::{self, Capture, EventKind, Method, Withdrawal};
 use consentry::notice::{self, Language};
 use consentry::purpose::{self, DataCategory, LegalBasis, Purpose};
+use consentry::rights::{self, ExportFilter, Format, Identity, Provenance, RetentionRule};
 use consentry::subject::{self, SubjectKey};
 use consentry::{audit, operator, verify, Action, Error, Role, Session};
 
@@ -32,6 +33,16 @@ const EXPECTED: &[(&str, [bool; 4])] = &[
     ("settings.read", [true, true, true, true]),
     ("consent.summary", [true, true, true, false]),
     ("subject.search", [true, true, true, false]),
+    ("receipt.show", [true, true, true, true]),
+    ("subject.export_access", [true, true, false, false]),
+    ("subject.erase", [true, true, false, false]),
+    ("suppression.export_hashed", [true, true, true, false]),
+    ("suppression.export_plain", [true, true, false, false]),
+    ("consent.export_masked", [true, true, true, false]),
+    ("consent.export_plain", [true, true, false, false]),
+    ("consent.import", [false, true, true, false]),
+    ("retention.set", [true, true, false, false]),
+    ("retention.due", [true, true, true, false]),
 ];
 
 fn run(op: &str, s: &mut Session, tv: &TestVault, n: usize) -> Result<(), Error> {
@@ -106,6 +117,38 @@ fn run(op: &str, s: &mut Session, tv: &TestVault, n: usize) -> Result<(), Error>
         "settings.read" => consentry::vault::idle_lock_minutes(s).map(drop),
         "consent.summary" => ledger::summary(s).map(drop),
         "subject.search" => subject::search(s, "person", 10).map(drop),
+        "receipt.show" => {
+            let id: String =
+                s.raw_connection_for_tests().query_row("SELECT id FROM receipt LIMIT 1", [], |r| r.get(0)).unwrap();
+            consentry::receipt::show(s, &id).map(drop)
+        }
+        "subject.export_access" => rights::access_report(s, &someone).map(drop),
+        "subject.erase" => {
+            let key = SubjectKey::Email(format!("erase-{}@example.com", s.role().as_str()));
+            rights::erase(s, &key, Method::Email, "").map(drop)
+        }
+        "suppression.export_hashed" => rights::suppression_list(s, Format::Csv, Identity::Hashed, None).map(drop),
+        "suppression.export_plain" => rights::suppression_list(s, Format::Json, Identity::Plain, None).map(drop),
+        "consent.export_masked" => {
+            rights::export_consents(s, &ExportFilter::default(), Format::Csv, Identity::Masked).map(drop)
+        }
+        "consent.export_plain" => {
+            rights::export_consents(s, &ExportFilter::default(), Format::Csv, Identity::Plain).map(drop)
+        }
+        "consent.import" => {
+            let file = format!(
+                "email,purpose,decision,notice,captured_at\nimport-{tag}@example.com,event_marketing,grant,{},2024-01-01\n",
+                tv.notice_hash
+            );
+            let report = rights::import_consents(s, file.as_bytes(), Provenance::Paper)?;
+            assert!(report.committed(), "{:?}", report.errors);
+            Ok(())
+        }
+        "retention.set" => rights::set_rule(
+            s,
+            &RetentionRule { purpose: "event_marketing".into(), review_days: Some(365), delete_days: None },
+        ),
+        "retention.due" => rights::due(s).map(drop),
         other => panic!("no operation {other}"),
     }
 }
@@ -115,6 +158,11 @@ fn every_operation_for_every_role() {
     let tv = vault_with_team();
     let mut m = unlock(&tv.paths, Role::Marketer);
     capture(&mut m, &tv.notice_hash, person(0), &[("event_marketing", EventKind::Grant)]);
+    for role in Role::ALL {
+        let mut who = person(0);
+        who.email = Some(format!("erase-{}@example.com", role.as_str()));
+        capture(&mut m, &tv.notice_hash, who, &[("newsletter", EventKind::Grant)]);
+    }
     m.lock().unwrap();
 
     let mut failures = Vec::new();

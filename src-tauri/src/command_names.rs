@@ -20,4 +20,16 @@ pub const COMMANDS: &[&str] = &[
     "get_settings",
     "set_idle_lock",
     "change_passphrase",
+    // Data-subject rights (commands/rights.rs)
+    "withdraw_consent",
+    "reveal_subject",
+    "erase_subject",
+    "save_receipt",
+    "export_access",
+    "export_suppression",
+    "export_consents",
+    "import_consents",
+    "list_retention",
+    "set_retention",
+    "retention_due",
 ];

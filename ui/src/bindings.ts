@@ -159,6 +159,127 @@ async changePassphrase(request: ChangePassphraseRequest) : Promise<Result<null, 
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
+},
+/**
+ * Records a withdrawal of some purposes or all; takes effect at once.
+ */
+async withdrawConsent(request: WithdrawRequest) : Promise<Result<WithdrawalView, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("withdraw_consent", { request }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Shows one person unmasked (admin and legal); each reveal is in the audit log.
+ */
+async revealSubject(id: string) : Promise<Result<PersonView, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("reveal_subject", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Erases a person's personal data (admin and legal); the ledger keeps pseudonymous proof.
+ */
+async eraseSubject(id: string, channel: string, note: string) : Promise<Result<ErasedView, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("erase_subject", { id, channel, note }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Saves a receipt (the person's printable copy, or its JSON) to the export folder.
+ */
+async saveReceipt(id: string, format: string) : Promise<Result<SavedFile, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("save_receipt", { id, format }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Saves everything held about one person (admin and legal; audited).
+ */
+async exportAccess(id: string, format: string) : Promise<Result<SavedFile, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("export_access", { id, format }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Saves the suppression list.
+ */
+async exportSuppression(request: SuppressionRequest) : Promise<Result<SavedFile, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("export_suppression", { request }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Saves consents for CRM systems, filtered.
+ */
+async exportConsents(request: ConsentExportRequest) : Promise<Result<SavedFile, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("export_consents", { request }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Imports historic or paper consents from CSV text: all rows or none.
+ */
+async importConsents(content: string, provenance: string) : Promise<Result<ImportView, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("import_consents", { content, provenance }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Every purpose's retention rule.
+ */
+async listRetention() : Promise<Result<RetentionView[], ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("list_retention") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Sets (or, with both empty, removes) a purpose's retention rule (admin and legal).
+ */
+async setRetention(rule: RetentionView) : Promise<Result<null, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("set_retention", { rule }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Consents due for review or deletion (people masked).
+ */
+async retentionDue() : Promise<Result<DueView[], ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("retention_due") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 }
 }
 
@@ -200,17 +321,41 @@ export type CategoryView = { code: string; name_zh: string; name_en: string;
  */
 sensitive: string | null }
 export type ChangePassphraseRequest = { current: string; new: string }
+export type ConsentExportRequest = { format: string; identity: string; purposes: string[]; 
+/**
+ * granted, refused, withdrawn.
+ */
+states: string[]; 
+/**
+ * How consents were collected (kiosk, desk, paper, import, …); events come later.
+ */
+methods: string[]; 
+/**
+ * RFC 3339, or null.
+ */
+from: string | null; to: string | null }
 export type CreateVaultRequest = { admin_name: string; passphrase: string; device_name: string }
 /**
  * The new vault's one-time recovery key, and the session it opened.
  */
 export type CreatedVault = { recovery_key: string; session: SessionInfo }
+export type DueView = { person: PersonView; purpose: string; state: string; since: string; 
+/**
+ * review or delete.
+ */
+due: string; due_at: string }
+export type ErasedView = { subject_id: string; 
+/**
+ * The withdrawal receipt for purposes that were still granted, if any.
+ */
+withdrawal_receipt_id: string | null }
 export type EventView = { id: string; 
 /**
  * grant, refuse or withdraw.
  */
 kind: string; purpose: string; at: string; method: string; notice_hash: string | null; language: string | null; device_id: string; seq: number }
 export type HomeView = { subjects: number; active_consents: number; withdrawals_last_7_days: number; notices: NoticeCount[] }
+export type ImportView = { committed: boolean; rows: number; events: number; people: number; new_people: number; receipts: string[]; errors: RowErrorView[]; more_errors: number }
 export type NoticeCount = { state: string; count: number }
 export type OperatorView = { name: string; role: string; disabled: boolean }
 export type PersonView = { id: string; name: string | null; email: string | null; phone: string | null; company: string | null; masked: boolean; erased: boolean }
@@ -229,12 +374,35 @@ legal_basis: string; necessary: boolean;
  * sensitive, third_party, cross_border, public_disclosure, guardian, or null.
  */
 separate_consent: string | null; dpv: string | null }
+export type RetentionView = { purpose: string; review_days: number | null; delete_days: number | null }
+export type RowErrorView = { line: number; column: string | null; reason: string }
+/**
+ * A file the app saved.
+ */
+export type SavedFile = { 
+/**
+ * Where it is.
+ */
+path: string; 
+/**
+ * Its size in bytes.
+ */
+bytes: number }
 /**
  * Who is signed in.
  */
 export type SessionInfo = { operator: string; role: string; device: string }
 export type Settings = { idle_lock_minutes: number }
 export type SubjectDetail = { person: PersonView; status: PurposeStatusView[]; history: EventView[] }
+export type SuppressionRequest = { 
+/**
+ * csv or json.
+ */
+format: string; 
+/**
+ * masked, hashed or plain (plain: admin and legal).
+ */
+identity: string; purpose: string | null }
 export type UnlockRequest = { operator: string; passphrase: string }
 /**
  * Sent to the UI when the vault locks by itself (idle timeout).
@@ -245,6 +413,20 @@ export type VaultLocked = {
  */
 reason: string }
 export type VerifyView = { intact: boolean; events_checked: number; devices: number; audit_entries_checked: number; problems: string[]; broken_chain: string | null }
+export type WithdrawRequest = { subject_id: string; 
+/**
+ * Purpose codes; empty means every purpose currently granted ("withdraw all").
+ */
+purposes: string[]; 
+/**
+ * in_person, email, phone, letter or kiosk.
+ */
+channel: string; 
+/**
+ * A note (never personal data: it is part of the permanent record).
+ */
+note: string }
+export type WithdrawalView = { receipt_id: string; purposes: string[]; at: string }
 
 /** tauri-specta globals **/
 

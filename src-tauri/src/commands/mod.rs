@@ -4,4 +4,5 @@
 pub mod catalogue;
 pub mod operators;
 pub mod people;
+pub mod rights;
 pub mod vault;

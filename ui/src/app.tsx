@@ -9,8 +9,9 @@ import { Catalogue } from "./screens/catalogue";
 import { Subjects } from "./screens/subjects";
 import { Operators } from "./screens/operators";
 import { Settings } from "./screens/settings";
+import { Rights } from "./screens/rights";
 
-type Page = "home" | "subjects" | "catalogue" | "operators" | "settings";
+type Page = "home" | "subjects" | "catalogue" | "operators" | "settings" | "rights";
 
 export function App() {
   useLang();
@@ -112,6 +113,7 @@ function Shell(props: { session: SessionInfo; onIdleMinutes: (m: number) => void
     : [
         ["home", "navHome"],
         ["subjects", "navSubjects"],
+        ["rights", "navRights"],
         ["catalogue", "navCatalogue"],
         ...(admin ? ([["operators", "navOperators"]] as [Page, Key][]) : []),
         ["settings", "navSettings"],
@@ -136,7 +138,8 @@ function Shell(props: { session: SessionInfo; onIdleMinutes: (m: number) => void
             <p class="lead">{t("kioskText")}</p>
           </section>
         )}
-        {page === "subjects" && <Subjects />}
+        {page === "subjects" && <Subjects role={props.session.role} />}
+        {page === "rights" && <Rights role={props.session.role} />}
         {page === "catalogue" && <Catalogue role={props.session.role} />}
         {page === "operators" && <Operators me={props.session.operator} />}
         {page === "settings" && <Settings role={props.session.role} onIdleMinutes={props.onIdleMinutes} />}

@@ -13,6 +13,8 @@ pub mod ledger;
 pub mod notice;
 pub mod operator;
 pub mod purpose;
+pub mod receipt;
+pub mod rights;
 pub mod session;
 pub mod subject;
 mod time;

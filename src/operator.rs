@@ -105,11 +105,27 @@ pub enum Action {
     ManageTemplates,
     /// Read drafts, profiles, templates and review packets.
     ReadDrafts,
+    /// Show a consent or withdrawal receipt by its id.
+    ShowReceipt,
+    /// Export everything held about one person (PIPL Art. 45, GDPR Art. 15), unmasked.
+    ExportAccess,
+    /// Erase a person's personal data (PIPL Art. 47, GDPR Art. 17).
+    EraseSubject,
+    /// Export the suppression list (who withdrew or refused).
+    ExportSuppression,
+    /// Export consents for CRM systems.
+    ExportConsents,
+    /// Import historic or paper consents from CSV.
+    ImportConsents,
+    /// Set retention rules per purpose.
+    ManageRetention,
+    /// Read retention rules and the list of consents due for review or deletion.
+    ReadRetention,
 }
 
 impl Action {
     /// Every action, for table-driven checks.
-    pub const ALL: [Action; 19] = [
+    pub const ALL: [Action; 27] = [
         Action::ManageOperators,
         Action::ListOperators,
         Action::ManageCatalogue,
@@ -129,6 +145,14 @@ impl Action {
         Action::ReviewNotice,
         Action::ManageTemplates,
         Action::ReadDrafts,
+        Action::ShowReceipt,
+        Action::ExportAccess,
+        Action::EraseSubject,
+        Action::ExportSuppression,
+        Action::ExportConsents,
+        Action::ImportConsents,
+        Action::ManageRetention,
+        Action::ReadRetention,
     ];
 
     /// The roles that may do this: the permission table.
@@ -147,6 +171,13 @@ impl Action {
             Action::Withdraw => &[Admin, Legal, Marketer, Kiosk],
             Action::ReadConsents | Action::Verify => &[Admin, Legal, Marketer],
             Action::RevealSubject | Action::ReadAudit => &[Admin, Legal],
+            // The person's copy: whoever recorded it (a kiosk too) may print it again.
+            Action::ShowReceipt => &[Admin, Legal, Marketer, Kiosk],
+            Action::ExportAccess | Action::EraseSubject | Action::ManageRetention => &[Admin, Legal],
+            // Marketers get these masked or hashed only; unmasked also needs RevealSubject.
+            Action::ExportSuppression | Action::ExportConsents | Action::ReadRetention => &[Admin, Legal, Marketer],
+            // Paper forms come back from the stand with marketers; legal brings historic records.
+            Action::ImportConsents => &[Legal, Marketer],
         }
     }
 
@@ -177,6 +208,14 @@ impl Action {
             Action::ReviewNotice => "notice.review",
             Action::ManageTemplates => "template.manage",
             Action::ReadDrafts => "notice.read_drafts",
+            Action::ShowReceipt => "receipt.show",
+            Action::ExportAccess => "subject.export_access",
+            Action::EraseSubject => "subject.erase",
+            Action::ExportSuppression => "suppression.export",
+            Action::ExportConsents => "consent.export",
+            Action::ImportConsents => "consent.import",
+            Action::ManageRetention => "retention.change",
+            Action::ReadRetention => "retention.read",
         }
     }
 
@@ -202,6 +241,14 @@ impl Action {
             Action::ReviewNotice => "reviewing, approving and retiring notices",
             Action::ManageTemplates => "editing templates and clauses",
             Action::ReadDrafts => "reading notice drafts, profiles and templates",
+            Action::ShowReceipt => "showing a receipt",
+            Action::ExportAccess => "exporting everything held about a person",
+            Action::EraseSubject => "erasing a person's data",
+            Action::ExportSuppression => "exporting the suppression list",
+            Action::ExportConsents => "exporting consents",
+            Action::ImportConsents => "importing consents",
+            Action::ManageRetention => "setting retention rules",
+            Action::ReadRetention => "reading retention rules and due consents",
         }
     }
 }

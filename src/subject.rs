@@ -9,6 +9,10 @@ use crate::error::{Error, Result, StorageContext};
 use crate::operator::Action;
 use crate::session::{Session, Write};
 
+mod search;
+pub(crate) use search::index as index_search_terms;
+pub use search::rebuild_search_terms;
+
 /// A person's details as captured. Every field is optional, but a new person needs an
 /// email or a phone number so that they can be found again.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -141,17 +145,17 @@ pub fn mask_company(company: &str) -> String {
     format!("{head}***")
 }
 
-struct Row {
-    id: String,
-    name: Option<String>,
-    email: Option<String>,
-    phone: Option<String>,
-    company: Option<String>,
-    erased: bool,
+pub(crate) struct Row {
+    pub(crate) id: String,
+    pub(crate) name: Option<String>,
+    pub(crate) email: Option<String>,
+    pub(crate) phone: Option<String>,
+    pub(crate) company: Option<String>,
+    pub(crate) erased: bool,
 }
 
 impl Row {
-    fn view(self, masked: bool) -> SubjectView {
+    pub(crate) fn view(self, masked: bool) -> SubjectView {
         let m = |v: Option<String>, f: fn(&str) -> String| if masked { v.map(|s| f(&s)) } else { v };
         // Masks are made from the normalised forms, so one person always masks the same way.
         let email =
@@ -170,7 +174,7 @@ impl Row {
     }
 }
 
-fn lookup(conn: &Connection, key: &SubjectKey) -> Result<Option<Row>> {
+pub(crate) fn lookup(conn: &Connection, key: &SubjectKey) -> Result<Option<Row>> {
     let (clause, value) = match key {
         SubjectKey::Id(id) => ("id = ?1", id.trim().to_string()),
         SubjectKey::Email(e) => ("email_norm = ?1", normalize_email(e).ok_or_else(|| bad_email(e))?),
@@ -261,6 +265,7 @@ pub(crate) fn find_or_create(w: &mut Write<'_>, input: &SubjectInput) -> Result<
                 params![row.id, name, email, email_norm, phone, phone_norm, company],
             )
             .storage("update a person")?;
+            search::index(&w.tx, &row.id)?;
             return Ok((row.id, false));
         }
     }
@@ -271,42 +276,26 @@ pub(crate) fn find_or_create(w: &mut Write<'_>, input: &SubjectInput) -> Result<
         params![id, name, email, email_norm, phone, phone_norm, company, w.now.timestamp_millis()],
     )
     .storage("add a person")?;
+    search::index(&w.tx, &id)?;
     w.audit("subject.create", &id, "");
     Ok((id, true))
 }
 
-/// Finds people whose name, email or phone starts with `query` (case-insensitive), newest
-/// first; an empty query lists the newest. Results are always masked.
+/// Finds people whose name (or any word of it), email or phone starts with `query`
+/// (case-insensitive, NFKC, phone numbers normalised; four digits also match the end of a
+/// phone number), newest first when the query is empty. Index-backed at any size. Results
+/// are always masked.
 pub fn search(session: &mut Session, query: &str, limit: usize) -> Result<Vec<SubjectView>> {
-    let q: String = query.trim().nfkc().collect::<String>().to_lowercase();
-    let escaped = q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
-    let digits: String = q.chars().filter(|c| c.is_ascii_digit()).collect();
-    let phone_prefix = if digits.len() >= 3 { format!("%{digits}%") } else { String::from("\u{0}") };
-    let limit = i64::try_from(limit.min(500)).unwrap_or(500);
+    let limit = limit.clamp(1, 500);
     session.read(Action::ReadConsents, |conn| {
-        let mut stmt = conn
-            .prepare_cached(
-                "SELECT id, name, email, phone, company, erased_at_ms IS NOT NULL FROM subject
-                 WHERE ?1 = '' OR lower(name) LIKE ?2 || '%' ESCAPE '\\' OR email_norm LIKE ?2 || '%' ESCAPE '\\'
-                       OR phone_norm LIKE ?3
-                 ORDER BY created_at_ms DESC LIMIT ?4",
-            )
-            .storage("search people")?;
-        let rows = stmt
-            .query_map(params![q, escaped, phone_prefix, limit], |r| {
-                Ok(Row {
-                    id: r.get(0)?,
-                    name: r.get(1)?,
-                    email: r.get(2)?,
-                    phone: r.get(3)?,
-                    company: r.get(4)?,
-                    erased: r.get(5)?,
-                })
-            })
-            .storage("search people")?;
-        let rows = rows.collect::<rusqlite::Result<Vec<_>>>().storage("search people")?;
-        Ok(rows.into_iter().map(|r| r.view(true)).collect())
+        Ok(search::run(conn, query, limit)?.into_iter().map(|r| r.view(true)).collect())
     })
+}
+
+/// `EXPLAIN QUERY PLAN` for every statement [`search`] runs for `query`, one line each.
+#[cfg(feature = "test-support")]
+pub fn explain_search(session: &mut Session, query: &str) -> Result<Vec<String>> {
+    session.read(Action::ReadConsents, |conn| search::plan(conn, query))
 }
 
 /// Shows a person masked (any role that may read consents).

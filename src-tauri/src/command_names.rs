@@ -34,4 +34,16 @@ pub const COMMANDS: &[&str] = &[
     "review_notice",
     "diff_notice",
     "export_packet",
+    // Data-subject rights (commands/rights.rs)
+    "withdraw_consent",
+    "reveal_subject",
+    "erase_subject",
+    "save_receipt",
+    "export_access",
+    "export_suppression",
+    "export_consents",
+    "import_consents",
+    "list_retention",
+    "set_retention",
+    "retention_due",
 ];

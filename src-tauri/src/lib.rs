@@ -27,7 +27,7 @@ pub struct VaultLocked {
 
 /// Every command and event, for the invoke handler and the generated bindings.
 pub fn specta_builder() -> Builder<tauri::Wry> {
-    use commands::{catalogue, notices, operators, people, vault};
+    use commands::{catalogue, notices, operators, people, rights, vault};
     Builder::<tauri::Wry>::new()
         .commands(collect_commands![
             vault::app_info,
@@ -63,6 +63,17 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             notices::review_notice,
             notices::diff_notice,
             notices::export_packet,
+            rights::withdraw_consent,
+            rights::reveal_subject,
+            rights::erase_subject,
+            rights::save_receipt,
+            rights::export_access,
+            rights::export_suppression,
+            rights::export_consents,
+            rights::import_consents,
+            rights::list_retention,
+            rights::set_retention,
+            rights::retention_due,
         ])
         .events(collect_events![VaultLocked])
 }

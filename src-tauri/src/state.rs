@@ -17,6 +17,8 @@ pub struct AppState {
 
 struct Shared {
     paths: VaultPaths,
+    /// Where exports are saved (see `commands::rights`).
+    export_dir: std::path::PathBuf,
     inner: Mutex<Inner>,
 }
 
@@ -28,9 +30,15 @@ pub(crate) struct Inner {
 
 impl AppState {
     pub fn new(paths: VaultPaths) -> Self {
+        Self::with_export_dir(paths, crate::commands::rights::default_export_dir())
+    }
+
+    /// An app state whose exports go to `export_dir` (tests use a temporary folder).
+    pub fn with_export_dir(paths: VaultPaths, export_dir: std::path::PathBuf) -> Self {
         AppState {
             shared: Arc::new(Shared {
                 paths,
+                export_dir,
                 inner: Mutex::new(Inner {
                     session: None,
                     last_activity: Instant::now(),
@@ -42,6 +50,11 @@ impl AppState {
 
     pub fn paths(&self) -> &VaultPaths {
         &self.shared.paths
+    }
+
+    /// The folder exports are saved in.
+    pub fn export_dir(&self) -> &std::path::Path {
+        &self.shared.export_dir
     }
 
     pub(crate) fn guard(&self) -> MutexGuard<'_, Inner> {

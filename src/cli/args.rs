@@ -21,7 +21,7 @@ pub struct Cli {
     pub command: Command,
 }
 
-const EXIT_CODES: &str = "Exit codes: 0 ok, 1 error, 2 usage, 3 wrong passphrase, wrong recovery key, or unknown or disabled operator, 4 verification failed, 5 permission denied, 6 the notice lint found errors.
+const EXIT_CODES: &str = "Exit codes: 0 ok, 1 error, 2 usage, 3 wrong passphrase, wrong recovery key, or unknown or disabled operator, 4 verification failed, 5 permission denied, 6 the notice lint found errors, 7 an import was refused (nothing written).
 Secrets come from a hidden prompt, or for scripts from CONSENTRY_PASSPHRASE, CONSENTRY_NEW_PASSPHRASE and CONSENTRY_RECOVERY_KEY (see the README for the risk).";
 
 #[derive(Subcommand, Debug)]
@@ -69,6 +69,22 @@ pub enum Command {
         #[arg(long, default_value_t = 50)]
         limit: usize,
     },
+    // ---- Data-subject rights, exports, imports, retention, receipts (issue 6) ----
+    /// Find a person, see, reveal, withdraw, erase, or export everything held about them.
+    #[command(subcommand)]
+    Subject(SubjectCommand),
+    /// The suppression list: everyone who withdrew or refused a purpose.
+    Suppression(SuppressionArgs),
+    /// Export consents (current state per person and purpose) for CRM systems.
+    Export(ExportArgs),
+    /// Import historic or paper consents from a CSV file: all rows or none.
+    Import(ImportArgs),
+    /// Retention per purpose and the consents due for review or deletion.
+    #[command(subcommand)]
+    Retention(RetentionCommand),
+    /// Consent and withdrawal receipts.
+    #[command(subcommand)]
+    Receipt(ReceiptCommand),
 }
 
 #[derive(Subcommand, Debug)]
@@ -251,4 +267,151 @@ pub struct WithdrawArgs {
     /// When the person withdrew (RFC 3339), for letters and emails received earlier.
     #[arg(long)]
     pub at: Option<String>,
+}
+
+// ---- Data-subject rights, exports, imports, retention, receipts (issue 6) ----
+
+#[derive(Subcommand, Debug)]
+pub enum SubjectCommand {
+    /// Find people by the start of their name (or any word of it), email or phone; masked.
+    Search {
+        /// What to look for, such as "zhang", "张", "138" or "8000" (last four digits).
+        query: String,
+        /// How many people at most.
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+    },
+    /// A person's status and history (masked).
+    Show(SubjectKeyOnly),
+    /// Show a person's data unmasked (admin and legal; recorded in the audit log).
+    Reveal(SubjectKeyOnly),
+    /// Record a withdrawal (the same as `consentry withdraw`).
+    Withdraw(WithdrawArgs),
+    /// Erase a person's personal data; the ledger keeps pseudonymous proof (admin and legal).
+    Erase(EraseArgs),
+    /// Everything held about a person, as JSON or a readable HTML page (admin and legal).
+    ExportAccess(ExportAccessArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct SubjectKeyOnly {
+    #[command(flatten)]
+    pub key: SubjectKeyArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct EraseArgs {
+    #[command(flatten)]
+    pub key: SubjectKeyArgs,
+    /// How the request arrived: in_person, email, phone or letter.
+    #[arg(long, default_value = "email")]
+    pub channel: String,
+    /// A reference such as a ticket number (never personal data).
+    #[arg(long, default_value = "")]
+    pub note: String,
+    /// Confirm: erasure cannot be undone.
+    #[arg(long)]
+    pub yes: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct ExportAccessArgs {
+    #[command(flatten)]
+    pub key: SubjectKeyArgs,
+    /// json or html.
+    #[arg(long, default_value = "json")]
+    pub format: String,
+    /// Write to this file (created with mode 0600) instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+pub struct SuppressionArgs {
+    /// csv or json.
+    #[arg(long, default_value = "csv")]
+    pub format: String,
+    /// Only SHA-256 of the normalised email and phone, no addresses (marketers must use this or --masked).
+    #[arg(long, conflicts_with = "masked")]
+    pub hash_emails: bool,
+    /// Masked addresses plus their hashes.
+    #[arg(long)]
+    pub masked: bool,
+    /// Only this purpose.
+    #[arg(long, value_name = "CODE")]
+    pub purpose: Option<String>,
+    /// Write to this file (created with mode 0600) instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+pub struct ExportArgs {
+    /// csv or json.
+    #[arg(long, default_value = "csv")]
+    pub format: String,
+    /// Only these purposes (repeat).
+    #[arg(long = "purpose", value_name = "CODE")]
+    pub purposes: Vec<String>,
+    /// Only these current states: granted, refused, withdrawn (repeat).
+    #[arg(long = "status", value_name = "STATE")]
+    pub statuses: Vec<String>,
+    /// Only consents collected this way: kiosk, desk, paper, import, in_person, email, phone, letter (repeat).
+    #[arg(long = "method", value_name = "METHOD")]
+    pub methods: Vec<String>,
+    /// Current state set at or after this time (RFC 3339 or YYYY-MM-DD).
+    #[arg(long)]
+    pub from: Option<String>,
+    /// Current state set at or before this time (RFC 3339 or YYYY-MM-DD, the whole day).
+    #[arg(long)]
+    pub to: Option<String>,
+    /// How people appear: masked, hashed or plain (plain: admin and legal, audited).
+    #[arg(long, default_value = "masked")]
+    pub identity: String,
+    /// Write to this file (created with mode 0600) instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+pub struct ImportArgs {
+    /// The CSV file (UTF-8; see the README for its columns).
+    pub file: PathBuf,
+    /// Where the records come from: paper or import.
+    #[arg(long)]
+    pub provenance: String,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum RetentionCommand {
+    /// Set a purpose's review and deletion periods (admin and legal); give neither to remove the rule.
+    Set {
+        /// Purpose code.
+        purpose: String,
+        /// A grant older than this many days is due for review.
+        #[arg(long)]
+        review_days: Option<u32>,
+        /// A state older than this many days makes the person's data due for deletion.
+        #[arg(long)]
+        delete_days: Option<u32>,
+    },
+    /// List the rules.
+    List,
+    /// Consents due for review or deletion now.
+    Due,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ReceiptCommand {
+    /// Show a receipt by its id.
+    Show {
+        /// The 10-character receipt id.
+        id: String,
+        /// json or html.
+        #[arg(long, default_value = "json")]
+        format: String,
+        /// Write to this file (created with mode 0600) instead of standard output.
+        #[arg(long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
 }

@@ -4,6 +4,7 @@
 mod args;
 mod authoring;
 mod output;
+mod rights;
 mod secrets;
 
 use std::path::Path;
@@ -29,6 +30,8 @@ enum Failure {
     Engine(Error),
     VerifyFailed,
     LintFailed,
+    /// An import with bad rows: nothing was written; the report is printed.
+    ImportRefused,
 }
 
 impl From<Error> for Failure {
@@ -54,6 +57,7 @@ pub fn run() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure::VerifyFailed) => ExitCode::from(4),
         Err(Failure::LintFailed) => ExitCode::from(6),
+        Err(Failure::ImportRefused) => ExitCode::from(7),
         Err(Failure::Engine(e)) => {
             if json {
                 let body = ErrorJson { error: ErrorBody { kind: e.kind(), message: e.to_string() } };
@@ -142,18 +146,7 @@ fn dispatch(cli: Cli) -> Result<(), Failure> {
         Command::Notice(cmd) => notice_cmd(&cli, cmd, json),
         Command::Grant(a) => capture(&cli, a, EventKind::Grant, json),
         Command::Refuse(a) => capture(&cli, a, EventKind::Refuse, json),
-        Command::Withdraw(a) => {
-            let wd = Withdrawal {
-                subject: subject_key(&a.key)?,
-                purposes: if a.all { Vec::new() } else { a.purposes.clone() },
-                method: a.channel.parse()?,
-                evidence: a.note.clone(),
-                at: parse_time(a.at.as_deref())?,
-            };
-            let recorded = with_session(&cli, |s| ledger::record_withdrawal(s, &wd))?;
-            print_recorded(&recorded, json);
-            Ok(())
-        }
+        Command::Withdraw(a) => withdraw(&cli, a, json),
         Command::Status(a) => status(&cli, a, json),
         Command::History(a) => history(&cli, a, json),
         Command::Verify => {
@@ -177,6 +170,12 @@ fn dispatch(cli: Cli) -> Result<(), Failure> {
                 Err(Failure::VerifyFailed)
             }
         }
+        Command::Subject(cmd) => rights::subject_cmd(&cli, cmd, json),
+        Command::Suppression(a) => rights::suppression(&cli, a),
+        Command::Export(a) => rights::export(&cli, a),
+        Command::Import(a) => rights::import(&cli, a, json),
+        Command::Retention(cmd) => rights::retention_cmd(&cli, cmd, json),
+        Command::Receipt(cmd) => rights::receipt_cmd(&cli, cmd),
         Command::Audit { limit } => {
             let entries = with_session(&cli, |s| audit::list(s, *limit))?;
             if json {
@@ -197,6 +196,19 @@ fn dispatch(cli: Cli) -> Result<(), Failure> {
             Ok(())
         }
     }
+}
+
+fn withdraw(cli: &Cli, a: &args::WithdrawArgs, json: bool) -> Result<(), Failure> {
+    let wd = Withdrawal {
+        subject: subject_key(&a.key)?,
+        purposes: if a.all { Vec::new() } else { a.purposes.clone() },
+        method: a.channel.parse()?,
+        evidence: a.note.clone(),
+        at: parse_time(a.at.as_deref())?,
+    };
+    let recorded = with_session(cli, |s| ledger::record_withdrawal(s, &wd))?;
+    print_recorded(&recorded, json);
+    Ok(())
 }
 
 fn init(cli: &Cli, admin: &str, device: Option<&str>) -> Result<(), Failure> {
@@ -464,6 +476,7 @@ fn print_recorded(r: &ledger::Recorded, json: bool) {
                 e.kind, e.purpose, r.subject_id, e.id, e.seq
             );
         }
+        println!("Receipt {} (consentry receipt show {} --format html).", r.receipt_id, r.receipt_id);
     }
 }
 

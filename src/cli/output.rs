@@ -144,6 +144,7 @@ pub struct RecordedJson {
     pub new_subject: bool,
     pub at: String,
     pub events: Vec<EventRefJson>,
+    pub receipt_id: String,
 }
 
 #[derive(Serialize)]
@@ -172,6 +173,7 @@ impl From<&Recorded> for RecordedJson {
                     hash: e.hash.clone(),
                 })
                 .collect(),
+            receipt_id: r.receipt_id.clone(),
         }
     }
 }
@@ -344,4 +346,68 @@ pub fn pad(text: &str, width: usize) -> String {
 
 pub fn short(hash: &str) -> &str {
     hash.get(..12).unwrap_or(hash)
+}
+
+// ---- Data-subject rights (issue 6) ----
+
+#[derive(Serialize)]
+pub struct ErasedJson {
+    pub subject_id: String,
+    pub erased: bool,
+    pub withdrawn: Option<RecordedJson>,
+}
+
+#[derive(Serialize)]
+pub struct RowErrorJson {
+    pub line: usize,
+    pub column: Option<String>,
+    pub reason: String,
+}
+
+#[derive(Serialize)]
+pub struct ImportJson {
+    pub committed: bool,
+    pub rows: usize,
+    pub events: usize,
+    pub people: usize,
+    pub new_people: usize,
+    pub receipts: Vec<String>,
+    pub errors: Vec<RowErrorJson>,
+    pub more_errors: usize,
+}
+
+impl From<&consentry::rights::ImportReport> for ImportJson {
+    fn from(r: &consentry::rights::ImportReport) -> Self {
+        ImportJson {
+            committed: r.committed(),
+            rows: r.rows,
+            events: r.events,
+            people: r.people,
+            new_people: r.new_people,
+            receipts: r.receipts.clone(),
+            errors: r
+                .errors
+                .iter()
+                .map(|e| RowErrorJson { line: e.line, column: e.column.clone(), reason: e.reason.clone() })
+                .collect(),
+            more_errors: r.more_errors,
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub struct RetentionJson {
+    pub purpose: String,
+    pub review_days: Option<u32>,
+    pub delete_days: Option<u32>,
+}
+
+#[derive(Serialize)]
+pub struct DueJson {
+    pub subject: SubjectJson,
+    pub purpose: String,
+    pub state: &'static str,
+    pub since: String,
+    pub due: &'static str,
+    pub due_at: String,
 }

@@ -216,7 +216,7 @@ pub(crate) fn verify_against_audit(conn: &Connection, problems: &mut Vec<Problem
     let mut recorded: HashMap<String, (String, i64)> = HashMap::new();
     {
         let mut audit = conn
-            .prepare("SELECT seq, detail FROM audit_entry WHERE action IN ('consent.capture', 'consent.withdraw') ORDER BY seq")
+            .prepare("SELECT seq, detail FROM audit_entry WHERE action IN ('consent.capture', 'consent.withdraw', 'consent.import') ORDER BY seq")
             .storage(ctx)?;
         let mut rows = audit.query([]).storage(ctx)?;
         while let Some(r) = rows.next().storage(ctx)? {

@@ -19,9 +19,9 @@ use crate::subject::{self, SubjectInput, SubjectKey, SubjectView};
 mod chain;
 mod status;
 
-use chain::{append, NewEvent};
+pub(crate) use chain::{append, NewEvent};
 pub(crate) use chain::{verify_against_audit, verify_chains};
-pub(crate) use status::current;
+pub(crate) use status::{current, row_to_event, EVENT_SELECT, PROTECTION};
 pub use status::{history, status, summary, Summary};
 
 string_enum!(
@@ -183,6 +183,8 @@ pub struct Recorded {
     pub events: Vec<EventRef>,
     /// The instant recorded.
     pub at: DateTime<FixedOffset>,
+    /// The receipt that groups these events (see [`crate::receipt`]).
+    pub receipt_id: String,
 }
 
 /// One stored consent event.
@@ -240,7 +242,7 @@ pub struct SubjectStatus {
     pub purposes: Vec<PurposeStatus>,
 }
 
-fn check_time(
+pub(crate) fn check_time(
     now: DateTime<FixedOffset>,
     at: Option<DateTime<FixedOffset>>,
     method: Method,
@@ -261,7 +263,7 @@ fn check_time(
     Ok(at)
 }
 
-fn audit_detail(events: &[EventRef]) -> String {
+pub(crate) fn audit_detail(events: &[EventRef]) -> String {
     events.iter().map(|e| format!("{}:{}", e.id, e.hash)).collect::<Vec<_>>().join(",")
 }
 
@@ -329,8 +331,9 @@ pub fn record_capture(session: &mut Session, c: &Capture) -> Result<Recorded> {
                 },
             )?);
         }
+        let receipt_id = crate::receipt::issue(w, crate::receipt::ReceiptKind::Capture, &subject_id, &events)?;
         w.audit("consent.capture", &subject_id, audit_detail(&events));
-        Ok(Recorded { subject_id, new_subject, events, at })
+        Ok(Recorded { subject_id, new_subject, events, at, receipt_id })
     })
 }
 
@@ -385,8 +388,9 @@ pub fn record_withdrawal(session: &mut Session, wd: &Withdrawal) -> Result<Recor
                 },
             )?);
         }
+        let receipt_id = crate::receipt::issue(w, crate::receipt::ReceiptKind::Withdrawal, &subject_id, &events)?;
         w.audit("consent.withdraw", &subject_id, audit_detail(&events));
-        Ok(Recorded { subject_id, new_subject: false, events, at })
+        Ok(Recorded { subject_id, new_subject: false, events, at, receipt_id })
     })
 }
 

@@ -112,11 +112,11 @@ pub fn history(session: &mut Session, key: &SubjectKey) -> Result<(SubjectView, 
     Ok((subject, events))
 }
 
-const EVENT_SELECT: &str =
+pub(crate) const EVENT_SELECT: &str =
     "SELECT id, device_id, seq, kind, subject_id, purpose_code, notice_hash, language, captured_at_ms,
         utc_offset_min, operator_id, method, evidence, hash FROM consent_event";
 
-fn row_to_event(r: &rusqlite::Row<'_>) -> rusqlite::Result<ConsentEvent> {
+pub(crate) fn row_to_event(r: &rusqlite::Row<'_>) -> rusqlite::Result<ConsentEvent> {
     Ok(ConsentEvent {
         id: r.get(0)?,
         device_id: r.get(1)?,

@@ -16,10 +16,11 @@ struct Migration {
 const MIGRATIONS: &[Migration] = &[
     Migration { version: 1, name: "foundation", sql: include_str!("../../migrations/0001_foundation.sql") },
     Migration { version: 2, name: "authoring", sql: include_str!("../../migrations/0002_authoring.sql") },
+    Migration { version: 3, name: "rights", sql: include_str!("../../migrations/0003_rights.sql") },
 ];
 
 /// The newest schema version this binary knows.
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;
 
 /// Brings the schema up to date, refusing edited migrations and newer schemas.
 pub(crate) fn migrate(conn: &mut Connection, now_ms: i64) -> Result<()> {
@@ -54,6 +55,7 @@ pub(crate) fn migrate(conn: &mut Connection, now_ms: i64) -> Result<()> {
             None => {
                 let tx = conn.transaction().storage("start a migration")?;
                 tx.execute_batch(m.sql).storage("apply a migration")?;
+                after(m.version, &tx)?;
                 tx.execute(
                     "INSERT INTO schema_migration (version, name, sha256, applied_at_ms) VALUES (?1, ?2, ?3, ?4)",
                     params![m.version, m.name, sum, now_ms],
@@ -64,6 +66,15 @@ pub(crate) fn migrate(conn: &mut Connection, now_ms: i64) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// Work a migration needs that SQL cannot do, in the migration's transaction.
+fn after(version: i64, tx: &rusqlite::Transaction<'_>) -> Result<()> {
+    match version {
+        // Search terms need Unicode normalisation: fill them for people already in the vault.
+        3 => crate::subject::rebuild_search_terms(tx),
+        _ => Ok(()),
+    }
 }
 
 #[cfg(test)]

@@ -269,3 +269,142 @@ fn verify_exits_4_and_names_the_event_after_tampering() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("BROKEN") && text.contains(&rec.events[0].id), "{text}");
 }
+
+#[test]
+fn rights_commands_from_search_to_erasure() {
+    let tv = crate::common::vault_with_team();
+    let cli = Cli { vault: &tv.paths.db };
+    let n = &tv.notice_hash[..12];
+    let rec = cli.json(
+        "Mo",
+        MO,
+        &[
+            "grant",
+            "--purpose",
+            "event_marketing",
+            "--purpose",
+            "newsletter",
+            "--notice",
+            n,
+            "--name",
+            "张伟",
+            "--email",
+            "zhang.wei@example.com",
+            "--phone",
+            "13800138000",
+        ],
+    );
+    assert_eq!(rec["receipt_id"].as_str().unwrap().len(), 10);
+
+    let found = cli.json("Mo", MO, &["subject", "search", "张"]);
+    assert_eq!(found[0]["email"], "z***@example.com");
+    assert_eq!(found[0]["masked"], true);
+
+    let wd = cli.json(
+        "Mo",
+        MO,
+        &[
+            "subject",
+            "withdraw",
+            "--phone",
+            "138 0013 8000",
+            "--purpose",
+            "newsletter",
+            "--channel",
+            "phone",
+            "--note",
+            "call 3",
+        ],
+    );
+    let receipt_id = wd["receipt_id"].as_str().unwrap().to_string();
+    let html = cli.ok("Mo", MO, &["receipt", "show", &receipt_id.to_lowercase(), "--format", "html"]);
+    assert!(html.starts_with("<!DOCTYPE html>") && html.contains("撤回同意回执") && html.contains(&receipt_id));
+    let json = cli.json("Mo", MO, &["receipt", "show", &receipt_id]);
+    assert_eq!(json["version"], "KI-CR-v1.1.0");
+    assert_eq!(json["iso27560"]["events"][0]["event_type"], "withdraw");
+
+    // Suppression: hashed for marketers, plain refused (exit 5).
+    let hashed = cli.ok("Mo", MO, &["suppression", "--hash-emails"]);
+    let sha = consentry::rights::erasure::sha256_hex("zhang.wei@example.com");
+    assert!(hashed.contains(&sha) && !hashed.contains("zhang.wei"), "{hashed}");
+    assert_eq!(cli.run("Mo", MO, &["suppression"]).status.code(), Some(5));
+    let plain = cli.ok("Lena", LENA, &["suppression", "--format", "json"]);
+    assert!(plain.contains("zhang.wei@example.com"));
+
+    // Export to a file, masked, filtered.
+    let out_file = tv.dir.path().join("export.csv");
+    cli.ok(
+        "Mo",
+        MO,
+        &[
+            "export",
+            "--status",
+            "granted",
+            "--purpose",
+            "event_marketing",
+            "--from",
+            "2020-01-01",
+            "--output",
+            out_file.to_str().unwrap(),
+        ],
+    );
+    let csv = std::fs::read_to_string(&out_file).unwrap();
+    assert!(
+        csv.starts_with("subject_id,name,email") && csv.contains("z***@example.com") && !csv.contains("newsletter"),
+        "{csv}"
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(std::fs::metadata(&out_file).unwrap().permissions().mode() & 0o777, 0o600);
+    }
+
+    // Import: a bad row refuses the file (exit 7) and names line 3.
+    let bad = tv.dir.path().join("bad.csv");
+    std::fs::write(
+        &bad,
+        format!("email,purpose,decision,notice,captured_at\na@example.com,newsletter,grant,{n},2024-01-01\nb@example.com,newsletter,perhaps,{n},2024-01-01\n"),
+    )
+    .unwrap();
+    let out = cli.run("Mo", MO, &["--json", "import", bad.to_str().unwrap(), "--provenance", "paper"]);
+    assert_eq!(out.status.code(), Some(7));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["committed"], false);
+    assert_eq!(report["errors"][0]["line"], 3);
+    assert_eq!(report["errors"][0]["column"], "decision");
+    assert!(cli.json("Mo", MO, &["subject", "search", "a@example"]).as_array().unwrap().is_empty(), "nothing written");
+    std::fs::write(
+        &bad,
+        format!("email,purpose,decision,notice,captured_at\na@example.com,newsletter,grant,{n},2024-01-01\n"),
+    )
+    .unwrap();
+    let report = cli.json("Mo", MO, &["import", bad.to_str().unwrap(), "--provenance", "paper"]);
+    assert_eq!(report["committed"], true);
+    assert_eq!(report["events"], 1);
+
+    // Retention.
+    cli.ok("Lena", LENA, &["retention", "set", "event_marketing", "--review-days", "365", "--delete-days", "1095"]);
+    let rules = cli.json("Mo", MO, &["retention", "list"]);
+    assert_eq!(rules[0]["review_days"], 365);
+    assert!(cli.json("Mo", MO, &["retention", "due"]).as_array().unwrap().is_empty());
+
+    // Access export, then erasure; verify stays intact.
+    let access =
+        cli.ok("Lena", LENA, &["subject", "export-access", "--email", "zhang.wei@example.com", "--format", "html"]);
+    assert!(access.contains("zhang.wei@example.com") && access.contains(&receipt_id));
+    assert_eq!(
+        cli.run("Mo", MO, &["subject", "export-access", "--email", "zhang.wei@example.com"]).status.code(),
+        Some(5)
+    );
+    assert_eq!(cli.run("Lena", LENA, &["subject", "erase", "--email", "zhang.wei@example.com"]).status.code(), Some(1));
+    let erased = cli.json(
+        "Lena",
+        LENA,
+        &["subject", "erase", "--email", "zhang.wei@example.com", "--yes", "--note", "ticket 9"],
+    );
+    assert_eq!(erased["erased"], true);
+    assert_eq!(erased["withdrawn"]["events"][0]["purpose"], "event_marketing");
+    assert_eq!(cli.json("Lena", LENA, &["verify"])["intact"], true);
+    let hashed = cli.ok("Mo", MO, &["suppression", "--hash-emails"]);
+    assert!(hashed.contains(&sha), "the erased person stays suppressed");
+}

@@ -12,6 +12,7 @@ mod home;
 mod ledger;
 mod notices;
 mod plaintext;
+mod rights;
 mod roles;
 mod tamper;
 mod vault;

@@ -7,6 +7,7 @@ use consentry::notice::profile::{self, Bilingual};
 use consentry::notice::workflow::{self, NewNotice};
 use consentry::notice::{self, template, Language};
 use consentry::purpose::{self, DataCategory, LegalBasis, Purpose};
+use consentry::rights::{self, ExportFilter, Format, Identity, Provenance, RetentionRule};
 use consentry::subject::{self, SubjectKey};
 use consentry::{audit, operator, verify, Action, Error, Role, Session};
 
@@ -43,6 +44,16 @@ const EXPECTED: &[(&str, [bool; 4])] = &[
     ("notice.approve", [false, true, false, false]),
     ("notice.read_drafts", [true, true, false, false]),
     ("notice.approved", [true, true, true, true]),
+    ("receipt.show", [true, true, true, true]),
+    ("subject.export_access", [true, true, false, false]),
+    ("subject.erase", [true, true, false, false]),
+    ("suppression.export_hashed", [true, true, true, false]),
+    ("suppression.export_plain", [true, true, false, false]),
+    ("consent.export_masked", [true, true, true, false]),
+    ("consent.export_plain", [true, true, false, false]),
+    ("consent.import", [false, true, true, false]),
+    ("retention.set", [true, true, false, false]),
+    ("retention.due", [true, true, true, false]),
 ];
 
 fn run(op: &str, s: &mut Session, tv: &TestVault, n: usize) -> Result<(), Error> {
@@ -125,6 +136,38 @@ fn run(op: &str, s: &mut Session, tv: &TestVault, n: usize) -> Result<(), Error>
         "notice.approve" => workflow::approve(s, "by-lu", "approved").map(drop),
         "notice.read_drafts" => workflow::list(s).map(drop),
         "notice.approved" => workflow::approved(s).map(drop),
+        "receipt.show" => {
+            let id: String =
+                s.raw_connection_for_tests().query_row("SELECT id FROM receipt LIMIT 1", [], |r| r.get(0)).unwrap();
+            consentry::receipt::show(s, &id).map(drop)
+        }
+        "subject.export_access" => rights::access_report(s, &someone).map(drop),
+        "subject.erase" => {
+            let key = SubjectKey::Email(format!("erase-{}@example.com", s.role().as_str()));
+            rights::erase(s, &key, Method::Email, "").map(drop)
+        }
+        "suppression.export_hashed" => rights::suppression_list(s, Format::Csv, Identity::Hashed, None).map(drop),
+        "suppression.export_plain" => rights::suppression_list(s, Format::Json, Identity::Plain, None).map(drop),
+        "consent.export_masked" => {
+            rights::export_consents(s, &ExportFilter::default(), Format::Csv, Identity::Masked).map(drop)
+        }
+        "consent.export_plain" => {
+            rights::export_consents(s, &ExportFilter::default(), Format::Csv, Identity::Plain).map(drop)
+        }
+        "consent.import" => {
+            let file = format!(
+                "email,purpose,decision,notice,captured_at\nimport-{tag}@example.com,event_marketing,grant,{},2024-01-01\n",
+                tv.notice_hash
+            );
+            let report = rights::import_consents(s, file.as_bytes(), Provenance::Paper)?;
+            assert!(report.committed(), "{:?}", report.errors);
+            Ok(())
+        }
+        "retention.set" => rights::set_rule(
+            s,
+            &RetentionRule { purpose: "event_marketing".into(), review_days: Some(365), delete_days: None },
+        ),
+        "retention.due" => rights::due(s).map(drop),
         other => panic!("no operation {other}"),
     }
 }
@@ -143,6 +186,11 @@ fn every_operation_for_every_role() {
     let tv = vault_with_team();
     let mut m = unlock(&tv.paths, Role::Marketer);
     capture(&mut m, &tv.notice_hash, person(0), &[("event_marketing", EventKind::Grant)]);
+    for role in Role::ALL {
+        let mut who = person(0);
+        who.email = Some(format!("erase-{}@example.com", role.as_str()));
+        capture(&mut m, &tv.notice_hash, who, &[("newsletter", EventKind::Grant)]);
+    }
     m.lock().unwrap();
     // A second legal operator writes a notice and submits it for review.
     let mut admin = unlock(&tv.paths, Role::Admin);

@@ -34,8 +34,10 @@ fn make_five_events() -> (TestVault, Vec<String>) {
 
 fn tamper(s: &Session, sql: &str) {
     let c = s.raw_connection_for_tests();
+    // An attacker holding the key also switches off the foreign keys (receipts point at events).
     c.execute_batch(
-        "DROP TRIGGER consent_event_no_update; DROP TRIGGER consent_event_no_delete;
+        "PRAGMA foreign_keys = OFF;
+         DROP TRIGGER consent_event_no_update; DROP TRIGGER consent_event_no_delete;
          DROP TRIGGER audit_entry_no_update; DROP TRIGGER audit_entry_no_delete;",
     )
     .unwrap();

@@ -10,8 +10,9 @@ import { Subjects } from "./screens/subjects";
 import { Operators } from "./screens/operators";
 import { Settings } from "./screens/settings";
 import { Notices } from "./screens/notices";
+import { Rights } from "./screens/rights";
 
-type Page = "home" | "subjects" | "catalogue" | "notices" | "operators" | "settings";
+type Page = "home" | "subjects" | "catalogue" | "notices" | "operators" | "settings" | "rights";
 
 export function App() {
   useLang();
@@ -113,6 +114,7 @@ function Shell(props: { session: SessionInfo; onIdleMinutes: (m: number) => void
     : [
         ["home", "navHome"],
         ["subjects", "navSubjects"],
+        ["rights", "navRights"],
         ["catalogue", "navCatalogue"],
         ...(admin || props.session.role === "legal" ? ([["notices", "navNotices"]] as [Page, Key][]) : []),
         ...(admin ? ([["operators", "navOperators"]] as [Page, Key][]) : []),
@@ -138,7 +140,8 @@ function Shell(props: { session: SessionInfo; onIdleMinutes: (m: number) => void
             <p class="lead">{t("kioskText")}</p>
           </section>
         )}
-        {page === "subjects" && <Subjects />}
+        {page === "subjects" && <Subjects role={props.session.role} />}
+        {page === "rights" && <Rights role={props.session.role} />}
         {page === "catalogue" && <Catalogue role={props.session.role} />}
         {page === "notices" && <Notices role={props.session.role} />}
         {page === "operators" && <Operators me={props.session.operator} />}

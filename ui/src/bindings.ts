@@ -283,6 +283,127 @@ async exportPacket(name: string, number: number | null, format: string) : Promis
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
+},
+/**
+ * Records a withdrawal of some purposes or all; takes effect at once.
+ */
+async withdrawConsent(request: WithdrawRequest) : Promise<Result<WithdrawalView, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("withdraw_consent", { request }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Shows one person unmasked (admin and legal); each reveal is in the audit log.
+ */
+async revealSubject(id: string) : Promise<Result<PersonView, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("reveal_subject", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Erases a person's personal data (admin and legal); the ledger keeps pseudonymous proof.
+ */
+async eraseSubject(id: string, channel: string, note: string) : Promise<Result<ErasedView, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("erase_subject", { id, channel, note }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Saves a receipt (the person's printable copy, or its JSON) to the export folder.
+ */
+async saveReceipt(id: string, format: string) : Promise<Result<SavedFile, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("save_receipt", { id, format }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Saves everything held about one person (admin and legal; audited).
+ */
+async exportAccess(id: string, format: string) : Promise<Result<SavedFile, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("export_access", { id, format }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Saves the suppression list.
+ */
+async exportSuppression(request: SuppressionRequest) : Promise<Result<SavedFile, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("export_suppression", { request }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Saves consents for CRM systems, filtered.
+ */
+async exportConsents(request: ConsentExportRequest) : Promise<Result<SavedFile, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("export_consents", { request }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Imports historic or paper consents from CSV text: all rows or none.
+ */
+async importConsents(content: string, provenance: string) : Promise<Result<ImportView, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("import_consents", { content, provenance }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Every purpose's retention rule.
+ */
+async listRetention() : Promise<Result<RetentionView[], ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("list_retention") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Sets (or, with both empty, removes) a purpose's retention rule (admin and legal).
+ */
+async setRetention(rule: RetentionView) : Promise<Result<null, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("set_retention", { rule }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Consents due for review or deletion (people masked).
+ */
+async retentionDue() : Promise<Result<DueView[], ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("retention_due") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 }
 }
 
@@ -345,6 +466,19 @@ export type CommentView = { author: string;
  * comment, submit, reject, approve or retire.
  */
 verdict: string; body: string; at_ms: number }
+export type ConsentExportRequest = { format: string; identity: string; purposes: string[]; 
+/**
+ * granted, refused, withdrawn.
+ */
+states: string[]; 
+/**
+ * How consents were collected (kiosk, desk, paper, import, …); events come later.
+ */
+methods: string[]; 
+/**
+ * RFC 3339, or null.
+ */
+from: string | null; to: string | null }
 /**
  * One box of the capture form.
  */
@@ -359,6 +493,16 @@ export type CreateVaultRequest = { admin_name: string; passphrase: string; devic
  */
 export type CreatedVault = { recovery_key: string; session: SessionInfo }
 export type DiffView = { from: number; to: number; needs_fresh_consent: boolean; material: MaterialView[]; ops_zh: OpView[]; ops_en: OpView[] }
+export type DueView = { person: PersonView; purpose: string; state: string; since: string; 
+/**
+ * review or delete.
+ */
+due: string; due_at: string }
+export type ErasedView = { subject_id: string; 
+/**
+ * The withdrawal receipt for purposes that were still granted, if any.
+ */
+withdrawal_receipt_id: string | null }
 export type EventView = { id: string; 
 /**
  * grant, refuse or withdraw.
@@ -384,6 +528,7 @@ export type FormView = { purposes: ControlView[]; separate: ControlView[];
  */
 guardian: [Bi, Bi] | null }
 export type HomeView = { subjects: number; active_consents: number; withdrawals_last_7_days: number; notices: NoticeCount[] }
+export type ImportView = { committed: boolean; rows: number; events: number; people: number; new_people: number; receipts: string[]; errors: RowErrorView[]; more_errors: number }
 export type LintView = { errors: number; warnings: number; findings: FindingView[] }
 export type MaterialView = { kind: string; needs_fresh_consent: boolean; message: Bi }
 export type NewNoticeRequest = { name: string; title: Bi; profile: string; template: string }
@@ -441,6 +586,20 @@ separate_consent: string | null; dpv: string | null }
  * Wording rendered from a profile and a template.
  */
 export type RenderedView = { blocks_zh: BlockView[]; blocks_en: BlockView[]; hash_zh: string; hash_en: string; form: FormView; lint: LintView }
+export type RetentionView = { purpose: string; review_days: number | null; delete_days: number | null }
+export type RowErrorView = { line: number; column: string | null; reason: string }
+/**
+ * A file the app saved.
+ */
+export type SavedFile = { 
+/**
+ * Where it is.
+ */
+path: string; 
+/**
+ * Its size in bytes.
+ */
+bytes: number }
 /**
  * Who is signed in.
  */
@@ -451,6 +610,15 @@ export type Settings = { idle_lock_minutes: number }
  */
 export type SpanView = { text: string; bold: boolean }
 export type SubjectDetail = { person: PersonView; status: PurposeStatusView[]; history: EventView[] }
+export type SuppressionRequest = { 
+/**
+ * csv or json.
+ */
+format: string; 
+/**
+ * masked, hashed or plain (plain: admin and legal).
+ */
+identity: string; purpose: string | null }
 /**
  * A template as edited in the workspace.
  */
@@ -484,6 +652,20 @@ state: string; profile: string; profile_rev: number; template: string; template_
  * Whether the signed-in operator wrote it (and so may not approve it).
  */
 mine: boolean }
+export type WithdrawRequest = { subject_id: string; 
+/**
+ * Purpose codes; empty means every purpose currently granted ("withdraw all").
+ */
+purposes: string[]; 
+/**
+ * in_person, email, phone, letter or kiosk.
+ */
+channel: string; 
+/**
+ * A note (never personal data: it is part of the permanent record).
+ */
+note: string }
+export type WithdrawalView = { receipt_id: string; purposes: string[]; at: string }
 
 /** tauri-specta globals **/
 

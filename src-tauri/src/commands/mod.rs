@@ -5,4 +5,5 @@ pub mod catalogue;
 pub mod notices;
 pub mod operators;
 pub mod people;
+pub mod rights;
 pub mod vault;

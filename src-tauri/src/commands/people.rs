@@ -107,6 +107,10 @@ impl From<SubjectView> for PersonView {
 #[tauri::command]
 #[specta::specta]
 pub async fn search_subjects(state: State<'_, AppState>, query: String) -> ApiResult<Vec<PersonView>> {
+    search_in(&state, query).await
+}
+
+pub(crate) async fn search_in(state: &AppState, query: String) -> ApiResult<Vec<PersonView>> {
     state.with_session(move |s| Ok(subject::search(s, &query, 100)?.into_iter().map(PersonView::from).collect())).await
 }
 
@@ -170,6 +174,10 @@ pub struct SubjectDetail {
 #[tauri::command]
 #[specta::specta]
 pub async fn subject_detail(state: State<'_, AppState>, id: String) -> ApiResult<SubjectDetail> {
+    detail_in(&state, id).await
+}
+
+pub(crate) async fn detail_in(state: &AppState, id: String) -> ApiResult<SubjectDetail> {
     state
         .with_session(move |s| {
             let key = SubjectKey::Id(id);

@@ -145,7 +145,7 @@ fn cli(bin: &Path, vault: &Path, operator: &str, pass: &str, args: &[&str], new_
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn create_lock_unlock_add_purpose_see_people_switch_language() {
+async fn create_lock_unlock_add_purpose_see_people_withdraw_switch_language() {
     let app = binary("consentry-desktop", "CONSENTRY_DESKTOP_BIN");
     let cli_bin = binary("consentry", "CONSENTRY_CLI_BIN");
     let shots = std::env::var_os("CONSENTRY_SCREENSHOTS")
@@ -172,6 +172,7 @@ async fn create_lock_unlock_add_purpose_see_people_switch_language() {
         .args(["--port", &port.to_string(), "--native-port", &native.to_string()])
         .env("DISPLAY", &display)
         .env("CONSENTRY_VAULT", &vault)
+        .env("CONSENTRY_EXPORT_DIR", data.path().join("exports"))
         .env("HOME", &home)
         .env("XDG_DATA_HOME", home.join(".local/share"))
         .env("XDG_CONFIG_HOME", home.join(".config"))
@@ -342,6 +343,50 @@ async fn create_lock_unlock_add_purpose_see_people_switch_language() {
     ui.wait_text("#ledger-status", "3 consent events").await;
     ui.shot("home").await;
 
+    // Withdraw one purpose from the person's screen: the status changes at once, with a receipt.
+    ui.click("#nav-subjects").await;
+    ui.fill("#subject-search", "张").await;
+    ui.wait_text("#subject-results", "z***@example.com").await;
+    ui.click("#subject-results tbody tr button").await;
+    ui.wait_text("#status-event_marketing", "granted").await;
+    ui.el("#withdraw-channel").await.select_by_value("phone").await.unwrap();
+    ui.fill("#withdraw-note", "call 12").await;
+    ui.shot("person-before-withdrawal").await;
+    ui.click("#withdraw-event_marketing").await;
+    ui.wait_text("#status-event_marketing", "withdrawn").await;
+    ui.wait_text("#subject-history", "Withdrew").await;
+    let receipt = ui.text("#withdraw-receipt").await;
+    assert_eq!(receipt.len(), 10, "a short receipt id: {receipt}");
+    ui.wait_text("#withdraw-none", "Nothing to withdraw").await;
+    ui.shot("person-withdrawn").await;
+    ui.click("#save-receipt").await;
+    ui.wait_text("#subject-detail", "Saved to").await;
+    let exports = data.path().join("exports");
+    let saved: Vec<String> =
+        std::fs::read_dir(&exports).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    assert!(saved.iter().any(|n| n.contains(&receipt) && n.ends_with(".html")), "{saved:?}");
+
+    // An administrator may reveal the person; the screen says it is audited.
+    ui.wait_text("#reveal-card", "audit log").await;
+    ui.click("#reveal").await;
+    ui.wait_text("#subject-contact", "zhang.wei@example.com").await;
+    ui.shot("person-revealed").await;
+
+    // Exports & rights: the suppression list, saved by the app to the export folder.
+    ui.click("#nav-rights").await;
+    ui.wait_text("#rights", "Suppression list").await;
+    ui.click("#suppression-save").await;
+    ui.wait_text("#suppression-card", "Saved to").await;
+    ui.wait_text("#due-empty", "Nothing is due").await;
+    ui.shot("rights").await;
+    let suppression = std::fs::read_dir(&exports)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.to_string_lossy().contains("suppression"))
+        .expect("the suppression list was saved");
+    let text = std::fs::read_to_string(suppression).unwrap();
+    assert!(text.starts_with("subject_id,email_sha256") && !text.contains("@example"), "hashed by default: {text}");
+
     ui.click("#nav-settings").await;
     ui.wait_text("#settings", "Lock after inactivity").await;
     ui.shot("settings").await;
@@ -358,6 +403,14 @@ async fn create_lock_unlock_add_purpose_see_people_switch_language() {
     ui.wait_text("#catalogue", "处理目的").await;
     ui.wait_text("#categories", "生物识别").await;
     ui.shot("catalogue-zh").await;
+    ui.click("#nav-rights").await;
+    ui.wait_text("#rights", "屏蔽名单").await;
+    ui.wait_text("#retention-card", "保存期限").await;
+    ui.shot("rights-zh").await;
+    ui.click("#nav-subjects").await;
+    ui.click("#subject-results tbody tr button").await;
+    ui.wait_text("#withdraw-card", "撤回同意").await;
+    ui.shot("person-zh").await;
     ui.click("#lock").await;
     ui.wait_text("#unlock-form", "解锁保险库").await;
     ui.shot("unlock-zh").await;

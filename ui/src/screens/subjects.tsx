@@ -1,11 +1,11 @@
 import { useEffect, useState } from "preact/hooks";
 import { call, commands, describe } from "../api";
-import type { PersonView, SubjectDetail } from "../bindings";
-import { Badge, Empty, ErrorBox, shortHash, when, useFocusOnMount } from "../components";
-import { t, tv } from "../i18n";
+import type { ApiError, PersonView, Result, SavedFile, SubjectDetail } from "../bindings";
+import { Badge, Empty, ErrorBox, Field, Notice, shortHash, when, useFocusOnMount } from "../components";
+import { t, tv, type Key } from "../i18n";
 
 /** People: search while typing (masked), and one person's status and history. */
-export function Subjects() {
+export function Subjects(props: { role: string }) {
   const focusRef = useFocusOnMount<HTMLInputElement>();
   const [query, setQuery] = useState("");
   const [results, setResults] = useState<PersonView[] | null>(null);
@@ -26,7 +26,7 @@ export function Subjects() {
     };
   }, [query]);
 
-  if (open) return <Detail id={open} onBack={() => setOpen(null)} />;
+  if (open) return <Detail id={open} role={props.role} onBack={() => setOpen(null)} />;
 
   return (
     <section id="subjects">
@@ -76,25 +76,74 @@ export function Subjects() {
   );
 }
 
-function Detail(props: { id: string; onBack: () => void }) {
+const CHANNELS = ["in_person", "email", "phone", "letter", "kiosk"];
+
+function Detail(props: { id: string; role: string; onBack: () => void }) {
   const [d, setD] = useState<SubjectDetail | null>(null);
+  const [shown, setShown] = useState<PersonView | null>(null);
   const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    call(commands.subjectDetail(props.id)).then(setD, (e) => setError(describe(e)));
-  }, [props.id]);
+  const [done, setDone] = useState<string | null>(null);
+  const [receipt, setReceipt] = useState<string | null>(null);
+  const [channel, setChannel] = useState("in_person");
+  const [note, setNote] = useState("");
+  const [busy, setBusy] = useState(false);
+  const full = props.role === "admin" || props.role === "legal";
+  const load = () => call(commands.subjectDetail(props.id)).then(setD, (e) => setError(describe(e)));
+  useEffect(() => void load(), [props.id]);
   const tone = (s: string) => (s === "granted" ? "good" : s === "withdrawn" ? "bad" : "warn");
+
+  const withdraw = async (purposes: string[]) => {
+    setBusy(true);
+    setError(null);
+    setDone(null);
+    try {
+      const r = await call(commands.withdrawConsent({ subject_id: props.id, purposes, channel, note }));
+      setReceipt(r.receipt_id);
+      setDone(t("withdrawDone", { purposes: r.purposes.join(", "), id: r.receipt_id }));
+      setNote("");
+      await load();
+    } catch (e) {
+      setError(describe(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+  const saveFile = async (p: Promise<Result<SavedFile, ApiError>>) => {
+    setError(null);
+    try {
+      const f = await call(p);
+      setDone(t("savedTo", { path: f.path }));
+    } catch (e) {
+      setError(describe(e));
+    }
+  };
+
+  const person = shown ?? d?.person;
+  const granted = d ? d.status.filter((s) => s.state === "granted") : [];
   return (
     <section id="subject-detail">
       <button type="button" class="ghost" id="subject-back" onClick={props.onBack}>
         ← {t("back")}
       </button>
       <ErrorBox message={error} />
-      {d && (
+      {d && person && (
         <>
-          <h1>{d.person.name ?? d.person.email ?? d.person.id}</h1>
-          <p class="sub">
-            {[d.person.email, d.person.phone, d.person.company].filter(Boolean).join(" · ")} {d.person.masked && <Badge tone="plain">{t("masked")}</Badge>}
+          <h1 id="subject-name">{person.erased ? t("erasedBadge") : (person.name ?? person.email ?? person.id)}</h1>
+          <p class="sub" id="subject-contact">
+            {[person.email, person.phone, person.company].filter(Boolean).join(" · ")}{" "}
+            {person.masked ? <Badge tone="plain">{t("masked")}</Badge> : <Badge tone="warn">{t("revealed")}</Badge>}{" "}
+            {person.erased && <Badge tone="bad">{t("erasedBadge")}</Badge>}
           </p>
+          {person.erased && <p class="hint">{t("erasedNote")}</p>}
+          <Notice message={done} />
+          {receipt && (
+            <p>
+              <button type="button" id="save-receipt" onClick={() => saveFile(commands.saveReceipt(receipt, "html"))}>
+                {t("saveReceipt")}
+              </button>{" "}
+              {t("receiptLabel")} <code id="withdraw-receipt">{receipt}</code>
+            </p>
+          )}
           <h2>{t("statusTitle")}</h2>
           {d.status.length === 0 ? (
             <Empty text={t("statusEmpty")} />
@@ -106,32 +155,130 @@ function Detail(props: { id: string; onBack: () => void }) {
                   <th>{t("colState")}</th>
                   <th>{t("colSince")}</th>
                   <th>{t("colNotice")}</th>
+                  <th>{t("colAction")}</th>
                 </tr>
               </thead>
               <tbody>
                 {d.status.map((s) => (
-                  <tr>
+                  <tr id={`status-${s.purpose}`}>
                     <td><code>{s.purpose}</code></td>
                     <td><Badge tone={tone(s.state)}>{tv("st_", s.state)}</Badge></td>
                     <td>{when(s.since)}</td>
                     <td><code>{shortHash(s.notice_hash)}</code></td>
+                    <td>
+                      {s.state === "granted" && (
+                        <button type="button" id={`withdraw-${s.purpose}`} disabled={busy} onClick={() => withdraw([s.purpose])}>
+                          {t("withdrawOne")}
+                        </button>
+                      )}
+                    </td>
                   </tr>
                 ))}
               </tbody>
             </table>
+          )}
+          {!person.erased && d.status.length > 0 && (
+            <div class="card" id="withdraw-card">
+              <h2>{t("withdrawTitle")}</h2>
+              <p class="hint">{t("withdrawIntro")}</p>
+              <div class="grid">
+                <Field id="withdraw-channel" label={t("withdrawChannel")}>
+                  <select id="withdraw-channel" value={channel} onChange={(e) => setChannel(e.currentTarget.value)}>
+                    {CHANNELS.map((c) => (
+                      <option value={c}>{t(`ch_${c}` as Key)}</option>
+                    ))}
+                  </select>
+                </Field>
+                <Field id="withdraw-note" label={t("withdrawNote")}>
+                  <input id="withdraw-note" value={note} maxLength={200} onInput={(e) => setNote(e.currentTarget.value)} />
+                </Field>
+              </div>
+              {granted.length === 0 ? (
+                <p class="hint" id="withdraw-none">{t("withdrawNone")}</p>
+              ) : (
+                <button type="button" class="primary" id="withdraw-all" disabled={busy} onClick={() => withdraw([])}>
+                  {t("withdrawAll")}
+                </button>
+              )}
+            </div>
           )}
           <h2>{t("historyTitle")}</h2>
           <ol class="timeline" id="subject-history">
             {d.history.map((e) => (
               <li class={e.kind}>
                 <span class="time">{when(e.at)}</span>
-                <strong>{tv("ev_", e.kind)}</strong> <code>{e.purpose}</code> <span class="sub">{t("via", { method: e.method })}</span>
+                <strong>{tv("ev_", e.kind)}</strong> <code>{e.purpose}</code> <span class="sub">{t("via", { method: tv("m_", e.method) })}</span>
                 <span class="sub"> · {shortHash(e.notice_hash)}</span>
               </li>
             ))}
           </ol>
+          {full && !person.erased && (
+            <>
+              <div class="card" id="reveal-card">
+                <h2>{t("revealTitle")}</h2>
+                <p class="hint">{t("revealIntro")}</p>
+                <button
+                  type="button"
+                  id="reveal"
+                  disabled={!person.masked}
+                  onClick={() => call(commands.revealSubject(props.id)).then(setShown, (e) => setError(describe(e)))}
+                >
+                  {t("reveal")}
+                </button>
+              </div>
+              <div class="card" id="access-card">
+                <h2>{t("accessTitle")}</h2>
+                <p class="hint">{t("accessIntro")}</p>
+                <button type="button" id="access-html" onClick={() => saveFile(commands.exportAccess(props.id, "html"))}>
+                  {t("accessHtml")}
+                </button>{" "}
+                <button type="button" id="access-json" onClick={() => saveFile(commands.exportAccess(props.id, "json"))}>
+                  {t("accessJson")}
+                </button>
+              </div>
+              <Erase id={props.id} onErased={() => { setShown(null); void load(); }} onError={setError} />
+            </>
+          )}
         </>
       )}
     </section>
+  );
+}
+
+function Erase(props: { id: string; onErased: () => void; onError: (e: string) => void }) {
+  const [typed, setTyped] = useState("");
+  const [channel, setChannel] = useState("email");
+  const [note, setNote] = useState("");
+  const word = t("eraseWord");
+  const ok = typed.trim().toUpperCase() === word.toUpperCase();
+  return (
+    <div class="card danger" id="erase-card">
+      <h2>{t("eraseTitle")}</h2>
+      <p class="hint">{t("eraseIntro")}</p>
+      <div class="grid">
+        <Field id="erase-channel" label={t("withdrawChannel")}>
+          <select id="erase-channel" value={channel} onChange={(e) => setChannel(e.currentTarget.value)}>
+            {CHANNELS.filter((c) => c !== "kiosk").map((c) => (
+              <option value={c}>{t(`ch_${c}` as Key)}</option>
+            ))}
+          </select>
+        </Field>
+        <Field id="erase-note" label={t("withdrawNote")}>
+          <input id="erase-note" value={note} maxLength={200} onInput={(e) => setNote(e.currentTarget.value)} />
+        </Field>
+        <Field id="erase-confirm" label={t("eraseConfirm", { word })}>
+          <input id="erase-confirm" value={typed} autocomplete="off" onInput={(e) => setTyped(e.currentTarget.value)} />
+        </Field>
+      </div>
+      <button
+        type="button"
+        class="danger"
+        id="erase-submit"
+        disabled={!ok}
+        onClick={() => call(commands.eraseSubject(props.id, channel, note)).then(props.onErased, (e) => props.onError(describe(e)))}
+      >
+        {t("erase")}
+      </button>
+    </div>
   );
 }

@@ -1,0 +1,695 @@
+//! Data-subject rights: withdraw, reveal, erase, receipts, the access export, the
+//! suppression list, the consent export, CSV import and retention. Thin: request type →
+//! engine call → response type. Roles and masking are enforced in the engine.
+//!
+//! **Where files go.** There is no file dialog (no plugins), and the webview must not be
+//! able to write anywhere it likes. So the UI never names a path: the Rust side writes each
+//! export as a *new* file (never overwriting, mode 0600) with a name it chooses, such as
+//! `consentry-suppression-20260501-101207.csv`, in the operator's Downloads folder (or
+//! `$CONSENTRY_EXPORT_DIR`), and tells the UI where. Unmasked data therefore never passes
+//! through the webview at all. Imports are read in the webview from a file the operator picks
+//! (an HTML file input) or pastes, and sent over IPC as text.
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use consentry::ledger::{self, ConsentState, Method, Withdrawal};
+use consentry::rights::{self, ExportFilter, Format, Identity, Provenance, RetentionRule, Source};
+use consentry::subject::{self, SubjectKey};
+use consentry::{receipt, Session};
+use serde::{Deserialize, Serialize};
+use specta::Type;
+use tauri::State;
+
+use super::people::PersonView;
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+
+/// `$CONSENTRY_EXPORT_DIR`, else the Downloads folder, else `~/Downloads`.
+pub fn default_export_dir() -> PathBuf {
+    match std::env::var_os("CONSENTRY_EXPORT_DIR") {
+        Some(d) if !d.is_empty() => PathBuf::from(d),
+        _ => dirs::download_dir()
+            .or_else(|| dirs::home_dir().map(|h| h.join("Downloads")))
+            .unwrap_or_else(|| PathBuf::from(".")),
+    }
+}
+
+/// A file the app saved.
+#[derive(Serialize, Type)]
+pub struct SavedFile {
+    /// Where it is.
+    pub path: String,
+    /// Its size in bytes.
+    pub bytes: u32,
+}
+
+fn io_error(path: &Path, e: &std::io::Error) -> ApiError {
+    consentry::Error::Io { action: "save", path: path.to_path_buf(), reason: e.to_string() }.into()
+}
+
+/// Writes a new file `consentry-{what}-{stamp}.{ext}` in the export folder (never overwrites).
+fn save(dir: &Path, what: &str, stamp: &str, ext: &str, content: &str) -> ApiResult<SavedFile> {
+    std::fs::create_dir_all(dir).map_err(|e| io_error(dir, &e))?;
+    for n in 0..100 {
+        let suffix = if n == 0 { String::new() } else { format!("-{n}") };
+        let path = dir.join(format!("consentry-{what}-{stamp}{suffix}.{ext}"));
+        let mut opts = std::fs::OpenOptions::new();
+        opts.write(true).create_new(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            opts.mode(0o600);
+        }
+        match opts.open(&path) {
+            Ok(mut f) => {
+                f.write_all(content.as_bytes()).map_err(|e| io_error(&path, &e))?;
+                return Ok(SavedFile {
+                    path: path.display().to_string(),
+                    bytes: u32::try_from(content.len()).unwrap_or(u32::MAX),
+                });
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(io_error(&path, &e)),
+        }
+    }
+    Err(ApiError::internal())
+}
+
+fn stamp(s: &Session) -> String {
+    s.now().format("%Y%m%d-%H%M%S").to_string()
+}
+
+// ---- Withdraw, reveal, erase, receipts ----
+
+#[derive(Deserialize, Type)]
+pub struct WithdrawRequest {
+    pub subject_id: String,
+    /// Purpose codes; empty means every purpose currently granted ("withdraw all").
+    pub purposes: Vec<String>,
+    /// in_person, email, phone, letter or kiosk.
+    pub channel: String,
+    /// A note (never personal data: it is part of the permanent record).
+    pub note: String,
+}
+
+#[derive(Serialize, Type)]
+pub struct WithdrawalView {
+    pub receipt_id: String,
+    pub purposes: Vec<String>,
+    pub at: String,
+}
+
+pub(crate) async fn withdraw_in(state: &AppState, req: WithdrawRequest) -> ApiResult<WithdrawalView> {
+    let method: Method = req.channel.parse()?;
+    let wd = Withdrawal {
+        subject: SubjectKey::Id(req.subject_id),
+        purposes: req.purposes,
+        method,
+        evidence: req.note,
+        at: None,
+    };
+    let r = state.with_session(move |s| ledger::record_withdrawal(s, &wd)).await?;
+    Ok(WithdrawalView {
+        receipt_id: r.receipt_id,
+        purposes: r.events.into_iter().map(|e| e.purpose).collect(),
+        at: r.at.to_rfc3339(),
+    })
+}
+
+/// Records a withdrawal of some purposes or all; takes effect at once.
+#[tauri::command]
+#[specta::specta]
+pub async fn withdraw_consent(state: State<'_, AppState>, request: WithdrawRequest) -> ApiResult<WithdrawalView> {
+    withdraw_in(&state, request).await
+}
+
+pub(crate) async fn reveal_in(state: &AppState, id: String) -> ApiResult<PersonView> {
+    state.with_session(move |s| Ok(subject::reveal(s, &SubjectKey::Id(id))?.into())).await
+}
+
+/// Shows one person unmasked (admin and legal); each reveal is in the audit log.
+#[tauri::command]
+#[specta::specta]
+pub async fn reveal_subject(state: State<'_, AppState>, id: String) -> ApiResult<PersonView> {
+    reveal_in(&state, id).await
+}
+
+#[derive(Serialize, Type)]
+pub struct ErasedView {
+    pub subject_id: String,
+    /// The withdrawal receipt for purposes that were still granted, if any.
+    pub withdrawal_receipt_id: Option<String>,
+}
+
+pub(crate) async fn erase_in(state: &AppState, id: String, channel: String, note: String) -> ApiResult<ErasedView> {
+    let method: Method = channel.parse()?;
+    let e = state.with_session(move |s| rights::erase(s, &SubjectKey::Id(id), method, &note)).await?;
+    Ok(ErasedView { subject_id: e.subject_id, withdrawal_receipt_id: e.withdrawn.map(|w| w.receipt_id) })
+}
+
+/// Erases a person's personal data (admin and legal); the ledger keeps pseudonymous proof.
+#[tauri::command]
+#[specta::specta]
+pub async fn erase_subject(
+    state: State<'_, AppState>,
+    id: String,
+    channel: String,
+    note: String,
+) -> ApiResult<ErasedView> {
+    erase_in(&state, id, channel, note).await
+}
+
+fn html_or_json(format: &str) -> ApiResult<bool> {
+    match format {
+        "html" => Ok(true),
+        "json" => Ok(false),
+        other => {
+            Err(consentry::Error::invalid(format!("\"{other}\" is not html or json."), "Use html or json.").into())
+        }
+    }
+}
+
+pub(crate) async fn save_receipt_in(state: &AppState, id: String, format: String) -> ApiResult<SavedFile> {
+    let html = html_or_json(&format)?;
+    let dir = state.export_dir().to_path_buf();
+    let (doc, id, stamp) = state
+        .with_session(move |s| {
+            let r = receipt::show(s, &id)?;
+            let doc = if html {
+                receipt::to_html(&r)
+            } else {
+                serde_json::to_string_pretty(&receipt::to_json(&r)).unwrap_or_default()
+            };
+            Ok((doc, r.id, stamp(s)))
+        })
+        .await?;
+    save(&dir, &format!("receipt-{id}"), &stamp, if html { "html" } else { "json" }, &doc)
+}
+
+/// Saves a receipt (the person's printable copy, or its JSON) to the export folder.
+#[tauri::command]
+#[specta::specta]
+pub async fn save_receipt(state: State<'_, AppState>, id: String, format: String) -> ApiResult<SavedFile> {
+    save_receipt_in(&state, id, format).await
+}
+
+pub(crate) async fn export_access_in(state: &AppState, id: String, format: String) -> ApiResult<SavedFile> {
+    let html = html_or_json(&format)?;
+    let dir = state.export_dir().to_path_buf();
+    let (doc, stamp) = state
+        .with_session(move |s| {
+            let r = rights::access_report(s, &SubjectKey::Id(id))?;
+            let doc = if html { rights::access::to_html(&r) } else { rights::access::to_json(&r) };
+            Ok((doc, stamp(s)))
+        })
+        .await?;
+    save(&dir, "access", &stamp, if html { "html" } else { "json" }, &doc)
+}
+
+/// Saves everything held about one person (admin and legal; audited).
+#[tauri::command]
+#[specta::specta]
+pub async fn export_access(state: State<'_, AppState>, id: String, format: String) -> ApiResult<SavedFile> {
+    export_access_in(&state, id, format).await
+}
+
+// ---- Suppression list and consent export ----
+
+#[derive(Deserialize, Type)]
+pub struct SuppressionRequest {
+    /// csv or json.
+    pub format: String,
+    /// masked, hashed or plain (plain: admin and legal).
+    pub identity: String,
+    pub purpose: Option<String>,
+}
+
+pub(crate) async fn export_suppression_in(state: &AppState, req: SuppressionRequest) -> ApiResult<SavedFile> {
+    let format: Format = req.format.parse()?;
+    let identity: Identity = req.identity.parse()?;
+    let ext = req.format.to_ascii_lowercase();
+    let dir = state.export_dir().to_path_buf();
+    let (doc, stamp) = state
+        .with_session(move |s| {
+            let doc = rights::suppression_list(s, format, identity, req.purpose.as_deref())?;
+            Ok((doc, stamp(s)))
+        })
+        .await?;
+    save(&dir, "suppression", &stamp, &ext, &doc)
+}
+
+/// Saves the suppression list.
+#[tauri::command]
+#[specta::specta]
+pub async fn export_suppression(state: State<'_, AppState>, request: SuppressionRequest) -> ApiResult<SavedFile> {
+    export_suppression_in(&state, request).await
+}
+
+#[derive(Deserialize, Type)]
+pub struct ConsentExportRequest {
+    pub format: String,
+    pub identity: String,
+    pub purposes: Vec<String>,
+    /// granted, refused, withdrawn.
+    pub states: Vec<String>,
+    /// How consents were collected (kiosk, desk, paper, import, …); events come later.
+    pub methods: Vec<String>,
+    /// RFC 3339, or null.
+    pub from: Option<String>,
+    pub to: Option<String>,
+}
+
+/// A date from the UI: RFC 3339, or `YYYY-MM-DD` (the start of that day, or its end for
+/// `to`) at this device's offset.
+fn instant(
+    t: Option<String>,
+    end_of_day: bool,
+    now: chrono::DateTime<chrono::FixedOffset>,
+) -> Result<Option<chrono::DateTime<chrono::FixedOffset>>, consentry::Error> {
+    let Some(t) = t.map(|t| t.trim().to_string()).filter(|t| !t.is_empty()) else { return Ok(None) };
+    if let Ok(at) = chrono::DateTime::parse_from_rfc3339(&t) {
+        return Ok(Some(at));
+    }
+    let bad = || consentry::Error::invalid(format!("\"{t}\" is not a date."), "Use a date such as 2026-05-01.");
+    let day = chrono::NaiveDate::parse_from_str(&t, "%Y-%m-%d").map_err(|_| bad())?;
+    let time = if end_of_day { day.and_hms_milli_opt(23, 59, 59, 999) } else { day.and_hms_opt(0, 0, 0) };
+    time.and_then(|t| t.and_local_timezone(*now.offset()).single()).map(Some).ok_or_else(bad)
+}
+
+pub(crate) async fn export_consents_in(state: &AppState, req: ConsentExportRequest) -> ApiResult<SavedFile> {
+    let format: Format = req.format.parse()?;
+    let identity: Identity = req.identity.parse()?;
+    let states = req
+        .states
+        .iter()
+        .map(|s| match s.as_str() {
+            "granted" => Ok(ConsentState::Granted),
+            "refused" => Ok(ConsentState::Refused),
+            "withdrawn" => Ok(ConsentState::Withdrawn),
+            other => Err(ApiError::from(consentry::Error::invalid(
+                format!("\"{other}\" is not a state."),
+                "Use granted, refused or withdrawn.",
+            ))),
+        })
+        .collect::<ApiResult<Vec<_>>>()?;
+    let sources = req.methods.iter().map(|m| m.parse::<Method>().map(Source::Method)).collect::<Result<Vec<_>, _>>()?;
+    let ext = req.format.to_ascii_lowercase();
+    let dir = state.export_dir().to_path_buf();
+    let (doc, stamp) = state
+        .with_session(move |s| {
+            let now = s.now();
+            let filter = ExportFilter {
+                purposes: req.purposes,
+                states,
+                sources,
+                from: instant(req.from, false, now)?,
+                to: instant(req.to, true, now)?,
+            };
+            let doc = rights::export_consents(s, &filter, format, identity)?;
+            Ok((doc, stamp(s)))
+        })
+        .await?;
+    save(&dir, "consents", &stamp, &ext, &doc)
+}
+
+/// Saves consents for CRM systems, filtered.
+#[tauri::command]
+#[specta::specta]
+pub async fn export_consents(state: State<'_, AppState>, request: ConsentExportRequest) -> ApiResult<SavedFile> {
+    export_consents_in(&state, request).await
+}
+
+// ---- Import ----
+
+#[derive(Serialize, Type)]
+pub struct RowErrorView {
+    pub line: u32,
+    pub column: Option<String>,
+    pub reason: String,
+}
+
+#[derive(Serialize, Type)]
+pub struct ImportView {
+    pub committed: bool,
+    pub rows: u32,
+    pub events: u32,
+    pub people: u32,
+    pub new_people: u32,
+    pub receipts: Vec<String>,
+    pub errors: Vec<RowErrorView>,
+    pub more_errors: u32,
+}
+
+fn small(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+pub(crate) async fn import_in(state: &AppState, content: String, provenance: String) -> ApiResult<ImportView> {
+    let provenance: Provenance = provenance.parse()?;
+    let r = state.with_session(move |s| rights::import_consents(s, content.as_bytes(), provenance)).await?;
+    Ok(ImportView {
+        committed: r.committed(),
+        rows: small(r.rows),
+        events: small(r.events),
+        people: small(r.people),
+        new_people: small(r.new_people),
+        receipts: r.receipts,
+        errors: r
+            .errors
+            .into_iter()
+            .map(|e| RowErrorView { line: small(e.line), column: e.column, reason: e.reason })
+            .collect(),
+        more_errors: small(r.more_errors),
+    })
+}
+
+/// Imports historic or paper consents from CSV text: all rows or none.
+#[tauri::command]
+#[specta::specta]
+pub async fn import_consents(state: State<'_, AppState>, content: String, provenance: String) -> ApiResult<ImportView> {
+    import_in(&state, content, provenance).await
+}
+
+// ---- Retention ----
+
+#[derive(Serialize, Deserialize, Type)]
+pub struct RetentionView {
+    pub purpose: String,
+    pub review_days: Option<u32>,
+    pub delete_days: Option<u32>,
+}
+
+/// Every purpose's retention rule.
+#[tauri::command]
+#[specta::specta]
+pub async fn list_retention(state: State<'_, AppState>) -> ApiResult<Vec<RetentionView>> {
+    state
+        .with_session(|s| {
+            Ok(rights::rules(s)?
+                .into_iter()
+                .map(|r| RetentionView { purpose: r.purpose, review_days: r.review_days, delete_days: r.delete_days })
+                .collect())
+        })
+        .await
+}
+
+/// Sets (or, with both empty, removes) a purpose's retention rule (admin and legal).
+#[tauri::command]
+#[specta::specta]
+pub async fn set_retention(state: State<'_, AppState>, rule: RetentionView) -> ApiResult<()> {
+    let rule = RetentionRule { purpose: rule.purpose, review_days: rule.review_days, delete_days: rule.delete_days };
+    state.with_session(move |s| rights::set_rule(s, &rule)).await
+}
+
+#[derive(Serialize, Type)]
+pub struct DueView {
+    pub person: PersonView,
+    pub purpose: String,
+    pub state: String,
+    pub since: String,
+    /// review or delete.
+    pub due: String,
+    pub due_at: String,
+}
+
+pub(crate) async fn retention_due_in(state: &AppState) -> ApiResult<Vec<DueView>> {
+    state
+        .with_session(|s| {
+            Ok(rights::due(s)?
+                .into_iter()
+                .map(|d| DueView {
+                    person: d.subject.into(),
+                    purpose: d.purpose,
+                    state: d.state.as_str().into(),
+                    since: d.since.to_rfc3339(),
+                    due: d.due.as_str().into(),
+                    due_at: d.due_at.to_rfc3339(),
+                })
+                .collect())
+        })
+        .await
+}
+
+/// Consents due for review or deletion (people masked).
+#[tauri::command]
+#[specta::specta]
+pub async fn retention_due(state: State<'_, AppState>) -> ApiResult<Vec<DueView>> {
+    retention_due_in(&state).await
+}
+
+#[cfg(test)]
+mod tests {
+    //! The command layer, called as a marketer: no response and no saved file holds an
+    //! unmasked value, and the commands that would reveal one are refused.
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+    use std::sync::Arc;
+
+    use consentry::ledger::{Capture, EventKind};
+    use consentry::purpose::{LegalBasis, Purpose};
+    use consentry::subject::SubjectInput;
+    use consentry::vault::{self, NewVault, Passphrase, VaultPaths};
+    use consentry::{notice, operator, purpose, Role, SystemClock};
+    use tauri::async_runtime::block_on;
+
+    use super::*;
+    use crate::commands::people;
+
+    const SECRETS: [&str; 6] = ["zhang.wei", "13800138000", "138 0013", "张伟", "上海示例有限公司", "Jane Doe"];
+
+    fn pass(p: &str) -> Passphrase {
+        Passphrase::new(p.into())
+    }
+
+    /// A vault with a person, and an app state signed in as `role`.
+    fn app_as(role: Role, dir: &Path) -> AppState {
+        let paths = VaultPaths::new(dir.join("consentry.db"));
+        if !paths.exists() {
+            let (mut admin, _) = vault::create(
+                &paths,
+                NewVault { admin_name: "Ada", passphrase: &pass("admin passphrase 1"), device_name: "t" },
+                Arc::new(SystemClock),
+            )
+            .unwrap();
+            for (name, r) in [("Lena", Role::Legal), ("Mo", Role::Marketer), ("Kim", Role::Kiosk)] {
+                operator::add(&mut admin, name, r, &pass(&format!("{name} passphrase 1"))).unwrap();
+            }
+            for code in ["event_marketing", "newsletter"] {
+                purpose::add_purpose(
+                    &mut admin,
+                    &Purpose {
+                        code: code.into(),
+                        name_zh: "目的".into(),
+                        name_en: "Purpose".into(),
+                        legal_basis: LegalBasis::Consent,
+                        necessary: false,
+                        separate_consent: None,
+                        dpv: None,
+                    },
+                )
+                .unwrap();
+            }
+            admin.lock().unwrap();
+            let mut legal = vault::unlock(&paths, "Lena", &pass("Lena passphrase 1"), Arc::new(SystemClock)).unwrap();
+            let v = notice::register(&mut legal, "T", notice::Language::ZhCn, "告知书", None).unwrap();
+            legal.lock().unwrap();
+            let mut mo = vault::unlock(&paths, "Mo", &pass("Mo passphrase 1"), Arc::new(SystemClock)).unwrap();
+            for (name, email, phone, company) in [
+                ("张伟", "zhang.wei@example.com", "+86 138 0013 8000", "上海示例有限公司"),
+                ("Jane Doe", "jane.doe@example.org", "+49 30 1234567", "Acme"),
+            ] {
+                ledger::record_capture(
+                    &mut mo,
+                    &Capture {
+                        subject: SubjectInput {
+                            name: Some(name.into()),
+                            email: Some(email.into()),
+                            phone: Some(phone.into()),
+                            company: Some(company.into()),
+                        },
+                        choices: vec![
+                            ("event_marketing".into(), EventKind::Grant),
+                            ("newsletter".into(), EventKind::Refuse),
+                        ],
+                        notice: v.hash.clone(),
+                        language: None,
+                        method: Method::Desk,
+                        evidence: String::new(),
+                        captured_at: None,
+                    },
+                )
+                .unwrap();
+            }
+            mo.lock().unwrap();
+        }
+        let (name, p) = match role {
+            Role::Admin => ("Ada", "admin passphrase 1".to_string()),
+            Role::Legal => ("Lena", "Lena passphrase 1".into()),
+            Role::Marketer => ("Mo", "Mo passphrase 1".into()),
+            Role::Kiosk => ("Kim", "Kim passphrase 1".into()),
+        };
+        let session = vault::unlock(&paths, name, &pass(&p), Arc::new(SystemClock)).unwrap();
+        let state = AppState::with_export_dir(paths, dir.join("exports"));
+        state.install(session).unwrap();
+        state
+    }
+
+    fn clean(what: &str, text: &str) {
+        for s in SECRETS {
+            assert!(!text.contains(s), "{what} shows the unmasked value {s:?}:\n{text}");
+        }
+    }
+
+    fn clean_json<T: Serialize>(what: &str, v: &T) {
+        clean(what, &serde_json::to_string(v).unwrap());
+    }
+
+    fn clean_file(what: &str, f: &SavedFile) {
+        clean(what, &std::fs::read_to_string(&f.path).unwrap());
+    }
+
+    fn denied<T>(what: &str, r: ApiResult<T>) {
+        match r {
+            Err(e) => assert_eq!(e.kind, "permission_denied", "{what}: {}", e.message),
+            Ok(_) => panic!("{what} was allowed to a marketer"),
+        }
+    }
+
+    #[test]
+    fn a_marketer_never_receives_an_unmasked_value_from_any_command() {
+        let dir = tempfile::tempdir().unwrap();
+        let app = app_as(Role::Marketer, dir.path());
+        block_on(async {
+            let people = people::search_in(&app, String::new()).await.unwrap();
+            assert_eq!(people.len(), 2);
+            clean_json("search_subjects", &people);
+            for q in ["zhang", "张", "138", "8000", "jane"] {
+                clean_json("search_subjects", &people::search_in(&app, q.into()).await.unwrap());
+            }
+            let id = people.iter().find(|p| p.email.as_deref() == Some("z***@example.com")).unwrap().id.clone();
+            clean_json("subject_detail", &people::detail_in(&app, id.clone()).await.unwrap());
+            let wd = withdraw_in(
+                &app,
+                WithdrawRequest {
+                    subject_id: id.clone(),
+                    purposes: vec![],
+                    channel: "in_person".into(),
+                    note: String::new(),
+                },
+            )
+            .await
+            .unwrap();
+            assert_eq!(wd.purposes, vec!["event_marketing"]);
+            clean_json("withdraw_consent", &wd);
+            for format in ["html", "json"] {
+                clean_file("save_receipt", &save_receipt_in(&app, wd.receipt_id.clone(), format.into()).await.unwrap());
+            }
+            for format in ["csv", "json"] {
+                for identity in ["masked", "hashed"] {
+                    let f = export_suppression_in(
+                        &app,
+                        SuppressionRequest { format: format.into(), identity: identity.into(), purpose: None },
+                    )
+                    .await
+                    .unwrap();
+                    clean_file("export_suppression", &f);
+                    let f = export_consents_in(
+                        &app,
+                        ConsentExportRequest {
+                            format: format.into(),
+                            identity: identity.into(),
+                            purposes: vec![],
+                            states: vec![],
+                            methods: vec![],
+                            from: Some("2020-01-01".into()),
+                            to: None,
+                        },
+                    )
+                    .await
+                    .unwrap();
+                    clean_file("export_consents", &f);
+                    assert!(std::fs::read_to_string(&f.path).unwrap().lines().count() > 2);
+                }
+            }
+            clean_json("retention_due", &retention_due_in(&app).await.unwrap());
+            let report = import_in(
+                &app,
+                "email,purpose,decision,captured_at\nzhang.wei@example.com,nope,grant,2024-01-01\n".into(),
+                "paper".into(),
+            )
+            .await
+            .unwrap();
+            assert!(!report.committed);
+            clean_json("import_consents", &report);
+
+            denied("reveal_subject", reveal_in(&app, id.clone()).await);
+            denied("erase_subject", erase_in(&app, id.clone(), "email".into(), String::new()).await);
+            denied("export_access", export_access_in(&app, id.clone(), "json".into()).await);
+            denied(
+                "export_suppression plain",
+                export_suppression_in(
+                    &app,
+                    SuppressionRequest { format: "csv".into(), identity: "plain".into(), purpose: None },
+                )
+                .await,
+            );
+            denied(
+                "export_consents plain",
+                export_consents_in(
+                    &app,
+                    ConsentExportRequest {
+                        format: "csv".into(),
+                        identity: "plain".into(),
+                        purposes: vec![],
+                        states: vec![],
+                        methods: vec![],
+                        from: None,
+                        to: None,
+                    },
+                )
+                .await,
+            );
+        });
+        // Every file the marketer saved, checked once more as a whole.
+        for f in std::fs::read_dir(dir.path().join("exports")).unwrap() {
+            let path = f.unwrap().path();
+            clean(&path.display().to_string(), &std::fs::read_to_string(&path).unwrap());
+        }
+    }
+
+    #[test]
+    fn legal_reveals_exports_and_erases_through_the_commands() {
+        let dir = tempfile::tempdir().unwrap();
+        drop(app_as(Role::Marketer, dir.path()));
+        let app = app_as(Role::Legal, dir.path());
+        block_on(async {
+            let id = people::search_in(&app, "zhang".into()).await.unwrap()[0].id.clone();
+            let shown = reveal_in(&app, id.clone()).await.unwrap();
+            assert_eq!(shown.email.as_deref(), Some("zhang.wei@example.com"));
+            let f = export_access_in(&app, id.clone(), "html".into()).await.unwrap();
+            assert!(
+                f.path.ends_with(".html")
+                    && std::fs::read_to_string(&f.path).unwrap().contains("zhang.wei@example.com")
+            );
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                assert_eq!(std::fs::metadata(&f.path).unwrap().permissions().mode() & 0o777, 0o600);
+            }
+            let again = export_access_in(&app, id.clone(), "html".into()).await.unwrap();
+            assert_ne!(again.path, f.path, "a new file, never an overwrite");
+            let erased = erase_in(&app, id.clone(), "email".into(), "ticket 1".into()).await.unwrap();
+            assert!(erased.withdrawal_receipt_id.is_some());
+            let detail = people::detail_in(&app, id).await.unwrap();
+            assert!(detail.person.erased && detail.person.email.is_none());
+            set_retention_in(&app).await;
+        });
+    }
+
+    async fn set_retention_in(app: &AppState) {
+        let rule = RetentionRule { purpose: "newsletter".into(), review_days: None, delete_days: Some(30) };
+        app.with_session(move |s| rights::set_rule(s, &rule)).await.unwrap();
+        assert!(retention_due_in(app).await.unwrap().is_empty());
+    }
+}

@@ -1,0 +1,191 @@
+//! The access export (PIPL Art. 45, GDPR Art. 15): everything the vault holds about one
+//! person — their details, their current status per purpose, and every event with its
+//! notice version and receipt — as JSON and as a readable page in Chinese and English.
+//! Admin and legal only; it is unmasked, so each export is audited.
+
+use serde_json::{json, Value};
+
+use super::export::pretty;
+use super::html::{escape, page};
+use crate::error::{Result, StorageContext};
+use crate::ledger::{self, row_to_event, ConsentEvent, PurposeStatus, EVENT_SELECT};
+use crate::notice;
+use crate::operator::Action;
+use crate::purpose::{self, Purpose};
+use crate::receipt;
+use crate::session::Session;
+use crate::subject::{self, SubjectKey, SubjectView};
+use crate::time::from_parts;
+
+/// One event with what it points at.
+#[derive(Debug, Clone)]
+pub struct AccessEvent {
+    /// The event.
+    pub event: ConsentEvent,
+    /// The purpose.
+    pub purpose: Option<Purpose>,
+    /// The notice version's title and language, if the event names one.
+    pub notice: Option<(String, String)>,
+    /// The receipt it was recorded under.
+    pub receipt_id: Option<String>,
+}
+
+/// Everything held about one person.
+#[derive(Debug, Clone)]
+pub struct AccessReport {
+    /// The person, unmasked (or erased).
+    pub subject: SubjectView,
+    /// When they were added.
+    pub created_at: chrono::DateTime<chrono::FixedOffset>,
+    /// Current state per purpose.
+    pub status: Vec<PurposeStatus>,
+    /// Every event, oldest first.
+    pub events: Vec<AccessEvent>,
+    /// When this report was made.
+    pub generated_at: chrono::DateTime<chrono::FixedOffset>,
+}
+
+/// Builds the access report for one person (admin and legal; audited).
+pub fn access_report(session: &mut Session, key: &SubjectKey) -> Result<AccessReport> {
+    session.write(Action::ExportAccess, |w| {
+        let ctx = "export a person's data";
+        let row = subject::lookup(&w.tx, key)?.ok_or_else(|| subject::not_found(key))?;
+        let id = row.id.clone();
+        let created_ms: i64 =
+            w.tx.query_row("SELECT created_at_ms FROM subject WHERE id = ?1", [&id], |r| r.get(0)).storage(ctx)?;
+        let status = ledger::current(&w.tx, &id)?;
+        let mut stmt =
+            w.tx.prepare(&format!("{EVENT_SELECT} WHERE subject_id = ?1 ORDER BY captured_at_ms, device_id, seq"))
+                .storage(ctx)?;
+        let events =
+            stmt.query_map([&id], row_to_event).storage(ctx)?.collect::<rusqlite::Result<Vec<_>>>().storage(ctx)?;
+        drop(stmt);
+        let mut out = Vec::with_capacity(events.len());
+        for event in events {
+            let purpose = purpose::find_purpose(&w.tx, &event.purpose)?;
+            let notice = match &event.notice_hash {
+                Some(h) => notice::find_in(&w.tx, h)?.map(|n| (n.title, n.language.as_str().to_string())),
+                None => None,
+            };
+            let receipt_id = receipt::of_event(&w.tx, &event.id)?;
+            out.push(AccessEvent { event, purpose, notice, receipt_id });
+        }
+        w.audit("subject.export_access", &id, "");
+        Ok(AccessReport {
+            subject: row.view(false),
+            created_at: from_parts(created_ms, 0),
+            status,
+            events: out,
+            generated_at: w.now,
+        })
+    })
+}
+
+/// The report as JSON.
+pub fn to_json(r: &AccessReport) -> String {
+    let v = json!({
+        "generated_at": r.generated_at.to_rfc3339(),
+        "subject": {
+            "id": r.subject.id,
+            "name": r.subject.name,
+            "email": r.subject.email,
+            "phone": r.subject.phone,
+            "company": r.subject.company,
+            "erased": r.subject.erased,
+            "created_at": r.created_at.to_rfc3339(),
+        },
+        "status": r.status.iter().map(|s| json!({
+            "purpose": s.purpose,
+            "state": s.state.as_str(),
+            "dpv_status": s.state.dpv(),
+            "since": s.since.to_rfc3339(),
+            "event_id": s.event_id,
+            "notice_hash": s.notice_hash,
+        })).collect::<Vec<_>>(),
+        "events": r.events.iter().map(|e| json!({
+            "id": e.event.id,
+            "kind": e.event.kind.as_str(),
+            "purpose": e.event.purpose,
+            "purpose_name_zh": e.purpose.as_ref().map(|p| p.name_zh.clone()),
+            "purpose_name_en": e.purpose.as_ref().map(|p| p.name_en.clone()),
+            "legal_basis": e.purpose.as_ref().map(|p| p.legal_basis.as_str()),
+            "captured_at": e.event.captured_at.to_rfc3339(),
+            "method": e.event.method.as_str(),
+            "notice_hash": e.event.notice_hash,
+            "notice_title": e.notice.as_ref().map(|n| n.0.clone()),
+            "language": e.event.language,
+            "receipt_id": e.receipt_id,
+            "evidence": e.event.evidence,
+            "device_id": e.event.device_id,
+            "seq": e.event.seq,
+            "operator_id": e.event.operator_id,
+            "hash": e.event.hash,
+        })).collect::<Vec<Value>>(),
+    });
+    pretty(&v)
+}
+
+/// The report as a readable page (Chinese and English).
+pub fn to_html(r: &AccessReport) -> String {
+    let s = &r.subject;
+    let mut b = String::new();
+    b.push_str("<h1>个人信息查阅副本 <span class=\"en\">Copy of your personal information</span></h1>\n");
+    b.push_str(&format!(
+        "<p class=\"muted\">生成时间 Generated {} · 编号 ID <code>{}</code></p>\n",
+        escape(&r.generated_at.format("%Y-%m-%d %H:%M %:z").to_string()),
+        escape(&s.id)
+    ));
+    b.push_str("<h2>我们持有的信息 <span class=\"en\">What we hold</span></h2>\n<table>\n");
+    if s.erased {
+        b.push_str("<tr><td colspan=\"2\">已删除：仅保留不含个人信息的同意记录。 <span class=\"en\">Erased: only the consent records, without personal data, are kept.</span></td></tr>\n");
+    }
+    for (zh, en, v) in [
+        ("姓名", "Name", &s.name),
+        ("电子邮箱", "Email", &s.email),
+        ("电话", "Phone", &s.phone),
+        ("公司", "Company", &s.company),
+    ] {
+        b.push_str(&format!(
+            "<tr><th>{zh} <span class=\"en\">{en}</span></th><td>{}</td></tr>\n",
+            v.as_deref().map(escape).unwrap_or_else(|| "—".into())
+        ));
+    }
+    b.push_str("</table>\n<h2>当前状态 <span class=\"en\">Current status</span></h2>\n<table>\n");
+    b.push_str("<tr><th>目的 Purpose</th><th>状态 State</th><th>自 Since</th></tr>\n");
+    for st in &r.status {
+        b.push_str(&format!(
+            "<tr><td><code>{}</code></td><td>{}</td><td>{}</td></tr>\n",
+            escape(&st.purpose),
+            escape(st.state.as_str()),
+            escape(&st.since.format("%Y-%m-%d %H:%M %:z").to_string())
+        ));
+    }
+    if r.status.is_empty() {
+        b.push_str("<tr><td colspan=\"3\">—</td></tr>\n");
+    }
+    b.push_str("</table>\n<h2>全部记录 <span class=\"en\">Every record</span></h2>\n<table>\n");
+    b.push_str("<tr><th>时间 Time</th><th>记录 Record</th><th>目的 Purpose</th><th>告知书 Notice</th><th>回执 Receipt</th></tr>\n");
+    for e in &r.events {
+        let purpose = e
+            .purpose
+            .as_ref()
+            .map(|p| format!("{} <span class=\"en\">{}</span>", escape(&p.name_zh), escape(&p.name_en)))
+            .unwrap_or_else(|| escape(&e.event.purpose));
+        let notice = match (&e.notice, &e.event.notice_hash) {
+            (Some((t, l)), Some(h)) => {
+                format!("{} ({})<br><code>{}</code>", escape(t), escape(l), escape(&h[..16.min(h.len())]))
+            }
+            (_, Some(h)) => format!("<code>{}</code>", escape(h)),
+            _ => "—".into(),
+        };
+        b.push_str(&format!(
+            "<tr><td>{}</td><td>{} · {}</td><td>{purpose}</td><td>{notice}</td><td><code>{}</code></td></tr>\n",
+            escape(&e.event.captured_at.format("%Y-%m-%d %H:%M %:z").to_string()),
+            escape(e.event.kind.as_str()),
+            escape(e.event.method.as_str()),
+            escape(e.receipt_id.as_deref().unwrap_or("—"))
+        ));
+    }
+    b.push_str("</table>\n<p class=\"muted\">每项记录都以其哈希值存于防篡改账本中。 Each record is kept in a tamper-evident ledger under its hash.</p>\n");
+    page("zh-CN", &format!("个人信息查阅副本 Access copy {}", s.id), &b)
+}

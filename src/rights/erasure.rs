@@ -1,0 +1,93 @@
+//! Erasure (PIPL Art. 47, GDPR Art. 17): the person's personal data leaves the vault while
+//! the ledger keeps its proof.
+//!
+//! The ledger's hashed bytes hold only ids (see `ledger::chain`), so erasure never touches a
+//! consent event and every chain still verifies. In one transaction it:
+//! 1. withdraws every purpose still granted (erasure is the strongest withdrawal), with a
+//!    withdrawal receipt, so exports and counts never treat an erased person as consenting;
+//! 2. keeps the SHA-256 of the normalised email and phone, so that the suppression list
+//!    keeps telling downstream systems not to contact them and a later import of the same
+//!    address is recognised; these hashes are pseudonymous personal data, kept on the basis
+//!    of PIPL Art. 47 (storage and security only) and GDPR Art. 17(3)(b) and 21(3) for
+//!    exactly that purpose, and documented in the README;
+//! 3. clears name, email, phone and company, removes the person's search terms and sets
+//!    `erased_at_ms`; the person then shows as erased everywhere;
+//! 4. writes `subject.erase` to the audit log.
+
+use sha2::{Digest, Sha256};
+
+use crate::error::{Error, Result, StorageContext};
+use crate::ledger::{self, append, audit_detail, ConsentState, Method, NewEvent, Recorded};
+use crate::operator::Action;
+use crate::receipt::{self, ReceiptKind};
+use crate::session::Session;
+use crate::subject::{self, normalize_email, normalize_phone, SubjectKey};
+
+/// SHA-256 of a normalised value, hex: the form suppression lists and erased people keep.
+pub fn sha256_hex(value: &str) -> String {
+    hex::encode(Sha256::digest(value.as_bytes()))
+}
+
+/// What an erasure did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Erased {
+    /// The person's id (it stays, pseudonymous).
+    pub subject_id: String,
+    /// The withdrawals recorded for purposes still granted, if there were any.
+    pub withdrawn: Option<Recorded>,
+}
+
+/// Erases one person's personal data (admin and legal). `channel` is how the request
+/// arrived; `note` is a reference such as a ticket number (never personal data).
+pub fn erase(session: &mut Session, key: &SubjectKey, channel: Method, note: &str) -> Result<Erased> {
+    session.write(Action::EraseSubject, |w| {
+        let row = subject::lookup(&w.tx, key)?.ok_or_else(|| subject::not_found(key))?;
+        if row.erased {
+            return Err(Error::invalid(
+                format!("Person {} was already erased.", row.id),
+                "Nothing was changed; their consent history stays as pseudonymous proof.",
+            ));
+        }
+        let id = row.id.clone();
+        let granted: Vec<(String, Option<String>)> = ledger::current(&w.tx, &id)?
+            .into_iter()
+            .filter(|s| s.state == ConsentState::Granted)
+            .map(|s| (s.purpose, s.notice_hash))
+            .collect();
+        let withdrawn = if granted.is_empty() {
+            None
+        } else {
+            let mut events = Vec::with_capacity(granted.len());
+            for (purpose, notice_hash) in &granted {
+                events.push(append(
+                    w,
+                    &NewEvent {
+                        kind: ledger::EventKind::Withdraw,
+                        subject_id: &id,
+                        purpose,
+                        notice_hash: notice_hash.as_deref(),
+                        language: None,
+                        at: w.now,
+                        method: channel,
+                        evidence: "erasure request",
+                    },
+                )?);
+            }
+            let receipt_id = receipt::issue(w, ReceiptKind::Withdrawal, &id, &events)?;
+            w.audit("consent.withdraw", &id, audit_detail(&events));
+            Some(Recorded { subject_id: id.clone(), new_subject: false, events, at: w.now, receipt_id })
+        };
+        let email_hash = row.email.as_deref().and_then(normalize_email).map(|e| sha256_hex(&e));
+        let phone_hash = row.phone.as_deref().and_then(normalize_phone).map(|p| sha256_hex(&p));
+        w.tx.execute(
+            "UPDATE subject SET name = NULL, email = NULL, email_norm = NULL, phone = NULL, phone_norm = NULL,
+                    company = NULL, email_sha256 = ?2, phone_sha256 = ?3, erased_at_ms = ?4
+             WHERE id = ?1",
+            rusqlite::params![id, email_hash, phone_hash, w.now.timestamp_millis()],
+        )
+        .storage("erase a person")?;
+        subject::index_search_terms(&w.tx, &id)?;
+        w.audit("subject.erase", &id, format!("via {channel}; {}", note.trim()));
+        Ok(Erased { subject_id: id, withdrawn })
+    })
+}

@@ -1,0 +1,399 @@
+//! Files for downstream systems: the suppression list (everyone whose current state for a
+//! purpose is refused or withdrawn) and the consent export for CRM systems, each as CSV or
+//! JSON, with people shown masked, hashed or (admin and legal only, audited) in the clear.
+
+use chrono::{DateTime, FixedOffset};
+use rusqlite::Connection;
+use serde_json::{json, Value};
+
+use super::csv::write_record;
+use super::erasure::sha256_hex;
+use crate::error::{Error, Result, StorageContext};
+use crate::ledger::{ConsentState, EventKind, Method, PROTECTION};
+use crate::operator::Action;
+use crate::purpose::column;
+use crate::session::Session;
+use crate::subject::{mask_company, mask_email, mask_name, mask_phone};
+use crate::time::from_parts;
+
+/// A file format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// RFC 4180 CSV, UTF-8, CRLF, cells neutralised against formula injection.
+    Csv,
+    /// A JSON array of objects.
+    Json,
+}
+
+impl std::str::FromStr for Format {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "csv" => Ok(Format::Csv),
+            "json" => Ok(Format::Json),
+            _ => Err(Error::invalid(format!("\"{s}\" is not a file format Consentry exports."), "Use csv or json.")),
+        }
+    }
+}
+
+/// How people appear in an export.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Identity {
+    /// Masked as on screen (z***@example.com); any role that may export.
+    Masked,
+    /// Only SHA-256 of the normalised email and phone, for systems that must not receive
+    /// addresses but can match their own; any role that may export.
+    Hashed,
+    /// In the clear: admin and legal only, and audited like a reveal.
+    Plain,
+}
+
+impl std::str::FromStr for Identity {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "masked" => Ok(Identity::Masked),
+            "hashed" => Ok(Identity::Hashed),
+            "plain" => Ok(Identity::Plain),
+            _ => Err(Error::invalid(format!("\"{s}\" is not a way to show people."), "Use masked, hashed or plain.")),
+        }
+    }
+}
+
+impl Identity {
+    fn as_str(self) -> &'static str {
+        match self {
+            Identity::Masked => "masked",
+            Identity::Hashed => "hashed",
+            Identity::Plain => "plain",
+        }
+    }
+}
+
+/// Where a consent came from. Today: how it was collected. Designed to grow: when events
+/// (trade shows) exist, a `Event(id)` variant filters by the event a capture belongs to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Source {
+    /// Collected this way (kiosk, desk, paper, import, or a withdrawal channel).
+    Method(Method),
+}
+
+/// Which consents to export. Empty lists mean "all"; the date range applies to the time
+/// of the event that set the current state (`since`), both ends included.
+#[derive(Debug, Clone, Default)]
+pub struct ExportFilter {
+    /// Purpose codes.
+    pub purposes: Vec<String>,
+    /// Current states.
+    pub states: Vec<ConsentState>,
+    /// Sources (see [`Source`]).
+    pub sources: Vec<Source>,
+    /// From this instant.
+    pub from: Option<DateTime<FixedOffset>>,
+    /// Up to this instant.
+    pub to: Option<DateTime<FixedOffset>>,
+}
+
+/// One person × purpose with its current state.
+struct Current {
+    subject_id: String,
+    name: Option<String>,
+    email_norm: Option<String>,
+    phone_norm: Option<String>,
+    company: Option<String>,
+    email_sha256: Option<String>,
+    phone_sha256: Option<String>,
+    erased: bool,
+    purpose: String,
+    state: ConsentState,
+    since: DateTime<FixedOffset>,
+    event_id: String,
+    notice_hash: Option<String>,
+    method: Method,
+    receipt_id: Option<String>,
+}
+
+fn current_all(conn: &Connection) -> Result<Vec<Current>> {
+    let ctx = "read current consents";
+    let sql = format!(
+        "SELECT s.id, s.name, s.email_norm, s.phone_norm, s.company, s.email_sha256, s.phone_sha256,
+                s.erased_at_ms IS NOT NULL, e.purpose_code, e.kind, e.captured_at_ms, e.utc_offset_min, e.id,
+                e.notice_hash, e.method, (SELECT receipt_id FROM receipt_event re WHERE re.event_id = e.id)
+         FROM (SELECT *, row_number() OVER (PARTITION BY subject_id, purpose_code
+                                            ORDER BY captured_at_ms DESC, {PROTECTION} DESC) AS rn
+               FROM consent_event) e
+         JOIN subject s ON s.id = e.subject_id
+         WHERE e.rn = 1
+         ORDER BY s.created_at_ms, s.id, e.purpose_code"
+    );
+    let mut stmt = conn.prepare(&sql).storage(ctx)?;
+    let rows = stmt
+        .query_map([], |r| {
+            let kind: EventKind = column(r, 9)?;
+            Ok(Current {
+                subject_id: r.get(0)?,
+                name: r.get(1)?,
+                email_norm: r.get(2)?,
+                phone_norm: r.get(3)?,
+                company: r.get(4)?,
+                email_sha256: r.get(5)?,
+                phone_sha256: r.get(6)?,
+                erased: r.get(7)?,
+                purpose: r.get(8)?,
+                state: match kind {
+                    EventKind::Grant => ConsentState::Granted,
+                    EventKind::Refuse => ConsentState::Refused,
+                    EventKind::Withdraw => ConsentState::Withdrawn,
+                },
+                since: from_parts(r.get(10)?, r.get(11)?),
+                event_id: r.get(12)?,
+                notice_hash: r.get(13)?,
+                method: column(r, 14)?,
+                receipt_id: r.get(15)?,
+            })
+        })
+        .storage(ctx)?;
+    rows.collect::<rusqlite::Result<Vec<_>>>().storage(ctx)
+}
+
+impl Current {
+    fn email_hash(&self) -> Option<String> {
+        self.email_norm.as_deref().map(sha256_hex).or_else(|| self.email_sha256.clone())
+    }
+    fn phone_hash(&self) -> Option<String> {
+        self.phone_norm.as_deref().map(sha256_hex).or_else(|| self.phone_sha256.clone())
+    }
+    /// (name, email, phone, company) as the identity mode allows; `None` when not given or hashed.
+    fn person(&self, identity: Identity) -> [Option<String>; 4] {
+        match identity {
+            Identity::Hashed => [None, None, None, None],
+            Identity::Plain => {
+                [self.name.clone(), self.email_norm.clone(), self.phone_norm.clone(), self.company.clone()]
+            }
+            Identity::Masked => [
+                self.name.as_deref().map(mask_name),
+                self.email_norm.as_deref().map(mask_email),
+                self.phone_norm.as_deref().map(mask_phone),
+                self.company.as_deref().map(mask_company),
+            ],
+        }
+    }
+}
+
+/// Checks that the role may see people this way; unmasked needs admin or legal (the
+/// denial is audited like any other).
+fn check_identity(session: &mut Session, action: Action, identity: Identity) -> Result<()> {
+    if identity == Identity::Plain {
+        session.check(Action::RevealSubject)?;
+    }
+    session.check(action)
+}
+
+fn opt(v: &Option<String>) -> &str {
+    v.as_deref().unwrap_or("")
+}
+
+/// The suppression list: everyone whose current state for a purpose is refused or
+/// withdrawn, erased people included (by their kept hashes). `purpose` narrows it to one.
+/// `Hashed` gives only SHA-256 of the normalised email and phone.
+pub fn suppression_list(
+    session: &mut Session,
+    format: Format,
+    identity: Identity,
+    purpose: Option<&str>,
+) -> Result<String> {
+    check_identity(session, Action::ExportSuppression, identity)?;
+    let purpose = purpose.map(str::trim).filter(|p| !p.is_empty()).map(str::to_string);
+    session.write(Action::ExportSuppression, |w| {
+        let rows: Vec<Current> = current_all(&w.tx)?
+            .into_iter()
+            .filter(|c| c.state != ConsentState::Granted)
+            .filter(|c| purpose.as_ref().is_none_or(|p| &c.purpose == p))
+            .collect();
+        let out = render_suppression(&rows, format, identity);
+        w.audit("suppression.export", "", format!("{} rows, {}, {}", rows.len(), identity.as_str(), fmt_name(format)));
+        Ok(out)
+    })
+}
+
+fn fmt_name(f: Format) -> &'static str {
+    match f {
+        Format::Csv => "csv",
+        Format::Json => "json",
+    }
+}
+
+fn render_suppression(rows: &[Current], format: Format, identity: Identity) -> String {
+    let hashed = identity == Identity::Hashed;
+    match format {
+        Format::Csv => {
+            let mut out = String::new();
+            let header: &[&str] = if hashed {
+                &["subject_id", "email_sha256", "phone_sha256", "purpose", "state", "since", "erased"]
+            } else {
+                &["subject_id", "email", "phone", "email_sha256", "phone_sha256", "purpose", "state", "since", "erased"]
+            };
+            write_record(&mut out, header);
+            for c in rows {
+                let [_, email, phone, _] = c.person(identity);
+                let (eh, ph) = (c.email_hash().unwrap_or_default(), c.phone_hash().unwrap_or_default());
+                let since = c.since.to_rfc3339();
+                let erased = if c.erased { "true" } else { "false" };
+                if hashed {
+                    write_record(&mut out, &[&c.subject_id, &eh, &ph, &c.purpose, c.state.as_str(), &since, erased]);
+                } else {
+                    write_record(
+                        &mut out,
+                        &[
+                            &c.subject_id,
+                            opt(&email),
+                            opt(&phone),
+                            &eh,
+                            &ph,
+                            &c.purpose,
+                            c.state.as_str(),
+                            &since,
+                            erased,
+                        ],
+                    );
+                }
+            }
+            out
+        }
+        Format::Json => {
+            let items: Vec<Value> = rows
+                .iter()
+                .map(|c| {
+                    let [_, email, phone, _] = c.person(identity);
+                    let mut v = json!({
+                        "subject_id": c.subject_id,
+                        "email_sha256": c.email_hash(),
+                        "phone_sha256": c.phone_hash(),
+                        "purpose": c.purpose,
+                        "state": c.state.as_str(),
+                        "since": c.since.to_rfc3339(),
+                        "erased": c.erased,
+                    });
+                    if !hashed {
+                        v["email"] = json!(email);
+                        v["phone"] = json!(phone);
+                    }
+                    v
+                })
+                .collect();
+            pretty(&Value::Array(items))
+        }
+    }
+}
+
+pub(crate) fn pretty(v: &Value) -> String {
+    let mut s = serde_json::to_string_pretty(v).unwrap_or_else(|_| "[]".into());
+    s.push('\n');
+    s
+}
+
+/// Consents for CRM systems: one row per person and purpose with its current state,
+/// filtered (see [`ExportFilter`]). Audited with the number of rows and how people appear.
+pub fn export_consents(
+    session: &mut Session,
+    filter: &ExportFilter,
+    format: Format,
+    identity: Identity,
+) -> Result<String> {
+    check_identity(session, Action::ExportConsents, identity)?;
+    if let (Some(f), Some(t)) = (filter.from, filter.to) {
+        if f > t {
+            return Err(Error::invalid(
+                "The date range ends before it starts.",
+                "Give --from before --to, or leave one of them out.",
+            ));
+        }
+    }
+    session.write(Action::ExportConsents, |w| {
+        let rows: Vec<Current> = current_all(&w.tx)?.into_iter().filter(|c| keep(c, filter)).collect();
+        let out = render_consents(&rows, format, identity);
+        w.audit("consent.export", "", format!("{} rows, {}, {}", rows.len(), identity.as_str(), fmt_name(format)));
+        Ok(out)
+    })
+}
+
+fn keep(c: &Current, f: &ExportFilter) -> bool {
+    (f.purposes.is_empty() || f.purposes.iter().any(|p| p.trim() == c.purpose))
+        && (f.states.is_empty() || f.states.contains(&c.state))
+        && (f.sources.is_empty() || f.sources.iter().any(|s| matches!(s, Source::Method(m) if *m == c.method)))
+        && f.from.is_none_or(|from| c.since >= from)
+        && f.to.is_none_or(|to| c.since <= to)
+}
+
+const CONSENT_COLUMNS: [&str; 16] = [
+    "subject_id",
+    "name",
+    "email",
+    "phone",
+    "company",
+    "email_sha256",
+    "phone_sha256",
+    "purpose",
+    "state",
+    "dpv_status",
+    "since",
+    "method",
+    "notice_hash",
+    "event_id",
+    "receipt_id",
+    "erased",
+];
+
+fn render_consents(rows: &[Current], format: Format, identity: Identity) -> String {
+    let cells = |c: &Current| -> [String; 16] {
+        let [name, email, phone, company] = c.person(identity);
+        [
+            c.subject_id.clone(),
+            name.unwrap_or_default(),
+            email.unwrap_or_default(),
+            phone.unwrap_or_default(),
+            company.unwrap_or_default(),
+            c.email_hash().unwrap_or_default(),
+            c.phone_hash().unwrap_or_default(),
+            c.purpose.clone(),
+            c.state.as_str().into(),
+            c.state.dpv().into(),
+            c.since.to_rfc3339(),
+            c.method.as_str().into(),
+            c.notice_hash.clone().unwrap_or_default(),
+            c.event_id.clone(),
+            c.receipt_id.clone().unwrap_or_default(),
+            c.erased.to_string(),
+        ]
+    };
+    match format {
+        Format::Csv => {
+            let mut out = String::new();
+            write_record(&mut out, &CONSENT_COLUMNS);
+            for c in rows {
+                write_record(&mut out, &cells(c));
+            }
+            out
+        }
+        Format::Json => {
+            let items: Vec<Value> = rows
+                .iter()
+                .map(|c| {
+                    let v = cells(c);
+                    let mut o = serde_json::Map::new();
+                    for (k, val) in CONSENT_COLUMNS.iter().zip(v) {
+                        let val = match *k {
+                            "erased" => json!(c.erased),
+                            _ if val.is_empty() => Value::Null,
+                            _ => json!(val),
+                        };
+                        o.insert((*k).to_string(), val);
+                    }
+                    Value::Object(o)
+                })
+                .collect();
+            pretty(&Value::Array(items))
+        }
+    }
+}

@@ -1,0 +1,360 @@
+import { useEffect, useState } from "preact/hooks";
+import { call, commands, describe } from "../api";
+import type { ApiError, DueView, ImportView, PurposeView, Result, RetentionView, SavedFile } from "../bindings";
+import { Badge, Empty, ErrorBox, Field, Notice, when } from "../components";
+import { t, tv, type Key } from "../i18n";
+
+const STATES = ["granted", "refused", "withdrawn"];
+const METHODS = ["kiosk", "desk", "paper", "import", "in_person", "email", "phone", "letter"];
+
+/** Exports & rights: suppression list, consent export, CSV import, retention and the due list. */
+export function Rights(props: { role: string }) {
+  const full = props.role === "admin" || props.role === "legal";
+  const [purposes, setPurposes] = useState<PurposeView[]>([]);
+  useEffect(() => {
+    call(commands.listPurposes()).then(setPurposes, () => undefined);
+  }, []);
+  return (
+    <section id="rights">
+      <h1>{t("rightsTitle")}</h1>
+      <Suppression full={full} purposes={purposes} />
+      <ConsentExport full={full} purposes={purposes} />
+      {(props.role === "legal" || props.role === "marketer") && <Import />}
+      <Retention full={full} purposes={purposes} />
+    </section>
+  );
+}
+
+function useSave() {
+  const [saved, setSaved] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const run = async (p: Promise<Result<SavedFile, ApiError>>) => {
+    setSaved(null);
+    setError(null);
+    try {
+      const f = await call(p);
+      setSaved(t("savedTo", { path: f.path }));
+    } catch (e) {
+      setError(describe(e));
+    }
+  };
+  return { saved, error, run };
+}
+
+function IdentitySelect(props: { id: string; full: boolean; value: string; onChange: (v: string) => void }) {
+  const options = props.full ? ["hashed", "masked", "plain"] : ["hashed", "masked"];
+  return (
+    <Field id={props.id} label={t("identity")}>
+      <select id={props.id} value={props.value} onChange={(e) => props.onChange(e.currentTarget.value)}>
+        {options.map((o) => (
+          <option value={o}>{t(`id_${o}` as Key)}</option>
+        ))}
+      </select>
+    </Field>
+  );
+}
+
+function FormatSelect(props: { id: string; value: string; onChange: (v: string) => void }) {
+  return (
+    <Field id={props.id} label={t("format")}>
+      <select id={props.id} value={props.value} onChange={(e) => props.onChange(e.currentTarget.value)}>
+        <option value="csv">CSV</option>
+        <option value="json">JSON</option>
+      </select>
+    </Field>
+  );
+}
+
+function Suppression(props: { full: boolean; purposes: PurposeView[] }) {
+  const [format, setFormat] = useState("csv");
+  const [identity, setIdentity] = useState("hashed");
+  const [purpose, setPurpose] = useState("");
+  const s = useSave();
+  return (
+    <div class="card" id="suppression-card">
+      <h2>{t("suppressionTitle")}</h2>
+      <p class="hint">{t("suppressionIntro")}</p>
+      <div class="grid">
+        <FormatSelect id="suppression-format" value={format} onChange={setFormat} />
+        <IdentitySelect id="suppression-identity" full={props.full} value={identity} onChange={setIdentity} />
+        <Field id="suppression-purpose" label={t("colPurpose")}>
+          <select id="suppression-purpose" value={purpose} onChange={(e) => setPurpose(e.currentTarget.value)}>
+            <option value="">{t("allPurposes")}</option>
+            {props.purposes.map((p) => (
+              <option value={p.code}>{p.code}</option>
+            ))}
+          </select>
+        </Field>
+      </div>
+      <button
+        type="button"
+        class="primary"
+        id="suppression-save"
+        onClick={() => s.run(commands.exportSuppression({ format, identity, purpose: purpose || null }))}
+      >
+        {t("saveFile")}
+      </button>
+      <ErrorBox message={s.error} id="suppression-error" />
+      <Notice message={s.saved} />
+    </div>
+  );
+}
+
+function Checks(props: { name: string; options: string[]; label: (o: string) => string; value: string[]; onChange: (v: string[]) => void }) {
+  return (
+    <div class="checks" role="group">
+      {props.options.map((o) => (
+        <label>
+          <input
+            type="checkbox"
+            id={`${props.name}-${o}`}
+            checked={props.value.includes(o)}
+            onChange={(e) => props.onChange(e.currentTarget.checked ? [...props.value, o] : props.value.filter((v) => v !== o))}
+          />
+          {props.label(o)}
+        </label>
+      ))}
+    </div>
+  );
+}
+
+function ConsentExport(props: { full: boolean; purposes: PurposeView[] }) {
+  const [format, setFormat] = useState("csv");
+  const [identity, setIdentity] = useState("masked");
+  const [purposes, setPurposes] = useState<string[]>([]);
+  const [states, setStates] = useState<string[]>([]);
+  const [methods, setMethods] = useState<string[]>([]);
+  const [from, setFrom] = useState("");
+  const [to, setTo] = useState("");
+  const s = useSave();
+  return (
+    <div class="card" id="export-card">
+      <h2>{t("exportTitle")}</h2>
+      <p class="hint">{t("exportIntro")}</p>
+      <div class="grid">
+        <FormatSelect id="export-format" value={format} onChange={setFormat} />
+        <IdentitySelect id="export-identity" full={props.full} value={identity} onChange={setIdentity} />
+        <Field id="export-from" label={t("filterFrom")}>
+          <input id="export-from" type="date" value={from} onInput={(e) => setFrom(e.currentTarget.value)} />
+        </Field>
+        <Field id="export-to" label={t("filterTo")}>
+          <input id="export-to" type="date" value={to} onInput={(e) => setTo(e.currentTarget.value)} />
+        </Field>
+      </div>
+      <p class="hint">{t("filterHint")}</p>
+      <strong>{t("filterPurposes")}</strong>
+      {props.purposes.length === 0 ? (
+        <p class="hint">{t("noPurposesYet")}</p>
+      ) : (
+        <Checks name="export-purpose" options={props.purposes.map((p) => p.code)} label={(o) => o} value={purposes} onChange={setPurposes} />
+      )}
+      <strong>{t("filterStates")}</strong>
+      <Checks name="export-state" options={STATES} label={(o) => tv("st_", o)} value={states} onChange={setStates} />
+      <strong>{t("filterMethods")}</strong>
+      <Checks name="export-method" options={METHODS} label={(o) => tv("m_", o)} value={methods} onChange={setMethods} />
+      <button
+        type="button"
+        class="primary"
+        id="export-save"
+        onClick={() => s.run(commands.exportConsents({ format, identity, purposes, states, methods, from: from || null, to: to || null }))}
+      >
+        {t("saveFile")}
+      </button>
+      <ErrorBox message={s.error} id="export-error" />
+      <Notice message={s.saved} />
+    </div>
+  );
+}
+
+function Import() {
+  const [text, setText] = useState("");
+  const [provenance, setProvenance] = useState("paper");
+  const [report, setReport] = useState<ImportView | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const pick = (file: File | undefined) => {
+    if (!file) return;
+    file.text().then(setText, () => setError(t("err_internal")));
+  };
+  const run = async () => {
+    setBusy(true);
+    setError(null);
+    setReport(null);
+    try {
+      setReport(await call(commands.importConsents(text, provenance)));
+    } catch (e) {
+      setError(describe(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <div class="card" id="import-card">
+      <h2>{t("importTitle")}</h2>
+      <p class="hint">{t("importIntro")}</p>
+      <div class="grid">
+        <Field id="import-file" label={t("importFile")}>
+          <input id="import-file" type="file" accept=".csv,text/csv" onChange={(e) => pick(e.currentTarget.files?.[0])} />
+        </Field>
+        <Field id="import-provenance" label={t("provenance")}>
+          <select id="import-provenance" value={provenance} onChange={(e) => setProvenance(e.currentTarget.value)}>
+            <option value="paper">{t("prov_paper")}</option>
+            <option value="import">{t("prov_import")}</option>
+          </select>
+        </Field>
+      </div>
+      <Field id="import-text" label={t("importPaste")}>
+        <textarea id="import-text" value={text} spellcheck={false} onInput={(e) => setText(e.currentTarget.value)} />
+      </Field>
+      <button type="button" class="primary" id="import-run" disabled={busy || text.trim() === ""} onClick={run}>
+        {t("importRun")}
+      </button>
+      <ErrorBox message={error} id="import-error" />
+      {report && report.committed && (
+        <p class="ok" role="status" id="import-done">
+          {t("importDone", { rows: report.rows, events: report.events, people: report.people, new: report.new_people })}
+        </p>
+      )}
+      {report && !report.committed && (
+        <>
+          <p class="error" role="alert" id="import-refused">{t("importRefused")}</p>
+          <table id="import-errors">
+            <thead>
+              <tr>
+                <th>{t("colLine")}</th>
+                <th>{t("colColumn")}</th>
+                <th>{t("colReason")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {report.errors.map((e) => (
+                <tr>
+                  <td>{e.line}</td>
+                  <td>{e.column ? <code>{e.column}</code> : "—"}</td>
+                  <td>{e.reason}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {report.more_errors > 0 && <p class="hint">{t("importMore", { n: report.more_errors })}</p>}
+        </>
+      )}
+    </div>
+  );
+}
+
+function Retention(props: { full: boolean; purposes: PurposeView[] }) {
+  const [rules, setRules] = useState<RetentionView[]>([]);
+  const [due, setDue] = useState<DueView[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [saved, setSaved] = useState<string | null>(null);
+  const load = () => {
+    call(commands.listRetention()).then(setRules, (e) => setError(describe(e)));
+    call(commands.retentionDue()).then(setDue, (e) => setError(describe(e)));
+  };
+  useEffect(load, []);
+  const rule = (code: string) => rules.find((r) => r.purpose === code) ?? { purpose: code, review_days: null, delete_days: null };
+  const edit = (code: string, field: "review_days" | "delete_days", value: string) => {
+    const n = value.trim() === "" ? null : Number.parseInt(value, 10);
+    const next = { ...rule(code), [field]: Number.isFinite(n) ? n : null };
+    setRules([...rules.filter((r) => r.purpose !== code), next]);
+  };
+  const save = async (code: string) => {
+    setError(null);
+    setSaved(null);
+    try {
+      await call(commands.setRetention(rule(code)));
+      setSaved(t("saved"));
+      load();
+    } catch (e) {
+      setError(describe(e));
+    }
+  };
+  return (
+    <div class="card" id="retention-card">
+      <h2>{t("retentionTitle")}</h2>
+      <p class="hint">{t("retentionIntro")}</p>
+      <ErrorBox message={error} id="retention-error" />
+      <Notice message={saved} />
+      {props.purposes.length === 0 ? (
+        <Empty text={t("noPurposesYet")} />
+      ) : (
+        <table id="retention-rules">
+          <thead>
+            <tr>
+              <th>{t("colPurpose")}</th>
+              <th>{t("reviewDays")}</th>
+              <th>{t("deleteDays")}</th>
+              {props.full && <th>{t("colAction")}</th>}
+            </tr>
+          </thead>
+          <tbody>
+            {props.purposes.map((p) => {
+              const r = rule(p.code);
+              return (
+                <tr>
+                  <td><code>{p.code}</code></td>
+                  <td>
+                    <input
+                      type="number"
+                      min={1}
+                      id={`review-${p.code}`}
+                      aria-label={`${t("reviewDays")} ${p.code}`}
+                      disabled={!props.full}
+                      value={r.review_days ?? ""}
+                      onInput={(e) => edit(p.code, "review_days", e.currentTarget.value)}
+                    />
+                  </td>
+                  <td>
+                    <input
+                      type="number"
+                      min={1}
+                      id={`delete-${p.code}`}
+                      aria-label={`${t("deleteDays")} ${p.code}`}
+                      disabled={!props.full}
+                      value={r.delete_days ?? ""}
+                      onInput={(e) => edit(p.code, "delete_days", e.currentTarget.value)}
+                    />
+                  </td>
+                  {props.full && (
+                    <td>
+                      <button type="button" id={`retention-save-${p.code}`} onClick={() => save(p.code)}>
+                        {t("save")}
+                      </button>
+                    </td>
+                  )}
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      )}
+      <h2>{t("dueTitle")}</h2>
+      {due && due.length === 0 && <Empty id="due-empty" text={t("dueEmpty")} />}
+      {due && due.length > 0 && (
+        <table id="due-list">
+          <thead>
+            <tr>
+              <th>{t("colDue")}</th>
+              <th>{t("colPerson")}</th>
+              <th>{t("colPurpose")}</th>
+              <th>{t("colState")}</th>
+              <th>{t("colSince")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {due.map((d) => (
+              <tr>
+                <td><Badge tone={d.due === "delete" ? "bad" : "warn"}>{t(`due_${d.due}` as Key)}</Badge> {when(d.due_at)}</td>
+                <td>{d.person.name ?? d.person.email ?? d.person.phone ?? d.person.id}</td>
+                <td><code>{d.purpose}</code></td>
+                <td>{tv("st_", d.state)}</td>
+                <td>{when(d.since)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </div>
+  );
+}

@@ -8,6 +8,7 @@
 
 pub mod audit;
 mod canonical;
+pub mod capture;
 pub mod error;
 pub mod ledger;
 pub mod notice;

@@ -121,11 +121,15 @@ pub enum Action {
     ManageRetention,
     /// Read retention rules and the list of consents due for review or deletion.
     ReadRetention,
+    /// Create and close events (trade shows).
+    ManageEvents,
+    /// Read events.
+    ReadEvents,
 }
 
 impl Action {
     /// Every action, for table-driven checks.
-    pub const ALL: [Action; 27] = [
+    pub const ALL: [Action; 29] = [
         Action::ManageOperators,
         Action::ListOperators,
         Action::ManageCatalogue,
@@ -153,6 +157,8 @@ impl Action {
         Action::ImportConsents,
         Action::ManageRetention,
         Action::ReadRetention,
+        Action::ManageEvents,
+        Action::ReadEvents,
     ];
 
     /// The roles that may do this: the permission table.
@@ -178,6 +184,9 @@ impl Action {
             Action::ExportSuppression | Action::ExportConsents | Action::ReadRetention => &[Admin, Legal, Marketer],
             // Paper forms come back from the stand with marketers; legal brings historic records.
             Action::ImportConsents => &[Legal, Marketer],
+            // Marketers create and run events; admins may set one up for them.
+            Action::ManageEvents => &[Admin, Marketer],
+            Action::ReadEvents => &[Admin, Legal, Marketer],
         }
     }
 
@@ -216,6 +225,8 @@ impl Action {
             Action::ImportConsents => "consent.import",
             Action::ManageRetention => "retention.change",
             Action::ReadRetention => "retention.read",
+            Action::ManageEvents => "event.manage",
+            Action::ReadEvents => "event.read",
         }
     }
 
@@ -249,6 +260,8 @@ impl Action {
             Action::ImportConsents => "importing consents",
             Action::ManageRetention => "setting retention rules",
             Action::ReadRetention => "reading retention rules and due consents",
+            Action::ManageEvents => "creating and closing events",
+            Action::ReadEvents => "reading events",
         }
     }
 }

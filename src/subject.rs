@@ -281,6 +281,14 @@ pub(crate) fn find_or_create(w: &mut Write<'_>, input: &SubjectInput) -> Result<
     Ok((id, true))
 }
 
+/// Fills in a person's job title if none is held yet (it is never overwritten silently).
+pub(crate) fn set_job_title(conn: &rusqlite::Connection, id: &str, title: &str) -> Result<()> {
+    let title: String = title.trim().nfc().collect();
+    conn.execute("UPDATE subject SET job_title = coalesce(job_title, ?2) WHERE id = ?1", params![id, title])
+        .storage("update a person")?;
+    Ok(())
+}
+
 /// Finds people whose name (or any word of it), email or phone starts with `query`
 /// (case-insensitive, NFKC, phone numbers normalised; four digits also match the end of a
 /// phone number), newest first when the query is empty. Index-backed at any size. Results

@@ -51,6 +51,9 @@ pub enum Command {
     /// Notice versions: the exact wording people are shown.
     #[command(subcommand)]
     Notice(NoticeCommand),
+    /// Events (trade shows): create, list, close, print the kiosk form, record a paper form.
+    #[command(subcommand)]
+    Event(super::events::EventCommand),
     /// Record that a person agreed to one or more purposes.
     Grant(CaptureArgs),
     /// Record that a person said no to one or more purposes.

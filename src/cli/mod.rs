@@ -3,6 +3,7 @@
 
 mod args;
 mod authoring;
+mod events;
 mod output;
 mod rights;
 mod secrets;
@@ -144,6 +145,7 @@ fn dispatch(cli: Cli) -> Result<(), Failure> {
         Command::Purpose(cmd) => purpose_cmd(&cli, cmd, json),
         Command::Category(cmd) => category_cmd(&cli, cmd, json),
         Command::Notice(cmd) => notice_cmd(&cli, cmd, json),
+        Command::Event(cmd) => events::run(&cli, cmd, json),
         Command::Grant(a) => capture(&cli, a, EventKind::Grant, json),
         Command::Refuse(a) => capture(&cli, a, EventKind::Refuse, json),
         Command::Withdraw(a) => withdraw(&cli, a, json),

@@ -13,7 +13,7 @@ use crate::error::{Error, Result};
 use crate::notice::{self, Language};
 use crate::operator::Action;
 use crate::purpose::{self, string_enum};
-use crate::session::Session;
+use crate::session::{Session, Write};
 use crate::subject::{self, SubjectInput, SubjectKey, SubjectView};
 
 mod chain;
@@ -271,6 +271,11 @@ pub(crate) fn audit_detail(events: &[EventRef]) -> String {
 /// transaction: the person (found or created), one event per purpose, and the audit entry.
 pub fn record_capture(session: &mut Session, c: &Capture) -> Result<Recorded> {
     session.check(Action::Capture)?;
+    check_capture(c)?;
+    session.write(Action::Capture, |w| capture_in(w, c))
+}
+
+fn check_capture(c: &Capture) -> Result<()> {
     if !c.method.captures() {
         return Err(Error::invalid(
             format!("\"{}\" is a withdrawal channel, not a way to collect consent.", c.method),
@@ -295,46 +300,51 @@ pub fn record_capture(session: &mut Session, c: &Capture) -> Result<Recorded> {
             return Err(Error::invalid(format!("Purpose \"{}\" is given twice.", p.trim()), "Give each purpose once."));
         }
     }
-    session.write(Action::Capture, |w| {
-        let at = check_time(w.now, c.captured_at, c.method)?;
-        let version = notice::find_in(&w.tx, &c.notice)?.ok_or_else(|| notice::not_found(&c.notice))?;
-        if version.state != "approved" {
-            return Err(Error::invalid(
-                format!("Notice version {} is {}, not approved.", &version.hash[..12], version.state),
-                "Only an approved version may be shown to people: choose an approved one.",
-            ));
+    Ok(())
+}
+
+/// [`record_capture`] inside a write already open, so that a caller can add its own rows
+/// (an event's capture details) to the same transaction.
+pub(crate) fn capture_in(w: &mut Write<'_>, c: &Capture) -> Result<Recorded> {
+    check_capture(c)?;
+    let at = check_time(w.now, c.captured_at, c.method)?;
+    let version = notice::find_in(&w.tx, &c.notice)?.ok_or_else(|| notice::not_found(&c.notice))?;
+    if version.state != "approved" {
+        return Err(Error::invalid(
+            format!("Notice version {} is {}, not approved.", &version.hash[..12], version.state),
+            "Only an approved version may be shown to people: choose an approved one.",
+        ));
+    }
+    let language = c.language.unwrap_or(version.language);
+    for (p, _) in &c.choices {
+        if purpose::find_purpose(&w.tx, p)?.is_none() {
+            return Err(Error::NotFound {
+                what: "purpose",
+                key: p.trim().to_string(),
+                fix: "List purposes with `consentry purpose list`, or add it.",
+            });
         }
-        let language = c.language.unwrap_or(version.language);
-        for (p, _) in &c.choices {
-            if purpose::find_purpose(&w.tx, p)?.is_none() {
-                return Err(Error::NotFound {
-                    what: "purpose",
-                    key: p.trim().to_string(),
-                    fix: "List purposes with `consentry purpose list`, or add it.",
-                });
-            }
-        }
-        let (subject_id, new_subject) = subject::find_or_create(w, &c.subject)?;
-        let mut events = Vec::with_capacity(c.choices.len());
-        for (p, kind) in &c.choices {
-            events.push(append(
-                w,
-                &NewEvent {
-                    kind: *kind,
-                    subject_id: &subject_id,
-                    purpose: p.trim(),
-                    notice_hash: Some(&version.hash),
-                    language: Some(language.as_str()),
-                    at,
-                    method: c.method,
-                    evidence: &c.evidence,
-                },
-            )?);
-        }
-        let receipt_id = crate::receipt::issue(w, crate::receipt::ReceiptKind::Capture, &subject_id, &events)?;
-        w.audit("consent.capture", &subject_id, audit_detail(&events));
-        Ok(Recorded { subject_id, new_subject, events, at, receipt_id })
-    })
+    }
+    let (subject_id, new_subject) = subject::find_or_create(w, &c.subject)?;
+    let mut events = Vec::with_capacity(c.choices.len());
+    for (p, kind) in &c.choices {
+        events.push(append(
+            w,
+            &NewEvent {
+                kind: *kind,
+                subject_id: &subject_id,
+                purpose: p.trim(),
+                notice_hash: Some(&version.hash),
+                language: Some(language.as_str()),
+                at,
+                method: c.method,
+                evidence: &c.evidence,
+            },
+        )?);
+    }
+    let receipt_id = crate::receipt::issue(w, crate::receipt::ReceiptKind::Capture, &subject_id, &events)?;
+    w.audit("consent.capture", &subject_id, audit_detail(&events));
+    Ok(Recorded { subject_id, new_subject, events, at, receipt_id })
 }
 
 /// Records a withdrawal of the given purposes (or of every purpose currently granted).

@@ -41,6 +41,11 @@ pub struct AccessReport {
     pub status: Vec<PurposeStatus>,
     /// Every event, oldest first.
     pub events: Vec<AccessEvent>,
+    /// Their job title, if collected at an event.
+    pub job_title: Option<String>,
+    /// What was kept beside each event capture: (receipt, event name, guardian's name,
+    /// whether a signature image is held, the scan reference of a paper form).
+    pub captures: Vec<(String, Option<String>, Option<String>, bool, Option<String>)>,
     /// When this report was made.
     pub generated_at: chrono::DateTime<chrono::FixedOffset>,
 }
@@ -70,12 +75,29 @@ pub fn access_report(session: &mut Session, key: &SubjectKey) -> Result<AccessRe
             let receipt_id = receipt::of_event(&w.tx, &event.id)?;
             out.push(AccessEvent { event, purpose, notice, receipt_id });
         }
+        let job_title: Option<String> =
+            w.tx.query_row("SELECT job_title FROM subject WHERE id = ?1", [&id], |r| r.get(0)).storage(ctx)?;
+        let mut stmt =
+            w.tx.prepare(
+                "SELECT c.receipt_id, e.name, c.guardian_name, c.signature_png IS NOT NULL, c.paper_ref
+                 FROM capture_detail c JOIN receipt r ON r.id = c.receipt_id LEFT JOIN event e ON e.id = c.event_id
+                 WHERE r.subject_id = ?1 ORDER BY r.created_at_ms",
+            )
+            .storage(ctx)?;
+        let captures = stmt
+            .query_map([&id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
+            .storage(ctx)?
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .storage(ctx)?;
+        drop(stmt);
         w.audit("subject.export_access", &id, "");
         Ok(AccessReport {
             subject: row.view(false),
             created_at: from_parts(created_ms, 0),
             status,
             events: out,
+            job_title,
+            captures,
             generated_at: w.now,
         })
     })
@@ -91,6 +113,7 @@ pub fn to_json(r: &AccessReport) -> String {
             "email": r.subject.email,
             "phone": r.subject.phone,
             "company": r.subject.company,
+            "job_title": r.job_title,
             "erased": r.subject.erased,
             "created_at": r.created_at.to_rfc3339(),
         },
@@ -101,6 +124,13 @@ pub fn to_json(r: &AccessReport) -> String {
             "since": s.since.to_rfc3339(),
             "event_id": s.event_id,
             "notice_hash": s.notice_hash,
+        })).collect::<Vec<_>>(),
+        "captures": r.captures.iter().map(|(receipt, event, guardian, signature, paper)| json!({
+            "receipt_id": receipt,
+            "event": event,
+            "guardian_name": guardian,
+            "signature_image_held": signature,
+            "paper_ref": paper,
         })).collect::<Vec<_>>(),
         "events": r.events.iter().map(|e| json!({
             "id": e.event.id,
@@ -144,11 +174,34 @@ pub fn to_html(r: &AccessReport) -> String {
         ("电子邮箱", "Email", &s.email),
         ("电话", "Phone", &s.phone),
         ("公司", "Company", &s.company),
+        ("职务", "Job title", &r.job_title),
     ] {
         b.push_str(&format!(
             "<tr><th>{zh} <span class=\"en\">{en}</span></th><td>{}</td></tr>\n",
             v.as_deref().map(escape).unwrap_or_else(|| "—".into())
         ));
+    }
+    for (receipt, event, guardian, signature, paper) in &r.captures {
+        let mut parts = Vec::new();
+        if let Some(e) = event {
+            parts.push(format!("活动 Event: {}", escape(e)));
+        }
+        if let Some(g) = guardian {
+            parts.push(format!("监护人 Guardian: {}", escape(g)));
+        }
+        if *signature {
+            parts.push("签名图像 Signature image held".into());
+        }
+        if let Some(p) = paper {
+            parts.push(format!("纸质表格 Paper form: {}", escape(p)));
+        }
+        if !parts.is_empty() {
+            b.push_str(&format!(
+                "<tr><th>回执 <span class=\"en\">Receipt</span> <code>{}</code></th><td>{}</td></tr>\n",
+                escape(receipt),
+                parts.join("<br>")
+            ));
+        }
     }
     b.push_str("</table>\n<h2>当前状态 <span class=\"en\">Current status</span></h2>\n<table>\n");
     b.push_str("<tr><th>目的 Purpose</th><th>状态 State</th><th>自 Since</th></tr>\n");

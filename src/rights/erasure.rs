@@ -10,7 +10,8 @@
 //!    address is recognised; these hashes are pseudonymous personal data, kept on the basis
 //!    of PIPL Art. 47 (storage and security only) and GDPR Art. 17(3)(b) and 21(3) for
 //!    exactly that purpose, and documented in the README;
-//! 3. clears name, email, phone and company, removes the person's search terms and sets
+//! 3. clears name, email, phone, company and job title (and a guardian's name and signature
+//!    image captured with them), removes the person's search terms and sets
 //!    `erased_at_ms`; the person then shows as erased everywhere;
 //! 4. writes `subject.erase` to the audit log.
 
@@ -81,9 +82,17 @@ pub fn erase(session: &mut Session, key: &SubjectKey, channel: Method, note: &st
         let phone_hash = row.phone.as_deref().and_then(normalize_phone).map(|p| sha256_hex(&p));
         w.tx.execute(
             "UPDATE subject SET name = NULL, email = NULL, email_norm = NULL, phone = NULL, phone_norm = NULL,
-                    company = NULL, email_sha256 = ?2, phone_sha256 = ?3, erased_at_ms = ?4
+                    company = NULL, job_title = NULL, email_sha256 = ?2, phone_sha256 = ?3, erased_at_ms = ?4
              WHERE id = ?1",
             rusqlite::params![id, email_hash, phone_hash, w.now.timestamp_millis()],
+        )
+        .storage("erase a person")?;
+        // A guardian's name and a signature image captured with the person go too; the
+        // signature's hash stays, as it does in the ledger.
+        w.tx.execute(
+            "UPDATE capture_detail SET guardian_name = NULL, signature_png = NULL
+             WHERE receipt_id IN (SELECT id FROM receipt WHERE subject_id = ?1)",
+            [&id],
         )
         .storage("erase a person")?;
         subject::index_search_terms(&w.tx, &id)?;

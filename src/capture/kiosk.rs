@@ -1,0 +1,253 @@
+//! The form a person fills in at an event, and recording it. One submission is one
+//! transaction: the person (found or created), one ledger event per purpose shown (a grant
+//! if its box was ticked, a refusal if not), the receipt, and the capture's details (the
+//! event, the guardian of a child under 14, the signature image). The events' hashed
+//! evidence holds which boxes were shown and which were ticked, the event, whether a
+//! guardian answered and the signature's SHA-256, never personal data.
+
+use chrono::{DateTime, FixedOffset};
+use rusqlite::params;
+use serde_json::json;
+
+use crate::canonical::sha256_hex;
+use crate::capture::event::{get_in, Event, FieldRule, PersonField};
+use crate::error::{Error, Result, StorageContext};
+use crate::ledger::{capture_in, Capture, EventKind, Method, Recorded};
+use crate::notice::form::{FormDefinition, GuardianPath};
+use crate::notice::workflow::{version_in, State};
+use crate::notice::Language;
+use crate::operator::Action;
+use crate::session::Session;
+use crate::subject::SubjectInput;
+
+/// The largest signature image accepted, in bytes.
+pub const MAX_SIGNATURE: usize = 512 * 1024;
+
+/// What the kiosk shows for an event in one language.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KioskForm {
+    /// The event.
+    pub event: Event,
+    /// The language shown.
+    pub language: Language,
+    /// The notice's title in that language.
+    pub title: String,
+    /// The full notice text (Markdown subset) in that language.
+    pub text: String,
+    /// The hash of that text, recorded with each event.
+    pub notice_hash: String,
+    /// The boxes.
+    pub form: FormDefinition,
+}
+
+impl KioskForm {
+    /// The guardian path, when children under 14 may be asked.
+    pub fn guardian(&self) -> Option<&GuardianPath> {
+        self.form.guardian.as_ref()
+    }
+}
+
+/// One person's answers.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Submission {
+    /// The event.
+    pub event_id: String,
+    /// The language the person read.
+    pub language: Option<Language>,
+    /// Their details.
+    pub person: SubjectInput,
+    /// Their job title.
+    pub job_title: Option<String>,
+    /// The ids of the boxes they ticked.
+    pub ticked: Vec<String>,
+    /// Whether they said they are under 14.
+    pub under_14: bool,
+    /// The guardian's name, for a child under 14.
+    pub guardian_name: Option<String>,
+    /// Whether the guardian confirmed they answer for the child.
+    pub guardian_confirmed: bool,
+    /// The signature, a PNG image.
+    pub signature_png: Option<Vec<u8>>,
+    /// `kiosk` at the stand, or `paper` for a form entered at the desk.
+    pub method: Option<Method>,
+    /// For paper: the reference of the scanned form.
+    pub paper_ref: Option<String>,
+    /// For paper: when the person signed it (defaults to now).
+    pub captured_at: Option<DateTime<FixedOffset>>,
+}
+
+fn form_in(conn: &rusqlite::Connection, event_id: &str, language: Option<Language>) -> Result<KioskForm> {
+    let event = get_in(conn, event_id)?;
+    if event.closed_at_ms.is_some() {
+        return Err(Error::invalid(
+            format!("The event \"{}\" is closed.", event.input.name),
+            "Choose a running event, or create a new one.",
+        ));
+    }
+    let language = match language {
+        Some(l) if event.input.languages.contains(&l) => l,
+        Some(l) => {
+            return Err(Error::invalid(
+                format!("The event \"{}\" is not offered in {l}.", event.input.name),
+                "Choose one of the event's languages.",
+            ))
+        }
+        None => *event.input.languages.first().unwrap_or(&Language::ZhCn),
+    };
+    let v = version_in(conn, &event.input.notice, Some(event.input.notice_number))?;
+    if v.state != State::Approved {
+        return Err(Error::invalid(
+            format!("Version {} of notice \"{}\" is no longer approved ({}).", v.number, v.notice, v.state.as_str()),
+            "Ask legal for the current version and create a new event with it.",
+        ));
+    }
+    let (title, text, notice_hash) = match language {
+        Language::ZhCn => (v.title.zh.clone(), v.rendered.text_zh.clone(), v.rendered.hash_zh.clone()),
+        Language::En => (v.title.en.clone(), v.rendered.text_en.clone(), v.rendered.hash_en.clone()),
+    };
+    Ok(KioskForm { event, language, title, text, notice_hash, form: v.rendered.form })
+}
+
+/// The form an event's kiosk shows, in a language it offers (its first by default).
+/// Kiosk and marketer roles.
+pub fn form(session: &mut Session, event_id: &str, language: Option<Language>) -> Result<KioskForm> {
+    session.read(Action::Capture, |conn| form_in(conn, event_id, language))
+}
+
+fn field_value<'a>(s: &'a Submission, f: PersonField) -> Option<&'a str> {
+    let v = match f {
+        PersonField::Name => s.person.name.as_deref(),
+        PersonField::Email => s.person.email.as_deref(),
+        PersonField::Phone => s.person.phone.as_deref(),
+        PersonField::Company => s.person.company.as_deref(),
+        PersonField::JobTitle => s.job_title.as_deref(),
+    };
+    v.map(str::trim).filter(|v| !v.is_empty())
+}
+
+fn check(s: &Submission, k: &KioskForm, fields: &[FieldRule]) -> Result<()> {
+    for rule in fields {
+        if rule.required && field_value(s, rule.field).is_none() {
+            return Err(Error::invalid(
+                format!("The {} is required at this event.", rule.field.as_str().replace('_', " ")),
+                "Fill it in, then submit again.",
+            ));
+        }
+    }
+    for f in PersonField::ALL {
+        if field_value(s, *f).is_some() && !fields.iter().any(|r| r.field == *f) {
+            return Err(Error::invalid(
+                format!("This event does not collect the {}.", f.as_str().replace('_', " ")),
+                "Leave it out: collect only what the notice says.",
+            ));
+        }
+    }
+    let ids: Vec<&str> = k.form.controls().map(|c| c.id.as_str()).collect();
+    for (i, t) in s.ticked.iter().enumerate() {
+        if !ids.contains(&t.as_str()) {
+            return Err(Error::invalid(format!("The form has no box \"{t}\"."), "Reload the form and try again."));
+        }
+        if s.ticked[..i].contains(t) {
+            return Err(Error::invalid(format!("The box \"{t}\" is ticked twice."), "Reload the form and try again."));
+        }
+    }
+    if s.under_14 {
+        if k.guardian().is_none() {
+            return Err(Error::invalid(
+                "This event's notice does not provide for children under 14.",
+                "Do not collect a child's details here; a notice with dedicated rules for minors is needed (PIPL Art. 31).",
+            ));
+        }
+        if s.guardian_name.as_deref().map(str::trim).unwrap_or_default().is_empty() || !s.guardian_confirmed {
+            return Err(Error::invalid(
+                "A child under 14 needs a parent's or guardian's consent: the guardian's name and confirmation are missing.",
+                "Ask the parent or guardian to enter their name and confirm, then submit again.",
+            ));
+        }
+    } else if s.guardian_name.as_deref().is_some_and(|g| !g.trim().is_empty()) || s.guardian_confirmed {
+        return Err(Error::invalid(
+            "A guardian answered for someone not marked as under 14.",
+            "Tick \"under 14\" or clear the guardian's details.",
+        ));
+    }
+    if let Some(png) = &s.signature_png {
+        if png.len() > MAX_SIGNATURE || !png.starts_with(b"\x89PNG\r\n\x1a\n") {
+            return Err(Error::invalid(
+                "The signature is not a PNG image of at most 512 KiB.",
+                "Clear the signature pad and sign again.",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Records one person's answers to an event's form: a grant for each ticked box and a
+/// refusal for each box left empty (a person may say no to everything), in one transaction.
+pub fn submit(session: &mut Session, s: &Submission) -> Result<Recorded> {
+    let method = s.method.unwrap_or(Method::Kiosk);
+    if !matches!(method, Method::Kiosk | Method::Paper) {
+        return Err(Error::invalid(
+            format!("An event form is collected at the kiosk or on paper, not by {method}."),
+            "Use kiosk or paper.",
+        ));
+    }
+    let paper_ref = s.paper_ref.as_deref().map(str::trim).filter(|r| !r.is_empty());
+    if method == Method::Paper && paper_ref.is_none() {
+        return Err(Error::invalid(
+            "A paper form needs the reference of its scan.",
+            "Enter the scan's file name or the number written on the form, such as \"SH-2026-0042\".",
+        ));
+    }
+    session.write(Action::Capture, |w| {
+        let k = form_in(&w.tx, &s.event_id, s.language)?;
+        check(s, &k, &k.event.input.fields)?;
+        let shown: Vec<String> = k.form.controls().map(|c| c.id.clone()).collect();
+        let choices: Vec<(String, EventKind)> = k
+            .form
+            .controls()
+            .map(|c| (c.purpose.clone(), if s.ticked.contains(&c.id) { EventKind::Grant } else { EventKind::Refuse }))
+            .collect();
+        let signature = s.signature_png.as_deref().map(sha256_hex);
+        let mut ticked: Vec<&String> = shown.iter().filter(|id| s.ticked.contains(id)).collect();
+        ticked.dedup();
+        // serde_json's map is ordered, so this is a canonical encoding.
+        let evidence = json!({
+            "event": k.event.id,
+            "notice": format!("{} v{}", k.event.input.notice, k.event.input.notice_number),
+            "shown": shown,
+            "ticked": ticked,
+            "guardian": s.under_14,
+            "signature": signature,
+            "paper": paper_ref,
+        })
+        .to_string();
+        let capture = Capture {
+            subject: s.person.clone(),
+            choices,
+            notice: k.notice_hash.clone(),
+            language: Some(k.language),
+            method,
+            evidence,
+            captured_at: s.captured_at,
+        };
+        let recorded = capture_in(w, &capture)?;
+        if let Some(title) = s.job_title.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+            crate::subject::set_job_title(&w.tx, &recorded.subject_id, title)?;
+        }
+        w.tx.execute(
+            "INSERT INTO capture_detail (receipt_id, event_id, guardian_name, signature_png, signature_sha256, paper_ref)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![
+                recorded.receipt_id,
+                k.event.id,
+                s.guardian_name.as_deref().map(str::trim).filter(|_| s.under_14),
+                s.signature_png,
+                signature,
+                paper_ref
+            ],
+        )
+        .storage("record the capture's details")?;
+        w.audit("event.capture", &k.event.id, &recorded.receipt_id);
+        Ok(recorded)
+    })
+}

@@ -1,0 +1,10 @@
+//! Offline capture at events (trade shows): the event and what it shows, the kiosk form a
+//! person fills in, and recording one person's choices (at the kiosk or from a paper form)
+//! in one transaction with their receipt. Badge scans are read by [`badge`].
+
+pub mod badge;
+mod event;
+mod kiosk;
+
+pub use event::{close_event, create_event, get_event, list_events, Event, EventInput, FieldRule, PersonField};
+pub use kiosk::{form, submit, KioskForm, Submission};

@@ -114,7 +114,7 @@ pub fn form(session: &mut Session, event_id: &str, language: Option<Language>) -
     session.read(Action::Capture, |conn| form_in(conn, event_id, language))
 }
 
-fn field_value<'a>(s: &'a Submission, f: PersonField) -> Option<&'a str> {
+fn field_value(s: &Submission, f: PersonField) -> Option<&str> {
     let v = match f {
         PersonField::Name => s.person.name.as_deref(),
         PersonField::Email => s.person.email.as_deref(),

@@ -30,6 +30,10 @@ pub struct AccessEvent {
     pub receipt_id: Option<String>,
 }
 
+/// What was kept beside one capture at an event: (receipt, event name, guardian's name,
+/// whether a signature image is held, the scan reference of a paper form).
+pub type CaptureKept = (String, Option<String>, Option<String>, bool, Option<String>);
+
 /// Everything held about one person.
 #[derive(Debug, Clone)]
 pub struct AccessReport {
@@ -43,9 +47,8 @@ pub struct AccessReport {
     pub events: Vec<AccessEvent>,
     /// Their job title, if collected at an event.
     pub job_title: Option<String>,
-    /// What was kept beside each event capture: (receipt, event name, guardian's name,
-    /// whether a signature image is held, the scan reference of a paper form).
-    pub captures: Vec<(String, Option<String>, Option<String>, bool, Option<String>)>,
+    /// What was kept beside each capture at an event.
+    pub captures: Vec<CaptureKept>,
     /// When this report was made.
     pub generated_at: chrono::DateTime<chrono::FixedOffset>,
 }

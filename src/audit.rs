@@ -54,8 +54,8 @@ fn entry_hash(seq: i64, at_ms: i64, offset: i32, e: (&str, &str, &str, &str, &st
 
 pub(crate) fn append(conn: &Connection, e: &Entry<'_>) -> Result<()> {
     let last: Option<(i64, Vec<u8>)> = conn
-        .query_row("SELECT seq, hash FROM audit_entry ORDER BY seq DESC LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?)))
-        .optional()
+        .prepare_cached("SELECT seq, hash FROM audit_entry ORDER BY seq DESC LIMIT 1")
+        .and_then(|mut s| s.query_row([], |r| Ok((r.get(0)?, r.get(1)?))).optional())
         .storage("write the audit log")?;
     let (seq, prev) = match last {
         Some((s, h)) => (s + 1, h),
@@ -64,11 +64,13 @@ pub(crate) fn append(conn: &Connection, e: &Entry<'_>) -> Result<()> {
     let at_ms = e.at.timestamp_millis();
     let offset = offset_minutes(&e.at);
     let hash = entry_hash(seq, at_ms, offset, (e.actor_id, e.actor_name, e.action, e.target, e.detail), &prev);
-    conn.execute(
+    conn.prepare_cached(
         "INSERT INTO audit_entry (seq, at_ms, utc_offset_min, actor_id, actor_name, action, target, detail, prev_hash, hash)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-        params![seq, at_ms, offset, e.actor_id, e.actor_name, e.action, e.target, e.detail, prev, hash.as_slice()],
     )
+    .and_then(|mut s| {
+        s.execute(params![seq, at_ms, offset, e.actor_id, e.actor_name, e.action, e.target, e.detail, prev, hash.as_slice()])
+    })
     .storage("write the audit log")?;
     Ok(())
 }

@@ -121,16 +121,20 @@ pub(crate) fn issue(w: &mut Write<'_>, kind: ReceiptKind, subject_id: &str, even
     let mut id = new_id()?;
     for _ in 0..5 {
         let taken: bool =
-            w.tx.query_row("SELECT EXISTS (SELECT 1 FROM receipt WHERE id = ?1)", [&id], |r| r.get(0)).storage(ctx)?;
+            w.tx.prepare_cached("SELECT EXISTS (SELECT 1 FROM receipt WHERE id = ?1)")
+                .and_then(|mut s| s.query_row([&id], |r| r.get(0)))
+                .storage(ctx)?;
         if !taken {
             break;
         }
         id = new_id()?;
     }
-    w.tx.execute(
+    w.tx.prepare_cached(
         "INSERT INTO receipt (id, kind, subject_id, created_at_ms, utc_offset_min, operator_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![id, kind.as_str(), subject_id, w.now.timestamp_millis(), offset_minutes(&w.now), w.operator.id],
     )
+    .and_then(|mut s| {
+        s.execute(params![id, kind.as_str(), subject_id, w.now.timestamp_millis(), offset_minutes(&w.now), w.operator.id])
+    })
     .storage(ctx)?;
     let mut link =
         w.tx.prepare_cached("INSERT INTO receipt_event (receipt_id, event_id) VALUES (?1, ?2)").storage(ctx)?;

@@ -208,6 +208,27 @@ impl Session {
         })
     }
 
+    /// Confirms that `name` is an enabled operator of this vault and `passphrase` opens their
+    /// key slot, without changing who is signed in (leaving kiosk mode needs this). The
+    /// check and its outcome are in the audit log; a wrong passphrase changes nothing else.
+    pub fn confirm_operator(&mut self, name: &str, passphrase: &Passphrase) -> Result<Operator> {
+        let slots = SlotFile::read(&self.paths.slots)?;
+        let name_key = crate::operator::name_key(name);
+        let slot = SlotRef::Operator(&name_key);
+        let opened = slots.has(&slot) && slots.open(&slot, passphrase.expose())?.is_some();
+        if !opened {
+            self.record("operator.confirm_failed", "", "")?;
+            return Err(Error::WrongPassphrase { vault: self.paths.db.clone() });
+        }
+        let op = crate::operator::find_by_name(&self.conn, name)?
+            .ok_or_else(|| Error::UnknownOperator { name: name.trim().to_string(), vault: self.paths.db.clone() })?;
+        if op.disabled {
+            return Err(Error::OperatorDisabled { name: op.name });
+        }
+        self.record("operator.confirm", &op.id, "")?;
+        Ok(op)
+    }
+
     /// Locks the vault: records the lock, closes the database and zeroes the key.
     pub fn lock(mut self) -> Result<()> {
         self.record("vault.lock", "", "")?;

@@ -27,7 +27,7 @@ pub struct VaultLocked {
 
 /// Every command and event, for the invoke handler and the generated bindings.
 pub fn specta_builder() -> Builder<tauri::Wry> {
-    use commands::{catalogue, notices, operators, people, rights, vault};
+    use commands::{capture, catalogue, notices, operators, people, rights, vault};
     Builder::<tauri::Wry>::new()
         .commands(collect_commands![
             vault::app_info,
@@ -74,6 +74,16 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             rights::list_retention,
             rights::set_retention,
             rights::retention_due,
+            capture::list_events,
+            capture::approved_versions,
+            capture::create_event,
+            capture::close_event,
+            capture::record_paper_form,
+            capture::start_kiosk,
+            capture::kiosk_form,
+            capture::kiosk_submit,
+            capture::kiosk_badge,
+            capture::kiosk_exit,
         ])
         .events(collect_events![VaultLocked])
 }

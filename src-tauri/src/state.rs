@@ -24,6 +24,8 @@ struct Shared {
 
 pub(crate) struct Inner {
     pub(crate) session: Option<Session>,
+    /// The event whose kiosk is running, while the kiosk window is open.
+    pub(crate) kiosk: Option<String>,
     last_activity: Instant,
     pub(crate) idle_lock: Duration,
 }
@@ -41,6 +43,7 @@ impl AppState {
                 export_dir,
                 inner: Mutex::new(Inner {
                     session: None,
+                    kiosk: None,
                     last_activity: Instant::now(),
                     idle_lock: Duration::from_secs(60 * u64::from(consentry::vault::DEFAULT_IDLE_LOCK_MINUTES)),
                 }),
@@ -110,7 +113,11 @@ impl AppState {
 
     /// Locks the vault (recording it), dropping the session and its key.
     pub(crate) fn lock(&self) -> ApiResult<bool> {
-        let session = self.guard().session.take();
+        let session = {
+            let mut inner = self.guard();
+            inner.kiosk = None;
+            inner.session.take()
+        };
         match session {
             Some(s) => s.lock().map(|_| true).map_err(ApiError::from),
             None => Ok(false),
@@ -121,7 +128,8 @@ impl AppState {
     pub(crate) fn lock_if_idle(&self) -> bool {
         let expired = {
             let inner = self.guard();
-            inner.session.is_some() && inner.last_activity.elapsed() >= inner.idle_lock
+            // A running kiosk stays unlocked: it can only capture, and leaving it needs a passphrase.
+            inner.session.is_some() && inner.kiosk.is_none() && inner.last_activity.elapsed() >= inner.idle_lock
         };
         expired && self.lock().unwrap_or(false)
     }

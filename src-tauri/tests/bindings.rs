@@ -27,7 +27,17 @@ fn bindings_are_current() {
     );
 }
 
-/// The manifest list, the handler list and the main window's capability agree.
+fn grants(json: &str) -> Vec<String> {
+    let cap: serde_json::Value = serde_json::from_str(json).unwrap();
+    cap["permissions"].as_array().unwrap().iter().filter_map(|p| p.as_str()).map(String::from).collect()
+}
+
+fn perm(command: &str) -> String {
+    format!("allow-{}", command.replace('_', "-"))
+}
+
+/// The manifest list, the handler list and the two windows' capabilities agree: every
+/// command is granted to exactly one window, and the kiosk window only the `kiosk_*` ones.
 #[test]
 fn every_command_is_listed_and_granted() {
     let bindings = generated();
@@ -35,16 +45,16 @@ fn every_command_is_listed_and_granted() {
         assert!(bindings.contains(&format!("TAURI_INVOKE(\"{name}\"")), "{name} is in COMMANDS but not in the handler");
     }
     assert_eq!(bindings.matches("TAURI_INVOKE(\"").count(), COMMANDS.len(), "a handler is missing from COMMANDS");
-    let cap: serde_json::Value = serde_json::from_str(include_str!("../capabilities/main.json")).unwrap();
-    let granted: Vec<&str> = cap["permissions"].as_array().unwrap().iter().filter_map(|p| p.as_str()).collect();
+    let main = grants(include_str!("../capabilities/main.json"));
+    let kiosk = grants(include_str!("../capabilities/kiosk.json"));
     for name in COMMANDS {
-        let perm = format!("allow-{}", name.replace('_', "-"));
-        assert!(granted.contains(&perm.as_str()), "main window lacks {perm}");
+        let p = perm(name);
+        let (in_main, in_kiosk) = (main.contains(&p), kiosk.contains(&p));
+        assert!(in_main ^ in_kiosk, "{p} must be granted to exactly one window (main {in_main}, kiosk {in_kiosk})");
+        assert_eq!(in_kiosk, name.starts_with("kiosk_"), "{p}: only kiosk_* commands belong to the kiosk window");
     }
-    for p in &granted {
-        assert!(
-            p.starts_with("core:event:") || COMMANDS.iter().any(|c| format!("allow-{}", c.replace('_', "-")) == *p),
-            "unexpected grant {p}"
-        );
+    for p in main.iter().chain(&kiosk) {
+        assert!(p.starts_with("core:event:") || COMMANDS.iter().any(|c| perm(c) == *p), "unexpected grant {p}");
     }
+    assert!(kiosk.iter().all(|p| p.starts_with("allow-kiosk-")), "the kiosk window has no other grant: {kiosk:?}");
 }

@@ -29,7 +29,7 @@ fn csp_is_strict_and_the_prototype_frozen() {
             .count();
         assert_eq!(hits, 0, "CSP allows {banned}: {csp}");
     }
-    assert_eq!(security["capabilities"], serde_json::json!(["main"]));
+    assert_eq!(security["capabilities"], serde_json::json!(["main", "kiosk"]));
 }
 
 #[test]

@@ -14,6 +14,7 @@ use crate::capture::event::{get_in, Event, FieldRule, PersonField};
 use crate::error::{Error, Result, StorageContext};
 use crate::ledger::{capture_in, Capture, EventKind, Method, Recorded};
 use crate::notice::form::{FormDefinition, GuardianPath};
+use crate::notice::profile::Bilingual;
 use crate::notice::workflow::{version_in, State};
 use crate::notice::Language;
 use crate::operator::Action;
@@ -38,6 +39,8 @@ pub struct KioskForm {
     pub notice_hash: String,
     /// The boxes.
     pub form: FormDefinition,
+    /// How to withdraw, from the notice's profile.
+    pub withdrawal: Bilingual,
 }
 
 impl KioskForm {
@@ -105,7 +108,8 @@ fn form_in(conn: &rusqlite::Connection, event_id: &str, language: Option<Languag
         Language::ZhCn => (v.title.zh.clone(), v.rendered.text_zh.clone(), v.rendered.hash_zh.clone()),
         Language::En => (v.title.en.clone(), v.rendered.text_en.clone(), v.rendered.hash_en.clone()),
     };
-    Ok(KioskForm { event, language, title, text, notice_hash, form: v.rendered.form })
+    let withdrawal = v.rendered.snapshot.profile.withdrawal_channel.clone();
+    Ok(KioskForm { event, language, title, text, notice_hash, form: v.rendered.form, withdrawal })
 }
 
 /// The form an event's kiosk shows, in a language it offers (its first by default).

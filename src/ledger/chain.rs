@@ -57,14 +57,11 @@ impl Linked<'_> {
 
 /// Appends one event to this device's chain, inside the caller's transaction.
 pub(crate) fn append(w: &mut Write<'_>, e: &NewEvent<'_>) -> Result<EventRef> {
+    // Cached statements: an import appends up to 100,000 events in one transaction.
     let last: Option<(i64, Vec<u8>)> =
-        w.tx.query_row(
-            "SELECT seq, hash FROM consent_event WHERE device_id = ?1 ORDER BY seq DESC LIMIT 1",
-            [w.device_id],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()
-        .storage("append to the ledger")?;
+        w.tx.prepare_cached("SELECT seq, hash FROM consent_event WHERE device_id = ?1 ORDER BY seq DESC LIMIT 1")
+            .and_then(|mut s| s.query_row([w.device_id], |r| Ok((r.get(0)?, r.get(1)?))).optional())
+            .storage("append to the ledger")?;
     let (seq, prev) = match last {
         Some((s, h)) => (s + 1, h),
         None => (1, GENESIS.to_vec()),
@@ -87,11 +84,13 @@ pub(crate) fn append(w: &mut Write<'_>, e: &NewEvent<'_>) -> Result<EventRef> {
         evidence: e.evidence,
     };
     let hash = l.hash();
-    w.tx.execute(
+    w.tx.prepare_cached(
         "INSERT INTO consent_event (id, device_id, seq, prev_hash, hash, kind, subject_id, purpose_code, notice_hash,
                                     language, captured_at_ms, utc_offset_min, operator_id, method, evidence)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
-        params![
+    )
+    .and_then(|mut s| {
+        s.execute(params![
             l.id,
             l.device_id,
             l.seq,
@@ -107,8 +106,8 @@ pub(crate) fn append(w: &mut Write<'_>, e: &NewEvent<'_>) -> Result<EventRef> {
             l.operator_id,
             l.method,
             l.evidence
-        ],
-    )
+        ])
+    })
     .storage("append to the ledger")?;
     Ok(EventRef { id, kind: e.kind, purpose: e.purpose.to_string(), seq, hash: hex::encode(hash) })
 }

@@ -104,7 +104,7 @@ pub fn history(session: &mut Session, key: &SubjectKey) -> Result<(SubjectView, 
     let subject = subject::view(session, key)?;
     let events = session.read(Action::ReadConsents, |conn| {
         let mut stmt = conn
-            .prepare(&format!("{EVENT_SELECT} WHERE subject_id = ?1 ORDER BY captured_at_ms, device_id, seq"))
+            .prepare_cached(&format!("{EVENT_SELECT} WHERE subject_id = ?1 ORDER BY captured_at_ms, device_id, seq"))
             .storage("read history")?;
         let rows = stmt.query_map([&subject.id], row_to_event).storage("read history")?;
         rows.collect::<rusqlite::Result<Vec<_>>>().storage("read history")

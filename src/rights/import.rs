@@ -339,11 +339,10 @@ fn plan(
         }
         if let Some(e) = &email_norm {
             let erased: Option<i64> =
-                w.tx.query_row(
+                w.tx.prepare_cached(
                     "SELECT erased_at_ms FROM subject WHERE email_sha256 = ?1 AND erased_at_ms IS NOT NULL LIMIT 1",
-                    [sha256_hex(e)],
-                    |r| r.get(0),
                 )
+                .and_then(|mut s| s.query_row([sha256_hex(e)], |r| r.get(0)))
                 .ok();
             if erased.is_some() {
                 bad(

@@ -278,6 +278,9 @@ fn open_connection(paths: &VaultPaths, key: &DataKey, create: bool) -> Result<Co
     )
     .storage("configure the vault")?;
     conn.busy_timeout(std::time::Duration::from_secs(5)).storage("configure the vault")?;
+    // Hot paths (capture, status, search, import) keep their statements prepared; the
+    // default cache of 16 would evict them between calls.
+    conn.set_prepared_statement_cache_capacity(64);
     Ok(conn)
 }
 

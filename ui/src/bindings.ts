@@ -274,7 +274,8 @@ async diffNotice(name: string, from: number, to: number) : Promise<Result<DiffVi
 }
 },
 /**
- * Writes the review packet (html or docx) to the Downloads folder and says where.
+ * Writes the review packet (html or docx) as a new file in the export folder (Downloads,
+ * or `$CONSENTRY_EXPORT_DIR`) and says where; the contents never pass through the webview.
  */
 async exportPacket(name: string, number: number | null, format: string) : Promise<Result<ExportedPacket, ApiError>> {
     try {
@@ -404,6 +405,105 @@ async retentionDue() : Promise<Result<DueView[], ApiError>> {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
+},
+async listEvents() : Promise<Result<EventView[], ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("list_events") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async approvedVersions() : Promise<Result<ApprovedVersion[], ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("approved_versions") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async createEvent(request: EventRequest) : Promise<Result<EventView, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("create_event", { request }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async closeEvent(id: string) : Promise<Result<EventView, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("close_event", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Records a paper form collected at the stand (marketer).
+ */
+async recordPaperForm(eventId: string, request: SubmissionRequest, scan: string) : Promise<Result<KioskReceipt, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("record_paper_form", { eventId, request, scan }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Opens the full-screen kiosk window for an event and hides the main window. The vault
+ * stays unlocked while the kiosk runs (it can only capture); leaving needs a passphrase.
+ */
+async startKiosk(eventId: string) : Promise<Result<null, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("start_kiosk", { eventId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * The kiosk's form, in a language the event offers.
+ */
+async kioskForm(language: string | null) : Promise<Result<KioskFormView, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("kiosk_form", { language }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Records the person at the kiosk and returns their receipt.
+ */
+async kioskSubmit(request: SubmissionRequest) : Promise<Result<KioskReceipt, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("kiosk_submit", { request }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Reads a scanned visitor badge (vCard or MECARD).
+ */
+async kioskBadge(text: string) : Promise<Result<BadgeView, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("kiosk_badge", { text }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Leaves kiosk mode with the name and passphrase of an admin, legal or marketer operator.
+ */
+async kioskExit(operator: string, passphrase: string) : Promise<Result<null, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("kiosk_exit", { operator, passphrase }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 }
 }
 
@@ -439,6 +539,11 @@ message: string }
  * What the app knows before anyone signs in.
  */
 export type AppInfo = { version: string; vault_path: string; vault_exists: boolean; default_device_name: string; session: SessionInfo | null; min_passphrase_chars: number }
+/**
+ * An approved notice version an event may show.
+ */
+export type ApprovedVersion = { notice: string; number: number; title: Bi }
+export type BadgeView = { name: string | null; email: string | null; phone: string | null; company: string | null; job_title: string | null }
 /**
  * Text in both languages.
  */
@@ -503,16 +608,27 @@ export type ErasedView = { subject_id: string;
  * The withdrawal receipt for purposes that were still granted, if any.
  */
 withdrawal_receipt_id: string | null }
+export type EventRequest = { name: string; venue: string; starts_on: string; ends_on: string; notice: string; notice_number: number; languages: string[]; fields: FieldView[]; device_name: string; idle_reset_s: number; signature: boolean }
 export type EventView = { id: string; 
 /**
  * grant, refuse or withdraw.
  */
 kind: string; purpose: string; at: string; method: string; notice_hash: string | null; language: string | null; device_id: string; seq: number }
+export type EventView = { id: string; name: string; venue: string; starts_on: string; ends_on: string; notice: string; notice_number: number; languages: string[]; fields: FieldView[]; device_name: string; idle_reset_s: number; signature: boolean; closed: boolean; 
+/**
+ * How many people were recorded at it.
+ */
+captures: number }
 export type ExportedPacket = { 
 /**
  * Where the file was written.
  */
 path: string; bytes: number }
+export type FieldView = { 
+/**
+ * name, email, phone, company or job_title.
+ */
+field: string; required: boolean }
 export type FindingView = { rule: string; 
 /**
  * error or warning.
@@ -529,6 +645,31 @@ export type FormView = { purposes: ControlView[]; separate: ControlView[];
 guardian: [Bi, Bi] | null }
 export type HomeView = { subjects: number; active_consents: number; withdrawals_last_7_days: number; notices: NoticeCount[] }
 export type ImportView = { committed: boolean; rows: number; events: number; people: number; new_people: number; receipts: string[]; errors: RowErrorView[]; more_errors: number }
+export type KioskFormView = { event_name: string; venue: string; device_name: string; 
+/**
+ * The language shown, and those offered.
+ */
+language: string; languages: string[]; title: string; blocks: BlockView[]; 
+/**
+ * The first 12 characters of the wording's hash, shown small for staff.
+ */
+notice_hash: string; form: FormView; fields: FieldView[]; signature: boolean; idle_reset_s: number }
+/**
+ * What the person is shown after submitting.
+ */
+export type KioskReceipt = { receipt_id: string; 
+/**
+ * The boxes' labels, in the language shown.
+ */
+granted: string[]; refused: string[]; 
+/**
+ * How to withdraw, in the language shown.
+ */
+withdrawal: string; 
+/**
+ * The QR code of the receipt id: `size` × `size` modules, row by row, true is dark.
+ */
+qr_size: number; qr: boolean[] }
 export type LintView = { errors: number; warnings: number; findings: FindingView[] }
 export type MaterialView = { kind: string; needs_fresh_consent: boolean; message: Bi }
 export type NewNoticeRequest = { name: string; title: Bi; profile: string; template: string }
@@ -610,6 +751,18 @@ export type Settings = { idle_lock_minutes: number }
  */
 export type SpanView = { text: string; bold: boolean }
 export type SubjectDetail = { person: PersonView; status: PurposeStatusView[]; history: EventView[] }
+/**
+ * A person's answers, from the kiosk or a paper form.
+ */
+export type SubmissionRequest = { language: string | null; name: string | null; email: string | null; phone: string | null; company: string | null; job_title: string | null; 
+/**
+ * The ids of the boxes ticked.
+ */
+ticked: string[]; under_14: boolean; guardian_name: string | null; guardian_confirmed: boolean; 
+/**
+ * The signature pad's PNG, base64 (no `data:` prefix).
+ */
+signature_png: string | null }
 export type SuppressionRequest = { 
 /**
  * csv or json.

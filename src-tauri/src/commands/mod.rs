@@ -1,6 +1,7 @@
 //! The commands the UI calls. Each is thin: request type → validated engine input → one
 //! engine call → response type. No SQL and no business rules live here.
 
+pub mod capture;
 pub mod catalogue;
 pub mod notices;
 pub mod operators;

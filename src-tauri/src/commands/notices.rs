@@ -1,8 +1,6 @@
 //! The notice workspace: profiles, templates and clauses, live preview with the lint,
 //! the review workflow, diff and the review packet.
 
-use std::path::PathBuf;
-
 use consentry::notice::diff::{self, Diff, Op};
 use consentry::notice::form::FormDefinition;
 use consentry::notice::lint::{Finding, Report};
@@ -54,7 +52,7 @@ pub struct BlockView {
     pub lines: Vec<Vec<SpanView>>,
 }
 
-fn block_views(text: &str) -> Vec<BlockView> {
+pub(crate) fn block_views(text: &str) -> Vec<BlockView> {
     markdown::blocks(text)
         .into_iter()
         .map(|b| BlockView {
@@ -589,12 +587,8 @@ pub async fn diff_notice(state: State<'_, AppState>, name: String, from: u32, to
     state.with_session(move |s| Ok((&diff::diff(s, &name, i64::from(from), i64::from(to))?).into())).await
 }
 
-/// The folder exports go to: the user's Downloads folder, else Documents, else home.
-fn export_dir() -> Option<PathBuf> {
-    dirs::download_dir().or_else(dirs::document_dir).or_else(dirs::home_dir)
-}
-
-/// Writes the review packet (html or docx) to the Downloads folder and says where.
+/// Writes the review packet (html or docx) as a new file in the export folder (Downloads,
+/// or `$CONSENTRY_EXPORT_DIR`) and says where; the contents never pass through the webview.
 #[tauri::command]
 #[specta::specta]
 pub async fn export_packet(
@@ -603,34 +597,17 @@ pub async fn export_packet(
     number: Option<u32>,
     format: String,
 ) -> ApiResult<ExportedPacket> {
+    let dir = state.export_dir().to_path_buf();
     state
         .with_session(move |s| {
-            let dir = export_dir().ok_or_else(|| {
-                consentry::Error::invalid(
-                    "There is no Downloads, Documents or home folder to save to.",
-                    "Set HOME and try again.",
-                )
-            })?;
             let p = packet::gather(s, &name, number.map(i64::from))?;
             let ext = if format == "docx" { "docx" } else { "html" };
             let bytes = if ext == "docx" { packet::docx(&p)? } else { packet::html(&p)?.into_bytes() };
-            std::fs::create_dir_all(&dir).map_err(|e| consentry::Error::Io {
-                action: "create",
-                path: dir.clone(),
-                reason: e.to_string(),
-            })?;
-            let mut path = dir.join(format!("{}-v{}-review.{ext}", p.version.notice, p.version.number));
-            let mut n = 2;
-            while path.exists() {
-                path = dir.join(format!("{}-v{}-review-{n}.{ext}", p.version.notice, p.version.number));
-                n += 1;
-            }
-            std::fs::write(&path, &bytes).map_err(|e| consentry::Error::Io {
-                action: "write",
-                path: path.clone(),
-                reason: e.to_string(),
-            })?;
-            Ok(ExportedPacket { path: path.display().to_string(), bytes: bytes.len() as u32 })
+            Ok((bytes, format!("review-{}-v{}", p.version.notice, p.version.number), super::rights::stamp(s), ext))
         })
         .await
+        .and_then(|(bytes, what, stamp, ext)| {
+            let saved = super::rights::save(&dir, &what, &stamp, ext, &bytes)?;
+            Ok(ExportedPacket { path: saved.path, bytes: saved.bytes })
+        })
 }

@@ -49,7 +49,7 @@ fn io_error(path: &Path, e: &std::io::Error) -> ApiError {
 }
 
 /// Writes a new file `consentry-{what}-{stamp}.{ext}` in the export folder (never overwrites).
-fn save(dir: &Path, what: &str, stamp: &str, ext: &str, content: &str) -> ApiResult<SavedFile> {
+pub(crate) fn save(dir: &Path, what: &str, stamp: &str, ext: &str, content: &[u8]) -> ApiResult<SavedFile> {
     std::fs::create_dir_all(dir).map_err(|e| io_error(dir, &e))?;
     for n in 0..100 {
         let suffix = if n == 0 { String::new() } else { format!("-{n}") };
@@ -63,7 +63,7 @@ fn save(dir: &Path, what: &str, stamp: &str, ext: &str, content: &str) -> ApiRes
         }
         match opts.open(&path) {
             Ok(mut f) => {
-                f.write_all(content.as_bytes()).map_err(|e| io_error(&path, &e))?;
+                f.write_all(content).map_err(|e| io_error(&path, &e))?;
                 return Ok(SavedFile {
                     path: path.display().to_string(),
                     bytes: u32::try_from(content.len()).unwrap_or(u32::MAX),
@@ -76,7 +76,7 @@ fn save(dir: &Path, what: &str, stamp: &str, ext: &str, content: &str) -> ApiRes
     Err(ApiError::internal())
 }
 
-fn stamp(s: &Session) -> String {
+pub(crate) fn stamp(s: &Session) -> String {
     s.now().format("%Y%m%d-%H%M%S").to_string()
 }
 
@@ -184,7 +184,7 @@ pub(crate) async fn save_receipt_in(state: &AppState, id: String, format: String
             Ok((doc, r.id, stamp(s)))
         })
         .await?;
-    save(&dir, &format!("receipt-{id}"), &stamp, if html { "html" } else { "json" }, &doc)
+    save(&dir, &format!("receipt-{id}"), &stamp, if html { "html" } else { "json" }, doc.as_bytes())
 }
 
 /// Saves a receipt (the person's printable copy, or its JSON) to the export folder.
@@ -204,7 +204,7 @@ pub(crate) async fn export_access_in(state: &AppState, id: String, format: Strin
             Ok((doc, stamp(s)))
         })
         .await?;
-    save(&dir, "access", &stamp, if html { "html" } else { "json" }, &doc)
+    save(&dir, "access", &stamp, if html { "html" } else { "json" }, doc.as_bytes())
 }
 
 /// Saves everything held about one person (admin and legal; audited).
@@ -236,7 +236,7 @@ pub(crate) async fn export_suppression_in(state: &AppState, req: SuppressionRequ
             Ok((doc, stamp(s)))
         })
         .await?;
-    save(&dir, "suppression", &stamp, &ext, &doc)
+    save(&dir, "suppression", &stamp, &ext, doc.as_bytes())
 }
 
 /// Saves the suppression list.
@@ -310,7 +310,7 @@ pub(crate) async fn export_consents_in(state: &AppState, req: ConsentExportReque
             Ok((doc, stamp(s)))
         })
         .await?;
-    save(&dir, "consents", &stamp, &ext, &doc)
+    save(&dir, "consents", &stamp, &ext, doc.as_bytes())
 }
 
 /// Saves consents for CRM systems, filtered.

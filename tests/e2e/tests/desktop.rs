@@ -602,8 +602,16 @@ async fn notice_draft_lint_fix_submit_second_operator_approves() {
     assert_eq!(v["state"], "approved");
     assert_eq!(v["hash_zh"], hash_zh.as_str());
     assert_eq!(v["hash_en"], hash_en.as_str());
-    let packet = home.join("Downloads").join("trade-show-2026-v1-review.html");
-    assert!(saved.contains(packet.to_str().unwrap()), "{saved}");
+    let folder = home.join("Downloads");
+    assert!(saved.contains(folder.to_str().unwrap()), "{saved}");
+    let packet = std::fs::read_dir(&folder)
+        .unwrap()
+        .flatten()
+        .map(|f| f.path())
+        .find(|p| {
+            p.to_string_lossy().contains("review-trade-show-2026-v1") && p.extension().is_some_and(|e| e == "html")
+        })
+        .expect("the packet is in Downloads");
     let html = std::fs::read_to_string(&packet).unwrap();
     assert!(html.contains(&hash_zh) && html.contains(&hash_en) && !html.contains("<script"));
 

@@ -1,0 +1,432 @@
+//! Events and capture: the main window creates and runs events, records paper forms and
+//! starts the kiosk; the `kiosk` window, whose capability grants only the `kiosk_*`
+//! commands, shows the form, records one person at a time and leaves only with an
+//! operator's passphrase.
+
+use consentry::capture::{self, badge, EventInput, FieldRule, KioskForm, PersonField, Submission};
+use consentry::ledger::{Method, Recorded};
+use consentry::notice::Language;
+use consentry::subject::SubjectInput;
+use consentry::vault::Passphrase;
+use serde::{Deserialize, Serialize};
+use specta::Type;
+use tauri::{AppHandle, Manager, State, WebviewUrl, WebviewWindow, WebviewWindowBuilder};
+
+use super::notices::{block_views, Bi, BlockView, FormView};
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+
+/// The kiosk window's label; its capability is `capabilities/kiosk.json`.
+pub const KIOSK: &str = "kiosk";
+
+#[derive(Serialize, Deserialize, Type, Clone)]
+pub struct FieldView {
+    /// name, email, phone, company or job_title.
+    pub field: String,
+    pub required: bool,
+}
+
+#[derive(Serialize, Type)]
+pub struct EventView {
+    pub id: String,
+    pub name: String,
+    pub venue: String,
+    pub starts_on: String,
+    pub ends_on: String,
+    pub notice: String,
+    pub notice_number: u32,
+    pub languages: Vec<String>,
+    pub fields: Vec<FieldView>,
+    pub device_name: String,
+    pub idle_reset_s: u32,
+    pub signature: bool,
+    pub closed: bool,
+    /// How many people were recorded at it.
+    pub captures: u32,
+}
+
+fn event_view(e: &capture::Event) -> EventView {
+    EventView {
+        id: e.id.clone(),
+        name: e.input.name.clone(),
+        venue: e.input.venue.clone(),
+        starts_on: e.input.starts_on.clone(),
+        ends_on: e.input.ends_on.clone(),
+        notice: e.input.notice.clone(),
+        notice_number: e.input.notice_number as u32,
+        languages: e.input.languages.iter().map(|l| l.as_str().to_string()).collect(),
+        fields: e
+            .input
+            .fields
+            .iter()
+            .map(|f| FieldView { field: f.field.as_str().into(), required: f.required })
+            .collect(),
+        device_name: e.input.device_name.clone(),
+        idle_reset_s: e.input.idle_reset_s,
+        signature: e.input.signature,
+        closed: e.closed_at_ms.is_some(),
+        captures: e.captures as u32,
+    }
+}
+
+#[derive(Deserialize, Type)]
+pub struct EventRequest {
+    pub name: String,
+    pub venue: String,
+    pub starts_on: String,
+    pub ends_on: String,
+    pub notice: String,
+    pub notice_number: u32,
+    pub languages: Vec<String>,
+    pub fields: Vec<FieldView>,
+    pub device_name: String,
+    pub idle_reset_s: u32,
+    pub signature: bool,
+}
+
+impl TryFrom<EventRequest> for EventInput {
+    type Error = ApiError;
+    fn try_from(r: EventRequest) -> Result<Self, ApiError> {
+        Ok(EventInput {
+            name: r.name,
+            venue: r.venue,
+            starts_on: r.starts_on,
+            ends_on: r.ends_on,
+            notice: r.notice,
+            notice_number: i64::from(r.notice_number),
+            languages: r.languages.iter().map(|l| Language::parse_tag(l)).collect::<Result<_, _>>()?,
+            fields: r
+                .fields
+                .iter()
+                .map(|f| Ok(FieldRule { field: f.field.parse::<PersonField>()?, required: f.required }))
+                .collect::<Result<_, consentry::Error>>()?,
+            device_name: r.device_name,
+            idle_reset_s: r.idle_reset_s,
+            signature: r.signature,
+        })
+    }
+}
+
+/// An approved notice version an event may show.
+#[derive(Serialize, Type)]
+pub struct ApprovedVersion {
+    pub notice: String,
+    pub number: u32,
+    pub title: Bi,
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn list_events(state: State<'_, AppState>) -> ApiResult<Vec<EventView>> {
+    state.with_session(|s| Ok(capture::list_events(s)?.iter().map(event_view).collect())).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn approved_versions(state: State<'_, AppState>) -> ApiResult<Vec<ApprovedVersion>> {
+    state
+        .with_session(|s| {
+            Ok(consentry::notice::workflow::approved(s)?
+                .iter()
+                .map(|v| ApprovedVersion {
+                    notice: v.notice.clone(),
+                    number: v.number as u32,
+                    title: (&v.title).into(),
+                })
+                .collect())
+        })
+        .await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn create_event(state: State<'_, AppState>, request: EventRequest) -> ApiResult<EventView> {
+    let input = EventInput::try_from(request)?;
+    state.with_session(move |s| Ok(event_view(&capture::create_event(s, &input)?))).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn close_event(state: State<'_, AppState>, id: String) -> ApiResult<EventView> {
+    state.with_session(move |s| Ok(event_view(&capture::close_event(s, &id)?))).await
+}
+
+/// A person's answers, from the kiosk or a paper form.
+#[derive(Deserialize, Type)]
+pub struct SubmissionRequest {
+    pub language: Option<String>,
+    pub name: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub company: Option<String>,
+    pub job_title: Option<String>,
+    /// The ids of the boxes ticked.
+    pub ticked: Vec<String>,
+    pub under_14: bool,
+    pub guardian_name: Option<String>,
+    pub guardian_confirmed: bool,
+    /// The signature pad's PNG, base64 (no `data:` prefix).
+    pub signature_png: Option<String>,
+}
+
+fn submission(event_id: String, r: SubmissionRequest) -> ApiResult<Submission> {
+    let signature_png = match r.signature_png.filter(|s| !s.is_empty()) {
+        Some(b64) => Some(data_encoding::BASE64.decode(b64.as_bytes()).map_err(|_| {
+            ApiError::from(consentry::Error::invalid(
+                "The signature could not be read.",
+                "Clear the signature pad and sign again.",
+            ))
+        })?),
+        None => None,
+    };
+    Ok(Submission {
+        event_id,
+        language: r.language.as_deref().map(Language::parse_tag).transpose()?,
+        person: SubjectInput { name: r.name, email: r.email, phone: r.phone, company: r.company },
+        job_title: r.job_title,
+        ticked: r.ticked,
+        under_14: r.under_14,
+        guardian_name: r.guardian_name,
+        guardian_confirmed: r.guardian_confirmed,
+        signature_png,
+        method: None,
+        paper_ref: None,
+        captured_at: None,
+    })
+}
+
+/// What the person is shown after submitting.
+#[derive(Serialize, Type)]
+pub struct KioskReceipt {
+    pub receipt_id: String,
+    /// The boxes' labels, in the language shown.
+    pub granted: Vec<String>,
+    pub refused: Vec<String>,
+    /// How to withdraw, in the language shown.
+    pub withdrawal: String,
+    /// The QR code of the receipt id: `size` × `size` modules, row by row, true is dark.
+    pub qr_size: u32,
+    pub qr: Vec<bool>,
+}
+
+fn receipt_view(k: &KioskForm, ticked: &[String], r: &Recorded) -> KioskReceipt {
+    let zh = k.language == Language::ZhCn;
+    let (mut granted, mut refused) = (Vec::new(), Vec::new());
+    for c in k.form.controls() {
+        let label = c.label.get(zh).to_string();
+        if ticked.contains(&c.id) {
+            granted.push(label);
+        } else {
+            refused.push(label);
+        }
+    }
+    let (qr_size, qr) = match qrcode::QrCode::new(format!("CONSENTRY-RECEIPT:{}", r.receipt_id)) {
+        Ok(code) => (code.width() as u32, code.to_colors().into_iter().map(|c| c == qrcode::Color::Dark).collect()),
+        Err(_) => (0, Vec::new()),
+    };
+    KioskReceipt {
+        receipt_id: r.receipt_id.clone(),
+        granted,
+        refused,
+        withdrawal: k.withdrawal.get(zh).to_string(),
+        qr_size,
+        qr,
+    }
+}
+
+/// Records a paper form collected at the stand (marketer).
+#[tauri::command]
+#[specta::specta]
+pub async fn record_paper_form(
+    state: State<'_, AppState>,
+    event_id: String,
+    request: SubmissionRequest,
+    scan: String,
+) -> ApiResult<KioskReceipt> {
+    let mut sub = submission(event_id, request)?;
+    sub.method = Some(Method::Paper);
+    sub.paper_ref = Some(scan);
+    state
+        .with_session(move |s| {
+            let k = capture::form(s, &sub.event_id, sub.language)?;
+            let r = capture::submit(s, &sub)?;
+            Ok(receipt_view(&k, &sub.ticked, &r))
+        })
+        .await
+}
+
+/// Opens the full-screen kiosk window for an event and hides the main window. The vault
+/// stays unlocked while the kiosk runs (it can only capture); leaving needs a passphrase.
+#[tauri::command]
+#[specta::specta]
+pub async fn start_kiosk(app: AppHandle, state: State<'_, AppState>, event_id: String) -> ApiResult<()> {
+    let id = event_id.clone();
+    state.with_session(move |s| capture::form(s, &id, None).map(drop)).await?;
+    state.guard().kiosk = Some(event_id);
+    let window = match app.get_webview_window(KIOSK) {
+        Some(w) => w,
+        None => WebviewWindowBuilder::new(&app, KIOSK, WebviewUrl::App("index.html".into()))
+            .title("Consentry")
+            .fullscreen(true)
+            .focused(true)
+            .build()
+            .map_err(|e| {
+                tracing::error!(error = %e, "kiosk window");
+                ApiError::internal()
+            })?,
+    };
+    let guard_state = state.inner().clone();
+    window.on_window_event(move |e| {
+        // The kiosk closes only through kiosk_exit, with a passphrase.
+        if let tauri::WindowEvent::CloseRequested { api, .. } = e {
+            if guard_state.guard().kiosk.is_some() {
+                api.prevent_close();
+            }
+        }
+    });
+    if let Some(main) = app.get_webview_window("main") {
+        let _ = main.hide();
+    }
+    Ok(())
+}
+
+fn require_kiosk(window: &WebviewWindow) -> ApiResult<()> {
+    if window.label() == KIOSK {
+        Ok(())
+    } else {
+        Err(ApiError { kind: "permission_denied".into(), message: "Only the kiosk window may do this.".into() })
+    }
+}
+
+fn kiosk_event(state: &AppState) -> ApiResult<String> {
+    state.guard().kiosk.clone().ok_or_else(|| ApiError {
+        kind: "kiosk_closed".into(),
+        message: "Kiosk mode is not running. Start it from Events in the main window.".into(),
+    })
+}
+
+#[derive(Serialize, Type)]
+pub struct KioskFormView {
+    pub event_name: String,
+    pub venue: String,
+    pub device_name: String,
+    /// The language shown, and those offered.
+    pub language: String,
+    pub languages: Vec<String>,
+    pub title: String,
+    pub blocks: Vec<BlockView>,
+    /// The first 12 characters of the wording's hash, shown small for staff.
+    pub notice_hash: String,
+    pub form: FormView,
+    pub fields: Vec<FieldView>,
+    pub signature: bool,
+    pub idle_reset_s: u32,
+}
+
+/// The kiosk's form, in a language the event offers.
+#[tauri::command]
+#[specta::specta]
+pub async fn kiosk_form(
+    window: WebviewWindow,
+    state: State<'_, AppState>,
+    language: Option<String>,
+) -> ApiResult<KioskFormView> {
+    require_kiosk(&window)?;
+    let event = kiosk_event(&state)?;
+    let language = language.as_deref().map(Language::parse_tag).transpose()?;
+    state
+        .with_session(move |s| {
+            let k = capture::form(s, &event, language)?;
+            Ok(KioskFormView {
+                event_name: k.event.input.name.clone(),
+                venue: k.event.input.venue.clone(),
+                device_name: k.event.input.device_name.clone(),
+                language: k.language.as_str().into(),
+                languages: k.event.input.languages.iter().map(|l| l.as_str().to_string()).collect(),
+                title: k.title.clone(),
+                blocks: block_views(&k.text),
+                notice_hash: k.notice_hash.chars().take(12).collect(),
+                form: (&k.form).into(),
+                fields: k
+                    .event
+                    .input
+                    .fields
+                    .iter()
+                    .map(|f| FieldView { field: f.field.as_str().into(), required: f.required })
+                    .collect(),
+                signature: k.event.input.signature,
+                idle_reset_s: k.event.input.idle_reset_s,
+            })
+        })
+        .await
+}
+
+/// Records the person at the kiosk and returns their receipt.
+#[tauri::command]
+#[specta::specta]
+pub async fn kiosk_submit(
+    window: WebviewWindow,
+    state: State<'_, AppState>,
+    request: SubmissionRequest,
+) -> ApiResult<KioskReceipt> {
+    require_kiosk(&window)?;
+    let sub = submission(kiosk_event(&state)?, request)?;
+    state
+        .with_session(move |s| {
+            let k = capture::form(s, &sub.event_id, sub.language)?;
+            let r = capture::submit(s, &sub)?;
+            Ok(receipt_view(&k, &sub.ticked, &r))
+        })
+        .await
+}
+
+#[derive(Serialize, Type)]
+pub struct BadgeView {
+    pub name: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub company: Option<String>,
+    pub job_title: Option<String>,
+}
+
+/// Reads a scanned visitor badge (vCard or MECARD).
+#[tauri::command]
+#[specta::specta]
+pub async fn kiosk_badge(window: WebviewWindow, text: String) -> ApiResult<BadgeView> {
+    require_kiosk(&window)?;
+    let f = badge::parse(&text)?;
+    Ok(BadgeView { name: f.name, email: f.email, phone: f.phone, company: f.company, job_title: f.job_title })
+}
+
+/// Leaves kiosk mode with the name and passphrase of an admin, legal or marketer operator.
+#[tauri::command]
+#[specta::specta]
+pub async fn kiosk_exit(
+    app: AppHandle,
+    window: WebviewWindow,
+    state: State<'_, AppState>,
+    operator: String,
+    passphrase: String,
+) -> ApiResult<()> {
+    require_kiosk(&window)?;
+    let pass = Passphrase::new(passphrase);
+    state
+        .with_session(move |s| {
+            let op = s.confirm_operator(&operator, &pass)?;
+            if op.role == consentry::Role::Kiosk {
+                return Err(consentry::Error::invalid(
+                    "A kiosk operator cannot leave kiosk mode.",
+                    "Ask a marketer, legal or admin operator to enter their name and passphrase.",
+                ));
+            }
+            Ok(())
+        })
+        .await?;
+    state.guard().kiosk = None;
+    if let Some(main) = app.get_webview_window("main") {
+        let _ = main.show();
+        let _ = main.set_focus();
+    }
+    let _ = window.destroy();
+    Ok(())
+}

@@ -51,13 +51,9 @@ fn vault() -> &'static Vault {
 fn session() -> &'static std::sync::Mutex<Session> {
     static S: OnceLock<std::sync::Mutex<Session>> = OnceLock::new();
     S.get_or_init(|| {
-        let s = vault::unlock(
-            &vault().paths,
-            "Lena",
-            &Passphrase::new("legal passphrase 1".into()),
-            Arc::new(SystemClock),
-        )
-        .unwrap();
+        let s =
+            vault::unlock(&vault().paths, "Lena", &Passphrase::new("legal passphrase 1".into()), Arc::new(SystemClock))
+                .unwrap();
         std::sync::Mutex::new(s)
     })
 }

@@ -76,6 +76,13 @@ pub(crate) fn save(dir: &Path, what: &str, stamp: &str, ext: &str, content: &[u8
     Err(ApiError::internal())
 }
 
+fn extension(format: Format) -> &'static str {
+    match format {
+        Format::Csv => "csv",
+        Format::Json => "json",
+    }
+}
+
 pub(crate) fn stamp(s: &Session) -> String {
     s.now().format("%Y%m%d-%H%M%S").to_string()
 }
@@ -228,7 +235,7 @@ pub struct SuppressionRequest {
 pub(crate) async fn export_suppression_in(state: &AppState, req: SuppressionRequest) -> ApiResult<SavedFile> {
     let format: Format = req.format.parse()?;
     let identity: Identity = req.identity.parse()?;
-    let ext = req.format.to_ascii_lowercase();
+    let ext = extension(format);
     let dir = state.export_dir().to_path_buf();
     let (doc, stamp) = state
         .with_session(move |s| {
@@ -236,7 +243,7 @@ pub(crate) async fn export_suppression_in(state: &AppState, req: SuppressionRequ
             Ok((doc, stamp(s)))
         })
         .await?;
-    save(&dir, "suppression", &stamp, &ext, doc.as_bytes())
+    save(&dir, "suppression", &stamp, ext, doc.as_bytes())
 }
 
 /// Saves the suppression list.
@@ -294,7 +301,7 @@ pub(crate) async fn export_consents_in(state: &AppState, req: ConsentExportReque
         })
         .collect::<ApiResult<Vec<_>>>()?;
     let sources = req.methods.iter().map(|m| m.parse::<Method>().map(Source::Method)).collect::<Result<Vec<_>, _>>()?;
-    let ext = req.format.to_ascii_lowercase();
+    let ext = extension(format);
     let dir = state.export_dir().to_path_buf();
     let (doc, stamp) = state
         .with_session(move |s| {
@@ -310,7 +317,7 @@ pub(crate) async fn export_consents_in(state: &AppState, req: ConsentExportReque
             Ok((doc, stamp(s)))
         })
         .await?;
-    save(&dir, "consents", &stamp, &ext, doc.as_bytes())
+    save(&dir, "consents", &stamp, ext, doc.as_bytes())
 }
 
 /// Saves consents for CRM systems, filtered.

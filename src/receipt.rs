@@ -223,6 +223,32 @@ impl Profile {
         }
         v.as_str().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string)
     }
+    /// The codes in a list of strings, such as `categories`.
+    fn codes(&self, key: &str) -> Vec<String> {
+        let list = self.0.get(key).and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
+        list.iter().filter_map(Value::as_str).map(str::trim).filter(|s| !s.is_empty()).map(str::to_string).collect()
+    }
+    /// The names of the other handlers (`recipients[].name`) or overseas recipients
+    /// (`transfers[].recipient`), as "zh / en".
+    fn parties(&self, list: &str, name: &str) -> Vec<String> {
+        let items = self.0.get(list).and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
+        items
+            .iter()
+            .filter_map(|item| Profile(item.clone()).both(&[name]))
+            .map(|(z, e)| if z == e { z } else { format!("{z} / {e}") })
+            .collect()
+    }
+    /// The retention stated for each purpose or category, in English.
+    fn retention(&self) -> Vec<String> {
+        let items = self.0.get("retention").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
+        items
+            .iter()
+            .filter_map(|item| {
+                let r = Profile(item.clone());
+                Some(format!("{}: {}", r.text(&["applies_to"])?, r.both(&["period"])?.1))
+            })
+            .collect()
+    }
     /// A bilingual value: (zh, en), each falling back to the other.
     fn both(&self, path: &[&str]) -> Option<(String, String)> {
         let mut zh = path.to_vec();
@@ -298,8 +324,14 @@ pub fn to_json(r: &Receipt) -> Value {
         "email": email,
         "phone": NOT_STATED,
     });
-    // The profile shape receipts rely on names no data categories yet.
-    let categories = vec![NOT_STATED.to_string()];
+    // The data categories, other handlers and retention the notice's profile states.
+    let mut categories = p.codes("categories");
+    if categories.is_empty() {
+        categories.push(NOT_STATED.to_string());
+    }
+    let recipients = p.parties("recipients", "name");
+    let overseas = p.parties("transfers", "recipient");
+    let retention = p.retention();
     let language = r
         .lines
         .iter()
@@ -310,8 +342,12 @@ pub fn to_json(r: &Receipt) -> Value {
         .lines
         .iter()
         .map(|l| {
-            let third = l.purpose.separate_consent == Some(crate::purpose::SeparateConsent::ThirdParty)
-                || l.purpose.separate_consent == Some(crate::purpose::SeparateConsent::CrossBorder);
+            let named = match l.purpose.separate_consent {
+                Some(crate::purpose::SeparateConsent::ThirdParty) => Some(&recipients),
+                Some(crate::purpose::SeparateConsent::CrossBorder) => Some(&overseas),
+                _ => None,
+            };
+            let third = named.is_some();
             let mut v = json!({
                 "purpose": format!("{} / {}", l.purpose.name_zh, l.purpose.name_en),
                 "purposeCategory": [l.purpose.dpv.clone().unwrap_or_else(|| l.purpose.code.clone())],
@@ -324,8 +360,8 @@ pub fn to_json(r: &Receipt) -> Value {
                 "consentState": state_of(l.event.kind),
                 "noticeHash": l.event.notice_hash,
             });
-            if third {
-                v["thirdPartyName"] = json!(NOT_STATED);
+            if let Some(names) = named {
+                v["thirdPartyName"] = json!(if names.is_empty() { NOT_STATED.to_string() } else { names.join("; ") });
             }
             v
         })
@@ -363,9 +399,9 @@ pub fn to_json(r: &Receipt) -> Value {
         }],
         "collection_method": collection_method(r),
         "storage_locations": ["Consentry encrypted vault on the recording device"],
-        "retention_period": NOT_STATED,
+        "retention_period": if retention.is_empty() { NOT_STATED.to_string() } else { retention.join("; ") },
         "jurisdiction": jurisdiction,
-        "recipient_third_parties": Vec::<String>::new(),
+        "recipient_third_parties": recipients.iter().chain(&overseas).collect::<Vec<_>>(),
         "withdrawal_method": withdraw_en,
         "privacy_rights": p.both(&["rights_channel"]).map(|(_, e)| e).unwrap_or_else(|| NOT_STATED.into()),
         "events": r.lines.iter().map(|l| json!({

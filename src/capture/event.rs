@@ -138,7 +138,14 @@ fn validate(conn: &Connection, e: &EventInput) -> Result<EventInput> {
     if e.languages.is_empty() {
         return Err(Error::invalid("The event offers no language.", "Offer Chinese, English or both."));
     }
-    e.languages.dedup();
+    // Each language once, in the place it was first listed (`dedup` only drops neighbours).
+    let mut languages: Vec<Language> = Vec::with_capacity(e.languages.len());
+    for l in &e.languages {
+        if !languages.contains(l) {
+            languages.push(*l);
+        }
+    }
+    e.languages = languages;
     let mut seen = Vec::new();
     for f in &e.fields {
         if seen.contains(&f.field) {

@@ -175,6 +175,12 @@ fn check(s: &Submission, k: &KioskForm, fields: &[FieldRule]) -> Result<()> {
         ));
     }
     if let Some(png) = &s.signature_png {
+        if !k.event.input.signature {
+            return Err(Error::invalid(
+                format!("The event \"{}\" does not offer a signature pad.", k.event.input.name),
+                "Leave the signature out: collect only what the event collects.",
+            ));
+        }
         if png.len() > MAX_SIGNATURE || !png.starts_with(b"\x89PNG\r\n\x1a\n") {
             return Err(Error::invalid(
                 "The signature is not a PNG image of at most 512 KiB.",

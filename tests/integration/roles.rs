@@ -2,6 +2,7 @@
 //! real engine functions. The expected table is written out here on purpose, apart from the
 //! engine's own table, so that a change to either is caught.
 
+use consentry::capture::{self, EventInput, FieldRule, PersonField, Submission};
 use consentry::ledger::{self, Capture, EventKind, Method, Withdrawal};
 use consentry::notice::profile::{self, Bilingual};
 use consentry::notice::workflow::{self, NewNotice};
@@ -54,6 +55,13 @@ const EXPECTED: &[(&str, [bool; 4])] = &[
     ("consent.import", [false, true, true, false]),
     ("retention.set", [true, true, false, false]),
     ("retention.due", [true, true, true, false]),
+    // Capture at events: marketers (and admins) run events; everyone but the kiosk reads
+    // them; the kiosk and marketers show the form and record what people choose.
+    ("event.create", [true, false, true, false]),
+    ("event.list", [true, true, true, false]),
+    ("event.close", [true, false, true, false]),
+    ("kiosk.form", [false, false, true, true]),
+    ("kiosk.submit", [false, false, true, true]),
 ];
 
 fn run(op: &str, s: &mut Session, tv: &TestVault, n: usize) -> Result<(), Error> {
@@ -168,8 +176,50 @@ fn run(op: &str, s: &mut Session, tv: &TestVault, n: usize) -> Result<(), Error>
             &RetentionRule { purpose: "event_marketing".into(), review_days: Some(365), delete_days: None },
         ),
         "retention.due" => rights::due(s).map(drop),
+        "event.create" => capture::create_event(s, &event_input(&format!("ev-{tag}"))).map(drop),
+        "event.list" => capture::list_events(s).map(drop),
+        "event.close" => capture::close_event(s, &event_id(s, &format!("close-{}", s.role().as_str()))).map(drop),
+        "kiosk.form" => capture::form(s, &event_id(s, "running"), Some(Language::En)).map(drop),
+        "kiosk.submit" => {
+            let mut who = person(n + 200);
+            who.email = Some(format!("kiosk-{tag}@example.com"));
+            capture::submit(
+                s,
+                &Submission {
+                    event_id: event_id(s, "running"),
+                    person: who,
+                    ticked: vec!["p.newsletter".into()],
+                    ..Submission::default()
+                },
+            )
+            .map(drop)
+        }
         other => panic!("no operation {other}"),
     }
+}
+
+/// An event showing `ev` v1 (approved before the loop).
+fn event_input(name: &str) -> EventInput {
+    EventInput {
+        name: name.into(),
+        venue: "NECC Shanghai, Hall 5".into(),
+        starts_on: "2026-04-24".into(),
+        ends_on: "2026-05-03".into(),
+        notice: "ev".into(),
+        notice_number: 1,
+        languages: vec![Language::ZhCn, Language::En],
+        fields: [(PersonField::Name, true), (PersonField::Email, true), (PersonField::Company, false)]
+            .into_iter()
+            .map(|(field, required)| FieldRule { field, required })
+            .collect(),
+        device_name: "Stand A tablet".into(),
+        idle_reset_s: 60,
+        signature: false,
+    }
+}
+
+fn event_id(s: &Session, name: &str) -> String {
+    s.raw_connection_for_tests().query_row("SELECT id FROM event WHERE name = ?1", [name], |r| r.get(0)).unwrap()
 }
 
 fn authored(name: &str) -> NewNotice {
@@ -202,7 +252,18 @@ fn every_operation_for_every_role() {
     profile::save(&mut lu, &example_profile()).unwrap();
     workflow::create(&mut lu, &authored("by-lu")).unwrap();
     workflow::submit(&mut lu, "by-lu", "").unwrap();
+    // And another, which Lena approves, for the events.
+    workflow::create(&mut lu, &authored("ev")).unwrap();
+    workflow::submit(&mut lu, "ev", "").unwrap();
     lu.lock().unwrap();
+    let mut lena = unlock(&tv.paths, Role::Legal);
+    workflow::approve(&mut lena, "ev", "approved").unwrap();
+    lena.lock().unwrap();
+    let mut mo = unlock(&tv.paths, Role::Marketer);
+    for name in ["running", "close-admin", "close-legal", "close-marketer", "close-kiosk"] {
+        capture::create_event(&mut mo, &event_input(name)).unwrap();
+    }
+    mo.lock().unwrap();
 
     let mut failures = Vec::new();
     for (i, role) in Role::ALL.into_iter().enumerate() {

@@ -186,7 +186,8 @@ impl Action {
             Action::ImportConsents => &[Legal, Marketer],
             // Marketers create and run events; admins may set one up for them.
             Action::ManageEvents => &[Admin, Marketer],
-            Action::ReadEvents => &[Admin, Legal, Marketer],
+            // A kiosk operator picks the event whose kiosk to start (events hold no personal data).
+            Action::ReadEvents => &[Admin, Legal, Marketer, Kiosk],
         }
     }
 

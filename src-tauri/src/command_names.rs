@@ -52,6 +52,7 @@ pub const COMMANDS: &[&str] = &[
     "close_event",
     "record_paper_form",
     "start_kiosk",
+    "event_form",
     "kiosk_form",
     "kiosk_submit",
     "kiosk_badge",

@@ -80,6 +80,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             capture::close_event,
             capture::record_paper_form,
             capture::start_kiosk,
+            capture::event_form,
             capture::kiosk_form,
             capture::kiosk_submit,
             capture::kiosk_badge,

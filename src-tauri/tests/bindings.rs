@@ -58,3 +58,39 @@ fn every_command_is_listed_and_granted() {
     }
     assert!(kiosk.iter().all(|p| p.starts_with("allow-kiosk-")), "the kiosk window has no other grant: {kiosk:?}");
 }
+
+/// Two Rust transport types with the same name would silently share one TypeScript type
+/// (it happened: a ledger event and a trade-show event were both `EventView`).
+#[test]
+fn every_transport_type_name_is_unique() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut names = Vec::new();
+    let mut files = vec![dir.clone()];
+    while let Some(d) = files.pop() {
+        for entry in std::fs::read_dir(&d).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                files.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let text = std::fs::read_to_string(&path).unwrap();
+                let mut derives_type = false;
+                for line in text.lines() {
+                    let l = line.trim();
+                    if l.starts_with("#[derive(") && l.contains("Type") {
+                        derives_type = true;
+                    } else if let Some(rest) = l.strip_prefix("pub struct ").or_else(|| l.strip_prefix("pub enum ")) {
+                        if derives_type {
+                            names.push(rest.split([' ', '{', '<', '(', ';']).next().unwrap().to_string());
+                        }
+                        derives_type = false;
+                    }
+                }
+            }
+        }
+    }
+    let total = names.len();
+    assert!(total > 20, "{total} transport types found: the scan no longer reads the sources");
+    names.sort();
+    let dupes: Vec<&String> = names.windows(2).filter(|w| w[0] == w[1]).map(|w| &w[0]).collect();
+    assert!(dupes.is_empty(), "transport type names used twice: {dupes:?}");
+}

@@ -249,6 +249,11 @@ pub fn get_event(session: &mut Session, id: &str) -> Result<Event> {
     session.read(Action::ReadEvents, |conn| get_in(conn, id))
 }
 
+/// Fails with `NotFound` unless the event exists.
+pub(crate) fn event_exists(conn: &Connection, id: &str) -> Result<()> {
+    get_in(conn, id).map(drop)
+}
+
 pub(crate) fn get_in(conn: &Connection, id: &str) -> Result<Event> {
     conn.query_row(&format!("{SELECT} WHERE e.id = ?1"), [id.trim()], row)
         .optional()

@@ -6,5 +6,6 @@ pub mod badge;
 mod event;
 mod kiosk;
 
+pub(crate) use event::event_exists;
 pub use event::{close_event, create_event, get_event, list_events, Event, EventInput, FieldRule, PersonField};
 pub use kiosk::{form, submit, KioskForm, Submission};

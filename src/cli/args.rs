@@ -362,6 +362,9 @@ pub struct ExportArgs {
     /// Only consents collected this way: kiosk, desk, paper, import, in_person, email, phone, letter (repeat).
     #[arg(long = "method", value_name = "METHOD")]
     pub methods: Vec<String>,
+    /// Only purposes people were asked about at this event (id from `event list`; repeat).
+    #[arg(long = "event", value_name = "ID")]
+    pub events: Vec<String>,
     /// Current state set at or after this time (RFC 3339 or YYYY-MM-DD).
     #[arg(long)]
     pub from: Option<String>,

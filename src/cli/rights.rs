@@ -174,7 +174,9 @@ pub(crate) fn export(cli: &Cli, a: &ExportArgs) -> Result<(), Failure> {
             _ => Err(Error::invalid(format!("\"{s}\" is not a state."), "Use granted, refused or withdrawn.")),
         })
         .collect::<Result<Vec<_>, _>>()?;
-    let sources = a.methods.iter().map(|m| m.parse::<Method>().map(Source::Method)).collect::<Result<Vec<_>, _>>()?;
+    let mut sources =
+        a.methods.iter().map(|m| m.parse::<Method>().map(Source::Method)).collect::<Result<Vec<_>, _>>()?;
+    sources.extend(a.events.iter().map(|e| Source::Event(e.clone())));
     let filter = ExportFilter {
         purposes: a.purposes.clone(),
         states,

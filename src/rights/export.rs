@@ -77,6 +77,9 @@ impl Identity {
 pub enum Source {
     /// Collected this way (kiosk, desk, paper, import, or a withdrawal channel).
     Method(Method),
+    /// Answered at this event (trade show), at its kiosk or on its paper forms: the person's
+    /// current state for a purpose they were asked about there (even if they withdrew later).
+    Event(String),
 }
 
 /// Which consents to export. Empty lists mean "all"; the date range applies to the time
@@ -311,17 +314,45 @@ pub fn export_consents(
         }
     }
     session.write(Action::ExportConsents, |w| {
-        let rows: Vec<Current> = current_all(&w.tx)?.into_iter().filter(|c| keep(c, filter)).collect();
+        let at_events = asked_at_events(&w.tx, filter)?;
+        let rows: Vec<Current> = current_all(&w.tx)?.into_iter().filter(|c| keep(c, filter, &at_events)).collect();
         let out = render_consents(&rows, format, identity);
         w.audit("consent.export", "", format!("{} rows, {}, {}", rows.len(), identity.as_str(), fmt_name(format)));
         Ok(out)
     })
 }
 
-fn keep(c: &Current, f: &ExportFilter) -> bool {
+/// The (person, purpose) pairs asked at the events the filter names.
+fn asked_at_events(conn: &Connection, f: &ExportFilter) -> Result<std::collections::HashSet<(String, String)>> {
+    let mut out = std::collections::HashSet::new();
+    for s in &f.sources {
+        if let Source::Event(id) = s {
+            crate::capture::event_exists(conn, id)?;
+            let mut stmt = conn
+                .prepare(
+                    "SELECT DISTINCT e.subject_id, e.purpose_code FROM capture_detail c
+                     JOIN receipt_event re ON re.receipt_id = c.receipt_id
+                     JOIN consent_event e ON e.id = re.event_id
+                     WHERE c.event_id = ?1",
+                )
+                .storage("filter by event")?;
+            let rows = stmt.query_map([id.trim()], |r| Ok((r.get(0)?, r.get(1)?))).storage("filter by event")?;
+            for row in rows {
+                out.insert(row.storage("filter by event")?);
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn keep(c: &Current, f: &ExportFilter, at_events: &std::collections::HashSet<(String, String)>) -> bool {
+    let source = |s: &Source| match s {
+        Source::Method(m) => *m == c.method,
+        Source::Event(_) => at_events.contains(&(c.subject_id.clone(), c.purpose.clone())),
+    };
     (f.purposes.is_empty() || f.purposes.iter().any(|p| p.trim() == c.purpose))
         && (f.states.is_empty() || f.states.contains(&c.state))
-        && (f.sources.is_empty() || f.sources.iter().any(|s| matches!(s, Source::Method(m) if *m == c.method)))
+        && (f.sources.is_empty() || f.sources.iter().any(source))
         && f.from.is_none_or(|from| c.since >= from)
         && f.to.is_none_or(|to| c.since <= to)
 }

@@ -11,8 +11,9 @@ import { Operators } from "./screens/operators";
 import { Settings } from "./screens/settings";
 import { Notices } from "./screens/notices";
 import { Rights } from "./screens/rights";
+import { Events } from "./screens/events";
 
-type Page = "home" | "subjects" | "catalogue" | "notices" | "operators" | "settings" | "rights";
+type Page = "home" | "subjects" | "catalogue" | "notices" | "events" | "operators" | "settings" | "rights";
 
 export function App() {
   useLang();
@@ -110,13 +111,14 @@ function Shell(props: { session: SessionInfo; onIdleMinutes: (m: number) => void
   const kiosk = props.session.role === "kiosk";
   // A kiosk operator may only capture: no reading screens.
   const nav: [Page, Key][] = kiosk
-    ? [["home", "navHome"], ["settings", "navSettings"]]
+    ? [["home", "navHome"], ["events", "navEvents"], ["settings", "navSettings"]]
     : [
         ["home", "navHome"],
         ["subjects", "navSubjects"],
         ["rights", "navRights"],
         ["catalogue", "navCatalogue"],
         ...(admin || props.session.role === "legal" ? ([["notices", "navNotices"]] as [Page, Key][]) : []),
+        ["events", "navEvents"],
         ...(admin ? ([["operators", "navOperators"]] as [Page, Key][]) : []),
         ["settings", "navSettings"],
       ];
@@ -144,6 +146,7 @@ function Shell(props: { session: SessionInfo; onIdleMinutes: (m: number) => void
         {page === "rights" && <Rights role={props.session.role} />}
         {page === "catalogue" && <Catalogue role={props.session.role} />}
         {page === "notices" && <Notices role={props.session.role} />}
+        {page === "events" && <Events role={props.session.role} />}
         {page === "operators" && <Operators me={props.session.operator} />}
         {page === "settings" && <Settings role={props.session.role} onIdleMinutes={props.onIdleMinutes} />}
       </main>

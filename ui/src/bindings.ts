@@ -406,7 +406,7 @@ async retentionDue() : Promise<Result<DueView[], ApiError>> {
     else return { status: "error", error: e  as any };
 }
 },
-async listEvents() : Promise<Result<EventView[], ApiError>> {
+async listEvents() : Promise<Result<EventInfo[], ApiError>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("list_events") };
 } catch (e) {
@@ -422,7 +422,7 @@ async approvedVersions() : Promise<Result<ApprovedVersion[], ApiError>> {
     else return { status: "error", error: e  as any };
 }
 },
-async createEvent(request: EventRequest) : Promise<Result<EventView, ApiError>> {
+async createEvent(request: EventRequest) : Promise<Result<EventInfo, ApiError>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("create_event", { request }) };
 } catch (e) {
@@ -430,7 +430,7 @@ async createEvent(request: EventRequest) : Promise<Result<EventView, ApiError>> 
     else return { status: "error", error: e  as any };
 }
 },
-async closeEvent(id: string) : Promise<Result<EventView, ApiError>> {
+async closeEvent(id: string) : Promise<Result<EventInfo, ApiError>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("close_event", { id }) };
 } catch (e) {
@@ -456,6 +456,17 @@ async recordPaperForm(eventId: string, request: SubmissionRequest, scan: string)
 async startKiosk(eventId: string) : Promise<Result<null, ApiError>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("start_kiosk", { eventId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * An event's form in the main window, to copy a paper form from.
+ */
+async eventForm(eventId: string, language: string | null) : Promise<Result<KioskFormView, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("event_form", { eventId, language }) };
 } catch (e) {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
@@ -577,9 +588,13 @@ export type ConsentExportRequest = { format: string; identity: string; purposes:
  */
 states: string[]; 
 /**
- * How consents were collected (kiosk, desk, paper, import, …); events come later.
+ * How consents were collected (kiosk, desk, paper, import, …).
  */
 methods: string[]; 
+/**
+ * Event ids: purposes people were asked about there.
+ */
+events: string[]; 
 /**
  * RFC 3339, or null.
  */
@@ -608,17 +623,17 @@ export type ErasedView = { subject_id: string;
  * The withdrawal receipt for purposes that were still granted, if any.
  */
 withdrawal_receipt_id: string | null }
+export type EventInfo = { id: string; name: string; venue: string; starts_on: string; ends_on: string; notice: string; notice_number: number; languages: string[]; fields: FieldView[]; device_name: string; idle_reset_s: number; signature: boolean; closed: boolean; 
+/**
+ * How many people were recorded at it.
+ */
+captures: number }
 export type EventRequest = { name: string; venue: string; starts_on: string; ends_on: string; notice: string; notice_number: number; languages: string[]; fields: FieldView[]; device_name: string; idle_reset_s: number; signature: boolean }
 export type EventView = { id: string; 
 /**
  * grant, refuse or withdraw.
  */
 kind: string; purpose: string; at: string; method: string; notice_hash: string | null; language: string | null; device_id: string; seq: number }
-export type EventView = { id: string; name: string; venue: string; starts_on: string; ends_on: string; notice: string; notice_number: number; languages: string[]; fields: FieldView[]; device_name: string; idle_reset_s: number; signature: boolean; closed: boolean; 
-/**
- * How many people were recorded at it.
- */
-captures: number }
 export type ExportedPacket = { 
 /**
  * Where the file was written.

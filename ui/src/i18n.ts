@@ -2,12 +2,14 @@
 // current language; the language is switchable at run time and remembered on this computer
 // (a preference, never personal data).
 import { useEffect, useState } from "preact/hooks";
+import { captureEn, captureZh } from "./i18n-capture";
 import { noticesEn, noticesZh } from "./i18n-notices";
 
 export type Lang = "en" | "zh-CN";
 
 const en = {
   ...noticesEn,
+  ...captureEn,
   appName: "Consentry",
   tagline: "Proof of consent under PIPL and GDPR",
   language: "Language",
@@ -76,7 +78,7 @@ const en = {
   step4: "Record grants, refusals and withdrawals; people then appear under People.",
   you: "you",
   kioskTitle: "Kiosk operator",
-  kioskText: "This operator may only capture consent. The kiosk screen comes with event capture; until then, use a marketer operator for the desk, or the CLI.",
+  kioskText: "This operator may only capture consent. Open Events and start the kiosk of a running event; leaving the kiosk needs a marketer's, legal's or an admin's passphrase.",
   stateApproved: "approved",
   stateDraft: "draft",
   stateInReview: "in review",
@@ -266,6 +268,7 @@ export type Key = keyof Strings;
 
 const zh: Strings = {
   ...noticesZh,
+  ...captureZh,
   appName: "Consentry 同意凭证",
   tagline: "依据《个人信息保护法》与 GDPR 证明同意",
   language: "语言",
@@ -329,7 +332,7 @@ const zh: Strings = {
   step4: "记录同意、拒绝和撤回；相关个人随后会出现在“个人”中。",
   you: "您",
   kioskTitle: "自助终端操作员",
-  kioskText: "此操作员只能采集同意。自助终端界面将随活动采集功能推出；在此之前，请使用市场角色操作员或命令行。",
+  kioskText: "此操作员只能采集同意。请打开“活动”，启动进行中活动的自助模式；退出自助模式需要市场、法务或管理员的口令。",
   stateApproved: "已批准",
   stateDraft: "草稿",
   stateInReview: "审核中",

@@ -1,5 +1,7 @@
 import { render } from "preact";
+import { getCurrentWebviewWindow } from "@tauri-apps/api/webviewWindow";
 import { App } from "./app";
+import { KioskApp } from "./kiosk";
 
 const root = document.getElementById("app");
 
@@ -13,4 +15,7 @@ function showCrash(message: string) {
 window.addEventListener("error", (e) => showCrash(e.message));
 window.addEventListener("unhandledrejection", (e) => showCrash(`${String(e.reason)} ${e.reason?.stack ?? ""}`));
 
-if (root) render(<App />, root);
+// The kiosk window runs its own, capture-only screen (its capability grants nothing else).
+const kiosk = getCurrentWebviewWindow().label === "kiosk";
+if (kiosk) document.body.classList.add("kiosk-mode");
+if (root) render(kiosk ? <KioskApp /> : <App />, root);

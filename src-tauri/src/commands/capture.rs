@@ -27,7 +27,7 @@ pub struct FieldView {
 }
 
 #[derive(Serialize, Type)]
-pub struct EventView {
+pub struct EventInfo {
     pub id: String,
     pub name: String,
     pub venue: String,
@@ -45,8 +45,8 @@ pub struct EventView {
     pub captures: u32,
 }
 
-fn event_view(e: &capture::Event) -> EventView {
-    EventView {
+fn event_info(e: &capture::Event) -> EventInfo {
+    EventInfo {
         id: e.id.clone(),
         name: e.input.name.clone(),
         venue: e.input.venue.clone(),
@@ -117,8 +117,8 @@ pub struct ApprovedVersion {
 
 #[tauri::command]
 #[specta::specta]
-pub async fn list_events(state: State<'_, AppState>) -> ApiResult<Vec<EventView>> {
-    state.with_session(|s| Ok(capture::list_events(s)?.iter().map(event_view).collect())).await
+pub async fn list_events(state: State<'_, AppState>) -> ApiResult<Vec<EventInfo>> {
+    state.with_session(|s| Ok(capture::list_events(s)?.iter().map(event_info).collect())).await
 }
 
 #[tauri::command]
@@ -140,15 +140,15 @@ pub async fn approved_versions(state: State<'_, AppState>) -> ApiResult<Vec<Appr
 
 #[tauri::command]
 #[specta::specta]
-pub async fn create_event(state: State<'_, AppState>, request: EventRequest) -> ApiResult<EventView> {
+pub async fn create_event(state: State<'_, AppState>, request: EventRequest) -> ApiResult<EventInfo> {
     let input = EventInput::try_from(request)?;
-    state.with_session(move |s| Ok(event_view(&capture::create_event(s, &input)?))).await
+    state.with_session(move |s| Ok(event_info(&capture::create_event(s, &input)?))).await
 }
 
 #[tauri::command]
 #[specta::specta]
-pub async fn close_event(state: State<'_, AppState>, id: String) -> ApiResult<EventView> {
-    state.with_session(move |s| Ok(event_view(&capture::close_event(s, &id)?))).await
+pub async fn close_event(state: State<'_, AppState>, id: String) -> ApiResult<EventInfo> {
+    state.with_session(move |s| Ok(event_info(&capture::close_event(s, &id)?))).await
 }
 
 /// A person's answers, from the kiosk or a paper form.
@@ -333,6 +333,21 @@ pub async fn kiosk_form(
 ) -> ApiResult<KioskFormView> {
     require_kiosk(&window)?;
     let event = kiosk_event(&state)?;
+    form_view(&state, event, language).await
+}
+
+/// An event's form in the main window, to copy a paper form from.
+#[tauri::command]
+#[specta::specta]
+pub async fn event_form(
+    state: State<'_, AppState>,
+    event_id: String,
+    language: Option<String>,
+) -> ApiResult<KioskFormView> {
+    form_view(&state, event_id, language).await
+}
+
+async fn form_view(state: &AppState, event: String, language: Option<String>) -> ApiResult<KioskFormView> {
     let language = language.as_deref().map(Language::parse_tag).transpose()?;
     state
         .with_session(move |s| {

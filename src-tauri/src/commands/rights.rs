@@ -260,8 +260,10 @@ pub struct ConsentExportRequest {
     pub purposes: Vec<String>,
     /// granted, refused, withdrawn.
     pub states: Vec<String>,
-    /// How consents were collected (kiosk, desk, paper, import, …); events come later.
+    /// How consents were collected (kiosk, desk, paper, import, …).
     pub methods: Vec<String>,
+    /// Event ids: purposes people were asked about there.
+    pub events: Vec<String>,
     /// RFC 3339, or null.
     pub from: Option<String>,
     pub to: Option<String>,
@@ -300,7 +302,9 @@ pub(crate) async fn export_consents_in(state: &AppState, req: ConsentExportReque
             ))),
         })
         .collect::<ApiResult<Vec<_>>>()?;
-    let sources = req.methods.iter().map(|m| m.parse::<Method>().map(Source::Method)).collect::<Result<Vec<_>, _>>()?;
+    let mut sources =
+        req.methods.iter().map(|m| m.parse::<Method>().map(Source::Method)).collect::<Result<Vec<_>, _>>()?;
+    sources.extend(req.events.iter().map(|e| Source::Event(e.clone())));
     let ext = extension(format);
     let dir = state.export_dir().to_path_buf();
     let (doc, stamp) = state
@@ -609,6 +613,8 @@ mod tests {
                             purposes: vec![],
                             states: vec![],
                             methods: vec![],
+                            events: vec![],
+                            events: vec![],
                             from: Some("2020-01-01".into()),
                             to: None,
                         },
@@ -651,6 +657,7 @@ mod tests {
                         purposes: vec![],
                         states: vec![],
                         methods: vec![],
+                        events: vec![],
                         from: None,
                         to: None,
                     },

@@ -124,6 +124,11 @@ function ConsentExport(props: { full: boolean; purposes: PurposeView[] }) {
   const [purposes, setPurposes] = useState<string[]>([]);
   const [states, setStates] = useState<string[]>([]);
   const [methods, setMethods] = useState<string[]>([]);
+  const [events, setEvents] = useState<string[]>([]);
+  const [eventList, setEventList] = useState<{ id: string; name: string }[]>([]);
+  useEffect(() => {
+    call(commands.listEvents()).then((l) => setEventList(l.map((e) => ({ id: e.id, name: `${e.name} (${e.starts_on})` }))), () => undefined);
+  }, []);
   const [from, setFrom] = useState("");
   const [to, setTo] = useState("");
   const s = useSave();
@@ -152,11 +157,17 @@ function ConsentExport(props: { full: boolean; purposes: PurposeView[] }) {
       <Checks name="export-state" options={STATES} label={(o) => tv("st_", o)} value={states} onChange={setStates} />
       <strong>{t("filterMethods")}</strong>
       <Checks name="export-method" options={METHODS} label={(o) => tv("m_", o)} value={methods} onChange={setMethods} />
+      {eventList.length > 0 && (
+        <>
+          <strong>{t("filterEvents")}</strong>
+          <Checks name="export-event" options={eventList.map((e) => e.id)} label={(o) => eventList.find((e) => e.id === o)?.name ?? o} value={events} onChange={setEvents} />
+        </>
+      )}
       <button
         type="button"
         class="primary"
         id="export-save"
-        onClick={() => s.run(commands.exportConsents({ format, identity, purposes, states, methods, from: from || null, to: to || null }))}
+        onClick={() => s.run(commands.exportConsents({ format, identity, purposes, states, methods, events, from: from || null, to: to || null }))}
       >
         {t("saveFile")}
       </button>

@@ -1,0 +1,289 @@
+// The kiosk window: full screen at the stand, one person at a time. It may call only the
+// kiosk_* commands (its capability grants nothing else), so it cannot see earlier people.
+// After each submission, and after the event's idle time, the form is remounted empty:
+// no back navigation, no autofill, no field history.
+import { useEffect, useRef, useState } from "preact/hooks";
+import { call, commands, describe } from "./api";
+import type { BlockView, KioskFormView, KioskReceipt, SubmissionRequest } from "./bindings";
+import { CaptureForm, type Person } from "./capture-form";
+import { ErrorBox, Field } from "./components";
+import { setLang, t, useLang } from "./i18n";
+
+export function KioskApp() {
+  useLang();
+  const [language, setLanguage] = useState<string | null>(null);
+  const [form, setForm] = useState<KioskFormView | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [receipt, setReceipt] = useState<KioskReceipt | null>(null);
+  const [round, setRound] = useState(0);
+  const [busy, setBusy] = useState(false);
+  const [submitError, setSubmitError] = useState<string | null>(null);
+  const [badge, setBadge] = useState<Partial<Person> | undefined>(undefined);
+  const [exiting, setExiting] = useState(false);
+  const last = useRef(Date.now());
+
+  useEffect(() => {
+    call(commands.kioskForm(language)).then(
+      (f) => {
+        setForm(f);
+        setLang(f.language === "zh-CN" ? "zh-CN" : "en");
+      },
+      (e) => setError(describe(e)),
+    );
+  }, [language]);
+
+  const next = () => {
+    setReceipt(null);
+    setSubmitError(null);
+    setBadge(undefined);
+    setRound((r) => r + 1);
+    window.scrollTo(0, 0);
+  };
+
+  // Idle reset: no touch or key for the event's idle time starts over for the next person.
+  useEffect(() => {
+    const touch = () => (last.current = Date.now());
+    window.addEventListener("pointerdown", touch);
+    window.addEventListener("keydown", touch);
+    const timer = setInterval(() => {
+      const limit = (form?.idle_reset_s ?? 60) * 1000;
+      if (!exiting && Date.now() - last.current > limit) {
+        last.current = Date.now();
+        next();
+      }
+    }, 1000);
+    return () => {
+      window.removeEventListener("pointerdown", touch);
+      window.removeEventListener("keydown", touch);
+      clearInterval(timer);
+    };
+  }, [form, exiting]);
+
+  if (error) return <main class="kiosk"><ErrorBox message={error} /></main>;
+  if (!form) return <main class="kiosk"><p class="hint">{t("kioskLoading")}</p></main>;
+
+  return (
+    <main class="kiosk" id="kiosk">
+      <header class="kiosk-head">
+        <div>
+          <strong>{form.event_name}</strong> <span class="sub">{form.venue}</span>
+        </div>
+        {form.languages.length > 1 && (
+          <div class="lang-switch" role="group" aria-label={t("kioskLanguage")}>
+            {form.languages.map((l) => (
+              <button type="button" id={`kiosk-lang-${l}`} class={form.language === l ? "active" : ""} onClick={() => setLanguage(l)}>
+                {l === "zh-CN" ? "中文" : "English"}
+              </button>
+            ))}
+          </div>
+        )}
+      </header>
+      {receipt ? (
+        <Receipt r={receipt} onDone={next} />
+      ) : (
+        <div class="kiosk-body" key={round}>
+          <article class="kiosk-notice" id="kiosk-notice" lang={form.language}>
+            <h1>{form.title}</h1>
+            <Blocks blocks={form.blocks} />
+            <p class="hash">{form.notice_hash}</p>
+          </article>
+          <div class="kiosk-form">
+            <BadgeScan onRead={setBadge} />
+            <CaptureForm
+              form={form}
+              mode="kiosk"
+              person={badge}
+              busy={busy}
+              error={submitError}
+              submitLabel={t("kioskSubmit")}
+              onSubmit={async (req: SubmissionRequest) => {
+                setBusy(true);
+                setSubmitError(null);
+                try {
+                  setReceipt(await call(commands.kioskSubmit(req)));
+                } catch (e) {
+                  setSubmitError(describe(e));
+                } finally {
+                  setBusy(false);
+                }
+              }}
+            />
+          </div>
+        </div>
+      )}
+      <footer class="kiosk-foot">
+        <span class="sub">{form.device_name}</span>
+        <button type="button" class="ghost staff" id="kiosk-staff" onClick={() => setExiting(true)}>
+          {t("kioskStaff")}
+        </button>
+      </footer>
+      {exiting && <ExitDialog onCancel={() => setExiting(false)} />}
+    </main>
+  );
+}
+
+function Blocks(props: { blocks: BlockView[] }) {
+  return (
+    <div class="wording">
+      {props.blocks.map((b) => {
+        const body = b.lines.map((line, i) => (
+          <>
+            {i > 0 && <br />}
+            {line.map((s) => (s.bold ? <strong>{s.text}</strong> : s.text))}
+          </>
+        ));
+        if (b.kind === "h1") return <h2>{body}</h2>;
+        if (b.kind === "h2") return <h3>{body}</h3>;
+        if (b.kind === "h3") return <h4>{body}</h4>;
+        if (b.kind === "li") return <p class="li">• {body}</p>;
+        if (b.kind === "quote") return <blockquote>{body}</blockquote>;
+        return <p>{body}</p>;
+      })}
+    </div>
+  );
+}
+
+/** A badge scanner types the QR code's vCard or MECARD here; Rust reads it. */
+function BadgeScan(props: { onRead: (p: Partial<Person>) => void }) {
+  const [text, setText] = useState("");
+  const [note, setNote] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const read = async (value: string) => {
+    try {
+      const b = await call(commands.kioskBadge(value));
+      const clean = Object.fromEntries(Object.entries(b).filter(([, v]) => v)) as Partial<Person>;
+      props.onRead(clean);
+      setNote(t("kioskScanRead"));
+      setError(null);
+      setText("");
+    } catch (e) {
+      setError(describe(e));
+    }
+  };
+  return (
+    <div class="badge-scan">
+      <label for="badge-scan">{t("kioskScan")}</label>
+      <textarea
+        id="badge-scan"
+        rows={1}
+        autocomplete="off"
+        spellcheck={false}
+        placeholder={t("kioskScanHint")}
+        value={text}
+        onInput={(e) => {
+          const v = e.currentTarget.value;
+          setText(v);
+          if (/END:VCARD\s*$/i.test(v) || /^MECARD:.*;;\s*$/is.test(v)) void read(v);
+        }}
+      />
+      {note && <p class="ok">{note}</p>}
+      <ErrorBox message={error} id="badge-error" />
+    </div>
+  );
+}
+
+function Receipt(props: { r: KioskReceipt; onDone: () => void }) {
+  const r = props.r;
+  useEffect(() => {
+    const timer = setTimeout(props.onDone, 45_000);
+    return () => clearTimeout(timer);
+  }, []);
+  return (
+    <section class="kiosk-receipt" id="kiosk-receipt">
+      <h1>{t("kioskThanks")}</h1>
+      <div class="receipt-id">
+        <div>
+          <p>{t("kioskReceipt")}</p>
+          <p class="big-id" id="receipt-id">
+            {r.receipt_id}
+          </p>
+          <p class="hint">{t("kioskReceiptHint")}</p>
+        </div>
+        <Qr size={r.qr_size} modules={r.qr} />
+      </div>
+      <div class="receipt-lists">
+        <div>
+          <h3>{t("kioskAgreed")}</h3>
+          <ul id="receipt-granted">{r.granted.length ? r.granted.map((g) => <li>{g}</li>) : <li>{t("kioskNothing")}</li>}</ul>
+        </div>
+        <div>
+          <h3>{t("kioskRefused")}</h3>
+          <ul id="receipt-refused">{r.refused.length ? r.refused.map((g) => <li>{g}</li>) : <li>{t("kioskNothing")}</li>}</ul>
+        </div>
+      </div>
+      {r.withdrawal && (
+        <p>
+          <strong>{t("kioskWithdraw")}:</strong> {r.withdrawal}
+        </p>
+      )}
+      <button type="button" class="primary submit-big" id="receipt-done" onClick={props.onDone}>
+        {t("kioskDone")}
+      </button>
+      <p class="hint">{t("kioskNext")}</p>
+    </section>
+  );
+}
+
+/** The receipt id as a QR code, drawn from the modules Rust computed. */
+function Qr(props: { size: number; modules: boolean[] }) {
+  if (!props.size) return null;
+  const n = props.size;
+  const rects = [];
+  for (let i = 0; i < props.modules.length; i++) {
+    if (props.modules[i]) rects.push(<rect x={(i % n) + 4} y={Math.floor(i / n) + 4} width={1} height={1} />);
+  }
+  return (
+    <svg class="qr" id="receipt-qr" viewBox={`0 0 ${n + 8} ${n + 8}`} width={180} height={180} role="img" aria-label="QR">
+      <rect x={0} y={0} width={n + 8} height={n + 8} fill="#fff" />
+      <g fill="#000">{rects}</g>
+    </svg>
+  );
+}
+
+function ExitDialog(props: { onCancel: () => void }) {
+  const [name, setName] = useState("");
+  const [pass, setPass] = useState("");
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const first = useRef<HTMLInputElement>(null);
+  useEffect(() => first.current?.focus(), []);
+  return (
+    <div class="modal" role="dialog" aria-modal="true" aria-labelledby="exit-title">
+      <form
+        class="card narrow"
+        id="kiosk-exit-form"
+        autocomplete="off"
+        onSubmit={async (e) => {
+          e.preventDefault();
+          setBusy(true);
+          try {
+            await call(commands.kioskExit(name, pass));
+          } catch (err) {
+            setError(describe(err));
+            setPass("");
+          } finally {
+            setBusy(false);
+          }
+        }}
+      >
+        <h2 id="exit-title">{t("kioskExitTitle")}</h2>
+        <p class="hint">{t("kioskExitHint")}</p>
+        <Field id="exit-operator" label={t("operatorName")}>
+          <input id="exit-operator" ref={first} autocomplete="off" value={name} onInput={(e) => setName(e.currentTarget.value)} />
+        </Field>
+        <Field id="exit-passphrase" label={t("passphrase")}>
+          <input id="exit-passphrase" type="password" autocomplete="off" value={pass} onInput={(e) => setPass(e.currentTarget.value)} />
+        </Field>
+        <ErrorBox message={error} id="exit-error" />
+        <div class="row">
+          <button type="submit" class="primary" id="exit-submit" disabled={busy}>
+            {t("kioskExit")}
+          </button>
+          <button type="button" id="exit-cancel" onClick={props.onCancel}>
+            {t("cancel")}
+          </button>
+        </div>
+      </form>
+    </div>
+  );
+}

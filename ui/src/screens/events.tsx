@@ -1,0 +1,312 @@
+// Events (trade shows): create one with the approved notice it shows, start its kiosk,
+// enter paper forms collected at the stand, close it afterwards.
+import { useEffect, useState } from "preact/hooks";
+import { call, commands, describe } from "../api";
+import type { ApprovedVersion, EventInfo, FieldView, KioskFormView, KioskReceipt } from "../bindings";
+import { CaptureForm } from "../capture-form";
+import { Badge, Empty, ErrorBox, Field, Notice } from "../components";
+import { lang, t, type Key } from "../i18n";
+
+const FIELDS = ["name", "email", "phone", "company", "job_title"];
+
+export function Events(props: { role: string }) {
+  const canManage = props.role === "admin" || props.role === "marketer";
+  const canCapture = props.role === "marketer" || props.role === "kiosk";
+  const [events, setEvents] = useState<EventInfo[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [paper, setPaper] = useState<EventInfo | null>(null);
+  const reload = () => call(commands.listEvents()).then(setEvents, (e) => setError(describe(e)));
+  useEffect(() => void reload(), []);
+
+  return (
+    <section id="events">
+      <h1>{t("eventsTitle")}</h1>
+      <p class="lead">{t("eventsIntro")}</p>
+      <ErrorBox message={error} />
+      {events && events.length === 0 && <Empty id="events-empty" text={t("eventsEmpty")} />}
+      {events && events.length > 0 && (
+        <table id="event-list">
+          <thead>
+            <tr>
+              <th>{t("evName")}</th>
+              <th>{t("evFrom")}</th>
+              <th>{t("evNotice")}</th>
+              <th>{t("evPeople", { n: "" }).trim() || "#"}</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {events.map((e) => (
+              <tr data-event={e.id}>
+                <td>
+                  <strong>{e.name}</strong>
+                  <span class="sub">{e.venue} · {e.device_name}</span>
+                </td>
+                <td>
+                  {e.starts_on} – {e.ends_on}
+                </td>
+                <td>
+                  {e.notice} v{e.notice_number} <span class="sub">{e.languages.join(", ")}</span>
+                </td>
+                <td>
+                  {t("evPeople", { n: e.captures })} <Badge tone={e.closed ? "plain" : "good"}>{e.closed ? t("evClosed") : t("evOpen")}</Badge>
+                </td>
+                <td class="actions">
+                  {!e.closed && canCapture && (
+                    <button
+                      type="button"
+                      class="primary start-kiosk"
+                      onClick={async () => {
+                        try {
+                          await call(commands.startKiosk(e.id));
+                        } catch (err) {
+                          setError(describe(err));
+                        }
+                      }}
+                    >
+                      {t("startKiosk")}
+                    </button>
+                  )}
+                  {!e.closed && props.role === "marketer" && (
+                    <button type="button" class="paper-form" onClick={() => setPaper(e)}>
+                      {t("paperForm")}
+                    </button>
+                  )}
+                  {!e.closed && canManage && (
+                    <button
+                      type="button"
+                      class="ghost close-event"
+                      onClick={async () => {
+                        try {
+                          await call(commands.closeEvent(e.id));
+                          await reload();
+                        } catch (err) {
+                          setError(describe(err));
+                        }
+                      }}
+                    >
+                      {t("closeEvent")}
+                    </button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {paper && <PaperForm event={paper} onClose={() => { setPaper(null); void reload(); }} />}
+      {canManage && !paper && <NewEvent onCreated={reload} />}
+    </section>
+  );
+}
+
+function NewEvent(props: { onCreated: () => void }) {
+  const zh = lang() === "zh-CN";
+  const [versions, setVersions] = useState<ApprovedVersion[] | null>(null);
+  const [name, setName] = useState("");
+  const [venue, setVenue] = useState("");
+  const [from, setFrom] = useState("");
+  const [to, setTo] = useState("");
+  const [version, setVersion] = useState("");
+  const [languages, setLanguages] = useState<string[]>(["zh-CN", "en"]);
+  const [fields, setFields] = useState<FieldView[]>([
+    { field: "name", required: true },
+    { field: "email", required: true },
+    { field: "phone", required: false },
+    { field: "company", required: false },
+  ]);
+  const [device, setDevice] = useState("");
+  const [idle, setIdle] = useState(60);
+  const [signature, setSignature] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [note, setNote] = useState<string | null>(null);
+  useEffect(() => {
+    call(commands.approvedVersions()).then(
+      (v) => {
+        setVersions(v);
+        if (v.length) setVersion(`${v[0].notice}@${v[0].number}`);
+      },
+      (e) => setError(describe(e)),
+    );
+  }, []);
+  if (versions && versions.length === 0) return <Empty id="no-approved" text={t("noApproved")} />;
+  const rule = (f: string) => fields.find((x) => x.field === f);
+  const setRule = (f: string, collect: boolean, required: boolean) => {
+    const rest = fields.filter((x) => x.field !== f);
+    setFields(collect ? [...rest, { field: f, required }].sort((a, b) => FIELDS.indexOf(a.field) - FIELDS.indexOf(b.field)) : rest);
+  };
+  return (
+    <form
+      class="card"
+      id="new-event"
+      onSubmit={async (e) => {
+        e.preventDefault();
+        setError(null);
+        const [notice, number] = version.split("@");
+        try {
+          await call(
+            commands.createEvent({
+              name,
+              venue,
+              starts_on: from,
+              ends_on: to,
+              notice,
+              notice_number: Number(number),
+              languages,
+              fields,
+              device_name: device,
+              idle_reset_s: idle,
+              signature,
+            }),
+          );
+          setNote(t("evCreated"));
+          setName("");
+          props.onCreated();
+        } catch (err) {
+          setError(describe(err));
+        }
+      }}
+    >
+      <h2>{t("newEvent")}</h2>
+      <div class="grid">
+        <Field id="ev-name" label={t("evName")}>
+          <input id="ev-name" value={name} onInput={(e) => setName(e.currentTarget.value)} />
+        </Field>
+        <Field id="ev-venue" label={t("evVenue")}>
+          <input id="ev-venue" value={venue} onInput={(e) => setVenue(e.currentTarget.value)} />
+        </Field>
+        <Field id="ev-from" label={t("evFrom")}>
+          <input id="ev-from" type="date" value={from} onInput={(e) => setFrom(e.currentTarget.value)} />
+        </Field>
+        <Field id="ev-to" label={t("evTo")}>
+          <input id="ev-to" type="date" value={to} onInput={(e) => setTo(e.currentTarget.value)} />
+        </Field>
+        <Field id="ev-notice" label={t("evNotice")}>
+          <select id="ev-notice" value={version} onChange={(e) => setVersion(e.currentTarget.value)}>
+            {(versions ?? []).map((v) => (
+              <option value={`${v.notice}@${v.number}`}>{`${zh ? v.title.zh : v.title.en} (v${v.number})`}</option>
+            ))}
+          </select>
+        </Field>
+        <Field id="ev-device" label={t("evDevice")} hint={t("evDeviceHint")}>
+          <input id="ev-device" value={device} onInput={(e) => setDevice(e.currentTarget.value)} />
+        </Field>
+        <Field id="ev-idle" label={t("evIdle")}>
+          <input id="ev-idle" type="number" min={15} max={600} value={idle} onInput={(e) => setIdle(Number(e.currentTarget.value))} />
+        </Field>
+      </div>
+      <div class="field">
+        <span class="label">{t("evLanguages")}</span>
+        <div class="row">
+          {["zh-CN", "en"].map((l) => (
+            <label class="check">
+              <input
+                type="checkbox"
+                id={`ev-lang-${l}`}
+                checked={languages.includes(l)}
+                onChange={(e) => setLanguages(e.currentTarget.checked ? [...languages, l] : languages.filter((x) => x !== l))}
+              />
+              {l === "zh-CN" ? "中文" : "English"}
+            </label>
+          ))}
+        </div>
+      </div>
+      <div class="field">
+        <span class="label">{t("evFields")}</span>
+        <table class="fields-table">
+          <tbody>
+            {FIELDS.map((f) => (
+              <tr>
+                <td>{t(`field_${f}` as Key)}</td>
+                <td>
+                  <label class="check">
+                    <input type="checkbox" id={`ev-ask-${f}`} checked={!!rule(f)} onChange={(e) => setRule(f, e.currentTarget.checked, false)} /> {t("evCollect")}
+                  </label>
+                </td>
+                <td>
+                  <label class="check">
+                    <input
+                      type="checkbox"
+                      id={`ev-req-${f}`}
+                      disabled={!rule(f)}
+                      checked={!!rule(f)?.required}
+                      onChange={(e) => setRule(f, true, e.currentTarget.checked)}
+                    />{" "}
+                    {t("evRequired")}
+                  </label>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <label class="check">
+        <input type="checkbox" id="ev-signature" checked={signature} onChange={(e) => setSignature(e.currentTarget.checked)} /> {t("evSignature")}
+      </label>
+      <ErrorBox message={error} id="event-error" />
+      <Notice message={note} />
+      <button type="submit" class="primary" id="create-event">
+        {t("createEvent")}
+      </button>
+    </form>
+  );
+}
+
+function PaperForm(props: { event: EventInfo; onClose: () => void }) {
+  const [language, setLanguage] = useState(props.event.languages[0] ?? "zh-CN");
+  const [form, setForm] = useState<KioskFormView | null>(null);
+  const [scan, setScan] = useState("");
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [saved, setSaved] = useState<KioskReceipt | null>(null);
+  const [round, setRound] = useState(0);
+  useEffect(() => {
+    call(commands.eventForm(props.event.id, language)).then(setForm, (e) => setError(describe(e)));
+  }, [language]);
+  return (
+    <div class="card" id="paper-form">
+      <h2>{t("paperTitle", { event: props.event.name })}</h2>
+      <p class="hint">{t("paperIntro")}</p>
+      {props.event.languages.length > 1 && (
+        <Field id="paper-language" label={t("kioskLanguage")}>
+          <select id="paper-language" value={language} onChange={(e) => setLanguage(e.currentTarget.value)}>
+            {props.event.languages.map((l) => (
+              <option value={l}>{l === "zh-CN" ? "中文" : "English"}</option>
+            ))}
+          </select>
+        </Field>
+      )}
+      <Notice message={saved ? t("paperSaved", { id: saved.receipt_id }) : null} />
+      {form && (
+        <CaptureForm
+          key={`${round}-${language}`}
+          form={form}
+          mode="paper"
+          busy={busy}
+          error={error}
+          submitLabel={t("paperSave")}
+          onSubmit={async (req) => {
+            setBusy(true);
+            setError(null);
+            try {
+              setSaved(await call(commands.recordPaperForm(props.event.id, req, scan)));
+              setScan("");
+              setRound((r) => r + 1);
+            } catch (e) {
+              setError(describe(e));
+            } finally {
+              setBusy(false);
+            }
+          }}
+        >
+          <Field id="paper-scan" label={t("paperScan")}>
+            <input id="paper-scan" value={scan} onInput={(e) => setScan(e.currentTarget.value)} />
+          </Field>
+        </CaptureForm>
+      )}
+      <button type="button" class="ghost" id="paper-close" onClick={props.onClose}>
+        {t("cancel")}
+      </button>
+    </div>
+  );
+}

@@ -614,7 +614,6 @@ mod tests {
                             states: vec![],
                             methods: vec![],
                             events: vec![],
-                            events: vec![],
                             from: Some("2020-01-01".into()),
                             to: None,
                         },

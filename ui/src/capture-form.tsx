@@ -58,13 +58,16 @@ export function CaptureForm(props: {
       onSubmit={(e) => {
         e.preventDefault();
         const v = (s: string) => (s.trim() ? s.trim() : null);
+        // Only what the event asks for: a badge may carry more (a job title, say).
+        const asked = new Set(f.fields.map((x) => x.field));
+        const p = (k: keyof Person) => (asked.has(k) ? v(person[k]) : null);
         props.onSubmit({
           language: f.language,
-          name: v(person.name),
-          email: v(person.email),
-          phone: v(person.phone),
-          company: v(person.company),
-          job_title: v(person.job_title),
+          name: p("name"),
+          email: p("email"),
+          phone: p("phone"),
+          company: p("company"),
+          job_title: p("job_title"),
           ticked,
           under_14: under14,
           guardian_name: under14 ? v(guardian) : null,

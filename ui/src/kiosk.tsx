@@ -83,7 +83,6 @@ export function KioskApp() {
       ) : (
         <div class="kiosk-body" key={round}>
           <article class="kiosk-notice" id="kiosk-notice" lang={form.language}>
-            <h1>{form.title}</h1>
             <Blocks blocks={form.blocks} />
             <p class="hash">{form.notice_hash}</p>
           </article>

@@ -655,3 +655,202 @@ async fn notice_draft_lint_fix_submit_second_operator_approves() {
     ui.click("#lock").await;
     ui.c.clone().close().await.unwrap();
 }
+
+/// Issue 5 end to end: a marketer creates an event and starts its kiosk; in the kiosk window
+/// a person reads the notice, fills in their details from a badge, ticks two boxes, submits
+/// and gets a receipt; the form is empty again; the kiosk window is refused a non-capture
+/// command; leaving asks for a passphrase.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kiosk_event_capture_receipt_reset_and_exit() {
+    let cli_bin = binary("consentry", "CONSENTRY_CLI_BIN");
+    let shots = std::env::var_os("CONSENTRY_SCREENSHOTS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace().join("tests/e2e/screenshots"))
+        .join("kiosk");
+    let _ = std::fs::remove_dir_all(&shots);
+    std::fs::create_dir_all(&shots).unwrap();
+    let data = tempfile::tempdir().unwrap();
+    let vault = data.path().join("vault").join("consentry.db");
+    let home = data.path().join("home");
+    std::fs::create_dir_all(&home).unwrap();
+
+    // An approved notice and a marketer, through the CLI.
+    let init = Command::new(&cli_bin)
+        .args(["--vault", vault.to_str().unwrap(), "init", "--admin", ADMIN, "--device", "Stand A tablet"])
+        .env("CONSENTRY_NEW_PASSPHRASE", ADMIN_PASS)
+        .env("CONSENTRY_PASSPHRASE", ADMIN_PASS)
+        .output()
+        .unwrap();
+    assert!(init.status.success(), "init: {}", String::from_utf8_lossy(&init.stderr));
+    for (name, role) in [("Lena Legal", "legal"), ("Liu Legal", "legal"), ("Mo Marketer", "marketer")] {
+        cli(
+            &cli_bin,
+            &vault,
+            ADMIN,
+            ADMIN_PASS,
+            &["operator", "add", name, "--role", role],
+            Some(&format!("{role} passphrase 1")),
+        );
+    }
+    let catalogue = Command::new("bash")
+        .arg(workspace().join("examples/catalogue.sh"))
+        .env("CONSENTRY", &cli_bin)
+        .env("CONSENTRY_VAULT", &vault)
+        .env("CONSENTRY_OPERATOR", "Lena Legal")
+        .env("CONSENTRY_PASSPHRASE", "legal passphrase 1")
+        .output()
+        .unwrap();
+    assert!(catalogue.status.success(), "catalogue: {}", String::from_utf8_lossy(&catalogue.stderr));
+    let legal = |who: &str, args: &[&str]| cli(&cli_bin, &vault, who, "legal passphrase 1", args, None);
+    legal("Lena Legal", &["notice", "template", "install-starter"]);
+    let profile = workspace().join("examples/trade-show-2026.profile.json");
+    legal("Lena Legal", &["notice", "profile", "set", profile.to_str().unwrap()]);
+    legal(
+        "Lena Legal",
+        &[
+            "notice",
+            "new",
+            "ts",
+            "--title-zh",
+            "展会同意书",
+            "--title-en",
+            "Trade show consent",
+            "--profile",
+            "trade-show-2026",
+            "--template",
+            "event_consent",
+        ],
+    );
+    legal("Lena Legal", &["notice", "submit", "ts"]);
+    legal("Liu Legal", &["notice", "approve", "ts"]);
+
+    let mut app = launch(&vault, &home, shots).await;
+    let ui = &mut app.ui;
+    ui.unlock_as("Mo Marketer", "marketer passphrase 1").await;
+    ui.click("#nav-events").await;
+    ui.wait_text("#events-empty", "No events yet").await;
+    ui.fill("#ev-name", "Shanghai Auto Show 2026").await;
+    ui.fill("#ev-venue", "NECC Hall 5").await;
+    for (id, date) in [("#ev-from", "2026-12-01"), ("#ev-to", "2026-12-03")] {
+        let js = format!("const e = document.querySelector('{id}'); e.value = '{date}'; e.dispatchEvent(new Event('input', {{bubbles: true}}));");
+        ui.c.execute(&js, vec![]).await.unwrap();
+    }
+    ui.fill("#ev-device", "Stand A tablet").await;
+    ui.click("#ev-signature").await;
+    ui.shot("new-event").await;
+    ui.click("#create-event").await;
+    ui.wait_text("#event-list", "Shanghai Auto Show 2026").await;
+    ui.shot("events").await;
+    let main_window = ui.c.window().await.unwrap();
+    ui.click("#event-list .start-kiosk").await;
+
+    // The kiosk window: find it and drive it.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let kiosk = loop {
+        let handles = ui.c.windows().await.unwrap();
+        if let Some(h) = handles.into_iter().find(|h| *h != main_window) {
+            break h;
+        }
+        assert!(Instant::now() < deadline, "no kiosk window opened");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    ui.c.switch_to_window(kiosk).await.unwrap();
+    ui.wait_text("#kiosk", "Shanghai Auto Show 2026").await;
+    ui.wait_text("#kiosk-notice", "展会同意书").await;
+    ui.click("#kiosk-lang-en").await;
+    ui.wait_text("#kiosk-notice", "Trade show consent").await;
+
+    // The kiosk window may call only the capture commands.
+    let denied =
+        ui.c.execute_async(
+            "const done = arguments[arguments.length - 1];
+             window.__TAURI_INTERNALS__.invoke('search_subjects', { query: '' })
+               .then(r => done('allowed: ' + JSON.stringify(r)), e => done('denied: ' + String(e)));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let denied = denied.as_str().unwrap_or_default().to_string();
+    assert!(denied.starts_with("denied: ") && denied.contains("not allowed"), "search from the kiosk: {denied}");
+
+    // Nothing is pre-ticked.
+    let ticked = ui
+        .c
+        .execute("return Array.from(document.querySelectorAll('#capture-form input[type=checkbox]')).filter(b => b.checked).length", vec![])
+        .await
+        .unwrap();
+    assert_eq!(ticked.as_i64(), Some(0), "nothing is pre-ticked");
+    ui.shot("kiosk-form").await;
+
+    // A badge fills the details; two boxes ticked; submit.
+    ui.fill("#badge-scan", "MECARD:N:Doe,Jane;EMAIL:jane.doe@example.org;ORG:Acme GmbH;TITLE:Buyer;;").await;
+    ui.wait_text("#kiosk", "Badge read").await;
+    assert_eq!(ui.el("#person-email").await.prop("value").await.unwrap().unwrap(), "jane.doe@example.org");
+    assert_eq!(ui.el("#person-name").await.prop("value").await.unwrap().unwrap(), "Jane Doe");
+    ui.click("#box-p\\.event_followup").await;
+    ui.click("#box-s\\.third_party\\.partner_offers").await;
+    ui.shot("kiosk-filled").await;
+    let started = Instant::now();
+    ui.click("#capture-submit").await;
+    let receipt_id = ui.wait_text("#receipt-id", "").await;
+    let took = started.elapsed();
+    assert_eq!(receipt_id.trim().len(), 10, "a short receipt id: {receipt_id}");
+    ui.el("#receipt-qr rect").await;
+    let granted = ui.text("#receipt-granted").await;
+    assert!(
+        granted.contains("Follow-up after the event") && granted.contains("sharing with third parties"),
+        "{granted}"
+    );
+    assert_eq!(ui.c.find_all(Locator::Css("#receipt-granted li")).await.unwrap().len(), 2);
+    assert_eq!(ui.c.find_all(Locator::Css("#receipt-refused li")).await.unwrap().len(), 3);
+    println!("kiosk submission acknowledged in {took:?} (including WebDriver round trips)");
+    ui.shot("kiosk-receipt").await;
+
+    // The ledger holds the person's answers: 2 grants, 3 refusals, at the kiosk.
+    let status = cli(
+        &cli_bin,
+        &vault,
+        "Mo Marketer",
+        "marketer passphrase 1",
+        &["--json", "status", "--email", "jane.doe@example.org"],
+        None,
+    );
+    let status: serde_json::Value = serde_json::from_str(&status).unwrap();
+    let states: Vec<&str> =
+        status["purposes"].as_array().unwrap().iter().map(|p| p["state"].as_str().unwrap()).collect();
+    assert_eq!(states.iter().filter(|s| **s == "granted").count(), 2, "{status}");
+    assert_eq!(states.iter().filter(|s| **s == "refused").count(), 3, "{status}");
+
+    // Done: the form is empty again for the next person.
+    ui.click("#receipt-done").await;
+    ui.el("#capture-form").await;
+    for field in ["#person-name", "#person-email"] {
+        assert_eq!(ui.el(field).await.prop("value").await.unwrap().unwrap_or_default(), "", "{field} is empty again");
+    }
+    let ticked = ui
+        .c
+        .execute("return Array.from(document.querySelectorAll('#capture-form input[type=checkbox]')).filter(b => b.checked).length", vec![])
+        .await
+        .unwrap();
+    assert_eq!(ticked.as_i64(), Some(0));
+    ui.shot("kiosk-next-person").await;
+
+    // Leaving needs an operator's passphrase.
+    ui.click("#kiosk-staff").await;
+    ui.fill("#exit-operator", "Mo Marketer").await;
+    ui.fill("#exit-passphrase", "wrong passphrase here").await;
+    ui.click("#exit-submit").await;
+    ui.wait_text("#exit-error", "Wrong passphrase").await;
+    ui.shot("kiosk-exit-refused").await;
+    ui.fill("#exit-passphrase", "marketer passphrase 1").await;
+    ui.click("#exit-submit").await;
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while ui.c.windows().await.unwrap().len() > 1 {
+        assert!(Instant::now() < deadline, "the kiosk window did not close");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    ui.c.switch_to_window(main_window).await.unwrap();
+    ui.wait_text("#event-list", "Shanghai Auto Show 2026").await;
+    ui.click("#lock").await;
+    ui.c.clone().close().await.unwrap();
+}

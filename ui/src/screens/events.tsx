@@ -31,7 +31,7 @@ export function Events(props: { role: string }) {
               <th>{t("evName")}</th>
               <th>{t("evFrom")}</th>
               <th>{t("evNotice")}</th>
-              <th>{t("evPeople", { n: "" }).trim() || "#"}</th>
+              <th>{t("evPeopleHead")}</th>
               <th />
             </tr>
           </thead>

@@ -75,17 +75,8 @@ pub fn summary(session: &mut Session) -> Result<Summary> {
             conn.query_row(sql, p, |r| r.get::<_, i64>(0)).map(|n| u64::try_from(n).unwrap_or(0)).storage(ctx)
         };
         let subjects = count("SELECT count(*) FROM subject", &[])?;
-        let active_consents = count(
-            &format!(
-                "SELECT count(*) FROM (
-                 SELECT kind, row_number() OVER (
-                     PARTITION BY subject_id, purpose_code
-                     ORDER BY captured_at_ms DESC, {PROTECTION} DESC
-                 ) AS rn FROM consent_event
-             ) WHERE rn = 1 AND kind = 'grant'"
-            ),
-            &[],
-        )?;
+        // Kept by a trigger as events are appended (migrations/0005_current.sql).
+        let active_consents = count("SELECT count(*) FROM consent_current WHERE kind = 'grant'", &[])?;
         let withdrawals_last_7_days =
             count("SELECT count(*) FROM consent_event WHERE kind = 'withdraw' AND captured_at_ms >= ?1", &[&week_ago])?;
         let mut stmt =

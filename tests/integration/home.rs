@@ -94,3 +94,77 @@ fn idle_lock_defaults_to_five_minutes_and_only_admins_change_it() {
     assert_eq!(vault::idle_lock_minutes(&mut k).unwrap(), 12);
     k.lock().unwrap();
 }
+
+/// The count of consents in force comes from a table a trigger keeps as events are appended
+/// (migrations/0005_current.sql). Whatever the order and timing of grants, refusals and
+/// withdrawals, including several at the same instant written in any order and events dated
+/// in the past (paper forms), it agrees with the status derived from the ledger.
+#[test]
+fn consents_in_force_agree_with_the_ledger_in_any_order() {
+    use chrono::Duration;
+    use proptest::prelude::*;
+    use proptest::test_runner::{Config, TestRunner};
+
+    let tv = vault_with_team();
+    let session = std::cell::RefCell::new(unlock(&tv.paths, Role::Marketer));
+    let base = session.borrow().now() - Duration::days(30);
+    // Each step: person 0-2, purpose 0-1, kind, minutes after `base` (few values, so ties happen).
+    let step = (0usize..3, 0usize..2, 0u8..3, 0i64..4);
+    let mut runner = TestRunner::new(Config { cases: 12, ..Config::default() });
+    let rounds = std::cell::Cell::new(0);
+    runner
+        .run(&prop::collection::vec(step, 1..14), |steps| {
+            let round = rounds.get() + 1;
+            rounds.set(round);
+            let mut s = session.borrow_mut();
+            let purposes = ["event_marketing", "newsletter"];
+            for (who, p, kind, minute) in &steps {
+                let email = format!("r{round}-p{who}@example.com");
+                let at = base + Duration::minutes(*minute);
+                if *kind == 2 {
+                    // A withdrawal dated at that minute (a letter received earlier).
+                    let _ = ledger::record_withdrawal(
+                        &mut s,
+                        &Withdrawal {
+                            subject: SubjectKey::Email(email),
+                            purposes: vec![purposes[*p].into()],
+                            method: Method::Letter,
+                            evidence: String::new(),
+                            at: Some(at),
+                        },
+                    );
+                } else {
+                    ledger::record_capture(
+                        &mut s,
+                        &ledger::Capture {
+                            subject: SubjectInput { email: Some(email), ..Default::default() },
+                            choices: vec![(
+                                purposes[*p].into(),
+                                if *kind == 0 { EventKind::Grant } else { EventKind::Refuse },
+                            )],
+                            notice: tv.notice_hash.clone(),
+                            language: None,
+                            method: Method::Paper,
+                            evidence: String::new(),
+                            captured_at: Some(at),
+                        },
+                    )
+                    .unwrap();
+                }
+            }
+            let mut granted = 0;
+            for r in 1..=round {
+                for who in 0..3 {
+                    let key = SubjectKey::Email(format!("r{r}-p{who}@example.com"));
+                    if let Ok(st) = ledger::status(&mut s, &key) {
+                        granted += st.purposes.iter().filter(|x| x.state == ledger::ConsentState::Granted).count();
+                    }
+                }
+            }
+            let counted = ledger::summary(&mut s).unwrap().active_consents;
+            prop_assert_eq!(counted, granted as u64, "steps {:?}", steps);
+            Ok(())
+        })
+        .unwrap();
+    session.into_inner().lock().unwrap();
+}

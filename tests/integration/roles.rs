@@ -55,10 +55,11 @@ const EXPECTED: &[(&str, [bool; 4])] = &[
     ("consent.import", [false, true, true, false]),
     ("retention.set", [true, true, false, false]),
     ("retention.due", [true, true, true, false]),
-    // Capture at events: marketers (and admins) run events; everyone but the kiosk reads
-    // them; the kiosk and marketers show the form and record what people choose.
+    // Capture at events: marketers (and admins) run events; everyone reads them (the kiosk
+    // operator picks the event whose kiosk to start; events hold no personal data); the kiosk
+    // and marketers show the form and record what people choose.
     ("event.create", [true, false, true, false]),
-    ("event.list", [true, true, true, false]),
+    ("event.list", [true, true, true, true]),
     ("event.close", [true, false, true, false]),
     ("kiosk.form", [false, false, true, true]),
     ("kiosk.submit", [false, false, true, true]),

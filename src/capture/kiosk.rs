@@ -194,6 +194,8 @@ fn check(s: &Submission, k: &KioskForm, fields: &[FieldRule]) -> Result<()> {
 /// Records one person's answers to an event's form: a grant for each ticked box and a
 /// refusal for each box left empty (a person may say no to everything), in one transaction.
 pub fn submit(session: &mut Session, s: &Submission) -> Result<Recorded> {
+    // The role first, so that a refused operator is told so (and audited) whatever they sent.
+    session.check(Action::Capture)?;
     let method = s.method.unwrap_or(Method::Kiosk);
     if !matches!(method, Method::Kiosk | Method::Paper) {
         return Err(Error::invalid(

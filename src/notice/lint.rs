@@ -535,20 +535,23 @@ pub fn check(s: &Snapshot, text_zh: &str, text_en: &str, form: &FormDefinition) 
         &p.rights_channel,
         Some("rights"),
     );
-    l.need_value(
-        "pipl15.withdrawal",
-        "withdrawal_channel",
-        ("撤回同意的方式", "how to withdraw consent"),
-        &p.withdrawal_channel,
-        Some("withdrawal"),
-    );
-    l.need_in_text(
-        "pipl15.withdrawal",
-        "withdrawal_channel",
-        ("撤回同意的方式", "how to withdraw consent"),
-        &p.withdrawal_channel,
-        Some("withdrawal"),
-    );
+    // Withdrawal applies where consent is asked for (PIPL Art. 15, GDPR Art. 7(3)).
+    if s.catalogue.purposes.iter().any(|x| x.asks_consent()) {
+        l.need_value(
+            "pipl15.withdrawal",
+            "withdrawal_channel",
+            ("撤回同意的方式", "how to withdraw consent"),
+            &p.withdrawal_channel,
+            Some("withdrawal"),
+        );
+        l.need_in_text(
+            "pipl15.withdrawal",
+            "withdrawal_channel",
+            ("撤回同意的方式", "how to withdraw consent"),
+            &p.withdrawal_channel,
+            Some("withdrawal"),
+        );
+    }
 
     // PIPL Art. 23 and 25: recipients.
     for (i, r) in p.recipients.iter().enumerate() {

@@ -8,7 +8,7 @@ medians as JSON. Standard library only; talks WebDriver to tauri-driver on loopb
 Needs Xvfb, tauri-driver and WebKitWebDriver (scripts/setup-debian.sh --desktop), and the CLI
 (target/release/consentry or target/debug/consentry) to create the vault it unlocks.
 """
-import argparse, json, os, shutil, socket, statistics, subprocess, sys, tempfile, time, urllib.request
+import argparse, http.client, json, os, shutil, socket, statistics, subprocess, sys, tempfile, time, urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PASS = "measure passphrase 1"
@@ -65,6 +65,35 @@ def descendants(pid):
     return [(p, names.get(p, "?")) for p in seen]
 
 
+def measure_once(port, app, driver_pid):
+    t0 = time.monotonic()
+    sid = wd("POST", f"http://127.0.0.1:{port}/session", {"capabilities": {"alwaysMatch": {"tauri:options": {"application": app}}}})["sessionId"]
+    base = f"http://127.0.0.1:{port}/session/{sid}"
+    try:
+        find(base, "#unlock-form")
+        cold = time.monotonic() - t0
+        op = find(base, "#operator")
+        pw = find(base, "#unlock-passphrase")
+        key = lambda e: list(e.values())[0]
+        wd("POST", f"{base}/element/{key(op)}/value", {"text": "Ada"})
+        wd("POST", f"{base}/element/{key(pw)}/value", {"text": PASS})
+        btn = find(base, "#unlock-submit")
+        t1 = time.monotonic()
+        wd("POST", f"{base}/element/{key(btn)}/click", {})
+        find(base, "#who")
+        unlock = time.monotonic() - t1
+        time.sleep(5)  # idle on the home screen
+        app_pids = [p for p, name in descendants(driver_pid) if name.startswith("consentry-deskt")]
+        app_rss = sum(rss_kib(p) for p in app_pids)
+        total = app_rss + sum(rss_kib(q) for p in app_pids for q, n in descendants(p) if q != p)
+    finally:
+        try:
+            wd("DELETE", base)
+        except (OSError, http.client.HTTPException):
+            pass
+    return {"cold_start_s": cold, "unlock_s": unlock, "app_rss_mib": app_rss / 1024, "total_rss_mib": total / 1024}
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=5)
@@ -88,31 +117,23 @@ def main():
     runs = []
     try:
         time.sleep(1.0)
-        for i in range(args.runs + 1):  # the first run warms the page cache and is not counted
-            t0 = time.monotonic()
-            sid = wd("POST", f"http://127.0.0.1:{port}/session", {"capabilities": {"alwaysMatch": {"tauri:options": {"application": args.app}}}})["sessionId"]
-            base = f"http://127.0.0.1:{port}/session/{sid}"
-            find(base, "#unlock-form")
-            cold = time.monotonic() - t0
-            op = find(base, "#operator")
-            pw = find(base, "#unlock-passphrase")
-            key = lambda e: list(e.values())[0]
-            wd("POST", f"{base}/element/{key(op)}/value", {"text": "Ada"})
-            wd("POST", f"{base}/element/{key(pw)}/value", {"text": PASS})
-            btn = find(base, "#unlock-submit")
-            t1 = time.monotonic()
-            wd("POST", f"{base}/element/{key(btn)}/click", {})
-            find(base, "#who")
-            unlock = time.monotonic() - t1
-            time.sleep(5)  # idle on the home screen
-            app_pids = [p for p, name in descendants(driver.pid) if name.startswith("consentry-deskt")]
-            app_rss = sum(rss_kib(p) for p in app_pids)
-            webkit = [p for p in app_pids for q, n in descendants(p) if q != p and "WebKit" in n]
-            total = app_rss + sum(rss_kib(q) for p in app_pids for q, n in descendants(p) if q != p)
-            wd("DELETE", base)
-            time.sleep(0.5)
+        i, failures = 0, 0
+        while i < args.runs + 1:  # the first run warms the page cache and is not counted
+            try:
+                run = measure_once(port, args.app, driver.pid)
+            except (OSError, http.client.HTTPException, RuntimeError) as e:
+                # tauri-driver sometimes drops a session while the previous app is still
+                # exiting; a run that fails that way is retried, twice at most.
+                failures += 1
+                print(f"measure-desktop: run {i} failed ({e!r}); retrying", file=sys.stderr)
+                if failures > 2:
+                    raise
+                time.sleep(2.0)
+                continue
             if i > 0:
-                runs.append({"cold_start_s": cold, "unlock_s": unlock, "app_rss_mib": app_rss / 1024, "total_rss_mib": total / 1024})
+                runs.append(run)
+            i += 1
+            time.sleep(1.0)
     finally:
         driver.terminate()
         driver.wait()

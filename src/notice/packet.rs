@@ -461,7 +461,9 @@ pub fn docx(p: &Packet) -> Result<Vec<u8>> {
     {
         let mut zip = zip::ZipWriter::new(&mut buf);
         let opts = zip::write::SimpleFileOptions::default()
-            .compression_method(zip::CompressionMethod::Deflated)
+            // Stored, not deflated: a packet is a few dozen KiB, and Word reads stored parts;
+            // it keeps a compressor out of the shipped binaries.
+            .compression_method(zip::CompressionMethod::Stored)
             .last_modified_time(zip::DateTime::default());
         for (name, content) in [
             ("[Content_Types].xml", CONTENT_TYPES.to_string()),

@@ -45,10 +45,14 @@ use sha2::{Digest, Sha256};
 
 type Res<T> = std::result::Result<T, Box<dyn StdError>>;
 
-const MIGRATIONS: [&str; 3] = [
+// The raw vault carries the same schema as the engine's, including the trigger that keeps the
+// current state per person and purpose (0005), so both sides pay for the same rows.
+const MIGRATIONS: [&str; 5] = [
     include_str!("../migrations/0001_foundation.sql"),
     include_str!("../migrations/0002_authoring.sql"),
     include_str!("../migrations/0003_rights.sql"),
+    include_str!("../migrations/0004_capture.sql"),
+    include_str!("../migrations/0005_current.sql"),
 ];
 const EXAMPLE_PROFILE: &str = include_str!("../examples/trade-show-2026.profile.json");
 const NOTICE_TEXT: &str = "我们将使用您的姓名、邮箱和电话向您发送展会相关信息。\nWe use your name, email and phone to send you news of the event.\n";
@@ -1074,7 +1078,7 @@ fn run(a: &Args) -> Res<Value> {
         });
     }
 
-    // Home screen counts (a known suspect: the active-consent count is a window over the ledger).
+    // Home screen counts (the consents-in-force count reads the trigger-kept current state).
     {
         let (mut en, mut rw) = (Samples::default(), Samples::default());
         for k in 0..(sz.bulk_rounds * 2 + 1) {
@@ -1084,12 +1088,9 @@ fn run(a: &Args) -> Res<Value> {
                     timed(|| Ok(std::hint::black_box(ledger::summary(&mut e.marketer)?)))?.0
                 } else {
                     timed(|| {
+                        // The best the storage can do with the same schema: the trigger-kept table.
                         let n: i64 = raw.conn.query_row(
-                            &format!(
-                                "SELECT count(*) FROM (SELECT kind, row_number() OVER (PARTITION BY subject_id, purpose_code
-                                 ORDER BY captured_at_ms DESC, {RAW_PROTECTION} DESC) AS rn FROM consent_event)
-                                 WHERE rn = 1 AND kind = 'grant'"
-                            ),
+                            "SELECT count(*) FROM consent_current WHERE kind = 'grant'",
                             [],
                             |r| r.get(0),
                         )?;

@@ -2,21 +2,7 @@
 //! escaped here, so a value typed into a profile can never become markup: `# ` to `### `
 //! headings, `- ` bullet items, `> ` emphasised lines, blank-line paragraphs and `**bold**`.
 
-/// Escapes text for HTML content and attribute values.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+pub use crate::rights::html::escape;
 
 /// A run of text, bold or not.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,7 +1,8 @@
 //! The little HTML the printable documents need: escaping, and one page shell.
 
-/// Escapes text for HTML element content and attribute values.
-pub(crate) fn escape(text: &str) -> String {
+/// Escapes text for HTML element content and attribute values: the one escaping function
+/// behind every document Consentry writes (receipts, access copies, notices, review packets).
+pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

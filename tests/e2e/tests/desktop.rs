@@ -420,6 +420,37 @@ async fn create_lock_unlock_add_purpose_see_people_withdraw_switch_language() {
     assert!(!home.join(".local/share/consentry/consentry.db").exists());
 }
 
+/// A vault made through the CLI: the admin, these operators (passphrase "<role> passphrase 1")
+/// and the example catalogue (examples/catalogue.sh, run as the first legal operator).
+fn vault_with_team(cli_bin: &Path, vault: &Path, team: &[(&str, &str)]) {
+    let init = Command::new(cli_bin)
+        .args(["--vault", vault.to_str().unwrap(), "init", "--admin", ADMIN, "--device", "Stand A tablet"])
+        .env("CONSENTRY_NEW_PASSPHRASE", ADMIN_PASS)
+        .env("CONSENTRY_PASSPHRASE", ADMIN_PASS)
+        .output()
+        .unwrap();
+    assert!(init.status.success(), "init: {}", String::from_utf8_lossy(&init.stderr));
+    for (name, role) in team {
+        cli(
+            cli_bin,
+            vault,
+            ADMIN,
+            ADMIN_PASS,
+            &["operator", "add", name, "--role", role],
+            Some(&format!("{role} passphrase 1")),
+        );
+    }
+    let catalogue = Command::new("bash")
+        .arg(workspace().join("examples/catalogue.sh"))
+        .env("CONSENTRY", cli_bin)
+        .env("CONSENTRY_VAULT", vault)
+        .env("CONSENTRY_OPERATOR", "Lena Legal")
+        .env("CONSENTRY_PASSPHRASE", "legal passphrase 1")
+        .output()
+        .unwrap();
+    assert!(catalogue.status.success(), "catalogue: {}", String::from_utf8_lossy(&catalogue.stderr));
+}
+
 /// The app, started through tauri-driver on its own display with its own data folder.
 struct Launched {
     ui: Ui,
@@ -494,32 +525,7 @@ async fn notice_draft_lint_fix_submit_second_operator_approves() {
     std::fs::create_dir_all(&home).unwrap();
 
     // A vault with an admin, two legal operators and the example catalogue, through the CLI.
-    let init = Command::new(&cli_bin)
-        .args(["--vault", vault.to_str().unwrap(), "init", "--admin", ADMIN, "--device", "E2E laptop"])
-        .env("CONSENTRY_NEW_PASSPHRASE", ADMIN_PASS)
-        .env("CONSENTRY_PASSPHRASE", ADMIN_PASS)
-        .output()
-        .unwrap();
-    assert!(init.status.success(), "init: {}", String::from_utf8_lossy(&init.stderr));
-    for name in ["Lena Legal", "Liu Legal"] {
-        cli(
-            &cli_bin,
-            &vault,
-            ADMIN,
-            ADMIN_PASS,
-            &["operator", "add", name, "--role", "legal"],
-            Some("legal passphrase 1"),
-        );
-    }
-    let catalogue = Command::new("bash")
-        .arg(workspace().join("examples/catalogue.sh"))
-        .env("CONSENTRY", &cli_bin)
-        .env("CONSENTRY_VAULT", &vault)
-        .env("CONSENTRY_OPERATOR", "Lena Legal")
-        .env("CONSENTRY_PASSPHRASE", "legal passphrase 1")
-        .output()
-        .unwrap();
-    assert!(catalogue.status.success(), "catalogue: {}", String::from_utf8_lossy(&catalogue.stderr));
+    vault_with_team(&cli_bin, &vault, &[("Lena Legal", "legal"), ("Liu Legal", "legal")]);
 
     // Exports go to the XDG Downloads folder of this run's home.
     std::fs::create_dir_all(home.join(".config")).unwrap();
@@ -675,32 +681,7 @@ async fn kiosk_event_capture_receipt_reset_and_exit() {
     std::fs::create_dir_all(&home).unwrap();
 
     // An approved notice and a marketer, through the CLI.
-    let init = Command::new(&cli_bin)
-        .args(["--vault", vault.to_str().unwrap(), "init", "--admin", ADMIN, "--device", "Stand A tablet"])
-        .env("CONSENTRY_NEW_PASSPHRASE", ADMIN_PASS)
-        .env("CONSENTRY_PASSPHRASE", ADMIN_PASS)
-        .output()
-        .unwrap();
-    assert!(init.status.success(), "init: {}", String::from_utf8_lossy(&init.stderr));
-    for (name, role) in [("Lena Legal", "legal"), ("Liu Legal", "legal"), ("Mo Marketer", "marketer")] {
-        cli(
-            &cli_bin,
-            &vault,
-            ADMIN,
-            ADMIN_PASS,
-            &["operator", "add", name, "--role", role],
-            Some(&format!("{role} passphrase 1")),
-        );
-    }
-    let catalogue = Command::new("bash")
-        .arg(workspace().join("examples/catalogue.sh"))
-        .env("CONSENTRY", &cli_bin)
-        .env("CONSENTRY_VAULT", &vault)
-        .env("CONSENTRY_OPERATOR", "Lena Legal")
-        .env("CONSENTRY_PASSPHRASE", "legal passphrase 1")
-        .output()
-        .unwrap();
-    assert!(catalogue.status.success(), "catalogue: {}", String::from_utf8_lossy(&catalogue.stderr));
+    vault_with_team(&cli_bin, &vault, &[("Lena Legal", "legal"), ("Liu Legal", "legal"), ("Mo Marketer", "marketer")]);
     let legal = |who: &str, args: &[&str]| cli(&cli_bin, &vault, who, "legal passphrase 1", args, None);
     legal("Lena Legal", &["notice", "template", "install-starter"]);
     let profile = workspace().join("examples/trade-show-2026.profile.json");

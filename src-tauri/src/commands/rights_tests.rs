@@ -1,0 +1,253 @@
+//! The command layer, called as a marketer: no response and no saved file holds an
+//! unmasked value, and the commands that would reveal one are refused.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::sync::Arc;
+
+use consentry::ledger::{Capture, EventKind};
+use consentry::purpose::{LegalBasis, Purpose};
+use consentry::subject::SubjectInput;
+use consentry::vault::{self, NewVault, Passphrase, VaultPaths};
+use consentry::{notice, operator, purpose, Role, SystemClock};
+use tauri::async_runtime::block_on;
+
+use super::*;
+use crate::commands::people;
+
+const SECRETS: [&str; 6] = ["zhang.wei", "13800138000", "138 0013", "张伟", "上海示例有限公司", "Jane Doe"];
+
+fn pass(p: &str) -> Passphrase {
+    Passphrase::new(p.into())
+}
+
+/// A vault with a person, and an app state signed in as `role`.
+fn app_as(role: Role, dir: &Path) -> AppState {
+    let paths = VaultPaths::new(dir.join("consentry.db"));
+    if !paths.exists() {
+        let (mut admin, _) = vault::create(
+            &paths,
+            NewVault { admin_name: "Ada", passphrase: &pass("admin passphrase 1"), device_name: "t" },
+            Arc::new(SystemClock),
+        )
+        .unwrap();
+        for (name, r) in [("Lena", Role::Legal), ("Mo", Role::Marketer), ("Kim", Role::Kiosk)] {
+            operator::add(&mut admin, name, r, &pass(&format!("{name} passphrase 1"))).unwrap();
+        }
+        for code in ["event_marketing", "newsletter"] {
+            purpose::add_purpose(
+                &mut admin,
+                &Purpose {
+                    code: code.into(),
+                    name_zh: "目的".into(),
+                    name_en: "Purpose".into(),
+                    legal_basis: LegalBasis::Consent,
+                    necessary: false,
+                    separate_consent: None,
+                    dpv: None,
+                },
+            )
+            .unwrap();
+        }
+        admin.lock().unwrap();
+        let mut legal = vault::unlock(&paths, "Lena", &pass("Lena passphrase 1"), Arc::new(SystemClock)).unwrap();
+        let v = notice::register(&mut legal, "T", notice::Language::ZhCn, "告知书", None).unwrap();
+        legal.lock().unwrap();
+        let mut mo = vault::unlock(&paths, "Mo", &pass("Mo passphrase 1"), Arc::new(SystemClock)).unwrap();
+        for (name, email, phone, company) in [
+            ("张伟", "zhang.wei@example.com", "+86 138 0013 8000", "上海示例有限公司"),
+            ("Jane Doe", "jane.doe@example.org", "+49 30 1234567", "Acme"),
+        ] {
+            ledger::record_capture(
+                &mut mo,
+                &Capture {
+                    subject: SubjectInput {
+                        name: Some(name.into()),
+                        email: Some(email.into()),
+                        phone: Some(phone.into()),
+                        company: Some(company.into()),
+                    },
+                    choices: vec![
+                        ("event_marketing".into(), EventKind::Grant),
+                        ("newsletter".into(), EventKind::Refuse),
+                    ],
+                    notice: v.hash.clone(),
+                    language: None,
+                    method: Method::Desk,
+                    evidence: String::new(),
+                    captured_at: None,
+                },
+            )
+            .unwrap();
+        }
+        mo.lock().unwrap();
+    }
+    let (name, p) = match role {
+        Role::Admin => ("Ada", "admin passphrase 1".to_string()),
+        Role::Legal => ("Lena", "Lena passphrase 1".into()),
+        Role::Marketer => ("Mo", "Mo passphrase 1".into()),
+        Role::Kiosk => ("Kim", "Kim passphrase 1".into()),
+    };
+    let session = vault::unlock(&paths, name, &pass(&p), Arc::new(SystemClock)).unwrap();
+    let state = AppState::with_export_dir(paths, dir.join("exports"));
+    state.install(session).unwrap();
+    state
+}
+
+fn clean(what: &str, text: &str) {
+    for s in SECRETS {
+        assert!(!text.contains(s), "{what} shows the unmasked value {s:?}:\n{text}");
+    }
+}
+
+fn clean_json<T: Serialize>(what: &str, v: &T) {
+    clean(what, &serde_json::to_string(v).unwrap());
+}
+
+fn clean_file(what: &str, f: &SavedFile) {
+    clean(what, &std::fs::read_to_string(&f.path).unwrap());
+}
+
+fn denied<T>(what: &str, r: ApiResult<T>) {
+    match r {
+        Err(e) => assert_eq!(e.kind, "permission_denied", "{what}: {}", e.message),
+        Ok(_) => panic!("{what} was allowed to a marketer"),
+    }
+}
+
+#[test]
+fn a_marketer_never_receives_an_unmasked_value_from_any_command() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = app_as(Role::Marketer, dir.path());
+    block_on(async {
+        let people = people::search_in(&app, String::new()).await.unwrap();
+        assert_eq!(people.len(), 2);
+        clean_json("search_subjects", &people);
+        for q in ["zhang", "张", "138", "8000", "jane"] {
+            clean_json("search_subjects", &people::search_in(&app, q.into()).await.unwrap());
+        }
+        let id = people.iter().find(|p| p.email.as_deref() == Some("z***@example.com")).unwrap().id.clone();
+        clean_json("subject_detail", &people::detail_in(&app, id.clone()).await.unwrap());
+        let wd = withdraw_in(
+            &app,
+            WithdrawRequest {
+                subject_id: id.clone(),
+                purposes: vec![],
+                channel: "in_person".into(),
+                note: String::new(),
+            },
+        )
+        .await
+        .unwrap();
+        assert_eq!(wd.purposes, vec!["event_marketing"]);
+        clean_json("withdraw_consent", &wd);
+        for format in ["html", "json"] {
+            clean_file("save_receipt", &save_receipt_in(&app, wd.receipt_id.clone(), format.into()).await.unwrap());
+        }
+        for format in ["csv", "json"] {
+            for identity in ["masked", "hashed"] {
+                let f = export_suppression_in(
+                    &app,
+                    SuppressionRequest { format: format.into(), identity: identity.into(), purpose: None },
+                )
+                .await
+                .unwrap();
+                clean_file("export_suppression", &f);
+                let f = export_consents_in(
+                    &app,
+                    ConsentExportRequest {
+                        format: format.into(),
+                        identity: identity.into(),
+                        purposes: vec![],
+                        states: vec![],
+                        methods: vec![],
+                        events: vec![],
+                        from: Some("2020-01-01".into()),
+                        to: None,
+                    },
+                )
+                .await
+                .unwrap();
+                clean_file("export_consents", &f);
+                assert!(std::fs::read_to_string(&f.path).unwrap().lines().count() > 2);
+            }
+        }
+        clean_json("retention_due", &retention_due_in(&app).await.unwrap());
+        let report = import_in(
+            &app,
+            "email,purpose,decision,captured_at\nzhang.wei@example.com,nope,grant,2024-01-01\n".into(),
+            "paper".into(),
+        )
+        .await
+        .unwrap();
+        assert!(!report.committed);
+        clean_json("import_consents", &report);
+
+        denied("reveal_subject", reveal_in(&app, id.clone()).await);
+        denied("erase_subject", erase_in(&app, id.clone(), "email".into(), String::new()).await);
+        denied("export_access", export_access_in(&app, id.clone(), "json".into()).await);
+        denied(
+            "export_suppression plain",
+            export_suppression_in(
+                &app,
+                SuppressionRequest { format: "csv".into(), identity: "plain".into(), purpose: None },
+            )
+            .await,
+        );
+        denied(
+            "export_consents plain",
+            export_consents_in(
+                &app,
+                ConsentExportRequest {
+                    format: "csv".into(),
+                    identity: "plain".into(),
+                    purposes: vec![],
+                    states: vec![],
+                    methods: vec![],
+                    events: vec![],
+                    from: None,
+                    to: None,
+                },
+            )
+            .await,
+        );
+    });
+    // Every file the marketer saved, checked once more as a whole.
+    for f in std::fs::read_dir(dir.path().join("exports")).unwrap() {
+        let path = f.unwrap().path();
+        clean(&path.display().to_string(), &std::fs::read_to_string(&path).unwrap());
+    }
+}
+
+#[test]
+fn legal_reveals_exports_and_erases_through_the_commands() {
+    let dir = tempfile::tempdir().unwrap();
+    drop(app_as(Role::Marketer, dir.path()));
+    let app = app_as(Role::Legal, dir.path());
+    block_on(async {
+        let id = people::search_in(&app, "zhang".into()).await.unwrap()[0].id.clone();
+        let shown = reveal_in(&app, id.clone()).await.unwrap();
+        assert_eq!(shown.email.as_deref(), Some("zhang.wei@example.com"));
+        let f = export_access_in(&app, id.clone(), "html".into()).await.unwrap();
+        assert!(
+            f.path.ends_with(".html") && std::fs::read_to_string(&f.path).unwrap().contains("zhang.wei@example.com")
+        );
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            assert_eq!(std::fs::metadata(&f.path).unwrap().permissions().mode() & 0o777, 0o600);
+        }
+        let again = export_access_in(&app, id.clone(), "html".into()).await.unwrap();
+        assert_ne!(again.path, f.path, "a new file, never an overwrite");
+        let erased = erase_in(&app, id.clone(), "email".into(), "ticket 1".into()).await.unwrap();
+        assert!(erased.withdrawal_receipt_id.is_some());
+        let detail = people::detail_in(&app, id).await.unwrap();
+        assert!(detail.person.erased && detail.person.email.is_none());
+        set_retention_in(&app).await;
+    });
+}
+
+async fn set_retention_in(app: &AppState) {
+    let rule = RetentionRule { purpose: "newsletter".into(), review_days: None, delete_days: Some(30) };
+    app.with_session(move |s| rights::set_rule(s, &rule)).await.unwrap();
+    assert!(retention_due_in(app).await.unwrap().is_empty());
+}

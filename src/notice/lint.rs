@@ -6,9 +6,9 @@
 
 use unicode_normalization::UnicodeNormalization;
 
+use crate::notice::context::mechanism_label;
 use crate::notice::form::FormDefinition;
 use crate::notice::profile::{Bilingual, Snapshot};
-use crate::notice::template::mechanism_label;
 use crate::notice::{hidden_characters, Language};
 use crate::purpose::SeparateConsent;
 

@@ -19,6 +19,7 @@ use crate::purpose::{column, string_enum};
 use crate::session::Session;
 use crate::time::from_parts;
 
+pub mod context;
 pub mod diff;
 pub mod form;
 pub mod lint;

@@ -7,10 +7,11 @@
 use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::error::{Error, Result, StorageContext};
+use crate::notice::context::Context;
 use crate::notice::form::{self, FormDefinition};
 use crate::notice::lint::{self, Report};
 use crate::notice::profile::{self, Bilingual, Profile, Snapshot};
-use crate::notice::template::{Context, Library, Template};
+use crate::notice::template::{Library, Template};
 use crate::notice::{canonical_hash, Language};
 use crate::operator::Action;
 use crate::purpose::{column, string_enum};

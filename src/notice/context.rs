@@ -1,0 +1,243 @@
+//! What a template sees: the render context for one language, built from a profile snapshot,
+//! with every text already in that language (see docs/templates.md for the variables).
+
+use serde::Serialize;
+
+use crate::notice::profile::Snapshot;
+use crate::notice::Language;
+
+/// The render context for one language: every text already in that language.
+#[derive(Debug, Serialize)]
+pub(crate) struct Context {
+    lang: &'static str,
+    title: String,
+    controller: Party,
+    dpo: Option<Person>,
+    representative: Option<Person>,
+    purposes: Vec<PurposeCtx>,
+    consent_purposes: Vec<PurposeCtx>,
+    other_purposes: Vec<PurposeCtx>,
+    separate_purposes: Vec<PurposeCtx>,
+    categories: Vec<CategoryCtx>,
+    categories_text: String,
+    sensitive_categories: Vec<CategoryCtx>,
+    sensitive_text: String,
+    methods: String,
+    retention: Vec<RetentionCtx>,
+    recipients: Vec<RecipientCtx>,
+    transfers: Vec<TransferCtx>,
+    sensitive: Option<SensitiveCtx>,
+    minors: MinorsCtx,
+    public_disclosure: bool,
+    rights_channel: String,
+    withdrawal_channel: String,
+    complaint: String,
+    frameworks: Frameworks,
+}
+
+#[derive(Debug, Serialize)]
+struct Party {
+    name: String,
+    contact: String,
+    address: String,
+}
+#[derive(Debug, Serialize)]
+struct Person {
+    name: String,
+    contact: String,
+}
+#[derive(Debug, Clone, Serialize)]
+struct PurposeCtx {
+    code: String,
+    name: String,
+    basis: String,
+    basis_code: String,
+    necessary: bool,
+    consent: bool,
+    separate: Option<String>,
+    separate_label: String,
+    dpv: Option<String>,
+}
+#[derive(Debug, Clone, Serialize)]
+struct CategoryCtx {
+    code: String,
+    name: String,
+    sensitive: bool,
+    sensitive_kind: Option<String>,
+    /// The sensitive kind as the notice names it, in the language rendered.
+    sensitive_label: Option<String>,
+}
+#[derive(Debug, Serialize)]
+struct RetentionCtx {
+    applies_to: String,
+    applies_to_name: String,
+    period: String,
+}
+#[derive(Debug, Serialize)]
+struct RecipientCtx {
+    name: String,
+    contact: String,
+    purpose: String,
+    method: String,
+    categories_text: String,
+}
+#[derive(Debug, Serialize)]
+struct TransferCtx {
+    recipient: String,
+    country: String,
+    contact: String,
+    purpose: String,
+    method: String,
+    categories_text: String,
+    rights: String,
+    mechanism: String,
+}
+#[derive(Debug, Serialize)]
+struct SensitiveCtx {
+    necessity: String,
+    impact: String,
+}
+#[derive(Debug, Serialize)]
+struct MinorsCtx {
+    in_scope: bool,
+    rules: String,
+}
+#[derive(Debug, Serialize)]
+struct Frameworks {
+    pipl: bool,
+    gdpr: bool,
+}
+
+/// How a transfer mechanism is named in a notice.
+pub fn mechanism_label(code: &str, zh: bool) -> Option<&'static str> {
+    Some(match (code, zh) {
+        ("cac_assessment", true) => "通过国家网信部门组织的安全评估",
+        ("cac_assessment", false) => "a security assessment by the Cyberspace Administration of China",
+        ("certification", true) => "经专业机构进行个人信息保护认证",
+        ("certification", false) => "personal information protection certification by a specialised body",
+        ("standard_contract", true) => "按照国家网信部门制定的标准合同与境外接收方订立合同",
+        ("standard_contract", false) => "the standard contract issued by the Cyberspace Administration of China",
+        ("adequacy", true) => "欧盟委员会的充分性认定",
+        ("adequacy", false) => "an adequacy decision of the European Commission",
+        ("sccs", true) => "欧盟标准合同条款",
+        ("sccs", false) => "the EU standard contractual clauses",
+        ("bcr", true) => "具有约束力的公司规则",
+        ("bcr", false) => "binding corporate rules",
+        _ => return None,
+    })
+}
+
+fn join(items: impl Iterator<Item = String>, zh: bool) -> String {
+    items.collect::<Vec<_>>().join(if zh { "、" } else { ", " })
+}
+
+impl Context {
+    pub(crate) fn new(s: &Snapshot, title: &str, language: Language) -> Context {
+        let zh = language == Language::ZhCn;
+        let p = &s.profile;
+        let purposes: Vec<PurposeCtx> = s
+            .catalogue
+            .purposes
+            .iter()
+            .map(|x| PurposeCtx {
+                code: x.code.clone(),
+                name: x.name.get(zh).into(),
+                basis: x.basis().map(|b| b.label(zh)).unwrap_or(&x.legal_basis).into(),
+                basis_code: x.legal_basis.clone(),
+                necessary: x.necessary,
+                consent: x.asks_consent(),
+                separate: x.separate_consent.clone(),
+                separate_label: x.separate().map(|k| k.label(zh)).unwrap_or_default().into(),
+                dpv: x.dpv.clone(),
+            })
+            .collect();
+        let category = |code: &String| {
+            let c = s.category(code);
+            CategoryCtx {
+                code: code.clone(),
+                name: s.category_name(code, zh),
+                sensitive: c.is_some_and(|c| c.sensitive.is_some()),
+                sensitive_kind: c.and_then(|c| c.sensitive.clone()),
+                sensitive_label: c.and_then(|c| c.sensitive_kind()).map(|k| k.label(zh).to_string()),
+            }
+        };
+        let categories: Vec<CategoryCtx> = p.categories.iter().map(category).collect();
+        let sensitive_categories: Vec<CategoryCtx> = categories.iter().filter(|c| c.sensitive).cloned().collect();
+        let names = |codes: &[String]| join(codes.iter().map(|c| s.category_name(c, zh)), zh);
+        let applies_to_name = |code: &str| {
+            s.catalogue
+                .purposes
+                .iter()
+                .find(|x| x.code == code)
+                .map(|x| x.name.get(zh).to_string())
+                .unwrap_or_else(|| s.category_name(code, zh))
+        };
+        Context {
+            lang: language.as_str(),
+            title: title.into(),
+            controller: Party {
+                name: p.controller.name.get(zh).into(),
+                contact: p.controller.contact.clone(),
+                address: p.controller.address.get(zh).into(),
+            },
+            dpo: p.dpo.as_ref().map(|d| Person { name: d.name.get(zh).into(), contact: d.contact.clone() }),
+            representative: p
+                .representative
+                .as_ref()
+                .map(|d| Person { name: d.name.get(zh).into(), contact: d.contact.clone() }),
+            consent_purposes: purposes.iter().filter(|x| x.consent && x.separate.is_none()).cloned().collect(),
+            other_purposes: purposes.iter().filter(|x| !x.consent).cloned().collect(),
+            separate_purposes: purposes.iter().filter(|x| x.separate.is_some()).cloned().collect(),
+            purposes,
+            categories_text: join(categories.iter().map(|c| c.name.clone()), zh),
+            sensitive_text: join(sensitive_categories.iter().map(|c| c.name.clone()), zh),
+            categories,
+            sensitive_categories,
+            methods: p.methods.get(zh).into(),
+            retention: p
+                .retention
+                .iter()
+                .map(|r| RetentionCtx {
+                    applies_to: r.applies_to.clone(),
+                    applies_to_name: applies_to_name(&r.applies_to),
+                    period: r.period.get(zh).into(),
+                })
+                .collect(),
+            recipients: p
+                .recipients
+                .iter()
+                .map(|r| RecipientCtx {
+                    name: r.name.get(zh).into(),
+                    contact: r.contact.clone(),
+                    purpose: r.purpose.get(zh).into(),
+                    method: r.method.get(zh).into(),
+                    categories_text: names(&r.categories),
+                })
+                .collect(),
+            transfers: p
+                .transfers
+                .iter()
+                .map(|t| TransferCtx {
+                    recipient: t.recipient.get(zh).into(),
+                    country: t.country.get(zh).into(),
+                    contact: t.contact.clone(),
+                    purpose: t.purpose.get(zh).into(),
+                    method: t.method.get(zh).into(),
+                    categories_text: names(&t.categories),
+                    rights: t.rights.get(zh).into(),
+                    mechanism: mechanism_label(&t.mechanism, zh).unwrap_or(&t.mechanism).into(),
+                })
+                .collect(),
+            sensitive: p
+                .sensitive
+                .as_ref()
+                .map(|x| SensitiveCtx { necessity: x.necessity.get(zh).into(), impact: x.impact.get(zh).into() }),
+            minors: MinorsCtx { in_scope: p.minors.in_scope, rules: p.minors.rules.get(zh).into() },
+            public_disclosure: p.public_disclosure,
+            rights_channel: p.rights_channel.get(zh).into(),
+            withdrawal_channel: p.withdrawal_channel.get(zh).into(),
+            complaint: p.complaint.get(zh).into(),
+            frameworks: Frameworks { pipl: p.pipl(), gdpr: p.gdpr() },
+        }
+    }
+}

@@ -37,7 +37,7 @@ use consentry::notice::{self, lint, workflow, Language};
 use consentry::purpose::{self, DataCategory, LegalBasis, Purpose, SensitiveKind, SeparateConsent};
 use consentry::rights::{self, ExportFilter, Format, Identity, Provenance};
 use consentry::subject::{self, SubjectInput, SubjectKey};
-use consentry::vault::{self, NewVault, Passphrase, VaultPaths};
+use consentry::vault::{NewVault, Passphrase, VaultPaths};
 use consentry::{operator, Role, Session, SystemClock};
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use serde_json::{json, Value};
@@ -274,7 +274,7 @@ fn pass(p: &str) -> Passphrase {
 fn engine_vault(dir: &Path) -> Res<Engine> {
     let paths = VaultPaths::new(dir.join("engine.db"));
     let clock = Arc::new(SystemClock);
-    let (mut admin, _recovery) = vault::create(
+    let (mut admin, _recovery) = consentry::Session::create(
         &paths,
         NewVault { admin_name: "Ada", passphrase: &pass("bench admin passphrase"), device_name: "bench" },
         clock.clone(),
@@ -326,10 +326,10 @@ fn engine_vault(dir: &Path) -> Res<Engine> {
         )?;
     }
     admin.lock()?;
-    let mut legal = vault::unlock(&paths, "Lena", &pass("bench legal passphrase"), clock.clone())?;
+    let mut legal = consentry::Session::unlock(&paths, "Lena", &pass("bench legal passphrase"), clock.clone())?;
     notice::template::install_starter(&mut legal)?;
     let v = notice::register(&mut legal, "展会同意书 Trade show consent", Language::ZhCn, NOTICE_TEXT, None)?;
-    let marketer = vault::unlock(&paths, "Mo", &pass("bench marketer passphrase"), clock)?;
+    let marketer = consentry::Session::unlock(&paths, "Mo", &pass("bench marketer passphrase"), clock)?;
     Ok(Engine { marketer, legal, notice_hash: v.hash, _paths: paths })
 }
 

@@ -5,12 +5,10 @@
 use chrono::{DateTime, FixedOffset};
 use rusqlite::{params, Connection, OptionalExtension};
 
-use crate::canonical::Canonical;
-use crate::error::{Result, StorageContext};
-use crate::operator::Action;
-use crate::session::Session;
-use crate::time::{from_parts, offset_minutes};
-use crate::verify::Problem;
+use crate::domain::canonical::Canonical;
+use crate::domain::error::{Result, StorageContext};
+use crate::domain::time::{from_parts, offset_minutes};
+use crate::domain::Problem;
 
 /// An entry about to be appended.
 pub(crate) struct Entry<'a> {
@@ -76,8 +74,8 @@ pub(crate) fn append(conn: &Connection, e: &Entry<'_>) -> Result<()> {
 }
 
 /// The newest `limit` entries, newest first (admin and legal).
-pub fn list(session: &mut Session, limit: usize) -> Result<Vec<AuditEntry>> {
-    session.read(Action::ReadAudit, |conn| {
+pub(crate) fn list(conn: &Connection, limit: usize) -> Result<Vec<AuditEntry>> {
+    {
         let mut stmt = conn
             .prepare(
                 "SELECT seq, at_ms, utc_offset_min, actor_id, actor_name, action, target, detail, hash
@@ -99,7 +97,7 @@ pub fn list(session: &mut Session, limit: usize) -> Result<Vec<AuditEntry>> {
             })
             .storage("read the audit log")?;
         rows.collect::<rusqlite::Result<Vec<_>>>().storage("read the audit log")
-    })
+    }
 }
 
 /// Walks the audit chain and reports the first broken link, if any. Returns the number of

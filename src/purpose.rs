@@ -4,73 +4,11 @@
 
 use rusqlite::{params, Connection, OptionalExtension};
 
-use crate::error::{Error, Result, StorageContext};
-use crate::operator::Action;
+use crate::domain::error::{Error, Result, StorageContext};
+use crate::domain::string_enum;
+use crate::domain::Action;
 use crate::session::Session;
-
-macro_rules! string_enum {
-    ($(#[$m:meta])* $name:ident, $what:literal, { $($(#[$vm:meta])* $variant:ident => $text:literal),+ $(,)? }) => {
-        $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-        pub enum $name { $($(#[$vm])* $variant),+ }
-
-        impl $name {
-            /// Every value.
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-            /// The value as stored and typed.
-            pub fn as_str(self) -> &'static str {
-                match self { $($name::$variant => $text),+ }
-            }
-        }
-
-        impl ::std::fmt::Display for $name {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl ::std::str::FromStr for $name {
-            type Err = $crate::Error;
-            fn from_str(s: &str) -> $crate::Result<Self> {
-                let fold = |t: &str| t.trim().to_ascii_lowercase().replace('-', "_");
-                let wanted = fold(s);
-                $name::ALL.iter().copied().find(|v| fold(v.as_str()) == wanted).ok_or_else(|| {
-                    let names: Vec<&str> = $name::ALL.iter().map(|v| v.as_str()).collect();
-                    $crate::Error::invalid(format!("\"{s}\" is not a {}.", $what), format!("Use one of: {}.", names.join(", ")))
-                })
-            }
-        }
-    };
-}
-pub(crate) use string_enum;
-
-/// Reads a stored enum value, failing loudly (never defaulting) if the vault holds a value
-/// this binary does not know.
-pub(crate) fn column<T: std::str::FromStr>(r: &rusqlite::Row<'_>, idx: usize) -> rusqlite::Result<T> {
-    let text: String = r.get(idx)?;
-    text.parse().map_err(|_| {
-        rusqlite::Error::FromSqlConversionFailure(
-            idx,
-            rusqlite::types::Type::Text,
-            format!("unknown value {text:?}").into(),
-        )
-    })
-}
-
-/// Like [`column`] for a nullable column.
-pub(crate) fn opt_column<T: std::str::FromStr>(r: &rusqlite::Row<'_>, idx: usize) -> rusqlite::Result<Option<T>> {
-    let text: Option<String> = r.get(idx)?;
-    text.map(|t| {
-        t.parse().map_err(|_| {
-            rusqlite::Error::FromSqlConversionFailure(
-                idx,
-                rusqlite::types::Type::Text,
-                format!("unknown value {t:?}").into(),
-            )
-        })
-    })
-    .transpose()
-}
+use crate::vault::{column, opt_column};
 
 string_enum!(
     /// Legal basis of a purpose (PIPL Art. 13, GDPR Art. 6).

@@ -8,11 +8,10 @@ use std::sync::Arc;
 use chrono::{DateTime, FixedOffset};
 use rusqlite::{Connection, Transaction, TransactionBehavior};
 
-use crate::audit;
-use crate::error::{Error, Result, StorageContext};
-use crate::operator::{Action, Operator, Role};
-use crate::vault::{DataKey, Passphrase, SlotFile, SlotRef, VaultPaths};
-use crate::Clock;
+use crate::audit::{self, AuditEntry};
+use crate::domain::error::{Error, Result, StorageContext};
+use crate::domain::{Action, Clock, Operator, Role};
+use crate::vault::{self, DataKey, NewVault, Opened, Passphrase, RecoveryKey, SlotFile, SlotRef, VaultPaths};
 
 /// An unlocked vault, as one operator. Dropping it closes the database and zeroes the key;
 /// [`Session::lock`] also records the lock in the audit log.
@@ -56,18 +55,51 @@ impl Write<'_> {
 }
 
 impl Session {
-    #[allow(clippy::too_many_arguments)]
-    pub(crate) fn new(
-        conn: Connection,
-        key: DataKey,
-        paths: VaultPaths,
-        vault_id: String,
-        operator: Operator,
-        device_id: String,
-        device_name: String,
+    fn from_opened(o: Opened, paths: &VaultPaths, clock: Arc<dyn Clock>) -> Self {
+        let Opened { conn, key, vault_id, operator, device_id, device_name } = o;
+        Session { conn, key, paths: paths.clone(), vault_id, operator, device_id, device_name, clock }
+    }
+
+    /// Creates a vault with its first administrator, signed in. Returns the session and
+    /// the recovery key, which must be shown to the person once and is never stored in the
+    /// clear.
+    pub fn create(paths: &VaultPaths, new: NewVault<'_>, clock: Arc<dyn Clock>) -> Result<(Session, RecoveryKey)> {
+        let (opened, recovery) = vault::create(paths, new, clock.as_ref())?;
+        Ok((Session::from_opened(opened, paths, clock), recovery))
+    }
+
+    /// Unlocks the vault as one operator. A wrong passphrase is reported before the
+    /// database is opened, so it never changes a byte of the vault or its key slots.
+    pub fn unlock(
+        paths: &VaultPaths,
+        operator_name: &str,
+        passphrase: &Passphrase,
         clock: Arc<dyn Clock>,
-    ) -> Self {
-        Session { conn, key, paths, vault_id, operator, device_id, device_name, clock }
+    ) -> Result<Session> {
+        let opened = vault::unlock(paths, operator_name, passphrase, clock.as_ref())?;
+        let mut session = Session::from_opened(opened, paths, clock);
+        session.record("vault.unlock", "", "")?;
+        Ok(session)
+    }
+
+    /// Opens the vault with the recovery key and sets a new passphrase for one operator.
+    pub fn recover(
+        paths: &VaultPaths,
+        recovery: &RecoveryKey,
+        operator_name: &str,
+        new_passphrase: &Passphrase,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Session> {
+        new_passphrase.check_strength()?;
+        let opened = vault::recover(paths, recovery, operator_name, clock.as_ref())?;
+        let mut session = Session::from_opened(opened, paths, clock);
+        session.reseal_own_slot(new_passphrase, "vault.recover")?;
+        Ok(session)
+    }
+
+    /// The newest `limit` entries of the audit log, newest first.
+    pub fn audit_log(&mut self, limit: usize) -> Result<Vec<AuditEntry>> {
+        self.read(Action::ReadAudit, |conn| audit::list(conn, limit))
     }
 
     /// Who is signed in.
@@ -189,7 +221,7 @@ impl Session {
     pub fn change_passphrase(&mut self, current: &Passphrase, new: &Passphrase) -> Result<()> {
         new.check_strength()?;
         let slots = SlotFile::read(&self.paths.slots)?;
-        let name_key = crate::operator::name_key(&self.operator.name);
+        let name_key = crate::domain::name_key(&self.operator.name);
         if slots.open(&SlotRef::Operator(&name_key), current.expose())?.is_none() {
             return Err(Error::WrongPassphrase { vault: self.paths.db.clone() });
         }
@@ -201,7 +233,7 @@ impl Session {
         let target = self.operator.id.clone();
         self.write(Action::ChangeOwnPassphrase, |w| {
             let mut slots = SlotFile::read(&w.paths.slots)?;
-            slots.seal(&SlotRef::Operator(&crate::operator::name_key(&w.operator.name)), new.expose(), w.key)?;
+            slots.seal(&SlotRef::Operator(&crate::domain::name_key(&w.operator.name)), new.expose(), w.key)?;
             slots.write(&w.paths.slots)?;
             w.audit(audit_action, target, "");
             Ok(())
@@ -213,14 +245,14 @@ impl Session {
     /// check and its outcome are in the audit log; a wrong passphrase changes nothing else.
     pub fn confirm_operator(&mut self, name: &str, passphrase: &Passphrase) -> Result<Operator> {
         let slots = SlotFile::read(&self.paths.slots)?;
-        let name_key = crate::operator::name_key(name);
+        let name_key = crate::domain::name_key(name);
         let slot = SlotRef::Operator(&name_key);
         let opened = slots.has(&slot) && slots.open(&slot, passphrase.expose())?.is_some();
         if !opened {
             self.record("operator.confirm_failed", "", "")?;
             return Err(Error::WrongPassphrase { vault: self.paths.db.clone() });
         }
-        let op = crate::operator::find_by_name(&self.conn, name)?
+        let op = vault::find_operator(&self.conn, name)?
             .ok_or_else(|| Error::UnknownOperator { name: name.trim().to_string(), vault: self.paths.db.clone() })?;
         if op.disabled {
             return Err(Error::OperatorDisabled { name: op.name });

@@ -5,13 +5,12 @@
 use rusqlite::{params, Connection, OptionalExtension};
 use unicode_normalization::UnicodeNormalization;
 
-use crate::error::{Error, Result, StorageContext};
-use crate::operator::Action;
+use crate::domain::error::{Error, Result, StorageContext};
+use crate::domain::Action;
 use crate::session::{Session, Write};
 
 mod search;
-pub(crate) use search::index as index_search_terms;
-pub use search::rebuild_search_terms;
+pub(crate) use crate::vault::search_index::index as index_search_terms;
 
 /// A person's details as captured. Every field is optional, but a new person needs an
 /// email or a phone number so that they can be found again.
@@ -265,7 +264,7 @@ pub(crate) fn find_or_create(w: &mut Write<'_>, input: &SubjectInput) -> Result<
                 params![row.id, name, email, email_norm, phone, phone_norm, company],
             )
             .storage("update a person")?;
-            search::index(&w.tx, &row.id)?;
+            index_search_terms(&w.tx, &row.id)?;
             return Ok((row.id, false));
         }
     }
@@ -276,7 +275,7 @@ pub(crate) fn find_or_create(w: &mut Write<'_>, input: &SubjectInput) -> Result<
         params![id, name, email, email_norm, phone, phone_norm, company, w.now.timestamp_millis()],
     )
     .storage("add a person")?;
-    search::index(&w.tx, &id)?;
+    index_search_terms(&w.tx, &id)?;
     w.audit("subject.create", &id, "");
     Ok((id, true))
 }

@@ -1,41 +1,12 @@
 //! `verify`: walks every device's ledger chain and the audit chain and names the first
 //! broken link in each.
 
-use crate::error::Result;
-use crate::operator::Action;
+use crate::domain::error::Result;
+use crate::domain::Action;
 use crate::session::Session;
 use crate::{audit, ledger};
 
-/// Which chain a problem is in.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Chain {
-    /// One device's consent ledger.
-    Ledger {
-        /// The device id.
-        device_id: String,
-    },
-    /// The audit log.
-    Audit,
-}
-
-/// One broken link.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Problem {
-    /// The chain it is in.
-    pub chain: Chain,
-    /// The sequence number where the chain breaks.
-    pub seq: i64,
-    /// The consent event there, if it is a ledger problem.
-    pub event_id: Option<String>,
-    /// What is wrong, in a sentence.
-    pub message: String,
-}
-
-impl Problem {
-    pub(crate) fn audit(seq: i64, message: String) -> Self {
-        Problem { chain: Chain::Audit, seq, event_id: None, message }
-    }
-}
+pub use crate::domain::{Chain, Problem};
 
 /// What `verify` found.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -20,7 +20,7 @@ fn vault() -> &'static Vault {
         let dir = tempfile::tempdir().unwrap();
         let paths = VaultPaths::new(dir.path().join("consentry.db"));
         let pass = |p: &str| Passphrase::new(p.into());
-        let (mut admin, _) = vault::create(
+        let (mut admin, _) = consentry::Session::create(
             &paths,
             NewVault { admin_name: "Ada", passphrase: &pass("admin passphrase 1"), device_name: "fuzz" },
             Arc::new(SystemClock),
@@ -41,7 +41,7 @@ fn vault() -> &'static Vault {
         )
         .unwrap();
         admin.lock().unwrap();
-        let mut legal = vault::unlock(&paths, "Lena", &pass("legal passphrase 1"), Arc::new(SystemClock)).unwrap();
+        let mut legal = consentry::Session::unlock(&paths, "Lena", &pass("legal passphrase 1"), Arc::new(SystemClock)).unwrap();
         notice::register(&mut legal, "T", notice::Language::En, "Notice.", None).unwrap();
         legal.lock().unwrap();
         Vault { _dir: dir, paths }
@@ -52,7 +52,7 @@ fn session() -> &'static std::sync::Mutex<Session> {
     static S: OnceLock<std::sync::Mutex<Session>> = OnceLock::new();
     S.get_or_init(|| {
         let s =
-            vault::unlock(&vault().paths, "Lena", &Passphrase::new("legal passphrase 1".into()), Arc::new(SystemClock))
+            consentry::Session::unlock(&vault().paths, "Lena", &Passphrase::new("legal passphrase 1".into()), Arc::new(SystemClock))
                 .unwrap();
         std::sync::Mutex::new(s)
     })

@@ -1,6 +1,7 @@
 //! The app's one state: where the vault is, the unlocked session (if any), and the idle
 //! timer. Blocking engine work runs on the blocking pool, never on the async runtime.
 
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
@@ -8,6 +9,16 @@ use consentry::vault::VaultPaths;
 use consentry::Session;
 
 use crate::error::{ApiError, ApiResult};
+
+/// `$CONSENTRY_EXPORT_DIR`, else the Downloads folder, else `~/Downloads`.
+pub(crate) fn default_export_dir() -> PathBuf {
+    match std::env::var_os("CONSENTRY_EXPORT_DIR") {
+        Some(d) if !d.is_empty() => PathBuf::from(d),
+        _ => dirs::download_dir()
+            .or_else(|| dirs::home_dir().map(|h| h.join("Downloads")))
+            .unwrap_or_else(|| PathBuf::from(".")),
+    }
+}
 
 /// Managed by Tauri; cheap to clone into blocking tasks.
 #[derive(Clone)]
@@ -32,7 +43,7 @@ pub(crate) struct Inner {
 
 impl AppState {
     pub fn new(paths: VaultPaths) -> Self {
-        Self::with_export_dir(paths, crate::commands::rights::default_export_dir())
+        Self::with_export_dir(paths, default_export_dir())
     }
 
     /// An app state whose exports go to `export_dir` (tests use a temporary folder).
@@ -45,7 +56,7 @@ impl AppState {
                     session: None,
                     kiosk: None,
                     last_activity: Instant::now(),
-                    idle_lock: Duration::from_secs(60 * u64::from(consentry::vault::DEFAULT_IDLE_LOCK_MINUTES)),
+                    idle_lock: Duration::from_secs(60 * u64::from(consentry::settings::DEFAULT_IDLE_LOCK_MINUTES)),
                 }),
             }),
         }
@@ -95,8 +106,8 @@ impl AppState {
 
     /// Installs a freshly unlocked session.
     pub(crate) fn install(&self, mut session: Session) -> ApiResult<()> {
-        let minutes =
-            consentry::vault::idle_lock_minutes(&mut session).unwrap_or(consentry::vault::DEFAULT_IDLE_LOCK_MINUTES);
+        let minutes = consentry::settings::idle_lock_minutes(&mut session)
+            .unwrap_or(consentry::settings::DEFAULT_IDLE_LOCK_MINUTES);
         let mut inner = self.guard();
         if inner.session.is_some() {
             return Err(ApiError::unlocked());
@@ -139,7 +150,7 @@ impl AppState {
 mod tests {
     use std::sync::Arc;
 
-    use consentry::vault::{self, NewVault, Passphrase, VaultPaths};
+    use consentry::vault::{NewVault, Passphrase, VaultPaths};
     use consentry::SystemClock;
 
     use super::*;
@@ -149,7 +160,7 @@ mod tests {
     fn unlocked_state(dir: &std::path::Path) -> Result<AppState, Box<dyn std::error::Error>> {
         let paths = VaultPaths::new(dir.join("consentry.db"));
         let pass = Passphrase::new("idle test passphrase".into());
-        let (session, _recovery) = vault::create(
+        let (session, _recovery) = consentry::Session::create(
             &paths,
             NewVault { admin_name: "Ada", passphrase: &pass, device_name: "test" },
             Arc::new(SystemClock),
@@ -171,13 +182,13 @@ mod tests {
         assert!(!state.lock_if_idle(), "locking twice does nothing");
 
         // The lock is in the audit log.
-        let mut again = vault::unlock(
+        let mut again = consentry::Session::unlock(
             state.paths(),
             "Ada",
             &Passphrase::new("idle test passphrase".into()),
             Arc::new(SystemClock),
         )?;
-        let actions: Vec<String> = consentry::audit::list(&mut again, 5)?.into_iter().map(|e| e.action).collect();
+        let actions: Vec<String> = again.audit_log(5)?.into_iter().map(|e| e.action).collect();
         assert!(actions.contains(&"vault.lock".to_string()), "{actions:?}");
         again.lock()?;
         Ok(())
@@ -192,7 +203,7 @@ mod tests {
         state.touch();
         std::thread::sleep(Duration::from_millis(200));
         assert!(!state.lock_if_idle(), "activity 200 ms ago is within the idle time");
-        let second = vault::unlock(
+        let second = consentry::Session::unlock(
             state.paths(),
             "Ada",
             &Passphrase::new("idle test passphrase".into()),

@@ -2,7 +2,7 @@
 //! into the kiosk's scan field; this reads the person's details from it. The text is
 //! untrusted: anything may arrive, and it never panics (see the property test).
 
-use crate::error::{Error, Result};
+use crate::domain::error::{Error, Result};
 
 /// The largest badge text read, in bytes.
 pub const MAX_BADGE: usize = 4096;

@@ -6,11 +6,11 @@
 use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension};
 
-use crate::error::{Error, Result, StorageContext};
+use crate::domain::error::{Error, Result, StorageContext};
+use crate::domain::string_enum;
+use crate::domain::Action;
+use crate::domain::Language;
 use crate::notice::workflow::{version_in, State};
-use crate::notice::Language;
-use crate::operator::Action;
-use crate::purpose::string_enum;
 use crate::session::Session;
 
 string_enum!(

@@ -9,15 +9,15 @@ use chrono::{DateTime, FixedOffset};
 use rusqlite::params;
 use serde_json::json;
 
-use crate::canonical::sha256_hex;
 use crate::capture::event::{get_in, Event, FieldRule, PersonField};
-use crate::error::{Error, Result, StorageContext};
+use crate::domain::canonical::sha256_hex;
+use crate::domain::error::{Error, Result, StorageContext};
+use crate::domain::Action;
+use crate::domain::Language;
 use crate::ledger::{capture_in, Capture, EventKind, Method, Recorded};
 use crate::notice::form::{FormDefinition, GuardianPath};
 use crate::notice::profile::Bilingual;
 use crate::notice::workflow::{version_in, State};
-use crate::notice::Language;
-use crate::operator::Action;
 use crate::session::Session;
 use crate::subject::SubjectInput;
 

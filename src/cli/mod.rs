@@ -17,8 +17,8 @@ use consentry::ledger::{self, Capture, EventKind, Method, Withdrawal};
 use consentry::notice::{self, Language};
 use consentry::purpose::{self, DataCategory, Purpose};
 use consentry::subject::{SubjectInput, SubjectKey};
-use consentry::vault::{self, NewVault, VaultPaths};
-use consentry::{audit, operator, verify, Error, Session, SystemClock};
+use consentry::vault::{NewVault, VaultPaths};
+use consentry::{operator, verify, Error, Session, SystemClock};
 
 use args::{
     CaptureArgs, CategoryCommand, Cli, Command, NoticeCommand, OperatorCommand, PurposeCommand, SubjectArgs,
@@ -105,7 +105,7 @@ fn unlock(cli: &Cli) -> Result<Session, Error> {
         return Err(Error::VaultNotFound { path: paths.db });
     }
     let pass = secrets::passphrase(&name)?;
-    vault::unlock(&paths, &name, &pass, Arc::new(SystemClock))
+    consentry::Session::unlock(&paths, &name, &pass, Arc::new(SystemClock))
 }
 
 /// Runs `f` on an unlocked session, then locks it (recording the lock) whatever happened.
@@ -125,7 +125,7 @@ fn dispatch(cli: Cli) -> Result<(), Failure> {
         Command::Passwd => {
             let name = operator_name(&cli)?;
             let current = secrets::passphrase(&name)?;
-            let mut session = vault::unlock(&vault_paths(&cli)?, &name, &current, Arc::new(SystemClock))?;
+            let mut session = consentry::Session::unlock(&vault_paths(&cli)?, &name, &current, Arc::new(SystemClock))?;
             let changed = secrets::new_passphrase(&name).and_then(|new| session.change_passphrase(&current, &new));
             session.lock()?;
             changed?;
@@ -137,7 +137,7 @@ fn dispatch(cli: Cli) -> Result<(), Failure> {
             let name = operator_name(&cli)?;
             let key = secrets::recovery_key()?;
             let new = secrets::new_passphrase(&name)?;
-            vault::recover(&paths, &key, &name, &new, Arc::new(SystemClock))?.lock()?;
+            consentry::Session::recover(&paths, &key, &name, &new, Arc::new(SystemClock))?.lock()?;
             eprintln!("New passphrase set for {name}. Keep the recovery key safe: it still works.");
             Ok(())
         }
@@ -179,7 +179,7 @@ fn dispatch(cli: Cli) -> Result<(), Failure> {
         Command::Retention(cmd) => rights::retention_cmd(&cli, cmd, json),
         Command::Receipt(cmd) => rights::receipt_cmd(&cli, cmd),
         Command::Audit { limit } => {
-            let entries = with_session(&cli, |s| audit::list(s, *limit))?;
+            let entries = with_session(&cli, |s| s.audit_log(*limit))?;
             if json {
                 print_json(&entries.iter().map(AuditJson::from).collect::<Vec<_>>());
             } else {
@@ -220,7 +220,7 @@ fn init(cli: &Cli, admin: &str, device: Option<&str>) -> Result<(), Failure> {
     }
     let pass = secrets::new_passphrase(admin)?;
     let device_name = device.map(str::to_string).unwrap_or_else(host_name);
-    let (session, recovery) = vault::create(
+    let (session, recovery) = consentry::Session::create(
         &paths,
         NewVault { admin_name: admin, passphrase: &pass, device_name: &device_name },
         Arc::new(SystemClock),

@@ -1,7 +1,6 @@
 //! The data-subject rights commands: subject, suppression, export, import, retention and
 //! receipt. Each parses its arguments, makes one engine call and prints or writes the result.
 
-use std::io::Write as _;
 use std::path::Path;
 
 use consentry::ledger::{ConsentState, Method};
@@ -23,23 +22,7 @@ fn emit(content: &str, output: Option<&Path>) -> Result<(), Error> {
             Ok(())
         }
         Some(path) => {
-            let mut opts = std::fs::OpenOptions::new();
-            opts.write(true).create(true).truncate(true);
-            #[cfg(unix)]
-            {
-                use std::os::unix::fs::OpenOptionsExt;
-                opts.mode(0o600);
-            }
-            let mut f = opts.open(path).map_err(|e| Error::Io {
-                action: "write",
-                path: path.to_path_buf(),
-                reason: e.to_string(),
-            })?;
-            f.write_all(content.as_bytes()).map_err(|e| Error::Io {
-                action: "write",
-                path: path.to_path_buf(),
-                reason: e.to_string(),
-            })?;
+            consentry::files::write_new(path, content.as_bytes())?;
             eprintln!("Wrote {}.", path.display());
             Ok(())
         }

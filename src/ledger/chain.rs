@@ -8,11 +8,11 @@ use chrono::{DateTime, FixedOffset};
 use rusqlite::{params, Connection, OptionalExtension};
 
 use super::{EventKind, EventRef, Method};
-use crate::canonical::Canonical;
-use crate::error::{Result, StorageContext};
+use crate::domain::canonical::Canonical;
+use crate::domain::error::{Result, StorageContext};
+use crate::domain::time::offset_minutes;
+use crate::domain::{Chain, Problem};
 use crate::session::Write;
-use crate::time::offset_minutes;
-use crate::verify::{Chain, Problem};
 
 pub(crate) struct NewEvent<'a> {
     pub(crate) kind: EventKind,

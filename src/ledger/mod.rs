@@ -9,14 +9,17 @@ use std::fmt;
 
 use chrono::{DateTime, FixedOffset};
 
-use crate::error::{Error, Result};
-use crate::notice::{self, Language};
-use crate::operator::Action;
-use crate::purpose::{self, string_enum};
+use crate::domain::error::{Error, Result};
+use crate::domain::string_enum;
+use crate::domain::Action;
+use crate::domain::Language;
+use crate::notice;
+use crate::purpose;
 use crate::session::{Session, Write};
 use crate::subject::{self, SubjectInput, SubjectKey, SubjectView};
 
 mod chain;
+pub(crate) mod receipt;
 mod status;
 
 pub(crate) use chain::{append, NewEvent};
@@ -342,7 +345,7 @@ pub(crate) fn capture_in(w: &mut Write<'_>, c: &Capture) -> Result<Recorded> {
             },
         )?);
     }
-    let receipt_id = crate::receipt::issue(w, crate::receipt::ReceiptKind::Capture, &subject_id, &events)?;
+    let receipt_id = receipt::issue(w, receipt::ReceiptKind::Capture, &subject_id, &events)?;
     w.audit("consent.capture", &subject_id, audit_detail(&events));
     Ok(Recorded { subject_id, new_subject, events, at, receipt_id })
 }
@@ -398,7 +401,7 @@ pub fn record_withdrawal(session: &mut Session, wd: &Withdrawal) -> Result<Recor
                 },
             )?);
         }
-        let receipt_id = crate::receipt::issue(w, crate::receipt::ReceiptKind::Withdrawal, &subject_id, &events)?;
+        let receipt_id = receipt::issue(w, receipt::ReceiptKind::Withdrawal, &subject_id, &events)?;
         w.audit("consent.withdraw", &subject_id, audit_detail(&events));
         Ok(Recorded { subject_id, new_subject: false, events, at, receipt_id })
     })

@@ -5,12 +5,12 @@ use chrono::Duration;
 use rusqlite::Connection;
 
 use super::{ConsentEvent, ConsentState, EventKind, PurposeStatus, SubjectStatus};
-use crate::error::{Result, StorageContext};
-use crate::operator::Action;
-use crate::purpose::column;
+use crate::domain::error::{Result, StorageContext};
+use crate::domain::time::from_parts;
+use crate::domain::Action;
 use crate::session::Session;
 use crate::subject::{self, SubjectKey, SubjectView};
-use crate::time::from_parts;
+use crate::vault::column;
 
 /// How protective an event is, in SQL: at the same instant the higher one stands
 /// (withdraw > refuse > grant). `EventKind::protection` is the same order in Rust.

@@ -3,8 +3,8 @@
 
 use serde::Serialize;
 
+use crate::domain::Language;
 use crate::notice::profile::Snapshot;
-use crate::notice::Language;
 
 /// The render context for one language: every text already in that language.
 #[derive(Debug, Serialize)]

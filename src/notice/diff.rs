@@ -5,11 +5,11 @@
 
 use similar::{ChangeTag, TextDiff};
 
-use crate::error::Result;
+use crate::domain::error::Result;
+use crate::domain::Action;
+use crate::domain::Language;
 use crate::notice::profile::{Bilingual, Snapshot};
 use crate::notice::workflow::{version_in, Version};
-use crate::notice::Language;
-use crate::operator::Action;
 use crate::session::Session;
 
 /// One run of the text diff.

@@ -2,7 +2,7 @@
 //! escaped here, so a value typed into a profile can never become markup: `# ` to `### `
 //! headings, `- ` bullet items, `> ` emphasised lines, blank-line paragraphs and `**bold**`.
 
-pub use crate::rights::html::escape;
+pub use crate::domain::html::escape;
 
 /// A run of text, bold or not.
 #[derive(Debug, Clone, PartialEq, Eq)]

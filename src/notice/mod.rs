@@ -12,12 +12,13 @@ use chrono::{DateTime, FixedOffset};
 use rusqlite::{params, Connection};
 use unicode_normalization::UnicodeNormalization;
 
-use crate::canonical::Canonical;
-use crate::error::{Error, Result, StorageContext};
-use crate::operator::Action;
-use crate::purpose::{column, string_enum};
+use crate::domain::canonical::Canonical;
+use crate::domain::error::{Error, Result, StorageContext};
+use crate::domain::time::from_parts;
+use crate::domain::Action;
+pub use crate::domain::Language;
 use crate::session::Session;
-use crate::time::from_parts;
+use crate::vault::column;
 
 pub mod context;
 pub mod diff;
@@ -43,30 +44,6 @@ pub(crate) fn validate_slug(what: &str, name: &str) -> Result<String> {
             format!("\"{name}\" is not a valid {what} name."),
             "Use 1-64 lower-case letters, digits, - and _, starting with a letter, such as trade-show-2026.",
         ))
-    }
-}
-
-string_enum!(
-    /// A language a notice is written in.
-    Language, "language (zh-CN or en)", {
-        /// Simplified Chinese.
-        ZhCn => "zh-CN",
-        /// English.
-        En => "en",
-    }
-);
-
-impl Language {
-    /// Reads `zh-CN`, `zh`, `zh_cn`, `en`, `en-GB` and similar.
-    pub fn parse_tag(tag: &str) -> Result<Self> {
-        let t = tag.trim().to_ascii_lowercase().replace('_', "-");
-        if t == "zh" || t == "zh-cn" || t == "zh-hans" || t == "zh-hans-cn" {
-            Ok(Language::ZhCn)
-        } else if t == "en" || t.starts_with("en-") {
-            Ok(Language::En)
-        } else {
-            Err(Error::invalid(format!("\"{tag}\" is not a language Consentry writes notices in."), "Use zh-CN or en."))
-        }
     }
 }
 

@@ -6,15 +6,15 @@ use std::io::Write as _;
 
 use serde::Serialize;
 
-use crate::error::{Error, Result};
+use crate::domain::error::{Error, Result};
+use crate::domain::time::from_parts;
+use crate::domain::Action;
 use crate::notice::diff::{self, Diff, Op};
 use crate::notice::lint::Severity;
 use crate::notice::markdown::{escape, to_html};
 use crate::notice::template::render_html;
 use crate::notice::workflow::{previous_approved, version_in, Version};
-use crate::operator::Action;
 use crate::session::Session;
-use crate::time::from_parts;
 
 /// A version with what the packet shows beside it.
 #[derive(Debug, Clone)]

@@ -7,8 +7,8 @@
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Result, StorageContext};
-use crate::operator::Action;
+use crate::domain::error::{Error, Result, StorageContext};
+use crate::domain::Action;
 use crate::purpose::{find_category, find_purpose, LegalBasis, SensitiveKind, SeparateConsent};
 use crate::session::Session;
 

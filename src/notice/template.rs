@@ -10,10 +10,10 @@ use minijinja::{AutoEscape, Environment, UndefinedBehavior};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 
-use crate::error::{Error, Result, StorageContext};
-use crate::notice::Language;
-use crate::operator::Action;
-use crate::purpose::string_enum;
+use crate::domain::error::{Error, Result, StorageContext};
+use crate::domain::string_enum;
+use crate::domain::Action;
+use crate::domain::Language;
 use crate::session::Session;
 
 /// Instructions a render may spend. The starter notices need about 10 000.
@@ -271,7 +271,7 @@ const SELECT: &str =
 fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Template> {
     Ok(Template {
         name: r.get(0)?,
-        kind: crate::purpose::column(r, 1)?,
+        kind: crate::vault::column(r, 1)?,
         rev: r.get(2)?,
         title_zh: r.get(3)?,
         title_en: r.get(4)?,

@@ -6,16 +6,18 @@
 
 use rusqlite::{params, Connection, OptionalExtension};
 
-use crate::error::{Error, Result, StorageContext};
+use crate::domain::error::{Error, Result, StorageContext};
+use crate::domain::string_enum;
+use crate::domain::Action;
+use crate::domain::Language;
+use crate::notice::canonical_hash;
 use crate::notice::context::Context;
 use crate::notice::form::{self, FormDefinition};
 use crate::notice::lint::{self, Report};
 use crate::notice::profile::{self, Bilingual, Profile, Snapshot};
 use crate::notice::template::{Library, Template};
-use crate::notice::{canonical_hash, Language};
-use crate::operator::Action;
-use crate::purpose::{column, string_enum};
 use crate::session::{Session, Write};
+use crate::vault::column;
 
 string_enum!(
     /// Where a version is in the review workflow.

@@ -6,16 +6,16 @@
 use serde_json::{json, Value};
 
 use super::export::pretty;
-use super::html::{escape, page};
-use crate::error::{Result, StorageContext};
+use crate::domain::error::{Result, StorageContext};
+use crate::domain::html::{escape, page};
+use crate::domain::time::from_parts;
+use crate::domain::Action;
+use crate::ledger::receipt;
 use crate::ledger::{self, row_to_event, ConsentEvent, PurposeStatus, EVENT_SELECT};
 use crate::notice;
-use crate::operator::Action;
 use crate::purpose::{self, Purpose};
-use crate::receipt;
 use crate::session::Session;
 use crate::subject::{self, SubjectKey, SubjectView};
-use crate::time::from_parts;
 
 /// One event with what it points at.
 #[derive(Debug, Clone)]

@@ -17,10 +17,10 @@
 
 use sha2::{Digest, Sha256};
 
-use crate::error::{Error, Result, StorageContext};
+use crate::domain::error::{Error, Result, StorageContext};
+use crate::domain::Action;
+use crate::ledger::receipt::{self, ReceiptKind};
 use crate::ledger::{self, append, audit_detail, ConsentState, Method, NewEvent, Recorded};
-use crate::operator::Action;
-use crate::receipt::{self, ReceiptKind};
 use crate::session::Session;
 use crate::subject::{self, normalize_email, normalize_phone, SubjectKey};
 

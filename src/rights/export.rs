@@ -8,13 +8,13 @@ use serde_json::{json, Value};
 
 use super::csv::write_record;
 use super::erasure::sha256_hex;
-use crate::error::{Error, Result, StorageContext};
+use crate::domain::error::{Error, Result, StorageContext};
+use crate::domain::time::from_parts;
+use crate::domain::Action;
 use crate::ledger::{ConsentState, EventKind, Method, PROTECTION};
-use crate::operator::Action;
-use crate::purpose::column;
 use crate::session::Session;
 use crate::subject::{mask_company, mask_email, mask_name, mask_phone};
-use crate::time::from_parts;
+use crate::vault::column;
 
 /// A file format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -20,12 +20,13 @@ use chrono::{DateTime, FixedOffset, NaiveDate};
 
 use super::csv::{self, Record};
 use super::erasure::sha256_hex;
-use crate::error::{Error, Result};
+use crate::domain::error::{Error, Result};
+use crate::domain::Action;
+use crate::domain::Language;
+use crate::ledger::receipt::{self, ReceiptKind};
 use crate::ledger::{self, append, audit_detail, check_time, EventKind, EventRef, Method, NewEvent};
-use crate::notice::{self, Language};
-use crate::operator::Action;
+use crate::notice;
 use crate::purpose;
-use crate::receipt::{self, ReceiptKind};
 use crate::session::{Session, Write};
 use crate::subject::{self, normalize_email, normalize_phone, SubjectInput};
 

@@ -11,7 +11,7 @@ pub mod access;
 pub mod csv;
 pub mod erasure;
 pub mod export;
-pub(crate) mod html;
+
 pub mod import;
 pub mod retention;
 

@@ -5,13 +5,14 @@
 use chrono::{DateTime, Duration, FixedOffset};
 use rusqlite::{params, OptionalExtension};
 
-use crate::error::{Error, Result, StorageContext};
+use crate::domain::error::{Error, Result, StorageContext};
+use crate::domain::time::from_parts;
+use crate::domain::Action;
 use crate::ledger::{ConsentState, EventKind, PROTECTION};
-use crate::operator::Action;
-use crate::purpose::{self, column};
+use crate::purpose;
 use crate::session::Session;
 use crate::subject::{Row, SubjectView};
-use crate::time::from_parts;
+use crate::vault::column;
 
 /// The rule for one purpose. `None` means no limit.
 #[derive(Debug, Clone, PartialEq, Eq)]

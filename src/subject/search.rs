@@ -5,76 +5,10 @@
 //! primary key (`term >= prefix AND term < prefix + U+10FFFF`), never a table scan.
 
 use rusqlite::{params, Connection};
-use unicode_normalization::UnicodeNormalization;
 
 use super::{normalize_phone, Row};
-use crate::error::{Result, StorageContext};
-
-/// NFKC, lower case, runs of white space as one space.
-pub(crate) fn fold(text: &str) -> String {
-    let t: String = text.nfkc().collect::<String>().to_lowercase();
-    t.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-/// The searchable terms of one person.
-pub(crate) fn terms(name: Option<&str>, email_norm: Option<&str>, phone_norm: Option<&str>) -> Vec<String> {
-    let mut out = Vec::new();
-    if let Some(n) = name.map(fold).filter(|n| !n.is_empty()) {
-        let words: Vec<&str> = n.split(' ').collect();
-        if words.len() > 1 {
-            out.extend(words.iter().skip(1).map(|w| format!("n:{w}")));
-        }
-        out.push(format!("n:{n}"));
-    }
-    if let Some(e) = email_norm {
-        out.push(format!("e:{e}"));
-    }
-    if let Some(p) = phone_norm {
-        let digits: String = p.chars().filter(char::is_ascii_digit).collect();
-        for start in 1..digits.len().saturating_sub(3) {
-            out.push(format!("s:{}", &digits[start..]));
-        }
-        out.push(format!("p:{digits}"));
-    }
-    out.sort();
-    out.dedup();
-    out
-}
-
-/// Rewrites one person's terms from their stored row (after adding, completing or erasing).
-pub(crate) fn index(conn: &Connection, subject_id: &str) -> Result<()> {
-    let ctx = "index a person for search";
-    conn.execute("DELETE FROM subject_term WHERE subject_id = ?1", [subject_id]).storage(ctx)?;
-    let row: (Option<String>, Option<String>, Option<String>, bool) = conn
-        .query_row(
-            "SELECT name, email_norm, phone_norm, erased_at_ms IS NOT NULL FROM subject WHERE id = ?1",
-            [subject_id],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-        )
-        .storage(ctx)?;
-    if row.3 {
-        return Ok(());
-    }
-    let mut insert =
-        conn.prepare_cached("INSERT OR IGNORE INTO subject_term (term, subject_id) VALUES (?1, ?2)").storage(ctx)?;
-    for t in terms(row.0.as_deref(), row.1.as_deref(), row.2.as_deref()) {
-        insert.execute(params![t, subject_id]).storage(ctx)?;
-    }
-    Ok(())
-}
-
-/// Fills the terms of every person (used once, by the migration that adds the index).
-pub fn rebuild_search_terms(conn: &Connection) -> Result<()> {
-    let ids: Vec<String> = {
-        let mut stmt = conn.prepare("SELECT id FROM subject").storage("index people for search")?;
-        let rows = stmt.query_map([], |r| r.get(0)).storage("index people for search")?;
-        rows.collect::<rusqlite::Result<_>>().storage("index people for search")?
-    };
-    for id in ids {
-        index(conn, &id)?;
-    }
-    Ok(())
-}
+use crate::domain::error::{Result, StorageContext};
+use crate::vault::search_index::fold;
 
 /// The prefix ranges a query is looked up under, in the order results are shown.
 pub(crate) fn prefixes(query: &str) -> Vec<String> {
@@ -186,6 +120,7 @@ pub(crate) fn plan(conn: &Connection, query: &str) -> Result<Vec<String>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::vault::search_index::terms;
 
     #[test]
     fn terms_cover_name_words_email_and_phone() {

@@ -16,7 +16,7 @@ use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
 use super::secret::{random_fill, DataKey};
-use crate::error::{Error, Result};
+use crate::domain::error::{Error, Result};
 
 const FORMAT: &str = "consentry-keyslots-v1";
 const RECOVERY_SLOT: &str = "recovery";

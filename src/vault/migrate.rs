@@ -4,8 +4,8 @@
 
 use rusqlite::{params, Connection, OptionalExtension};
 
-use crate::canonical::sha256_hex;
-use crate::error::{Error, Result, StorageContext};
+use crate::domain::canonical::sha256_hex;
+use crate::domain::error::{Error, Result, StorageContext};
 
 struct Migration {
     version: i64,
@@ -74,7 +74,7 @@ pub(crate) fn migrate(conn: &mut Connection, now_ms: i64) -> Result<()> {
 fn after(version: i64, tx: &rusqlite::Transaction<'_>) -> Result<()> {
     match version {
         // Search terms need Unicode normalisation: fill them for people already in the vault.
-        3 => crate::subject::rebuild_search_terms(tx),
+        3 => super::search_index::rebuild_search_terms(tx),
         _ => Ok(()),
     }
 }

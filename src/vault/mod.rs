@@ -7,26 +7,39 @@
 
 mod keyslot;
 mod migrate;
+mod operators;
+pub(crate) mod search_index;
 mod secret;
-mod settings;
+mod sql;
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use rusqlite::{params, Connection, OpenFlags};
 
 pub use migrate::SCHEMA_VERSION;
 pub use secret::{DataKey, Passphrase, RecoveryKey, MIN_PASSPHRASE_CHARS};
-pub use settings::{idle_lock_minutes, set_idle_lock_minutes, DEFAULT_IDLE_LOCK_MINUTES};
 
 pub(crate) use keyslot::{SlotFile, SlotRef};
+pub(crate) use operators::{find_operator, row_to_operator};
+pub use search_index::rebuild_search_terms;
 pub(crate) use secret::random_fill;
+pub(crate) use sql::{column, opt_column};
 
-use crate::error::{Error, Result, StorageContext};
-use crate::operator::{self, Role};
-use crate::session::Session;
-use crate::Clock;
+use crate::domain::error::{Error, Result, StorageContext};
+use crate::domain::Clock;
+use crate::domain::{name_key, validate_name, Operator, Role};
+
+/// An opened vault, as one operator, before it becomes a session: the connection (keyed,
+/// configured and migrated), the data key, and who and where we are.
+pub(crate) struct Opened {
+    pub(crate) conn: Connection,
+    pub(crate) key: DataKey,
+    pub(crate) vault_id: String,
+    pub(crate) operator: Operator,
+    pub(crate) device_id: String,
+    pub(crate) device_name: String,
+}
 
 /// Where a vault's files are.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -83,10 +96,10 @@ pub struct NewVault<'a> {
     pub device_name: &'a str,
 }
 
-/// Creates a vault with its first administrator. Returns the unlocked session and the
-/// recovery key, which must be shown to the person once and is never stored in the clear.
-pub fn create(paths: &VaultPaths, new: NewVault<'_>, clock: Arc<dyn Clock>) -> Result<(Session, RecoveryKey)> {
-    let admin_name = operator::validate_name(new.admin_name)?;
+/// Creates a vault with its first administrator. Returns the opened vault and the recovery
+/// key, which must be shown to the person once and is never stored in the clear.
+pub(crate) fn create(paths: &VaultPaths, new: NewVault<'_>, clock: &dyn Clock) -> Result<(Opened, RecoveryKey)> {
+    let admin_name = validate_name(new.admin_name)?;
     new.passphrase.check_strength()?;
     let device_name = new.device_name.trim();
     if device_name.is_empty() {
@@ -115,8 +128,8 @@ fn create_files(
     admin_name: &str,
     passphrase: &Passphrase,
     device_name: &str,
-    clock: Arc<dyn Clock>,
-) -> Result<(Session, RecoveryKey)> {
+    clock: &dyn Clock,
+) -> Result<(Opened, RecoveryKey)> {
     let key = DataKey::generate()?;
     let recovery = RecoveryKey::generate()?;
     let vault_id = uuid::Uuid::now_v7().to_string();
@@ -132,7 +145,7 @@ fn create_files(
     let signing = ed25519_dalek::SigningKey::from_bytes(&device_secret);
     let device_id = uuid::Uuid::now_v7().to_string();
     let admin_id = uuid::Uuid::now_v7().to_string();
-    let admin_key = operator::name_key(admin_name);
+    let admin_key = name_key(admin_name);
 
     let tx = conn.transaction().storage("create the vault")?;
     tx.execute(
@@ -173,44 +186,40 @@ fn create_files(
     slots.write(&paths.slots)?;
     tx.commit().storage("create the vault")?;
 
-    let op = operator::Operator { id: admin_id, name: admin_name.to_string(), role: Role::Admin, disabled: false };
-    let session = Session::new(conn, key, paths.clone(), vault_id, op, device_id, device_name.to_string(), clock);
-    Ok((session, recovery))
+    let operator = Operator { id: admin_id, name: admin_name.to_string(), role: Role::Admin, disabled: false };
+    Ok((Opened { conn, key, vault_id, operator, device_id, device_name: device_name.to_string() }, recovery))
 }
 
-/// Unlocks the vault as one operator. A wrong passphrase is reported before the database
-/// is opened, so it never changes a byte of the vault or its key slots.
-pub fn unlock(
+/// Opens the vault as one operator. A wrong passphrase is reported before the database is
+/// opened, so it never changes a byte of the vault or its key slots.
+pub(crate) fn unlock(
     paths: &VaultPaths,
     operator_name: &str,
     passphrase: &Passphrase,
-    clock: Arc<dyn Clock>,
-) -> Result<Session> {
+    clock: &dyn Clock,
+) -> Result<Opened> {
     if !paths.db.exists() {
         return Err(Error::VaultNotFound { path: paths.db.clone() });
     }
     let slots = SlotFile::read(&paths.slots)?;
-    let name_key = operator::name_key(operator_name);
+    let name_key = name_key(operator_name);
     let slot = SlotRef::Operator(&name_key);
     if !slots.has(&slot) {
         return Err(Error::UnknownOperator { name: operator_name.trim().to_string(), vault: paths.db.clone() });
     }
     let key =
         slots.open(&slot, passphrase.expose())?.ok_or_else(|| Error::WrongPassphrase { vault: paths.db.clone() })?;
-    let mut session = open_session(paths, &slots, key, operator_name, clock)?;
-    session.record("vault.unlock", "", "")?;
-    Ok(session)
+    open_as(paths, &slots, key, operator_name, clock)
 }
 
-/// Opens the vault with the recovery key and sets a new passphrase for one operator.
-pub fn recover(
+/// Opens the vault with the recovery key, as one operator (whose passphrase the caller
+/// then resets).
+pub(crate) fn recover(
     paths: &VaultPaths,
     recovery: &RecoveryKey,
     operator_name: &str,
-    new_passphrase: &Passphrase,
-    clock: Arc<dyn Clock>,
-) -> Result<Session> {
-    new_passphrase.check_strength()?;
+    clock: &dyn Clock,
+) -> Result<Opened> {
     if !paths.db.exists() {
         return Err(Error::VaultNotFound { path: paths.db.clone() });
     }
@@ -218,18 +227,16 @@ pub fn recover(
     let key = slots
         .open(&SlotRef::Recovery, recovery.expose())?
         .ok_or_else(|| Error::WrongRecoveryKey { vault: paths.db.clone() })?;
-    let mut session = open_session(paths, &slots, key, operator_name, clock)?;
-    session.reseal_own_slot(new_passphrase, "vault.recover")?;
-    Ok(session)
+    open_as(paths, &slots, key, operator_name, clock)
 }
 
-fn open_session(
+fn open_as(
     paths: &VaultPaths,
     slots: &SlotFile,
     key: DataKey,
     operator_name: &str,
-    clock: Arc<dyn Clock>,
-) -> Result<Session> {
+    clock: &dyn Clock,
+) -> Result<Opened> {
     let mut conn = open_connection(paths, &key, false)?;
     migrate::migrate(&mut conn, clock.now().timestamp_millis())?;
     let vault_id: String = conn
@@ -238,15 +245,15 @@ fn open_session(
     if vault_id != slots.vault_id {
         return Err(Error::VaultDamaged { path: paths.db.clone() });
     }
-    let op = operator::find_by_name(&conn, operator_name)?
+    let operator = find_operator(&conn, operator_name)?
         .ok_or_else(|| Error::UnknownOperator { name: operator_name.trim().to_string(), vault: paths.db.clone() })?;
-    if op.disabled {
-        return Err(Error::OperatorDisabled { name: op.name });
+    if operator.disabled {
+        return Err(Error::OperatorDisabled { name: operator.name });
     }
     let (device_id, device_name): (String, String) = conn
         .query_row("SELECT id, name FROM device WHERE is_local = 1", [], |r| Ok((r.get(0)?, r.get(1)?)))
         .storage("read this device")?;
-    Ok(Session::new(conn, key, paths.clone(), vault_id, op, device_id, device_name, clock))
+    Ok(Opened { conn, key, vault_id, operator, device_id, device_name })
 }
 
 /// Opens the SQLCipher database with the data key, in the order SQLCipher needs.

@@ -415,7 +415,7 @@ fn two_ticks_of_five_make_two_grants_and_three_refusals_with_the_evidence() {
         ("partner_offers".into(), ConsentState::Refused),
     ];
     assert_eq!(got, want);
-    let audit = consentry::audit::list(&mut unlock_as(&st.paths, ADMIN), 20).unwrap();
+    let audit = unlock_as(&st.paths, ADMIN).audit_log(20).unwrap();
     assert!(audit.iter().any(|a| a.action == "event.capture" && a.target == event));
     assert_intact(&mut mo);
     mo.lock().unwrap();

@@ -9,7 +9,7 @@ use consentry::ledger::{self, Capture, EventKind, Method, Recorded};
 use consentry::notice::{self, Language};
 use consentry::purpose::{self, LegalBasis, Purpose, SeparateConsent};
 use consentry::subject::SubjectInput;
-use consentry::vault::{self, NewVault, Passphrase, RecoveryKey, VaultPaths};
+use consentry::vault::{NewVault, Passphrase, RecoveryKey, VaultPaths};
 use consentry::{operator, Clock, Role, Session, SystemClock};
 use tempfile::TempDir;
 
@@ -43,12 +43,12 @@ pub fn credentials(role: Role) -> (&'static str, &'static str) {
 
 pub fn unlock(paths: &VaultPaths, role: Role) -> Session {
     let (name, p) = credentials(role);
-    vault::unlock(paths, name, &pass(p), Arc::new(SystemClock)).unwrap()
+    consentry::Session::unlock(paths, name, &pass(p), Arc::new(SystemClock)).unwrap()
 }
 
 pub fn unlock_with_clock(paths: &VaultPaths, role: Role, clock: Arc<dyn Clock>) -> Session {
     let (name, p) = credentials(role);
-    vault::unlock(paths, name, &pass(p), clock).unwrap()
+    consentry::Session::unlock(paths, name, &pass(p), clock).unwrap()
 }
 
 /// A vault with Ada (admin), Lena (legal), Mo (marketer), Kim (kiosk); purposes
@@ -56,7 +56,7 @@ pub fn unlock_with_clock(paths: &VaultPaths, role: Role, clock: Arc<dyn Clock>) 
 pub fn vault_with_team() -> TestVault {
     let dir = tempfile::tempdir().unwrap();
     let paths = VaultPaths::new(dir.path().join("consentry.db"));
-    let (mut admin, recovery) = vault::create(
+    let (mut admin, recovery) = consentry::Session::create(
         &paths,
         NewVault { admin_name: ADMIN.0, passphrase: &pass(ADMIN.1), device_name: "Stand A laptop" },
         Arc::new(SystemClock),
@@ -243,7 +243,7 @@ pub fn example_catalogue(s: &mut Session) {
 }
 
 pub fn unlock_as(paths: &VaultPaths, who: (&str, &str)) -> Session {
-    vault::unlock(paths, who.0, &pass(who.1), Arc::new(SystemClock)).unwrap()
+    consentry::Session::unlock(paths, who.0, &pass(who.1), Arc::new(SystemClock)).unwrap()
 }
 
 /// A vault for notice authoring: Ada (admin), Lena and Lu (legal), Mo (marketer), Kim
@@ -252,7 +252,7 @@ pub fn unlock_as(paths: &VaultPaths, who: (&str, &str)) -> Session {
 pub fn authoring_vault() -> (TempDir, VaultPaths) {
     let dir = tempfile::tempdir().unwrap();
     let paths = VaultPaths::new(dir.path().join("consentry.db"));
-    let (mut admin, _) = vault::create(
+    let (mut admin, _) = consentry::Session::create(
         &paths,
         NewVault { admin_name: ADMIN.0, passphrase: &pass(ADMIN.1), device_name: "Stand A laptop" },
         Arc::new(SystemClock),

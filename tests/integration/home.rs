@@ -2,7 +2,7 @@
 
 use consentry::ledger::{self, EventKind, Method, Withdrawal};
 use consentry::subject::{self, SubjectInput, SubjectKey};
-use consentry::{vault, Error, Role};
+use consentry::{Error, Role};
 
 use crate::common::*;
 
@@ -82,16 +82,16 @@ fn search_finds_by_prefix_and_always_masks() {
 fn idle_lock_defaults_to_five_minutes_and_only_admins_change_it() {
     let tv = vault_with_team();
     let mut m = unlock(&tv.paths, Role::Marketer);
-    assert_eq!(vault::idle_lock_minutes(&mut m).unwrap(), vault::DEFAULT_IDLE_LOCK_MINUTES);
-    assert!(matches!(vault::set_idle_lock_minutes(&mut m, 10), Err(Error::PermissionDenied { .. })));
+    assert_eq!(consentry::settings::idle_lock_minutes(&mut m).unwrap(), consentry::settings::DEFAULT_IDLE_LOCK_MINUTES);
+    assert!(matches!(consentry::settings::set_idle_lock_minutes(&mut m, 10), Err(Error::PermissionDenied { .. })));
     m.lock().unwrap();
     let mut a = unlock(&tv.paths, Role::Admin);
-    let err = vault::set_idle_lock_minutes(&mut a, 0).unwrap_err();
+    let err = consentry::settings::set_idle_lock_minutes(&mut a, 0).unwrap_err();
     assert!(err.to_string().contains("between 1 and 240"));
-    vault::set_idle_lock_minutes(&mut a, 12).unwrap();
+    consentry::settings::set_idle_lock_minutes(&mut a, 12).unwrap();
     a.lock().unwrap();
     let mut k = unlock(&tv.paths, Role::Kiosk);
-    assert_eq!(vault::idle_lock_minutes(&mut k).unwrap(), 12);
+    assert_eq!(consentry::settings::idle_lock_minutes(&mut k).unwrap(), 12);
     k.lock().unwrap();
 }
 

@@ -10,6 +10,7 @@ mod cli;
 mod crash;
 mod errors;
 mod home;
+mod layers;
 mod ledger;
 mod notices;
 mod plaintext;

@@ -10,7 +10,7 @@ use consentry::notice::template::{self, Template, TemplateInput, TemplateKind};
 use consentry::notice::workflow::{self, NewNotice, Rendered, State, Version};
 use consentry::notice::{self, packet, profile, Language};
 use consentry::vault::VaultPaths;
-use consentry::{audit, purpose, verify, Error, Session};
+use consentry::{purpose, verify, Error, Session};
 
 use crate::common::*;
 
@@ -302,7 +302,7 @@ fn the_author_cannot_approve_and_neither_can_raw_sql() {
     assert_eq!((after.state, after.approved_by.clone()), (State::InReview, None));
     assert_eq!(after.comments.len(), 1, "the refused approval left no comment");
     assert!(matches!(notice::find(&mut lena, &after.rendered.hash_en), Err(Error::NotFound { .. })));
-    assert!(!audit::list(&mut lena, 100).unwrap().iter().any(|e| e.action == "notice.approve"));
+    assert!(!lena.audit_log(100).unwrap().iter().any(|e| e.action == "notice.approve"));
 
     // The database refuses the same step when the engine is bypassed.
     let author = operator_id(&lena, LEGAL.0);
@@ -378,8 +378,7 @@ fn approval_registers_both_languages_and_freezes_them() {
         assert_eq!(nv.profile, v.rendered.snapshot.canonical_json());
         assert_eq!(*hash, notice::canonical_hash(text, language, &nv.profile), "the hash is the canonical one");
     }
-    let approvals: Vec<_> =
-        audit::list(&mut lena, 100).unwrap().into_iter().filter(|e| e.action == "notice.approve").collect();
+    let approvals: Vec<_> = lena.audit_log(100).unwrap().into_iter().filter(|e| e.action == "notice.approve").collect();
     assert_eq!(approvals.len(), 1);
     assert_eq!((approvals[0].actor_name.as_str(), approvals[0].target.as_str()), ("Lu", "ts v1"));
     assert!(approvals[0].detail.contains(&v.rendered.hash_zh) && approvals[0].detail.contains(&v.rendered.hash_en));
@@ -594,7 +593,7 @@ fn template_failures_say_what_and_where_and_save_nothing() {
 
     // Saving a template that does not parse writes nothing.
     let before = template::list(&mut lena).unwrap();
-    let audit_before = audit::list(&mut lena, 1000).unwrap().len();
+    let audit_before = lena.audit_log(1000).unwrap().len();
     let bad = TemplateInput {
         name: "broken".into(),
         kind: TemplateKind::Clause,
@@ -609,7 +608,7 @@ fn template_failures_say_what_and_where_and_save_nothing() {
     assert!(text.contains("clause/broken") && text.contains("line 4") && text.contains("syntax error"), "{text}");
     assert_eq!(template::list(&mut lena).unwrap(), before);
     assert!(matches!(template::get(&mut lena, "broken"), Err(Error::NotFound { .. })));
-    assert_eq!(audit::list(&mut lena, 1000).unwrap().len(), audit_before);
+    assert_eq!(lena.audit_log(1000).unwrap().len(), audit_before);
     lena.lock().unwrap();
 }
 
@@ -685,7 +684,7 @@ fn the_review_packet_shows_both_languages_hashes_and_lint_and_runs_no_script() {
     }
     assert!(!html.to_lowercase().contains("<script"), "no script");
     assert_eq!(html.matches("Content-Security-Policy").count(), 1);
-    assert!(audit::list(&mut lena, 10).unwrap().iter().any(|e| e.action == "notice.export" && e.target == "ts v1"));
+    assert!(lena.audit_log(10).unwrap().iter().any(|e| e.action == "notice.export" && e.target == "ts v1"));
 
     let (text, elements) = docx_text(&packet::docx(&p).unwrap());
     for needle in [v.rendered.hash_zh.as_str(), v.rendered.hash_en.as_str(), ZH_SENTENCE, EN_SENTENCE] {

@@ -8,7 +8,7 @@ use consentry::ledger::{self, ConsentState, EventKind, Method, Withdrawal};
 use consentry::receipt;
 use consentry::rights::{self, csv, ExportFilter, Format, Identity, Provenance, RetentionRule, Source};
 use consentry::subject::{self, SubjectInput, SubjectKey};
-use consentry::{audit, verify, Error, FixedClock, Role, Session};
+use consentry::{verify, Error, FixedClock, Role, Session};
 use proptest::prelude::*;
 
 use crate::common::*;
@@ -263,7 +263,7 @@ fn erasure_keeps_the_chain_verifying_and_the_suppression_list_working() {
     let rows = csv::parse(list.as_bytes()).unwrap();
     assert_eq!(rows[0].cells[1], "email_sha256");
     assert_eq!(rows.len(), 3, "header + newsletter refused + event_marketing withdrawn: {list}");
-    let actions: Vec<String> = audit::list(&mut l, 20).unwrap().into_iter().map(|e| e.action).collect();
+    let actions: Vec<String> = l.audit_log(20).unwrap().into_iter().map(|e| e.action).collect();
     assert!(actions.contains(&"subject.erase".to_string()));
     l.lock().unwrap();
 
@@ -316,7 +316,7 @@ fn masked_roles_get_masked_or_hashed_exports_only() {
     let mut l = unlock(&tv.paths, Role::Legal);
     let plain = rights::export_consents(&mut l, &ExportFilter::default(), Format::Json, Identity::Plain).unwrap();
     assert!(plain.contains("zhang.wei@example.com"));
-    let actions: Vec<String> = audit::list(&mut l, 5).unwrap().into_iter().map(|e| e.action).collect();
+    let actions: Vec<String> = l.audit_log(5).unwrap().into_iter().map(|e| e.action).collect();
     assert!(actions.contains(&"consent.export".to_string()), "{actions:?}");
     l.lock().unwrap();
 }
@@ -645,10 +645,8 @@ fn access_export_holds_everything_about_one_person_and_is_audited() {
     let html = rights::access::to_html(&report);
     assert!(html.contains("Jane &lt;Doe&gt;") && !html.contains("<Doe>"));
     assert!(html.contains(&wd.receipt_id));
-    let audited = audit::list(&mut l, 5)
-        .unwrap()
-        .into_iter()
-        .any(|e| e.action == "subject.export_access" && e.target == rec.subject_id);
+    let audited =
+        l.audit_log(5).unwrap().into_iter().any(|e| e.action == "subject.export_access" && e.target == rec.subject_id);
     assert!(audited);
     l.lock().unwrap();
 }
@@ -665,7 +663,7 @@ fn search_terms_are_rebuilt_for_people_added_before_the_index() {
     );
     m.raw_connection_for_tests().execute("DELETE FROM subject_term", []).unwrap();
     assert!(subject::search(&mut m, "李", 5).unwrap().is_empty());
-    subject::rebuild_search_terms(m.raw_connection_for_tests()).unwrap();
+    consentry::vault::rebuild_search_terms(m.raw_connection_for_tests()).unwrap();
     assert_eq!(subject::search(&mut m, "李", 5).unwrap().len(), 1);
     m.lock().unwrap();
 }

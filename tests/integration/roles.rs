@@ -10,7 +10,7 @@ use consentry::notice::{self, template, Language};
 use consentry::purpose::{self, DataCategory, LegalBasis, Purpose};
 use consentry::rights::{self, ExportFilter, Format, Identity, Provenance, RetentionRule};
 use consentry::subject::{self, SubjectKey};
-use consentry::{audit, operator, verify, Action, Error, Role, Session};
+use consentry::{operator, verify, Action, Error, Role, Session};
 
 use crate::common::*;
 
@@ -128,13 +128,13 @@ fn run(op: &str, s: &mut Session, tv: &TestVault, n: usize) -> Result<(), Error>
         "consent.history" => ledger::history(s, &someone).map(drop),
         "subject.reveal" => subject::reveal(s, &someone).map(drop),
         "vault.verify" => verify::verify(s).map(drop),
-        "audit.list" => audit::list(s, 10).map(drop),
+        "audit.list" => s.audit_log(10).map(drop),
         "operator.passphrase_change" => {
             let (_, p) = credentials(s.role());
             s.change_passphrase(&pass(p), &pass(p))
         }
-        "settings.idle_lock" => consentry::vault::set_idle_lock_minutes(s, 7),
-        "settings.read" => consentry::vault::idle_lock_minutes(s).map(drop),
+        "settings.idle_lock" => consentry::settings::set_idle_lock_minutes(s, 7),
+        "settings.read" => consentry::settings::idle_lock_minutes(s).map(drop),
         "consent.summary" => ledger::summary(s).map(drop),
         "subject.search" => subject::search(s, "person", 10).map(drop),
         "profile.save" => profile::save(s, &example_profile()).map(drop),
@@ -288,8 +288,7 @@ fn every_operation_for_every_role() {
 
     // Every denial was itself recorded in the audit log.
     let mut admin = unlock(&tv.paths, Role::Admin);
-    let denials =
-        audit::list(&mut admin, 10_000).unwrap().into_iter().filter(|e| e.action == "permission.denied").count();
+    let denials = admin.audit_log(10_000).unwrap().into_iter().filter(|e| e.action == "permission.denied").count();
     let expected_denials: usize = EXPECTED.iter().map(|(_, a)| a.iter().filter(|x| !**x).count()).sum();
     assert_eq!(denials, expected_denials);
     admin.lock().unwrap();
@@ -336,11 +335,8 @@ fn masked_roles_never_receive_unmasked_values() {
     let shown = subject::reveal(&mut l, &key).unwrap();
     assert_eq!(shown.email.as_deref(), Some("zhang.wei@example.com"));
     assert!(!shown.masked);
-    let reveals = audit::list(&mut l, 5)
-        .unwrap()
-        .into_iter()
-        .filter(|e| e.action == "subject.reveal" && e.target == shown.id)
-        .count();
+    let reveals =
+        l.audit_log(5).unwrap().into_iter().filter(|e| e.action == "subject.reveal" && e.target == shown.id).count();
     assert_eq!(reveals, 1, "the reveal is audited");
     l.lock().unwrap();
 }

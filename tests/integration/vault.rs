@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use consentry::vault::{self, NewVault, RecoveryKey, VaultPaths};
+use consentry::vault::{NewVault, RecoveryKey, VaultPaths};
 use consentry::{Error, Role, SystemClock};
 
 use crate::common::*;
@@ -43,7 +43,8 @@ fn wrong_passphrase_five_times_changes_no_byte() {
     open.lock().unwrap();
     let closed = snapshot(tv.dir.path());
     for _ in 0..5 {
-        let err = vault::unlock(&tv.paths, "Mo", &pass("wrong wrong wrong"), Arc::new(SystemClock)).unwrap_err();
+        let err =
+            consentry::Session::unlock(&tv.paths, "Mo", &pass("wrong wrong wrong"), Arc::new(SystemClock)).unwrap_err();
         assert!(matches!(err, Error::WrongPassphrase { .. }), "{err:?}");
     }
     assert_eq!(snapshot(tv.dir.path()), closed);
@@ -64,9 +65,9 @@ fn passphrase_change_rewrites_only_that_slot_and_old_one_stops_working() {
     s.change_passphrase(&pass(MARKETER.1), &pass("a brand new marketer passphrase")).unwrap();
     s.lock().unwrap();
 
-    let err = vault::unlock(&tv.paths, "Mo", &pass(MARKETER.1), Arc::new(SystemClock)).unwrap_err();
+    let err = consentry::Session::unlock(&tv.paths, "Mo", &pass(MARKETER.1), Arc::new(SystemClock)).unwrap_err();
     assert!(matches!(err, Error::WrongPassphrase { .. }));
-    vault::unlock(&tv.paths, "Mo", &pass("a brand new marketer passphrase"), Arc::new(SystemClock))
+    consentry::Session::unlock(&tv.paths, "Mo", &pass("a brand new marketer passphrase"), Arc::new(SystemClock))
         .unwrap()
         .lock()
         .unwrap();
@@ -94,24 +95,32 @@ fn recovery_key_sets_a_new_passphrase() {
     let tv = vault_with_team();
     let typed = tv.recovery.expose_display().to_lowercase();
     let key = RecoveryKey::parse(&typed).unwrap();
-    vault::recover(&tv.paths, &key, "Ada", &pass("recovered admin passphrase"), Arc::new(SystemClock))
+    consentry::Session::recover(&tv.paths, &key, "Ada", &pass("recovered admin passphrase"), Arc::new(SystemClock))
         .unwrap()
         .lock()
         .unwrap();
     assert!(matches!(
-        vault::unlock(&tv.paths, "Ada", &pass(ADMIN.1), Arc::new(SystemClock)),
+        consentry::Session::unlock(&tv.paths, "Ada", &pass(ADMIN.1), Arc::new(SystemClock)),
         Err(Error::WrongPassphrase { .. })
     ));
-    let mut s = vault::unlock(&tv.paths, "ada", &pass("recovered admin passphrase"), Arc::new(SystemClock)).unwrap();
-    let audit = consentry::audit::list(&mut s, 5).unwrap();
+    let mut s =
+        consentry::Session::unlock(&tv.paths, "ada", &pass("recovered admin passphrase"), Arc::new(SystemClock))
+            .unwrap();
+    let audit = s.audit_log(5).unwrap();
     assert!(audit.iter().any(|e| e.action == "vault.recover"));
     s.lock().unwrap();
 
     // Another vault's recovery key does not open this one, and changes nothing.
     let other = vault_with_team();
     let before = snapshot(tv.dir.path());
-    let err = vault::recover(&tv.paths, &other.recovery, "Ada", &pass("whatever passphrase"), Arc::new(SystemClock))
-        .unwrap_err();
+    let err = consentry::Session::recover(
+        &tv.paths,
+        &other.recovery,
+        "Ada",
+        &pass("whatever passphrase"),
+        Arc::new(SystemClock),
+    )
+    .unwrap_err();
     assert!(matches!(err, Error::WrongRecoveryKey { .. }), "{err:?}");
     assert_eq!(snapshot(tv.dir.path()), before);
 }
@@ -124,7 +133,7 @@ fn disabled_operator_cannot_unlock_and_reset_restores_access() {
     let err = consentry::operator::disable(&mut admin, "Ada").unwrap_err();
     assert!(err.to_string().contains("cannot disable yourself"));
     admin.lock().unwrap();
-    let err = vault::unlock(&tv.paths, "Mo", &pass(MARKETER.1), Arc::new(SystemClock)).unwrap_err();
+    let err = consentry::Session::unlock(&tv.paths, "Mo", &pass(MARKETER.1), Arc::new(SystemClock)).unwrap_err();
     assert!(matches!(err, Error::UnknownOperator { .. }), "the disabled operator's slot is gone: {err:?}");
 
     let mut admin = unlock(&tv.paths, Role::Admin);
@@ -132,14 +141,17 @@ fn disabled_operator_cannot_unlock_and_reset_restores_access() {
     let ops = consentry::operator::list(&mut admin).unwrap();
     assert!(ops.iter().any(|o| o.name == "Mo" && !o.disabled));
     admin.lock().unwrap();
-    vault::unlock(&tv.paths, "Mo", &pass("reset marketer passphrase"), Arc::new(SystemClock)).unwrap().lock().unwrap();
+    consentry::Session::unlock(&tv.paths, "Mo", &pass("reset marketer passphrase"), Arc::new(SystemClock))
+        .unwrap()
+        .lock()
+        .unwrap();
 }
 
 #[test]
 fn create_refuses_an_existing_vault_and_unlock_names_what_is_missing() {
     let tv = vault_with_team();
     let before = snapshot(tv.dir.path());
-    let err = vault::create(
+    let err = consentry::Session::create(
         &tv.paths,
         NewVault { admin_name: "Eve", passphrase: &pass("another passphrase"), device_name: "x" },
         Arc::new(SystemClock),
@@ -150,15 +162,15 @@ fn create_refuses_an_existing_vault_and_unlock_names_what_is_missing() {
 
     let missing = VaultPaths::new(tv.dir.path().join("nope.db"));
     assert!(matches!(
-        vault::unlock(&missing, "Ada", &pass(ADMIN.1), Arc::new(SystemClock)),
+        consentry::Session::unlock(&missing, "Ada", &pass(ADMIN.1), Arc::new(SystemClock)),
         Err(Error::VaultNotFound { .. })
     ));
 
-    let err = vault::unlock(&tv.paths, "Nobody", &pass(ADMIN.1), Arc::new(SystemClock)).unwrap_err();
+    let err = consentry::Session::unlock(&tv.paths, "Nobody", &pass(ADMIN.1), Arc::new(SystemClock)).unwrap_err();
     assert!(matches!(err, Error::UnknownOperator { .. }));
 
     std::fs::rename(&tv.paths.slots, tv.dir.path().join("moved")).unwrap();
-    let err = vault::unlock(&tv.paths, "Ada", &pass(ADMIN.1), Arc::new(SystemClock)).unwrap_err();
+    let err = consentry::Session::unlock(&tv.paths, "Ada", &pass(ADMIN.1), Arc::new(SystemClock)).unwrap_err();
     assert!(matches!(err, Error::KeySlots { .. }), "{err:?}");
     assert!(err.to_string().contains("is missing"));
 }
@@ -167,14 +179,14 @@ fn create_refuses_an_existing_vault_and_unlock_names_what_is_missing() {
 fn weak_passphrase_or_bad_name_creates_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let paths = VaultPaths::new(dir.path().join("sub").join("v.db"));
-    let err = vault::create(
+    let err = consentry::Session::create(
         &paths,
         NewVault { admin_name: "Ada", passphrase: &pass("short"), device_name: "d" },
         Arc::new(SystemClock),
     )
     .unwrap_err();
     assert!(matches!(err, Error::WeakPassphrase { min: 10 }));
-    let err = vault::create(
+    let err = consentry::Session::create(
         &paths,
         NewVault { admin_name: "  ", passphrase: &pass(ADMIN.1), device_name: "d" },
         Arc::new(SystemClock),
@@ -195,7 +207,7 @@ fn a_schema_newer_than_the_binary_is_refused() {
         )
         .unwrap();
     s.lock().unwrap();
-    let err = vault::unlock(&tv.paths, "Ada", &pass(ADMIN.1), Arc::new(SystemClock)).unwrap_err();
+    let err = consentry::Session::unlock(&tv.paths, "Ada", &pass(ADMIN.1), Arc::new(SystemClock)).unwrap_err();
     assert!(matches!(err, Error::SchemaTooNew { found: 999, .. }), "{err:?}");
     assert!(err.to_string().contains("Install a newer Consentry"));
 }

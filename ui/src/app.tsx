@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import { call, commands, events } from "./api";
 import type { AppInfo, SessionInfo } from "./bindings";
-import { lang, setLang, t, useLang, type Key } from "./i18n";
+import { lang, roleKey, setLang, t, useLang, type Key } from "./i18n";
 import { CreateVault } from "./screens/create";
 import { Unlock } from "./screens/unlock";
 import { Home } from "./screens/home";
@@ -152,10 +152,6 @@ function Shell(props: { session: SessionInfo; onIdleMinutes: (m: number) => void
       </main>
     </div>
   );
-}
-
-export function roleKey(role: string): Key {
-  return ({ admin: "roleAdmin", legal: "roleLegal", marketer: "roleMarketer", kiosk: "roleKiosk" } as Record<string, Key>)[role] ?? "roleKiosk";
 }
 
 /** Typing and clicking count as activity for the idle lock (sent at most every 20 s). */

@@ -559,3 +559,8 @@ export function useLang(): Lang {
 document.documentElement.lang = current;
 
 export const __testing = { en, zh };
+
+/** The message key of a role's name. */
+export function roleKey(role: string): Key {
+  return ({ admin: "roleAdmin", legal: "roleLegal", marketer: "roleMarketer", kiosk: "roleKiosk" } as Record<string, Key>)[role] ?? "roleKiosk";
+}

@@ -10,8 +10,7 @@
 //! through the webview at all. Imports are read in the webview from a file the operator picks
 //! (an HTML file input) or pastes, and sent over IPC as text.
 
-use std::io::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use consentry::ledger::{self, ConsentState, Method, Withdrawal};
 use consentry::rights::{self, ExportFilter, Format, Identity, Provenance, RetentionRule, Source};
@@ -25,16 +24,6 @@ use super::people::PersonView;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 
-/// `$CONSENTRY_EXPORT_DIR`, else the Downloads folder, else `~/Downloads`.
-pub fn default_export_dir() -> PathBuf {
-    match std::env::var_os("CONSENTRY_EXPORT_DIR") {
-        Some(d) if !d.is_empty() => PathBuf::from(d),
-        _ => dirs::download_dir()
-            .or_else(|| dirs::home_dir().map(|h| h.join("Downloads")))
-            .unwrap_or_else(|| PathBuf::from(".")),
-    }
-}
-
 /// A file the app saved.
 #[derive(Serialize, Type)]
 pub struct SavedFile {
@@ -44,36 +33,11 @@ pub struct SavedFile {
     pub bytes: u32,
 }
 
-fn io_error(path: &Path, e: &std::io::Error) -> ApiError {
-    consentry::Error::Io { action: "save", path: path.to_path_buf(), reason: e.to_string() }.into()
-}
-
-/// Writes a new file `consentry-{what}-{stamp}.{ext}` in the export folder (never overwrites).
+/// Writes a new file `consentry-{what}-{stamp}.{ext}` in the export folder (never
+/// overwrites; mode 0600), through the engine's one file writer.
 pub(crate) fn save(dir: &Path, what: &str, stamp: &str, ext: &str, content: &[u8]) -> ApiResult<SavedFile> {
-    std::fs::create_dir_all(dir).map_err(|e| io_error(dir, &e))?;
-    for n in 0..100 {
-        let suffix = if n == 0 { String::new() } else { format!("-{n}") };
-        let path = dir.join(format!("consentry-{what}-{stamp}{suffix}.{ext}"));
-        let mut opts = std::fs::OpenOptions::new();
-        opts.write(true).create_new(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            opts.mode(0o600);
-        }
-        match opts.open(&path) {
-            Ok(mut f) => {
-                f.write_all(content).map_err(|e| io_error(&path, &e))?;
-                return Ok(SavedFile {
-                    path: path.display().to_string(),
-                    bytes: u32::try_from(content.len()).unwrap_or(u32::MAX),
-                });
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
-            Err(e) => return Err(io_error(&path, &e)),
-        }
-    }
-    Err(ApiError::internal())
+    let path = consentry::files::save_in(dir, what, stamp, ext, content)?;
+    Ok(SavedFile { path: path.display().to_string(), bytes: u32::try_from(content.len()).unwrap_or(u32::MAX) })
 }
 
 fn extension(format: Format) -> &'static str {

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use consentry::ledger::{Capture, EventKind};
 use consentry::purpose::{LegalBasis, Purpose};
 use consentry::subject::SubjectInput;
-use consentry::vault::{self, NewVault, Passphrase, VaultPaths};
+use consentry::vault::{NewVault, Passphrase, VaultPaths};
 use consentry::{notice, operator, purpose, Role, SystemClock};
 use tauri::async_runtime::block_on;
 
@@ -24,7 +24,7 @@ fn pass(p: &str) -> Passphrase {
 fn app_as(role: Role, dir: &Path) -> AppState {
     let paths = VaultPaths::new(dir.join("consentry.db"));
     if !paths.exists() {
-        let (mut admin, _) = vault::create(
+        let (mut admin, _) = consentry::Session::create(
             &paths,
             NewVault { admin_name: "Ada", passphrase: &pass("admin passphrase 1"), device_name: "t" },
             Arc::new(SystemClock),
@@ -49,10 +49,11 @@ fn app_as(role: Role, dir: &Path) -> AppState {
             .unwrap();
         }
         admin.lock().unwrap();
-        let mut legal = vault::unlock(&paths, "Lena", &pass("Lena passphrase 1"), Arc::new(SystemClock)).unwrap();
+        let mut legal =
+            consentry::Session::unlock(&paths, "Lena", &pass("Lena passphrase 1"), Arc::new(SystemClock)).unwrap();
         let v = notice::register(&mut legal, "T", notice::Language::ZhCn, "告知书", None).unwrap();
         legal.lock().unwrap();
-        let mut mo = vault::unlock(&paths, "Mo", &pass("Mo passphrase 1"), Arc::new(SystemClock)).unwrap();
+        let mut mo = consentry::Session::unlock(&paths, "Mo", &pass("Mo passphrase 1"), Arc::new(SystemClock)).unwrap();
         for (name, email, phone, company) in [
             ("张伟", "zhang.wei@example.com", "+86 138 0013 8000", "上海示例有限公司"),
             ("Jane Doe", "jane.doe@example.org", "+49 30 1234567", "Acme"),
@@ -87,7 +88,7 @@ fn app_as(role: Role, dir: &Path) -> AppState {
         Role::Marketer => ("Mo", "Mo passphrase 1".into()),
         Role::Kiosk => ("Kim", "Kim passphrase 1".into()),
     };
-    let session = vault::unlock(&paths, name, &pass(&p), Arc::new(SystemClock)).unwrap();
+    let session = consentry::Session::unlock(&paths, name, &pass(&p), Arc::new(SystemClock)).unwrap();
     let state = AppState::with_export_dir(paths, dir.join("exports"));
     state.install(session).unwrap();
     state

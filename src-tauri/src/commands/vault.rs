@@ -85,7 +85,7 @@ pub async fn create_vault(state: State<'_, AppState>, request: CreateVaultReques
         .clone()
         .blocking(move |state| {
             let pass = Passphrase::new(request.passphrase);
-            let (session, recovery) = vault::create(
+            let (session, recovery) = consentry::Session::create(
                 state.paths(),
                 NewVault { admin_name: &request.admin_name, passphrase: &pass, device_name: &request.device_name },
                 Arc::new(SystemClock),
@@ -114,7 +114,7 @@ pub async fn unlock(state: State<'_, AppState>, request: UnlockRequest) -> ApiRe
                 return Err(ApiError::unlocked());
             }
             let pass = Passphrase::new(request.passphrase);
-            let session = vault::unlock(state.paths(), &request.operator, &pass, Arc::new(SystemClock))?;
+            let session = consentry::Session::unlock(state.paths(), &request.operator, &pass, Arc::new(SystemClock))?;
             let info = SessionInfo::of(&session);
             state.install(session)?;
             Ok(info)
@@ -143,7 +143,7 @@ pub struct Settings {
 #[tauri::command]
 #[specta::specta]
 pub async fn get_settings(state: State<'_, AppState>) -> ApiResult<Settings> {
-    state.with_session(|s| Ok(Settings { idle_lock_minutes: vault::idle_lock_minutes(s)? })).await
+    state.with_session(|s| Ok(Settings { idle_lock_minutes: consentry::settings::idle_lock_minutes(s)? })).await
 }
 
 #[tauri::command]
@@ -151,7 +151,7 @@ pub async fn get_settings(state: State<'_, AppState>) -> ApiResult<Settings> {
 pub async fn set_idle_lock(state: State<'_, AppState>, minutes: u32) -> ApiResult<Settings> {
     let out = state
         .with_session(move |s| {
-            vault::set_idle_lock_minutes(s, minutes)?;
+            consentry::settings::set_idle_lock_minutes(s, minutes)?;
             Ok(Settings { idle_lock_minutes: minutes })
         })
         .await?;

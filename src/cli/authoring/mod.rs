@@ -88,11 +88,7 @@ fn rendered(s: &mut Session, src: &Source) -> Result<Rendered, Error> {
 }
 
 fn write_file(path: &Path, bytes: &[u8]) -> Result<(), Error> {
-    std::fs::write(path, bytes).map_err(|e| Error::Io {
-        action: "write",
-        path: path.to_path_buf(),
-        reason: e.to_string(),
-    })
+    consentry::files::write_new(path, bytes)
 }
 
 pub fn run(cli: &Cli, cmd: &AuthoringCommand, json: bool) -> Result<(), Failure> {

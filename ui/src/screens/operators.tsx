@@ -1,9 +1,8 @@
 import { useEffect, useState } from "preact/hooks";
 import { call, commands, describe } from "../api";
 import type { OperatorView } from "../bindings";
-import { roleKey } from "../app";
 import { Badge, ErrorBox, Field, Notice, StrengthMeter } from "../components";
-import { t } from "../i18n";
+import { roleKey, t } from "../i18n";
 
 export function Operators(props: { me: string }) {
   const [ops, setOps] = useState<OperatorView[] | null>(null);

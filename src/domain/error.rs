@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use crate::operator::Role;
+use crate::domain::Role;
 
 /// Everything that can go wrong in an engine call.
 #[derive(Debug, thiserror::Error)]
@@ -128,7 +128,7 @@ pub enum Error {
         /// The template's name.
         template: String,
         /// The language being rendered.
-        language: crate::notice::Language,
+        language: crate::domain::Language,
         /// The line, when known.
         line: Option<usize>,
         /// What went wrong.

@@ -1,9 +1,9 @@
-//! Vault-wide settings, kept in the encrypted vault so that every device follows them.
+//! Vault-wide settings (an operation over the vault's metadata), kept in the encrypted vault so that every device follows them.
 
 use rusqlite::{params, OptionalExtension};
 
-use crate::error::{Error, Result, StorageContext};
-use crate::operator::Action;
+use crate::domain::error::{Error, Result, StorageContext};
+use crate::domain::Action;
 use crate::session::Session;
 
 /// Minutes of inactivity after which the desktop app locks the vault, unless set.

@@ -1,0 +1,64 @@
+//! The engine's vocabulary: the macro every stored enum is declared with, and the enums
+//! that cross several modules (languages).
+
+use crate::domain::error::{Error, Result};
+
+macro_rules! string_enum {
+    ($(#[$m:meta])* $name:ident, $what:literal, { $($(#[$vm:meta])* $variant:ident => $text:literal),+ $(,)? }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum $name { $($(#[$vm])* $variant),+ }
+
+        impl $name {
+            /// Every value.
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+            /// The value as stored and typed.
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+        }
+
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl ::std::str::FromStr for $name {
+            type Err = $crate::Error;
+            fn from_str(s: &str) -> $crate::Result<Self> {
+                let fold = |t: &str| t.trim().to_ascii_lowercase().replace('-', "_");
+                let wanted = fold(s);
+                $name::ALL.iter().copied().find(|v| fold(v.as_str()) == wanted).ok_or_else(|| {
+                    let names: Vec<&str> = $name::ALL.iter().map(|v| v.as_str()).collect();
+                    $crate::Error::invalid(format!("\"{s}\" is not a {}.", $what), format!("Use one of: {}.", names.join(", ")))
+                })
+            }
+        }
+    };
+}
+pub(crate) use string_enum;
+
+string_enum!(
+    /// A language a notice is written in.
+    Language, "language (zh-CN or en)", {
+        /// Simplified Chinese.
+        ZhCn => "zh-CN",
+        /// English.
+        En => "en",
+    }
+);
+
+impl Language {
+    /// Reads `zh-CN`, `zh`, `zh_cn`, `en`, `en-GB` and similar.
+    pub fn parse_tag(tag: &str) -> Result<Self> {
+        let t = tag.trim().to_ascii_lowercase().replace('_', "-");
+        if t == "zh" || t == "zh-cn" || t == "zh-hans" || t == "zh-hans-cn" {
+            Ok(Language::ZhCn)
+        } else if t == "en" || t.starts_with("en-") {
+            Ok(Language::En)
+        } else {
+            Err(Error::invalid(format!("\"{tag}\" is not a language Consentry writes notices in."), "Use zh-CN or en."))
+        }
+    }
+}

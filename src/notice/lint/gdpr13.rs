@@ -1,0 +1,107 @@
+//! GDPR Art. 13, for profiles the GDPR applies to: the DPO's contact, the legal basis of
+//! each purpose, the right to complain to a supervisory authority and (with Art. 7(3)) the
+//! right to withdraw consent at any time.
+
+use super::checker::{at, Lint};
+use super::{Message, Rule, Severity};
+use crate::notice::profile::Bilingual;
+
+/// The rules of GDPR Art. 13, in rule order.
+pub(super) const RULES: &[Rule] = &[DPO, BASIS, COMPLAINT, ANYTIME];
+
+const DPO: Rule = Rule {
+    id: "gdpr13.dpo",
+    article: "GDPR Art. 13(1)(b)",
+    requires: "contact details of the DPO",
+    severity: Severity::Error,
+    messages: &[NO_DPO],
+    check: dpo,
+};
+
+const NO_DPO: Message = Message {
+    severity: Severity::Warning,
+    zh: "未填写数据保护官。如已指定数据保护官（或个人信息保护负责人），请填写其联系方式。",
+    en: "No DPO is named. If you have appointed a DPO (or a person in charge of personal information), add their contact.",
+};
+
+fn dpo(rule: &Rule, l: &mut Lint<'_>) {
+    let s = l.s;
+    if !s.profile.gdpr() {
+        return;
+    }
+    match &s.profile.dpo {
+        None => l.report(rule, &NO_DPO, &[], None, at("dpo")),
+        Some(d) => {
+            let what = ("数据保护官的联系方式", "the DPO's contact details");
+            l.need_plain(rule, "dpo.contact", what, &d.contact, None);
+            l.need_plain_in_text(rule, "dpo.contact", what, &d.contact, None);
+        }
+    }
+}
+
+const BASIS: Rule = Rule {
+    id: "gdpr13.basis",
+    article: "GDPR Art. 13(1)(c)",
+    requires: "legal basis of each purpose",
+    severity: Severity::Error,
+    messages: &[],
+    check: basis,
+};
+
+fn basis(rule: &Rule, l: &mut Lint<'_>) {
+    let s = l.s;
+    if !s.profile.gdpr() {
+        return;
+    }
+    for (i, x) in s.catalogue.purposes.iter().enumerate() {
+        if let Some(b) = x.basis() {
+            let label = Bilingual { zh: b.label(true).into(), en: b.label(false).into() };
+            l.need_in_text(rule, &format!("purposes[{i}]"), ("处理的法律依据", "the legal basis"), &label, None);
+        }
+    }
+}
+
+const COMPLAINT: Rule = Rule {
+    id: "gdpr13.complaint",
+    article: "GDPR Art. 13(2)(d)",
+    requires: "right to lodge a complaint",
+    severity: Severity::Error,
+    messages: &[],
+    check: complaint,
+};
+
+fn complaint(rule: &Rule, l: &mut Lint<'_>) {
+    let s = l.s;
+    if !s.profile.gdpr() {
+        return;
+    }
+    let what = ("向监管机构投诉的权利", "the right to complain to a supervisory authority");
+    l.need_value(rule, "complaint", what, &s.profile.complaint, Some("rights"));
+    l.need_in_text(rule, "complaint", what, &s.profile.complaint, Some("rights"));
+}
+
+const ANYTIME: Rule = Rule {
+    id: "gdpr7.anytime",
+    article: "GDPR Arts. 7(3), 13(2)(c)",
+    requires: "right to withdraw at any time, without affecting earlier processing",
+    severity: Severity::Error,
+    messages: &[],
+    check: anytime,
+};
+
+/// Applies where consent is asked for.
+fn anytime(rule: &Rule, l: &mut Lint<'_>) {
+    let s = l.s;
+    if !s.profile.gdpr() || !s.catalogue.purposes.iter().any(|x| x.asks_consent()) {
+        return;
+    }
+    l.need_phrase(
+        rule,
+        (&["随时"], &["at any time", "any time"]),
+        (
+            "可以随时撤回同意，且不影响撤回前基于同意已进行的处理",
+            "that consent can be withdrawn at any time without affecting earlier processing",
+        ),
+        Some("withdrawal"),
+    );
+}

@@ -1,0 +1,114 @@
+//! Checks on the text itself: wording in both languages (PIPL Art. 17, ISO/IEC 29184), no
+//! placeholders left, and no hidden or bidirectional control characters, in the wording or
+//! the profile, that could make it read differently from what is stored (Trojan Source).
+
+use super::checker::{lang, on_line, same, Lint};
+use super::{Message, Place, Rule, Severity};
+use crate::notice::hidden_characters;
+use crate::notice::profile::Snapshot;
+
+/// The text rules, in rule order.
+pub(super) const RULES: &[Rule] = &[HIDDEN, MISSING, PLACEHOLDER];
+
+const HIDDEN: Rule = Rule {
+    id: "text.hidden",
+    article: "Trojan Source (CVE-2021-42574)",
+    requires: "no bidirectional or invisible control characters",
+    severity: Severity::Error,
+    messages: &[HIDDEN_IN_TEXT, HIDDEN_IN_PROFILE],
+    check: hidden,
+};
+
+const HIDDEN_IN_TEXT: Message = Message {
+    severity: Severity::Error,
+    zh: "{lang}文本含有隐藏字符 U+{code}，可能使显示内容与实际存储内容不一致。",
+    en: "Hidden character U+{code} in the {lang} wording; it can make the text read differently from what is stored.",
+};
+const HIDDEN_IN_PROFILE: Message = Message {
+    severity: Severity::Error,
+    zh: "处理档案字段 {path} 含有隐藏字符或双向控制字符。",
+    en: "The profile field {path} has a hidden or bidirectional control character.",
+};
+
+/// The wording line by line, then the profile's fields.
+fn hidden(rule: &Rule, l: &mut Lint<'_>) {
+    for (language, raw) in l.raw {
+        for (n, line) in raw.lines().enumerate() {
+            for (at, ch) in hidden_characters(line) {
+                let args = [("lang", lang(language)), ("code", same(format!("{:04X}", u32::from(ch))))];
+                l.report(rule, &HIDDEN_IN_TEXT, &args, None, on_line(language, n, line, Some(at)));
+            }
+        }
+    }
+    for path in hidden_fields(l.s) {
+        let args = [("path", same(&path))];
+        l.report(rule, &HIDDEN_IN_PROFILE, &args, None, Place { field: Some(path), ..Place::default() });
+    }
+}
+
+/// The paths of the profile's fields that hold a hidden character.
+fn hidden_fields(s: &Snapshot) -> Vec<String> {
+    let json = serde_json::to_value(&s.profile).unwrap_or_default();
+    let mut out = Vec::new();
+    fn walk(v: &serde_json::Value, path: String, out: &mut Vec<String>) {
+        match v {
+            serde_json::Value::String(t) if !hidden_characters(t).is_empty() => out.push(path),
+            serde_json::Value::Array(a) => a.iter().enumerate().for_each(|(i, x)| walk(x, format!("{path}[{i}]"), out)),
+            serde_json::Value::Object(o) => o
+                .iter()
+                .for_each(|(k, x)| walk(x, if path.is_empty() { k.clone() } else { format!("{path}.{k}") }, out)),
+            _ => {}
+        }
+    }
+    walk(&json, String::new(), &mut out);
+    out
+}
+
+const MISSING: Rule = Rule {
+    id: "text.missing",
+    article: "PIPL Art. 17; ISO/IEC 29184 5.2.4",
+    requires: "wording in both languages",
+    severity: Severity::Error,
+    messages: &[NO_WORDING],
+    check: missing,
+};
+
+const NO_WORDING: Message =
+    Message { severity: Severity::Error, zh: "缺少{lang}文本。", en: "There is no {lang} wording." };
+
+fn missing(rule: &Rule, l: &mut Lint<'_>) {
+    for (language, raw) in l.raw {
+        if raw.trim().is_empty() {
+            let place = Place { language: Some(language), ..Place::default() };
+            l.report(rule, &NO_WORDING, &[("lang", lang(language))], None, place);
+        }
+    }
+}
+
+const PLACEHOLDER: Rule = Rule {
+    id: "text.placeholder",
+    article: "PIPL Art. 17 (clear and complete)",
+    requires: "no placeholders left in the wording",
+    severity: Severity::Warning,
+    messages: &[PLACEHOLDER_LEFT],
+    check: placeholder,
+};
+
+const PLACEHOLDER_LEFT: Message = Message {
+    severity: Severity::Warning,
+    zh: "{lang}文本仍有占位内容（“{p}”）。",
+    en: "The {lang} wording still has a placeholder (\"{p}\").",
+};
+/// What marks a placeholder left in the wording.
+const PLACEHOLDERS: &[&str] = &["TODO", "TBD", "FIXME", "XXX", "待定", "待补充", "{{", "}}", "{%"];
+
+fn placeholder(rule: &Rule, l: &mut Lint<'_>) {
+    for (language, raw) in l.raw {
+        for (n, line) in raw.lines().enumerate() {
+            if let Some(p) = PLACEHOLDERS.iter().find(|p| line.contains(*p)) {
+                let place = on_line(language, n, line, line.find(*p));
+                l.report(rule, &PLACEHOLDER_LEFT, &[("lang", lang(language)), ("p", same(p))], None, place);
+            }
+        }
+    }
+}

@@ -20,6 +20,22 @@ pub(crate) fn default_export_dir() -> PathBuf {
     }
 }
 
+/// Where the idle timer reads the time: the system's monotonic clock in the app, a clock the
+/// test moves by hand in tests (so no test sleeps on the real clock).
+pub trait Ticker: Send + Sync {
+    /// Now, on a monotonic clock.
+    fn now(&self) -> Instant;
+}
+
+/// The system's monotonic clock.
+pub struct SystemTicker;
+
+impl Ticker for SystemTicker {
+    fn now(&self) -> Instant {
+        Instant::now()
+    }
+}
+
 /// Managed by Tauri; cheap to clone into blocking tasks.
 #[derive(Clone)]
 pub struct AppState {
@@ -30,6 +46,7 @@ struct Shared {
     paths: VaultPaths,
     /// Where exports are saved (see `commands::rights`).
     export_dir: std::path::PathBuf,
+    ticker: Arc<dyn Ticker>,
     inner: Mutex<Inner>,
 }
 
@@ -48,14 +65,21 @@ impl AppState {
 
     /// An app state whose exports go to `export_dir` (tests use a temporary folder).
     pub fn with_export_dir(paths: VaultPaths, export_dir: std::path::PathBuf) -> Self {
+        Self::with_ticker(paths, export_dir, Arc::new(SystemTicker))
+    }
+
+    /// An app state whose idle timer reads `ticker`.
+    pub fn with_ticker(paths: VaultPaths, export_dir: std::path::PathBuf, ticker: Arc<dyn Ticker>) -> Self {
+        let now = ticker.now();
         AppState {
             shared: Arc::new(Shared {
                 paths,
                 export_dir,
+                ticker,
                 inner: Mutex::new(Inner {
                     session: None,
                     kiosk: None,
-                    last_activity: Instant::now(),
+                    last_activity: now,
                     idle_lock: Duration::from_secs(60 * u64::from(consentry::settings::DEFAULT_IDLE_LOCK_MINUTES)),
                 }),
             }),
@@ -85,8 +109,9 @@ impl AppState {
     {
         let state = self.clone();
         tauri::async_runtime::spawn_blocking(move || {
+            let now = state.shared.ticker.now();
             let mut inner = state.guard();
-            inner.last_activity = Instant::now();
+            inner.last_activity = now;
             let session = inner.session.as_mut().ok_or_else(ApiError::locked)?;
             f(session).map_err(ApiError::from)
         })
@@ -108,18 +133,20 @@ impl AppState {
     pub(crate) fn install(&self, mut session: Session) -> ApiResult<()> {
         let minutes = consentry::settings::idle_lock_minutes(&mut session)
             .unwrap_or(consentry::settings::DEFAULT_IDLE_LOCK_MINUTES);
+        let now = self.shared.ticker.now();
         let mut inner = self.guard();
         if inner.session.is_some() {
             return Err(ApiError::unlocked());
         }
         inner.session = Some(session);
         inner.idle_lock = Duration::from_secs(60 * u64::from(minutes));
-        inner.last_activity = Instant::now();
+        inner.last_activity = now;
         Ok(())
     }
 
     pub(crate) fn touch(&self) {
-        self.guard().last_activity = Instant::now();
+        let now = self.shared.ticker.now();
+        self.guard().last_activity = now;
     }
 
     /// Locks the vault (recording it), dropping the session and its key.
@@ -137,10 +164,11 @@ impl AppState {
 
     /// Locks the vault if it has been idle for longer than the idle-lock setting.
     pub(crate) fn lock_if_idle(&self) -> bool {
+        let now = self.shared.ticker.now();
         let expired = {
             let inner = self.guard();
             // A running kiosk stays unlocked: it can only capture, and leaving it needs a passphrase.
-            inner.session.is_some() && inner.kiosk.is_none() && inner.last_activity.elapsed() >= inner.idle_lock
+            inner.session.is_some() && inner.kiosk.is_none() && now.saturating_duration_since(inner.last_activity) >= inner.idle_lock
         };
         expired && self.lock().unwrap_or(false)
     }
@@ -157,7 +185,27 @@ mod tests {
 
     type TestResult = Result<(), Box<dyn std::error::Error>>;
 
-    fn unlocked_state(dir: &std::path::Path) -> Result<AppState, Box<dyn std::error::Error>> {
+    /// A clock the test moves by hand.
+    struct ManualTicker(Mutex<Instant>);
+
+    impl ManualTicker {
+        fn advance(&self, by: Duration) {
+            if let Ok(mut t) = self.0.lock() {
+                *t += by;
+            }
+        }
+    }
+
+    impl Ticker for ManualTicker {
+        fn now(&self) -> Instant {
+            self.0.lock().map(|t| *t).unwrap_or_else(|_| Instant::now())
+        }
+    }
+
+    fn unlocked_state_with(
+        dir: &std::path::Path,
+        ticker: Arc<dyn Ticker>,
+    ) -> Result<AppState, Box<dyn std::error::Error>> {
         let paths = VaultPaths::new(dir.join("consentry.db"));
         let pass = Passphrase::new("idle test passphrase".into());
         let (session, _recovery) = consentry::Session::create(
@@ -165,9 +213,13 @@ mod tests {
             NewVault { admin_name: "Ada", passphrase: &pass, device_name: "test" },
             Arc::new(SystemClock),
         )?;
-        let state = AppState::new(paths);
+        let state = AppState::with_ticker(paths, dir.join("exports"), ticker);
         state.install(session).map_err(|e| e.message)?;
         Ok(state)
+    }
+
+    fn unlocked_state(dir: &std::path::Path) -> Result<AppState, Box<dyn std::error::Error>> {
+        unlocked_state_with(dir, Arc::new(SystemTicker))
     }
 
     #[test]
@@ -197,12 +249,14 @@ mod tests {
     #[test]
     fn activity_keeps_the_vault_open_and_a_second_unlock_is_refused() -> TestResult {
         let dir = tempfile::tempdir()?;
-        let state = unlocked_state(dir.path())?;
-        state.guard().idle_lock = Duration::from_millis(300);
-        std::thread::sleep(Duration::from_millis(200));
+        let ticker = Arc::new(ManualTicker(Mutex::new(Instant::now())));
+        let state = unlocked_state_with(dir.path(), ticker.clone())?;
+        state.guard().idle_lock = Duration::from_secs(300);
+        ticker.advance(Duration::from_secs(200));
         state.touch();
-        std::thread::sleep(Duration::from_millis(200));
-        assert!(!state.lock_if_idle(), "activity 200 ms ago is within the idle time");
+        ticker.advance(Duration::from_secs(200));
+        assert!(!state.lock_if_idle(), "activity 200 s ago is within the 300 s idle time");
+        assert!(state.guard().session.is_some());
         let second = consentry::Session::unlock(
             state.paths(),
             "Ada",
@@ -211,6 +265,9 @@ mod tests {
         )?;
         let refused = state.install(second);
         assert!(matches!(refused, Err(ApiError { ref kind, .. }) if kind == "already_unlocked"));
+        ticker.advance(Duration::from_secs(100));
+        assert!(state.lock_if_idle(), "300 s after the last activity the vault locks itself");
+        assert!(state.guard().session.is_none());
         Ok(())
     }
 }

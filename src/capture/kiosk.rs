@@ -12,7 +12,7 @@ use serde_json::json;
 use crate::capture::event::{get_in, Event, FieldRule, PersonField};
 use crate::domain::canonical::sha256_hex;
 use crate::domain::error::{Error, Result, StorageContext};
-use crate::domain::Action;
+use crate::domain::{Action, Operator};
 use crate::domain::Language;
 use crate::ledger::{capture_in, Capture, EventKind, Method, Recorded};
 use crate::notice::form::{FormDefinition, GuardianPath};
@@ -20,6 +20,7 @@ use crate::notice::profile::Bilingual;
 use crate::notice::workflow::{version_in, State};
 use crate::session::Session;
 use crate::subject::SubjectInput;
+use crate::vault::Passphrase;
 
 /// The largest signature image accepted, in bytes.
 pub const MAX_SIGNATURE: usize = 512 * 1024;
@@ -263,3 +264,18 @@ pub fn submit(session: &mut Session, s: &Submission) -> Result<Recorded> {
         Ok(recorded)
     })
 }
+/// Leaves kiosk mode: `name` and `passphrase` must open an enabled operator's key slot, and
+/// that operator's role must allow [`Action::LeaveKiosk`] (admin, legal or marketer; a kiosk
+/// operator cannot take the device out of kiosk mode). Success and refusal are audited; a
+/// wrong passphrase changes nothing else.
+pub fn leave_kiosk(session: &mut Session, name: &str, passphrase: &Passphrase) -> Result<Operator> {
+    let op = session.confirm_operator(name, passphrase)?;
+    let action = Action::LeaveKiosk;
+    if !action.allows(op.role) {
+        session.record("permission.denied", action.name(), &op.id)?;
+        return Err(Error::PermissionDenied { action: action.describe(), role: op.role, needed: action.roles().to_vec() });
+    }
+    session.record(action.name(), &op.id, "")?;
+    Ok(op)
+}
+

@@ -123,11 +123,13 @@ pub enum Action {
     ManageEvents,
     /// Read events.
     ReadEvents,
+    /// Leave kiosk mode (the operator who confirms with their passphrase needs this role).
+    LeaveKiosk,
 }
 
 impl Action {
     /// Every action, for table-driven checks.
-    pub const ALL: [Action; 29] = [
+    pub const ALL: [Action; 30] = [
         Action::ManageOperators,
         Action::ListOperators,
         Action::ManageCatalogue,
@@ -157,6 +159,7 @@ impl Action {
         Action::ReadRetention,
         Action::ManageEvents,
         Action::ReadEvents,
+        Action::LeaveKiosk,
     ];
 
     /// The roles that may do this: the permission table.
@@ -186,6 +189,8 @@ impl Action {
             Action::ManageEvents => &[Admin, Marketer],
             // A kiosk operator picks the event whose kiosk to start (events hold no personal data).
             Action::ReadEvents => &[Admin, Legal, Marketer, Kiosk],
+            // The kiosk stays a kiosk: only staff who may see more may take the device back.
+            Action::LeaveKiosk => &[Admin, Legal, Marketer],
         }
     }
 
@@ -226,6 +231,7 @@ impl Action {
             Action::ReadRetention => "retention.read",
             Action::ManageEvents => "event.manage",
             Action::ReadEvents => "event.read",
+            Action::LeaveKiosk => "kiosk.leave",
         }
     }
 
@@ -261,6 +267,7 @@ impl Action {
             Action::ReadRetention => "reading retention rules and due consents",
             Action::ManageEvents => "creating and closing events",
             Action::ReadEvents => "reading events",
+            Action::LeaveKiosk => "leaving kiosk mode",
         }
     }
 }

@@ -9,7 +9,7 @@ use consentry::Role;
 use crate::common::*;
 
 const MARKERS: &[&str] =
-    &["QZXMARKERNAME", "qzxmarkermail", "QZXMARKERCORP", "QZXNOTICEMARKER", "标记甲乙丙丁", "13577779999"];
+    &["QZXMARKERNAME", "qzxmarkermail", "QZXMARKERCORP", "QZXNOTICEMARKER", "标记甲乙丙丁", "135777799"];
 
 fn assert_no_markers(tv: &TestVault, when: &str) {
     let files = snapshot(tv.dir.path());

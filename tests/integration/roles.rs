@@ -55,6 +55,8 @@ const EXPECTED: &[(&str, [bool; 4])] = &[
     ("consent.import", [false, true, true, false]),
     ("retention.set", [true, true, false, false]),
     ("retention.due", [true, true, true, false]),
+    // Leaving kiosk mode is decided by the role of whoever confirms with their passphrase.
+    ("kiosk.leave", [true, true, true, false]),
     // Capture at events: marketers (and admins) run events; everyone reads them (the kiosk
     // operator picks the event whose kiosk to start; events hold no personal data); the kiosk
     // and marketers show the form and record what people choose.
@@ -128,6 +130,11 @@ fn run(op: &str, s: &mut Session, tv: &TestVault, n: usize) -> Result<(), Error>
         "consent.history" => ledger::history(s, &someone).map(drop),
         "subject.reveal" => subject::reveal(s, &someone).map(drop),
         "vault.verify" => verify::verify(s).map(drop),
+        "kiosk.leave" => {
+            let me = [ADMIN, LEGAL, MARKETER, KIOSK].into_iter().find(|(name, _)| *name == s.operator().name);
+            let (name, passphrase) = me.expect("a team member");
+            capture::leave_kiosk(s, name, &pass(passphrase)).map(drop)
+        }
         "audit.list" => s.audit_log(10).map(drop),
         "operator.passphrase_change" => {
             let (_, p) = credentials(s.role());

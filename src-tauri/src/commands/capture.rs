@@ -426,16 +426,7 @@ pub async fn kiosk_exit(
     require_kiosk(&window)?;
     let pass = Passphrase::new(passphrase);
     state
-        .with_session(move |s| {
-            let op = s.confirm_operator(&operator, &pass)?;
-            if op.role == consentry::Role::Kiosk {
-                return Err(consentry::Error::invalid(
-                    "A kiosk operator cannot leave kiosk mode.",
-                    "Ask a marketer, legal or admin operator to enter their name and passphrase.",
-                ));
-            }
-            Ok(())
-        })
+        .with_session(move |s| consentry::capture::leave_kiosk(s, &operator, &pass).map(drop))
         .await?;
     state.guard().kiosk = None;
     if let Some(main) = app.get_webview_window("main") {

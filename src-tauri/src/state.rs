@@ -168,7 +168,9 @@ impl AppState {
         let expired = {
             let inner = self.guard();
             // A running kiosk stays unlocked: it can only capture, and leaving it needs a passphrase.
-            inner.session.is_some() && inner.kiosk.is_none() && now.saturating_duration_since(inner.last_activity) >= inner.idle_lock
+            inner.session.is_some()
+                && inner.kiosk.is_none()
+                && now.saturating_duration_since(inner.last_activity) >= inner.idle_lock
         };
         expired && self.lock().unwrap_or(false)
     }

@@ -12,8 +12,8 @@ use serde_json::json;
 use crate::capture::event::{get_in, Event, FieldRule, PersonField};
 use crate::domain::canonical::sha256_hex;
 use crate::domain::error::{Error, Result, StorageContext};
-use crate::domain::{Action, Operator};
 use crate::domain::Language;
+use crate::domain::{Action, Operator};
 use crate::ledger::{capture_in, Capture, EventKind, Method, Recorded};
 use crate::notice::form::{FormDefinition, GuardianPath};
 use crate::notice::profile::Bilingual;
@@ -273,9 +273,12 @@ pub fn leave_kiosk(session: &mut Session, name: &str, passphrase: &Passphrase) -
     let action = Action::LeaveKiosk;
     if !action.allows(op.role) {
         session.record("permission.denied", action.name(), &op.id)?;
-        return Err(Error::PermissionDenied { action: action.describe(), role: op.role, needed: action.roles().to_vec() });
+        return Err(Error::PermissionDenied {
+            action: action.describe(),
+            role: op.role,
+            needed: action.roles().to_vec(),
+        });
     }
     session.record(action.name(), &op.id, "")?;
     Ok(op)
 }
-

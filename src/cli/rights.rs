@@ -128,46 +128,25 @@ pub(crate) fn suppression(cli: &Cli, a: &SuppressionArgs) -> Result<(), Failure>
     Ok(())
 }
 
-fn day_or_time(text: &str, end_of_day: bool) -> Result<chrono::DateTime<chrono::FixedOffset>, Error> {
-    if let Ok(Some(t)) = super::parse_time(Some(text)) {
-        return Ok(t);
-    }
-    let day = chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| {
-        Error::invalid(
-            format!("\"{text}\" is not a date or time Consentry can read."),
-            "Use 2026-05-01 or 2026-05-01T09:30:00+08:00.",
-        )
-    })?;
-    let local = chrono::Local::now().fixed_offset();
-    let t = if end_of_day { day.and_hms_milli_opt(23, 59, 59, 999) } else { day.and_hms_opt(0, 0, 0) };
-    t.and_then(|t| t.and_local_timezone(*local.offset()).single())
-        .ok_or_else(|| Error::invalid(format!("\"{text}\" is not a usable date."), "Use 2026-05-01."))
-}
-
 pub(crate) fn export(cli: &Cli, a: &ExportArgs) -> Result<(), Failure> {
     let format: Format = a.format.parse()?;
     let identity: Identity = a.identity.parse()?;
-    let states = a
-        .statuses
-        .iter()
-        .map(|s| match s.trim().to_ascii_lowercase().as_str() {
-            "granted" | "grant" => Ok(ConsentState::Granted),
-            "refused" | "refuse" => Ok(ConsentState::Refused),
-            "withdrawn" | "withdraw" => Ok(ConsentState::Withdrawn),
-            _ => Err(Error::invalid(format!("\"{s}\" is not a state."), "Use granted, refused or withdrawn.")),
-        })
-        .collect::<Result<Vec<_>, _>>()?;
+    let states = a.statuses.iter().map(|s| s.parse::<ConsentState>()).collect::<Result<Vec<_>, _>>()?;
     let mut sources =
         a.methods.iter().map(|m| m.parse::<Method>().map(Source::Method)).collect::<Result<Vec<_>, _>>()?;
     sources.extend(a.events.iter().map(|e| Source::Event(e.clone())));
-    let filter = ExportFilter {
-        purposes: a.purposes.clone(),
-        states,
-        sources,
-        from: a.from.as_deref().map(|t| day_or_time(t, false)).transpose()?,
-        to: a.to.as_deref().map(|t| day_or_time(t, true)).transpose()?,
-    };
-    let doc = with_session(cli, |s| rights::export_consents(s, &filter, format, identity))?;
+    let doc = with_session(cli, |s| {
+        // Days are read in the offset of the session's clock, as the app reads them.
+        let now = s.now();
+        let filter = ExportFilter {
+            purposes: a.purposes.clone(),
+            states,
+            sources,
+            from: a.from.as_deref().map(|t| rights::day_or_time(t, false, now)).transpose()?,
+            to: a.to.as_deref().map(|t| rights::day_or_time(t, true, now)).transpose()?,
+        };
+        rights::export_consents(s, &filter, format, identity)
+    })?;
     emit(&doc, a.output.as_deref())?;
     Ok(())
 }

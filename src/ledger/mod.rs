@@ -24,7 +24,7 @@ mod status;
 
 pub(crate) use chain::{append, NewEvent};
 pub(crate) use chain::{verify_against_audit, verify_chains};
-pub(crate) use status::{current, row_to_event, EVENT_SELECT, PROTECTION};
+pub(crate) use status::{current, row_to_event, EVENT_SELECT};
 pub use status::{history, status, summary, Summary};
 
 string_enum!(
@@ -115,6 +115,20 @@ impl ConsentState {
             EventKind::Grant => ConsentState::Granted,
             EventKind::Refuse => ConsentState::Refused,
             EventKind::Withdraw => ConsentState::Withdrawn,
+        }
+    }
+}
+
+impl std::str::FromStr for ConsentState {
+    type Err = Error;
+    /// `granted`, `refused`, `withdrawn`, or the event that leads there (`grant`, `refuse`,
+    /// `withdraw`), in any case: what both front doors accept.
+    fn from_str(s: &str) -> Result<Self> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "granted" | "grant" => Ok(ConsentState::Granted),
+            "refused" | "refuse" => Ok(ConsentState::Refused),
+            "withdrawn" | "withdraw" => Ok(ConsentState::Withdrawn),
+            _ => Err(Error::invalid(format!("\"{s}\" is not a state."), "Use granted, refused or withdrawn.")),
         }
     }
 }
@@ -357,11 +371,7 @@ pub fn record_withdrawal(session: &mut Session, wd: &Withdrawal) -> Result<Recor
         let at = check_time(w.now, wd.at, wd.method)?;
         let subject_id = subject::resolve(&w.tx, &wd.subject)?;
         let purposes: Vec<(String, Option<String>)> = if wd.purposes.is_empty() {
-            current(&w.tx, &subject_id)?
-                .into_iter()
-                .filter(|s| s.state == ConsentState::Granted)
-                .map(|s| (s.purpose, s.notice_hash))
-                .collect()
+            granted_now(&w.tx, &subject_id)?
         } else {
             let now_status: HashMap<String, Option<String>> =
                 current(&w.tx, &subject_id)?.into_iter().map(|s| (s.purpose, s.notice_hash)).collect();
@@ -385,26 +395,49 @@ pub fn record_withdrawal(session: &mut Session, wd: &Withdrawal) -> Result<Recor
                 "Check their status with `consentry status`; name a purpose to record a withdrawal anyway.",
             ));
         }
-        let mut events = Vec::with_capacity(purposes.len());
-        for (p, notice_hash) in &purposes {
-            events.push(append(
-                w,
-                &NewEvent {
-                    kind: EventKind::Withdraw,
-                    subject_id: &subject_id,
-                    purpose: p,
-                    notice_hash: notice_hash.as_deref(),
-                    language: None,
-                    at,
-                    method: wd.method,
-                    evidence: &wd.evidence,
-                },
-            )?);
-        }
-        let receipt_id = receipt::issue(w, receipt::ReceiptKind::Withdrawal, &subject_id, &events)?;
-        w.audit("consent.withdraw", &subject_id, audit_detail(&events));
-        Ok(Recorded { subject_id, new_subject: false, events, at, receipt_id })
+        withdraw_in(w, &subject_id, &purposes, at, wd.method, &wd.evidence)
     })
+}
+
+/// The purposes a person has granted now, with the notice hash of each grant.
+pub(crate) fn granted_now(conn: &rusqlite::Connection, subject_id: &str) -> Result<Vec<(String, Option<String>)>> {
+    Ok(current(conn, subject_id)?
+        .into_iter()
+        .filter(|s| s.state == ConsentState::Granted)
+        .map(|s| (s.purpose, s.notice_hash))
+        .collect())
+}
+
+/// Writes one withdrawal event per purpose (each pointing at the notice its grant showed),
+/// their receipt and their audit entry, inside the caller's transaction: the one withdrawal
+/// path, for a person's request and for erasure alike.
+pub(crate) fn withdraw_in(
+    w: &mut Write<'_>,
+    subject_id: &str,
+    purposes: &[(String, Option<String>)],
+    at: DateTime<FixedOffset>,
+    method: Method,
+    evidence: &str,
+) -> Result<Recorded> {
+    let mut events = Vec::with_capacity(purposes.len());
+    for (p, notice_hash) in purposes {
+        events.push(append(
+            w,
+            &NewEvent {
+                kind: EventKind::Withdraw,
+                subject_id,
+                purpose: p,
+                notice_hash: notice_hash.as_deref(),
+                language: None,
+                at,
+                method,
+                evidence,
+            },
+        )?);
+    }
+    let receipt_id = receipt::issue(w, receipt::ReceiptKind::Withdrawal, subject_id, &events)?;
+    w.audit("consent.withdraw", subject_id, audit_detail(&events));
+    Ok(Recorded { subject_id: subject_id.to_string(), new_subject: false, events, at, receipt_id })
 }
 
 #[cfg(test)]

@@ -1,4 +1,4 @@
-//! Status, history and counts, all derived from the ledger: the latest event wins, and at the
+//! Status, history and counts, derived from the ledger: the latest event wins, and at the
 //! same instant the more protective one (withdraw > refuse > grant).
 
 use chrono::Duration;
@@ -14,39 +14,37 @@ use crate::vault::column;
 
 /// How protective an event is, in SQL: at the same instant the higher one stands
 /// (withdraw > refuse > grant). `EventKind::protection` is the same order in Rust.
+#[cfg(test)]
 pub(crate) const PROTECTION: &str = "CASE kind WHEN 'withdraw' THEN 2 WHEN 'refuse' THEN 1 ELSE 0 END";
 
-/// The current state of each purpose for one person, derived from the ledger.
+/// The current state of each purpose for one person: the one current-state reader, the
+/// `consent_state_now` view over the trigger-kept table (migrations 0005, 0006), which
+/// status, exports, retention, withdrawal and erasure all read.
 pub(crate) fn current(conn: &Connection, subject_id: &str) -> Result<Vec<PurposeStatus>> {
+    let ctx = "read consent status";
     let mut stmt = conn
-        .prepare_cached(&format!(
+        .prepare_cached(
             "SELECT purpose_code, kind, captured_at_ms, utc_offset_min, id, notice_hash
-             FROM consent_event WHERE subject_id = ?1
-             ORDER BY purpose_code, captured_at_ms DESC,
-                      {PROTECTION} DESC"
-        ))
-        .storage("read consent status")?;
-    let mut rows = stmt.query([subject_id]).storage("read consent status")?;
-    let mut out: Vec<PurposeStatus> = Vec::new();
-    while let Some(r) = rows.next().storage("read consent status")? {
-        let purpose: String = r.get(0).storage("read consent status")?;
-        let notice_hash: Option<String> = r.get(5).storage("read consent status")?;
-        if out.last().is_some_and(|s| s.purpose == purpose) {
-            continue;
-        }
-        let kind: EventKind = column(r, 1).storage("read consent status")?;
-        out.push(PurposeStatus {
-            purpose,
-            state: ConsentState::of(kind),
-            since: from_parts(r.get(2).storage("read consent status")?, r.get(3).storage("read consent status")?),
-            event_id: r.get(4).storage("read consent status")?,
-            notice_hash,
-        });
-    }
-    Ok(out)
+             FROM consent_state_now WHERE subject_id = ?1 ORDER BY purpose_code",
+        )
+        .storage(ctx)?;
+    let rows = stmt
+        .query_map([subject_id], |r| {
+            let kind: EventKind = column(r, 1)?;
+            Ok(PurposeStatus {
+                purpose: r.get(0)?,
+                state: ConsentState::of(kind),
+                since: from_parts(r.get(2)?, r.get(3)?),
+                event_id: r.get(4)?,
+                notice_hash: r.get(5)?,
+            })
+        })
+        .storage(ctx)?;
+    rows.collect::<rusqlite::Result<Vec<_>>>().storage(ctx)
 }
 
-/// A person's current status per purpose (masked view of the person).
+/// A person's current status per purpose (masked view of the person), from the one
+/// current-state reader (the `consent_state_now` view).
 pub fn status(session: &mut Session, key: &SubjectKey) -> Result<SubjectStatus> {
     let subject = subject::view(session, key)?;
     let purposes = session.read(Action::ReadConsents, |conn| current(conn, &subject.id))?;

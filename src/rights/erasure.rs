@@ -19,8 +19,7 @@ use sha2::{Digest, Sha256};
 
 use crate::domain::error::{Error, Result, StorageContext};
 use crate::domain::Action;
-use crate::ledger::receipt::{self, ReceiptKind};
-use crate::ledger::{self, append, audit_detail, ConsentState, Method, NewEvent, Recorded};
+use crate::ledger::{self, Method, Recorded};
 use crate::session::Session;
 use crate::subject::{self, normalize_email, normalize_phone, SubjectKey};
 
@@ -50,33 +49,11 @@ pub fn erase(session: &mut Session, key: &SubjectKey, channel: Method, note: &st
             ));
         }
         let id = row.id.clone();
-        let granted: Vec<(String, Option<String>)> = ledger::current(&w.tx, &id)?
-            .into_iter()
-            .filter(|s| s.state == ConsentState::Granted)
-            .map(|s| (s.purpose, s.notice_hash))
-            .collect();
+        let granted = ledger::granted_now(&w.tx, &id)?;
         let withdrawn = if granted.is_empty() {
             None
         } else {
-            let mut events = Vec::with_capacity(granted.len());
-            for (purpose, notice_hash) in &granted {
-                events.push(append(
-                    w,
-                    &NewEvent {
-                        kind: ledger::EventKind::Withdraw,
-                        subject_id: &id,
-                        purpose,
-                        notice_hash: notice_hash.as_deref(),
-                        language: None,
-                        at: w.now,
-                        method: channel,
-                        evidence: "erasure request",
-                    },
-                )?);
-            }
-            let receipt_id = receipt::issue(w, ReceiptKind::Withdrawal, &id, &events)?;
-            w.audit("consent.withdraw", &id, audit_detail(&events));
-            Some(Recorded { subject_id: id.clone(), new_subject: false, events, at: w.now, receipt_id })
+            Some(ledger::withdraw_in(w, &id, &granted, w.now, channel, "erasure request")?)
         };
         let email_hash = row.email.as_deref().and_then(normalize_email).map(|e| sha256_hex(&e));
         let phone_hash = row.phone.as_deref().and_then(normalize_phone).map(|p| sha256_hex(&p));

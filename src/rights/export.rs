@@ -11,7 +11,7 @@ use super::erasure::sha256_hex;
 use crate::domain::error::{Error, Result, StorageContext};
 use crate::domain::time::from_parts;
 use crate::domain::Action;
-use crate::ledger::{ConsentState, EventKind, Method, PROTECTION};
+use crate::ledger::{ConsentState, EventKind, Method};
 use crate::session::Session;
 use crate::subject::{mask_company, mask_email, mask_name, mask_phone};
 use crate::vault::column;
@@ -119,17 +119,12 @@ struct Current {
 
 fn current_all(conn: &Connection) -> Result<Vec<Current>> {
     let ctx = "read current consents";
-    let sql = format!(
-        "SELECT s.id, s.name, s.email_norm, s.phone_norm, s.company, s.email_sha256, s.phone_sha256,
+    let sql = "SELECT s.id, s.name, s.email_norm, s.phone_norm, s.company, s.email_sha256, s.phone_sha256,
                 s.erased_at_ms IS NOT NULL, e.purpose_code, e.kind, e.captured_at_ms, e.utc_offset_min, e.id,
                 e.notice_hash, e.method, (SELECT receipt_id FROM receipt_event re WHERE re.event_id = e.id)
-         FROM (SELECT *, row_number() OVER (PARTITION BY subject_id, purpose_code
-                                            ORDER BY captured_at_ms DESC, {PROTECTION} DESC) AS rn
-               FROM consent_event) e
+         FROM consent_state_now e
          JOIN subject s ON s.id = e.subject_id
-         WHERE e.rn = 1
-         ORDER BY s.created_at_ms, s.id, e.purpose_code"
-    );
+         ORDER BY s.created_at_ms, s.id, e.purpose_code";
     let mut stmt = conn.prepare(&sql).storage(ctx)?;
     let rows = stmt
         .query_map([], |r| {
@@ -427,4 +422,22 @@ fn render_consents(rows: &[Current], format: Format, identity: Identity) -> Stri
             pretty(&Value::Array(items))
         }
     }
+}
+/// Reads a bound of an export filter as both doors accept it: an RFC 3339 instant, or a
+/// day (`2026-05-01`) taken in the offset of `now` (the session's clock) from its first
+/// millisecond, or to its last when `end_of_day`.
+pub fn day_or_time(text: &str, end_of_day: bool, now: DateTime<FixedOffset>) -> Result<DateTime<FixedOffset>> {
+    let text = text.trim();
+    if let Ok(at) = DateTime::parse_from_rfc3339(text) {
+        return Ok(at);
+    }
+    let bad = || {
+        Error::invalid(
+            format!("\"{text}\" is not a date or time Consentry can read."),
+            "Use 2026-05-01 or 2026-05-01T09:30:00+08:00.",
+        )
+    };
+    let day = chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| bad())?;
+    let t = if end_of_day { day.and_hms_milli_opt(23, 59, 59, 999) } else { day.and_hms_opt(0, 0, 0) };
+    t.and_then(|t| t.and_local_timezone(*now.offset()).single()).ok_or_else(bad)
 }

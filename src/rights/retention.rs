@@ -8,7 +8,7 @@ use rusqlite::{params, OptionalExtension};
 use crate::domain::error::{Error, Result, StorageContext};
 use crate::domain::time::from_parts;
 use crate::domain::Action;
-use crate::ledger::{ConsentState, EventKind, PROTECTION};
+use crate::ledger::{ConsentState, EventKind};
 use crate::purpose;
 use crate::session::Session;
 use crate::subject::{Row, SubjectView};
@@ -136,18 +136,13 @@ pub fn due(session: &mut Session) -> Result<Vec<DueItem>> {
     let now = session.now();
     session.read(Action::ReadRetention, |conn| {
         let ctx = "list due consents";
-        let sql = format!(
-            "SELECT s.id, s.name, s.email, s.phone, s.company, e.purpose_code, e.kind, e.captured_at_ms,
+        let sql = "SELECT s.id, s.name, s.email, s.phone, s.company, e.purpose_code, e.kind, e.captured_at_ms,
                     e.utc_offset_min, r.review_days, r.delete_days
-             FROM (SELECT subject_id, purpose_code, kind, captured_at_ms, utc_offset_min,
-                          row_number() OVER (PARTITION BY subject_id, purpose_code
-                                             ORDER BY captured_at_ms DESC, {PROTECTION} DESC) AS rn
-                   FROM consent_event WHERE purpose_code IN (SELECT purpose_code FROM retention_rule)) e
+             FROM consent_state_now e
              JOIN retention_rule r ON r.purpose_code = e.purpose_code
              JOIN subject s ON s.id = e.subject_id
-             WHERE e.rn = 1 AND s.erased_at_ms IS NULL
-             ORDER BY e.captured_at_ms, s.id, e.purpose_code"
-        );
+             WHERE s.erased_at_ms IS NULL
+             ORDER BY e.captured_at_ms, s.id, e.purpose_code";
         let mut stmt = conn.prepare(&sql).storage(ctx)?;
         let mut rows = stmt.query([]).storage(ctx)?;
         let mut out = Vec::new();

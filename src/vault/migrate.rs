@@ -19,10 +19,11 @@ const MIGRATIONS: &[Migration] = &[
     Migration { version: 3, name: "rights", sql: include_str!("../../migrations/0003_rights.sql") },
     Migration { version: 4, name: "capture", sql: include_str!("../../migrations/0004_capture.sql") },
     Migration { version: 5, name: "current", sql: include_str!("../../migrations/0005_current.sql") },
+    Migration { version: 6, name: "current_view", sql: include_str!("../../migrations/0006_current_view.sql") },
 ];
 
 /// The newest schema version this binary knows.
-pub const SCHEMA_VERSION: i64 = 5;
+pub const SCHEMA_VERSION: i64 = 6;
 
 /// Brings the schema up to date, refusing edited migrations and newer schemas.
 pub(crate) fn migrate(conn: &mut Connection, now_ms: i64) -> Result<()> {

@@ -667,3 +667,24 @@ fn search_terms_are_rebuilt_for_people_added_before_the_index() {
     assert_eq!(subject::search(&mut m, "李", 5).unwrap().len(), 1);
     m.lock().unwrap();
 }
+
+/// Drift fixed: the CLI read `grant` as a state and the app did not, and the CLI read a
+/// day in the computer's own offset instead of the session's clock. Both doors now call the
+/// engine's parsers.
+#[test]
+fn both_doors_read_states_and_days_alike() {
+    use consentry::ledger::ConsentState;
+    assert_eq!("grant".parse::<ConsentState>().unwrap(), ConsentState::Granted);
+    assert_eq!("Withdrawn".parse::<ConsentState>().unwrap(), ConsentState::Withdrawn);
+    assert_eq!("refuse".parse::<ConsentState>().unwrap(), ConsentState::Refused);
+    assert!("maybe".parse::<ConsentState>().is_err());
+    let now = chrono::DateTime::parse_from_rfc3339("2026-05-03T10:00:00+08:00").unwrap();
+    let from = rights::day_or_time("2026-05-01", false, now).unwrap();
+    assert_eq!(from.to_rfc3339(), "2026-05-01T00:00:00+08:00");
+    let to = rights::day_or_time("2026-05-01", true, now).unwrap();
+    assert_eq!(to.timestamp_millis() - from.timestamp_millis(), 86_399_999);
+    let exact = rights::day_or_time("2026-05-01T09:30:00+02:00", false, now).unwrap();
+    assert_eq!(exact.to_rfc3339(), "2026-05-01T09:30:00+02:00");
+    let err = rights::day_or_time("May 1", false, now).unwrap_err();
+    assert!(err.to_string().contains("2026-05-01"), "{err}");
+}

@@ -425,9 +425,7 @@ pub async fn kiosk_exit(
 ) -> ApiResult<()> {
     require_kiosk(&window)?;
     let pass = Passphrase::new(passphrase);
-    state
-        .with_session(move |s| consentry::capture::leave_kiosk(s, &operator, &pass).map(drop))
-        .await?;
+    state.with_session(move |s| consentry::capture::leave_kiosk(s, &operator, &pass).map(drop)).await?;
     state.guard().kiosk = None;
     if let Some(main) = app.get_webview_window("main") {
         let _ = main.show();

@@ -233,39 +233,19 @@ pub struct ConsentExportRequest {
     pub to: Option<String>,
 }
 
-/// A date from the UI: RFC 3339, or `YYYY-MM-DD` (the start of that day, or its end for
-/// `to`) at this device's offset.
+/// A date from the UI (empty means no bound), read by the engine as the CLI reads it.
 fn instant(
     t: Option<String>,
     end_of_day: bool,
     now: chrono::DateTime<chrono::FixedOffset>,
 ) -> Result<Option<chrono::DateTime<chrono::FixedOffset>>, consentry::Error> {
-    let Some(t) = t.map(|t| t.trim().to_string()).filter(|t| !t.is_empty()) else { return Ok(None) };
-    if let Ok(at) = chrono::DateTime::parse_from_rfc3339(&t) {
-        return Ok(Some(at));
-    }
-    let bad = || consentry::Error::invalid(format!("\"{t}\" is not a date."), "Use a date such as 2026-05-01.");
-    let day = chrono::NaiveDate::parse_from_str(&t, "%Y-%m-%d").map_err(|_| bad())?;
-    let time = if end_of_day { day.and_hms_milli_opt(23, 59, 59, 999) } else { day.and_hms_opt(0, 0, 0) };
-    time.and_then(|t| t.and_local_timezone(*now.offset()).single()).map(Some).ok_or_else(bad)
+    t.filter(|t| !t.trim().is_empty()).map(|t| rights::day_or_time(&t, end_of_day, now)).transpose()
 }
 
 pub(crate) async fn export_consents_in(state: &AppState, req: ConsentExportRequest) -> ApiResult<SavedFile> {
     let format: Format = req.format.parse()?;
     let identity: Identity = req.identity.parse()?;
-    let states = req
-        .states
-        .iter()
-        .map(|s| match s.as_str() {
-            "granted" => Ok(ConsentState::Granted),
-            "refused" => Ok(ConsentState::Refused),
-            "withdrawn" => Ok(ConsentState::Withdrawn),
-            other => Err(ApiError::from(consentry::Error::invalid(
-                format!("\"{other}\" is not a state."),
-                "Use granted, refused or withdrawn.",
-            ))),
-        })
-        .collect::<ApiResult<Vec<_>>>()?;
+    let states = req.states.iter().map(|s| s.parse::<ConsentState>()).collect::<Result<Vec<_>, _>>()?;
     let mut sources =
         req.methods.iter().map(|m| m.parse::<Method>().map(Source::Method)).collect::<Result<Vec<_>, _>>()?;
     sources.extend(req.events.iter().map(|e| Source::Event(e.clone())));

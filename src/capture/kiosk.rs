@@ -51,6 +51,22 @@ impl KioskForm {
     }
 }
 
+/// What a submission recorded, with what the person's receipt screen shows, taken from
+/// the same form the transaction checked (so the screen can't disagree with the ledger).
+#[derive(Debug, Clone)]
+pub struct Submitted {
+    /// The events, the person and the receipt id.
+    pub recorded: Recorded,
+    /// The language the form was shown in.
+    pub language: Language,
+    /// The labels of the boxes ticked (granted), in that language.
+    pub granted: Vec<String>,
+    /// The labels of the boxes left empty (refused), in that language.
+    pub refused: Vec<String>,
+    /// How to withdraw, in that language.
+    pub withdrawal: String,
+}
+
 /// One person's answers.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Submission {
@@ -194,7 +210,7 @@ fn check(s: &Submission, k: &KioskForm, fields: &[FieldRule]) -> Result<()> {
 
 /// Records one person's answers to an event's form: a grant for each ticked box and a
 /// refusal for each box left empty (a person may say no to everything), in one transaction.
-pub fn submit(session: &mut Session, s: &Submission) -> Result<Recorded> {
+pub fn submit(session: &mut Session, s: &Submission) -> Result<Submitted> {
     // The role first, so that a refused operator is told so (and audited) whatever they sent.
     session.check(Action::Capture)?;
     let method = s.method.unwrap_or(Method::Kiosk);
@@ -261,7 +277,17 @@ pub fn submit(session: &mut Session, s: &Submission) -> Result<Recorded> {
         )
         .storage("record the capture's details")?;
         w.audit("event.capture", &k.event.id, &recorded.receipt_id);
-        Ok(recorded)
+        let zh = k.language == Language::ZhCn;
+        let (mut granted, mut refused) = (Vec::new(), Vec::new());
+        for c in k.form.controls() {
+            let label = c.label.get(zh).to_string();
+            if s.ticked.contains(&c.id) {
+                granted.push(label);
+            } else {
+                refused.push(label);
+            }
+        }
+        Ok(Submitted { recorded, language: k.language, granted, refused, withdrawal: k.withdrawal.get(zh).to_string() })
     })
 }
 /// Leaves kiosk mode: `name` and `passphrase` must open an enabled operator's key slot, and

@@ -8,4 +8,4 @@ mod kiosk;
 
 pub(crate) use event::event_exists;
 pub use event::{close_event, create_event, get_event, list_events, Event, EventInput, FieldRule, PersonField};
-pub use kiosk::{form, leave_kiosk, submit, KioskForm, Submission};
+pub use kiosk::{form, leave_kiosk, submit, KioskForm, Submission, Submitted};

@@ -288,7 +288,7 @@ pub fn run(cli: &Cli, cmd: &EventCommand, json: bool) -> Result<(), Failure> {
                 captured_at: parse_time(at.as_deref())?,
             };
             let r = with_session(cli, |s| capture::submit(s, &sub))?;
-            super::print_recorded(&r, json);
+            super::print_recorded(&r.recorded, json);
         }
     }
     Ok(())

@@ -327,7 +327,20 @@ fn a_closed_event_and_a_retired_notice_stop_the_kiosk() {
     capture::form(&mut kim, &running, None).unwrap();
     assert!(invalid(capture::form(&mut kim, &closing, None)).contains("is closed"));
     assert!(refused(&mut kim, &submission(&closing, 1, &[BOXES[0]])).contains("is closed"));
-    capture::submit(&mut kim, &submission(&running, 1, &[BOXES[0]])).unwrap();
+    // The receipt screen's lines come back with the submission, from the same form: one
+    // ticked box granted, every other box refused, in the language shown.
+    let sub = submission(&running, 1, &[BOXES[0]]);
+    let k = capture::form(&mut kim, &running, sub.language).unwrap();
+    let done = capture::submit(&mut kim, &sub).unwrap();
+    let zh = k.language == consentry::notice::Language::ZhCn;
+    let labels: Vec<String> = k.form.controls().map(|c| c.label.get(zh).to_string()).collect();
+    let first = k.form.controls().position(|c| c.id == BOXES[0]).unwrap();
+    assert_eq!(done.granted, vec![labels[first].clone()]);
+    assert_eq!(done.refused.len(), labels.len() - 1);
+    assert!(!done.refused.contains(&labels[first]));
+    assert_eq!(done.language, k.language);
+    assert_eq!(done.withdrawal, k.withdrawal.get(zh));
+    assert_eq!(done.recorded.events.len(), labels.len());
     kim.lock().unwrap();
 
     let mut lu = unlock_as(&st.paths, LEGAL2);
@@ -372,7 +385,7 @@ fn two_ticks_of_five_make_two_grants_and_three_refusals_with_the_evidence() {
 
     let sub = submission(&event, 1, &[BOXES[3], BOXES[1]]);
     let before = rows(&kim);
-    let r = capture::submit(&mut kim, &sub).unwrap();
+    let r = capture::submit(&mut kim, &sub).unwrap().recorded;
     let after = rows(&kim);
     assert_eq!(after[0] - before[0], 5, "one event per box shown");
     assert_eq!([after[1] - before[1], after[2] - before[2], after[3] - before[3]], [1, 1, 1]);
@@ -426,7 +439,7 @@ fn a_person_may_say_no_to_everything() {
     let st = stand();
     let event = new_event(&st.paths, &event_input("ts", 1));
     let mut kim = unlock_as(&st.paths, KIOSK);
-    let r = capture::submit(&mut kim, &submission(&event, 1, &[])).unwrap();
+    let r = capture::submit(&mut kim, &submission(&event, 1, &[])).unwrap().recorded;
     let events = receipt_events(&kim, &r.receipt_id);
     assert_eq!(events.len(), 5);
     assert!(events.iter().all(|e| e.1 == "refuse"));
@@ -487,7 +500,7 @@ fn bad_submissions_are_refused_and_write_nothing() {
     sub.job_title = Some("Buyer".into());
     assert!(refused(&mut kim, &sub).starts_with("This event does not collect the job title."));
     sub.job_title = None;
-    capture::submit(&mut kim, &sub).unwrap();
+    capture::submit(&mut kim, &sub).unwrap().recorded;
     kim.lock().unwrap();
 }
 
@@ -525,7 +538,7 @@ fn a_child_under_14_needs_a_guardian_and_erasure_keeps_only_the_signature_hash()
     s.event_id = plain.clone();
     assert!(refused(&mut kim, &s).contains("does not provide for children under 14"));
 
-    let r = capture::submit(&mut kim, &child(1)).unwrap();
+    let r = capture::submit(&mut kim, &child(1)).unwrap().recorded;
     let events = receipt_events(&kim, &r.receipt_id);
     assert_eq!(events.len(), 5);
     let sha = sha256(PNG);
@@ -570,7 +583,7 @@ fn a_small_png_signature_is_kept_and_hashed_and_anything_else_refused() {
     let mut kim = unlock_as(&st.paths, KIOSK);
     let mut s = submission(&event, 1, &[BOXES[1]]);
     s.signature_png = Some(PNG.to_vec());
-    let r = capture::submit(&mut kim, &s).unwrap();
+    let r = capture::submit(&mut kim, &s).unwrap().recorded;
     let sha = sha256(PNG);
     assert!(receipt_events(&kim, &r.receipt_id).iter().all(|e| e.5["signature"] == sha.as_str()));
     let d = detail(&kim, &r.receipt_id);
@@ -581,7 +594,7 @@ fn a_small_png_signature_is_kept_and_hashed_and_anything_else_refused() {
     big.resize(512 * 1024, 0);
     let mut s = submission(&event, 2, &[]);
     s.signature_png = Some(big.clone());
-    capture::submit(&mut kim, &s).unwrap();
+    capture::submit(&mut kim, &s).unwrap().recorded;
     big.push(0);
     s.person = visitor(3);
     s.signature_png = Some(big);
@@ -608,7 +621,7 @@ fn a_small_png_signature_is_kept_and_hashed_and_anything_else_refused() {
     s.signature_png = Some(PNG.to_vec());
     assert!(refused(&mut kim, &s).contains("does not offer a signature pad"));
     s.signature_png = None;
-    capture::submit(&mut kim, &s).unwrap();
+    capture::submit(&mut kim, &s).unwrap().recorded;
     kim.lock().unwrap();
 }
 
@@ -630,7 +643,7 @@ fn a_paper_form_needs_its_scan_may_be_dated_earlier_and_says_paper() {
         assert!(refused(&mut mo, &s).contains("needs the reference of its scan"));
     }
     s.paper_ref = Some(" SH-2026-0042 ".into());
-    let r = capture::submit(&mut mo, &s).unwrap();
+    let r = capture::submit(&mut mo, &s).unwrap().recorded;
     assert_eq!(r.at, signed);
     let events = receipt_events(&mo, &r.receipt_id);
     assert_eq!(events.len(), 5);
@@ -710,7 +723,7 @@ fn a_kiosk_receipt_validates_carries_the_27560_fields_and_reads_in_both_language
     let st = stand();
     let event = new_event(&st.paths, &event_input("ts", 1));
     let mut kim = unlock_as(&st.paths, KIOSK);
-    let r = capture::submit(&mut kim, &submission(&event, 1, &[BOXES[1], BOXES[3]])).unwrap();
+    let r = capture::submit(&mut kim, &submission(&event, 1, &[BOXES[1], BOXES[3]])).unwrap().recorded;
     let rec = receipt::show(&mut kim, &r.receipt_id).unwrap();
     kim.lock().unwrap();
     let json = receipt::to_json(&rec);
@@ -806,7 +819,7 @@ fn a_scanned_vcard_fills_a_submission_end_to_end() {
         ..Submission::default()
     };
     let mut kim = unlock_as(&st.paths, KIOSK);
-    let r = capture::submit(&mut kim, &sub).unwrap();
+    let r = capture::submit(&mut kim, &sub).unwrap().recorded;
     assert_eq!(r.events.len(), 5);
     kim.lock().unwrap();
     let mut lena = unlock_as(&st.paths, LEGAL);
@@ -1006,7 +1019,7 @@ fn kiosk_loop_child() {
     for n in 0.. {
         let mut sub = submission(&event, round * 1_000_000 + n, &[BOXES[n % 5], BOXES[(n + 2) % 5]]);
         sub.signature_png = Some(PNG.to_vec());
-        let r = capture::submit(&mut s, &sub).unwrap();
+        let r = capture::submit(&mut s, &sub).unwrap().recorded;
         writeln!(out, "ACK {}", r.receipt_id).unwrap();
         out.flush().unwrap();
     }

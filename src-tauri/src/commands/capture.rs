@@ -3,8 +3,8 @@
 //! commands, shows the form, records one person at a time and leaves only with an
 //! operator's passphrase.
 
-use consentry::capture::{self, badge, EventInput, FieldRule, KioskForm, PersonField, Submission};
-use consentry::ledger::{Method, Recorded};
+use consentry::capture::{self, badge, EventInput, FieldRule, PersonField, Submission, Submitted};
+use consentry::ledger::Method;
 use consentry::notice::Language;
 use consentry::subject::SubjectInput;
 use consentry::vault::Passphrase;
@@ -209,29 +209,13 @@ pub struct KioskReceipt {
     pub qr: Vec<bool>,
 }
 
-fn receipt_view(k: &KioskForm, ticked: &[String], r: &Recorded) -> KioskReceipt {
-    let zh = k.language == Language::ZhCn;
-    let (mut granted, mut refused) = (Vec::new(), Vec::new());
-    for c in k.form.controls() {
-        let label = c.label.get(zh).to_string();
-        if ticked.contains(&c.id) {
-            granted.push(label);
-        } else {
-            refused.push(label);
-        }
-    }
-    let (qr_size, qr) = match qrcode::QrCode::new(format!("CONSENTRY-RECEIPT:{}", r.receipt_id)) {
+fn receipt_view(r: Submitted) -> KioskReceipt {
+    let receipt_id = r.recorded.receipt_id;
+    let (qr_size, qr) = match qrcode::QrCode::new(format!("CONSENTRY-RECEIPT:{receipt_id}")) {
         Ok(code) => (code.width() as u32, code.to_colors().into_iter().map(|c| c == qrcode::Color::Dark).collect()),
         Err(_) => (0, Vec::new()),
     };
-    KioskReceipt {
-        receipt_id: r.receipt_id.clone(),
-        granted,
-        refused,
-        withdrawal: k.withdrawal.get(zh).to_string(),
-        qr_size,
-        qr,
-    }
+    KioskReceipt { receipt_id, granted: r.granted, refused: r.refused, withdrawal: r.withdrawal, qr_size, qr }
 }
 
 /// Records a paper form collected at the stand (marketer).
@@ -246,13 +230,7 @@ pub async fn record_paper_form(
     let mut sub = submission(event_id, request)?;
     sub.method = Some(Method::Paper);
     sub.paper_ref = Some(scan);
-    state
-        .with_session(move |s| {
-            let k = capture::form(s, &sub.event_id, sub.language)?;
-            let r = capture::submit(s, &sub)?;
-            Ok(receipt_view(&k, &sub.ticked, &r))
-        })
-        .await
+    state.with_session(move |s| capture::submit(s, &sub).map(receipt_view)).await
 }
 
 /// Opens the full-screen kiosk window for an event and hides the main window. The vault
@@ -386,13 +364,7 @@ pub async fn kiosk_submit(
 ) -> ApiResult<KioskReceipt> {
     require_kiosk(&window)?;
     let sub = submission(kiosk_event(&state)?, request)?;
-    state
-        .with_session(move |s| {
-            let k = capture::form(s, &sub.event_id, sub.language)?;
-            let r = capture::submit(s, &sub)?;
-            Ok(receipt_view(&k, &sub.ticked, &r))
-        })
-        .await
+    state.with_session(move |s| capture::submit(s, &sub).map(receipt_view)).await
 }
 
 #[derive(Serialize, Type)]

@@ -21,7 +21,7 @@ use specta::Type;
 use tauri::State;
 
 use super::people::PersonView;
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::state::AppState;
 
 /// A file the app saved.

@@ -125,7 +125,7 @@ fn current_all(conn: &Connection) -> Result<Vec<Current>> {
          FROM consent_state_now e
          JOIN subject s ON s.id = e.subject_id
          ORDER BY s.created_at_ms, s.id, e.purpose_code";
-    let mut stmt = conn.prepare(&sql).storage(ctx)?;
+    let mut stmt = conn.prepare(sql).storage(ctx)?;
     let rows = stmt
         .query_map([], |r| {
             let kind: EventKind = column(r, 9)?;

@@ -143,7 +143,7 @@ pub fn due(session: &mut Session) -> Result<Vec<DueItem>> {
              JOIN subject s ON s.id = e.subject_id
              WHERE s.erased_at_ms IS NULL
              ORDER BY e.captured_at_ms, s.id, e.purpose_code";
-        let mut stmt = conn.prepare(&sql).storage(ctx)?;
+        let mut stmt = conn.prepare(sql).storage(ctx)?;
         let mut rows = stmt.query([]).storage(ctx)?;
         let mut out = Vec::new();
         while let Some(r) = rows.next().storage(ctx)? {

@@ -12,7 +12,7 @@ use super::args::{
     SuppressionArgs,
 };
 use super::output::*;
-use super::{print_recorded, subject_key, with_session, Failure};
+use super::{subject_key, with_session, Failure};
 
 /// Writes a document to `--output` (a new file, mode 0600) or to standard output.
 fn emit(content: &str, output: Option<&Path>) -> Result<(), Error> {
@@ -39,7 +39,7 @@ pub(crate) fn subject_cmd(cli: &Cli, cmd: &SubjectCommand, json: bool) -> Result
                 println!("Nobody matches \"{query}\".");
             } else {
                 for p in &found {
-                    super::print_subject(p);
+                    subject(p);
                 }
             }
             Ok(())
@@ -57,7 +57,7 @@ pub(crate) fn subject_cmd(cli: &Cli, cmd: &SubjectCommand, json: bool) -> Result
             if json {
                 print_json(&SubjectJson::from(&shown));
             } else {
-                super::print_subject(&shown);
+                subject(&shown);
                 println!("(This reveal is recorded in the audit log.)");
             }
             Ok(())
@@ -82,7 +82,7 @@ pub(crate) fn subject_cmd(cli: &Cli, cmd: &SubjectCommand, json: bool) -> Result
                 });
             } else {
                 if let Some(w) = &erased.withdrawn {
-                    print_recorded(w, false);
+                    recorded(w, false);
                 }
                 println!(
                     "Erased person {}: their personal data is gone; the ledger keeps their consent history by id, and verify stays intact.",

@@ -7,6 +7,7 @@ use consentry::ledger::{ConsentEvent, PurposeStatus, Recorded, SubjectStatus};
 use consentry::notice::{markdown, Language, NoticeVersion};
 use consentry::operator::Operator;
 use consentry::purpose::{DataCategory, Purpose};
+use consentry::rights::{DueItem, Erased, ImportReport, RetentionRule};
 use consentry::subject::SubjectView;
 use consentry::verify::{Chain, Report};
 use serde::Serialize;
@@ -377,8 +378,8 @@ pub struct ImportJson {
     pub more_errors: usize,
 }
 
-impl From<&consentry::rights::ImportReport> for ImportJson {
-    fn from(r: &consentry::rights::ImportReport) -> Self {
+impl From<&ImportReport> for ImportJson {
+    fn from(r: &ImportReport) -> Self {
         ImportJson {
             committed: r.committed(),
             rows: r.rows,
@@ -772,5 +773,158 @@ pub fn history(person: &SubjectView, events: &[ConsentEvent], json: bool) {
             e.notice_hash.as_deref().map(short).unwrap_or("-"),
             e.evidence
         );
+    }
+}
+
+// ---- Printers for the data-subject rights commands ----
+
+/// A document (export, suppression list, access report, receipt) on standard output.
+pub fn document(content: &str) {
+    print!("{content}");
+}
+
+/// Where a document written with `--output` went.
+pub fn wrote(path: &std::path::Path) {
+    eprintln!("Wrote {}.", path.display());
+}
+
+pub fn search_results(query: &str, found: &[SubjectView], json: bool) {
+    if json {
+        print_json(&found.iter().map(SubjectJson::from).collect::<Vec<_>>());
+    } else if found.is_empty() {
+        println!("Nobody matches \"{query}\".");
+    } else {
+        for p in found {
+            subject(p);
+        }
+    }
+}
+
+pub fn revealed(shown: &SubjectView, json: bool) {
+    if json {
+        print_json(&SubjectJson::from(shown));
+    } else {
+        subject(shown);
+        println!("(This reveal is recorded in the audit log.)");
+    }
+}
+
+pub fn erased(erased: &Erased, json: bool) {
+    if json {
+        print_json(&ErasedJson {
+            subject_id: erased.subject_id.clone(),
+            erased: true,
+            withdrawn: erased.withdrawn.as_ref().map(RecordedJson::from),
+        });
+    } else {
+        if let Some(w) = &erased.withdrawn {
+            recorded(w, false);
+        }
+        println!(
+            "Erased person {}: their personal data is gone; the ledger keeps their consent history by id, and verify stays intact.",
+            erased.subject_id
+        );
+    }
+}
+
+pub fn import_report(report: &ImportReport, json: bool) {
+    if json {
+        print_json(&ImportJson::from(report));
+    } else if report.committed() {
+        println!(
+            "Imported {} rows: {} events for {} people ({} new). Receipts: {}.",
+            report.rows,
+            report.events,
+            report.people,
+            report.new_people,
+            report.receipts.join(", ")
+        );
+    } else {
+        println!("Nothing was imported: the file has problems. Fix these rows and import the whole file again.");
+        for e in &report.errors {
+            match &e.column {
+                Some(c) => println!("  line {}, {}: {}", e.line, c, e.reason),
+                None => println!("  line {}: {}", e.line, e.reason),
+            }
+        }
+        if report.more_errors > 0 {
+            println!("  … and {} more.", report.more_errors);
+        }
+    }
+}
+
+pub fn retention_set(rule: &RetentionRule, json: bool) {
+    if json {
+        print_json(&RetentionJson {
+            purpose: rule.purpose.clone(),
+            review_days: rule.review_days,
+            delete_days: rule.delete_days,
+        });
+    } else {
+        let show = |d: Option<u32>| d.map(|d| format!("{d} days")).unwrap_or_else(|| "no limit".into());
+        println!(
+            "Retention for {}: review after {}, delete after {}.",
+            rule.purpose,
+            show(rule.review_days),
+            show(rule.delete_days)
+        );
+    }
+}
+
+pub fn retention_rules(rules: &[RetentionRule], json: bool) {
+    if json {
+        print_json(
+            &rules
+                .iter()
+                .map(|r| RetentionJson {
+                    purpose: r.purpose.clone(),
+                    review_days: r.review_days,
+                    delete_days: r.delete_days,
+                })
+                .collect::<Vec<_>>(),
+        );
+    } else if rules.is_empty() {
+        println!("No retention rules yet. Set one with `consentry retention set PURPOSE --review-days 365`.");
+    } else {
+        for r in rules {
+            let show = |d: Option<u32>| d.map(|d| d.to_string()).unwrap_or_else(|| "-".into());
+            println!(
+                "{}  review {}  delete {}",
+                pad(&r.purpose, 22),
+                pad(&show(r.review_days), 6),
+                show(r.delete_days)
+            );
+        }
+    }
+}
+
+pub fn retention_due(due: &[DueItem], json: bool) {
+    if json {
+        print_json(
+            &due.iter()
+                .map(|d| DueJson {
+                    subject: (&d.subject).into(),
+                    purpose: d.purpose.clone(),
+                    state: d.state.as_str(),
+                    since: d.since.to_rfc3339(),
+                    due: d.due.as_str(),
+                    due_at: d.due_at.to_rfc3339(),
+                })
+                .collect::<Vec<_>>(),
+        );
+    } else if due.is_empty() {
+        println!("Nothing is due for review or deletion.");
+    } else {
+        for d in due {
+            println!(
+                "{}  {}  {}  {}  since {}  due {}",
+                pad(d.due.as_str(), 6),
+                d.subject.id,
+                pad(d.subject.email.as_deref().or(d.subject.phone.as_deref()).unwrap_or("-"), 22),
+                pad(&d.purpose, 20),
+                d.since.to_rfc3339(),
+                d.due_at.to_rfc3339()
+            );
+        }
     }
 }

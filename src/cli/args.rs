@@ -117,31 +117,35 @@ pub enum OperatorCommand {
 #[derive(Subcommand, Debug)]
 pub enum PurposeCommand {
     /// Add a purpose.
-    Add {
-        /// Stable code, such as event_marketing.
-        code: String,
-        /// Name in Simplified Chinese.
-        #[arg(long)]
-        zh: String,
-        /// Name in English.
-        #[arg(long)]
-        en: String,
-        /// Legal basis: consent, contract, hr_management, legal_obligation, vital_interest,
-        /// public_interest, public_information or legitimate_interest.
-        #[arg(long, default_value = "consent")]
-        basis: String,
-        /// The purpose is necessary for the service (only then may it be required).
-        #[arg(long)]
-        necessary: bool,
-        /// The separate consent it needs: sensitive, third_party, cross_border, public_disclosure or guardian.
-        #[arg(long, value_name = "KIND")]
-        separate: Option<String>,
-        /// W3C DPV purpose, such as dpv:DirectMarketing.
-        #[arg(long)]
-        dpv: Option<String>,
-    },
+    Add(PurposeAddArgs),
     /// List purposes.
     List,
+}
+
+// `purpose add`: no doc comment here, so the subcommand keeps the variant's.
+#[derive(Args, Debug)]
+pub struct PurposeAddArgs {
+    /// Stable code, such as event_marketing.
+    pub code: String,
+    /// Name in Simplified Chinese.
+    #[arg(long)]
+    pub zh: String,
+    /// Name in English.
+    #[arg(long)]
+    pub en: String,
+    /// Legal basis: consent, contract, hr_management, legal_obligation, vital_interest,
+    /// public_interest, public_information or legitimate_interest.
+    #[arg(long, default_value = "consent")]
+    pub basis: String,
+    /// The purpose is necessary for the service (only then may it be required).
+    #[arg(long)]
+    pub necessary: bool,
+    /// The separate consent it needs: sensitive, third_party, cross_border, public_disclosure or guardian.
+    #[arg(long, value_name = "KIND")]
+    pub separate: Option<String>,
+    /// W3C DPV purpose, such as dpv:DirectMarketing.
+    #[arg(long)]
+    pub dpv: Option<String>,
 }
 
 #[derive(Subcommand, Debug)]

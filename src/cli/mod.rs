@@ -21,10 +21,9 @@ use consentry::vault::{NewVault, VaultPaths};
 use consentry::{operator, verify, Error, Session, SystemClock};
 
 use args::{
-    CaptureArgs, CategoryCommand, Cli, Command, NoticeCommand, OperatorCommand, PurposeCommand, SubjectArgs,
-    SubjectKeyArgs,
+    CaptureArgs, CategoryCommand, Cli, Command, NoticeCommand, OperatorCommand, PurposeAddArgs, PurposeCommand,
+    SubjectArgs, SubjectKeyArgs,
 };
-use output::*;
 
 /// What went wrong, as the process exit code.
 enum Failure {
@@ -60,15 +59,7 @@ pub fn run() -> ExitCode {
         Err(Failure::LintFailed) => ExitCode::from(6),
         Err(Failure::ImportRefused) => ExitCode::from(7),
         Err(Failure::Engine(e)) => {
-            if json {
-                let body = ErrorJson { error: ErrorBody { kind: e.kind(), message: e.to_string() } };
-                match serde_json::to_string(&body) {
-                    Ok(s) => eprintln!("{s}"),
-                    Err(_) => eprintln!("error: {e}"),
-                }
-            } else {
-                eprintln!("error: {e}");
-            }
+            output::error(&e, json);
             ExitCode::from(exit_code(&e))
         }
     }
@@ -122,25 +113,8 @@ fn dispatch(cli: Cli) -> Result<(), Failure> {
     let json = cli.json;
     match &cli.command {
         Command::Init { admin, device } => init(&cli, admin, device.as_deref()),
-        Command::Passwd => {
-            let name = operator_name(&cli)?;
-            let current = secrets::passphrase(&name)?;
-            let mut session = consentry::Session::unlock(&vault_paths(&cli)?, &name, &current, Arc::new(SystemClock))?;
-            let changed = secrets::new_passphrase(&name).and_then(|new| session.change_passphrase(&current, &new));
-            session.lock()?;
-            changed?;
-            eprintln!("Passphrase changed. The old one no longer opens the vault.");
-            Ok(())
-        }
-        Command::Recover => {
-            let paths = vault_paths(&cli)?;
-            let name = operator_name(&cli)?;
-            let key = secrets::recovery_key()?;
-            let new = secrets::new_passphrase(&name)?;
-            consentry::Session::recover(&paths, &key, &name, &new, Arc::new(SystemClock))?.lock()?;
-            eprintln!("New passphrase set for {name}. Keep the recovery key safe: it still works.");
-            Ok(())
-        }
+        Command::Passwd => passwd(&cli),
+        Command::Recover => recover(&cli),
         Command::Operator(cmd) => operator_cmd(&cli, cmd, json),
         Command::Purpose(cmd) => purpose_cmd(&cli, cmd, json),
         Command::Category(cmd) => category_cmd(&cli, cmd, json),
@@ -151,53 +125,52 @@ fn dispatch(cli: Cli) -> Result<(), Failure> {
         Command::Withdraw(a) => withdraw(&cli, a, json),
         Command::Status(a) => status(&cli, a, json),
         Command::History(a) => history(&cli, a, json),
-        Command::Verify => {
-            let report = with_session(&cli, verify::verify)?;
-            if json {
-                print_json(&VerifyJson::from(&report));
-            } else if report.is_intact() {
-                println!(
-                    "Intact: {} consent events on {} device chain(s) and {} audit entries verify.",
-                    report.events_checked, report.devices, report.audit_entries_checked
-                );
-            } else {
-                println!("BROKEN: the vault's records were changed outside Consentry.");
-                for p in &report.problems {
-                    println!("  - {}", p.message);
-                }
-            }
-            if report.is_intact() {
-                Ok(())
-            } else {
-                Err(Failure::VerifyFailed)
-            }
-        }
+        Command::Verify => verify(&cli, json),
         Command::Subject(cmd) => rights::subject_cmd(&cli, cmd, json),
         Command::Suppression(a) => rights::suppression(&cli, a),
         Command::Export(a) => rights::export(&cli, a),
         Command::Import(a) => rights::import(&cli, a, json),
         Command::Retention(cmd) => rights::retention_cmd(&cli, cmd, json),
         Command::Receipt(cmd) => rights::receipt_cmd(&cli, cmd),
-        Command::Audit { limit } => {
-            let entries = with_session(&cli, |s| s.audit_log(*limit))?;
-            if json {
-                print_json(&entries.iter().map(AuditJson::from).collect::<Vec<_>>());
-            } else {
-                for e in &entries {
-                    println!(
-                        "{:>6}  {}  {}  {}  {}  {}",
-                        e.seq,
-                        e.at.to_rfc3339(),
-                        pad(&e.actor_name, 12),
-                        pad(&e.action, 26),
-                        e.target,
-                        e.detail
-                    );
-                }
-            }
-            Ok(())
-        }
+        Command::Audit { limit } => audit(&cli, *limit, json),
     }
+}
+
+fn passwd(cli: &Cli) -> Result<(), Failure> {
+    let name = operator_name(cli)?;
+    let current = secrets::passphrase(&name)?;
+    let mut session = consentry::Session::unlock(&vault_paths(cli)?, &name, &current, Arc::new(SystemClock))?;
+    let changed = secrets::new_passphrase(&name).and_then(|new| session.change_passphrase(&current, &new));
+    session.lock()?;
+    changed?;
+    output::passphrase_changed();
+    Ok(())
+}
+
+fn recover(cli: &Cli) -> Result<(), Failure> {
+    let paths = vault_paths(cli)?;
+    let name = operator_name(cli)?;
+    let key = secrets::recovery_key()?;
+    let new = secrets::new_passphrase(&name)?;
+    consentry::Session::recover(&paths, &key, &name, &new, Arc::new(SystemClock))?.lock()?;
+    output::recovered(&name);
+    Ok(())
+}
+
+fn verify(cli: &Cli, json: bool) -> Result<(), Failure> {
+    let report = with_session(cli, verify::verify)?;
+    output::verify_report(&report, json);
+    if report.is_intact() {
+        Ok(())
+    } else {
+        Err(Failure::VerifyFailed)
+    }
+}
+
+fn audit(cli: &Cli, limit: usize, json: bool) -> Result<(), Failure> {
+    let entries = with_session(cli, |s| s.audit_log(limit))?;
+    output::audit_log(&entries, json);
+    Ok(())
 }
 
 fn withdraw(cli: &Cli, a: &args::WithdrawArgs, json: bool) -> Result<(), Failure> {
@@ -209,7 +182,7 @@ fn withdraw(cli: &Cli, a: &args::WithdrawArgs, json: bool) -> Result<(), Failure
         at: parse_time(a.at.as_deref())?,
     };
     let recorded = with_session(cli, |s| ledger::record_withdrawal(s, &wd))?;
-    print_recorded(&recorded, json);
+    output::recorded(&recorded, json);
     Ok(())
 }
 
@@ -229,22 +202,7 @@ fn init(cli: &Cli, admin: &str, device: Option<&str>) -> Result<(), Failure> {
     let admin_name = session.operator().name.clone();
     session.lock()?;
     let shown = recovery.expose_display();
-    if cli.json {
-        print_json(&InitJson {
-            vault: paths.db.display().to_string(),
-            admin: admin_name,
-            device_id,
-            recovery_key: shown.to_string(),
-        });
-    } else {
-        println!("Created vault {} with administrator {admin_name}.", paths.db.display());
-        println!();
-        println!("Recovery key (shown once; write it down and keep it apart from this computer):");
-        println!();
-        println!("    {}", shown.as_str());
-        println!();
-        println!("It sets a new passphrase with `consentry recover` if one is forgotten.");
-    }
+    output::vault_created(&paths.db, &admin_name, &device_id, shown.as_str(), cli.json);
     Ok(())
 }
 
@@ -258,126 +216,94 @@ fn host_name() -> String {
 
 fn operator_cmd(cli: &Cli, cmd: &OperatorCommand, json: bool) -> Result<(), Failure> {
     match cmd {
-        OperatorCommand::Add { name, role } => {
-            let role = role.parse()?;
-            let op = with_session(cli, |s| {
-                let pass = secrets::new_passphrase(name)?;
-                operator::add(s, name, role, &pass)
-            })?;
-            if json {
-                print_json(&OperatorJson::from(&op));
-            } else {
-                println!("Added {} as {}.", op.name, op.role);
-            }
-        }
-        OperatorCommand::List => {
-            let ops = with_session(cli, operator::list)?;
-            if json {
-                print_json(&ops.iter().map(OperatorJson::from).collect::<Vec<_>>());
-            } else {
-                for o in &ops {
-                    println!(
-                        "{}  {}  {}",
-                        pad(&o.name, 20),
-                        pad(o.role.as_str(), 9),
-                        if o.disabled { "disabled" } else { "active" }
-                    );
-                }
-            }
-        }
-        OperatorCommand::Disable { name } => {
-            with_session(cli, |s| operator::disable(s, name))?;
-            eprintln!("Disabled {name}: their passphrase no longer opens the vault.");
-        }
-        OperatorCommand::Reset { name } => {
-            with_session(cli, |s| {
-                let pass = secrets::new_passphrase(name)?;
-                operator::reset(s, name, &pass)
-            })?;
-            eprintln!("New passphrase set for {name}.");
-        }
+        OperatorCommand::Add { name, role } => operator_add(cli, name, role, json),
+        OperatorCommand::List => operator_list(cli, json),
+        OperatorCommand::Disable { name } => operator_disable(cli, name),
+        OperatorCommand::Reset { name } => operator_reset(cli, name),
     }
+}
+
+fn operator_add(cli: &Cli, name: &str, role: &str, json: bool) -> Result<(), Failure> {
+    let role = role.parse()?;
+    let op = with_session(cli, |s| {
+        let pass = secrets::new_passphrase(name)?;
+        operator::add(s, name, role, &pass)
+    })?;
+    output::operator_added(&op, json);
+    Ok(())
+}
+
+fn operator_list(cli: &Cli, json: bool) -> Result<(), Failure> {
+    let ops = with_session(cli, operator::list)?;
+    output::operators(&ops, json);
+    Ok(())
+}
+
+fn operator_disable(cli: &Cli, name: &str) -> Result<(), Failure> {
+    with_session(cli, |s| operator::disable(s, name))?;
+    output::operator_disabled(name);
+    Ok(())
+}
+
+fn operator_reset(cli: &Cli, name: &str) -> Result<(), Failure> {
+    with_session(cli, |s| {
+        let pass = secrets::new_passphrase(name)?;
+        operator::reset(s, name, &pass)
+    })?;
+    output::operator_reset(name);
     Ok(())
 }
 
 fn purpose_cmd(cli: &Cli, cmd: &PurposeCommand, json: bool) -> Result<(), Failure> {
     match cmd {
-        PurposeCommand::Add { code, zh, en, basis, necessary, separate, dpv } => {
-            let p = Purpose {
-                code: code.clone(),
-                name_zh: zh.clone(),
-                name_en: en.clone(),
-                legal_basis: basis.parse()?,
-                necessary: *necessary,
-                separate_consent: separate.as_deref().map(str::parse).transpose()?,
-                dpv: dpv.clone(),
-            };
-            let p = with_session(cli, |s| purpose::add_purpose(s, &p))?;
-            if json {
-                print_json(&PurposeJson::from(&p));
-            } else {
-                println!("Added purpose {} ({} / {}).", p.code, p.name_zh, p.name_en);
-            }
-        }
-        PurposeCommand::List => {
-            let list = with_session(cli, purpose::list_purposes)?;
-            if json {
-                print_json(&list.iter().map(PurposeJson::from).collect::<Vec<_>>());
-            } else if list.is_empty() {
-                println!("No purposes yet. Add one with `consentry purpose add CODE --zh 名称 --en Name`.");
-            } else {
-                for p in &list {
-                    println!(
-                        "{}  {}  {}  {}  {}{}",
-                        pad(&p.code, 22),
-                        pad(&p.name_zh, 16),
-                        pad(&p.name_en, 26),
-                        pad(p.legal_basis.as_str(), 18),
-                        if p.necessary { "necessary" } else { "optional" },
-                        p.separate_consent.map(|s| format!("  separate: {s}")).unwrap_or_default()
-                    );
-                }
-            }
-        }
+        PurposeCommand::Add(a) => purpose_add(cli, a, json),
+        PurposeCommand::List => purpose_list(cli, json),
     }
+}
+
+fn purpose_add(cli: &Cli, a: &PurposeAddArgs, json: bool) -> Result<(), Failure> {
+    let p = Purpose {
+        code: a.code.clone(),
+        name_zh: a.zh.clone(),
+        name_en: a.en.clone(),
+        legal_basis: a.basis.parse()?,
+        necessary: a.necessary,
+        separate_consent: a.separate.as_deref().map(str::parse).transpose()?,
+        dpv: a.dpv.clone(),
+    };
+    let p = with_session(cli, |s| purpose::add_purpose(s, &p))?;
+    output::purpose_added(&p, json);
+    Ok(())
+}
+
+fn purpose_list(cli: &Cli, json: bool) -> Result<(), Failure> {
+    let list = with_session(cli, purpose::list_purposes)?;
+    output::purposes(&list, json);
     Ok(())
 }
 
 fn category_cmd(cli: &Cli, cmd: &CategoryCommand, json: bool) -> Result<(), Failure> {
     match cmd {
-        CategoryCommand::Add { code, zh, en, sensitive } => {
-            let c = DataCategory {
-                code: code.clone(),
-                name_zh: zh.clone(),
-                name_en: en.clone(),
-                sensitive: sensitive.as_deref().map(str::parse).transpose()?,
-            };
-            let c = with_session(cli, |s| purpose::add_category(s, &c))?;
-            if json {
-                print_json(&CategoryJson::from(&c));
-            } else {
-                println!("Added data category {} ({} / {}).", c.code, c.name_zh, c.name_en);
-            }
-        }
-        CategoryCommand::List => {
-            let list = with_session(cli, purpose::list_categories)?;
-            if json {
-                print_json(&list.iter().map(CategoryJson::from).collect::<Vec<_>>());
-            } else if list.is_empty() {
-                println!("No data categories yet. Add one with `consentry category add CODE --zh 名称 --en Name`.");
-            } else {
-                for c in &list {
-                    println!(
-                        "{}  {}  {}  {}",
-                        pad(&c.code, 22),
-                        pad(&c.name_zh, 16),
-                        pad(&c.name_en, 26),
-                        c.sensitive.map(|s| format!("sensitive: {s}")).unwrap_or_default()
-                    );
-                }
-            }
-        }
+        CategoryCommand::Add { code, zh, en, sensitive } => category_add(cli, code, zh, en, sensitive.as_deref(), json),
+        CategoryCommand::List => category_list(cli, json),
     }
+}
+
+fn category_add(cli: &Cli, code: &str, zh: &str, en: &str, sensitive: Option<&str>, json: bool) -> Result<(), Failure> {
+    let c = DataCategory {
+        code: code.to_string(),
+        name_zh: zh.to_string(),
+        name_en: en.to_string(),
+        sensitive: sensitive.map(str::parse).transpose()?,
+    };
+    let c = with_session(cli, |s| purpose::add_category(s, &c))?;
+    output::category_added(&c, json);
+    Ok(())
+}
+
+fn category_list(cli: &Cli, json: bool) -> Result<(), Failure> {
+    let list = with_session(cli, purpose::list_categories)?;
+    output::categories(&list, json);
     Ok(())
 }
 
@@ -392,47 +318,40 @@ fn read_text(path: &Path, what: &str) -> Result<String, Error> {
 
 fn notice_cmd(cli: &Cli, cmd: &NoticeCommand, json: bool) -> Result<(), Failure> {
     match cmd {
-        NoticeCommand::Authoring(cmd) => return authoring::run(cli, cmd, json),
+        NoticeCommand::Authoring(cmd) => authoring::run(cli, cmd, json),
         NoticeCommand::Register { file, language, title, profile } => {
-            let body = read_text(file, "notice file")?;
-            let profile = profile.as_deref().map(|p| read_text(p, "profile file")).transpose()?;
-            let language = Language::parse_tag(language)?;
-            let v = with_session(cli, |s| notice::register(s, title, language, &body, profile.as_deref()))?;
-            if json {
-                print_json(&NoticeJson::new(&v, false));
-            } else {
-                println!("Registered \"{}\" ({}), approved.\nhash {}", v.title, v.language, v.hash);
-            }
+            notice_register(cli, file, language, title, profile.as_deref(), json)
         }
-        NoticeCommand::List => {
-            let list = with_session(cli, notice::list)?;
-            if json {
-                print_json(&list.iter().map(|v| NoticeJson::new(v, false)).collect::<Vec<_>>());
-            } else if list.is_empty() {
-                println!("No notice versions yet. Register one with `consentry notice register --file F --language zh-CN --title T`.");
-            } else {
-                for v in &list {
-                    println!("{}  {}  {}  {}", short(&v.hash), pad(v.language.as_str(), 5), pad(&v.state, 9), v.title);
-                }
-            }
-        }
-        NoticeCommand::Show { key } => {
-            let v = with_session(cli, |s| notice::find(s, key))?;
-            if json {
-                print_json(&NoticeJson::new(&v, true));
-            } else {
-                println!(
-                    "{}\n{} · {} · {}\nhash {}\n\n{}",
-                    v.title,
-                    v.language,
-                    v.state,
-                    v.created_at.to_rfc3339(),
-                    v.hash,
-                    v.body
-                );
-            }
-        }
+        NoticeCommand::List => notice_list(cli, json),
+        NoticeCommand::Show { key } => notice_show(cli, key, json),
     }
+}
+
+fn notice_register(
+    cli: &Cli,
+    file: &Path,
+    language: &str,
+    title: &str,
+    profile: Option<&Path>,
+    json: bool,
+) -> Result<(), Failure> {
+    let body = read_text(file, "notice file")?;
+    let profile = profile.map(|p| read_text(p, "profile file")).transpose()?;
+    let language = Language::parse_tag(language)?;
+    let v = with_session(cli, |s| notice::register(s, title, language, &body, profile.as_deref()))?;
+    output::notice_registered(&v, json);
+    Ok(())
+}
+
+fn notice_list(cli: &Cli, json: bool) -> Result<(), Failure> {
+    let list = with_session(cli, notice::list)?;
+    output::notice_versions(&list, json);
+    Ok(())
+}
+
+fn notice_show(cli: &Cli, key: &str, json: bool) -> Result<(), Failure> {
+    let v = with_session(cli, |s| notice::find(s, key))?;
+    output::notice_version(&v, json);
     Ok(())
 }
 
@@ -464,22 +383,8 @@ fn capture(cli: &Cli, a: &CaptureArgs, kind: EventKind, json: bool) -> Result<()
         captured_at: parse_time(a.at.as_deref())?,
     };
     let recorded = with_session(cli, |s| ledger::record_capture(s, &c))?;
-    print_recorded(&recorded, json);
+    output::recorded(&recorded, json);
     Ok(())
-}
-
-fn print_recorded(r: &ledger::Recorded, json: bool) {
-    if json {
-        print_json(&RecordedJson::from(r));
-    } else {
-        for e in &r.events {
-            println!(
-                "Recorded {} of {} for person {} (event {}, seq {}).",
-                e.kind, e.purpose, r.subject_id, e.id, e.seq
-            );
-        }
-        println!("Receipt {} (consentry receipt show {} --format html).", r.receipt_id, r.receipt_id);
-    }
 }
 
 fn subject_key(k: &SubjectKeyArgs) -> Result<SubjectKey, Error> {
@@ -500,23 +405,7 @@ fn status(cli: &Cli, a: &SubjectArgs, json: bool) -> Result<(), Failure> {
         }
         Ok(st)
     })?;
-    if json {
-        print_json(&StatusJson::from(&st));
-        return Ok(());
-    }
-    print_subject(&st.subject);
-    if st.purposes.is_empty() {
-        println!("No consent events for this person yet.");
-    }
-    for p in &st.purposes {
-        println!(
-            "  {}  {}  since {}  notice {}",
-            pad(&p.purpose, 22),
-            pad(p.state.as_str(), 9),
-            p.since.to_rfc3339(),
-            p.notice_hash.as_deref().map(short).unwrap_or("-")
-        );
-    }
+    output::status(&st, json);
     Ok(())
 }
 
@@ -529,26 +418,6 @@ fn history(cli: &Cli, a: &SubjectArgs, json: bool) -> Result<(), Failure> {
         }
         Ok((subject, events))
     })?;
-    if json {
-        print_json(&HistoryJson { subject: (&subject).into(), events: events.iter().map(EventJson::from).collect() });
-        return Ok(());
-    }
-    print_subject(&subject);
-    for e in &events {
-        println!(
-            "  {}  {}  {}  via {}  notice {}  {}",
-            e.captured_at.to_rfc3339(),
-            pad(e.kind.as_str(), 8),
-            pad(&e.purpose, 22),
-            pad(e.method.as_str(), 9),
-            e.notice_hash.as_deref().map(short).unwrap_or("-"),
-            e.evidence
-        );
-    }
+    output::history(&subject, &events, json);
     Ok(())
-}
-
-fn print_subject(s: &consentry::subject::SubjectView) {
-    let parts: Vec<&str> = [&s.name, &s.email, &s.phone, &s.company].iter().filter_map(|v| v.as_deref()).collect();
-    println!("Person {}  {}{}", s.id, parts.join("  "), if s.masked { "  (masked)" } else { "" });
 }

@@ -2,10 +2,12 @@
 //! boundary, and documented in docs/cli-json.md; the engine's types never serialize.
 
 use consentry::audit::AuditEntry;
+use consentry::capture::{Event, KioskForm};
 use consentry::ledger::{ConsentEvent, PurposeStatus, Recorded, SubjectStatus};
-use consentry::notice::NoticeVersion;
+use consentry::notice::{markdown, Language, NoticeVersion};
 use consentry::operator::Operator;
 use consentry::purpose::{DataCategory, Purpose};
+use consentry::rights::{DueItem, Erased, ImportReport, RetentionRule};
 use consentry::subject::SubjectView;
 use consentry::verify::{Chain, Report};
 use serde::Serialize;
@@ -376,8 +378,8 @@ pub struct ImportJson {
     pub more_errors: usize,
 }
 
-impl From<&consentry::rights::ImportReport> for ImportJson {
-    fn from(r: &consentry::rights::ImportReport) -> Self {
+impl From<&ImportReport> for ImportJson {
+    fn from(r: &ImportReport) -> Self {
         ImportJson {
             committed: r.committed(),
             rows: r.rows,
@@ -410,4 +412,519 @@ pub struct DueJson {
     pub since: String,
     pub due: &'static str,
     pub due_at: String,
+}
+
+// ---- Events (trade shows) and their kiosk form ----
+
+#[derive(Serialize)]
+pub struct TradeEventJson {
+    pub id: String,
+    pub name: String,
+    pub venue: String,
+    pub starts_on: String,
+    pub ends_on: String,
+    pub notice: String,
+    pub notice_number: i64,
+    pub languages: Vec<&'static str>,
+    pub fields: Vec<String>,
+    pub device: String,
+    pub idle_reset_s: u32,
+    pub signature: bool,
+    pub closed: bool,
+    pub captures: i64,
+}
+
+impl From<&Event> for TradeEventJson {
+    fn from(e: &Event) -> Self {
+        TradeEventJson {
+            id: e.id.clone(),
+            name: e.input.name.clone(),
+            venue: e.input.venue.clone(),
+            starts_on: e.input.starts_on.clone(),
+            ends_on: e.input.ends_on.clone(),
+            notice: e.input.notice.clone(),
+            notice_number: e.input.notice_number,
+            languages: e.input.languages.iter().map(|l| l.as_str()).collect(),
+            fields: e
+                .input
+                .fields
+                .iter()
+                .map(|f| format!("{}{}", f.field, if f.required { "!" } else { "" }))
+                .collect(),
+            device: e.input.device_name.clone(),
+            idle_reset_s: e.input.idle_reset_s,
+            signature: e.input.signature,
+            closed: e.closed_at_ms.is_some(),
+            captures: e.captures,
+        }
+    }
+}
+
+/// One event: its JSON shape, or one line.
+pub fn trade_event(e: &Event, json: bool) {
+    if json {
+        print_json(&TradeEventJson::from(e));
+    } else {
+        println!(
+            "{}  {}  {} → {}  {}  notice {} v{}  {} people{}",
+            e.id,
+            e.input.name,
+            e.input.starts_on,
+            e.input.ends_on,
+            e.input.venue,
+            e.input.notice,
+            e.input.notice_number,
+            e.captures,
+            if e.closed_at_ms.is_some() { "  (closed)" } else { "" }
+        );
+    }
+}
+
+pub fn trade_events(list: &[Event], json: bool) {
+    if json {
+        print_json(&list.iter().map(TradeEventJson::from).collect::<Vec<_>>());
+    } else if list.is_empty() {
+        println!("No events yet. Create one with `consentry event create --name … --venue … --from … --to … --notice NAME --device …`.");
+    } else {
+        for e in list {
+            trade_event(e, false);
+        }
+    }
+}
+
+pub fn kiosk_form(k: &KioskForm, json: bool) {
+    if json {
+        print_json(&serde_json::json!({
+            "event": k.event.id,
+            "language": k.language.as_str(),
+            "title": k.title,
+            "notice_hash": k.notice_hash,
+            "controls": k.form.controls().map(|c| serde_json::json!({
+                "id": c.id, "purpose": c.purpose, "kind": c.kind,
+                "label": if k.language == Language::ZhCn { &c.label.zh } else { &c.label.en },
+            })).collect::<Vec<_>>(),
+            "guardian": k.form.guardian.is_some(),
+        }));
+    } else {
+        println!("{}\n\n{}", k.title, markdown::to_plain(&k.text));
+        println!("\nBoxes (none is ticked in advance):");
+        for c in k.form.controls() {
+            let label = if k.language == Language::ZhCn { &c.label.zh } else { &c.label.en };
+            println!("  [ ] {}  {}", pad(&c.id, 32), label);
+        }
+        if k.form.guardian.is_some() {
+            println!("  Children under 14: a parent or guardian answers and confirms.");
+        }
+    }
+}
+
+// ---- Printers for the top-level commands ----
+
+/// An engine error on stderr: its JSON shape with `--json`, else `error: …`.
+pub fn error(e: &consentry::Error, json: bool) {
+    if json {
+        let body = ErrorJson { error: ErrorBody { kind: e.kind(), message: e.to_string() } };
+        match serde_json::to_string(&body) {
+            Ok(s) => eprintln!("{s}"),
+            Err(_) => eprintln!("error: {e}"),
+        }
+    } else {
+        eprintln!("error: {e}");
+    }
+}
+
+/// A new vault and its one-time recovery key (copied into a plain string only for `--json`).
+pub fn vault_created(vault: &std::path::Path, admin: &str, device_id: &str, recovery_key: &str, json: bool) {
+    if json {
+        print_json(&InitJson {
+            vault: vault.display().to_string(),
+            admin: admin.to_string(),
+            device_id: device_id.to_string(),
+            recovery_key: recovery_key.to_string(),
+        });
+    } else {
+        println!("Created vault {} with administrator {admin}.", vault.display());
+        println!();
+        println!("Recovery key (shown once; write it down and keep it apart from this computer):");
+        println!();
+        println!("    {recovery_key}");
+        println!();
+        println!("It sets a new passphrase with `consentry recover` if one is forgotten.");
+    }
+}
+
+pub fn passphrase_changed() {
+    eprintln!("Passphrase changed. The old one no longer opens the vault.");
+}
+
+pub fn recovered(name: &str) {
+    eprintln!("New passphrase set for {name}. Keep the recovery key safe: it still works.");
+}
+
+pub fn verify_report(report: &Report, json: bool) {
+    if json {
+        print_json(&VerifyJson::from(report));
+    } else if report.is_intact() {
+        println!(
+            "Intact: {} consent events on {} device chain(s) and {} audit entries verify.",
+            report.events_checked, report.devices, report.audit_entries_checked
+        );
+    } else {
+        println!("BROKEN: the vault's records were changed outside Consentry.");
+        for p in &report.problems {
+            println!("  - {}", p.message);
+        }
+    }
+}
+
+pub fn audit_log(entries: &[AuditEntry], json: bool) {
+    if json {
+        print_json(&entries.iter().map(AuditJson::from).collect::<Vec<_>>());
+    } else {
+        for e in entries {
+            println!(
+                "{:>6}  {}  {}  {}  {}  {}",
+                e.seq,
+                e.at.to_rfc3339(),
+                pad(&e.actor_name, 12),
+                pad(&e.action, 26),
+                e.target,
+                e.detail
+            );
+        }
+    }
+}
+
+pub fn operator_added(op: &Operator, json: bool) {
+    if json {
+        print_json(&OperatorJson::from(op));
+    } else {
+        println!("Added {} as {}.", op.name, op.role);
+    }
+}
+
+pub fn operators(ops: &[Operator], json: bool) {
+    if json {
+        print_json(&ops.iter().map(OperatorJson::from).collect::<Vec<_>>());
+    } else {
+        for o in ops {
+            println!(
+                "{}  {}  {}",
+                pad(&o.name, 20),
+                pad(o.role.as_str(), 9),
+                if o.disabled { "disabled" } else { "active" }
+            );
+        }
+    }
+}
+
+pub fn operator_disabled(name: &str) {
+    eprintln!("Disabled {name}: their passphrase no longer opens the vault.");
+}
+
+pub fn operator_reset(name: &str) {
+    eprintln!("New passphrase set for {name}.");
+}
+
+pub fn purpose_added(p: &Purpose, json: bool) {
+    if json {
+        print_json(&PurposeJson::from(p));
+    } else {
+        println!("Added purpose {} ({} / {}).", p.code, p.name_zh, p.name_en);
+    }
+}
+
+pub fn purposes(list: &[Purpose], json: bool) {
+    if json {
+        print_json(&list.iter().map(PurposeJson::from).collect::<Vec<_>>());
+    } else if list.is_empty() {
+        println!("No purposes yet. Add one with `consentry purpose add CODE --zh 名称 --en Name`.");
+    } else {
+        for p in list {
+            println!(
+                "{}  {}  {}  {}  {}{}",
+                pad(&p.code, 22),
+                pad(&p.name_zh, 16),
+                pad(&p.name_en, 26),
+                pad(p.legal_basis.as_str(), 18),
+                if p.necessary { "necessary" } else { "optional" },
+                p.separate_consent.map(|s| format!("  separate: {s}")).unwrap_or_default()
+            );
+        }
+    }
+}
+
+pub fn category_added(c: &DataCategory, json: bool) {
+    if json {
+        print_json(&CategoryJson::from(c));
+    } else {
+        println!("Added data category {} ({} / {}).", c.code, c.name_zh, c.name_en);
+    }
+}
+
+pub fn categories(list: &[DataCategory], json: bool) {
+    if json {
+        print_json(&list.iter().map(CategoryJson::from).collect::<Vec<_>>());
+    } else if list.is_empty() {
+        println!("No data categories yet. Add one with `consentry category add CODE --zh 名称 --en Name`.");
+    } else {
+        for c in list {
+            println!(
+                "{}  {}  {}  {}",
+                pad(&c.code, 22),
+                pad(&c.name_zh, 16),
+                pad(&c.name_en, 26),
+                c.sensitive.map(|s| format!("sensitive: {s}")).unwrap_or_default()
+            );
+        }
+    }
+}
+
+pub fn notice_registered(v: &NoticeVersion, json: bool) {
+    if json {
+        print_json(&NoticeJson::new(v, false));
+    } else {
+        println!("Registered \"{}\" ({}), approved.\nhash {}", v.title, v.language, v.hash);
+    }
+}
+
+pub fn notice_versions(list: &[NoticeVersion], json: bool) {
+    if json {
+        print_json(&list.iter().map(|v| NoticeJson::new(v, false)).collect::<Vec<_>>());
+    } else if list.is_empty() {
+        println!("No notice versions yet. Register one with `consentry notice register --file F --language zh-CN --title T`.");
+    } else {
+        for v in list {
+            println!("{}  {}  {}  {}", short(&v.hash), pad(v.language.as_str(), 5), pad(&v.state, 9), v.title);
+        }
+    }
+}
+
+pub fn notice_version(v: &NoticeVersion, json: bool) {
+    if json {
+        print_json(&NoticeJson::new(v, true));
+    } else {
+        println!(
+            "{}\n{} · {} · {}\nhash {}\n\n{}",
+            v.title,
+            v.language,
+            v.state,
+            v.created_at.to_rfc3339(),
+            v.hash,
+            v.body
+        );
+    }
+}
+
+/// What a capture, withdrawal or paper form recorded, and its receipt.
+pub fn recorded(r: &Recorded, json: bool) {
+    if json {
+        print_json(&RecordedJson::from(r));
+    } else {
+        for e in &r.events {
+            println!(
+                "Recorded {} of {} for person {} (event {}, seq {}).",
+                e.kind, e.purpose, r.subject_id, e.id, e.seq
+            );
+        }
+        println!("Receipt {} (consentry receipt show {} --format html).", r.receipt_id, r.receipt_id);
+    }
+}
+
+/// The one-line header naming a person.
+pub fn subject(s: &SubjectView) {
+    let parts: Vec<&str> = [&s.name, &s.email, &s.phone, &s.company].iter().filter_map(|v| v.as_deref()).collect();
+    println!("Person {}  {}{}", s.id, parts.join("  "), if s.masked { "  (masked)" } else { "" });
+}
+
+pub fn status(st: &SubjectStatus, json: bool) {
+    if json {
+        print_json(&StatusJson::from(st));
+        return;
+    }
+    subject(&st.subject);
+    if st.purposes.is_empty() {
+        println!("No consent events for this person yet.");
+    }
+    for p in &st.purposes {
+        println!(
+            "  {}  {}  since {}  notice {}",
+            pad(&p.purpose, 22),
+            pad(p.state.as_str(), 9),
+            p.since.to_rfc3339(),
+            p.notice_hash.as_deref().map(short).unwrap_or("-")
+        );
+    }
+}
+
+pub fn history(person: &SubjectView, events: &[ConsentEvent], json: bool) {
+    if json {
+        print_json(&HistoryJson { subject: person.into(), events: events.iter().map(EventJson::from).collect() });
+        return;
+    }
+    subject(person);
+    for e in events {
+        println!(
+            "  {}  {}  {}  via {}  notice {}  {}",
+            e.captured_at.to_rfc3339(),
+            pad(e.kind.as_str(), 8),
+            pad(&e.purpose, 22),
+            pad(e.method.as_str(), 9),
+            e.notice_hash.as_deref().map(short).unwrap_or("-"),
+            e.evidence
+        );
+    }
+}
+
+// ---- Printers for the data-subject rights commands ----
+
+/// A document (export, suppression list, access report, receipt) on standard output.
+pub fn document(content: &str) {
+    print!("{content}");
+}
+
+/// Where a document written with `--output` went.
+pub fn wrote(path: &std::path::Path) {
+    eprintln!("Wrote {}.", path.display());
+}
+
+pub fn search_results(query: &str, found: &[SubjectView], json: bool) {
+    if json {
+        print_json(&found.iter().map(SubjectJson::from).collect::<Vec<_>>());
+    } else if found.is_empty() {
+        println!("Nobody matches \"{query}\".");
+    } else {
+        for p in found {
+            subject(p);
+        }
+    }
+}
+
+pub fn revealed(shown: &SubjectView, json: bool) {
+    if json {
+        print_json(&SubjectJson::from(shown));
+    } else {
+        subject(shown);
+        println!("(This reveal is recorded in the audit log.)");
+    }
+}
+
+pub fn erased(erased: &Erased, json: bool) {
+    if json {
+        print_json(&ErasedJson {
+            subject_id: erased.subject_id.clone(),
+            erased: true,
+            withdrawn: erased.withdrawn.as_ref().map(RecordedJson::from),
+        });
+    } else {
+        if let Some(w) = &erased.withdrawn {
+            recorded(w, false);
+        }
+        println!(
+            "Erased person {}: their personal data is gone; the ledger keeps their consent history by id, and verify stays intact.",
+            erased.subject_id
+        );
+    }
+}
+
+pub fn import_report(report: &ImportReport, json: bool) {
+    if json {
+        print_json(&ImportJson::from(report));
+    } else if report.committed() {
+        println!(
+            "Imported {} rows: {} events for {} people ({} new). Receipts: {}.",
+            report.rows,
+            report.events,
+            report.people,
+            report.new_people,
+            report.receipts.join(", ")
+        );
+    } else {
+        println!("Nothing was imported: the file has problems. Fix these rows and import the whole file again.");
+        for e in &report.errors {
+            match &e.column {
+                Some(c) => println!("  line {}, {}: {}", e.line, c, e.reason),
+                None => println!("  line {}: {}", e.line, e.reason),
+            }
+        }
+        if report.more_errors > 0 {
+            println!("  … and {} more.", report.more_errors);
+        }
+    }
+}
+
+pub fn retention_set(rule: &RetentionRule, json: bool) {
+    if json {
+        print_json(&RetentionJson {
+            purpose: rule.purpose.clone(),
+            review_days: rule.review_days,
+            delete_days: rule.delete_days,
+        });
+    } else {
+        let show = |d: Option<u32>| d.map(|d| format!("{d} days")).unwrap_or_else(|| "no limit".into());
+        println!(
+            "Retention for {}: review after {}, delete after {}.",
+            rule.purpose,
+            show(rule.review_days),
+            show(rule.delete_days)
+        );
+    }
+}
+
+pub fn retention_rules(rules: &[RetentionRule], json: bool) {
+    if json {
+        print_json(
+            &rules
+                .iter()
+                .map(|r| RetentionJson {
+                    purpose: r.purpose.clone(),
+                    review_days: r.review_days,
+                    delete_days: r.delete_days,
+                })
+                .collect::<Vec<_>>(),
+        );
+    } else if rules.is_empty() {
+        println!("No retention rules yet. Set one with `consentry retention set PURPOSE --review-days 365`.");
+    } else {
+        for r in rules {
+            let show = |d: Option<u32>| d.map(|d| d.to_string()).unwrap_or_else(|| "-".into());
+            println!(
+                "{}  review {}  delete {}",
+                pad(&r.purpose, 22),
+                pad(&show(r.review_days), 6),
+                show(r.delete_days)
+            );
+        }
+    }
+}
+
+pub fn retention_due(due: &[DueItem], json: bool) {
+    if json {
+        print_json(
+            &due.iter()
+                .map(|d| DueJson {
+                    subject: (&d.subject).into(),
+                    purpose: d.purpose.clone(),
+                    state: d.state.as_str(),
+                    since: d.since.to_rfc3339(),
+                    due: d.due.as_str(),
+                    due_at: d.due_at.to_rfc3339(),
+                })
+                .collect::<Vec<_>>(),
+        );
+    } else if due.is_empty() {
+        println!("Nothing is due for review or deletion.");
+    } else {
+        for d in due {
+            println!(
+                "{}  {}  {}  {}  since {}  due {}",
+                pad(d.due.as_str(), 6),
+                d.subject.id,
+                pad(d.subject.email.as_deref().or(d.subject.phone.as_deref()).unwrap_or("-"), 22),
+                pad(&d.purpose, 20),
+                d.since.to_rfc3339(),
+                d.due_at.to_rfc3339()
+            );
+        }
+    }
 }

@@ -8,22 +8,22 @@ use consentry::rights::{self, ExportFilter, Format, Identity, Provenance, Retent
 use consentry::{receipt, subject, Error};
 
 use super::args::{
-    Cli, ExportAccessArgs, ExportArgs, ImportArgs, ReceiptCommand, RetentionCommand, SubjectArgs, SubjectCommand,
-    SuppressionArgs,
+    Cli, EraseArgs, ExportAccessArgs, ExportArgs, ImportArgs, ReceiptCommand, RetentionCommand, SubjectArgs,
+    SubjectCommand, SubjectKeyOnly, SuppressionArgs,
 };
-use super::output::*;
-use super::{print_recorded, subject_key, with_session, Failure};
+use super::output;
+use super::{subject_key, with_session, Failure};
 
 /// Writes a document to `--output` (a new file, mode 0600) or to standard output.
-fn emit(content: &str, output: Option<&Path>) -> Result<(), Error> {
-    match output {
+fn emit(content: &str, to: Option<&Path>) -> Result<(), Error> {
+    match to {
         None => {
-            print!("{content}");
+            output::document(content);
             Ok(())
         }
         Some(path) => {
             consentry::files::write_new(path, content.as_bytes())?;
-            eprintln!("Wrote {}.", path.display());
+            output::wrote(path);
             Ok(())
         }
     }
@@ -31,68 +31,50 @@ fn emit(content: &str, output: Option<&Path>) -> Result<(), Error> {
 
 pub(crate) fn subject_cmd(cli: &Cli, cmd: &SubjectCommand, json: bool) -> Result<(), Failure> {
     match cmd {
-        SubjectCommand::Search { query, limit } => {
-            let found = with_session(cli, |s| subject::search(s, query, *limit))?;
-            if json {
-                print_json(&found.iter().map(SubjectJson::from).collect::<Vec<_>>());
-            } else if found.is_empty() {
-                println!("Nobody matches \"{query}\".");
-            } else {
-                for p in &found {
-                    super::print_subject(p);
-                }
-            }
-            Ok(())
-        }
-        SubjectCommand::Show(a) => {
-            super::history(cli, &SubjectArgs { key: clone_key(&a.key), reveal: false }, json)?;
-            if !json {
-                super::status(cli, &SubjectArgs { key: clone_key(&a.key), reveal: false }, false)?;
-            }
-            Ok(())
-        }
-        SubjectCommand::Reveal(a) => {
-            let key = subject_key(&a.key)?;
-            let shown = with_session(cli, |s| subject::reveal(s, &key))?;
-            if json {
-                print_json(&SubjectJson::from(&shown));
-            } else {
-                super::print_subject(&shown);
-                println!("(This reveal is recorded in the audit log.)");
-            }
-            Ok(())
-        }
+        SubjectCommand::Search { query, limit } => subject_search(cli, query, *limit, json),
+        SubjectCommand::Show(a) => subject_show(cli, a, json),
+        SubjectCommand::Reveal(a) => subject_reveal(cli, a, json),
         SubjectCommand::Withdraw(a) => super::withdraw(cli, a, json),
-        SubjectCommand::Erase(a) => {
-            if !a.yes {
-                return Err(Error::invalid(
-                    "Erasure removes the person's name, email, phone and company for good.",
-                    "Run it again with --yes to confirm.",
-                )
-                .into());
-            }
-            let key = subject_key(&a.key)?;
-            let channel: Method = a.channel.parse()?;
-            let erased = with_session(cli, |s| rights::erase(s, &key, channel, &a.note))?;
-            if json {
-                print_json(&ErasedJson {
-                    subject_id: erased.subject_id.clone(),
-                    erased: true,
-                    withdrawn: erased.withdrawn.as_ref().map(RecordedJson::from),
-                });
-            } else {
-                if let Some(w) = &erased.withdrawn {
-                    print_recorded(w, false);
-                }
-                println!(
-                    "Erased person {}: their personal data is gone; the ledger keeps their consent history by id, and verify stays intact.",
-                    erased.subject_id
-                );
-            }
-            Ok(())
-        }
+        SubjectCommand::Erase(a) => subject_erase(cli, a, json),
         SubjectCommand::ExportAccess(a) => export_access(cli, a),
     }
+}
+
+fn subject_search(cli: &Cli, query: &str, limit: usize, json: bool) -> Result<(), Failure> {
+    let found = with_session(cli, |s| subject::search(s, query, limit))?;
+    output::search_results(query, &found, json);
+    Ok(())
+}
+
+/// `subject show`: the history, then (without `--json`) the status, each its own session.
+fn subject_show(cli: &Cli, a: &SubjectKeyOnly, json: bool) -> Result<(), Failure> {
+    super::history(cli, &SubjectArgs { key: clone_key(&a.key), reveal: false }, json)?;
+    if !json {
+        super::status(cli, &SubjectArgs { key: clone_key(&a.key), reveal: false }, false)?;
+    }
+    Ok(())
+}
+
+fn subject_reveal(cli: &Cli, a: &SubjectKeyOnly, json: bool) -> Result<(), Failure> {
+    let key = subject_key(&a.key)?;
+    let shown = with_session(cli, |s| subject::reveal(s, &key))?;
+    output::revealed(&shown, json);
+    Ok(())
+}
+
+fn subject_erase(cli: &Cli, a: &EraseArgs, json: bool) -> Result<(), Failure> {
+    if !a.yes {
+        return Err(Error::invalid(
+            "Erasure removes the person's name, email, phone and company for good.",
+            "Run it again with --yes to confirm.",
+        )
+        .into());
+    }
+    let key = subject_key(&a.key)?;
+    let channel: Method = a.channel.parse()?;
+    let erased = with_session(cli, |s| rights::erase(s, &key, channel, &a.note))?;
+    output::erased(&erased, json);
+    Ok(())
 }
 
 fn clone_key(k: &super::args::SubjectKeyArgs) -> super::args::SubjectKeyArgs {
@@ -159,29 +141,7 @@ pub(crate) fn import(cli: &Cli, a: &ImportArgs, json: bool) -> Result<(), Failur
         reason: e.to_string(),
     })?;
     let report = with_session(cli, |s| rights::import_consents(s, &bytes, provenance))?;
-    if json {
-        print_json(&ImportJson::from(&report));
-    } else if report.committed() {
-        println!(
-            "Imported {} rows: {} events for {} people ({} new). Receipts: {}.",
-            report.rows,
-            report.events,
-            report.people,
-            report.new_people,
-            report.receipts.join(", ")
-        );
-    } else {
-        println!("Nothing was imported: the file has problems. Fix these rows and import the whole file again.");
-        for e in &report.errors {
-            match &e.column {
-                Some(c) => println!("  line {}, {}: {}", e.line, c, e.reason),
-                None => println!("  line {}: {}", e.line, e.reason),
-            }
-        }
-        if report.more_errors > 0 {
-            println!("  … and {} more.", report.more_errors);
-        }
-    }
+    output::import_report(&report, json);
     if report.committed() {
         Ok(())
     } else {
@@ -192,110 +152,60 @@ pub(crate) fn import(cli: &Cli, a: &ImportArgs, json: bool) -> Result<(), Failur
 pub(crate) fn retention_cmd(cli: &Cli, cmd: &RetentionCommand, json: bool) -> Result<(), Failure> {
     match cmd {
         RetentionCommand::Set { purpose, review_days, delete_days } => {
-            let rule = RetentionRule { purpose: purpose.clone(), review_days: *review_days, delete_days: *delete_days };
-            with_session(cli, |s| rights::set_rule(s, &rule))?;
-            if json {
-                print_json(&RetentionJson {
-                    purpose: rule.purpose,
-                    review_days: rule.review_days,
-                    delete_days: rule.delete_days,
-                });
-            } else {
-                let show = |d: Option<u32>| d.map(|d| format!("{d} days")).unwrap_or_else(|| "no limit".into());
-                println!(
-                    "Retention for {}: review after {}, delete after {}.",
-                    purpose,
-                    show(*review_days),
-                    show(*delete_days)
-                );
-            }
+            retention_set(cli, purpose, *review_days, *delete_days, json)
         }
-        RetentionCommand::List => {
-            let rules = with_session(cli, rights::rules)?;
-            if json {
-                print_json(
-                    &rules
-                        .iter()
-                        .map(|r| RetentionJson {
-                            purpose: r.purpose.clone(),
-                            review_days: r.review_days,
-                            delete_days: r.delete_days,
-                        })
-                        .collect::<Vec<_>>(),
-                );
-            } else if rules.is_empty() {
-                println!("No retention rules yet. Set one with `consentry retention set PURPOSE --review-days 365`.");
-            } else {
-                for r in &rules {
-                    let show = |d: Option<u32>| d.map(|d| d.to_string()).unwrap_or_else(|| "-".into());
-                    println!(
-                        "{}  review {}  delete {}",
-                        pad(&r.purpose, 22),
-                        pad(&show(r.review_days), 6),
-                        show(r.delete_days)
-                    );
-                }
-            }
-        }
-        RetentionCommand::Due => {
-            let due = with_session(cli, rights::due)?;
-            if json {
-                print_json(
-                    &due.iter()
-                        .map(|d| DueJson {
-                            subject: (&d.subject).into(),
-                            purpose: d.purpose.clone(),
-                            state: d.state.as_str(),
-                            since: d.since.to_rfc3339(),
-                            due: d.due.as_str(),
-                            due_at: d.due_at.to_rfc3339(),
-                        })
-                        .collect::<Vec<_>>(),
-                );
-            } else if due.is_empty() {
-                println!("Nothing is due for review or deletion.");
-            } else {
-                for d in &due {
-                    println!(
-                        "{}  {}  {}  {}  since {}  due {}",
-                        pad(d.due.as_str(), 6),
-                        d.subject.id,
-                        pad(d.subject.email.as_deref().or(d.subject.phone.as_deref()).unwrap_or("-"), 22),
-                        pad(&d.purpose, 20),
-                        d.since.to_rfc3339(),
-                        d.due_at.to_rfc3339()
-                    );
-                }
-            }
-        }
+        RetentionCommand::List => retention_list(cli, json),
+        RetentionCommand::Due => retention_due(cli, json),
     }
+}
+
+fn retention_set(
+    cli: &Cli,
+    purpose: &str,
+    review_days: Option<u32>,
+    delete_days: Option<u32>,
+    json: bool,
+) -> Result<(), Failure> {
+    let rule = RetentionRule { purpose: purpose.to_string(), review_days, delete_days };
+    with_session(cli, |s| rights::set_rule(s, &rule))?;
+    output::retention_set(&rule, json);
+    Ok(())
+}
+
+fn retention_list(cli: &Cli, json: bool) -> Result<(), Failure> {
+    let rules = with_session(cli, rights::rules)?;
+    output::retention_rules(&rules, json);
+    Ok(())
+}
+
+fn retention_due(cli: &Cli, json: bool) -> Result<(), Failure> {
+    let due = with_session(cli, rights::due)?;
+    output::retention_due(&due, json);
     Ok(())
 }
 
 pub(crate) fn receipt_cmd(cli: &Cli, cmd: &ReceiptCommand) -> Result<(), Failure> {
     match cmd {
-        ReceiptCommand::Show { id, format, output } => {
-            let html = match format.trim().to_ascii_lowercase().as_str() {
-                "json" => false,
-                "html" => true,
-                other => {
-                    return Err(Error::invalid(
-                        format!("\"{other}\" is not json or html."),
-                        "Use --format json or html.",
-                    )
-                    .into())
-                }
-            };
-            let r = with_session(cli, |s| receipt::show(s, id))?;
-            let doc = if html {
-                receipt::to_html(&r)
-            } else {
-                let mut s = serde_json::to_string_pretty(&receipt::to_json(&r)).unwrap_or_default();
-                s.push('\n');
-                s
-            };
-            emit(&doc, output.as_deref())?;
-        }
+        ReceiptCommand::Show { id, format, output } => receipt_show(cli, id, format, output.as_deref()),
     }
+}
+
+fn receipt_show(cli: &Cli, id: &str, format: &str, output: Option<&Path>) -> Result<(), Failure> {
+    let html = match format.trim().to_ascii_lowercase().as_str() {
+        "json" => false,
+        "html" => true,
+        other => {
+            return Err(Error::invalid(format!("\"{other}\" is not json or html."), "Use --format json or html.").into())
+        }
+    };
+    let r = with_session(cli, |s| receipt::show(s, id))?;
+    let doc = if html {
+        receipt::to_html(&r)
+    } else {
+        let mut s = serde_json::to_string_pretty(&receipt::to_json(&r)).unwrap_or_default();
+        s.push('\n');
+        s
+    };
+    emit(&doc, output)?;
     Ok(())
 }

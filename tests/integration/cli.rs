@@ -358,6 +358,16 @@ fn rights_commands_from_search_to_erasure() {
         use std::os::unix::fs::PermissionsExt;
         assert_eq!(std::fs::metadata(&out_file).unwrap().permissions().mode() & 0o777, 0o600);
     }
+    // The same file again: never overwritten (the engine's one file writer), and `grant`
+    // reads as a state as it does in the app.
+    let again = cli.run(
+        "Mo",
+        MO,
+        &["export", "--status", "grant", "--from", "2020-01-01", "--output", out_file.to_str().unwrap()],
+    );
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already exists"), "{again:?}");
+    assert_eq!(std::fs::read_to_string(&out_file).unwrap(), csv, "the first export is left as it was");
 
     // Import: a bad row refuses the file (exit 7) and names line 3.
     let bad = tv.dir.path().join("bad.csv");

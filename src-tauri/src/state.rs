@@ -168,7 +168,9 @@ impl AppState {
         let expired = {
             let inner = self.guard();
             // A running kiosk stays unlocked: it can only capture, and leaving it needs a passphrase.
-            inner.session.is_some() && inner.kiosk.is_none() && now.saturating_duration_since(inner.last_activity) >= inner.idle_lock
+            inner.session.is_some()
+                && inner.kiosk.is_none()
+                && now.saturating_duration_since(inner.last_activity) >= inner.idle_lock
         };
         expired && self.lock().unwrap_or(false)
     }
@@ -264,7 +266,7 @@ mod tests {
             Arc::new(SystemClock),
         )?;
         let refused = state.install(second);
-        assert!(matches!(refused, Err(ApiError { ref kind, .. }) if kind == "already_unlocked"));
+        assert!(matches!(refused, Err(ApiError { ref kind, .. }) if *kind == crate::vocab::ErrorKind::AlreadyUnlocked));
         ticker.advance(Duration::from_secs(100));
         assert!(state.lock_if_idle(), "300 s after the last activity the vault locks itself");
         assert!(state.guard().session.is_none());

@@ -417,6 +417,10 @@ pub struct Vocabulary {
     pub provenances: Vec<Provenance>,
     pub notice_states: Vec<NoticeState>,
     pub template_kinds: Vec<TemplateKind>,
+    /// Profile `frameworks` values (free strings in the profile file).
+    pub frameworks: Vec<String>,
+    /// Transfer mechanism codes for a profile's cross-border transfers.
+    pub transfer_mechanisms: Vec<String>,
 }
 
 impl Vocabulary {
@@ -436,6 +440,8 @@ impl Vocabulary {
             provenances: Provenance::ALL.to_vec(),
             notice_states: NoticeState::ALL.to_vec(),
             template_kinds: TemplateKind::ALL.to_vec(),
+            frameworks: consentry::notice::profile::FRAMEWORKS.iter().map(|f| f.to_string()).collect(),
+            transfer_mechanisms: consentry::notice::context::MECHANISMS.iter().map(|m| m.to_string()).collect(),
         }
     }
 }
@@ -516,6 +522,15 @@ mod tests {
         }
         for k in ["locked", "already_unlocked", "internal", "kiosk_closed"] {
             assert_eq!(ErrorKind::of(k).as_str(), k);
+        }
+    }
+
+    #[test]
+    fn every_transfer_mechanism_has_a_label() {
+        for m in consentry::notice::context::MECHANISMS {
+            for zh in [true, false] {
+                assert!(consentry::notice::context::mechanism_label(m, zh).is_some(), "{m}");
+            }
         }
     }
 

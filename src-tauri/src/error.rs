@@ -4,33 +4,35 @@
 use serde::Serialize;
 use specta::Type;
 
+pub use crate::vocab::ErrorKind;
+
 /// An error for the UI.
 #[derive(Debug, Serialize, Type)]
 pub struct ApiError {
     /// A stable name such as `wrong_passphrase`, `permission_denied` or `locked`.
-    pub kind: String,
+    pub kind: ErrorKind,
     /// What happened and what to do, in a sentence.
     pub message: String,
 }
 
 impl From<consentry::Error> for ApiError {
     fn from(e: consentry::Error) -> Self {
-        ApiError { kind: e.kind().to_string(), message: e.to_string() }
+        ApiError { kind: ErrorKind::of(e.kind()), message: e.to_string() }
     }
 }
 
 impl ApiError {
     pub(crate) fn locked() -> Self {
-        ApiError { kind: "locked".into(), message: "The vault is locked. Unlock it to continue.".into() }
+        ApiError { kind: ErrorKind::Locked, message: "The vault is locked. Unlock it to continue.".into() }
     }
 
     pub(crate) fn unlocked() -> Self {
-        ApiError { kind: "already_unlocked".into(), message: "The vault is already unlocked. Lock it first.".into() }
+        ApiError { kind: ErrorKind::AlreadyUnlocked, message: "The vault is already unlocked. Lock it first.".into() }
     }
 
     pub(crate) fn internal() -> Self {
         ApiError {
-            kind: "internal".into(),
+            kind: ErrorKind::Internal,
             message: "Consentry hit an internal problem and did nothing. Lock the vault and try again.".into(),
         }
     }

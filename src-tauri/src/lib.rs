@@ -5,6 +5,7 @@
 mod commands;
 mod error;
 mod state;
+mod vocab;
 
 include!("command_names.rs");
 
@@ -21,8 +22,8 @@ pub use state::AppState;
 /// Sent to the UI when the vault locks by itself (idle timeout).
 #[derive(Serialize, Deserialize, Debug, Clone, Type, Event)]
 pub struct VaultLocked {
-    /// Why: `idle`.
-    pub reason: String,
+    /// Why.
+    pub reason: vocab::LockReason,
 }
 
 /// Every command and event, for the invoke handler and the generated bindings.
@@ -87,6 +88,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             capture::kiosk_exit,
         ])
         .events(collect_events![VaultLocked])
+        .constant("VOCABULARY", vocab::Vocabulary::new())
 }
 
 /// The TypeScript exporter settings used for `ui/src/bindings.ts`.
@@ -126,7 +128,7 @@ pub fn run() -> ExitCode {
             std::thread::spawn(move || loop {
                 std::thread::sleep(Duration::from_secs(5));
                 if idle_state.lock_if_idle() {
-                    let _ = VaultLocked { reason: "idle".into() }.emit(&handle);
+                    let _ = VaultLocked { reason: vocab::LockReason::Idle }.emit(&handle);
                 }
             });
             Ok(())

@@ -266,7 +266,7 @@ mod tests {
             Arc::new(SystemClock),
         )?;
         let refused = state.install(second);
-        assert!(matches!(refused, Err(ApiError { ref kind, .. }) if kind == "already_unlocked"));
+        assert!(matches!(refused, Err(ApiError { ref kind, .. }) if *kind == crate::vocab::ErrorKind::AlreadyUnlocked));
         ticker.advance(Duration::from_secs(100));
         assert!(state.lock_if_idle(), "300 s after the last activity the vault locks itself");
         assert!(state.guard().session.is_none());

@@ -108,6 +108,9 @@ struct Frameworks {
     gdpr: bool,
 }
 
+/// Every transfer mechanism code [`mechanism_label`] names, in the order offered.
+pub const MECHANISMS: [&str; 6] = ["standard_contract", "cac_assessment", "certification", "sccs", "adequacy", "bcr"];
+
 /// How a transfer mechanism is named in a notice.
 pub fn mechanism_label(code: &str, zh: bool) -> Option<&'static str> {
     Some(match (code, zh) {

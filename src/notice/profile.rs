@@ -157,6 +157,9 @@ pub struct Minors {
     pub rules: Bilingual,
 }
 
+/// The frameworks a profile may name in `frameworks`.
+pub const FRAMEWORKS: [&str; 2] = ["pipl", "gdpr"];
+
 /// A processing profile as written by legal staff.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -227,7 +230,7 @@ impl Profile {
         })?;
         crate::notice::validate_slug("profile", &p.name)?;
         for f in &p.frameworks {
-            if f != "pipl" && f != "gdpr" {
+            if !FRAMEWORKS.contains(&f.as_str()) {
                 return Err(Error::invalid(
                     format!("The profile names the framework \"{f}\"."),
                     "Use \"pipl\", \"gdpr\" or both in \"frameworks\".",

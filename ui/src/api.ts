@@ -1,7 +1,7 @@
 // The only door to the Rust side: the generated, typed bindings. A failed command throws an
 // `ApiFailure` carrying the `{ kind, message }` the Rust side sent.
 import { commands, events, type ApiError, type Result } from "./bindings";
-import { t, type Key } from "./i18n";
+import { hasKey, t } from "./i18n";
 
 export class ApiFailure extends Error {
   constructor(public readonly error: ApiError) {
@@ -18,9 +18,9 @@ export async function call<T>(result: Promise<Result<T, ApiError>>): Promise<T> 
 /** A message for the person: translated for the kinds the UI knows, the engine's sentence otherwise. */
 export function describe(e: unknown, minChars = 10): string {
   if (e instanceof ApiFailure) {
-    const key = `err_${e.error.kind}` as Key;
-    const known = ["wrong_passphrase", "unknown_operator", "permission_denied", "weak_passphrase", "locked", "busy", "internal"];
-    if (known.includes(e.error.kind)) {
+    // The kinds with a translated message are those with an `err_…` key.
+    const key = `err_${e.error.kind}`;
+    if (hasKey(key)) {
       // Permission denials name the roles needed in the engine's sentence; keep it in English too.
       const extra = e.error.kind === "permission_denied" ? ` (${e.error.message})` : "";
       return t(key, { min: minChars }) + extra;

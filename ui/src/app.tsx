@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import { call, commands, events } from "./api";
-import type { AppInfo, SessionInfo } from "./bindings";
+import type { ActionName, AppInfo, SessionInfo } from "./bindings";
 import { lang, roleKey, setLang, t, useLang, type Key } from "./i18n";
 import { CreateVault } from "./screens/create";
 import { Unlock } from "./screens/unlock";
@@ -107,9 +107,9 @@ export function App() {
 
 function Shell(props: { session: SessionInfo; onIdleMinutes: (m: number) => void }) {
   const [page, setPage] = useState<Page>("home");
-  const admin = props.session.role === "admin";
-  const kiosk = props.session.role === "kiosk";
-  // A kiosk operator may only capture: no reading screens.
+  const can = (a: ActionName) => props.session.allowed.includes(a);
+  // Who may not read consents (a kiosk operator) may only capture: no reading screens.
+  const kiosk = !can("consent.read");
   const nav: [Page, Key][] = kiosk
     ? [["home", "navHome"], ["events", "navEvents"], ["settings", "navSettings"]]
     : [
@@ -117,9 +117,9 @@ function Shell(props: { session: SessionInfo; onIdleMinutes: (m: number) => void
         ["subjects", "navSubjects"],
         ["rights", "navRights"],
         ["catalogue", "navCatalogue"],
-        ...(admin || props.session.role === "legal" ? ([["notices", "navNotices"]] as [Page, Key][]) : []),
+        ...(can("notice.read_drafts") ? ([["notices", "navNotices"]] as [Page, Key][]) : []),
         ["events", "navEvents"],
-        ...(admin ? ([["operators", "navOperators"]] as [Page, Key][]) : []),
+        ...(can("operator.manage") ? ([["operators", "navOperators"]] as [Page, Key][]) : []),
         ["settings", "navSettings"],
       ];
   useEffect(() => {
@@ -142,13 +142,13 @@ function Shell(props: { session: SessionInfo; onIdleMinutes: (m: number) => void
             <p class="lead">{t("kioskText")}</p>
           </section>
         )}
-        {page === "subjects" && <Subjects role={props.session.role} />}
-        {page === "rights" && <Rights role={props.session.role} />}
-        {page === "catalogue" && <Catalogue role={props.session.role} />}
-        {page === "notices" && <Notices role={props.session.role} />}
-        {page === "events" && <Events role={props.session.role} />}
+        {page === "subjects" && <Subjects allowed={props.session.allowed} />}
+        {page === "rights" && <Rights allowed={props.session.allowed} />}
+        {page === "catalogue" && <Catalogue allowed={props.session.allowed} />}
+        {page === "notices" && <Notices allowed={props.session.allowed} />}
+        {page === "events" && <Events allowed={props.session.allowed} />}
         {page === "operators" && <Operators me={props.session.operator} />}
-        {page === "settings" && <Settings role={props.session.role} onIdleMinutes={props.onIdleMinutes} />}
+        {page === "settings" && <Settings allowed={props.session.allowed} onIdleMinutes={props.onIdleMinutes} />}
       </main>
     </div>
   );

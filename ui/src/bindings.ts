@@ -257,7 +257,7 @@ async draftNotice(name: string, profile: string | null, template: string | null)
 /**
  * A workflow step: submit, approve, reject or comment.
  */
-async reviewNotice(name: string, step: string, comment: string, number: number | null) : Promise<Result<VersionView, ApiError>> {
+async reviewNotice(name: string, step: ReviewStep, comment: string, number: number | null) : Promise<Result<VersionView, ApiError>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("review_notice", { name, step, comment, number }) };
 } catch (e) {
@@ -277,7 +277,7 @@ async diffNotice(name: string, from: number, to: number) : Promise<Result<DiffVi
  * Writes the review packet (html or docx) as a new file in the export folder (Downloads,
  * or `$CONSENTRY_EXPORT_DIR`) and says where; the contents never pass through the webview.
  */
-async exportPacket(name: string, number: number | null, format: string) : Promise<Result<ExportedPacket, ApiError>> {
+async exportPacket(name: string, number: number | null, format: PacketFormat) : Promise<Result<ExportedPacket, ApiError>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("export_packet", { name, number, format }) };
 } catch (e) {
@@ -310,7 +310,7 @@ async revealSubject(id: string) : Promise<Result<PersonView, ApiError>> {
 /**
  * Erases a person's personal data (admin and legal); the ledger keeps pseudonymous proof.
  */
-async eraseSubject(id: string, channel: string, note: string) : Promise<Result<ErasedView, ApiError>> {
+async eraseSubject(id: string, channel: Method, note: string) : Promise<Result<ErasedView, ApiError>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("erase_subject", { id, channel, note }) };
 } catch (e) {
@@ -321,7 +321,7 @@ async eraseSubject(id: string, channel: string, note: string) : Promise<Result<E
 /**
  * Saves a receipt (the person's printable copy, or its JSON) to the export folder.
  */
-async saveReceipt(id: string, format: string) : Promise<Result<SavedFile, ApiError>> {
+async saveReceipt(id: string, format: DocFormat) : Promise<Result<SavedFile, ApiError>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("save_receipt", { id, format }) };
 } catch (e) {
@@ -332,7 +332,7 @@ async saveReceipt(id: string, format: string) : Promise<Result<SavedFile, ApiErr
 /**
  * Saves everything held about one person (admin and legal; audited).
  */
-async exportAccess(id: string, format: string) : Promise<Result<SavedFile, ApiError>> {
+async exportAccess(id: string, format: DocFormat) : Promise<Result<SavedFile, ApiError>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("export_access", { id, format }) };
 } catch (e) {
@@ -365,7 +365,7 @@ async exportConsents(request: ConsentExportRequest) : Promise<Result<SavedFile, 
 /**
  * Imports historic or paper consents from CSV text: all rows or none.
  */
-async importConsents(content: string, provenance: string) : Promise<Result<ImportView, ApiError>> {
+async importConsents(content: string, provenance: Provenance) : Promise<Result<ImportView, ApiError>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("import_consents", { content, provenance }) };
 } catch (e) {
@@ -464,7 +464,7 @@ async startKiosk(eventId: string) : Promise<Result<null, ApiError>> {
 /**
  * An event's form in the main window, to copy a paper form from.
  */
-async eventForm(eventId: string, language: string | null) : Promise<Result<KioskFormView, ApiError>> {
+async eventForm(eventId: string, language: Language | null) : Promise<Result<KioskFormView, ApiError>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("event_form", { eventId, language }) };
 } catch (e) {
@@ -475,7 +475,7 @@ async eventForm(eventId: string, language: string | null) : Promise<Result<Kiosk
 /**
  * The kiosk's form, in a language the event offers.
  */
-async kioskForm(language: string | null) : Promise<Result<KioskFormView, ApiError>> {
+async kioskForm(language: Language | null) : Promise<Result<KioskFormView, ApiError>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("kiosk_form", { language }) };
 } catch (e) {
@@ -529,11 +529,15 @@ vaultLocked: "vault-locked"
 
 /** user-defined constants **/
 
-
+export const VOCABULARY = {"consent_states":["granted","refused","withdrawn"],"formats":["csv","json"],"frameworks":["pipl","gdpr"],"identities":["masked","hashed","plain"],"languages":["zh-CN","en"],"legal_bases":["consent","contract","hr_management","legal_obligation","vital_interest","public_interest","public_information","legitimate_interest"],"methods":["kiosk","desk","paper","import","in_person","email","phone","letter"],"notice_states":["draft","in_review","approved","retired"],"person_fields":["name","email","phone","company","job_title"],"provenances":["paper","import"],"roles":["admin","legal","marketer","kiosk"],"sensitive_kinds":["biometric","religion","specific_identity","health","financial_account","whereabouts","minor_under_14","other"],"separate_consents":["sensitive","third_party","cross_border","public_disclosure","guardian"],"template_kinds":["notice","clause"],"transfer_mechanisms":["standard_contract","cac_assessment","certification","sccs","adequacy","bcr"],"withdrawal_channels":["in_person","email","phone","letter","kiosk"]} as const;
 
 /** user-defined types **/
 
-export type AddOperatorRequest = { name: string; role: string; passphrase: string }
+/**
+ * Every action of the engine's permission table, by its audit name.
+ */
+export type ActionName = "operator.manage" | "operator.list" | "catalogue.manage" | "catalogue.read" | "notice.register" | "notice.read" | "consent.capture" | "consent.withdraw" | "consent.read" | "subject.reveal" | "vault.verify" | "audit.read" | "operator.passphrase_change" | "settings.change" | "settings.read" | "notice.draft" | "notice.review" | "template.manage" | "notice.read_drafts" | "receipt.show" | "subject.export_access" | "subject.erase" | "suppression.export" | "consent.export" | "consent.import" | "retention.change" | "retention.read" | "event.manage" | "event.read" | "kiosk.leave"
+export type AddOperatorRequest = { name: string; role: Role; passphrase: string }
 /**
  * An error for the UI.
  */
@@ -541,7 +545,7 @@ export type ApiError = {
 /**
  * A stable name such as `wrong_passphrase`, `permission_denied` or `locked`.
  */
-kind: string; 
+kind: ErrorKind; 
 /**
  * What happened and what to do, in a sentence.
  */
@@ -560,13 +564,17 @@ export type BadgeView = { name: string | null; email: string | null; phone: stri
  */
 export type Bi = { zh: string; en: string }
 /**
+ * How a block of notice text is shown.
+ */
+export type BlockKind = "h1" | "h2" | "h3" | "p" | "li" | "quote"
+/**
  * A block of notice text, rendered by the UI with its escaping (never as HTML).
  */
 export type BlockView = { 
 /**
  * h1, h2, h3, p, li or quote.
  */
-kind: string; 
+kind: BlockKind; 
 /**
  * The 1-based line it starts on, for jumping to a lint finding.
  */
@@ -575,22 +583,22 @@ export type CategoryView = { code: string; name_zh: string; name_en: string;
 /**
  * A PIPL Art. 28 category such as biometric or health, or null.
  */
-sensitive: string | null }
+sensitive: SensitiveKind | null }
 export type ChangePassphraseRequest = { current: string; new: string }
 export type CommentView = { author: string; 
 /**
  * comment, submit, reject, approve or retire.
  */
-verdict: string; body: string; at_ms: number }
-export type ConsentExportRequest = { format: string; identity: string; purposes: string[]; 
+verdict: ReviewStep; body: string; at_ms: number }
+export type ConsentExportRequest = { format: Format; identity: Identity; purposes: string[]; 
 /**
  * granted, refused, withdrawn.
  */
-states: string[]; 
+states: ConsentState[]; 
 /**
  * How consents were collected (kiosk, desk, paper, import, …).
  */
-methods: string[]; 
+methods: Method[]; 
 /**
  * Event ids: purposes people were asked about there.
  */
@@ -600,40 +608,81 @@ events: string[];
  */
 from: string | null; to: string | null }
 /**
+ * A person's consent state for one purpose.
+ */
+export type ConsentState = "granted" | "refused" | "withdrawn"
+/**
+ * What a box of the capture form asks: a purpose, or a kind of separate consent.
+ */
+export type ControlKind = "purpose" | "sensitive" | "third_party" | "cross_border" | "public_disclosure" | "guardian"
+/**
  * One box of the capture form.
  */
 export type ControlView = { id: string; purpose: string; 
 /**
  * purpose, or the separate consent kind.
  */
-kind: string; label: Bi; explanation: Bi; checked: boolean }
+kind: ControlKind; label: Bi; explanation: Bi; checked: boolean }
 export type CreateVaultRequest = { admin_name: string; passphrase: string; device_name: string }
 /**
  * The new vault's one-time recovery key, and the session it opened.
  */
 export type CreatedVault = { recovery_key: string; session: SessionInfo }
+/**
+ * A piece of a text diff.
+ */
+export type DiffOp = "equal" | "insert" | "delete"
 export type DiffView = { from: number; to: number; needs_fresh_consent: boolean; material: MaterialView[]; ops_zh: OpView[]; ops_en: OpView[] }
-export type DueView = { person: PersonView; purpose: string; state: string; since: string; 
+/**
+ * A document format for receipts and the access export.
+ */
+export type DocFormat = "html" | "json"
+/**
+ * What a retention rule says is due.
+ */
+export type Due = "review" | "delete"
+export type DueView = { person: PersonView; purpose: string; state: ConsentState; since: string; 
 /**
  * review or delete.
  */
-due: string; due_at: string }
+due: Due; due_at: string }
 export type ErasedView = { subject_id: string; 
 /**
  * The withdrawal receipt for purposes that were still granted, if any.
  */
 withdrawal_receipt_id: string | null }
-export type EventInfo = { id: string; name: string; venue: string; starts_on: string; ends_on: string; notice: string; notice_number: number; languages: string[]; fields: FieldView[]; device_name: string; idle_reset_s: number; signature: boolean; closed: boolean; 
+/**
+ * The stable kind of an [`ApiError`](crate::ApiError): every engine `Error::kind()`,
+ * and the desktop's own.
+ */
+export type ErrorKind = "wrong_passphrase" | "wrong_recovery_key" | "unknown_operator" | "operator_disabled" | "permission_denied" | "vault_not_found" | "vault_exists" | "key_slots" | "vault_damaged" | "schema_too_new" | "migration_edited" | "busy" | "weak_passphrase" | "invalid" | "not_found" | "duplicate" | "template" | "wrong_state" | "lint_errors" | "own_approval" | "io" | "storage" | 
+/**
+ * The vault is locked.
+ */
+"locked" | 
+/**
+ * The vault is already unlocked.
+ */
+"already_unlocked" | 
+/**
+ * Kiosk mode is not running.
+ */
+"kiosk_closed" | 
+/**
+ * A bug or a poisoned lock in the desktop shell.
+ */
+"internal"
+export type EventInfo = { id: string; name: string; venue: string; starts_on: string; ends_on: string; notice: string; notice_number: number; languages: Language[]; fields: FieldView[]; device_name: string; idle_reset_s: number; signature: boolean; closed: boolean; 
 /**
  * How many people were recorded at it.
  */
 captures: number }
-export type EventRequest = { name: string; venue: string; starts_on: string; ends_on: string; notice: string; notice_number: number; languages: string[]; fields: FieldView[]; device_name: string; idle_reset_s: number; signature: boolean }
-export type EventView = { id: string; 
 /**
- * grant, refuse or withdraw.
+ * What a ledger event records.
  */
-kind: string; purpose: string; at: string; method: string; notice_hash: string | null; language: string | null; device_id: string; seq: number }
+export type EventKind = "grant" | "refuse" | "withdraw"
+export type EventRequest = { name: string; venue: string; starts_on: string; ends_on: string; notice: string; notice_number: number; languages: Language[]; fields: FieldView[]; device_name: string; idle_reset_s: number; signature: boolean }
+export type EventView = { id: string; kind: EventKind; purpose: string; at: string; method: Method; notice_hash: string | null; language: Language | null; device_id: string; seq: number }
 export type ExportedPacket = { 
 /**
  * Where the file was written.
@@ -643,12 +692,12 @@ export type FieldView = {
 /**
  * name, email, phone, company or job_title.
  */
-field: string; required: boolean }
+field: PersonField; required: boolean }
 export type FindingView = { rule: string; 
 /**
  * error or warning.
  */
-severity: string; article: string; message: Bi; 
+severity: Severity; article: string; message: Bi; 
 /**
  * The library clause that would fix it.
  */
@@ -658,13 +707,21 @@ export type FormView = { purposes: ControlView[]; separate: ControlView[];
  * The guardian question and confirmation, when under-14s are in scope.
  */
 guardian: [Bi, Bi] | null }
+/**
+ * A file format for the suppression list and consent export.
+ */
+export type Format = "csv" | "json"
 export type HomeView = { subjects: number; active_consents: number; withdrawals_last_7_days: number; notices: NoticeCount[] }
+/**
+ * How people are shown in exports.
+ */
+export type Identity = "masked" | "hashed" | "plain"
 export type ImportView = { committed: boolean; rows: number; events: number; people: number; new_people: number; receipts: string[]; errors: RowErrorView[]; more_errors: number }
 export type KioskFormView = { event_name: string; venue: string; device_name: string; 
 /**
  * The language shown, and those offered.
  */
-language: string; languages: string[]; title: string; blocks: BlockView[]; 
+language: Language; languages: Language[]; title: string; blocks: BlockView[]; 
 /**
  * The first 12 characters of the wording's hash, shown small for staff.
  */
@@ -685,10 +742,30 @@ withdrawal: string;
  * The QR code of the receipt id: `size` × `size` modules, row by row, true is dark.
  */
 qr_size: number; qr: boolean[] }
+/**
+ * A language notices are written in.
+ */
+export type Language = "zh-CN" | "en"
+/**
+ * A purpose's legal basis.
+ */
+export type LegalBasis = "consent" | "contract" | "hr_management" | "legal_obligation" | "vital_interest" | "public_interest" | "public_information" | "legitimate_interest"
 export type LintView = { errors: number; warnings: number; findings: FindingView[] }
+/**
+ * Why the vault locked by itself.
+ */
+export type LockReason = "idle"
 export type MaterialView = { kind: string; needs_fresh_consent: boolean; message: Bi }
+/**
+ * How a consent (or withdrawal) was collected: the method, or a withdrawal's channel.
+ */
+export type Method = "kiosk" | "desk" | "paper" | "import" | "in_person" | "email" | "phone" | "letter"
 export type NewNoticeRequest = { name: string; title: Bi; profile: string; template: string }
-export type NoticeCount = { state: string; count: number }
+export type NoticeCount = { state: NoticeState; count: number }
+/**
+ * A notice version's state.
+ */
+export type NoticeState = "draft" | "in_review" | "approved" | "retired"
 export type NoticeSummary = { name: string; title: Bi; 
 /**
  * Newest first.
@@ -698,8 +775,16 @@ export type OpView = {
 /**
  * equal, insert or delete.
  */
-op: string; text: string }
-export type OperatorView = { name: string; role: string; disabled: boolean }
+op: DiffOp; text: string }
+export type OperatorView = { name: string; role: Role; disabled: boolean }
+/**
+ * A review packet's format.
+ */
+export type PacketFormat = "html" | "docx"
+/**
+ * A field of the capture form about the person.
+ */
+export type PersonField = "name" | "email" | "phone" | "company" | "job_title"
 export type PersonView = { id: string; name: string | null; email: string | null; phone: string | null; company: string | null; masked: boolean; erased: boolean }
 /**
  * Where a finding is.
@@ -712,7 +797,7 @@ field: string | null;
 /**
  * zh-CN or en.
  */
-language: string | null; line: number | null; column: number | null }
+language: Language | null; line: number | null; column: number | null }
 /**
  * What the live preview renders: the profile being edited (unsaved JSON), a notice
  * template, and optionally an unsaved edit of a template or clause.
@@ -723,26 +808,25 @@ export type ProfileView = { name: string; rev: number; saved_by: string;
  * The profile file, pretty JSON.
  */
 json: string }
-export type PurposeStatusView = { purpose: string; 
 /**
- * granted, refused or withdrawn.
+ * Where imported consents come from.
  */
-state: string; since: string; notice_hash: string | null }
-export type PurposeView = { code: string; name_zh: string; name_en: string; 
-/**
- * consent, contract, hr_management, legal_obligation, vital_interest, public_interest,
- * public_information or legitimate_interest.
- */
-legal_basis: string; necessary: boolean; 
-/**
- * sensitive, third_party, cross_border, public_disclosure, guardian, or null.
- */
-separate_consent: string | null; dpv: string | null }
+export type Provenance = "paper" | "import"
+export type PurposeStatusView = { purpose: string; state: ConsentState; since: string; notice_hash: string | null }
+export type PurposeView = { code: string; name_zh: string; name_en: string; legal_basis: LegalBasis; necessary: boolean; separate_consent: SeparateConsent | null; dpv: string | null }
 /**
  * Wording rendered from a profile and a template.
  */
 export type RenderedView = { blocks_zh: BlockView[]; blocks_en: BlockView[]; hash_zh: string; hash_en: string; form: FormView; lint: LintView }
 export type RetentionView = { purpose: string; review_days: number | null; delete_days: number | null }
+/**
+ * A workflow step on a notice (and a review comment's verdict).
+ */
+export type ReviewStep = "comment" | "submit" | "approve" | "reject" | "retire"
+/**
+ * An operator's role.
+ */
+export type Role = "admin" | "legal" | "marketer" | "kiosk"
 export type RowErrorView = { line: number; column: string | null; reason: string }
 /**
  * A file the app saved.
@@ -757,10 +841,26 @@ path: string;
  */
 bytes: number }
 /**
+ * A PIPL Art. 28 sensitive category.
+ */
+export type SensitiveKind = "biometric" | "religion" | "specific_identity" | "health" | "financial_account" | "whereabouts" | "minor_under_14" | "other"
+/**
+ * The kind of separate consent a purpose needs.
+ */
+export type SeparateConsent = "sensitive" | "third_party" | "cross_border" | "public_disclosure" | "guardian"
+/**
  * Who is signed in.
  */
-export type SessionInfo = { operator: string; role: string; device: string }
+export type SessionInfo = { operator: string; role: Role; device: string; 
+/**
+ * What this operator may do: the engine's permission table for their role.
+ */
+allowed: ActionName[] }
 export type Settings = { idle_lock_minutes: number }
+/**
+ * A lint finding's severity.
+ */
+export type Severity = "error" | "warning"
 /**
  * A run of text in a block.
  */
@@ -769,7 +869,7 @@ export type SubjectDetail = { person: PersonView; status: PurposeStatusView[]; h
 /**
  * A person's answers, from the kiosk or a paper form.
  */
-export type SubmissionRequest = { language: string | null; name: string | null; email: string | null; phone: string | null; company: string | null; job_title: string | null; 
+export type SubmissionRequest = { language: Language | null; name: string | null; email: string | null; phone: string | null; company: string | null; job_title: string | null; 
 /**
  * The ids of the boxes ticked.
  */
@@ -782,11 +882,11 @@ export type SuppressionRequest = {
 /**
  * csv or json.
  */
-format: string; 
+format: Format; 
 /**
  * masked, hashed or plain (plain: admin and legal).
  */
-identity: string; purpose: string | null }
+identity: Identity; purpose: string | null }
 /**
  * A template as edited in the workspace.
  */
@@ -794,28 +894,32 @@ export type TemplateEdit = { name: string;
 /**
  * notice or clause.
  */
-kind: string; title: Bi; source: Bi }
+kind: TemplateKind; title: Bi; source: Bi }
+/**
+ * A template's kind.
+ */
+export type TemplateKind = "notice" | "clause"
 export type TemplateView = { name: string; 
 /**
  * notice or clause.
  */
-kind: string; rev: number; title: Bi; source: Bi; saved_by: string }
+kind: TemplateKind; rev: number; title: Bi; source: Bi; saved_by: string }
 export type UnlockRequest = { operator: string; passphrase: string }
 /**
  * Sent to the UI when the vault locks by itself (idle timeout).
  */
 export type VaultLocked = { 
 /**
- * Why: `idle`.
+ * Why.
  */
-reason: string }
+reason: LockReason }
 export type VerifyView = { intact: boolean; events_checked: number; devices: number; audit_entries_checked: number; problems: string[]; broken_chain: string | null }
-export type VersionSummary = { number: number; state: string }
+export type VersionSummary = { number: number; state: NoticeState }
 export type VersionView = { notice: string; title: Bi; number: number; 
 /**
  * draft, in_review, approved or retired.
  */
-state: string; profile: string; profile_rev: number; template: string; template_rev: number; author: string; approved_by: string | null; approved_at_ms: number | null; created_at_ms: number; rendered: RenderedView; comments: CommentView[]; 
+state: NoticeState; profile: string; profile_rev: number; template: string; template_rev: number; author: string; approved_by: string | null; approved_at_ms: number | null; created_at_ms: number; rendered: RenderedView; comments: CommentView[]; 
 /**
  * Whether the signed-in operator wrote it (and so may not approve it).
  */
@@ -828,7 +932,7 @@ purposes: string[];
 /**
  * in_person, email, phone, letter or kiosk.
  */
-channel: string; 
+channel: Method; 
 /**
  * A note (never personal data: it is part of the permanent record).
  */

@@ -1,6 +1,7 @@
 // Every string the UI shows, in English and Simplified Chinese. `t(key)` looks one up in the
 // current language; the language is switchable at run time and remembered on this computer
 // (a preference, never personal data).
+import type { Role } from "./bindings";
 import { useEffect, useState } from "preact/hooks";
 import { captureEn, captureZh } from "./i18n-capture";
 import { noticesEn, noticesZh } from "./i18n-notices";
@@ -560,7 +561,15 @@ document.documentElement.lang = current;
 
 export const __testing = { en, zh };
 
+/** Whether `key` is a message key (for keys built at run time). */
+export function hasKey(key: string): key is Key {
+  return key in en;
+}
+
+/** The message key of each role's name (the compiler checks every role has one). */
+const ROLE_KEYS: Record<Role, Key> = { admin: "roleAdmin", legal: "roleLegal", marketer: "roleMarketer", kiosk: "roleKiosk" };
+
 /** The message key of a role's name. */
-export function roleKey(role: string): Key {
-  return ({ admin: "roleAdmin", legal: "roleLegal", marketer: "roleMarketer", kiosk: "roleKiosk" } as Record<string, Key>)[role] ?? "roleKiosk";
+export function roleKey(role: Role): Key {
+  return ROLE_KEYS[role];
 }

@@ -4,14 +4,14 @@
 // no back navigation, no autofill, no field history.
 import { useEffect, useRef, useState } from "preact/hooks";
 import { call, commands, describe } from "./api";
-import type { BlockView, KioskFormView, KioskReceipt, SubmissionRequest } from "./bindings";
+import type { BlockView, KioskFormView, KioskReceipt, Language, SubmissionRequest } from "./bindings";
 import { CaptureForm, type Person } from "./capture-form";
 import { ErrorBox, Field } from "./components";
 import { setLang, t, useLang } from "./i18n";
 
 export function KioskApp() {
   useLang();
-  const [language, setLanguage] = useState<string | null>(null);
+  const [language, setLanguage] = useState<Language | null>(null);
   const [form, setForm] = useState<KioskFormView | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [receipt, setReceipt] = useState<KioskReceipt | null>(null);

@@ -3,7 +3,7 @@
 //! commands, shows the form, records one person at a time and leaves only with an
 //! operator's passphrase.
 
-use consentry::capture::{self, badge, EventInput, FieldRule, PersonField, Submission, Submitted};
+use consentry::capture::{self, badge, EventInput, FieldRule, Submission, Submitted};
 use consentry::ledger::Method;
 use consentry::notice::Language;
 use consentry::subject::SubjectInput;
@@ -15,6 +15,7 @@ use tauri::{AppHandle, Manager, State, WebviewUrl, WebviewWindow, WebviewWindowB
 use super::notices::{block_views, Bi, BlockView, FormView};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
+use crate::vocab::{self, PersonField};
 
 /// The kiosk window's label; its capability is `capabilities/kiosk.json`.
 pub const KIOSK: &str = "kiosk";
@@ -22,7 +23,7 @@ pub const KIOSK: &str = "kiosk";
 #[derive(Serialize, Deserialize, Type, Clone)]
 pub struct FieldView {
     /// name, email, phone, company or job_title.
-    pub field: String,
+    pub field: PersonField,
     pub required: bool,
 }
 
@@ -35,7 +36,7 @@ pub struct EventInfo {
     pub ends_on: String,
     pub notice: String,
     pub notice_number: u32,
-    pub languages: Vec<String>,
+    pub languages: Vec<vocab::Language>,
     pub fields: Vec<FieldView>,
     pub device_name: String,
     pub idle_reset_s: u32,
@@ -54,13 +55,8 @@ fn event_info(e: &capture::Event) -> EventInfo {
         ends_on: e.input.ends_on.clone(),
         notice: e.input.notice.clone(),
         notice_number: e.input.notice_number as u32,
-        languages: e.input.languages.iter().map(|l| l.as_str().to_string()).collect(),
-        fields: e
-            .input
-            .fields
-            .iter()
-            .map(|f| FieldView { field: f.field.as_str().into(), required: f.required })
-            .collect(),
+        languages: e.input.languages.iter().map(|l| (*l).into()).collect(),
+        fields: e.input.fields.iter().map(|f| FieldView { field: f.field.into(), required: f.required }).collect(),
         device_name: e.input.device_name.clone(),
         idle_reset_s: e.input.idle_reset_s,
         signature: e.input.signature,
@@ -77,7 +73,7 @@ pub struct EventRequest {
     pub ends_on: String,
     pub notice: String,
     pub notice_number: u32,
-    pub languages: Vec<String>,
+    pub languages: Vec<vocab::Language>,
     pub fields: Vec<FieldView>,
     pub device_name: String,
     pub idle_reset_s: u32,
@@ -94,12 +90,8 @@ impl TryFrom<EventRequest> for EventInput {
             ends_on: r.ends_on,
             notice: r.notice,
             notice_number: i64::from(r.notice_number),
-            languages: r.languages.iter().map(|l| Language::parse_tag(l)).collect::<Result<_, _>>()?,
-            fields: r
-                .fields
-                .iter()
-                .map(|f| Ok(FieldRule { field: f.field.parse::<PersonField>()?, required: f.required }))
-                .collect::<Result<_, consentry::Error>>()?,
+            languages: r.languages.iter().map(|l| (*l).into()).collect(),
+            fields: r.fields.iter().map(|f| FieldRule { field: f.field.into(), required: f.required }).collect(),
             device_name: r.device_name,
             idle_reset_s: r.idle_reset_s,
             signature: r.signature,
@@ -154,7 +146,7 @@ pub async fn close_event(state: State<'_, AppState>, id: String) -> ApiResult<Ev
 /// A person's answers, from the kiosk or a paper form.
 #[derive(Deserialize, Type)]
 pub struct SubmissionRequest {
-    pub language: Option<String>,
+    pub language: Option<vocab::Language>,
     pub name: Option<String>,
     pub email: Option<String>,
     pub phone: Option<String>,
@@ -181,7 +173,7 @@ fn submission(event_id: String, r: SubmissionRequest) -> ApiResult<Submission> {
     };
     Ok(Submission {
         event_id,
-        language: r.language.as_deref().map(Language::parse_tag).transpose()?,
+        language: r.language.map(Into::into),
         person: SubjectInput { name: r.name, email: r.email, phone: r.phone, company: r.company },
         job_title: r.job_title,
         ticked: r.ticked,
@@ -272,13 +264,16 @@ fn require_kiosk(window: &WebviewWindow) -> ApiResult<()> {
     if window.label() == KIOSK {
         Ok(())
     } else {
-        Err(ApiError { kind: "permission_denied".into(), message: "Only the kiosk window may do this.".into() })
+        Err(ApiError {
+            kind: crate::vocab::ErrorKind::PermissionDenied,
+            message: "Only the kiosk window may do this.".into(),
+        })
     }
 }
 
 fn kiosk_event(state: &AppState) -> ApiResult<String> {
     state.guard().kiosk.clone().ok_or_else(|| ApiError {
-        kind: "kiosk_closed".into(),
+        kind: crate::vocab::ErrorKind::KioskClosed,
         message: "Kiosk mode is not running. Start it from Events in the main window.".into(),
     })
 }
@@ -289,8 +284,8 @@ pub struct KioskFormView {
     pub venue: String,
     pub device_name: String,
     /// The language shown, and those offered.
-    pub language: String,
-    pub languages: Vec<String>,
+    pub language: vocab::Language,
+    pub languages: Vec<vocab::Language>,
     pub title: String,
     pub blocks: Vec<BlockView>,
     /// The first 12 characters of the wording's hash, shown small for staff.
@@ -307,7 +302,7 @@ pub struct KioskFormView {
 pub async fn kiosk_form(
     window: WebviewWindow,
     state: State<'_, AppState>,
-    language: Option<String>,
+    language: Option<vocab::Language>,
 ) -> ApiResult<KioskFormView> {
     require_kiosk(&window)?;
     let event = kiosk_event(&state)?;
@@ -320,13 +315,13 @@ pub async fn kiosk_form(
 pub async fn event_form(
     state: State<'_, AppState>,
     event_id: String,
-    language: Option<String>,
+    language: Option<vocab::Language>,
 ) -> ApiResult<KioskFormView> {
     form_view(&state, event_id, language).await
 }
 
-async fn form_view(state: &AppState, event: String, language: Option<String>) -> ApiResult<KioskFormView> {
-    let language = language.as_deref().map(Language::parse_tag).transpose()?;
+async fn form_view(state: &AppState, event: String, language: Option<vocab::Language>) -> ApiResult<KioskFormView> {
+    let language = language.map(Language::from);
     state
         .with_session(move |s| {
             let k = capture::form(s, &event, language)?;
@@ -334,8 +329,8 @@ async fn form_view(state: &AppState, event: String, language: Option<String>) ->
                 event_name: k.event.input.name.clone(),
                 venue: k.event.input.venue.clone(),
                 device_name: k.event.input.device_name.clone(),
-                language: k.language.as_str().into(),
-                languages: k.event.input.languages.iter().map(|l| l.as_str().to_string()).collect(),
+                language: k.language.into(),
+                languages: k.event.input.languages.iter().map(|l| (*l).into()).collect(),
                 title: k.title.clone(),
                 blocks: block_views(&k.text),
                 notice_hash: k.notice_hash.chars().take(12).collect(),
@@ -345,7 +340,7 @@ async fn form_view(state: &AppState, event: String, language: Option<String>) ->
                     .input
                     .fields
                     .iter()
-                    .map(|f| FieldView { field: f.field.as_str().into(), required: f.required })
+                    .map(|f| FieldView { field: f.field.into(), required: f.required })
                     .collect(),
                 signature: k.event.input.signature,
                 idle_reset_s: k.event.input.idle_reset_s,

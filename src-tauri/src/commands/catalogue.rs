@@ -7,18 +7,16 @@ use tauri::State;
 
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
+use crate::vocab::{LegalBasis, SensitiveKind, SeparateConsent};
 
 #[derive(Serialize, Deserialize, Type)]
 pub struct PurposeView {
     pub code: String,
     pub name_zh: String,
     pub name_en: String,
-    /// consent, contract, hr_management, legal_obligation, vital_interest, public_interest,
-    /// public_information or legitimate_interest.
-    pub legal_basis: String,
+    pub legal_basis: LegalBasis,
     pub necessary: bool,
-    /// sensitive, third_party, cross_border, public_disclosure, guardian, or null.
-    pub separate_consent: Option<String>,
+    pub separate_consent: Option<SeparateConsent>,
     pub dpv: Option<String>,
 }
 
@@ -28,9 +26,9 @@ impl From<&Purpose> for PurposeView {
             code: p.code.clone(),
             name_zh: p.name_zh.clone(),
             name_en: p.name_en.clone(),
-            legal_basis: p.legal_basis.as_str().into(),
+            legal_basis: p.legal_basis.into(),
             necessary: p.necessary,
-            separate_consent: p.separate_consent.map(|s| s.as_str().into()),
+            separate_consent: p.separate_consent.map(Into::into),
             dpv: p.dpv.clone(),
         }
     }
@@ -43,9 +41,9 @@ impl TryFrom<PurposeView> for Purpose {
             code: v.code,
             name_zh: v.name_zh,
             name_en: v.name_en,
-            legal_basis: v.legal_basis.parse()?,
+            legal_basis: v.legal_basis.into(),
             necessary: v.necessary,
-            separate_consent: v.separate_consent.filter(|s| !s.is_empty()).map(|s| s.parse()).transpose()?,
+            separate_consent: v.separate_consent.map(Into::into),
             dpv: v.dpv.filter(|d| !d.trim().is_empty()),
         })
     }
@@ -70,7 +68,7 @@ pub struct CategoryView {
     pub name_zh: String,
     pub name_en: String,
     /// A PIPL Art. 28 category such as biometric or health, or null.
-    pub sensitive: Option<String>,
+    pub sensitive: Option<SensitiveKind>,
 }
 
 impl From<&DataCategory> for CategoryView {
@@ -79,7 +77,7 @@ impl From<&DataCategory> for CategoryView {
             code: c.code.clone(),
             name_zh: c.name_zh.clone(),
             name_en: c.name_en.clone(),
-            sensitive: c.sensitive.map(|s| s.as_str().into()),
+            sensitive: c.sensitive.map(Into::into),
         }
     }
 }
@@ -97,7 +95,7 @@ pub async fn add_category(state: State<'_, AppState>, category: CategoryView) ->
         code: category.code,
         name_zh: category.name_zh,
         name_en: category.name_en,
-        sensitive: category.sensitive.filter(|s| !s.is_empty()).map(|s| s.parse()).transpose()?,
+        sensitive: category.sensitive.map(Into::into),
     };
     state.with_session(move |s| purpose::add_category(s, &c).map(|c| CategoryView::from(&c))).await
 }

@@ -7,7 +7,7 @@ use consentry::notice::lint::{Finding, Report};
 use consentry::notice::markdown::{self, BlockKind};
 use consentry::notice::packet;
 use consentry::notice::profile::{self, Bilingual, Profile, ProfileRevision};
-use consentry::notice::template::{self, Template, TemplateInput, TemplateKind};
+use consentry::notice::template::{self, Template, TemplateInput};
 use consentry::notice::workflow::{self, NewNotice, Rendered, Version};
 use serde::{Deserialize, Serialize};
 use specta::Type;
@@ -15,6 +15,7 @@ use tauri::State;
 
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
+use crate::vocab::{self, DiffOp, Language, NoticeState, PacketFormat, ReviewStep, Severity, TemplateKind};
 
 /// Text in both languages.
 #[derive(Serialize, Deserialize, Type, Clone)]
@@ -46,7 +47,7 @@ pub struct SpanView {
 #[derive(Serialize, Type)]
 pub struct BlockView {
     /// h1, h2, h3, p, li or quote.
-    pub kind: String,
+    pub kind: vocab::BlockKind,
     /// The 1-based line it starts on, for jumping to a lint finding.
     pub line: u32,
     pub lines: Vec<Vec<SpanView>>,
@@ -57,12 +58,12 @@ pub(crate) fn block_views(text: &str) -> Vec<BlockView> {
         .into_iter()
         .map(|b| BlockView {
             kind: match b.kind {
-                BlockKind::Heading(1) => "h1".into(),
-                BlockKind::Heading(2) => "h2".into(),
-                BlockKind::Heading(_) => "h3".into(),
-                BlockKind::Paragraph => "p".into(),
-                BlockKind::Item => "li".into(),
-                BlockKind::Quote => "quote".into(),
+                BlockKind::Heading(1) => vocab::BlockKind::H1,
+                BlockKind::Heading(2) => vocab::BlockKind::H2,
+                BlockKind::Heading(_) => vocab::BlockKind::H3,
+                BlockKind::Paragraph => vocab::BlockKind::P,
+                BlockKind::Item => vocab::BlockKind::Li,
+                BlockKind::Quote => vocab::BlockKind::Quote,
             },
             line: b.line as u32,
             lines: b
@@ -80,7 +81,7 @@ pub struct PlaceView {
     /// A profile field path such as `recipients[0].contact`.
     pub field: Option<String>,
     /// zh-CN or en.
-    pub language: Option<String>,
+    pub language: Option<Language>,
     pub line: Option<u32>,
     pub column: Option<u32>,
 }
@@ -89,7 +90,7 @@ pub struct PlaceView {
 pub struct FindingView {
     pub rule: String,
     /// error or warning.
-    pub severity: String,
+    pub severity: Severity,
     pub article: String,
     pub message: Bi,
     /// The library clause that would fix it.
@@ -101,13 +102,13 @@ impl From<&Finding> for FindingView {
     fn from(f: &Finding) -> Self {
         FindingView {
             rule: f.rule.into(),
-            severity: f.severity.as_str().into(),
+            severity: f.severity.into(),
             article: f.article.into(),
             message: (&f.message).into(),
             fix_clause: f.fix_clause.map(Into::into),
             place: PlaceView {
                 field: f.place.field.clone(),
-                language: f.place.language.map(|l| l.as_str().into()),
+                language: f.place.language.map(Into::into),
                 line: f.place.line.map(|n| n as u32),
                 column: f.place.column.map(|n| n as u32),
             },
@@ -138,7 +139,7 @@ pub struct ControlView {
     pub id: String,
     pub purpose: String,
     /// purpose, or the separate consent kind.
-    pub kind: String,
+    pub kind: vocab::ControlKind,
     pub label: Bi,
     pub explanation: Bi,
     pub checked: bool,
@@ -157,7 +158,7 @@ impl From<&FormDefinition> for FormView {
         let c = |c: &consentry::notice::form::Control| ControlView {
             id: c.id.clone(),
             purpose: c.purpose.clone(),
-            kind: c.kind.clone(),
+            kind: vocab::ControlKind::of(&c.kind),
             label: (&c.label).into(),
             explanation: (&c.explanation).into(),
             checked: c.checked,
@@ -198,7 +199,7 @@ impl From<&Rendered> for RenderedView {
 pub struct CommentView {
     pub author: String,
     /// comment, submit, reject, approve or retire.
-    pub verdict: String,
+    pub verdict: ReviewStep,
     pub body: String,
     pub at_ms: f64,
 }
@@ -209,7 +210,7 @@ pub struct VersionView {
     pub title: Bi,
     pub number: u32,
     /// draft, in_review, approved or retired.
-    pub state: String,
+    pub state: NoticeState,
     pub profile: String,
     pub profile_rev: u32,
     pub template: String,
@@ -229,7 +230,7 @@ fn version_view(v: &Version, me: &str) -> VersionView {
         notice: v.notice.clone(),
         title: (&v.title).into(),
         number: v.number as u32,
-        state: v.state.as_str().into(),
+        state: v.state.into(),
         profile: v.profile_name.clone(),
         profile_rev: v.profile_rev as u32,
         template: v.template_name.clone(),
@@ -244,7 +245,7 @@ fn version_view(v: &Version, me: &str) -> VersionView {
             .iter()
             .map(|c| CommentView {
                 author: c.author.clone(),
-                verdict: c.verdict.clone(),
+                verdict: ReviewStep::of_verdict(&c.verdict),
                 body: c.body.clone(),
                 at_ms: c.at_ms as f64,
             })
@@ -256,7 +257,7 @@ fn version_view(v: &Version, me: &str) -> VersionView {
 #[derive(Serialize, Type)]
 pub struct VersionSummary {
     pub number: u32,
-    pub state: String,
+    pub state: NoticeState,
 }
 
 #[derive(Serialize, Type)]
@@ -289,7 +290,7 @@ fn profile_view(r: &ProfileRevision) -> ProfileView {
 pub struct TemplateView {
     pub name: String,
     /// notice or clause.
-    pub kind: String,
+    pub kind: TemplateKind,
     pub rev: u32,
     pub title: Bi,
     pub source: Bi,
@@ -299,7 +300,7 @@ pub struct TemplateView {
 fn template_view(t: &Template) -> TemplateView {
     TemplateView {
         name: t.name.clone(),
-        kind: t.kind.as_str().into(),
+        kind: t.kind.into(),
         rev: t.rev as u32,
         title: Bi { zh: t.title_zh.clone(), en: t.title_en.clone() },
         source: Bi { zh: t.source_zh.clone(), en: t.source_en.clone() },
@@ -312,7 +313,7 @@ fn template_view(t: &Template) -> TemplateView {
 pub struct TemplateEdit {
     pub name: String,
     /// notice or clause.
-    pub kind: String,
+    pub kind: TemplateKind,
     pub title: Bi,
     pub source: Bi,
 }
@@ -322,7 +323,7 @@ impl TryFrom<TemplateEdit> for TemplateInput {
     fn try_from(t: TemplateEdit) -> Result<Self, ApiError> {
         Ok(TemplateInput {
             name: t.name,
-            kind: t.kind.parse::<TemplateKind>()?,
+            kind: t.kind.into(),
             title_zh: t.title.zh,
             title_en: t.title.en,
             source_zh: t.source.zh,
@@ -344,7 +345,7 @@ pub struct PreviewRequest {
 #[derive(Serialize, Type)]
 pub struct OpView {
     /// equal, insert or delete.
-    pub op: String,
+    pub op: DiffOp,
     pub text: String,
 }
 
@@ -368,9 +369,9 @@ pub struct DiffView {
 fn ops(d: &[Op]) -> Vec<OpView> {
     d.iter()
         .map(|o| match o {
-            Op::Equal(t) => OpView { op: "equal".into(), text: t.clone() },
-            Op::Insert(t) => OpView { op: "insert".into(), text: t.clone() },
-            Op::Delete(t) => OpView { op: "delete".into(), text: t.clone() },
+            Op::Equal(t) => OpView { op: DiffOp::Equal, text: t.clone() },
+            Op::Insert(t) => OpView { op: DiffOp::Insert, text: t.clone() },
+            Op::Delete(t) => OpView { op: DiffOp::Delete, text: t.clone() },
         })
         .collect()
 }
@@ -424,7 +425,7 @@ pub async fn list_notices(state: State<'_, AppState>) -> ApiResult<Vec<NoticeSum
                     versions: n
                         .versions
                         .into_iter()
-                        .map(|(number, st)| VersionSummary { number: number as u32, state: st.as_str().into() })
+                        .map(|(number, st)| VersionSummary { number: number as u32, state: st.into() })
                         .collect(),
                 })
                 .collect())
@@ -550,18 +551,18 @@ pub async fn draft_notice(
 pub async fn review_notice(
     state: State<'_, AppState>,
     name: String,
-    step: String,
+    step: ReviewStep,
     comment: String,
     number: Option<u32>,
 ) -> ApiResult<VersionView> {
     state
         .with_session(move |s| {
-            let v = match step.as_str() {
-                "submit" => workflow::submit(s, &name, &comment)?,
-                "approve" => workflow::approve(s, &name, &comment)?,
-                "reject" => workflow::reject(s, &name, &comment)?,
-                "comment" => workflow::comment(s, &name, number.map(i64::from), &comment)?,
-                "retire" => workflow::retire(
+            let v = match step {
+                ReviewStep::Submit => workflow::submit(s, &name, &comment)?,
+                ReviewStep::Approve => workflow::approve(s, &name, &comment)?,
+                ReviewStep::Reject => workflow::reject(s, &name, &comment)?,
+                ReviewStep::Comment => workflow::comment(s, &name, number.map(i64::from), &comment)?,
+                ReviewStep::Retire => workflow::retire(
                     s,
                     &name,
                     number.map(i64::from).ok_or_else(|| {
@@ -569,12 +570,6 @@ pub async fn review_notice(
                     })?,
                     &comment,
                 )?,
-                other => {
-                    return Err(consentry::Error::invalid(
-                        format!("\"{other}\" is not a review step."),
-                        "Use submit, approve, reject, comment or retire.",
-                    ))
-                }
             };
             Ok(version_view(&v, &s.operator().id))
         })
@@ -595,13 +590,13 @@ pub async fn export_packet(
     state: State<'_, AppState>,
     name: String,
     number: Option<u32>,
-    format: String,
+    format: PacketFormat,
 ) -> ApiResult<ExportedPacket> {
     let dir = state.export_dir().to_path_buf();
     state
         .with_session(move |s| {
             let p = packet::gather(s, &name, number.map(i64::from))?;
-            let ext = if format == "docx" { "docx" } else { "html" };
+            let ext = format.as_str();
             let bytes = if ext == "docx" { packet::docx(&p)? } else { packet::html(&p)?.into_bytes() };
             Ok((bytes, format!("review-{}-v{}", p.version.notice, p.version.number), super::rights::stamp(s), ext))
         })

@@ -8,11 +8,12 @@ use tauri::State;
 
 use crate::error::ApiResult;
 use crate::state::AppState;
+use crate::vocab::Role;
 
 #[derive(Serialize, Type)]
 pub struct OperatorView {
     pub name: String,
-    pub role: String,
+    pub role: Role,
     pub disabled: bool,
 }
 
@@ -23,7 +24,7 @@ pub async fn list_operators(state: State<'_, AppState>) -> ApiResult<Vec<Operato
         .with_session(|s| {
             Ok(operator::list(s)?
                 .into_iter()
-                .map(|o| OperatorView { name: o.name, role: o.role.as_str().into(), disabled: o.disabled })
+                .map(|o| OperatorView { name: o.name, role: o.role.into(), disabled: o.disabled })
                 .collect())
         })
         .await
@@ -32,19 +33,19 @@ pub async fn list_operators(state: State<'_, AppState>) -> ApiResult<Vec<Operato
 #[derive(Deserialize, Type)]
 pub struct AddOperatorRequest {
     pub name: String,
-    pub role: String,
+    pub role: Role,
     pub passphrase: String,
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn add_operator(state: State<'_, AppState>, request: AddOperatorRequest) -> ApiResult<OperatorView> {
-    let role = request.role.parse()?;
+    let role = request.role.into();
     let pass = Passphrase::new(request.passphrase);
     state
         .with_session(move |s| {
             let o = operator::add(s, &request.name, role, &pass)?;
-            Ok(OperatorView { name: o.name, role: o.role.as_str().into(), disabled: o.disabled })
+            Ok(OperatorView { name: o.name, role: o.role.into(), disabled: o.disabled })
         })
         .await
 }

@@ -9,10 +9,11 @@ use tauri::State;
 
 use crate::error::ApiResult;
 use crate::state::AppState;
+use crate::vocab::{ConsentState, EventKind, Language, Method, NoticeState};
 
 #[derive(Serialize, Type)]
 pub struct NoticeCount {
-    pub state: String,
+    pub state: NoticeState,
     pub count: u32,
 }
 
@@ -41,8 +42,13 @@ pub async fn home(state: State<'_, AppState>) -> ApiResult<HomeView> {
                 notices: sum
                     .notices_by_state
                     .into_iter()
-                    .map(|(state, n)| NoticeCount { state, count: small(n) })
-                    .collect(),
+                    .map(|(state, n)| {
+                        Ok(NoticeCount {
+                            state: state.parse::<consentry::notice::workflow::State>()?.into(),
+                            count: small(n),
+                        })
+                    })
+                    .collect::<consentry::Result<_>>()?,
             })
         })
         .await
@@ -117,8 +123,7 @@ pub(crate) async fn search_in(state: &AppState, query: String) -> ApiResult<Vec<
 #[derive(Serialize, Type)]
 pub struct PurposeStatusView {
     pub purpose: String,
-    /// granted, refused or withdrawn.
-    pub state: String,
+    pub state: ConsentState,
     pub since: String,
     pub notice_hash: Option<String>,
 }
@@ -127,7 +132,7 @@ impl From<PurposeStatus> for PurposeStatusView {
     fn from(p: PurposeStatus) -> Self {
         PurposeStatusView {
             purpose: p.purpose,
-            state: p.state.as_str().into(),
+            state: p.state.into(),
             since: p.since.to_rfc3339(),
             notice_hash: p.notice_hash,
         }
@@ -137,13 +142,12 @@ impl From<PurposeStatus> for PurposeStatusView {
 #[derive(Serialize, Type)]
 pub struct EventView {
     pub id: String,
-    /// grant, refuse or withdraw.
-    pub kind: String,
+    pub kind: EventKind,
     pub purpose: String,
     pub at: String,
-    pub method: String,
+    pub method: Method,
     pub notice_hash: Option<String>,
-    pub language: Option<String>,
+    pub language: Option<Language>,
     pub device_id: String,
     pub seq: u32,
 }
@@ -152,12 +156,16 @@ impl From<ConsentEvent> for EventView {
     fn from(e: ConsentEvent) -> Self {
         EventView {
             id: e.id,
-            kind: e.kind.as_str().into(),
+            kind: e.kind.into(),
             purpose: e.purpose,
             at: e.captured_at.to_rfc3339(),
-            method: e.method.as_str().into(),
+            method: e.method.into(),
             notice_hash: e.notice_hash,
-            language: e.language,
+            language: e
+                .language
+                .as_deref()
+                .and_then(|l| consentry::notice::Language::parse_tag(l).ok())
+                .map(Into::into),
             device_id: e.device_id,
             seq: u32::try_from(e.seq).unwrap_or(u32::MAX),
         }

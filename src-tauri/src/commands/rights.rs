@@ -12,8 +12,8 @@
 
 use std::path::Path;
 
-use consentry::ledger::{self, ConsentState, Method, Withdrawal};
-use consentry::rights::{self, ExportFilter, Format, Identity, Provenance, RetentionRule, Source};
+use consentry::ledger::{self, Withdrawal};
+use consentry::rights::{self, ExportFilter, Format, RetentionRule, Source};
 use consentry::subject::{self, SubjectKey};
 use consentry::{receipt, Session};
 use serde::{Deserialize, Serialize};
@@ -23,6 +23,7 @@ use tauri::State;
 use super::people::PersonView;
 use crate::error::ApiResult;
 use crate::state::AppState;
+use crate::vocab::{self, ConsentState, DocFormat, Due, Identity, Method, Provenance};
 
 /// A file the app saved.
 #[derive(Serialize, Type)]
@@ -59,7 +60,7 @@ pub struct WithdrawRequest {
     /// Purpose codes; empty means every purpose currently granted ("withdraw all").
     pub purposes: Vec<String>,
     /// in_person, email, phone, letter or kiosk.
-    pub channel: String,
+    pub channel: Method,
     /// A note (never personal data: it is part of the permanent record).
     pub note: String,
 }
@@ -72,7 +73,7 @@ pub struct WithdrawalView {
 }
 
 pub(crate) async fn withdraw_in(state: &AppState, req: WithdrawRequest) -> ApiResult<WithdrawalView> {
-    let method: Method = req.channel.parse()?;
+    let method = req.channel.into();
     let wd = Withdrawal {
         subject: SubjectKey::Id(req.subject_id),
         purposes: req.purposes,
@@ -113,8 +114,8 @@ pub struct ErasedView {
     pub withdrawal_receipt_id: Option<String>,
 }
 
-pub(crate) async fn erase_in(state: &AppState, id: String, channel: String, note: String) -> ApiResult<ErasedView> {
-    let method: Method = channel.parse()?;
+pub(crate) async fn erase_in(state: &AppState, id: String, channel: Method, note: String) -> ApiResult<ErasedView> {
+    let method = channel.into();
     let e = state.with_session(move |s| rights::erase(s, &SubjectKey::Id(id), method, &note)).await?;
     Ok(ErasedView { subject_id: e.subject_id, withdrawal_receipt_id: e.withdrawn.map(|w| w.receipt_id) })
 }
@@ -125,24 +126,18 @@ pub(crate) async fn erase_in(state: &AppState, id: String, channel: String, note
 pub async fn erase_subject(
     state: State<'_, AppState>,
     id: String,
-    channel: String,
+    channel: Method,
     note: String,
 ) -> ApiResult<ErasedView> {
     erase_in(&state, id, channel, note).await
 }
 
-fn html_or_json(format: &str) -> ApiResult<bool> {
-    match format {
-        "html" => Ok(true),
-        "json" => Ok(false),
-        other => {
-            Err(consentry::Error::invalid(format!("\"{other}\" is not html or json."), "Use html or json.").into())
-        }
-    }
+fn html_or_json(format: DocFormat) -> ApiResult<bool> {
+    Ok(format == DocFormat::Html)
 }
 
-pub(crate) async fn save_receipt_in(state: &AppState, id: String, format: String) -> ApiResult<SavedFile> {
-    let html = html_or_json(&format)?;
+pub(crate) async fn save_receipt_in(state: &AppState, id: String, format: DocFormat) -> ApiResult<SavedFile> {
+    let html = html_or_json(format)?;
     let dir = state.export_dir().to_path_buf();
     let (doc, id, stamp) = state
         .with_session(move |s| {
@@ -161,12 +156,12 @@ pub(crate) async fn save_receipt_in(state: &AppState, id: String, format: String
 /// Saves a receipt (the person's printable copy, or its JSON) to the export folder.
 #[tauri::command]
 #[specta::specta]
-pub async fn save_receipt(state: State<'_, AppState>, id: String, format: String) -> ApiResult<SavedFile> {
+pub async fn save_receipt(state: State<'_, AppState>, id: String, format: DocFormat) -> ApiResult<SavedFile> {
     save_receipt_in(&state, id, format).await
 }
 
-pub(crate) async fn export_access_in(state: &AppState, id: String, format: String) -> ApiResult<SavedFile> {
-    let html = html_or_json(&format)?;
+pub(crate) async fn export_access_in(state: &AppState, id: String, format: DocFormat) -> ApiResult<SavedFile> {
+    let html = html_or_json(format)?;
     let dir = state.export_dir().to_path_buf();
     let (doc, stamp) = state
         .with_session(move |s| {
@@ -181,7 +176,7 @@ pub(crate) async fn export_access_in(state: &AppState, id: String, format: Strin
 /// Saves everything held about one person (admin and legal; audited).
 #[tauri::command]
 #[specta::specta]
-pub async fn export_access(state: State<'_, AppState>, id: String, format: String) -> ApiResult<SavedFile> {
+pub async fn export_access(state: State<'_, AppState>, id: String, format: DocFormat) -> ApiResult<SavedFile> {
     export_access_in(&state, id, format).await
 }
 
@@ -190,15 +185,15 @@ pub async fn export_access(state: State<'_, AppState>, id: String, format: Strin
 #[derive(Deserialize, Type)]
 pub struct SuppressionRequest {
     /// csv or json.
-    pub format: String,
+    pub format: vocab::Format,
     /// masked, hashed or plain (plain: admin and legal).
-    pub identity: String,
+    pub identity: Identity,
     pub purpose: Option<String>,
 }
 
 pub(crate) async fn export_suppression_in(state: &AppState, req: SuppressionRequest) -> ApiResult<SavedFile> {
-    let format: Format = req.format.parse()?;
-    let identity: Identity = req.identity.parse()?;
+    let format: Format = req.format.into();
+    let identity: rights::Identity = req.identity.into();
     let ext = extension(format);
     let dir = state.export_dir().to_path_buf();
     let (doc, stamp) = state
@@ -219,13 +214,13 @@ pub async fn export_suppression(state: State<'_, AppState>, request: Suppression
 
 #[derive(Deserialize, Type)]
 pub struct ConsentExportRequest {
-    pub format: String,
-    pub identity: String,
+    pub format: vocab::Format,
+    pub identity: Identity,
     pub purposes: Vec<String>,
     /// granted, refused, withdrawn.
-    pub states: Vec<String>,
+    pub states: Vec<ConsentState>,
     /// How consents were collected (kiosk, desk, paper, import, …).
-    pub methods: Vec<String>,
+    pub methods: Vec<Method>,
     /// Event ids: purposes people were asked about there.
     pub events: Vec<String>,
     /// RFC 3339, or null.
@@ -243,11 +238,10 @@ fn instant(
 }
 
 pub(crate) async fn export_consents_in(state: &AppState, req: ConsentExportRequest) -> ApiResult<SavedFile> {
-    let format: Format = req.format.parse()?;
-    let identity: Identity = req.identity.parse()?;
-    let states = req.states.iter().map(|s| s.parse::<ConsentState>()).collect::<Result<Vec<_>, _>>()?;
-    let mut sources =
-        req.methods.iter().map(|m| m.parse::<Method>().map(Source::Method)).collect::<Result<Vec<_>, _>>()?;
+    let format: Format = req.format.into();
+    let identity: rights::Identity = req.identity.into();
+    let states = req.states.iter().map(|s| (*s).into()).collect();
+    let mut sources: Vec<Source> = req.methods.iter().map(|m| Source::Method((*m).into())).collect();
     sources.extend(req.events.iter().map(|e| Source::Event(e.clone())));
     let ext = extension(format);
     let dir = state.export_dir().to_path_buf();
@@ -300,8 +294,8 @@ fn small(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
-pub(crate) async fn import_in(state: &AppState, content: String, provenance: String) -> ApiResult<ImportView> {
-    let provenance: Provenance = provenance.parse()?;
+pub(crate) async fn import_in(state: &AppState, content: String, provenance: Provenance) -> ApiResult<ImportView> {
+    let provenance: rights::Provenance = provenance.into();
     let r = state.with_session(move |s| rights::import_consents(s, content.as_bytes(), provenance)).await?;
     Ok(ImportView {
         committed: r.committed(),
@@ -322,7 +316,11 @@ pub(crate) async fn import_in(state: &AppState, content: String, provenance: Str
 /// Imports historic or paper consents from CSV text: all rows or none.
 #[tauri::command]
 #[specta::specta]
-pub async fn import_consents(state: State<'_, AppState>, content: String, provenance: String) -> ApiResult<ImportView> {
+pub async fn import_consents(
+    state: State<'_, AppState>,
+    content: String,
+    provenance: Provenance,
+) -> ApiResult<ImportView> {
     import_in(&state, content, provenance).await
 }
 
@@ -361,10 +359,10 @@ pub async fn set_retention(state: State<'_, AppState>, rule: RetentionView) -> A
 pub struct DueView {
     pub person: PersonView,
     pub purpose: String,
-    pub state: String,
+    pub state: ConsentState,
     pub since: String,
     /// review or delete.
-    pub due: String,
+    pub due: Due,
     pub due_at: String,
 }
 
@@ -376,9 +374,9 @@ pub(crate) async fn retention_due_in(state: &AppState) -> ApiResult<Vec<DueView>
                 .map(|d| DueView {
                     person: d.subject.into(),
                     purpose: d.purpose,
-                    state: d.state.as_str().into(),
+                    state: d.state.into(),
                     since: d.since.to_rfc3339(),
-                    due: d.due.as_str().into(),
+                    due: d.due.into(),
                     due_at: d.due_at.to_rfc3339(),
                 })
                 .collect())

@@ -73,7 +73,7 @@ fn app_as(role: Role, dir: &Path) -> AppState {
                     ],
                     notice: v.hash.clone(),
                     language: None,
-                    method: Method::Desk,
+                    method: consentry::ledger::Method::Desk,
                     evidence: String::new(),
                     captured_at: None,
                 },
@@ -110,7 +110,7 @@ fn clean_file(what: &str, f: &SavedFile) {
 
 fn denied<T>(what: &str, r: ApiResult<T>) {
     match r {
-        Err(e) => assert_eq!(e.kind, "permission_denied", "{what}: {}", e.message),
+        Err(e) => assert_eq!(e.kind, crate::vocab::ErrorKind::PermissionDenied, "{what}: {}", e.message),
         Ok(_) => panic!("{what} was allowed to a marketer"),
     }
 }
@@ -133,7 +133,7 @@ fn a_marketer_never_receives_an_unmasked_value_from_any_command() {
             WithdrawRequest {
                 subject_id: id.clone(),
                 purposes: vec![],
-                channel: "in_person".into(),
+                channel: Method::InPerson,
                 note: String::new(),
             },
         )
@@ -141,23 +141,19 @@ fn a_marketer_never_receives_an_unmasked_value_from_any_command() {
         .unwrap();
         assert_eq!(wd.purposes, vec!["event_marketing"]);
         clean_json("withdraw_consent", &wd);
-        for format in ["html", "json"] {
-            clean_file("save_receipt", &save_receipt_in(&app, wd.receipt_id.clone(), format.into()).await.unwrap());
+        for format in [DocFormat::Html, DocFormat::Json] {
+            clean_file("save_receipt", &save_receipt_in(&app, wd.receipt_id.clone(), format).await.unwrap());
         }
-        for format in ["csv", "json"] {
-            for identity in ["masked", "hashed"] {
-                let f = export_suppression_in(
-                    &app,
-                    SuppressionRequest { format: format.into(), identity: identity.into(), purpose: None },
-                )
-                .await
-                .unwrap();
+        for format in [vocab::Format::Csv, vocab::Format::Json] {
+            for identity in [Identity::Masked, Identity::Hashed] {
+                let f =
+                    export_suppression_in(&app, SuppressionRequest { format, identity, purpose: None }).await.unwrap();
                 clean_file("export_suppression", &f);
                 let f = export_consents_in(
                     &app,
                     ConsentExportRequest {
-                        format: format.into(),
-                        identity: identity.into(),
+                        format,
+                        identity,
                         purposes: vec![],
                         states: vec![],
                         methods: vec![],
@@ -176,7 +172,7 @@ fn a_marketer_never_receives_an_unmasked_value_from_any_command() {
         let report = import_in(
             &app,
             "email,purpose,decision,captured_at\nzhang.wei@example.com,nope,grant,2024-01-01\n".into(),
-            "paper".into(),
+            Provenance::Paper,
         )
         .await
         .unwrap();
@@ -184,13 +180,13 @@ fn a_marketer_never_receives_an_unmasked_value_from_any_command() {
         clean_json("import_consents", &report);
 
         denied("reveal_subject", reveal_in(&app, id.clone()).await);
-        denied("erase_subject", erase_in(&app, id.clone(), "email".into(), String::new()).await);
-        denied("export_access", export_access_in(&app, id.clone(), "json".into()).await);
+        denied("erase_subject", erase_in(&app, id.clone(), Method::Email, String::new()).await);
+        denied("export_access", export_access_in(&app, id.clone(), DocFormat::Json).await);
         denied(
             "export_suppression plain",
             export_suppression_in(
                 &app,
-                SuppressionRequest { format: "csv".into(), identity: "plain".into(), purpose: None },
+                SuppressionRequest { format: vocab::Format::Csv, identity: Identity::Plain, purpose: None },
             )
             .await,
         );
@@ -199,8 +195,8 @@ fn a_marketer_never_receives_an_unmasked_value_from_any_command() {
             export_consents_in(
                 &app,
                 ConsentExportRequest {
-                    format: "csv".into(),
-                    identity: "plain".into(),
+                    format: vocab::Format::Csv,
+                    identity: Identity::Plain,
                     purposes: vec![],
                     states: vec![],
                     methods: vec![],
@@ -228,7 +224,7 @@ fn legal_reveals_exports_and_erases_through_the_commands() {
         let id = people::search_in(&app, "zhang".into()).await.unwrap()[0].id.clone();
         let shown = reveal_in(&app, id.clone()).await.unwrap();
         assert_eq!(shown.email.as_deref(), Some("zhang.wei@example.com"));
-        let f = export_access_in(&app, id.clone(), "html".into()).await.unwrap();
+        let f = export_access_in(&app, id.clone(), DocFormat::Html).await.unwrap();
         assert!(
             f.path.ends_with(".html") && std::fs::read_to_string(&f.path).unwrap().contains("zhang.wei@example.com")
         );
@@ -237,9 +233,9 @@ fn legal_reveals_exports_and_erases_through_the_commands() {
             use std::os::unix::fs::PermissionsExt;
             assert_eq!(std::fs::metadata(&f.path).unwrap().permissions().mode() & 0o777, 0o600);
         }
-        let again = export_access_in(&app, id.clone(), "html".into()).await.unwrap();
+        let again = export_access_in(&app, id.clone(), DocFormat::Html).await.unwrap();
         assert_ne!(again.path, f.path, "a new file, never an overwrite");
-        let erased = erase_in(&app, id.clone(), "email".into(), "ticket 1".into()).await.unwrap();
+        let erased = erase_in(&app, id.clone(), Method::Email, "ticket 1".into()).await.unwrap();
         assert!(erased.withdrawal_receipt_id.is_some());
         let detail = people::detail_in(&app, id).await.unwrap();
         assert!(detail.person.erased && detail.person.email.is_none());

@@ -10,21 +10,25 @@ use tauri::State;
 
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
+use crate::vocab::{ActionName, Role};
 
 /// Who is signed in.
 #[derive(Serialize, Type)]
 pub struct SessionInfo {
     pub operator: String,
-    pub role: String,
+    pub role: Role,
     pub device: String,
+    /// What this operator may do: the engine's permission table for their role.
+    pub allowed: Vec<ActionName>,
 }
 
 impl SessionInfo {
     fn of(s: &consentry::Session) -> Self {
         SessionInfo {
             operator: s.operator().name.clone(),
-            role: s.role().as_str().into(),
+            role: s.role().into(),
             device: s.device_name().into(),
+            allowed: ActionName::allowed(s.role()),
         }
     }
 }

@@ -1,15 +1,16 @@
 import { useEffect, useState } from "preact/hooks";
 import { call, commands, describe } from "../api";
-import type { CategoryView, PurposeView } from "../bindings";
+import type { ActionName, CategoryView, LegalBasis, PurposeView, SensitiveKind, SeparateConsent } from "../bindings";
+import { VOCABULARY } from "../bindings";
 import { Badge, Empty, ErrorBox, Field, Notice } from "../components";
 import { lang, t, tv } from "../i18n";
 
-const BASES = ["consent", "contract", "hr_management", "legal_obligation", "vital_interest", "public_interest", "public_information", "legitimate_interest"];
-const SEPARATE = ["sensitive", "third_party", "cross_border", "public_disclosure", "guardian"];
-const SENSITIVE = ["biometric", "religion", "specific_identity", "health", "financial_account", "whereabouts", "minor_under_14", "other"];
+const BASES = VOCABULARY.legal_bases;
+const SEPARATE = VOCABULARY.separate_consents;
+const SENSITIVE = VOCABULARY.sensitive_kinds;
 
-export function Catalogue(props: { role: string }) {
-  const canEdit = props.role === "admin" || props.role === "legal";
+export function Catalogue(props: { allowed: ActionName[] }) {
+  const canEdit = props.allowed.includes("catalogue.manage");
   const [purposes, setPurposes] = useState<PurposeView[] | null>(null);
   const [categories, setCategories] = useState<CategoryView[] | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -118,14 +119,14 @@ function AddPurpose(props: { onAdded: () => void }) {
           <input id="purpose-en" value={p.name_en} placeholder="Event marketing" onInput={(e) => set({ name_en: e.currentTarget.value })} required />
         </Field>
         <Field id="purpose-basis" label={t("legalBasis")}>
-          <select id="purpose-basis" value={p.legal_basis} onChange={(e) => set({ legal_basis: e.currentTarget.value })}>
+          <select id="purpose-basis" value={p.legal_basis} onChange={(e) => set({ legal_basis: e.currentTarget.value as LegalBasis })}>
             {BASES.map((b) => (
               <option value={b}>{tv("basis_", b)}</option>
             ))}
           </select>
         </Field>
         <Field id="purpose-separate" label={t("separateConsent")}>
-          <select id="purpose-separate" value={p.separate_consent ?? ""} onChange={(e) => set({ separate_consent: e.currentTarget.value || null })}>
+          <select id="purpose-separate" value={p.separate_consent ?? ""} onChange={(e) => set({ separate_consent: (e.currentTarget.value || null) as SeparateConsent | null })}>
             <option value="">{t("none")}</option>
             {SEPARATE.map((s) => (
               <option value={s}>{tv("sep_", s)}</option>
@@ -181,7 +182,7 @@ function AddCategory(props: { onAdded: () => void }) {
           <input id="category-en" value={c.name_en} placeholder="Email address" onInput={(e) => set({ name_en: e.currentTarget.value })} required />
         </Field>
         <Field id="category-sensitive" label={t("sensitive")}>
-          <select id="category-sensitive" value={c.sensitive ?? ""} onChange={(e) => set({ sensitive: e.currentTarget.value || null })}>
+          <select id="category-sensitive" value={c.sensitive ?? ""} onChange={(e) => set({ sensitive: (e.currentTarget.value || null) as SensitiveKind | null })}>
             <option value="">{t("notSensitive")}</option>
             {SENSITIVE.map((s) => (
               <option value={s}>{tv("sens_", s)}</option>

@@ -2,16 +2,17 @@
 // enter paper forms collected at the stand, close it afterwards.
 import { useEffect, useState } from "preact/hooks";
 import { call, commands, describe } from "../api";
-import type { ApprovedVersion, EventInfo, FieldView, KioskFormView, KioskReceipt } from "../bindings";
+import type { ActionName, Language, PersonField, ApprovedVersion, EventInfo, FieldView, KioskFormView, KioskReceipt } from "../bindings";
+import { VOCABULARY } from "../bindings";
 import { CaptureForm } from "../capture-form";
 import { Badge, Empty, ErrorBox, Field, Notice } from "../components";
 import { lang, t, type Key } from "../i18n";
 
-const FIELDS = ["name", "email", "phone", "company", "job_title"];
+const FIELDS = VOCABULARY.person_fields;
 
-export function Events(props: { role: string }) {
-  const canManage = props.role === "admin" || props.role === "marketer";
-  const canCapture = props.role === "marketer" || props.role === "kiosk";
+export function Events(props: { allowed: ActionName[] }) {
+  const canManage = props.allowed.includes("event.manage");
+  const canCapture = props.allowed.includes("consent.capture");
   const [events, setEvents] = useState<EventInfo[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [paper, setPaper] = useState<EventInfo | null>(null);
@@ -67,7 +68,7 @@ export function Events(props: { role: string }) {
                       {t("startKiosk")}
                     </button>
                   )}
-                  {!e.closed && props.role === "marketer" && (
+                  {!e.closed && canCapture && (
                     <button type="button" class="paper-form" onClick={() => setPaper(e)}>
                       {t("paperForm")}
                     </button>
@@ -108,7 +109,7 @@ function NewEvent(props: { onCreated: () => void }) {
   const [from, setFrom] = useState("");
   const [to, setTo] = useState("");
   const [version, setVersion] = useState("");
-  const [languages, setLanguages] = useState<string[]>(["zh-CN", "en"]);
+  const [languages, setLanguages] = useState<Language[]>([...VOCABULARY.languages]);
   const [fields, setFields] = useState<FieldView[]>([
     { field: "name", required: true },
     { field: "email", required: true },
@@ -130,8 +131,8 @@ function NewEvent(props: { onCreated: () => void }) {
     );
   }, []);
   if (versions && versions.length === 0) return <Empty id="no-approved" text={t("noApproved")} />;
-  const rule = (f: string) => fields.find((x) => x.field === f);
-  const setRule = (f: string, collect: boolean, required: boolean) => {
+  const rule = (f: PersonField) => fields.find((x) => x.field === f);
+  const setRule = (f: PersonField, collect: boolean, required: boolean) => {
     const rest = fields.filter((x) => x.field !== f);
     setFields(collect ? [...rest, { field: f, required }].sort((a, b) => FIELDS.indexOf(a.field) - FIELDS.indexOf(b.field)) : rest);
   };
@@ -198,7 +199,7 @@ function NewEvent(props: { onCreated: () => void }) {
       <div class="field">
         <span class="label">{t("evLanguages")}</span>
         <div class="row">
-          {["zh-CN", "en"].map((l) => (
+          {VOCABULARY.languages.map((l) => (
             <label class="check">
               <input
                 type="checkbox"
@@ -269,7 +270,7 @@ function PaperForm(props: { event: EventInfo; onClose: () => void }) {
       <p class="hint">{t("paperIntro")}</p>
       {props.event.languages.length > 1 && (
         <Field id="paper-language" label={t("kioskLanguage")}>
-          <select id="paper-language" value={language} onChange={(e) => setLanguage(e.currentTarget.value)}>
+          <select id="paper-language" value={language} onChange={(e) => setLanguage(e.currentTarget.value as Language)}>
             {props.event.languages.map((l) => (
               <option value={l}>{l === "zh-CN" ? "中文" : "English"}</option>
             ))}

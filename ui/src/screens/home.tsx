@@ -1,6 +1,6 @@
 import { useEffect, useState } from "preact/hooks";
 import { call, commands, describe } from "../api";
-import type { HomeView, VerifyView } from "../bindings";
+import type { HomeView, NoticeState, VerifyView } from "../bindings";
 import { Badge, ErrorBox } from "../components";
 import { t, tv, type Key } from "../i18n";
 
@@ -91,8 +91,10 @@ export function Home() {
   );
 }
 
-function stateKey(state: string): string {
-  return ({ approved: "Approved", draft: "Draft", in_review: "InReview", retired: "Retired" } as Record<string, string>)[state] ?? state;
+const STATE_KEYS: Record<NoticeState, string> = { approved: "Approved", draft: "Draft", in_review: "InReview", retired: "Retired" };
+
+function stateKey(state: NoticeState): string {
+  return STATE_KEYS[state];
 }
 
 function Stat(props: { id: string; label: string; value: number | undefined }) {

@@ -4,7 +4,7 @@
 // blocks through Preact's escaping; nothing is inserted as HTML.
 import { useEffect, useState } from "preact/hooks";
 import { call, commands, describe } from "../api";
-import type { TemplateView } from "../bindings";
+import type { ActionName, TemplateView } from "../bindings";
 import { ErrorBox, Notice } from "../components";
 import { t, type Key } from "../i18n";
 import { Library } from "./notices/library";
@@ -13,8 +13,8 @@ import { Versions } from "./notices/versions";
 
 type Tab = "versions" | "profile" | "library";
 
-export function Notices(props: { role: string }) {
-  const legal = props.role === "legal";
+export function Notices(props: { allowed: ActionName[] }) {
+  const legal = props.allowed.includes("notice.draft");
   const [tab, setTab] = useState<Tab>("versions");
   const [templates, setTemplates] = useState<TemplateView[] | null>(null);
   const [error, setError] = useState<string | null>(null);

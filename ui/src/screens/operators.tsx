@@ -1,6 +1,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { call, commands, describe } from "../api";
-import type { OperatorView } from "../bindings";
+import type { OperatorView, Role } from "../bindings";
+import { VOCABULARY } from "../bindings";
 import { Badge, ErrorBox, Field, Notice, StrengthMeter } from "../components";
 import { roleKey, t } from "../i18n";
 
@@ -9,7 +10,7 @@ export function Operators(props: { me: string }) {
   const [error, setError] = useState<string | null>(null);
   const [done, setDone] = useState<string | null>(null);
   const [name, setName] = useState("");
-  const [role, setRole] = useState("marketer");
+  const [role, setRole] = useState<Role>("marketer");
   const [pass, setPass] = useState("");
   const reload = () => call(commands.listOperators()).then(setOps, (e) => setError(describe(e)));
   useEffect(() => void reload(), []);
@@ -78,8 +79,8 @@ export function Operators(props: { me: string }) {
             <input id="op-name" value={name} onInput={(e) => setName(e.currentTarget.value)} required />
           </Field>
           <Field id="op-role" label={t("colRole")}>
-            <select id="op-role" value={role} onChange={(e) => setRole(e.currentTarget.value)}>
-              {["admin", "legal", "marketer", "kiosk"].map((r) => (
+            <select id="op-role" value={role} onChange={(e) => setRole(e.currentTarget.value as Role)}>
+              {VOCABULARY.roles.map((r) => (
                 <option value={r}>{t(roleKey(r))}</option>
               ))}
             </select>

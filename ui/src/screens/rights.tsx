@@ -1,15 +1,17 @@
 import { useEffect, useState } from "preact/hooks";
 import { call, commands, describe } from "../api";
-import type { ApiError, DueView, ImportView, PurposeView, Result, RetentionView, SavedFile } from "../bindings";
+import type { ActionName, ApiError, ConsentState, DueView, Format, Identity, ImportView, Method, Provenance, PurposeView, Result, RetentionView, SavedFile } from "../bindings";
+import { VOCABULARY } from "../bindings";
 import { Badge, Empty, ErrorBox, Field, Notice, when } from "../components";
 import { t, tv, type Key } from "../i18n";
 
-const STATES = ["granted", "refused", "withdrawn"];
-const METHODS = ["kiosk", "desk", "paper", "import", "in_person", "email", "phone", "letter"];
+const STATES = VOCABULARY.consent_states;
+const METHODS = VOCABULARY.methods;
 
 /** Exports & rights: suppression list, consent export, CSV import, retention and the due list. */
-export function Rights(props: { role: string }) {
-  const full = props.role === "admin" || props.role === "legal";
+export function Rights(props: { allowed: ActionName[] }) {
+  const full = props.allowed.includes("subject.reveal");
+  const manageRetention = props.allowed.includes("retention.change");
   const [purposes, setPurposes] = useState<PurposeView[]>([]);
   useEffect(() => {
     call(commands.listPurposes()).then(setPurposes, () => undefined);
@@ -19,8 +21,8 @@ export function Rights(props: { role: string }) {
       <h1>{t("rightsTitle")}</h1>
       <Suppression full={full} purposes={purposes} />
       <ConsentExport full={full} purposes={purposes} />
-      {(props.role === "legal" || props.role === "marketer") && <Import />}
-      <Retention full={full} purposes={purposes} />
+      {props.allowed.includes("consent.import") && <Import />}
+      <Retention full={manageRetention} purposes={purposes} />
     </section>
   );
 }
@@ -41,11 +43,12 @@ function useSave() {
   return { saved, error, run };
 }
 
-function IdentitySelect(props: { id: string; full: boolean; value: string; onChange: (v: string) => void }) {
-  const options = props.full ? ["hashed", "masked", "plain"] : ["hashed", "masked"];
+function IdentitySelect(props: { id: string; full: boolean; value: Identity; onChange: (v: Identity) => void }) {
+  // Plain (unmasked) identities need the right to reveal people.
+  const options = VOCABULARY.identities.filter((i) => props.full || i !== "plain");
   return (
     <Field id={props.id} label={t("identity")}>
-      <select id={props.id} value={props.value} onChange={(e) => props.onChange(e.currentTarget.value)}>
+      <select id={props.id} value={props.value} onChange={(e) => props.onChange(e.currentTarget.value as Identity)}>
         {options.map((o) => (
           <option value={o}>{t(`id_${o}` as Key)}</option>
         ))}
@@ -54,20 +57,21 @@ function IdentitySelect(props: { id: string; full: boolean; value: string; onCha
   );
 }
 
-function FormatSelect(props: { id: string; value: string; onChange: (v: string) => void }) {
+function FormatSelect(props: { id: string; value: Format; onChange: (v: Format) => void }) {
   return (
     <Field id={props.id} label={t("format")}>
-      <select id={props.id} value={props.value} onChange={(e) => props.onChange(e.currentTarget.value)}>
-        <option value="csv">CSV</option>
-        <option value="json">JSON</option>
+      <select id={props.id} value={props.value} onChange={(e) => props.onChange(e.currentTarget.value as Format)}>
+        {VOCABULARY.formats.map((f) => (
+          <option value={f}>{f.toUpperCase()}</option>
+        ))}
       </select>
     </Field>
   );
 }
 
 function Suppression(props: { full: boolean; purposes: PurposeView[] }) {
-  const [format, setFormat] = useState("csv");
-  const [identity, setIdentity] = useState("hashed");
+  const [format, setFormat] = useState<Format>("csv");
+  const [identity, setIdentity] = useState<Identity>("hashed");
   const [purpose, setPurpose] = useState("");
   const s = useSave();
   return (
@@ -100,7 +104,7 @@ function Suppression(props: { full: boolean; purposes: PurposeView[] }) {
   );
 }
 
-function Checks(props: { name: string; options: string[]; label: (o: string) => string; value: string[]; onChange: (v: string[]) => void }) {
+function Checks<T extends string>(props: { name: string; options: readonly T[]; label: (o: T) => string; value: T[]; onChange: (v: T[]) => void }) {
   return (
     <div class="checks" role="group">
       {props.options.map((o) => (
@@ -119,11 +123,11 @@ function Checks(props: { name: string; options: string[]; label: (o: string) => 
 }
 
 function ConsentExport(props: { full: boolean; purposes: PurposeView[] }) {
-  const [format, setFormat] = useState("csv");
-  const [identity, setIdentity] = useState("masked");
+  const [format, setFormat] = useState<Format>("csv");
+  const [identity, setIdentity] = useState<Identity>("masked");
   const [purposes, setPurposes] = useState<string[]>([]);
-  const [states, setStates] = useState<string[]>([]);
-  const [methods, setMethods] = useState<string[]>([]);
+  const [states, setStates] = useState<ConsentState[]>([]);
+  const [methods, setMethods] = useState<Method[]>([]);
   const [events, setEvents] = useState<string[]>([]);
   const [eventList, setEventList] = useState<{ id: string; name: string }[]>([]);
   useEffect(() => {
@@ -179,7 +183,7 @@ function ConsentExport(props: { full: boolean; purposes: PurposeView[] }) {
 
 function Import() {
   const [text, setText] = useState("");
-  const [provenance, setProvenance] = useState("paper");
+  const [provenance, setProvenance] = useState<Provenance>("paper");
   const [report, setReport] = useState<ImportView | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -208,9 +212,10 @@ function Import() {
           <input id="import-file" type="file" accept=".csv,text/csv" onChange={(e) => pick(e.currentTarget.files?.[0])} />
         </Field>
         <Field id="import-provenance" label={t("provenance")}>
-          <select id="import-provenance" value={provenance} onChange={(e) => setProvenance(e.currentTarget.value)}>
-            <option value="paper">{t("prov_paper")}</option>
-            <option value="import">{t("prov_import")}</option>
+          <select id="import-provenance" value={provenance} onChange={(e) => setProvenance(e.currentTarget.value as Provenance)}>
+            {VOCABULARY.provenances.map((p) => (
+              <option value={p}>{t(`prov_${p}` as Key)}</option>
+            ))}
           </select>
         </Field>
       </div>

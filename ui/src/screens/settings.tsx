@@ -1,10 +1,11 @@
 import { useEffect, useState } from "preact/hooks";
+import type { ActionName } from "../bindings";
 import { call, commands, describe } from "../api";
 import { ErrorBox, Field, Notice, StrengthMeter } from "../components";
 import { lang, setLang, t, type Lang } from "../i18n";
 
-export function Settings(props: { role: string; onIdleMinutes: (m: number) => void }) {
-  const admin = props.role === "admin";
+export function Settings(props: { allowed: ActionName[]; onIdleMinutes: (m: number) => void }) {
+  const admin = props.allowed.includes("settings.change");
   const [minutes, setMinutes] = useState<number | null>(null);
   const [idleMsg, setIdleMsg] = useState<string | null>(null);
   const [idleErr, setIdleErr] = useState<string | null>(null);

@@ -1,11 +1,12 @@
 import { useEffect, useState } from "preact/hooks";
 import { call, commands, describe } from "../api";
-import type { ApiError, PersonView, Result, SavedFile, SubjectDetail } from "../bindings";
+import type { ActionName, ApiError, Method, PersonView, Result, SavedFile, SubjectDetail } from "../bindings";
+import { VOCABULARY } from "../bindings";
 import { Badge, Empty, ErrorBox, Field, Notice, shortHash, when, useFocusOnMount } from "../components";
 import { t, tv, type Key } from "../i18n";
 
 /** People: search while typing (masked), and one person's status and history. */
-export function Subjects(props: { role: string }) {
+export function Subjects(props: { allowed: ActionName[] }) {
   const focusRef = useFocusOnMount<HTMLInputElement>();
   const [query, setQuery] = useState("");
   const [results, setResults] = useState<PersonView[] | null>(null);
@@ -26,7 +27,7 @@ export function Subjects(props: { role: string }) {
     };
   }, [query]);
 
-  if (open) return <Detail id={open} role={props.role} onBack={() => setOpen(null)} />;
+  if (open) return <Detail id={open} allowed={props.allowed} onBack={() => setOpen(null)} />;
 
   return (
     <section id="subjects">
@@ -76,18 +77,18 @@ export function Subjects(props: { role: string }) {
   );
 }
 
-const CHANNELS = ["in_person", "email", "phone", "letter", "kiosk"];
+const CHANNELS = VOCABULARY.withdrawal_channels;
 
-function Detail(props: { id: string; role: string; onBack: () => void }) {
+function Detail(props: { id: string; allowed: ActionName[]; onBack: () => void }) {
   const [d, setD] = useState<SubjectDetail | null>(null);
   const [shown, setShown] = useState<PersonView | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [done, setDone] = useState<string | null>(null);
   const [receipt, setReceipt] = useState<string | null>(null);
-  const [channel, setChannel] = useState("in_person");
+  const [channel, setChannel] = useState<Method>("in_person");
   const [note, setNote] = useState("");
   const [busy, setBusy] = useState(false);
-  const full = props.role === "admin" || props.role === "legal";
+  const full = props.allowed.includes("subject.reveal");
   const load = () => call(commands.subjectDetail(props.id)).then(setD, (e) => setError(describe(e)));
   useEffect(() => void load(), [props.id]);
   const tone = (s: string) => (s === "granted" ? "good" : s === "withdrawn" ? "bad" : "warn");
@@ -183,7 +184,7 @@ function Detail(props: { id: string; role: string; onBack: () => void }) {
               <p class="hint">{t("withdrawIntro")}</p>
               <div class="grid">
                 <Field id="withdraw-channel" label={t("withdrawChannel")}>
-                  <select id="withdraw-channel" value={channel} onChange={(e) => setChannel(e.currentTarget.value)}>
+                  <select id="withdraw-channel" value={channel} onChange={(e) => setChannel(e.currentTarget.value as Method)}>
                     {CHANNELS.map((c) => (
                       <option value={c}>{t(`ch_${c}` as Key)}</option>
                     ))}
@@ -247,7 +248,7 @@ function Detail(props: { id: string; role: string; onBack: () => void }) {
 
 function Erase(props: { id: string; onErased: () => void; onError: (e: string) => void }) {
   const [typed, setTyped] = useState("");
-  const [channel, setChannel] = useState("email");
+  const [channel, setChannel] = useState<Method>("email");
   const [note, setNote] = useState("");
   const word = t("eraseWord");
   const ok = typed.trim().toUpperCase() === word.toUpperCase();
@@ -257,7 +258,7 @@ function Erase(props: { id: string; onErased: () => void; onError: (e: string) =
       <p class="hint">{t("eraseIntro")}</p>
       <div class="grid">
         <Field id="erase-channel" label={t("withdrawChannel")}>
-          <select id="erase-channel" value={channel} onChange={(e) => setChannel(e.currentTarget.value)}>
+          <select id="erase-channel" value={channel} onChange={(e) => setChannel(e.currentTarget.value as Method)}>
             {CHANNELS.filter((c) => c !== "kiosk").map((c) => (
               <option value={c}>{t(`ch_${c}` as Key)}</option>
             ))}

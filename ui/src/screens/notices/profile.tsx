@@ -2,6 +2,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { call, commands, describe } from "../../api";
 import type { CategoryView, ProfileView, PurposeView, RenderedView, TemplateView } from "../../bindings";
+import { VOCABULARY } from "../../bindings";
 import { Badge, ErrorBox, Field, Notice } from "../../components";
 import { lang, t, tv } from "../../i18n";
 import { SideBySide, FormPreview, LintPanel, useFlash, noticesFirst, type Bi } from "./wording";
@@ -29,7 +30,7 @@ export type Profile = {
 };
 
 
-const MECHANISMS = ["standard_contract", "cac_assessment", "certification", "sccs", "adequacy", "bcr"];
+const MECHANISMS = VOCABULARY.transfer_mechanisms;
 export const bi = (): Bi => ({ zh: "", en: "" });
 
 /** Fills in what a profile file may leave out, so the editor can show every field. */
@@ -243,14 +244,14 @@ export function ProfileEditor(props: { legal: boolean; templates: TemplateView[]
           <div class="field">
             <span class="label">{t("frameworks")}</span>
             <div class="row">
-              {["pipl", "gdpr"].map((f) => (
+              {VOCABULARY.frameworks.map((f) => (
                 <label class="check">
                   <input
                     type="checkbox"
                     id={`pf-frameworks-${f}`}
                     checked={p.frameworks.length === 0 || p.frameworks.includes(f)}
                     onChange={(e) => {
-                      const all = p.frameworks.length === 0 ? ["pipl", "gdpr"] : p.frameworks;
+                      const all: string[] = p.frameworks.length === 0 ? [...VOCABULARY.frameworks] : p.frameworks;
                       const on = (e.target as HTMLInputElement).checked;
                       set({ frameworks: on ? [...new Set([...all, f])] : all.filter((x) => x !== f) });
                     }}

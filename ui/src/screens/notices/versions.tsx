@@ -1,7 +1,7 @@
 // Notices and their versions: the review workflow, the diff and the review packet.
 import { useEffect, useRef, useState } from "preact/hooks";
 import { call, commands, describe } from "../../api";
-import type { DiffView, NoticeSummary, OpView, VersionView } from "../../bindings";
+import type { DiffView, NoticeSummary, OpView, ReviewStep, VersionView } from "../../bindings";
 import { Badge, Empty, ErrorBox, Field, Notice } from "../../components";
 import { lang, t, tv } from "../../i18n";
 import { SideBySide, FormPreview, LintPanel, useFlash } from "./wording";
@@ -87,7 +87,7 @@ function VersionDetail(props: { name: string; legal: boolean; versions: number[]
       setError(describe(e));
     }
   };
-  const step = (s: string) => act(() => call(commands.reviewNotice(props.name, s, comment, v.number)));
+  const step = (s: ReviewStep) => act(() => call(commands.reviewNotice(props.name, s, comment, v.number)));
   const r = v.rendered;
 
   return (

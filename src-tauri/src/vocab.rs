@@ -1,0 +1,555 @@
+//! The transport enums: every vocabulary value that crosses the IPC boundary, as a specta
+//! enum (the bindings show string-literal unions, not `string`). Each one mirrors an engine
+//! enum with exhaustive conversions both ways, so a new engine variant breaks this build
+//! until it is given its wire name here. The engine's own types stay free of serde/specta.
+//!
+//! Wire strings are exactly the engine's stored names (`as_str()`, `Action::name()`,
+//! `Error::kind()`); the tests below check that.
+
+use serde::{Deserialize, Serialize};
+use specta::Type;
+
+use consentry::capture::PersonField as EPersonField;
+use consentry::ledger::{ConsentState as EConsentState, EventKind as EEventKind, Method as EMethod};
+use consentry::notice::lint::Severity as ESeverity;
+use consentry::notice::template::TemplateKind as ETemplateKind;
+use consentry::notice::workflow::State as ENoticeState;
+use consentry::notice::Language as ELanguage;
+use consentry::purpose::{
+    LegalBasis as ELegalBasis, SensitiveKind as ESensitiveKind, SeparateConsent as ESeparateConsent,
+};
+use consentry::rights::{Due as EDue, Format as EFormat, Identity as EIdentity, Provenance as EProvenance};
+use consentry::{Action as EAction, Role as ERole};
+
+/// Declares a transport enum: serde/specta derives, per-variant wire names, `ALL`,
+/// `as_str`, and (with `<=> Engine`) exhaustive `From` conversions both ways.
+macro_rules! transport {
+    ($(#[$m:meta])* $name:ident <=> $engine:ident { $($(#[$vm:meta])* $variant:ident => $text:literal),+ $(,)? }) => {
+        transport!($(#[$m])* $name { $($(#[$vm])* $variant => $text),+ });
+
+        impl From<$engine> for $name {
+            fn from(v: $engine) -> Self {
+                match v { $($engine::$variant => $name::$variant),+ }
+            }
+        }
+        impl From<$name> for $engine {
+            fn from(v: $name) -> Self {
+                match v { $($name::$variant => $engine::$variant),+ }
+            }
+        }
+    };
+    ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $variant:ident => $text:literal),+ $(,)? }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Type)]
+        pub enum $name { $($(#[$vm])* #[serde(rename = $text)] $variant),+ }
+
+        impl $name {
+            /// Every value, in the engine's order.
+            #[allow(dead_code)]
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+            /// The wire (and stored) name.
+            #[allow(dead_code)]
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+        }
+    };
+}
+
+transport!(
+    /// An operator's role.
+    Role <=> ERole {
+        Admin => "admin",
+        Legal => "legal",
+        Marketer => "marketer",
+        Kiosk => "kiosk",
+    }
+);
+
+transport!(
+    /// Every action of the engine's permission table, by its audit name.
+    ActionName <=> EAction {
+        ManageOperators => "operator.manage",
+        ListOperators => "operator.list",
+        ManageCatalogue => "catalogue.manage",
+        ReadCatalogue => "catalogue.read",
+        RegisterNotice => "notice.register",
+        ReadNotices => "notice.read",
+        Capture => "consent.capture",
+        Withdraw => "consent.withdraw",
+        ReadConsents => "consent.read",
+        RevealSubject => "subject.reveal",
+        Verify => "vault.verify",
+        ReadAudit => "audit.read",
+        ChangeOwnPassphrase => "operator.passphrase_change",
+        ManageSettings => "settings.change",
+        ReadSettings => "settings.read",
+        DraftNotice => "notice.draft",
+        ReviewNotice => "notice.review",
+        ManageTemplates => "template.manage",
+        ReadDrafts => "notice.read_drafts",
+        ShowReceipt => "receipt.show",
+        ExportAccess => "subject.export_access",
+        EraseSubject => "subject.erase",
+        ExportSuppression => "suppression.export",
+        ExportConsents => "consent.export",
+        ImportConsents => "consent.import",
+        ManageRetention => "retention.change",
+        ReadRetention => "retention.read",
+        ManageEvents => "event.manage",
+        ReadEvents => "event.read",
+        LeaveKiosk => "kiosk.leave",
+    }
+);
+
+impl ActionName {
+    /// What `role` may do, from the engine's permission table.
+    pub fn allowed(role: ERole) -> Vec<ActionName> {
+        EAction::ALL.into_iter().filter(|a| a.allows(role)).map(ActionName::from).collect()
+    }
+}
+
+transport!(
+    /// A person's consent state for one purpose.
+    ConsentState <=> EConsentState {
+        Granted => "granted",
+        Refused => "refused",
+        Withdrawn => "withdrawn",
+    }
+);
+
+transport!(
+    /// What a ledger event records.
+    EventKind <=> EEventKind {
+        Grant => "grant",
+        Refuse => "refuse",
+        Withdraw => "withdraw",
+    }
+);
+
+transport!(
+    /// How a consent (or withdrawal) was collected: the method, or a withdrawal's channel.
+    Method <=> EMethod {
+        Kiosk => "kiosk",
+        Desk => "desk",
+        Paper => "paper",
+        Import => "import",
+        InPerson => "in_person",
+        Email => "email",
+        Phone => "phone",
+        Letter => "letter",
+    }
+);
+
+/// The channels a withdrawal (or erasure request) can come in by, in the order shown.
+pub const WITHDRAWAL_CHANNELS: [Method; 5] =
+    [Method::InPerson, Method::Email, Method::Phone, Method::Letter, Method::Kiosk];
+
+transport!(
+    /// A language notices are written in.
+    Language <=> ELanguage {
+        ZhCn => "zh-CN",
+        En => "en",
+    }
+);
+
+transport!(
+    /// A purpose's legal basis.
+    LegalBasis <=> ELegalBasis {
+        Consent => "consent",
+        Contract => "contract",
+        HrManagement => "hr_management",
+        LegalObligation => "legal_obligation",
+        VitalInterest => "vital_interest",
+        PublicInterest => "public_interest",
+        PublicInformation => "public_information",
+        LegitimateInterest => "legitimate_interest",
+    }
+);
+
+transport!(
+    /// The kind of separate consent a purpose needs.
+    SeparateConsent <=> ESeparateConsent {
+        Sensitive => "sensitive",
+        ThirdParty => "third_party",
+        CrossBorder => "cross_border",
+        PublicDisclosure => "public_disclosure",
+        Guardian => "guardian",
+    }
+);
+
+transport!(
+    /// A PIPL Art. 28 sensitive category.
+    SensitiveKind <=> ESensitiveKind {
+        Biometric => "biometric",
+        Religion => "religion",
+        SpecificIdentity => "specific_identity",
+        Health => "health",
+        FinancialAccount => "financial_account",
+        Whereabouts => "whereabouts",
+        MinorUnder14 => "minor_under_14",
+        Other => "other",
+    }
+);
+
+transport!(
+    /// A field of the capture form about the person.
+    PersonField <=> EPersonField {
+        Name => "name",
+        Email => "email",
+        Phone => "phone",
+        Company => "company",
+        JobTitle => "job_title",
+    }
+);
+
+transport!(
+    /// A notice version's state.
+    NoticeState <=> ENoticeState {
+        Draft => "draft",
+        InReview => "in_review",
+        Approved => "approved",
+        Retired => "retired",
+    }
+);
+
+transport!(
+    /// A template's kind.
+    TemplateKind <=> ETemplateKind {
+        Notice => "notice",
+        Clause => "clause",
+    }
+);
+
+transport!(
+    /// A file format for the suppression list and consent export.
+    Format <=> EFormat {
+        Csv => "csv",
+        Json => "json",
+    }
+);
+
+transport!(
+    /// How people are shown in exports.
+    Identity <=> EIdentity {
+        Masked => "masked",
+        Hashed => "hashed",
+        Plain => "plain",
+    }
+);
+
+transport!(
+    /// Where imported consents come from.
+    Provenance <=> EProvenance {
+        Paper => "paper",
+        Import => "import",
+    }
+);
+
+transport!(
+    /// What a retention rule says is due.
+    Due <=> EDue {
+        Review => "review",
+        Delete => "delete",
+    }
+);
+
+transport!(
+    /// A lint finding's severity.
+    Severity <=> ESeverity {
+        Error => "error",
+        Warning => "warning",
+    }
+);
+
+transport!(
+    /// A document format for receipts and the access export.
+    DocFormat {
+        Html => "html",
+        Json => "json",
+    }
+);
+
+transport!(
+    /// A review packet's format.
+    PacketFormat {
+        Html => "html",
+        Docx => "docx",
+    }
+);
+
+transport!(
+    /// A workflow step on a notice (and a review comment's verdict).
+    ReviewStep {
+        Comment => "comment",
+        Submit => "submit",
+        Approve => "approve",
+        Reject => "reject",
+        Retire => "retire",
+    }
+);
+
+impl ReviewStep {
+    /// A stored verdict; unknown ones read as comments.
+    pub fn of_verdict(v: &str) -> ReviewStep {
+        ReviewStep::ALL.iter().copied().find(|s| s.as_str() == v).unwrap_or(ReviewStep::Comment)
+    }
+}
+
+transport!(
+    /// What a box of the capture form asks: a purpose, or a kind of separate consent.
+    ControlKind {
+        Purpose => "purpose",
+        Sensitive => "sensitive",
+        ThirdParty => "third_party",
+        CrossBorder => "cross_border",
+        PublicDisclosure => "public_disclosure",
+        Guardian => "guardian",
+    }
+);
+
+impl ControlKind {
+    /// The engine's control kind: `purpose` or a [`SeparateConsent`] name.
+    pub fn of(kind: &str) -> ControlKind {
+        ControlKind::ALL.iter().copied().find(|k| k.as_str() == kind).unwrap_or(ControlKind::Purpose)
+    }
+}
+
+impl From<SeparateConsent> for ControlKind {
+    fn from(s: SeparateConsent) -> Self {
+        match s {
+            SeparateConsent::Sensitive => ControlKind::Sensitive,
+            SeparateConsent::ThirdParty => ControlKind::ThirdParty,
+            SeparateConsent::CrossBorder => ControlKind::CrossBorder,
+            SeparateConsent::PublicDisclosure => ControlKind::PublicDisclosure,
+            SeparateConsent::Guardian => ControlKind::Guardian,
+        }
+    }
+}
+
+transport!(
+    /// How a block of notice text is shown.
+    BlockKind {
+        H1 => "h1",
+        H2 => "h2",
+        H3 => "h3",
+        P => "p",
+        Li => "li",
+        Quote => "quote",
+    }
+);
+
+transport!(
+    /// A piece of a text diff.
+    DiffOp {
+        Equal => "equal",
+        Insert => "insert",
+        Delete => "delete",
+    }
+);
+
+transport!(
+    /// Why the vault locked by itself.
+    LockReason {
+        Idle => "idle",
+    }
+);
+
+transport!(
+    /// The stable kind of an [`ApiError`](crate::ApiError): every engine `Error::kind()`,
+    /// and the desktop's own.
+    ErrorKind {
+        WrongPassphrase => "wrong_passphrase",
+        WrongRecoveryKey => "wrong_recovery_key",
+        UnknownOperator => "unknown_operator",
+        OperatorDisabled => "operator_disabled",
+        PermissionDenied => "permission_denied",
+        VaultNotFound => "vault_not_found",
+        VaultExists => "vault_exists",
+        KeySlots => "key_slots",
+        VaultDamaged => "vault_damaged",
+        SchemaTooNew => "schema_too_new",
+        MigrationEdited => "migration_edited",
+        Busy => "busy",
+        WeakPassphrase => "weak_passphrase",
+        Invalid => "invalid",
+        NotFound => "not_found",
+        Duplicate => "duplicate",
+        Template => "template",
+        WrongState => "wrong_state",
+        LintErrors => "lint_errors",
+        OwnApproval => "own_approval",
+        Io => "io",
+        Storage => "storage",
+        /// The vault is locked.
+        Locked => "locked",
+        /// The vault is already unlocked.
+        AlreadyUnlocked => "already_unlocked",
+        /// Kiosk mode is not running.
+        KioskClosed => "kiosk_closed",
+        /// A bug or a poisoned lock in the desktop shell.
+        Internal => "internal",
+    }
+);
+
+impl ErrorKind {
+    /// The kind for an engine `Error::kind()` string (every one has a variant; see the test).
+    pub fn of(kind: &str) -> ErrorKind {
+        ErrorKind::ALL.iter().copied().find(|k| k.as_str() == kind).unwrap_or(ErrorKind::Internal)
+    }
+}
+
+/// The option lists the UI renders, exported to the bindings as the `VOCABULARY` constant
+/// so no screen keeps its own copy.
+#[derive(Serialize, Type)]
+pub struct Vocabulary {
+    pub roles: Vec<Role>,
+    pub consent_states: Vec<ConsentState>,
+    pub methods: Vec<Method>,
+    pub withdrawal_channels: Vec<Method>,
+    pub languages: Vec<Language>,
+    pub legal_bases: Vec<LegalBasis>,
+    pub separate_consents: Vec<SeparateConsent>,
+    pub sensitive_kinds: Vec<SensitiveKind>,
+    pub person_fields: Vec<PersonField>,
+    pub formats: Vec<Format>,
+    pub identities: Vec<Identity>,
+    pub provenances: Vec<Provenance>,
+    pub notice_states: Vec<NoticeState>,
+    pub template_kinds: Vec<TemplateKind>,
+    /// Profile `frameworks` values (free strings in the profile file).
+    pub frameworks: Vec<String>,
+    /// Transfer mechanism codes for a profile's cross-border transfers.
+    pub transfer_mechanisms: Vec<String>,
+}
+
+impl Vocabulary {
+    pub fn new() -> Self {
+        Vocabulary {
+            roles: Role::ALL.to_vec(),
+            consent_states: ConsentState::ALL.to_vec(),
+            methods: Method::ALL.to_vec(),
+            withdrawal_channels: WITHDRAWAL_CHANNELS.to_vec(),
+            languages: Language::ALL.to_vec(),
+            legal_bases: LegalBasis::ALL.to_vec(),
+            separate_consents: SeparateConsent::ALL.to_vec(),
+            sensitive_kinds: SensitiveKind::ALL.to_vec(),
+            person_fields: PersonField::ALL.to_vec(),
+            formats: Format::ALL.to_vec(),
+            identities: Identity::ALL.to_vec(),
+            provenances: Provenance::ALL.to_vec(),
+            notice_states: NoticeState::ALL.to_vec(),
+            template_kinds: TemplateKind::ALL.to_vec(),
+            frameworks: consentry::notice::profile::FRAMEWORKS.iter().map(|f| f.to_string()).collect(),
+            transfer_mechanisms: consentry::notice::context::MECHANISMS.iter().map(|m| m.to_string()).collect(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn wire<T: Serialize>(v: T) -> String {
+        match serde_json::to_value(v).unwrap() {
+            serde_json::Value::String(s) => s,
+            other => panic!("not a string: {other}"),
+        }
+    }
+
+    /// Each transport value's wire name is the engine's name, and the lists are complete.
+    macro_rules! same_names {
+        ($t:ident, $e:ident, $all:expr, $name:expr) => {{
+            let all: Vec<$e> = $all.into_iter().collect();
+            assert_eq!(all.len(), $t::ALL.len(), stringify!($t));
+            for e in all {
+                let t = $t::from(e);
+                assert_eq!(wire(t), $name(e), stringify!($t));
+                assert_eq!(t.as_str(), $name(e), stringify!($t));
+                assert_eq!($e::from(t), e, stringify!($t));
+                let back: $t = serde_json::from_value(serde_json::Value::String($name(e).to_string())).unwrap();
+                assert_eq!(back, t);
+            }
+        }};
+    }
+
+    #[test]
+    fn wire_names_are_the_engine_names() {
+        same_names!(Role, ERole, ERole::ALL, |r: ERole| r.as_str());
+        same_names!(ActionName, EAction, EAction::ALL, |a: EAction| a.name());
+        same_names!(
+            ConsentState,
+            EConsentState,
+            [EConsentState::Granted, EConsentState::Refused, EConsentState::Withdrawn],
+            |s: EConsentState| s.as_str()
+        );
+        same_names!(EventKind, EEventKind, EEventKind::ALL.iter().copied(), |s: EEventKind| s.as_str());
+        same_names!(Method, EMethod, EMethod::ALL.iter().copied(), |s: EMethod| s.as_str());
+        same_names!(Language, ELanguage, ELanguage::ALL.iter().copied(), |s: ELanguage| s.as_str());
+        same_names!(LegalBasis, ELegalBasis, ELegalBasis::ALL.iter().copied(), |s: ELegalBasis| s.as_str());
+        same_names!(SeparateConsent, ESeparateConsent, ESeparateConsent::ALL.iter().copied(), |s: ESeparateConsent| s
+            .as_str());
+        same_names!(SensitiveKind, ESensitiveKind, ESensitiveKind::ALL.iter().copied(), |s: ESensitiveKind| s.as_str());
+        same_names!(PersonField, EPersonField, EPersonField::ALL.iter().copied(), |s: EPersonField| s.as_str());
+        same_names!(NoticeState, ENoticeState, ENoticeState::ALL.iter().copied(), |s: ENoticeState| s.as_str());
+        same_names!(TemplateKind, ETemplateKind, ETemplateKind::ALL.iter().copied(), |s: ETemplateKind| s.as_str());
+        same_names!(Due, EDue, [EDue::Review, EDue::Delete], |s: EDue| s.as_str());
+        same_names!(Severity, ESeverity, [ESeverity::Error, ESeverity::Warning], |s: ESeverity| s.as_str());
+        // These engine enums have no public name; their FromStr must accept the wire names.
+        for f in Format::ALL {
+            assert_eq!(Format::from(f.as_str().parse::<EFormat>().unwrap()), *f);
+        }
+        for i in Identity::ALL {
+            assert_eq!(Identity::from(i.as_str().parse::<EIdentity>().unwrap()), *i);
+        }
+        for p in Provenance::ALL {
+            assert_eq!(Provenance::from(p.as_str().parse::<EProvenance>().unwrap()), *p);
+        }
+    }
+
+    /// Every `Error::kind()` string in the engine has an `ErrorKind` variant.
+    #[test]
+    fn every_engine_error_kind_has_a_variant() {
+        let source = include_str!("../../src/domain/error.rs");
+        let body = source.split("pub fn kind(&self)").nth(1).expect("Error::kind");
+        let body = &body[..body.find("\n    }\n").expect("end of kind")];
+        let kinds: Vec<&str> =
+            body.lines().filter_map(|l| l.split("=> \"").nth(1)).map(|r| r.trim_end_matches("\",")).collect();
+        assert!(kinds.len() >= 20, "{kinds:?}");
+        for k in kinds {
+            assert!(ErrorKind::ALL.iter().any(|v| v.as_str() == k), "no ErrorKind for engine kind {k}");
+            assert_eq!(ErrorKind::of(k).as_str(), k);
+        }
+        for k in ["locked", "already_unlocked", "internal", "kiosk_closed"] {
+            assert_eq!(ErrorKind::of(k).as_str(), k);
+        }
+    }
+
+    #[test]
+    fn every_transfer_mechanism_has_a_label() {
+        for m in consentry::notice::context::MECHANISMS {
+            for zh in [true, false] {
+                assert!(consentry::notice::context::mechanism_label(m, zh).is_some(), "{m}");
+            }
+        }
+    }
+
+    #[test]
+    fn control_kinds_cover_every_separate_consent() {
+        for s in SeparateConsent::ALL {
+            assert_eq!(ControlKind::of(s.as_str()), ControlKind::from(*s));
+        }
+        assert_eq!(ControlKind::of("purpose"), ControlKind::Purpose);
+    }
+
+    #[test]
+    fn allowed_actions_follow_the_permission_table() {
+        for role in ERole::ALL {
+            let allowed = ActionName::allowed(role);
+            for a in EAction::ALL {
+                assert_eq!(allowed.contains(&ActionName::from(a)), a.allows(role), "{role} {}", a.name());
+            }
+        }
+        assert!(!ActionName::allowed(ERole::Kiosk).contains(&ActionName::LeaveKiosk));
+    }
+}

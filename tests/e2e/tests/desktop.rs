@@ -48,6 +48,11 @@ fn binary(name: &str, var: &str) -> PathBuf {
     path
 }
 
+/// The end-to-end tests run one at a time: each starts Xvfb, tauri-driver, WebKitWebDriver
+/// and the app on ports picked free just before (two tests at once could pick the same
+/// one), and three WebKit processes at once on two cores made a step time out.
+static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
@@ -146,6 +151,7 @@ fn cli(bin: &Path, vault: &Path, operator: &str, pass: &str, args: &[&str], new_
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn create_lock_unlock_add_purpose_see_people_withdraw_switch_language() {
+    let _one_at_a_time = ONE_AT_A_TIME.lock().await;
     let app = binary("consentry-desktop", "CONSENTRY_DESKTOP_BIN");
     let cli_bin = binary("consentry", "CONSENTRY_CLI_BIN");
     let shots = std::env::var_os("CONSENTRY_SCREENSHOTS")
@@ -512,6 +518,7 @@ impl Ui {
 /// legal operator approves and the frozen version's hashes are shown.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn notice_draft_lint_fix_submit_second_operator_approves() {
+    let _one_at_a_time = ONE_AT_A_TIME.lock().await;
     let cli_bin = binary("consentry", "CONSENTRY_CLI_BIN");
     let shots = std::env::var_os("CONSENTRY_SCREENSHOTS")
         .map(PathBuf::from)
@@ -668,6 +675,7 @@ async fn notice_draft_lint_fix_submit_second_operator_approves() {
 /// command; leaving asks for a passphrase.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn kiosk_event_capture_receipt_reset_and_exit() {
+    let _one_at_a_time = ONE_AT_A_TIME.lock().await;
     let cli_bin = binary("consentry", "CONSENTRY_CLI_BIN");
     let shots = std::env::var_os("CONSENTRY_SCREENSHOTS")
         .map(PathBuf::from)

@@ -276,7 +276,7 @@ pub fn submit(session: &mut Session, s: &Submission) -> Result<Submitted> {
             ],
         )
         .storage("record the capture's details")?;
-        w.audit("event.capture", &k.event.id, &recorded.receipt_id);
+        w.audit("event.capture", &k.event.id, recorded.receipt_id.as_str());
         let zh = k.language == Language::ZhCn;
         let (mut granted, mut refused) = (Vec::new(), Vec::new());
         for c in k.form.controls() {

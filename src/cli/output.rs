@@ -161,7 +161,7 @@ pub struct EventRefJson {
 impl From<&Recorded> for RecordedJson {
     fn from(r: &Recorded) -> Self {
         RecordedJson {
-            subject_id: r.subject_id.clone(),
+            subject_id: r.subject_id.to_string(),
             new_subject: r.new_subject,
             at: r.at.to_rfc3339(),
             events: r
@@ -175,7 +175,7 @@ impl From<&Recorded> for RecordedJson {
                     hash: e.hash.clone(),
                 })
                 .collect(),
-            receipt_id: r.receipt_id.clone(),
+            receipt_id: r.receipt_id.to_string(),
         }
     }
 }

@@ -12,7 +12,7 @@ use chrono::{DateTime, FixedOffset};
 use crate::domain::error::{Error, Result};
 use crate::domain::string_enum;
 use crate::domain::Action;
-use crate::domain::Language;
+use crate::domain::{Language, ReceiptId, SubjectId};
 use crate::notice;
 use crate::purpose;
 use crate::session::{Session, Write};
@@ -193,7 +193,7 @@ pub struct EventRef {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Recorded {
     /// The person.
-    pub subject_id: String,
+    pub subject_id: SubjectId,
     /// Whether the person was new.
     pub new_subject: bool,
     /// The events written, in order.
@@ -201,7 +201,7 @@ pub struct Recorded {
     /// The instant recorded.
     pub at: DateTime<FixedOffset>,
     /// The receipt that groups these events (see [`crate::receipt`]).
-    pub receipt_id: String,
+    pub receipt_id: ReceiptId,
 }
 
 /// One stored consent event.
@@ -361,7 +361,13 @@ pub(crate) fn capture_in(w: &mut Write<'_>, c: &Capture) -> Result<Recorded> {
     }
     let receipt_id = receipt::issue(w, receipt::ReceiptKind::Capture, &subject_id, &events)?;
     w.audit("consent.capture", &subject_id, audit_detail(&events));
-    Ok(Recorded { subject_id, new_subject, events, at, receipt_id })
+    Ok(Recorded {
+        subject_id: SubjectId::new(subject_id),
+        new_subject,
+        events,
+        at,
+        receipt_id: ReceiptId::new(receipt_id),
+    })
 }
 
 /// Records a withdrawal of the given purposes (or of every purpose currently granted).
@@ -437,7 +443,13 @@ pub(crate) fn withdraw_in(
     }
     let receipt_id = receipt::issue(w, receipt::ReceiptKind::Withdrawal, subject_id, &events)?;
     w.audit("consent.withdraw", subject_id, audit_detail(&events));
-    Ok(Recorded { subject_id: subject_id.to_string(), new_subject: false, events, at, receipt_id })
+    Ok(Recorded {
+        subject_id: SubjectId::new(subject_id),
+        new_subject: false,
+        events,
+        at,
+        receipt_id: ReceiptId::new(receipt_id),
+    })
 }
 
 #[cfg(test)]

@@ -565,7 +565,7 @@ fn a_child_under_14_needs_a_guardian_and_erasure_keeps_only_the_signature_hash()
 
     rights::erase(&mut lena, &key, Method::Email, "ticket 9").unwrap();
     assert_eq!(detail(&lena, &r.receipt_id), (Some(event.clone()), None, None, Some(sha), None));
-    let after = rights::access_report(&mut lena, &SubjectKey::Id(r.subject_id.clone())).unwrap();
+    let after = rights::access_report(&mut lena, &SubjectKey::Id(r.subject_id.to_string())).unwrap();
     let json: Value = serde_json::from_str(&rights::access::to_json(&after)).unwrap();
     assert_eq!(json["captures"][0]["guardian_name"], Value::Null);
     assert_eq!(json["captures"][0]["signature_image_held"], false);
@@ -777,7 +777,7 @@ fn a_kiosk_receipt_validates_carries_the_27560_fields_and_reads_in_both_language
     assert!(third("hq_crm").as_str().unwrap().contains("Acme Events GmbH"));
     assert_eq!(third("newsletter"), Value::Null);
     let withdraw = iso["withdrawal_method"].as_str().unwrap();
-    assert!(withdraw.contains(&r.receipt_id) && withdraw.contains("privacy@acme-events.cn"), "{withdraw}");
+    assert!(withdraw.contains(r.receipt_id.as_str()) && withdraw.contains("privacy@acme-events.cn"), "{withdraw}");
 
     let html = receipt::to_html(&rec);
     assert!(html.starts_with("<!DOCTYPE html>"));

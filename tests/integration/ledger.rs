@@ -154,7 +154,7 @@ fn every_event_records_wording_language_time_device_and_operator() {
     )
     .unwrap();
     assert!(rec.new_subject);
-    let (subject, events) = ledger::history(&mut s, &SubjectKey::Id(rec.subject_id.clone())).unwrap();
+    let (subject, events) = ledger::history(&mut s, &SubjectKey::Id(rec.subject_id.to_string())).unwrap();
     assert_eq!(subject.id, rec.subject_id);
     assert_eq!(events.len(), 2);
     for e in &events {

@@ -153,7 +153,7 @@ fn withdraw_one_purpose_takes_effect_at_once_with_a_valid_receipt() {
     assert_eq!(grant.lines.len(), 3);
     assert_valid(&receipt::to_json(&grant));
     // Withdrawal from the kiosk: as easy as the grant.
-    let key = SubjectKey::Id(rec.subject_id.clone());
+    let key = SubjectKey::Id(rec.subject_id.to_string());
     let wd = withdraw(&mut k, key.clone(), &["newsletter"]);
     k.lock().unwrap();
     let mut m = unlock(&tv.paths, Role::Marketer);
@@ -168,7 +168,9 @@ fn withdraw_one_purpose_takes_effect_at_once_with_a_valid_receipt() {
     assert_eq!(json["iso27560"]["events"][0]["event_state"], "dpv:ConsentWithdrawn");
     assert_eq!(json["noticeHashes"][0], tv.notice_hash.as_str());
     let html = receipt::to_html(&r);
-    assert!(html.contains("撤回同意回执") && html.contains("Withdrawal receipt") && html.contains(&wd.receipt_id));
+    assert!(
+        html.contains("撤回同意回执") && html.contains("Withdrawal receipt") && html.contains(wd.receipt_id.as_str())
+    );
     assert!(html.contains("How to withdraw") && html.contains("如何撤回"));
     assert!(!html.contains("zhang.wei@example.com"), "the receipt shows the person masked");
     assert!(matches!(receipt::show(&mut m, "ZZZZZZZZZZ"), Err(Error::NotFound { .. })));
@@ -218,7 +220,7 @@ fn erasure_keeps_the_chain_verifying_and_the_suppression_list_working() {
     );
     capture(&mut m, &tv.notice_hash, person(1), &[("event_marketing", EventKind::Grant)]);
     assert!(matches!(
-        rights::erase(&mut m, &SubjectKey::Id(rec.subject_id.clone()), Method::Email, ""),
+        rights::erase(&mut m, &SubjectKey::Id(rec.subject_id.to_string()), Method::Email, ""),
         Err(Error::PermissionDenied { .. })
     ));
     m.lock().unwrap();
@@ -231,7 +233,7 @@ fn erasure_keeps_the_chain_verifying_and_the_suppression_list_working() {
     assert_eq!(w.events.len(), 1);
     assert!(verify::verify(&mut l).unwrap().is_intact(), "verify stays green after an erasure");
 
-    let id = SubjectKey::Id(rec.subject_id.clone());
+    let id = SubjectKey::Id(rec.subject_id.to_string());
     let shown = subject::reveal(&mut l, &id).unwrap();
     assert!(shown.erased && shown.name.is_none() && shown.email.is_none() && shown.phone.is_none());
     assert!(matches!(subject::reveal(&mut l, &key), Err(Error::NotFound { .. })), "the email is gone");
@@ -626,7 +628,7 @@ fn access_export_holds_everything_about_one_person_and_is_audited() {
         who("Jane <Doe>", "jane@example.org", Some("+49 30 1234567"), None),
         &[("event_marketing", EventKind::Grant)],
     );
-    let wd = withdraw(&mut m, SubjectKey::Id(rec.subject_id.clone()), &["event_marketing"]);
+    let wd = withdraw(&mut m, SubjectKey::Id(rec.subject_id.to_string()), &["event_marketing"]);
     capture(&mut m, &tv.notice_hash, person(2), &[("event_marketing", EventKind::Grant)]);
     let key = SubjectKey::Email("jane@example.org".into());
     assert!(matches!(rights::access_report(&mut m, &key), Err(Error::PermissionDenied { .. })));
@@ -644,7 +646,7 @@ fn access_export_holds_everything_about_one_person_and_is_audited() {
     assert!(!json.to_string().contains("person2"), "only this person");
     let html = rights::access::to_html(&report);
     assert!(html.contains("Jane &lt;Doe&gt;") && !html.contains("<Doe>"));
-    assert!(html.contains(&wd.receipt_id));
+    assert!(html.contains(wd.receipt_id.as_str()));
     let audited =
         l.audit_log(5).unwrap().into_iter().any(|e| e.action == "subject.export_access" && e.target == rec.subject_id);
     assert!(audited);

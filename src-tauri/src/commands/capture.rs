@@ -202,7 +202,7 @@ pub struct KioskReceipt {
 }
 
 fn receipt_view(r: Submitted) -> KioskReceipt {
-    let receipt_id = r.recorded.receipt_id;
+    let receipt_id = r.recorded.receipt_id.into_string();
     let (qr_size, qr) = match qrcode::QrCode::new(format!("CONSENTRY-RECEIPT:{receipt_id}")) {
         Ok(code) => (code.width() as u32, code.to_colors().into_iter().map(|c| c == qrcode::Color::Dark).collect()),
         Err(_) => (0, Vec::new()),

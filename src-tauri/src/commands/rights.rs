@@ -83,7 +83,7 @@ pub(crate) async fn withdraw_in(state: &AppState, req: WithdrawRequest) -> ApiRe
     };
     let r = state.with_session(move |s| ledger::record_withdrawal(s, &wd)).await?;
     Ok(WithdrawalView {
-        receipt_id: r.receipt_id,
+        receipt_id: r.receipt_id.into_string(),
         purposes: r.events.into_iter().map(|e| e.purpose).collect(),
         at: r.at.to_rfc3339(),
     })
@@ -117,7 +117,7 @@ pub struct ErasedView {
 pub(crate) async fn erase_in(state: &AppState, id: String, channel: Method, note: String) -> ApiResult<ErasedView> {
     let method = channel.into();
     let e = state.with_session(move |s| rights::erase(s, &SubjectKey::Id(id), method, &note)).await?;
-    Ok(ErasedView { subject_id: e.subject_id, withdrawal_receipt_id: e.withdrawn.map(|w| w.receipt_id) })
+    Ok(ErasedView { subject_id: e.subject_id, withdrawal_receipt_id: e.withdrawn.map(|w| w.receipt_id.into_string()) })
 }
 
 /// Erases a person's personal data (admin and legal); the ledger keeps pseudonymous proof.

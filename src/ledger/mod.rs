@@ -200,7 +200,7 @@ pub struct Recorded {
     pub events: Vec<EventRef>,
     /// The instant recorded.
     pub at: DateTime<FixedOffset>,
-    /// The receipt that groups these events (see [`crate::receipt`]).
+    /// The receipt that groups these events (rendered by the `receipt` module).
     pub receipt_id: ReceiptId,
 }
 

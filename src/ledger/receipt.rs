@@ -1,6 +1,6 @@
 //! Receipts as stored: the short id, its kind, and which events it groups. Issued inside
 //! the transaction that writes the events (capture, withdrawal, import, erasure), so a
-//! receipt and its events commit together. Rendering is `crate::receipt`'s.
+//! receipt and its events commit together. The `receipt` module renders them.
 
 use chrono::{DateTime, FixedOffset};
 use rusqlite::{params, Connection, OptionalExtension};

@@ -45,8 +45,8 @@ fn non_test(text: &str) -> &str {
     text.split("#[cfg(test)]\nmod ").next().unwrap_or(text)
 }
 
-/// Every top-level engine module a source text names through `crate::` (in paths and in
-/// `crate::{a, b}` groups).
+/// Every top-level engine module a source text names through `crate::` (in paths, in
+/// `crate::{a, b}` groups, and in doc links, which point the reader the same way).
 fn crate_refs(text: &str) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
     let mut rest = text;
@@ -67,7 +67,7 @@ fn crate_refs(text: &str) -> BTreeSet<String> {
         } else {
             let name: String =
                 rest.chars().take_while(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '_').collect();
-            if !name.is_empty() && rest[name.len()..].starts_with("::") {
+            if !name.is_empty() {
                 out.insert(name);
             }
         }

@@ -26,6 +26,7 @@ pub mod vault;
 
 pub mod session;
 
+pub mod bundle;
 pub mod capture;
 pub mod ledger;
 pub mod notice;

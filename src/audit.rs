@@ -8,7 +8,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 use crate::domain::canonical::Canonical;
 use crate::domain::error::{Result, StorageContext};
 use crate::domain::time::{from_parts, offset_minutes};
-use crate::domain::Problem;
+use crate::domain::{Chain, Problem};
 
 /// An entry about to be appended.
 pub(crate) struct Entry<'a> {
@@ -43,7 +43,13 @@ pub struct AuditEntry {
 
 const GENESIS: [u8; 32] = [0; 32];
 
-fn entry_hash(seq: i64, at_ms: i64, offset: i32, e: (&str, &str, &str, &str, &str), prev: &[u8]) -> [u8; 32] {
+pub(crate) fn entry_hash(
+    seq: i64,
+    at_ms: i64,
+    offset: i32,
+    e: (&str, &str, &str, &str, &str),
+    prev: &[u8],
+) -> [u8; 32] {
     let mut c = Canonical::new("consentry/audit/v1");
     c.int(seq).int(at_ms).int(i64::from(offset));
     c.text(e.0).text(e.1).text(e.2).text(e.3).text(e.4).bytes(prev);
@@ -103,38 +109,68 @@ pub(crate) fn list(conn: &Connection, limit: usize) -> Result<Vec<AuditEntry>> {
 /// Walks the audit chain and reports the first broken link, if any. Returns the number of
 /// entries checked.
 pub(crate) fn verify_chain(conn: &Connection, problems: &mut Vec<Problem>) -> Result<u64> {
-    let mut stmt = conn
-        .prepare(
-            "SELECT seq, at_ms, utc_offset_min, actor_id, actor_name, action, target, detail, prev_hash, hash
-             FROM audit_entry ORDER BY seq",
-        )
+    walk(conn, None, problems)
+}
+
+/// Walks the audit chain of every other device that headquarters holds; returns the
+/// number of entries checked.
+pub(crate) fn verify_device_chains(conn: &Connection, problems: &mut Vec<Problem>) -> Result<u64> {
+    let devices: Vec<String> = conn
+        .prepare("SELECT DISTINCT device_id FROM device_audit_entry ORDER BY device_id")
+        .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
         .storage("verify the audit log")?;
-    let mut rows = stmt.query([]).storage("verify the audit log")?;
+    let mut checked = 0;
+    for d in devices {
+        checked += walk(conn, Some(&d), problems)?;
+    }
+    Ok(checked)
+}
+
+fn walk(conn: &Connection, device: Option<&str>, problems: &mut Vec<Problem>) -> Result<u64> {
+    let ctx = "verify the audit log";
+    let columns = "seq, at_ms, utc_offset_min, actor_id, actor_name, action, target, detail, prev_hash, hash";
+    let mut stmt = match device {
+        None => conn.prepare(&format!("SELECT {columns} FROM audit_entry ORDER BY seq")),
+        Some(_) => conn.prepare(&format!("SELECT {columns} FROM device_audit_entry WHERE device_id = ?1 ORDER BY seq")),
+    }
+    .storage(ctx)?;
+    let mut rows = match device {
+        None => stmt.query([]),
+        Some(d) => stmt.query([d]),
+    }
+    .storage(ctx)?;
+    let problem = |seq: i64, message: String| match device {
+        None => Problem::audit(seq, message),
+        Some(d) => Problem { chain: Chain::DeviceAudit { device_id: d.to_string() }, seq, event_id: None, message },
+    };
     let mut expected_seq = 1i64;
     let mut prev = GENESIS.to_vec();
     let mut checked = 0u64;
-    while let Some(r) = rows.next().storage("verify the audit log")? {
-        let seq: i64 = r.get(0).storage("verify the audit log")?;
+    while let Some(r) = rows.next().storage(ctx)? {
+        let seq: i64 = r.get(0).storage(ctx)?;
         let fields: (String, String, String, String, String) = (
-            r.get(3).storage("verify the audit log")?,
-            r.get(4).storage("verify the audit log")?,
-            r.get(5).storage("verify the audit log")?,
-            r.get(6).storage("verify the audit log")?,
-            r.get(7).storage("verify the audit log")?,
+            r.get(3).storage(ctx)?,
+            r.get(4).storage(ctx)?,
+            r.get(5).storage(ctx)?,
+            r.get(6).storage(ctx)?,
+            r.get(7).storage(ctx)?,
         );
-        let stored_prev: Vec<u8> = r.get(8).storage("verify the audit log")?;
-        let stored: Vec<u8> = r.get(9).storage("verify the audit log")?;
+        let stored_prev: Vec<u8> = r.get(8).storage(ctx)?;
+        let stored: Vec<u8> = r.get(9).storage(ctx)?;
         checked += 1;
-        let what = format!("audit entry {seq} ({})", fields.2);
+        let what = match device {
+            None => format!("audit entry {seq} ({})", fields.2),
+            Some(d) => format!("audit entry {seq} ({}) of device {d}", fields.2),
+        };
         if seq != expected_seq {
-            problems.push(Problem::audit(
+            problems.push(problem(
                 seq,
                 format!("{what}: expected entry {expected_seq} here; entries were deleted or inserted"),
             ));
             return Ok(checked);
         }
         if stored_prev != prev {
-            problems.push(Problem::audit(
+            problems.push(problem(
                 seq,
                 format!("{what}: does not link to the entry before it; entries were removed, inserted or reordered"),
             ));
@@ -142,17 +178,107 @@ pub(crate) fn verify_chain(conn: &Connection, problems: &mut Vec<Problem>) -> Re
         }
         let recomputed = entry_hash(
             seq,
-            r.get(1).storage("verify the audit log")?,
-            r.get(2).storage("verify the audit log")?,
+            r.get(1).storage(ctx)?,
+            r.get(2).storage(ctx)?,
             (&fields.0, &fields.1, &fields.2, &fields.3, &fields.4),
             &stored_prev,
         );
         if recomputed.as_slice() != stored.as_slice() {
-            problems.push(Problem::audit(seq, format!("{what}: its contents do not match its hash; it was edited")));
+            problems.push(problem(seq, format!("{what}: its contents do not match its hash; it was edited")));
             return Ok(checked);
         }
         prev = stored;
         expected_seq += 1;
     }
     Ok(checked)
+}
+
+/// One audit entry exactly as its vault chained it: what a device bundle carries.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ChainedEntry {
+    /// Position in the chain, from 1.
+    pub seq: i64,
+    /// When (ms since the epoch, UTC).
+    pub at_ms: i64,
+    /// The UTC offset then.
+    pub utc_offset_min: i32,
+    /// Operator id.
+    pub actor_id: String,
+    /// Operator name at the time.
+    pub actor_name: String,
+    /// What was done.
+    pub action: String,
+    /// The id it was done to.
+    pub target: String,
+    /// More about it.
+    pub detail: String,
+    /// The hash of the entry before (hex).
+    pub prev_hash: String,
+    /// Its hash (hex).
+    pub hash: String,
+}
+
+impl ChainedEntry {
+    /// The hash its fields give, which must equal [`ChainedEntry::hash`].
+    pub(crate) fn recompute(&self) -> Option<[u8; 32]> {
+        let prev = hex::decode(&self.prev_hash).ok()?;
+        let fields = (&*self.actor_id, &*self.actor_name, &*self.action, &*self.target, &*self.detail);
+        Some(entry_hash(self.seq, self.at_ms, self.utc_offset_min, fields, &prev))
+    }
+}
+
+/// This vault's audit entries from `from_seq` on, as chained.
+pub(crate) fn chained_entries(conn: &Connection, from_seq: i64) -> Result<Vec<ChainedEntry>> {
+    let ctx = "read the audit log";
+    let mut stmt = conn
+        .prepare(
+            "SELECT seq, at_ms, utc_offset_min, actor_id, actor_name, action, target, detail, prev_hash, hash
+             FROM audit_entry WHERE seq >= ?1 ORDER BY seq",
+        )
+        .storage(ctx)?;
+    let rows = stmt
+        .query_map([from_seq], |r| {
+            Ok(ChainedEntry {
+                seq: r.get(0)?,
+                at_ms: r.get(1)?,
+                utc_offset_min: r.get(2)?,
+                actor_id: r.get(3)?,
+                actor_name: r.get(4)?,
+                action: r.get(5)?,
+                target: r.get(6)?,
+                detail: r.get(7)?,
+                prev_hash: hex::encode(r.get::<_, Vec<u8>>(8)?),
+                hash: hex::encode(r.get::<_, Vec<u8>>(9)?),
+            })
+        })
+        .storage(ctx)?;
+    rows.collect::<rusqlite::Result<Vec<_>>>().storage(ctx)
+}
+
+/// Stores another device's audit entry as it chained it (at headquarters).
+pub(crate) fn insert_device_entry(conn: &Connection, device_id: &str, e: &ChainedEntry) -> Result<()> {
+    let ctx = "merge a device's audit log";
+    let decode = |h: &str| hex::decode(h).map_err(|_| rusqlite::Error::InvalidQuery);
+    conn.prepare_cached(
+        "INSERT INTO device_audit_entry (device_id, seq, at_ms, utc_offset_min, actor_id, actor_name, action, target,
+                                         detail, prev_hash, hash)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+    )
+    .and_then(|mut s| {
+        s.execute(params![
+            device_id,
+            e.seq,
+            e.at_ms,
+            e.utc_offset_min,
+            e.actor_id,
+            e.actor_name,
+            e.action,
+            e.target,
+            e.detail,
+            decode(&e.prev_hash)?,
+            decode(&e.hash)?
+        ])
+    })
+    .storage(ctx)?;
+    Ok(())
 }

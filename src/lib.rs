@@ -11,16 +11,17 @@
 //! 1. [`domain`]: vocabulary, ids, the permission table, errors, problems; no SQL.
 //! 2. storage: [`vault`] (the SQLCipher file, key slots, migrations, the search index) and
 //!    [`audit`] (the hash-chained audit log), and [`files`] (new private files outside
-//!    the vault).
+//!    the vault), [`checkpoint`] (signed checkpoints of both chains and HQ's cosignatures).
 //! 3. [`session`]: opening a vault as one operator, the role check, the one write path.
 //! 4. operations: [`operator`], [`purpose`], [`ledger`], [`notice`], [`subject`],
-//!    [`capture`], [`receipt`], [`rights`], [`settings`], [`verify`].
+//!    [`capture`], [`receipt`], [`rights`], [`settings`], [`bundle`], [`verify`].
 //! 5. front doors, outside this library: the `consentry` CLI and the desktop app.
 #![warn(missing_docs)]
 
 pub mod domain;
 
 pub mod audit;
+pub mod checkpoint;
 pub mod files;
 pub mod vault;
 

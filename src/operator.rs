@@ -51,7 +51,7 @@ pub fn add(session: &mut Session, name: &str, role: Role, passphrase: &Passphras
 pub fn list(session: &mut Session) -> Result<Vec<Operator>> {
     session.read(Action::ListOperators, |conn| {
         let mut stmt = conn
-            .prepare("SELECT id, name, role, disabled_at_ms IS NOT NULL FROM operator ORDER BY created_at_ms, name")
+            .prepare("SELECT id, name, role, disabled_at_ms IS NOT NULL FROM operator WHERE origin_device IS NULL ORDER BY created_at_ms, name")
             .storage("list operators")?;
         let rows = stmt.query_map([], row_to_operator).storage("list operators")?;
         rows.collect::<rusqlite::Result<Vec<_>>>().storage("list operators")

@@ -261,15 +261,34 @@ impl Session {
         Ok(op)
     }
 
-    /// Locks the vault: records the lock, closes the database and zeroes the key.
+    /// Locks the vault: records the lock, signs checkpoints of both chains (so a later
+    /// rewrite contradicts them), closes the database and zeroes the key.
     pub fn lock(mut self) -> Result<()> {
         self.record("vault.lock", "", "")?;
+        self.sign_checkpoints();
         let Session { conn, key, .. } = self;
         drop(key);
         conn.close().map_err(|(_, e)| {
             tracing::error!(error = %e, "close vault");
             Error::Storage { context: "close the vault" }
         })
+    }
+
+    /// Signs checkpoints of this vault's chains as they stand. A failure (a chain that no
+    /// longer matches its last checkpoint) is logged, never a reason not to lock; `verify`
+    /// reports it.
+    fn sign_checkpoints(&mut self) {
+        let now_ms = self.clock.now().timestamp_millis();
+        let signed =
+            self.conn.transaction_with_behavior(TransactionBehavior::Immediate).storage("sign checkpoints").and_then(
+                |tx| {
+                    crate::checkpoint::sign_local(&tx, now_ms)?;
+                    tx.commit().storage("sign checkpoints")
+                },
+            );
+        if let Err(e) = signed {
+            tracing::warn!(error = %e, "checkpoints not signed at lock");
+        }
     }
 
     /// Direct access for tests that tamper with the database as an attacker holding the key would.

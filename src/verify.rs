@@ -1,10 +1,11 @@
-//! `verify`: walks every device's ledger chain and the audit chain and names the first
+//! `verify`: walks every device's ledger chain and the audit chains, holds each chain to
+//! every signed (and headquarters-cosigned) checkpoint stored for it, and names the first
 //! broken link in each.
 
 use crate::domain::error::Result;
 use crate::domain::Action;
 use crate::session::Session;
-use crate::{audit, ledger};
+use crate::{audit, checkpoint, ledger};
 
 pub use crate::domain::{Chain, Problem};
 
@@ -15,8 +16,10 @@ pub struct Report {
     pub events_checked: u64,
     /// Device chains walked.
     pub devices: u64,
-    /// Audit entries checked.
+    /// Audit entries checked (this vault's, and at headquarters each device's).
     pub audit_entries_checked: u64,
+    /// Signed checkpoints the chains were held to.
+    pub checkpoints_checked: u64,
     /// Broken links; empty when everything verifies.
     pub problems: Vec<Problem>,
 }
@@ -35,7 +38,15 @@ pub fn verify(session: &mut Session) -> Result<Report> {
         let (events_checked, devices) = ledger::verify_chains(conn, &mut problems)?;
         let audit_entries_checked = audit::verify_chain(conn, &mut problems)?;
         ledger::verify_against_audit(conn, &mut problems)?;
-        Ok(Report { events_checked, devices, audit_entries_checked, problems })
+        let device_audit_checked = audit::verify_device_chains(conn, &mut problems)?;
+        let checkpoints_checked = checkpoint::verify(conn, &mut problems)?;
+        Ok(Report {
+            events_checked,
+            devices,
+            audit_entries_checked: audit_entries_checked + device_audit_checked,
+            checkpoints_checked,
+            problems,
+        })
     })?;
     let outcome =
         if report.is_intact() { "intact".to_string() } else { format!("{} problem(s)", report.problems.len()) };

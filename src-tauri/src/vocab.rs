@@ -99,6 +99,12 @@ transport!(
         ManageEvents => "event.manage",
         ReadEvents => "event.read",
         LeaveKiosk => "kiosk.leave",
+        ManageOrganisation => "organisation.manage",
+        ReadSync => "sync.read",
+        ExportDeviceBundle => "bundle.export_device",
+        ImportHqBundle => "bundle.import_hq",
+        ExportHqBundle => "bundle.export_hq",
+        ImportDeviceBundle => "bundle.import_device",
     }
 );
 
@@ -379,6 +385,7 @@ transport!(
         WrongState => "wrong_state",
         LintErrors => "lint_errors",
         OwnApproval => "own_approval",
+        BundleRefused => "bundle_refused",
         Io => "io",
         Storage => "storage",
         /// The vault is locked.

@@ -54,6 +54,13 @@ pub enum Command {
     /// Events (trade shows): create, list, close, print the kiosk form, record a paper form.
     #[command(subcommand)]
     Event(super::events::EventCommand),
+    /// The organisation: make this vault headquarters, enrol, join, revoke, device status,
+    /// quarantine.
+    #[command(subcommand)]
+    Org(super::sync::OrgCommand),
+    /// Bundles between devices and headquarters: save, send, import.
+    #[command(subcommand)]
+    Bundle(super::sync::BundleCommand),
     /// Record that a person agreed to one or more purposes.
     Grant(CaptureArgs),
     /// Record that a person said no to one or more purposes.

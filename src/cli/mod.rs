@@ -7,6 +7,7 @@ mod events;
 mod output;
 mod rights;
 mod secrets;
+mod sync;
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -133,6 +134,8 @@ fn dispatch(cli: Cli) -> Result<(), Failure> {
         Command::Retention(cmd) => rights::retention_cmd(&cli, cmd, json),
         Command::Receipt(cmd) => rights::receipt_cmd(&cli, cmd),
         Command::Audit { limit } => audit(&cli, *limit, json),
+        Command::Org(cmd) => sync::org(&cli, cmd, json),
+        Command::Bundle(cmd) => sync::bundle(&cli, cmd, json),
     }
 }
 

@@ -288,6 +288,8 @@ impl From<&Report> for VerifyJson {
                     let (chain, device_id) = match &p.chain {
                         Chain::Ledger { device_id } => ("ledger", Some(device_id.clone())),
                         Chain::Audit => ("audit", None),
+                        Chain::DeviceAudit { device_id } => ("device_audit", Some(device_id.clone())),
+                        Chain::Checkpoint { device_id, .. } => ("checkpoint", Some(device_id.clone())),
                     };
                     ProblemJson {
                         chain,

@@ -162,6 +162,16 @@ pub enum Error {
         /// The version.
         number: i64,
     },
+    /// A bundle or enrolment file was refused before anything of it was imported.
+    #[error("{problem} Nothing was imported. {fix}")]
+    BundleRefused {
+        /// Why, as a stable code.
+        reason: crate::domain::Refusal,
+        /// What is wrong with the file.
+        problem: String,
+        /// What to do.
+        fix: String,
+    },
     /// A file could not be read or written.
     #[error("Could not {action} {path}: {reason}. Nothing was changed. Check that the folder exists and that you may write to it.")]
     Io {
@@ -208,6 +218,7 @@ impl Error {
             Error::WrongState { .. } => "wrong_state",
             Error::LintErrors { .. } => "lint_errors",
             Error::OwnApproval { .. } => "own_approval",
+            Error::BundleRefused { .. } => "bundle_refused",
             Error::Io { .. } => "io",
             Error::Storage { .. } => "storage",
         }
@@ -216,6 +227,11 @@ impl Error {
     /// Shorthand for [`Error::Invalid`].
     pub fn invalid(problem: impl Into<String>, fix: impl Into<String>) -> Self {
         Error::Invalid { problem: problem.into(), fix: fix.into() }
+    }
+
+    /// Shorthand for [`Error::BundleRefused`].
+    pub fn refused(reason: crate::domain::Refusal, problem: impl Into<String>, fix: impl Into<String>) -> Self {
+        Error::BundleRefused { reason, problem: problem.into(), fix: fix.into() }
     }
 
     pub(crate) fn io(action: &'static str, path: &std::path::Path, err: &std::io::Error) -> Self {

@@ -16,4 +16,4 @@ pub use permission::{name_key, validate_name, Action, Operator, Role};
 pub use problem::{Chain, Problem};
 pub use time::{Clock, FixedClock, SystemClock};
 pub(crate) use vocab::string_enum;
-pub use vocab::Language;
+pub use vocab::{Language, Refusal};

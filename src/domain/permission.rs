@@ -125,11 +125,24 @@ pub enum Action {
     ReadEvents,
     /// Leave kiosk mode (the operator who confirms with their passphrase needs this role).
     LeaveKiosk,
+    /// Make this vault the headquarters, enrol and revoke devices, join an organisation,
+    /// resolve quarantined entries.
+    ManageOrganisation,
+    /// Read the organisation: devices, checkpoints, what is not yet sent, quarantine.
+    ReadSync,
+    /// Save a device bundle for headquarters (consents and the people they are about).
+    ExportDeviceBundle,
+    /// Load a headquarters bundle on a device (wording, events, acknowledgements).
+    ImportHqBundle,
+    /// Save a headquarters bundle for a device.
+    ExportHqBundle,
+    /// Import device bundles at headquarters.
+    ImportDeviceBundle,
 }
 
 impl Action {
     /// Every action, for table-driven checks.
-    pub const ALL: [Action; 30] = [
+    pub const ALL: [Action; 36] = [
         Action::ManageOperators,
         Action::ListOperators,
         Action::ManageCatalogue,
@@ -160,6 +173,12 @@ impl Action {
         Action::ManageEvents,
         Action::ReadEvents,
         Action::LeaveKiosk,
+        Action::ManageOrganisation,
+        Action::ReadSync,
+        Action::ExportDeviceBundle,
+        Action::ImportHqBundle,
+        Action::ExportHqBundle,
+        Action::ImportDeviceBundle,
     ];
 
     /// The roles that may do this: the permission table.
@@ -191,6 +210,12 @@ impl Action {
             Action::ReadEvents => &[Admin, Legal, Marketer, Kiosk],
             // The kiosk stays a kiosk: only staff who may see more may take the device back.
             Action::LeaveKiosk => &[Admin, Legal, Marketer],
+            Action::ManageOrganisation => &[Admin],
+            Action::ReadSync => &[Admin, Legal, Marketer],
+            // At the show, marketers take the device's consents home; never the kiosk.
+            Action::ExportDeviceBundle | Action::ImportHqBundle => &[Admin, Marketer],
+            // At headquarters, the people who answer for the merged data.
+            Action::ExportHqBundle | Action::ImportDeviceBundle => &[Admin, Legal],
         }
     }
 
@@ -232,6 +257,12 @@ impl Action {
             Action::ManageEvents => "event.manage",
             Action::ReadEvents => "event.read",
             Action::LeaveKiosk => "kiosk.leave",
+            Action::ManageOrganisation => "organisation.manage",
+            Action::ReadSync => "sync.read",
+            Action::ExportDeviceBundle => "bundle.export_device",
+            Action::ImportHqBundle => "bundle.import_hq",
+            Action::ExportHqBundle => "bundle.export_hq",
+            Action::ImportDeviceBundle => "bundle.import_device",
         }
     }
 
@@ -268,6 +299,12 @@ impl Action {
             Action::ManageEvents => "creating and closing events",
             Action::ReadEvents => "reading events",
             Action::LeaveKiosk => "leaving kiosk mode",
+            Action::ManageOrganisation => "managing headquarters and its devices",
+            Action::ReadSync => "reading the devices and what is not yet sent",
+            Action::ExportDeviceBundle => "saving a bundle for headquarters",
+            Action::ImportHqBundle => "loading a bundle from headquarters",
+            Action::ExportHqBundle => "saving a bundle for a device",
+            Action::ImportDeviceBundle => "importing device bundles",
         }
     }
 }

@@ -10,6 +10,18 @@ pub enum Chain {
     },
     /// The audit log.
     Audit,
+    /// Another device's audit log, as headquarters holds it.
+    DeviceAudit {
+        /// The device id.
+        device_id: String,
+    },
+    /// A signed checkpoint that a chain no longer matches.
+    Checkpoint {
+        /// The device whose chain it is.
+        device_id: String,
+        /// `ledger` or `audit`.
+        log: String,
+    },
 }
 
 /// One broken link.

@@ -62,3 +62,33 @@ impl Language {
         }
     }
 }
+
+string_enum!(
+    /// Why a bundle or enrolment file was refused.
+    Refusal, "bundle refusal", {
+        /// The file is not a Consentry bundle at all.
+        NotABundle => "not_a_bundle",
+        /// The bundle names a format version this build does not read.
+        UnknownFormat => "unknown_format",
+        /// The file is larger than the limit stated for bundles.
+        TooLarge => "too_large",
+        /// The bundle is addressed to another headquarters or device.
+        WrongReceiver => "wrong_receiver",
+        /// The sender is not an enrolled device (or not this device's headquarters).
+        UnknownSender => "unknown_sender",
+        /// The sending device was revoked.
+        RevokedSender => "revoked_sender",
+        /// The signature does not verify with the sender's key.
+        BadSignature => "bad_signature",
+        /// The file ends early.
+        Truncated => "truncated",
+        /// The file changed after it was signed (edited or re-encrypted).
+        Tampered => "tampered",
+        /// The bundle is of the other kind (a device bundle at a device, or the reverse).
+        WrongKind => "wrong_kind",
+        /// The entries do not match the checkpoint the sender signed.
+        BadCheckpoint => "bad_checkpoint",
+        /// This vault is not part of an organisation in the way the step needs.
+        NotEnrolled => "not_enrolled",
+    }
+);

@@ -117,8 +117,8 @@ pub(crate) fn verify_chains(conn: &Connection, problems: &mut Vec<Problem>) -> R
     let ctx = "verify the ledger";
     let mut stmt = conn
         .prepare(
-            "SELECT id, device_id, seq, prev_hash, hash, kind, subject_id, purpose_code, notice_hash, language,
-                    captured_at_ms, utc_offset_min, operator_id, method, evidence
+            "SELECT id, device_id, seq, prev_hash, hash, kind, coalesce(chain_subject_id, subject_id), purpose_code,
+                    notice_hash, language, captured_at_ms, utc_offset_min, operator_id, method, evidence
              FROM consent_event ORDER BY device_id, seq",
         )
         .storage(ctx)?;
@@ -228,8 +228,14 @@ pub(crate) fn verify_against_audit(conn: &Connection, problems: &mut Vec<Problem
             }
         }
     }
-    let mut stmt =
-        conn.prepare("SELECT id, device_id, seq, hash FROM consent_event ORDER BY device_id, seq").storage(ctx)?;
+    // Only this vault's own chain: other devices' events, at headquarters, are held to the
+    // checkpoints those devices signed and headquarters cosigned (`checkpoint::verify`).
+    let mut stmt = conn
+        .prepare(
+            "SELECT id, device_id, seq, hash FROM consent_event
+             WHERE device_id = (SELECT id FROM device WHERE is_local = 1) ORDER BY seq",
+        )
+        .storage(ctx)?;
     let mut rows = stmt.query([]).storage(ctx)?;
     let (mut rewritten, mut unrecorded) = (false, false);
     while let Some(r) = rows.next().storage(ctx)? {
@@ -270,5 +276,137 @@ pub(crate) fn verify_against_audit(conn: &Connection, problems: &mut Vec<Problem
             ),
         });
     }
+    Ok(())
+}
+
+/// One event exactly as its device chained it: what a device bundle carries and what
+/// headquarters stores (with the person it merged them into beside it).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ChainedEvent {
+    /// Event id.
+    pub id: String,
+    /// The device whose chain it is in.
+    pub device_id: String,
+    /// Its place in that chain, from 1.
+    pub seq: i64,
+    /// The hash of the event before it (hex; 64 zeros for the first).
+    pub prev_hash: String,
+    /// Its hash (hex).
+    pub hash: String,
+    /// grant, refuse or withdraw.
+    pub kind: String,
+    /// The person, as the device knows them.
+    pub subject_id: String,
+    /// Purpose code.
+    pub purpose_code: String,
+    /// The notice version shown.
+    pub notice_hash: Option<String>,
+    /// The language shown.
+    pub language: Option<String>,
+    /// When (ms since the epoch, UTC).
+    pub captured_at_ms: i64,
+    /// The device's UTC offset then.
+    pub utc_offset_min: i32,
+    /// The operator signed in on the device.
+    pub operator_id: String,
+    /// How it was collected.
+    pub method: String,
+    /// The note or reference recorded with it.
+    pub evidence: String,
+}
+
+impl ChainedEvent {
+    /// The hash its fields give, which must equal [`ChainedEvent::hash`].
+    pub(crate) fn recompute(&self) -> Option<[u8; 32]> {
+        let prev = hex::decode(&self.prev_hash).ok()?;
+        Some(
+            Linked {
+                id: &self.id,
+                device_id: &self.device_id,
+                seq: self.seq,
+                prev: &prev,
+                kind: &self.kind,
+                subject_id: &self.subject_id,
+                purpose: &self.purpose_code,
+                notice_hash: self.notice_hash.as_deref(),
+                language: self.language.as_deref(),
+                at_ms: self.captured_at_ms,
+                offset_min: self.utc_offset_min,
+                operator_id: &self.operator_id,
+                method: &self.method,
+                evidence: &self.evidence,
+            }
+            .hash(),
+        )
+    }
+}
+
+/// A device's events from `from_seq` on, as chained.
+pub(crate) fn chained_events(conn: &Connection, device_id: &str, from_seq: i64) -> Result<Vec<ChainedEvent>> {
+    let ctx = "read the ledger";
+    let mut stmt = conn
+        .prepare_cached(
+            "SELECT id, device_id, seq, prev_hash, hash, kind, coalesce(chain_subject_id, subject_id), purpose_code,
+                    notice_hash, language, captured_at_ms, utc_offset_min, operator_id, method, evidence
+             FROM consent_event WHERE device_id = ?1 AND seq >= ?2 ORDER BY seq",
+        )
+        .storage(ctx)?;
+    let rows = stmt
+        .query_map(params![device_id, from_seq], |r| {
+            Ok(ChainedEvent {
+                id: r.get(0)?,
+                device_id: r.get(1)?,
+                seq: r.get(2)?,
+                prev_hash: hex::encode(r.get::<_, Vec<u8>>(3)?),
+                hash: hex::encode(r.get::<_, Vec<u8>>(4)?),
+                kind: r.get(5)?,
+                subject_id: r.get(6)?,
+                purpose_code: r.get(7)?,
+                notice_hash: r.get(8)?,
+                language: r.get(9)?,
+                captured_at_ms: r.get(10)?,
+                utc_offset_min: r.get(11)?,
+                operator_id: r.get(12)?,
+                method: r.get(13)?,
+                evidence: r.get(14)?,
+            })
+        })
+        .storage(ctx)?;
+    rows.collect::<rusqlite::Result<Vec<_>>>().storage(ctx)
+}
+
+/// Stores another device's event as it chained it, about `subject_id` (the person
+/// headquarters merged the device's person into), inside the caller's transaction.
+pub(crate) fn insert_chained(conn: &Connection, e: &ChainedEvent, subject_id: &str) -> Result<()> {
+    let ctx = "merge a device's events";
+    let bytes = |h: &str| hex::decode(h).map_err(|_| crate::domain::Error::invalid("An event hash is not hex.", ""));
+    let chain_subject = (e.subject_id != subject_id).then_some(e.subject_id.as_str());
+    conn.prepare_cached(
+        "INSERT INTO consent_event (id, device_id, seq, prev_hash, hash, kind, subject_id, purpose_code, notice_hash,
+                                    language, captured_at_ms, utc_offset_min, operator_id, method, evidence,
+                                    chain_subject_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+    )
+    .and_then(|mut s| {
+        s.execute(params![
+            e.id,
+            e.device_id,
+            e.seq,
+            bytes(&e.prev_hash).map_err(|_| rusqlite::Error::InvalidQuery)?,
+            bytes(&e.hash).map_err(|_| rusqlite::Error::InvalidQuery)?,
+            e.kind,
+            subject_id,
+            e.purpose_code,
+            e.notice_hash,
+            e.language,
+            e.captured_at_ms,
+            e.utc_offset_min,
+            e.operator_id,
+            e.method,
+            e.evidence,
+            chain_subject
+        ])
+    })
+    .storage(ctx)?;
     Ok(())
 }

@@ -22,7 +22,8 @@ mod chain;
 pub(crate) mod receipt;
 mod status;
 
-pub(crate) use chain::{append, NewEvent};
+pub use chain::ChainedEvent;
+pub(crate) use chain::{append, chained_events, insert_chained, NewEvent};
 pub(crate) use chain::{verify_against_audit, verify_chains};
 pub(crate) use status::{current, row_to_event, EVENT_SELECT};
 pub use status::{history, status, summary, Summary};

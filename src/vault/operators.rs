@@ -8,7 +8,7 @@ use crate::domain::{name_key, Operator};
 /// The operator with this name (compared by [`name_key`]), disabled or not.
 pub(crate) fn find_operator(conn: &Connection, name: &str) -> Result<Option<Operator>> {
     conn.query_row(
-        "SELECT id, name, role, disabled_at_ms IS NOT NULL FROM operator WHERE name_key = ?1",
+        "SELECT id, name, role, disabled_at_ms IS NOT NULL FROM operator WHERE name_key = ?1 AND origin_device IS NULL",
         [name_key(name)],
         row_to_operator,
     )

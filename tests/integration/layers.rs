@@ -13,11 +13,14 @@ use std::path::{Path, PathBuf};
 /// Each engine module's layer. A new module must be added here, in its layer.
 const LAYERS: &[(&str, &[&str])] = &[
     ("domain", &["domain"]),
-    ("storage", &["vault", "audit", "files"]),
+    ("storage", &["vault", "audit", "checkpoint", "files"]),
     ("session", &["session"]),
     (
         "operations",
-        &["operator", "purpose", "ledger", "notice", "subject", "capture", "receipt", "rights", "settings", "verify"],
+        &[
+            "operator", "purpose", "ledger", "notice", "subject", "capture", "receipt", "rights", "settings", "bundle",
+            "verify",
+        ],
     ),
 ];
 

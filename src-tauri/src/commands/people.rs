@@ -79,6 +79,8 @@ pub async fn verify_vault(state: State<'_, AppState>) -> ApiResult<VerifyView> {
                 broken_chain: r.problems.first().map(|p| match &p.chain {
                     Chain::Ledger { device_id } => format!("ledger:{device_id}"),
                     Chain::Audit => "audit".into(),
+                    Chain::DeviceAudit { device_id } => format!("device_audit:{device_id}"),
+                    Chain::Checkpoint { device_id, log } => format!("checkpoint:{log}:{device_id}"),
                 }),
             })
         })

@@ -1,0 +1,616 @@
+//! Headquarters imports a device bundle, in one transaction: verify the signature, decrypt,
+//! check both chains against the checkpoints the device signed, then insert what is new,
+//! keyed by (device, sequence). A bundle that starts after a gap is held until the gap
+//! fills; one that contradicts what the device signed before is a fork, quarantined with
+//! both signed statements. HQ cosigns each checkpoint it accepted.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use ed25519_dalek::VerifyingKey;
+use rusqlite::{params, Connection, OptionalExtension};
+
+use super::enrol::{hq_only, local_identity, verifying_key};
+use super::envelope::{self, Kind};
+use super::payload::{self, DevicePayload, FORMAT};
+use super::people::{merge_person, Counts};
+use super::rows;
+use crate::checkpoint::{self, note, Checkpoint, Log};
+use crate::domain::canonical::sha256_hex;
+use crate::domain::error::{Error, Result, StorageContext};
+use crate::domain::{Action, Refusal};
+use crate::session::{Session, Write};
+use crate::{audit, ledger};
+
+/// What importing one device bundle did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Imported {
+    /// The device.
+    pub device_id: String,
+    /// Its name at headquarters.
+    pub device_name: String,
+    /// What happened.
+    pub outcome: Outcome,
+    /// Consent events added.
+    pub events_added: u64,
+    /// Audit entries added.
+    pub audit_added: u64,
+    /// People new to headquarters.
+    pub people_added: u64,
+    /// People merged into someone headquarters already held.
+    pub people_merged: u64,
+    /// Personal details that disagreed with what headquarters holds (kept aside, reported).
+    pub conflicts: u64,
+}
+
+/// The outcome of one import.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// New entries were merged.
+    Merged,
+    /// This exact file was imported before; nothing changed.
+    AlreadyImported {
+        /// When (ms).
+        at_ms: i64,
+    },
+    /// Everything in it was already here; nothing changed.
+    NothingNew,
+    /// It starts after a gap; held until the missing entries arrive.
+    Held {
+        /// The first missing sequence number.
+        gap_from: i64,
+        /// The last missing one.
+        gap_to: i64,
+    },
+    /// It contradicts what the device signed before; quarantined.
+    Fork {
+        /// Which chain.
+        log: Log,
+        /// The first sequence number that differs.
+        from_seq: i64,
+    },
+}
+
+/// At headquarters: imports one device bundle file.
+pub fn import_device_bundle(session: &mut Session, file: &Path) -> Result<Imported> {
+    let bytes = read_bundle(file)?;
+    let sha = sha256_hex(&bytes);
+    let seen: Option<(i64, String, String)> = session.read(Action::ImportDeviceBundle, |conn| {
+        conn.query_row(
+            "SELECT b.received_at_ms, b.device_id, coalesce(e.name, b.device_id) FROM bundle_received b
+             LEFT JOIN enrolment e ON e.device_id = b.device_id WHERE b.sha256 = ?1",
+            [&sha],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .optional()
+        .storage("import a bundle")
+    })?;
+    if let Some((at_ms, device_id, device_name)) = seen {
+        return Ok(Imported { device_id, device_name, outcome: Outcome::AlreadyImported { at_ms }, ..empty() });
+    }
+    let result = session.write(Action::ImportDeviceBundle, |w| import_in(w, &bytes, &sha));
+    audit_refusal(session, file, &sha, result)
+}
+
+pub(crate) fn read_bundle(file: &Path) -> Result<Vec<u8>> {
+    let meta = std::fs::metadata(file).map_err(|e| Error::io("read", file, &e))?;
+    if meta.len() > envelope::MAX_BYTES {
+        return Err(envelope::too_large(meta.len()));
+    }
+    std::fs::read(file).map_err(|e| Error::io("read", file, &e))
+}
+
+/// Records a refusal in the audit log on its own (the import itself was rolled back).
+pub(crate) fn audit_refusal<T>(session: &mut Session, file: &Path, sha: &str, r: Result<T>) -> Result<T> {
+    if let Err(Error::BundleRefused { reason, .. }) = &r {
+        let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        session.record("bundle.refused", &name, &format!("{}; sha256 {sha}", reason.as_str()))?;
+    }
+    r
+}
+
+fn empty() -> Imported {
+    Imported {
+        device_id: String::new(),
+        device_name: String::new(),
+        outcome: Outcome::NothingNew,
+        events_added: 0,
+        audit_added: 0,
+        people_added: 0,
+        people_merged: 0,
+        conflicts: 0,
+    }
+}
+
+fn refused(reason: Refusal, problem: impl Into<String>) -> Error {
+    Error::refused(
+        reason,
+        problem,
+        "Ask the device's operator to save a new bundle, and check it came from that device.",
+    )
+}
+
+fn import_in(w: &mut Write<'_>, bytes: &[u8], sha: &str) -> Result<Imported> {
+    let org = hq_only(&w.tx)?;
+    let opened = envelope::open(bytes, Kind::Device)?;
+    let h = &opened.header;
+    if h.to != checkpoint::hq_name(&org.org.id) {
+        return Err(Error::refused(
+            Refusal::WrongReceiver,
+            format!("This bundle is for another headquarters ({}).", h.to),
+            "Import it at the headquarters that enrolled the device.",
+        ));
+    }
+    let enrolment_id = h.enrolment.clone().unwrap_or_default();
+    type Found = (String, Vec<u8>, String, Option<String>, Option<i64>);
+    let found: Option<Found> =
+        w.tx.query_row(
+            "SELECT name, token, device_recipient, device_id, revoked_at_ms FROM enrolment WHERE id = ?1",
+            [&enrolment_id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+        )
+        .optional()
+        .storage("import a bundle")?;
+    let Some((name, token, recipient, bound, revoked)) = found else {
+        return Err(refused(
+            Refusal::UnknownSender,
+            format!("This bundle is from {}, which is not a device enrolled here.", h.from),
+        ));
+    };
+    if revoked.is_some() {
+        return Err(Error::refused(
+            Refusal::RevokedSender,
+            format!("Device \"{name}\" was revoked; its bundles are no longer accepted."),
+            "Enrol the device again if it should rejoin.",
+        ));
+    }
+    let presented = h.key()?.ok_or_else(|| refused(Refusal::BadSignature, "The bundle names no signing key."))?;
+    let key: VerifyingKey = match &bound {
+        Some(device_id) => {
+            let pinned: Vec<u8> =
+                w.tx.query_row("SELECT public_key FROM device WHERE id = ?1", [device_id], |r| r.get(0))
+                    .storage("import a bundle")?;
+            let pinned = verifying_key(&pinned)?;
+            if pinned != presented || h.from != checkpoint::device_name(device_id) {
+                return Err(refused(
+                    Refusal::BadSignature,
+                    format!("The bundle is not signed by the key device \"{name}\" enrolled with."),
+                ));
+            }
+            pinned
+        }
+        None => {
+            let proof = envelope::enrolment_proof(&token, &h.from, &presented)?;
+            if h.proof.as_deref() != Some(proof.as_str()) {
+                return Err(refused(
+                    Refusal::UnknownSender,
+                    format!("This bundle does not prove it comes from the device enrolled as \"{name}\"."),
+                ));
+            }
+            presented
+        }
+    };
+    let identity = local_identity(&w.tx)?;
+    let plain = opened.verify_and_decrypt(&key, &identity)?;
+    let p: DevicePayload = serde_json::from_slice(&plain)
+        .map_err(|_| refused(Refusal::Tampered, "The bundle's contents do not parse."))?;
+    if p.format != FORMAT {
+        return Err(Error::refused(
+            Refusal::UnknownFormat,
+            format!("The bundle's contents are in format {}, which this version does not read.", p.format),
+            "Update Consentry at headquarters.",
+        ));
+    }
+    if p.organisation != org.org.id || p.enrolment != enrolment_id || h.from != checkpoint::device_name(&p.device_id) {
+        return Err(refused(
+            Refusal::Tampered,
+            "The bundle's contents name another organisation, enrolment or device than its header.",
+        ));
+    }
+    if bound.is_none() {
+        let now = w.now.timestamp_millis();
+        let taken: bool =
+            w.tx.query_row("SELECT EXISTS (SELECT 1 FROM device WHERE id = ?1)", [&p.device_id], |r| r.get(0))
+                .storage("import a bundle")?;
+        if taken {
+            return Err(refused(
+                Refusal::UnknownSender,
+                "This device is already enrolled here under another enrolment.",
+            ));
+        }
+        w.tx.execute(
+            "INSERT INTO device (id, name, public_key, is_local, created_at_ms, age_recipient) VALUES (?1, ?2, ?3, 0, ?4, ?5)",
+            params![p.device_id, name, key.as_bytes().as_slice(), now, recipient],
+        )
+        .and_then(|_| {
+            w.tx.execute(
+                "UPDATE enrolment SET device_id = ?2, bound_at_ms = ?3 WHERE id = ?1",
+                params![enrolment_id, p.device_id, now],
+            )
+        })
+        .storage("bind the device")?;
+    }
+    let mut out = Imported { device_id: p.device_id.clone(), device_name: name, ..empty() };
+    let hq_key = checkpoint::local_key(&w.tx)?.1;
+    let hq = checkpoint::hq_name(&org.org.id);
+    out.outcome = apply(w, &p, &key, (&hq, &hq_key), &mut out)?;
+    // Bundles held for a gap that this one filled.
+    loop {
+        let held = held_size(&w.tx, &p.device_id, Log::Ledger)?;
+        let next: Option<(i64, i64, Vec<u8>)> =
+            w.tx.query_row(
+                "SELECT from_seq, to_seq, payload FROM pending_bundle WHERE device_id = ?1 AND from_seq <= ?2 + 1
+                 ORDER BY from_seq LIMIT 1",
+                params![p.device_id, held],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()
+            .storage("apply held bundles")?;
+        let Some((from, to, payload)) = next else { break };
+        w.tx.execute(
+            "DELETE FROM pending_bundle WHERE device_id = ?1 AND from_seq = ?2 AND to_seq = ?3",
+            params![p.device_id, from, to],
+        )
+        .storage("apply held bundles")?;
+        let q: DevicePayload = serde_json::from_slice(&payload)
+            .map_err(|_| Error::invalid("A held bundle no longer parses.", "Run verify."))?;
+        let o = apply(w, &q, &key, (&hq, &hq_key), &mut out)?;
+        if matches!(o, Outcome::Fork { .. }) {
+            out.outcome = o;
+        } else if out.outcome == Outcome::NothingNew {
+            out.outcome = Outcome::Merged;
+        }
+    }
+    if !matches!(out.outcome, Outcome::Held { .. }) {
+        let sizes = (held_size(&w.tx, &p.device_id, Log::Ledger)?, held_size(&w.tx, &p.device_id, Log::Audit)?);
+        w.tx.execute(
+            "INSERT INTO bundle_received (sha256, device_id, ledger_size, audit_size, received_at_ms, received_by)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO NOTHING",
+            params![sha, p.device_id, sizes.0, sizes.1, w.now.timestamp_millis(), w.operator.id],
+        )
+        .storage("record the bundle")?;
+    }
+    w.audit(
+        "bundle.import_device",
+        &p.device_id,
+        format!(
+            "{:?}; events +{}, audit +{}, people +{} (merged {}), conflicts {}; sha256 {sha}",
+            out.outcome, out.events_added, out.audit_added, out.people_added, out.people_merged, out.conflicts
+        ),
+    );
+    Ok(out)
+}
+
+pub(crate) fn held_size(conn: &Connection, device_id: &str, log: Log) -> Result<i64> {
+    let sql = match log {
+        Log::Ledger => "SELECT coalesce(max(seq), 0) FROM consent_event WHERE device_id = ?1",
+        Log::Audit => "SELECT coalesce(max(seq), 0) FROM device_audit_entry WHERE device_id = ?1",
+    };
+    conn.query_row(sql, [device_id], |r| r.get(0)).storage("read what is held")
+}
+
+/// A checkpoint the device signed, checked.
+struct SignedCheckpoint {
+    note: String,
+    cp: Checkpoint,
+}
+
+fn signed_checkpoint(text: &str, device_id: &str, log: Log, key: &VerifyingKey) -> Result<SignedCheckpoint> {
+    let name = checkpoint::origin(device_id, log);
+    let n = note::Note::parse(text)
+        .map_err(|_| refused(Refusal::BadCheckpoint, "A checkpoint in the bundle does not parse."))?;
+    n.verify(&name, key)
+        .map_err(|_| refused(Refusal::BadSignature, "A checkpoint in the bundle is not signed by the device."))?;
+    let cp = Checkpoint::parse(&n.text)
+        .map_err(|_| refused(Refusal::BadCheckpoint, "A checkpoint in the bundle does not parse."))?;
+    if cp.origin != name {
+        return Err(refused(Refusal::BadCheckpoint, "A checkpoint in the bundle is for another log."));
+    }
+    Ok(SignedCheckpoint { note: text.to_string(), cp })
+}
+
+/// Hashes of entries `seq`, as (seq, hash hex, prev hex, recomputed hash hex).
+struct Entry {
+    seq: i64,
+    hash: String,
+    prev: String,
+    recomputed: Option<String>,
+}
+
+fn check_entries(entries: &[Entry], cp: &Checkpoint, what: &str) -> Result<i64> {
+    let size = i64::try_from(cp.size).unwrap_or(i64::MAX);
+    let first = entries.first().map_or(size + 1, |e| e.seq);
+    for (i, e) in entries.iter().enumerate() {
+        if e.seq != first + i as i64 {
+            return Err(refused(
+                Refusal::BadCheckpoint,
+                format!("The {what} in the bundle skip from {} to {}.", first + i as i64 - 1, e.seq),
+            ));
+        }
+        if e.recomputed.as_deref() != Some(e.hash.as_str()) {
+            return Err(refused(
+                Refusal::Tampered,
+                format!("{what} {} in the bundle does not match its hash; it was edited.", e.seq),
+            ));
+        }
+        if i > 0 && entries[i - 1].hash != e.prev {
+            return Err(refused(
+                Refusal::BadCheckpoint,
+                format!("{what} {} in the bundle does not link to the one before it.", e.seq),
+            ));
+        }
+    }
+    if first + entries.len() as i64 - 1 != size {
+        return Err(refused(
+            Refusal::BadCheckpoint,
+            format!("The {what} in the bundle end before the checkpoint's size {size}."),
+        ));
+    }
+    Ok(first)
+}
+
+fn stored_hashes(conn: &Connection, device_id: &str, log: Log, from: i64, to: i64) -> Result<Vec<(i64, String)>> {
+    let sql = match log {
+        Log::Ledger => {
+            "SELECT seq, hash FROM consent_event WHERE device_id = ?1 AND seq BETWEEN ?2 AND ?3 ORDER BY seq"
+        }
+        Log::Audit => {
+            "SELECT seq, hash FROM device_audit_entry WHERE device_id = ?1 AND seq BETWEEN ?2 AND ?3 ORDER BY seq"
+        }
+    };
+    conn.prepare_cached(sql)
+        .and_then(|mut s| {
+            s.query_map(params![device_id, from, to], |r| Ok((r.get(0)?, hex::encode(r.get::<_, Vec<u8>>(1)?))))?
+                .collect()
+        })
+        .storage("read what is held")
+}
+
+/// Applies one verified payload; returns what happened.
+fn apply(
+    w: &mut Write<'_>,
+    p: &DevicePayload,
+    key: &VerifyingKey,
+    hq: (&str, &ed25519_dalek::SigningKey),
+    out: &mut Imported,
+) -> Result<Outcome> {
+    let device = p.device_id.as_str();
+    let lcp = signed_checkpoint(&p.ledger_checkpoint, device, Log::Ledger, key)?;
+    let acp = signed_checkpoint(&p.audit_checkpoint, device, Log::Audit, key)?;
+    let ev: Vec<Entry> = p
+        .events
+        .iter()
+        .map(|e| Entry {
+            seq: e.seq,
+            hash: e.hash.clone(),
+            prev: e.prev_hash.clone(),
+            recomputed: e.recompute().map(hex::encode),
+        })
+        .collect();
+    let au: Vec<Entry> = p
+        .audit
+        .iter()
+        .map(|e| Entry {
+            seq: e.seq,
+            hash: e.hash.clone(),
+            prev: e.prev_hash.clone(),
+            recomputed: e.recompute().map(hex::encode),
+        })
+        .collect();
+    if p.events.iter().any(|e| e.device_id != device) {
+        return Err(refused(Refusal::Tampered, "The bundle holds events of another device."));
+    }
+    let l_from = check_entries(&ev, &lcp.cp, "events")?;
+    let a_from = check_entries(&au, &acp.cp, "audit entries")?;
+    let (held_l, held_a) = (held_size(&w.tx, device, Log::Ledger)?, held_size(&w.tx, device, Log::Audit)?);
+    if l_from > held_l + 1 || a_from > held_a + 1 {
+        let payload =
+            serde_json::to_vec(p).map_err(|_| Error::invalid("The bundle could not be held.", "Try again."))?;
+        w.tx.execute(
+            "INSERT INTO pending_bundle (device_id, from_seq, to_seq, payload, received_at_ms) VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT DO NOTHING",
+            params![device, l_from, lcp.cp.size as i64, payload, w.now.timestamp_millis()],
+        )
+        .storage("hold a bundle")?;
+        let (gap_from, gap_to) = if l_from > held_l + 1 { (held_l + 1, l_from - 1) } else { (held_a + 1, a_from - 1) };
+        return Ok(Outcome::Held { gap_from, gap_to });
+    }
+    for (log, entries, from, held, scp) in
+        [(Log::Ledger, &ev, l_from, held_l, &lcp), (Log::Audit, &au, a_from, held_a, &acp)]
+    {
+        let stored = stored_hashes(&w.tx, device, log, from, held)?;
+        if let Some((k, _)) =
+            stored.iter().zip(entries.iter()).find(|((_, h), e)| *h != e.hash).map(|((s, _), _)| (*s, ()))
+        {
+            quarantine(w, device, log, k, scp, entries_json(p, log, k)?)?;
+            return Ok(Outcome::Fork { log, from_seq: k });
+        }
+    }
+    // Rows the events point at, then the events, people, receipts and audit entries.
+    payload::store_operators(&w.tx, &p.operators, device, w.now.timestamp_millis())?;
+    for (table, list) in
+        [("purpose", &p.purposes), ("notice_version", &p.notice_versions), ("notice", &p.notices), ("event", &p.shows)]
+    {
+        for r in list.iter() {
+            rows::insert_new(&w.tx, table, r)?;
+        }
+    }
+    let people: HashMap<&str, &rows::Row> = p.people.iter().filter_map(|r| Some((rows::text(r, "id")?, r))).collect();
+    let mut counts = Counts::default();
+    let mut mapped: HashMap<String, String> = HashMap::new();
+    let mut added = std::collections::HashSet::new();
+    for e in p.events.iter().filter(|e| e.seq > held_l) {
+        let subject = match mapped.get(&e.subject_id) {
+            Some(s) => s.clone(),
+            None => {
+                let s = merge_person(
+                    &w.tx,
+                    device,
+                    &e.subject_id,
+                    people.get(e.subject_id.as_str()).copied(),
+                    w.now.timestamp_millis(),
+                    &mut counts,
+                )?;
+                mapped.insert(e.subject_id.clone(), s.clone());
+                s
+            }
+        };
+        ledger::insert_chained(&w.tx, e, &subject)?;
+        added.insert(e.id.as_str());
+        out.events_added += 1;
+    }
+    for r in &p.receipts {
+        let (Some(id), Some(subject)) = (rows::text(r, "id"), rows::text(r, "subject_id")) else { continue };
+        let events: Vec<&rows::Row> = p
+            .receipt_events
+            .iter()
+            .filter(|re| {
+                rows::text(re, "receipt_id") == Some(id)
+                    && rows::text(re, "event_id").is_some_and(|e| added.contains(e))
+            })
+            .collect();
+        if events.is_empty() {
+            continue;
+        }
+        let mut row = r.clone();
+        let hq_subject = match mapped.get(subject) {
+            Some(s) => s.clone(),
+            None => merge_person(
+                &w.tx,
+                device,
+                subject,
+                people.get(subject).copied(),
+                w.now.timestamp_millis(),
+                &mut counts,
+            )?,
+        };
+        row.insert("subject_id".into(), hq_subject.into());
+        rows::insert_new(&w.tx, "receipt", &row)?;
+        for re in events {
+            rows::insert_new(&w.tx, "receipt_event", re)?;
+        }
+        for c in p.capture_details.iter().filter(|c| rows::text(c, "receipt_id") == Some(id)) {
+            rows::insert_new(&w.tx, "capture_detail", c)?;
+        }
+    }
+    for e in p.audit.iter().filter(|e| e.seq > held_a) {
+        audit::insert_device_entry(&w.tx, device, e)?;
+        out.audit_added += 1;
+    }
+    for scp in [&lcp, &acp] {
+        accept_checkpoint(w, device, scp, hq)?;
+    }
+    out.people_added += counts.added;
+    out.people_merged += counts.merged;
+    out.conflicts += counts.conflicts;
+    Ok(if out.events_added + out.audit_added > 0 { Outcome::Merged } else { Outcome::NothingNew })
+}
+
+fn entries_json(p: &DevicePayload, log: Log, from: i64) -> Result<String> {
+    let v = match log {
+        Log::Ledger => serde_json::to_string(&p.events.iter().filter(|e| e.seq >= from).collect::<Vec<_>>()),
+        Log::Audit => serde_json::to_string(&p.audit.iter().filter(|e| e.seq >= from).collect::<Vec<_>>()),
+    };
+    v.map_err(|_| Error::invalid("The contradicting entries could not be kept.", "Try again."))
+}
+
+/// Keeps a fork's evidence: the checkpoint HQ held that covers `from` (signed by the
+/// device) and the device's new, contradicting one, with the contradicting entries.
+fn quarantine(
+    w: &mut Write<'_>,
+    device: &str,
+    log: Log,
+    from: i64,
+    new: &SignedCheckpoint,
+    entries: String,
+) -> Result<()> {
+    let held: String =
+        w.tx.query_row(
+            "SELECT note FROM checkpoint WHERE device_id = ?1 AND log = ?2 AND size >= ?3 ORDER BY size LIMIT 1",
+            params![device, log.as_str(), from],
+            |r| r.get(0),
+        )
+        .optional()
+        .storage("quarantine a fork")?
+        .unwrap_or_default();
+    let n = w
+        .tx
+        .execute(
+            "INSERT INTO quarantine (id, device_id, log, from_seq, to_seq, held_note, contradicting_note, entries, detected_at_ms)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT DO NOTHING",
+            params![
+                uuid::Uuid::now_v7().to_string(),
+                device,
+                log.as_str(),
+                from,
+                new.cp.size as i64,
+                held,
+                new.note,
+                entries,
+                w.now.timestamp_millis()
+            ],
+        )
+        .storage("quarantine a fork")?;
+    if n == 1 {
+        w.audit("bundle.fork", device, format!("{} from seq {from} to {}", log.as_str(), new.cp.size));
+    }
+    Ok(())
+}
+
+/// Checks the device's checkpoint against every entry HQ now holds and against the last
+/// checkpoint HQ accepted, stores it and cosigns it.
+fn accept_checkpoint(
+    w: &mut Write<'_>,
+    device: &str,
+    s: &SignedCheckpoint,
+    hq: (&str, &ed25519_dalek::SigningKey),
+) -> Result<()> {
+    let log: Log = if s.cp.origin.ends_with("/ledger") { Log::Ledger } else { Log::Audit };
+    let leaves = checkpoint::leaves(&w.tx, device, log, false)?;
+    if checkpoint::root_at(&leaves, s.cp.size) != Some(s.cp.root) {
+        return Err(refused(
+            Refusal::BadCheckpoint,
+            format!("The device's {} checkpoint at size {} does not match its entries.", log.as_str(), s.cp.size),
+        ));
+    }
+    let last: Option<(i64, Vec<u8>)> =
+        w.tx.query_row(
+            "SELECT size, root FROM checkpoint WHERE device_id = ?1 AND log = ?2 ORDER BY size DESC LIMIT 1",
+            params![device, log.as_str()],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()
+        .storage("check consistency")?;
+    if let Some((size, root)) = last {
+        if checkpoint::root_at(&leaves, size as u64).map(|r| r.to_vec()) != Some(root) {
+            return Err(Error::invalid(
+                format!("Headquarters' copy of device {device}'s {} no longer matches the checkpoint it accepted at size {size}.", log.as_str()),
+                "Run verify at headquarters and restore its vault from a backup before importing more.",
+            ));
+        }
+    }
+    let now = w.now.timestamp_millis();
+    w.tx.execute(
+        "INSERT INTO checkpoint (device_id, log, size, root, note, signed_at_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+         ON CONFLICT DO NOTHING",
+        params![device, log.as_str(), s.cp.size as i64, s.cp.root.as_slice(), s.note, now],
+    )
+    .storage("store a checkpoint")?;
+    let held: Option<String> =
+        w.tx.query_row(
+            "SELECT cosigned_note FROM checkpoint WHERE device_id = ?1 AND log = ?2 AND size = ?3",
+            params![device, log.as_str(), s.cp.size as i64],
+            |r| r.get(0),
+        )
+        .storage("store a checkpoint")?;
+    if held.is_none() {
+        let mut n = note::Note::parse(&s.note)?;
+        note::cosign(&mut n, hq.0, hq.1, u64::try_from(now / 1000).unwrap_or_default())?;
+        w.tx.execute(
+            "UPDATE checkpoint SET cosigned_note = ?4, cosigned_at_ms = ?5 WHERE device_id = ?1 AND log = ?2 AND size = ?3",
+            params![device, log.as_str(), s.cp.size as i64, n.render(), now],
+        )
+        .storage("cosign a checkpoint")?;
+    }
+    Ok(())
+}

@@ -1,0 +1,106 @@
+//! Rows carried in bundles as JSON objects keyed by column name: read with a query,
+//! written back with `INSERT … ON CONFLICT DO NOTHING` into columns the table really has
+//! (names are checked against the table, never pasted from the file). BLOB columns travel
+//! as base64.
+
+use std::collections::BTreeMap;
+
+use data_encoding::BASE64;
+use rusqlite::types::{Value, ValueRef};
+use rusqlite::Connection;
+use serde_json::Value as Json;
+
+use crate::domain::error::{Error, Result, StorageContext};
+
+/// One row: column → value.
+pub type Row = BTreeMap<String, Json>;
+
+/// Runs `sql` and returns its rows as JSON objects.
+pub(crate) fn read(conn: &Connection, sql: &str, params: &[&dyn rusqlite::ToSql]) -> Result<Vec<Row>> {
+    let ctx = "read rows for a bundle";
+    let mut stmt = conn.prepare_cached(sql).storage(ctx)?;
+    let names: Vec<String> = stmt.column_names().map(str::to_string).collect();
+    let mut rows = stmt.query(params).storage(ctx)?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next().storage(ctx)? {
+        let mut row = Row::new();
+        for (i, name) in names.iter().enumerate() {
+            let v = match r.get_ref(i).storage(ctx)? {
+                ValueRef::Null => Json::Null,
+                ValueRef::Integer(n) => Json::from(n),
+                ValueRef::Real(f) => Json::from(f),
+                ValueRef::Text(t) => Json::from(String::from_utf8_lossy(t).into_owned()),
+                ValueRef::Blob(b) => Json::from(BASE64.encode(b)),
+            };
+            row.insert(name.clone(), v);
+        }
+        out.push(row);
+    }
+    Ok(out)
+}
+
+/// The table's columns and whether each is a BLOB.
+fn columns(conn: &Connection, table: &str) -> Result<BTreeMap<String, bool>> {
+    let mut stmt = conn.prepare_cached("SELECT name, type FROM pragma_table_info(?1)").storage("read a table")?;
+    let rows = stmt
+        .query_map([table], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?.eq_ignore_ascii_case("BLOB"))))
+        .storage("read a table")?;
+    rows.collect::<rusqlite::Result<_>>().storage("read a table")
+}
+
+fn bad(table: &str, why: &str) -> Error {
+    Error::invalid(
+        format!("A {table} row in the bundle is not usable ({why})."),
+        "Ask the sender to save the bundle again with the same Consentry version.",
+    )
+}
+
+/// Converts a row's values for `table`, keeping only `wanted` columns that exist.
+fn values(conn: &Connection, table: &str, row: &Row) -> Result<Vec<(String, Value)>> {
+    let cols = columns(conn, table)?;
+    let mut out = Vec::new();
+    for (name, v) in row {
+        let Some(&is_blob) = cols.get(name) else {
+            return Err(bad(table, &format!("unknown column {name}")));
+        };
+        let value = match v {
+            Json::Null => Value::Null,
+            Json::Bool(b) => Value::Integer(i64::from(*b)),
+            Json::Number(n) => match n.as_i64() {
+                Some(i) => Value::Integer(i),
+                None => Value::Real(n.as_f64().unwrap_or_default()),
+            },
+            Json::String(s) if is_blob => {
+                Value::Blob(BASE64.decode(s.as_bytes()).map_err(|_| bad(table, &format!("{name} is not base64")))?)
+            }
+            Json::String(s) => Value::Text(s.clone()),
+            _ => return Err(bad(table, &format!("{name} is not a plain value"))),
+        };
+        out.push((name.clone(), value));
+    }
+    Ok(out)
+}
+
+/// Inserts the row unless its key is already there; returns whether it was inserted.
+pub(crate) fn insert_new(conn: &Connection, table: &str, row: &Row) -> Result<bool> {
+    let vals = values(conn, table, row)?;
+    let names: Vec<&str> = vals.iter().map(|(n, _)| n.as_str()).collect();
+    let marks: Vec<String> = (1..=vals.len()).map(|i| format!("?{i}")).collect();
+    let sql =
+        format!("INSERT INTO {table} ({}) VALUES ({}) ON CONFLICT DO NOTHING", names.join(", "), marks.join(", "));
+    let n = conn
+        .prepare_cached(&sql)
+        .and_then(|mut s| s.execute(rusqlite::params_from_iter(vals.iter().map(|(_, v)| v))))
+        .storage("store a row from a bundle")?;
+    Ok(n == 1)
+}
+
+/// A text field of a row.
+pub(crate) fn text<'a>(row: &'a Row, name: &str) -> Option<&'a str> {
+    row.get(name).and_then(Json::as_str)
+}
+
+/// An integer field of a row.
+pub(crate) fn int(row: &Row, name: &str) -> Option<i64> {
+    row.get(name).and_then(Json::as_i64)
+}

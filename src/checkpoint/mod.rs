@@ -1,0 +1,198 @@
+//! Signed checkpoints of a vault's two chains, the consent ledger and the audit log, in
+//! the C2SP `tlog-checkpoint` form (origin, size, RFC 6962 Merkle root) carried as a C2SP
+//! signed note, and the cosignatures headquarters adds as witness.
+//!
+//! A leaf is the SHA-256 of the entry's own hash (an event's or an audit entry's), so the
+//! tree commits to the exact chain. A device signs at each bundle it saves and each lock;
+//! headquarters cosigns what it accepted; `verify` then holds each chain to every
+//! checkpoint stored for it, so that once headquarters has cosigned a size, nobody can drop
+//! or rewrite those entries on the device without the device's own `verify` (and the next
+//! import at headquarters) saying so.
+//!
+//! The Merkle and note code is written here, against the specifications, because it is
+//! small and its byte formats are what a verifier in another language must reproduce (the
+//! Rust crates that exist for it are young and pull in tile storage we do not use).
+
+pub mod merkle;
+pub mod note;
+
+use rusqlite::{params, Connection, OptionalExtension};
+
+use crate::domain::error::{Error, Result, StorageContext};
+use crate::domain::string_enum;
+use crate::domain::{Chain, Problem};
+pub use merkle::Hash;
+pub use note::{Checkpoint, Note};
+
+string_enum!(
+    /// Which of a vault's two chains.
+    Log, "log (ledger or audit)", {
+        /// The consent ledger.
+        Ledger => "ledger",
+        /// The audit log.
+        Audit => "audit",
+    }
+);
+
+/// The origin line (and key name) of a device's checkpoints of one chain.
+pub fn origin(device_id: &str, log: Log) -> String {
+    format!("consentry/device/{device_id}/{}", log.as_str())
+}
+
+/// The key name a device signs its bundles with.
+pub fn device_name(device_id: &str) -> String {
+    format!("consentry/device/{device_id}")
+}
+
+/// The key name headquarters signs bundles and cosignatures with.
+pub fn hq_name(organisation_id: &str) -> String {
+    format!("consentry/hq/{organisation_id}")
+}
+
+/// The leaves of one device's chain as this vault holds it, in order: the device's events,
+/// this vault's own audit log (`local`), or another device's audit log (at headquarters).
+pub(crate) fn leaves(conn: &Connection, device_id: &str, log: Log, local: bool) -> Result<Vec<Hash>> {
+    let ctx = "read a chain for its checkpoint";
+    let mut stmt = match (log, local) {
+        (Log::Ledger, _) => conn.prepare_cached("SELECT hash FROM consent_event WHERE device_id = ?1 ORDER BY seq"),
+        (Log::Audit, true) => conn.prepare_cached("SELECT hash FROM audit_entry WHERE ?1 IS NOT NULL ORDER BY seq"),
+        (Log::Audit, false) => {
+            conn.prepare_cached("SELECT hash FROM device_audit_entry WHERE device_id = ?1 ORDER BY seq")
+        }
+    }
+    .storage(ctx)?;
+    let rows = stmt.query_map([device_id], |r| r.get::<_, Vec<u8>>(0)).storage(ctx)?;
+    let mut out = Vec::new();
+    for h in rows {
+        out.push(merkle::leaf_hash(&h.storage(ctx)?));
+    }
+    Ok(out)
+}
+
+/// The root of the first `size` leaves, or `None` when there are fewer.
+pub(crate) fn root_at(leaves: &[Hash], size: u64) -> Option<Hash> {
+    let n = usize::try_from(size).ok()?;
+    (n <= leaves.len()).then(|| merkle::root(&leaves[..n]))
+}
+
+/// A checkpoint this vault signed of one of its own chains.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Signed {
+    /// Which chain.
+    pub log: Log,
+    /// How many entries it covers.
+    pub size: u64,
+    /// The signed note, as text.
+    pub note: String,
+}
+
+/// This vault's device id and signing key.
+pub(crate) fn local_key(conn: &Connection) -> Result<(String, ed25519_dalek::SigningKey)> {
+    let (id, secret): (String, zeroize::Zeroizing<Vec<u8>>) = conn
+        .query_row("SELECT id, secret_key FROM device WHERE is_local = 1", [], |r| {
+            Ok((r.get(0)?, zeroize::Zeroizing::new(r.get(1)?)))
+        })
+        .storage("read this device's key")?;
+    let bytes: [u8; 32] = secret.as_slice().try_into().map_err(|_| {
+        Error::invalid("This device's signing key is damaged (not 32 bytes).", "Run verify and restore from a backup.")
+    })?;
+    Ok((id, ed25519_dalek::SigningKey::from_bytes(&bytes)))
+}
+
+/// Signs checkpoints of this vault's ledger and audit log as they stand, inside the
+/// caller's transaction; a size already signed is returned as it was signed. Refuses to
+/// sign a size whose root differs from the one signed before (the chain was rewritten).
+pub(crate) fn sign_local(conn: &Connection, now_ms: i64) -> Result<Vec<Signed>> {
+    let (device_id, key) = local_key(conn)?;
+    let mut out = Vec::new();
+    for log in Log::ALL.iter().copied() {
+        let leaves = leaves(conn, &device_id, log, true)?;
+        let size = leaves.len() as u64;
+        let root = merkle::root(&leaves);
+        let held: Option<(Vec<u8>, String)> = conn
+            .query_row(
+                "SELECT root, note FROM checkpoint WHERE device_id = ?1 AND log = ?2 AND size = ?3",
+                params![device_id, log.as_str(), size as i64],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+            .storage("sign a checkpoint")?;
+        let note = match held {
+            Some((r, note)) if r == root => note,
+            Some(_) => {
+                return Err(Error::invalid(
+                    format!("This vault's {} no longer matches the checkpoint it signed at size {size}.", log.as_str()),
+                    "Run verify to see what changed, and contact headquarters before saving a bundle.",
+                ))
+            }
+            None => {
+                let name = origin(&device_id, log);
+                let body = Checkpoint { origin: name.clone(), size, root }.body();
+                let note = note::sign(&body, &name, &key)?.render();
+                conn.execute(
+                    "INSERT INTO checkpoint (device_id, log, size, root, note, signed_at_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                    params![device_id, log.as_str(), size as i64, root.as_slice(), note, now_ms],
+                )
+                .storage("sign a checkpoint")?;
+                note
+            }
+        };
+        out.push(Signed { log, size, note });
+    }
+    Ok(out)
+}
+
+/// Holds every chain to every checkpoint stored for it: the entries a checkpoint covers
+/// must still be there and give its root. Returns how many checkpoints were checked.
+pub(crate) fn verify(conn: &Connection, problems: &mut Vec<Problem>) -> Result<u64> {
+    let ctx = "verify checkpoints";
+    let local: String = conn.query_row("SELECT id FROM device WHERE is_local = 1", [], |r| r.get(0)).storage(ctx)?;
+    type Row = (String, String, i64, Vec<u8>, Option<i64>);
+    let rows: Vec<Row> = conn
+        .prepare(
+            "SELECT device_id, log, size, root, cosigned_at_ms FROM checkpoint
+             WHERE size > 0 ORDER BY device_id, log, size DESC",
+        )
+        .and_then(|mut s| s.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?.collect())
+        .storage(ctx)?;
+    let mut checked = 0;
+    let mut cached: Option<(String, String, Vec<Hash>)> = None;
+    let mut failed: Option<(String, String)> = None;
+    for (device_id, log_name, size, root, cosigned) in rows {
+        if failed.as_ref() == Some(&(device_id.clone(), log_name.clone())) {
+            continue;
+        }
+        let log: Log = log_name.parse()?;
+        if cached.as_ref().map(|(d, l, _)| (d, l)) != Some((&device_id, &log_name)) {
+            let leaves = leaves(conn, &device_id, log, device_id == local && log == Log::Audit)?;
+            cached = Some((device_id.clone(), log_name.clone(), leaves));
+        }
+        let Some((_, _, leaves)) = cached.as_ref() else { continue };
+        checked += 1;
+        let who = if cosigned.is_some() { "signed and headquarters cosigned" } else { "signed" };
+        let held = leaves.len() as i64;
+        let chain_name = if log == Log::Ledger { "ledger" } else { "audit log" };
+        let message = if held < size {
+            Some(format!(
+                "device {device_id}'s {chain_name} has {held} entries, but a checkpoint it {who} covers {size}: entries {} to {size} were removed",
+                held + 1
+            ))
+        } else if root_at(leaves, size as u64).map(|r| r.to_vec()) != Some(root) {
+            Some(format!(
+                "device {device_id}'s {chain_name}, entries 1 to {size}, no longer match the checkpoint it {who}: entries in that range were rewritten, inserted or removed"
+            ))
+        } else {
+            None
+        };
+        if let Some(message) = message {
+            problems.push(Problem {
+                chain: Chain::Checkpoint { device_id: device_id.clone(), log: log_name.clone() },
+                seq: size.min(held + 1),
+                event_id: None,
+                message,
+            });
+            failed = Some((device_id, log_name));
+        }
+    }
+    Ok(checked)
+}

@@ -16,5 +16,6 @@ mod notices;
 mod plaintext;
 mod rights;
 mod roles;
+mod sync;
 mod tamper;
 mod vault;

@@ -43,9 +43,47 @@ pub(crate) fn acknowledged(conn: &Connection, device_id: &str, log: Log) -> Resu
     .storage("read what headquarters acknowledged")
 }
 
+/// Which entries a device bundle holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Scope {
+    /// Everything headquarters has not acknowledged (the default: safe to repeat).
+    #[default]
+    Unacknowledged,
+    /// Only what is new since the last bundle saved here (smaller files; headquarters holds
+    /// a bundle that arrives before an earlier one until that one arrives).
+    SinceLastBundle,
+    /// The whole chain from the first entry (when headquarters lost what it had).
+    Everything,
+}
+
+const SENT_LEDGER: &str = "bundle.sent.ledger";
+const SENT_AUDIT: &str = "bundle.sent.audit";
+
+fn sent(conn: &Connection, key: &str) -> Result<i64> {
+    let v: Option<String> = conn
+        .query_row("SELECT value FROM vault_meta WHERE key = ?1", [key], |r| r.get(0))
+        .optional()
+        .storage("read what was sent")?;
+    Ok(v.and_then(|v| v.parse().ok()).unwrap_or(0))
+}
+
+fn set_sent(conn: &Connection, key: &str, size: i64) -> Result<()> {
+    conn.execute(
+        "INSERT INTO vault_meta (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        params![key, size.to_string()],
+    )
+    .storage("record what was sent")?;
+    Ok(())
+}
+
 /// On a device: saves everything headquarters has not yet acknowledged into a new bundle
 /// file in `dir`.
 pub fn save_device_bundle(session: &mut Session, dir: &Path) -> Result<Saved> {
+    save_device_bundle_with(session, dir, Scope::Unacknowledged)
+}
+
+/// On a device: saves a bundle of the entries `scope` names into a new file in `dir`.
+pub fn save_device_bundle_with(session: &mut Session, dir: &Path, scope: Scope) -> Result<Saved> {
     let stamp = session.now().format("%Y%m%d-%H%M%S").to_string();
     let device_name = session.device_name().to_string();
     let (bytes, mut saved) = session.write(Action::ExportDeviceBundle, |w| {
@@ -61,8 +99,16 @@ pub fn save_device_bundle(session: &mut Session, dir: &Path) -> Result<Saved> {
         };
         let signed = checkpoint::sign_local(&w.tx, w.now.timestamp_millis())?;
         let (device_id, key) = checkpoint::local_key(&w.tx)?;
-        let ledger_from = acknowledged(&w.tx, &device_id, Log::Ledger)? + 1;
-        let audit_from = acknowledged(&w.tx, &device_id, Log::Audit)? + 1;
+        let (ledger_from, audit_from) = match scope {
+            Scope::Unacknowledged => {
+                (acknowledged(&w.tx, &device_id, Log::Ledger)? + 1, acknowledged(&w.tx, &device_id, Log::Audit)? + 1)
+            }
+            Scope::SinceLastBundle => (
+                acknowledged(&w.tx, &device_id, Log::Ledger)?.max(sent(&w.tx, SENT_LEDGER)?) + 1,
+                acknowledged(&w.tx, &device_id, Log::Audit)?.max(sent(&w.tx, SENT_AUDIT)?) + 1,
+            ),
+            Scope::Everything => (1, 1),
+        };
         let note_of = |log| signed.iter().find(|s| s.log == log).map(|s| s.note.clone()).unwrap_or_default();
         let audit_size = signed.iter().find(|s| s.log == Log::Audit).map_or(0, |s| s.size) as i64;
         let mut p = DevicePayload {
@@ -104,6 +150,8 @@ pub fn save_device_bundle(session: &mut Session, dir: &Path) -> Result<Saved> {
         })?;
         let bytes = envelope::seal(header, Kind::Device, &json, &key, &recipient)?;
         let ledger_size = signed.iter().find(|s| s.log == Log::Ledger).map_or(0, |s| s.size);
+        set_sent(&w.tx, SENT_LEDGER, ledger_size as i64)?;
+        set_sent(&w.tx, SENT_AUDIT, audit_size)?;
         w.audit(
             "bundle.export_device",
             &device_id,

@@ -73,7 +73,11 @@ pub enum Outcome {
 
 /// At headquarters: imports one device bundle file.
 pub fn import_device_bundle(session: &mut Session, file: &Path) -> Result<Imported> {
-    let bytes = read_bundle(file)?;
+    session.read(Action::ImportDeviceBundle, |_| Ok(()))?;
+    let bytes = match read_bundle(file) {
+        Ok(b) => b,
+        Err(e) => return audit_refusal(session, file, "", Err(e)),
+    };
     let sha = sha256_hex(&bytes);
     let seen: Option<(i64, String, String)> = session.read(Action::ImportDeviceBundle, |conn| {
         conn.query_row(
@@ -104,7 +108,9 @@ pub(crate) fn read_bundle(file: &Path) -> Result<Vec<u8>> {
 pub(crate) fn audit_refusal<T>(session: &mut Session, file: &Path, sha: &str, r: Result<T>) -> Result<T> {
     if let Err(Error::BundleRefused { reason, .. }) = &r {
         let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        session.record("bundle.refused", &name, &format!("{}; sha256 {sha}", reason.as_str()))?;
+        let detail =
+            if sha.is_empty() { reason.as_str().to_string() } else { format!("{}; sha256 {sha}", reason.as_str()) };
+        session.record("bundle.refused", &name, &detail)?;
     }
     r
 }
@@ -415,13 +421,11 @@ fn apply(
         let (gap_from, gap_to) = if l_from > held_l + 1 { (held_l + 1, l_from - 1) } else { (held_a + 1, a_from - 1) };
         return Ok(Outcome::Held { gap_from, gap_to });
     }
+    let newer = acp.cp.size as i64 > max_checkpoint(&w.tx, device, Log::Audit)?;
     for (log, entries, from, held, scp) in
         [(Log::Ledger, &ev, l_from, held_l, &lcp), (Log::Audit, &au, a_from, held_a, &acp)]
     {
-        let stored = stored_hashes(&w.tx, device, log, from, held)?;
-        if let Some((k, _)) =
-            stored.iter().zip(entries.iter()).find(|((_, h), e)| *h != e.hash).map(|((s, _), _)| (*s, ()))
-        {
+        if let Some(k) = contradiction(&w.tx, device, log, (entries, from, held), &scp.cp, newer)? {
             quarantine(w, device, log, k, scp, entries_json(p, log, k)?)?;
             return Ok(Outcome::Fork { log, from_seq: k });
         }
@@ -506,6 +510,53 @@ fn apply(
     Ok(if out.events_added + out.audit_added > 0 { Outcome::Merged } else { Outcome::NothingNew })
 }
 
+fn max_checkpoint(conn: &Connection, device: &str, log: Log) -> Result<i64> {
+    conn.query_row(
+        "SELECT coalesce(max(size), 0) FROM checkpoint WHERE device_id = ?1 AND log = ?2",
+        params![device, log.as_str()],
+        |r| r.get(0),
+    )
+    .storage("read checkpoints")
+}
+
+/// The first sequence number at which the bundle contradicts what headquarters holds for
+/// this device (and the device signed before), if any: an entry that differs, a first entry
+/// that does not link to the one held before it, a checkpoint whose root differs from the
+/// held entries at its size, or (`newer`: its audit log grew since the last bundle) a ledger
+/// checkpoint smaller than one it signed before.
+fn contradiction(
+    conn: &Connection,
+    device: &str,
+    log: Log,
+    (entries, from, held): (&[Entry], i64, i64),
+    cp: &Checkpoint,
+    newer: bool,
+) -> Result<Option<i64>> {
+    let stored = stored_hashes(conn, device, log, (from - 1).max(1), held)?;
+    for (s, h) in &stored {
+        if *s == from - 1 {
+            if entries.first().is_some_and(|e| e.prev != *h) {
+                return Ok(Some(from));
+            }
+        } else if let Some(e) = entries.get((*s - from) as usize) {
+            if e.hash != *h {
+                return Ok(Some(*s));
+            }
+        }
+    }
+    let size = cp.size as i64;
+    if size <= held {
+        let leaves = checkpoint::leaves(conn, device, log, false)?;
+        if checkpoint::root_at(&leaves, cp.size) != Some(cp.root) {
+            return Ok(Some(size.max(1)));
+        }
+    }
+    if newer && log == Log::Ledger && size < max_checkpoint(conn, device, log)? {
+        return Ok(Some(size + 1));
+    }
+    Ok(None)
+}
+
 fn entries_json(p: &DevicePayload, log: Log, from: i64) -> Result<String> {
     let v = match log {
         Log::Ledger => serde_json::to_string(&p.events.iter().filter(|e| e.seq >= from).collect::<Vec<_>>()),
@@ -543,7 +594,7 @@ fn quarantine(
                 device,
                 log.as_str(),
                 from,
-                new.cp.size as i64,
+                (new.cp.size as i64).max(from),
                 held,
                 new.note,
                 entries,

@@ -24,7 +24,7 @@ pub mod status;
 
 pub use enrol::{become_headquarters, enrol, fingerprint, join, organisation, read_enrolment, revoke};
 pub use enrol::{Enrolment, EnrolmentFile, Organisation};
-pub use export::{save_device_bundle, save_enrolment, save_hq_bundle, Saved};
+pub use export::{save_device_bundle, save_device_bundle_with, save_enrolment, save_hq_bundle, Saved, Scope};
 pub use merge::{import_device_bundle, Imported, Outcome};
 pub use receive::{load_hq_bundle, Received};
 pub use status::{devices, quarantine, resolve, unsent, Case, DeviceState, Unsent};

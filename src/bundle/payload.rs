@@ -154,7 +154,8 @@ pub(crate) fn store_operators(conn: &Connection, operators: &[Row], origin_devic
         let mut stub = o.clone();
         let id = rows::text(o, "id").unwrap_or_default().to_string();
         stub.insert("name_key".into(), format!("remote:{id}").into());
-        stub.insert("disabled_at_ms".into(), now_ms.into());
+        // Disabled from the start, so the row is the same whichever bundle brought it.
+        stub.insert("disabled_at_ms".into(), rows::int(o, "created_at_ms").unwrap_or(now_ms).into());
         stub.insert("origin_device".into(), origin_device.into());
         rows::insert_new(conn, "operator", &stub)?;
     }

@@ -91,8 +91,9 @@ pub(crate) fn merge_person(
                 }
             }
             conn.execute(
-                "UPDATE subject SET email_norm = coalesce(email_norm, ?2), phone_norm = coalesce(phone_norm, ?3) WHERE id = ?1",
-                params![id, email_norm, phone_norm],
+                "UPDATE subject SET email_norm = coalesce(email_norm, ?2), phone_norm = coalesce(phone_norm, ?3),
+                        created_at_ms = min(created_at_ms, coalesce(?4, created_at_ms)) WHERE id = ?1",
+                params![id, email_norm, phone_norm, rows::int(person, "created_at_ms")],
             )
             .storage("merge people")?;
             out.merged += 1;

@@ -38,7 +38,11 @@ pub struct Received {
 
 /// On a device: loads a bundle from its headquarters.
 pub fn load_hq_bundle(session: &mut Session, file: &Path) -> Result<Received> {
-    let bytes = read_bundle(file)?;
+    session.read(Action::ImportHqBundle, |_| Ok(()))?;
+    let bytes = match read_bundle(file) {
+        Ok(b) => b,
+        Err(e) => return audit_refusal(session, file, "", Err(e)),
+    };
     let sha = sha256_hex(&bytes);
     let r = session.write(Action::ImportHqBundle, |w| load_in(w, &bytes));
     audit_refusal(session, file, &sha, r)

@@ -317,7 +317,7 @@ pub struct ChainedEvent {
 
 impl ChainedEvent {
     /// The hash its fields give, which must equal [`ChainedEvent::hash`].
-    pub(crate) fn recompute(&self) -> Option<[u8; 32]> {
+    pub fn recompute(&self) -> Option<[u8; 32]> {
         let prev = hex::decode(&self.prev_hash).ok()?;
         Some(
             Linked {

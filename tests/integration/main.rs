@@ -17,5 +17,6 @@ mod plaintext;
 mod rights;
 mod roles;
 mod sync;
+mod sync_attacks;
 mod tamper;
 mod vault;

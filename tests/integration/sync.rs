@@ -28,7 +28,7 @@ pub struct Org {
     pub fingerprints: (String, String),
 }
 
-fn device_vault(dir: &Path, name: &str) -> VaultPaths {
+pub fn device_vault(dir: &Path, name: &str) -> VaultPaths {
     let paths = VaultPaths::new(dir.join(format!("{name}.db")));
     let (mut admin, _) = Session::create(
         &paths,
@@ -253,7 +253,7 @@ pub fn dump_without_audit(paths: &VaultPaths) -> Vec<String> {
         let mut stmt = c.prepare(&format!("SELECT * FROM {t}{filter}")).unwrap();
         let n = stmt.column_count();
         let mut rows: Vec<String> = stmt
-            .query_map([], |r| Ok((0..n).map(|i| format!("{:?}", r.get_ref(i).unwrap())).collect::<Vec<_>>().join("|")))
+            .query_map([], |r| Ok((0..n).map(|i| text(r.get_ref(i).unwrap())).collect::<Vec<_>>().join("|")))
             .unwrap()
             .map(|r| format!("{t}: {}", r.unwrap()))
             .collect();
@@ -271,5 +271,13 @@ pub fn refusal(e: Error) -> Refusal {
             reason
         }
         other => panic!("expected a refusal, got {other:?}"),
+    }
+}
+
+fn text(v: rusqlite::types::ValueRef<'_>) -> String {
+    match v {
+        rusqlite::types::ValueRef::Text(t) => String::from_utf8_lossy(t).into_owned(),
+        rusqlite::types::ValueRef::Blob(b) => hex::encode(b),
+        v => format!("{v:?}"),
     }
 }

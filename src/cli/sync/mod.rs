@@ -60,6 +60,12 @@ pub enum BundleCommand {
         /// Folder to save the bundle in (default: the current folder).
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Only what is new since the last bundle saved here (smaller files).
+        #[arg(long, conflicts_with = "all")]
+        since_last: bool,
+        /// The whole chain from the start (when headquarters lost what it had).
+        #[arg(long)]
+        all: bool,
     },
     /// At headquarters: save a bundle for one device: wording, events, acknowledgements
     /// (legal, admin).
@@ -134,8 +140,13 @@ pub fn org(cli: &Cli, cmd: &OrgCommand, json: bool) -> Result<(), Failure> {
 
 pub fn bundle(cli: &Cli, cmd: &BundleCommand, json: bool) -> Result<(), Failure> {
     match cmd {
-        BundleCommand::Save { out } => {
-            let saved = with_session(cli, |s| bundle::save_device_bundle(s, &out_dir(out)))?;
+        BundleCommand::Save { out, since_last, all } => {
+            let scope = match (since_last, all) {
+                (true, _) => bundle::Scope::SinceLastBundle,
+                (_, true) => bundle::Scope::Everything,
+                _ => bundle::Scope::Unacknowledged,
+            };
+            let saved = with_session(cli, |s| bundle::save_device_bundle_with(s, &out_dir(out), scope))?;
             output::saved(&saved, json);
         }
         BundleCommand::Send { device, out } => {

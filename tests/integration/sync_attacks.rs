@@ -1,0 +1,371 @@
+//! Bad bundles are refused with a clear error, nothing of them is written, and each refusal
+//! is audited at headquarters; forgery after a sync and a device restored from an old
+//! backup are reported, by the device's verify and by headquarters' import.
+
+use std::path::{Path, PathBuf};
+
+use consentry::bundle::{self, Outcome};
+use consentry::domain::{Chain, Refusal};
+use consentry::ledger::ChainedEvent;
+use consentry::{verify, Role};
+
+use crate::common::*;
+use crate::sync::*;
+
+fn refusals_audited(hq: &consentry::vault::VaultPaths) -> Vec<String> {
+    let s = unlock(hq, Role::Admin);
+    let c = s.raw_connection_for_tests();
+    let mut stmt = c.prepare("SELECT detail FROM audit_entry WHERE action = 'bundle.refused' ORDER BY seq").unwrap();
+    let out = stmt.query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect();
+    drop(stmt);
+    drop(s);
+    out
+}
+
+/// Imports `file` at headquarters: it must be refused for `reason`, change no data, and
+/// leave one more audited refusal naming the reason.
+fn assert_refused(hq: &consentry::vault::VaultPaths, file: &Path, reason: Refusal) {
+    let before = dump_without_audit(hq);
+    let audited = refusals_audited(hq).len();
+    let got = refusal(import(hq, file).unwrap_err());
+    assert_eq!(got, reason, "{}", file.display());
+    assert_eq!(dump_without_audit(hq), before, "a refused bundle changed headquarters' data");
+    let after = refusals_audited(hq);
+    assert_eq!(after.len(), audited + 1);
+    assert!(after.last().unwrap().starts_with(reason.as_str()), "{after:?}");
+}
+
+fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, bytes).unwrap();
+    p
+}
+
+fn ciphertext_start(bytes: &[u8]) -> usize {
+    let first = bytes.windows(2).position(|w| w == b"\n\n").unwrap();
+    first + 2 + bytes[first + 2..].windows(2).position(|w| w == b"\n\n").unwrap() + 2
+}
+
+#[test]
+fn every_bad_bundle_is_refused_audited_and_writes_nothing() {
+    let org = organisation();
+    kiosk(&org.device, &org.event_id, 1, &["p.event_followup"]);
+    let good = save_device(&org.device, &org.files);
+    let bytes = std::fs::read(&good).unwrap();
+    let dir = &org.files;
+
+    // Not a bundle, an unknown format version, and a file over the stated limit (sparse).
+    assert_refused(&org.hq, &write(dir, "notes.txt", b"meeting notes\n"), Refusal::NotABundle);
+    let v9 = String::from_utf8_lossy(&bytes).replacen("consentry-bundle/v1", "consentry-bundle/v9", 1);
+    let mut v9b = bytes.clone();
+    v9b[..19].copy_from_slice(&v9.as_bytes()[..19]);
+    assert_refused(&org.hq, &write(dir, "v9.consentry", &v9b), Refusal::UnknownFormat);
+    let big = dir.join("big.consentry");
+    let f = std::fs::File::create(&big).unwrap();
+    f.set_len(bundle::envelope::MAX_BYTES + 1).unwrap();
+    assert_refused(&org.hq, &big, Refusal::TooLarge);
+
+    // Cut short, edited after signing (header, then ciphertext), re-encrypted.
+    let start = ciphertext_start(&bytes);
+    assert_refused(
+        &org.hq,
+        &write(dir, "cut.consentry", &bytes[..start + (bytes.len() - start) / 2]),
+        Refusal::Truncated,
+    );
+    let mut header = bytes.clone();
+    let at = String::from_utf8_lossy(&bytes[..start]).find("payload-bytes ").unwrap() + "payload-bytes ".len();
+    header[at] = if header[at] == b'9' { b'8' } else { b'9' };
+    assert_refused(&org.hq, &write(dir, "header.consentry", &header), Refusal::BadSignature);
+    let mut body = bytes.clone();
+    let last = body.len() - 20;
+    body[last] ^= 0x01;
+    assert_refused(&org.hq, &write(dir, "body.consentry", &body), Refusal::Tampered);
+    let recipient: age::x25519::Recipient = {
+        let s = unlock(&org.device, Role::Admin);
+        let r: String =
+            s.raw_connection_for_tests().query_row("SELECT hq_recipient FROM organisation", [], |r| r.get(0)).unwrap();
+        drop(s);
+        r.parse().unwrap()
+    };
+    let mut re = bytes[..start].to_vec();
+    re.extend(age::encrypt(&recipient, br#"{"format":1}"#).unwrap());
+    assert_refused(&org.hq, &write(dir, "reencrypted.consentry", &re), Refusal::Tampered);
+
+    // A bundle of the other kind.
+    let mut lena = unlock_as(&org.hq, LEGAL);
+    let hq_bundle = bundle::save_hq_bundle(&mut lena, "Tablet 1", dir).unwrap();
+    lena.lock().unwrap();
+    assert_refused(&org.hq, &hq_bundle.path, Refusal::WrongKind);
+
+    // A second vault that imported the same enrolment file signs with another key.
+    let twin = {
+        let dirpath = org.files.join("twin");
+        std::fs::create_dir_all(&dirpath).unwrap();
+        let paths = device_vault_at(&dirpath, "twin");
+        let enrolment = std::fs::read_dir(&org.files)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .find(|p| p.extension().is_some_and(|x| x == "enrol"))
+            .unwrap();
+        let mut a = unlock(&paths, Role::Admin);
+        bundle::join(&mut a, &std::fs::read(enrolment).unwrap()).unwrap();
+        a.lock().unwrap();
+        paths
+    };
+    assert_eq!(import(&org.hq, &good).unwrap().outcome, Outcome::Merged, "the real device binds first");
+    assert_refused(&org.hq, &save_device(&twin, dir), Refusal::BadSignature);
+
+    // Another headquarters' device, and an enrolment headquarters never made (a copy of
+    // headquarters' vault enrolled it: same keys, unknown enrolment).
+    let (other_dir, other_hq) = authoring_vault();
+    let stranger = device_vault_at(other_dir.path(), "stranger");
+    enrol(&other_hq, &stranger, "Stranger", other_dir.path());
+    assert_refused(&org.hq, &save_device(&stranger, dir), Refusal::WrongReceiver);
+    let copy_dir = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(org.hq.db.parent().unwrap()).unwrap() {
+        let p = entry.unwrap().path();
+        if p.is_file() {
+            std::fs::copy(&p, copy_dir.path().join(p.file_name().unwrap())).unwrap();
+        }
+    }
+    let hq_copy = consentry::vault::VaultPaths::new(copy_dir.path().join(org.hq.db.file_name().unwrap()));
+    let impostor = device_vault_at(copy_dir.path(), "impostor");
+    enrol(&hq_copy, &impostor, "Impostor", copy_dir.path());
+    assert_refused(&org.hq, &save_device(&impostor, dir), Refusal::UnknownSender);
+
+    // A revoked device.
+    let mut ada = unlock(&org.hq, Role::Admin);
+    bundle::revoke(&mut ada, "Tablet 1").unwrap();
+    ada.lock().unwrap();
+    kiosk(&org.device, &org.event_id, 2, &[]);
+    assert_refused(&org.hq, &save_device(&org.device, dir), Refusal::RevokedSender);
+}
+
+fn device_vault_at(dir: &Path, name: &str) -> consentry::vault::VaultPaths {
+    device_vault(dir, name)
+}
+
+#[test]
+fn a_device_loads_bundles_only_from_its_own_headquarters() {
+    let org = organisation();
+    let (other_dir, other_hq) = authoring_vault();
+    let other_device = device_vault_at(other_dir.path(), "other");
+    enrol(&other_hq, &other_device, "Other", other_dir.path());
+    let mut lena = unlock_as(&other_hq, LEGAL);
+    let foreign = bundle::save_hq_bundle(&mut lena, "Other", other_dir.path()).unwrap();
+    lena.lock().unwrap();
+    let mut mo = unlock(&org.device, Role::Marketer);
+    let got = refusal(bundle::load_hq_bundle(&mut mo, &foreign.path).unwrap_err());
+    mo.lock().unwrap();
+    assert_eq!(got, Refusal::UnknownSender);
+}
+
+/// Rewrites the device's ledger from `seq` on as someone holding its data key would: the
+/// triggers dropped, the chain recomputed so that it links, the audit entries left alone.
+fn forge(device: &consentry::vault::VaultPaths, mutate: impl Fn(&mut Vec<ChainedEvent>)) {
+    let s = unlock(device, Role::Admin);
+    let c = s.raw_connection_for_tests();
+    let mut events: Vec<ChainedEvent> = {
+        let mut stmt = c
+            .prepare(
+                "SELECT id, device_id, seq, prev_hash, hash, kind, subject_id, purpose_code, notice_hash, language,
+                        captured_at_ms, utc_offset_min, operator_id, method, evidence FROM consent_event ORDER BY seq",
+            )
+            .unwrap();
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(ChainedEvent {
+                    id: r.get(0)?,
+                    device_id: r.get(1)?,
+                    seq: r.get(2)?,
+                    prev_hash: hex::encode(r.get::<_, Vec<u8>>(3)?),
+                    hash: hex::encode(r.get::<_, Vec<u8>>(4)?),
+                    kind: r.get(5)?,
+                    subject_id: r.get(6)?,
+                    purpose_code: r.get(7)?,
+                    notice_hash: r.get(8)?,
+                    language: r.get(9)?,
+                    captured_at_ms: r.get(10)?,
+                    utc_offset_min: r.get(11)?,
+                    operator_id: r.get(12)?,
+                    method: r.get(13)?,
+                    evidence: r.get(14)?,
+                })
+            })
+            .unwrap();
+        rows.map(Result::unwrap).collect()
+    };
+    mutate(&mut events);
+    let mut prev = vec![0u8; 32];
+    for (i, e) in events.iter_mut().enumerate() {
+        e.seq = i as i64 + 1;
+        e.prev_hash = hex::encode(&prev);
+        e.hash = hex::encode(e.recompute().unwrap());
+        prev = hex::decode(&e.hash).unwrap();
+    }
+    c.execute_batch(
+        "DROP TRIGGER consent_event_no_update; DROP TRIGGER consent_event_no_delete;
+         DROP TRIGGER receipt_event_no_delete; DELETE FROM receipt_event; DELETE FROM consent_event;",
+    )
+    .unwrap();
+    for e in &events {
+        c.execute(
+            "INSERT INTO consent_event (id, device_id, seq, prev_hash, hash, kind, subject_id, purpose_code, notice_hash,
+                language, captured_at_ms, utc_offset_min, operator_id, method, evidence)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+            rusqlite::params![
+                e.id,
+                e.device_id,
+                e.seq,
+                hex::decode(&e.prev_hash).unwrap(),
+                hex::decode(&e.hash).unwrap(),
+                e.kind,
+                e.subject_id,
+                e.purpose_code,
+                e.notice_hash,
+                e.language,
+                e.captured_at_ms,
+                e.utc_offset_min,
+                e.operator_id,
+                e.method,
+                e.evidence
+            ],
+        )
+        .unwrap();
+    }
+    drop(s);
+}
+
+fn synced_org() -> (Org, i64) {
+    let org = organisation();
+    for n in 1..=3 {
+        kiosk(&org.device, &org.event_id, n, &["p.event_followup", "p.newsletter"]);
+    }
+    let imported = import(&org.hq, &save_device(&org.device, &org.files)).unwrap();
+    assert_eq!(imported.outcome, Outcome::Merged);
+    let r = send_to_device(&org.hq, &org.device, "Tablet 1", &org.files);
+    let acked = r.acknowledged_events.unwrap();
+    (org, acked)
+}
+
+fn device_problems(device: &consentry::vault::VaultPaths) -> Vec<consentry::domain::Problem> {
+    let mut mo = unlock(device, Role::Marketer);
+    let r = verify::verify(&mut mo).unwrap();
+    mo.lock().unwrap();
+    r.problems
+}
+
+fn checkpoint_problem(problems: &[consentry::domain::Problem]) -> String {
+    problems
+        .iter()
+        .find(|p| matches!(&p.chain, Chain::Checkpoint { log, .. } if log == "ledger"))
+        .map(|p| p.message.clone())
+        .unwrap_or_else(|| panic!("no checkpoint problem in {problems:?}"))
+}
+
+fn hq_sees_fork(org: &Org, scope: bundle::Scope) -> i64 {
+    let mut mo = unlock(&org.device, Role::Marketer);
+    let saved = bundle::save_device_bundle_with(&mut mo, &org.files, scope).unwrap();
+    mo.lock().unwrap();
+    let before = dump_without_audit(&org.hq);
+    match import(&org.hq, &saved.path).unwrap().outcome {
+        Outcome::Fork { log, from_seq } => {
+            assert_eq!(log, consentry::checkpoint::Log::Ledger);
+            let after = dump_without_audit(&org.hq);
+            let changed: Vec<&String> = after.iter().filter(|r| !before.contains(r)).collect();
+            assert!(changed.iter().any(|r| r.starts_with("quarantine:")), "{changed:?}");
+            let kept = |r: &&&String| r.starts_with("quarantine:") || r.starts_with("bundle_received:");
+            assert!(changed.iter().all(|r| kept(&r)), "only the quarantine and the file's receipt grew: {changed:?}");
+            from_seq
+        }
+        other => panic!("expected a fork, got {other:?}"),
+    }
+}
+
+#[test]
+fn truncating_a_cosigned_ledger_is_reported_by_the_device_and_by_headquarters() {
+    let (org, acked) = synced_org();
+    forge(&org.device, |events| events.truncate(events.len() - 2));
+    let message = checkpoint_problem(&device_problems(&org.device));
+    assert!(message.contains(&format!("entries {} to {acked} were removed", acked - 1)), "{message}");
+    assert!(message.contains("headquarters cosigned"), "{message}");
+    hq_sees_fork(&org, bundle::Scope::Unacknowledged);
+}
+
+#[test]
+fn a_forged_grant_rewritten_into_a_cosigned_ledger_is_reported_by_both() {
+    let (org, _) = synced_org();
+    forge(&org.device, |events| {
+        let refused = events.iter_mut().find(|e| e.kind == "refuse").expect("a refusal to forge");
+        refused.kind = "grant".into();
+    });
+    assert!(checkpoint_problem(&device_problems(&org.device)).contains("rewritten"));
+    // The device refuses to bundle a chain that contradicts its own checkpoints ...
+    let mut mo = unlock(&org.device, Role::Marketer);
+    let e = bundle::save_device_bundle(&mut mo, &org.files).unwrap_err();
+    mo.lock().unwrap();
+    assert!(e.to_string().contains("no longer matches the checkpoint"), "{e}");
+    // ... so a forger deletes them too; headquarters still sees the contradiction.
+    let s = unlock(&org.device, Role::Admin);
+    s.raw_connection_for_tests().execute_batch("DROP TRIGGER checkpoint_no_delete; DELETE FROM checkpoint;").unwrap();
+    drop(s);
+    let from = hq_sees_fork(&org, bundle::Scope::Everything);
+    assert!(from >= 1);
+}
+
+#[test]
+fn an_event_inserted_into_a_cosigned_ledger_is_reported_by_both() {
+    let (org, _) = synced_org();
+    forge(&org.device, |events| {
+        let mut extra = events[0].clone();
+        extra.id = "forged-event".into();
+        extra.kind = "grant".into();
+        events.insert(1, extra);
+    });
+    checkpoint_problem(&device_problems(&org.device));
+    let s = unlock(&org.device, Role::Admin);
+    s.raw_connection_for_tests().execute_batch("DROP TRIGGER checkpoint_no_delete; DELETE FROM checkpoint;").unwrap();
+    drop(s);
+    hq_sees_fork(&org, bundle::Scope::Everything);
+}
+
+#[test]
+fn a_device_restored_from_an_old_backup_that_captures_again_is_a_fork_kept_with_both_statements() {
+    let org = organisation();
+    kiosk(&org.device, &org.event_id, 1, &["p.event_followup"]);
+    // The backup: a copy of the device's files after its first capture.
+    let backup = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(org.device.db.parent().unwrap()).unwrap() {
+        let p = entry.unwrap().path();
+        if p.is_file() && p.file_name().unwrap().to_string_lossy().starts_with("tablet-1") {
+            std::fs::copy(&p, backup.path().join(p.file_name().unwrap())).unwrap();
+        }
+    }
+    kiosk(&org.device, &org.event_id, 2, &["p.event_followup"]);
+    assert_eq!(import(&org.hq, &save_device(&org.device, &org.files)).unwrap().outcome, Outcome::Merged);
+    // Restore the backup over the device and capture someone else.
+    for entry in std::fs::read_dir(backup.path()).unwrap() {
+        let p = entry.unwrap().path();
+        std::fs::copy(&p, org.device.db.parent().unwrap().join(p.file_name().unwrap())).unwrap();
+    }
+    kiosk(&org.device, &org.event_id, 3, &["p.event_followup", "p.newsletter"]);
+    let file = save_device(&org.device, &org.files);
+    let Outcome::Fork { from_seq, .. } = import(&org.hq, &file).unwrap().outcome else { panic!("no fork") };
+    assert!(from_seq > 1);
+
+    let mut ada = unlock(&org.hq, Role::Admin);
+    let cases = bundle::quarantine(&mut ada).unwrap();
+    assert_eq!(cases.len(), 1);
+    let c = &cases[0];
+    assert!(c.held_note.contains("consentry/device/") && c.contradicting_note.contains("consentry/device/"));
+    assert_ne!(c.held_note, c.contradicting_note, "both signed statements are kept");
+    assert!(c.entries > 0);
+    // The quarantined person counts for nothing at headquarters.
+    assert!(consentry::subject::search(&mut ada, "visitor3", 5).unwrap().is_empty());
+    let devices = bundle::devices(&mut ada).unwrap();
+    assert_eq!(devices[0].forks, 1);
+    bundle::resolve(&mut ada, &c.id, "Tablet restored from backup; visitor 3 re-captured on paper.").unwrap();
+    assert_eq!(bundle::devices(&mut ada).unwrap()[0].forks, 0);
+    assert!(bundle::quarantine(&mut ada).unwrap()[0].resolution.is_some());
+    ada.lock().unwrap();
+}

@@ -91,9 +91,10 @@ CREATE TABLE pending_bundle (
     device_id      TEXT NOT NULL REFERENCES device(id),
     from_seq       INTEGER NOT NULL,
     to_seq         INTEGER NOT NULL,
+    audit_from     INTEGER NOT NULL,
     payload        BLOB NOT NULL,
     received_at_ms INTEGER NOT NULL,
-    PRIMARY KEY (device_id, from_seq, to_seq)
+    PRIMARY KEY (device_id, from_seq, to_seq, audit_from)
 ) STRICT, WITHOUT ROWID;
 
 -- At HQ: entries that contradict what a device signed before (a fork), with both signed

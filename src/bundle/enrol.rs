@@ -219,6 +219,17 @@ pub fn enrol(session: &mut Session, device_name: &str) -> Result<Enrolment> {
     let device_name = clean_name(device_name, "device")?;
     session.write(Action::ManageOrganisation, |w| {
         let org = hq_only(&w.tx)?;
+        let taken: bool = w
+            .tx
+            .query_row(
+                "SELECT EXISTS (SELECT 1 FROM enrolment WHERE name = ?1 AND revoked_at_ms IS NULL)",
+                [&device_name],
+                |r| r.get(0),
+            )
+            .storage("enrol a device")?;
+        if taken {
+            return Err(Error::Duplicate { what: "enrolled device", key: device_name.clone() });
+        }
         let enrolment_id = uuid::Uuid::now_v7().to_string();
         let mut token = zeroize::Zeroizing::new([0u8; 32]);
         getrandom::getrandom(token.as_mut_slice())
@@ -328,6 +339,9 @@ pub fn read_enrolment(file: &[u8]) -> Result<EnrolmentFile> {
     let hq_key_bytes = BASE64.decode(get("hq-key")?.as_bytes()).map_err(|_| bad_enrolment("bad hq-key"))?;
     let hq_key = verifying_key(&hq_key_bytes).map_err(|_| bad_enrolment("bad hq-key"))?;
     let hq = get("hq")?;
+    if hq != checkpoint::hq_name(&get("organisation")?) {
+        return Err(bad_enrolment("its headquarters key name does not match its organisation"));
+    }
     n.verify(&hq, &hq_key).map_err(|_| {
         Error::refused(
             Refusal::BadSignature,

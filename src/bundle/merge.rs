@@ -240,31 +240,41 @@ fn import_in(w: &mut Write<'_>, bytes: &[u8], sha: &str) -> Result<Imported> {
     let hq_key = checkpoint::local_key(&w.tx)?.1;
     let hq = checkpoint::hq_name(&org.org.id);
     out.outcome = apply(w, &p, &key, (&hq, &hq_key), &mut out)?;
-    // Bundles held for a gap that this one filled.
-    loop {
-        let held = held_size(&w.tx, &p.device_id, Log::Ledger)?;
-        let next: Option<(i64, i64, Vec<u8>)> =
-            w.tx.query_row(
-                "SELECT from_seq, to_seq, payload FROM pending_bundle WHERE device_id = ?1 AND from_seq <= ?2 + 1
-                 ORDER BY from_seq LIMIT 1",
-                params![p.device_id, held],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    // Bundles held for a gap that this one filled. A held bundle is applied only once both
+    // its chains follow on from what is held, so applying it can never hold it again.
+    if !matches!(out.outcome, Outcome::Held { .. } | Outcome::Fork { .. }) {
+        loop {
+            let held_l = held_size(&w.tx, &p.device_id, Log::Ledger)?;
+            let held_a = held_size(&w.tx, &p.device_id, Log::Audit)?;
+            let next: Option<(i64, i64, i64, Vec<u8>)> =
+                w.tx.query_row(
+                    "SELECT from_seq, to_seq, audit_from, payload FROM pending_bundle
+                     WHERE device_id = ?1 AND from_seq <= ?2 + 1 AND audit_from <= ?3 + 1
+                     ORDER BY from_seq, audit_from LIMIT 1",
+                    params![p.device_id, held_l, held_a],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+                )
+                .optional()
+                .storage("apply held bundles")?;
+            let Some((from, to, audit_from, payload)) = next else { break };
+            w.tx.execute(
+                "DELETE FROM pending_bundle WHERE device_id = ?1 AND from_seq = ?2 AND to_seq = ?3 AND audit_from = ?4",
+                params![p.device_id, from, to, audit_from],
             )
-            .optional()
             .storage("apply held bundles")?;
-        let Some((from, to, payload)) = next else { break };
-        w.tx.execute(
-            "DELETE FROM pending_bundle WHERE device_id = ?1 AND from_seq = ?2 AND to_seq = ?3",
-            params![p.device_id, from, to],
-        )
-        .storage("apply held bundles")?;
-        let q: DevicePayload = serde_json::from_slice(&payload)
-            .map_err(|_| Error::invalid("A held bundle no longer parses.", "Run verify."))?;
-        let o = apply(w, &q, &key, (&hq, &hq_key), &mut out)?;
-        if matches!(o, Outcome::Fork { .. }) {
-            out.outcome = o;
-        } else if out.outcome == Outcome::NothingNew {
-            out.outcome = Outcome::Merged;
+            let q: DevicePayload = serde_json::from_slice(&payload)
+                .map_err(|_| Error::invalid("A held bundle no longer parses.", "Run verify."))?;
+            match apply(w, &q, &key, (&hq, &hq_key), &mut out)? {
+                Outcome::Held { .. } => {
+                    return Err(Error::invalid("A held bundle could not be applied.", "Run verify at headquarters."))
+                }
+                o @ Outcome::Fork { .. } => {
+                    out.outcome = o;
+                    break;
+                }
+                _ if out.outcome == Outcome::NothingNew => out.outcome = Outcome::Merged,
+                _ => {}
+            }
         }
     }
     if !matches!(out.outcome, Outcome::Held { .. }) {
@@ -326,6 +336,12 @@ struct Entry {
 fn check_entries(entries: &[Entry], cp: &Checkpoint, what: &str) -> Result<i64> {
     let size = i64::try_from(cp.size).unwrap_or(i64::MAX);
     let first = entries.first().map_or(size + 1, |e| e.seq);
+    if first == 1 && entries.first().is_some_and(|e| e.prev != "0".repeat(64)) {
+        return Err(refused(
+            Refusal::BadCheckpoint,
+            format!("The first of the {what} in the bundle does not start the chain."),
+        ));
+    }
     for (i, e) in entries.iter().enumerate() {
         if e.seq != first + i as i64 {
             return Err(refused(
@@ -413,9 +429,9 @@ fn apply(
         let payload =
             serde_json::to_vec(p).map_err(|_| Error::invalid("The bundle could not be held.", "Try again."))?;
         w.tx.execute(
-            "INSERT INTO pending_bundle (device_id, from_seq, to_seq, payload, received_at_ms) VALUES (?1, ?2, ?3, ?4, ?5)
-             ON CONFLICT DO NOTHING",
-            params![device, l_from, lcp.cp.size as i64, payload, w.now.timestamp_millis()],
+            "INSERT INTO pending_bundle (device_id, from_seq, to_seq, audit_from, payload, received_at_ms)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO NOTHING",
+            params![device, l_from, lcp.cp.size as i64, a_from, payload, w.now.timestamp_millis()],
         )
         .storage("hold a bundle")?;
         let (gap_from, gap_to) = if l_from > held_l + 1 { (held_l + 1, l_from - 1) } else { (held_a + 1, a_from - 1) };

@@ -73,8 +73,14 @@ pub(crate) fn merge_person(
                 .storage("merge people")?;
             for (field, held) in FIELDS.iter().zip(held) {
                 let Some(sent) = get(field) else { continue };
+                // The same address or number written differently is the same detail.
+                let same = |h: &str| match *field {
+                    "email" => normalize_email(h) == normalize_email(&sent),
+                    "phone" => normalize_phone(h) == normalize_phone(&sent),
+                    _ => h == sent,
+                };
                 match held {
-                    Some(h) if h != sent => {
+                    Some(h) if !same(&h) => {
                         conn.execute(
                             "INSERT INTO subject_conflict (subject_id, field, device_id, value, reported_at_ms)
                              VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING",

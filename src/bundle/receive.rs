@@ -233,7 +233,8 @@ fn acknowledge(
         )
     };
     let n = note::Note::parse(text).map_err(|_| bad())?;
-    note::verify_cosignature(&n, &checkpoint::hq_name(org_id), hq_key).map_err(|_| bad())?;
+    let cosigned_s = note::verify_cosignature(&n, &checkpoint::hq_name(org_id), hq_key).map_err(|_| bad())?;
+    let cosigned_ms = i64::try_from(cosigned_s).unwrap_or(i64::MAX / 1000).saturating_mul(1000).min(now);
     let cp = Checkpoint::parse(&n.text).map_err(|_| bad())?;
     let (device_id, _) = checkpoint::local_key(conn)?;
     let log = Log::ALL.iter().copied().find(|l| checkpoint::origin(&device_id, *l) == cp.origin);
@@ -259,7 +260,7 @@ fn acknowledge(
         conn.execute(
             "UPDATE checkpoint SET cosigned_note = ?4, cosigned_at_ms = ?5
              WHERE device_id = ?1 AND log = ?2 AND size = ?3 AND cosigned_note IS NULL",
-            params![device_id, log.as_str(), cp.size as i64, text, now],
+            params![device_id, log.as_str(), cp.size as i64, text, cosigned_ms],
         )
     })
     .storage("store an acknowledgement")?;

@@ -109,23 +109,27 @@ pub(crate) fn sign_local(conn: &Connection, now_ms: i64) -> Result<Vec<Signed>> 
         let leaves = leaves(conn, &device_id, log, true)?;
         let size = leaves.len() as u64;
         let root = merkle::root(&leaves);
-        let held: Option<(Vec<u8>, String)> = conn
+        // Never sign a statement that contradicts the last one: the chain must still hold
+        // every entry the largest earlier checkpoint covers, unchanged.
+        let last: Option<(i64, Vec<u8>, String)> = conn
             .query_row(
-                "SELECT root, note FROM checkpoint WHERE device_id = ?1 AND log = ?2 AND size = ?3",
-                params![device_id, log.as_str(), size as i64],
-                |r| Ok((r.get(0)?, r.get(1)?)),
+                "SELECT size, root, note FROM checkpoint WHERE device_id = ?1 AND log = ?2 ORDER BY size DESC LIMIT 1",
+                params![device_id, log.as_str()],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
             )
             .optional()
             .storage("sign a checkpoint")?;
-        let note = match held {
-            Some((r, note)) if r == root => note,
-            Some(_) => {
+        if let Some((m, r, _)) = &last {
+            if root_at(&leaves, *m as u64).map(|x| x.to_vec()).as_ref() != Some(r) {
                 return Err(Error::invalid(
-                    format!("This vault's {} no longer matches the checkpoint it signed at size {size}.", log.as_str()),
+                    format!("This vault's {} no longer matches the checkpoint it signed at size {m}.", log.as_str()),
                     "Run verify to see what changed, and contact headquarters before saving a bundle.",
-                ))
+                ));
             }
-            None => {
+        }
+        let note = match last {
+            Some((m, _, note)) if m as u64 == size => note,
+            _ => {
                 let name = origin(&device_id, log);
                 let body = Checkpoint { origin: name.clone(), size, root }.body();
                 let note = note::sign(&body, &name, &key)?.render();
@@ -156,6 +160,7 @@ pub(crate) fn verify(conn: &Connection, problems: &mut Vec<Problem>) -> Result<u
         .and_then(|mut s| s.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?.collect())
         .storage(ctx)?;
     let mut checked = 0;
+    signatures(conn, problems)?;
     let mut cached: Option<(String, String, Vec<Hash>)> = None;
     let mut failed: Option<(String, String)> = None;
     for (device_id, log_name, size, root, cosigned) in rows {
@@ -195,4 +200,63 @@ pub(crate) fn verify(conn: &Connection, problems: &mut Vec<Problem>) -> Result<u
         }
     }
     Ok(checked)
+}
+
+/// Every stored checkpoint must carry the device's valid signature over the size and root
+/// stored beside it, and a stored cosignature must be headquarters' (with the key pinned
+/// at enrolment), so that an edited checkpoint row cannot stand in for the signed one.
+fn signatures(conn: &Connection, problems: &mut Vec<Problem>) -> Result<()> {
+    let ctx = "verify checkpoints";
+    let hq: Option<(String, Vec<u8>)> = conn
+        .query_row("SELECT id, hq_public_key FROM organisation", [], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()
+        .storage(ctx)?;
+    let hq = hq.and_then(|(id, k)| Some((hq_name(&id), key_of(&k)?)));
+    type Row = (String, String, i64, Vec<u8>, String, Option<String>, Vec<u8>);
+    let rows: Vec<Row> = conn
+        .prepare(
+            "SELECT c.device_id, c.log, c.size, c.root, c.note, c.cosigned_note, d.public_key
+             FROM checkpoint c JOIN device d ON d.id = c.device_id ORDER BY c.device_id, c.log, c.size",
+        )
+        .and_then(|mut s| {
+            s.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?)))?
+                .collect()
+        })
+        .storage(ctx)?;
+    for (device_id, log, size, root, text, cosigned, key) in rows {
+        let Ok(l) = log.parse::<Log>() else { continue };
+        let name = origin(&device_id, l);
+        let signed = Note::parse(&text).ok().filter(|n| key_of(&key).is_some_and(|k| n.verify(&name, &k).is_ok()));
+        let body = signed.as_ref().and_then(|n| Checkpoint::parse(&n.text).ok());
+        let mut fail = |what: &str| {
+            problems.push(Problem {
+                chain: Chain::Checkpoint { device_id: device_id.clone(), log: log.clone() },
+                seq: size,
+                event_id: None,
+                message: format!("the checkpoint of device {device_id}'s {log} at size {size} {what}"),
+            });
+        };
+        match body {
+            None => fail("is not signed by the device's key; it was altered"),
+            Some(cp) if cp.size != size as u64 || cp.root.as_slice() != root.as_slice() || cp.origin != name => {
+                fail("says something other than its signed note; it was altered")
+            }
+            Some(_) => {}
+        }
+        if let (Some(c), Some((hq_name, hq_key))) = (cosigned, &hq) {
+            let ok = Note::parse(&c).ok().is_some_and(|n| {
+                note::verify_cosignature(&n, hq_name, hq_key).is_ok()
+                    && Note::parse(&text).is_ok_and(|s| s.text == n.text)
+            });
+            if !ok {
+                fail("carries a cosignature that is not headquarters'; it was altered");
+            }
+        }
+    }
+    Ok(())
+}
+
+fn key_of(bytes: &[u8]) -> Option<ed25519_dalek::VerifyingKey> {
+    let arr: [u8; 32] = bytes.try_into().ok()?;
+    ed25519_dalek::VerifyingKey::from_bytes(&arr).ok()
 }

@@ -21,6 +21,9 @@ pub struct ErrorJson<'a> {
 pub struct ErrorBody<'a> {
     pub kind: &'a str,
     pub message: String,
+    /// Why a bundle was refused (`bundle_refused` only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -525,7 +528,16 @@ pub fn kiosk_form(k: &KioskForm, json: bool) {
 /// An engine error on stderr: its JSON shape with `--json`, else `error: …`.
 pub fn error(e: &consentry::Error, json: bool) {
     if json {
-        let body = ErrorJson { error: ErrorBody { kind: e.kind(), message: e.to_string() } };
+        let body = ErrorJson {
+            error: ErrorBody {
+                kind: e.kind(),
+                message: e.to_string(),
+                reason: match e {
+                    consentry::Error::BundleRefused { reason, .. } => Some(reason.as_str()),
+                    _ => None,
+                },
+            },
+        };
         match serde_json::to_string(&body) {
             Ok(s) => eprintln!("{s}"),
             Err(_) => eprintln!("error: {e}"),

@@ -18,5 +18,6 @@ mod rights;
 mod roles;
 mod sync;
 mod sync_attacks;
+mod sync_merge;
 mod tamper;
 mod vault;

@@ -289,6 +289,7 @@ fn truncating_a_cosigned_ledger_is_reported_by_the_device_and_by_headquarters() 
     let message = checkpoint_problem(&device_problems(&org.device));
     assert!(message.contains(&format!("entries {} to {acked} were removed", acked - 1)), "{message}");
     assert!(message.contains("headquarters cosigned"), "{message}");
+    forger_deletes_checkpoints(&org.device);
     hq_sees_fork(&org, bundle::Scope::Unacknowledged);
 }
 
@@ -300,15 +301,8 @@ fn a_forged_grant_rewritten_into_a_cosigned_ledger_is_reported_by_both() {
         refused.kind = "grant".into();
     });
     assert!(checkpoint_problem(&device_problems(&org.device)).contains("rewritten"));
-    // The device refuses to bundle a chain that contradicts its own checkpoints ...
-    let mut mo = unlock(&org.device, Role::Marketer);
-    let e = bundle::save_device_bundle(&mut mo, &org.files).unwrap_err();
-    mo.lock().unwrap();
-    assert!(e.to_string().contains("no longer matches the checkpoint"), "{e}");
-    // ... so a forger deletes them too; headquarters still sees the contradiction.
-    let s = unlock(&org.device, Role::Admin);
-    s.raw_connection_for_tests().execute_batch("DROP TRIGGER checkpoint_no_delete; DELETE FROM checkpoint;").unwrap();
-    drop(s);
+    // The forger deletes the checkpoints too; headquarters still sees the contradiction.
+    forger_deletes_checkpoints(&org.device);
     let from = hq_sees_fork(&org, bundle::Scope::Everything);
     assert!(from >= 1);
 }
@@ -323,9 +317,7 @@ fn an_event_inserted_into_a_cosigned_ledger_is_reported_by_both() {
         events.insert(1, extra);
     });
     checkpoint_problem(&device_problems(&org.device));
-    let s = unlock(&org.device, Role::Admin);
-    s.raw_connection_for_tests().execute_batch("DROP TRIGGER checkpoint_no_delete; DELETE FROM checkpoint;").unwrap();
-    drop(s);
+    forger_deletes_checkpoints(&org.device);
     hq_sees_fork(&org, bundle::Scope::Everything);
 }
 
@@ -368,4 +360,16 @@ fn a_device_restored_from_an_old_backup_that_captures_again_is_a_fork_kept_with_
     assert_eq!(bundle::devices(&mut ada).unwrap()[0].forks, 0);
     assert!(bundle::quarantine(&mut ada).unwrap()[0].resolution.is_some());
     ada.lock().unwrap();
+}
+
+/// The device refuses to sign over a chain that contradicts its checkpoints, so a forger
+/// deletes them (and HQ's cosignatures with them) before saving a bundle.
+fn forger_deletes_checkpoints(device: &consentry::vault::VaultPaths) {
+    let mut mo = unlock(device, Role::Marketer);
+    let e = bundle::save_device_bundle(&mut mo, Path::new("/nonexistent")).unwrap_err();
+    mo.lock().unwrap();
+    assert!(e.to_string().contains("no longer matches the checkpoint"), "{e}");
+    let s = unlock(device, Role::Admin);
+    s.raw_connection_for_tests().execute_batch("DROP TRIGGER checkpoint_no_delete; DELETE FROM checkpoint;").unwrap();
+    drop(s);
 }

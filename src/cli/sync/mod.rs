@@ -28,10 +28,14 @@ pub enum OrgCommand {
         #[arg(long)]
         out: Option<PathBuf>,
     },
-    /// On a device: join the organisation an enrolment file names (admin).
+    /// On a device: join the organisation an enrolment file names (admin). Without
+    /// --fingerprint it only prints the fingerprint to compare with headquarters' screen.
     Join {
         /// The enrolment file from headquarters.
         file: PathBuf,
+        /// The fingerprint headquarters' screen shows (16 digits); joins only if it matches.
+        #[arg(long)]
+        fingerprint: Option<String>,
     },
     /// At headquarters: revoke a device; its bundles are refused from then on (admin).
     Revoke {
@@ -104,14 +108,30 @@ pub fn org(cli: &Cli, cmd: &OrgCommand, json: bool) -> Result<(), Failure> {
             })?;
             output::enrolled(&e, &path, json);
         }
-        OrgCommand::Join { file } => {
+        OrgCommand::Join { file, fingerprint } => {
             let bytes = std::fs::read(file).map_err(|e| Error::Io {
                 action: "read",
                 path: file.clone(),
                 reason: e.to_string(),
             })?;
-            let o = with_session(cli, |s| bundle::join(s, &bytes))?;
-            output::organisation(&o, json);
+            let e = bundle::read_enrolment(&bytes)?;
+            let digits = |s: &str| s.chars().filter(char::is_ascii_digit).collect::<String>();
+            match fingerprint {
+                None => output::enrolment_preview(&e, json),
+                Some(f) if digits(f) != digits(&e.fingerprint) => {
+                    return Err(Failure::Engine(Error::invalid(
+                        format!(
+                            "The fingerprint you typed does not match this enrolment file's ({}). Nothing was changed.",
+                            e.fingerprint
+                        ),
+                        "Do not use this file: ask headquarters for a new enrolment and compare again.",
+                    )))
+                }
+                Some(_) => {
+                    let o = with_session(cli, |s| bundle::join(s, &bytes))?;
+                    output::organisation(&o, json);
+                }
+            }
         }
         OrgCommand::Revoke { device } => {
             with_session(cli, |s| bundle::revoke(s, device))?;

@@ -52,6 +52,19 @@ pub fn organisation(o: &Organisation, json: bool) {
     }
 }
 
+pub fn enrolment_preview(e: &consentry::bundle::EnrolmentFile, json: bool) {
+    if json {
+        return print_json(&serde_json::json!({
+            "organisation": e.organisation_name, "device_name": e.device_name, "fingerprint": e.fingerprint,
+            "joined": false,
+        }));
+    }
+    println!("Enrolment for device \"{}\" of \"{}\".", e.device_name, e.organisation_name);
+    println!("Fingerprint: {}", e.fingerprint);
+    println!("Nothing was changed. If headquarters' screen shows the same fingerprint, join with:");
+    println!("  consentry org join FILE --fingerprint \"{}\"", e.fingerprint);
+}
+
 pub fn enrolled(e: &Enrolment, path: &Path, json: bool) {
     if json {
         return print_json(&serde_json::json!({
@@ -258,7 +271,14 @@ pub fn imported(results: &[(&Path, Result<Done, consentry::Error>)], json: bool)
                     "events_added": r.shows_added, "events_updated": r.shows_updated, "retired": r.retired,
                     "acknowledged_events": r.acknowledged_events, "warnings": r.warnings,
                 }),
-                Err(e) => serde_json::json!({ "file": f.display().to_string(), "error": { "kind": e.kind(), "message": e.to_string() } }),
+                Err(e) => {
+                    let reason = match e {
+                        consentry::Error::BundleRefused { reason, .. } => Some(reason.as_str()),
+                        _ => None,
+                    };
+                    serde_json::json!({ "file": f.display().to_string(),
+                        "error": { "kind": e.kind(), "message": e.to_string(), "reason": reason } })
+                }
             })
             .collect();
         return print_json(&list);

@@ -5,16 +5,16 @@ use std::process::{Command, Output};
 
 use crate::common::bin;
 
-struct Cli<'a> {
-    vault: &'a Path,
+pub struct Cli<'a> {
+    pub vault: &'a Path,
 }
 
 impl Cli<'_> {
-    fn run(&self, operator: &str, pass: &str, args: &[&str]) -> Output {
+    pub fn run(&self, operator: &str, pass: &str, args: &[&str]) -> Output {
         self.run_env(operator, args, &[("CONSENTRY_PASSPHRASE", pass)])
     }
 
-    fn run_env(&self, operator: &str, args: &[&str], env: &[(&str, &str)]) -> Output {
+    pub fn run_env(&self, operator: &str, args: &[&str], env: &[(&str, &str)]) -> Output {
         let mut cmd = Command::new(bin());
         cmd.arg("--vault").arg(self.vault).arg("--operator").arg(operator).args(args);
         cmd.env_remove("CONSENTRY_PASSPHRASE")
@@ -27,22 +27,22 @@ impl Cli<'_> {
         cmd.output().unwrap()
     }
 
-    fn ok(&self, operator: &str, pass: &str, args: &[&str]) -> String {
+    pub fn ok(&self, operator: &str, pass: &str, args: &[&str]) -> String {
         let out = self.run(operator, pass, args);
         assert!(out.status.success(), "{args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
         String::from_utf8(out.stdout).unwrap()
     }
 
-    fn json(&self, operator: &str, pass: &str, args: &[&str]) -> serde_json::Value {
+    pub fn json(&self, operator: &str, pass: &str, args: &[&str]) -> serde_json::Value {
         let mut all = vec!["--json"];
         all.extend_from_slice(args);
         serde_json::from_str(&self.ok(operator, pass, &all)).unwrap()
     }
 }
 
-const ADA: &str = "admin passphrase 1";
-const LENA: &str = "legal passphrase 1";
-const MO: &str = "marketer passphrase 1";
+pub const ADA: &str = "admin passphrase 1";
+pub const LENA: &str = "legal passphrase 1";
+pub const MO: &str = "marketer passphrase 1";
 
 #[test]
 fn a_whole_session_from_init_to_verify() {

@@ -18,6 +18,7 @@ mod rights;
 mod roles;
 mod sync;
 mod sync_attacks;
+mod sync_cli;
 mod sync_merge;
 mod tamper;
 mod vault;

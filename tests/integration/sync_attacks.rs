@@ -373,3 +373,18 @@ fn forger_deletes_checkpoints(device: &consentry::vault::VaultPaths) {
     s.raw_connection_for_tests().execute_batch("DROP TRIGGER checkpoint_no_delete; DELETE FROM checkpoint;").unwrap();
     drop(s);
 }
+
+#[test]
+fn an_altered_checkpoint_row_fails_verify_on_the_device() {
+    let (org, acked) = synced_org();
+    let s = unlock(&org.device, Role::Admin);
+    s.raw_connection_for_tests()
+        .execute_batch(&format!(
+            "DROP TRIGGER checkpoint_keep;
+             UPDATE checkpoint SET root = zeroblob(32) WHERE log = 'ledger' AND size = {acked};"
+        ))
+        .unwrap();
+    drop(s);
+    let problems = device_problems(&org.device);
+    assert!(problems.iter().any(|p| p.message.contains("says something other than its signed note")), "{problems:?}");
+}

@@ -281,3 +281,59 @@ fn text(v: rusqlite::types::ValueRef<'_>) -> String {
         v => format!("{v:?}"),
     }
 }
+
+#[test]
+fn headquarters_answers_rights_over_merged_records_exactly_as_on_one_vault() {
+    let org = organisation();
+    kiosk(&org.device, &org.event_id, 1, &["p.event_followup", "p.newsletter"]);
+    kiosk(&org.device, &org.event_id, 2, &["p.event_followup"]);
+    import(&org.hq, &save_device(&org.device, &org.files)).unwrap();
+    let mut lena = unlock_as(&org.hq, LEGAL);
+
+    // History names the device and the kiosk operator; the access report holds the capture
+    // details that travelled with the events.
+    let (_, events) = ledger::history(&mut lena, &SubjectKey::Email("visitor1@example.com".into())).unwrap();
+    let device: String = lena
+        .raw_connection_for_tests()
+        .query_row("SELECT device_id FROM enrolment WHERE name = 'Tablet 1'", [], |r| r.get(0))
+        .unwrap();
+    assert!(!events.is_empty() && events.iter().all(|e| e.device_id == device));
+    let access =
+        consentry::rights::access_report(&mut lena, &SubjectKey::Email("visitor1@example.com".into())).unwrap();
+    assert_eq!(access.subject.email.as_deref(), Some("visitor1@example.com"));
+    assert_eq!(access.captures.len(), 1, "the kiosk capture's details came with the bundle");
+
+    // The suppression list holds the device's refusals; a withdrawal at HQ lands in HQ's own
+    // chain and wins over the device's grant.
+    use consentry::rights::{Format, Identity};
+    let list =
+        consentry::rights::suppression_list(&mut lena, Format::Json, Identity::Plain, Some("newsletter")).unwrap();
+    assert!(list.contains("visitor2@example.com") && !list.contains("visitor1@example.com"), "{list}");
+    ledger::record_withdrawal(
+        &mut lena,
+        &ledger::Withdrawal {
+            subject: SubjectKey::Email("visitor1@example.com".into()),
+            purposes: vec![],
+            method: ledger::Method::Email,
+            evidence: String::new(),
+            at: None,
+        },
+    )
+    .unwrap();
+    let after = state(&org.hq, "visitor1@example.com");
+    assert!(after.iter().all(|(_, s)| *s != ConsentState::Granted), "{after:?}");
+    assert!(after.contains(&("newsletter".into(), ConsentState::Withdrawn)), "{after:?}");
+
+    // Erasure at HQ keeps every chain and checkpoint intact.
+    let mut lena = unlock_as(&org.hq, LEGAL);
+    consentry::rights::erase(
+        &mut lena,
+        &SubjectKey::Email("visitor2@example.com".into()),
+        ledger::Method::Email,
+        "request",
+    )
+    .unwrap();
+    let report = verify::verify(&mut lena).unwrap();
+    assert!(report.is_intact(), "{:?}", report.problems);
+    lena.lock().unwrap();
+}

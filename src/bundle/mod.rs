@@ -21,6 +21,7 @@ mod people;
 pub mod receive;
 mod rows;
 pub mod status;
+mod witness;
 
 pub use enrol::{become_headquarters, enrol, fingerprint, join, organisation, read_enrolment, revoke};
 pub use enrol::{Enrolment, EnrolmentFile, Organisation};

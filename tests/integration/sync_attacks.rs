@@ -388,3 +388,23 @@ fn an_altered_checkpoint_row_fails_verify_on_the_device() {
     let problems = device_problems(&org.device);
     assert!(problems.iter().any(|p| p.message.contains("says something other than its signed note")), "{problems:?}");
 }
+
+#[test]
+fn a_merged_event_rewritten_at_headquarters_fails_verify_there() {
+    let (org, _) = synced_org();
+    let mut lena = unlock_as(&org.hq, LEGAL);
+    assert!(verify::verify(&mut lena).unwrap().is_intact());
+    lena.raw_connection_for_tests()
+        .execute_batch(
+            "DROP TRIGGER consent_event_no_update;
+             UPDATE consent_event SET kind = 'grant', hash = zeroblob(32)
+             WHERE seq = 2 AND device_id <> (SELECT id FROM device WHERE is_local = 1);",
+        )
+        .unwrap();
+    let problems = verify::verify(&mut lena).unwrap().problems;
+    lena.lock().unwrap();
+    assert!(
+        problems.iter().any(|p| matches!(&p.chain, Chain::Checkpoint { log, .. } if log == "ledger")),
+        "HQ holds the device's entries to the checkpoints it cosigned: {problems:?}"
+    );
+}

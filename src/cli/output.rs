@@ -265,6 +265,7 @@ pub struct VerifyJson {
     pub events_checked: u64,
     pub devices: u64,
     pub audit_entries_checked: u64,
+    pub checkpoints_checked: u64,
     pub problems: Vec<ProblemJson>,
 }
 
@@ -284,6 +285,7 @@ impl From<&Report> for VerifyJson {
             events_checked: r.events_checked,
             devices: r.devices,
             audit_entries_checked: r.audit_entries_checked,
+            checkpoints_checked: r.checkpoints_checked,
             problems: r
                 .problems
                 .iter()

@@ -28,7 +28,7 @@ pub struct VaultLocked {
 
 /// Every command and event, for the invoke handler and the generated bindings.
 pub fn specta_builder() -> Builder<tauri::Wry> {
-    use commands::{capture, catalogue, notices, operators, people, rights, vault};
+    use commands::{capture, catalogue, notices, operators, people, rights, sync, vault};
     Builder::<tauri::Wry>::new()
         .commands(collect_commands![
             vault::app_info,
@@ -82,6 +82,20 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             capture::record_paper_form,
             capture::start_kiosk,
             capture::event_form,
+            sync::organisation,
+            sync::become_headquarters,
+            sync::enrol_device,
+            sync::read_enrolment,
+            sync::join_organisation,
+            sync::revoke_device,
+            sync::list_devices,
+            sync::list_quarantine,
+            sync::resolve_case,
+            sync::save_device_bundle,
+            sync::save_hq_bundle,
+            sync::import_device_bundle,
+            sync::load_hq_bundle,
+            sync::unsent,
             capture::kiosk_form,
             capture::kiosk_submit,
             capture::kiosk_badge,
@@ -89,6 +103,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
         ])
         .events(collect_events![VaultLocked])
         .constant("VOCABULARY", vocab::Vocabulary::new())
+        .constant("BUNDLE_MAX_BYTES", consentry::bundle::envelope::MAX_BYTES)
 }
 
 /// The TypeScript exporter settings used for `ui/src/bindings.ts`.

@@ -10,6 +10,8 @@ use serde::{Deserialize, Serialize};
 use specta::Type;
 
 use consentry::capture::PersonField as EPersonField;
+use consentry::checkpoint::Log as ELog;
+use consentry::domain::Refusal as ERefusal;
 use consentry::ledger::{ConsentState as EConsentState, EventKind as EEventKind, Method as EMethod};
 use consentry::notice::lint::Severity as ESeverity;
 use consentry::notice::template::TemplateKind as ETemplateKind;
@@ -351,6 +353,33 @@ transport!(
         Equal => "equal",
         Insert => "insert",
         Delete => "delete",
+    }
+);
+
+transport!(
+    /// Why a bundle or enrolment file was refused (an [`ApiError`](crate::ApiError) of kind
+    /// `bundle_refused` carries it).
+    Refusal <=> ERefusal {
+        NotABundle => "not_a_bundle",
+        UnknownFormat => "unknown_format",
+        TooLarge => "too_large",
+        WrongReceiver => "wrong_receiver",
+        UnknownSender => "unknown_sender",
+        RevokedSender => "revoked_sender",
+        BadSignature => "bad_signature",
+        Truncated => "truncated",
+        Tampered => "tampered",
+        WrongKind => "wrong_kind",
+        BadCheckpoint => "bad_checkpoint",
+        NotEnrolled => "not_enrolled",
+    }
+);
+
+transport!(
+    /// Which of a device's two chains (a fork names one).
+    ChainLog <=> ELog {
+        Ledger => "ledger",
+        Audit => "audit",
     }
 );
 

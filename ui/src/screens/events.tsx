@@ -7,6 +7,7 @@ import { VOCABULARY } from "../bindings";
 import { CaptureForm } from "../capture-form";
 import { Badge, Empty, ErrorBox, Field, Notice } from "../components";
 import { lang, t, type Key } from "../i18n";
+import { UnsentCounter, useUnsent } from "../unsent";
 
 const FIELDS = VOCABULARY.person_fields;
 
@@ -18,11 +19,13 @@ export function Events(props: { allowed: ActionName[] }) {
   const [paper, setPaper] = useState<EventInfo | null>(null);
   const reload = () => call(commands.listEvents()).then(setEvents, (e) => setError(describe(e)));
   useEffect(() => void reload(), []);
+  const unsent = useUnsent(props.allowed);
 
   return (
     <section id="events">
       <h1>{t("eventsTitle")}</h1>
       <p class="lead">{t("eventsIntro")}</p>
+      <UnsentCounter unsent={unsent} id="events-unsent" />
       <ErrorBox message={error} />
       {events && events.length === 0 && <Empty id="events-empty" text={t("eventsEmpty")} />}
       {events && events.length > 0 && (

@@ -18,7 +18,19 @@ export function Events(props: { allowed: ActionName[] }) {
   const [error, setError] = useState<string | null>(null);
   const [paper, setPaper] = useState<EventInfo | null>(null);
   const reload = () => call(commands.listEvents()).then(setEvents, (e) => setError(describe(e)));
-  useEffect(() => void reload(), []);
+  useEffect(() => {
+    void reload();
+    // The main window is hidden while the kiosk runs: read the counts again when it comes back.
+    const again = () => {
+      if (document.visibilityState === "visible") void reload();
+    };
+    window.addEventListener("focus", again);
+    document.addEventListener("visibilitychange", again);
+    return () => {
+      window.removeEventListener("focus", again);
+      document.removeEventListener("visibilitychange", again);
+    };
+  }, []);
   const unsent = useUnsent(props.allowed);
 
   return (

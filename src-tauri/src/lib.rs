@@ -102,8 +102,9 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             capture::kiosk_exit,
         ])
         .events(collect_events![VaultLocked])
+        // One constant only: tauri-specta keeps constants in a hash map, so two would be
+        // written in a different order from run to run.
         .constant("VOCABULARY", vocab::Vocabulary::new())
-        .constant("BUNDLE_MAX_BYTES", consentry::bundle::envelope::MAX_BYTES)
 }
 
 /// The TypeScript exporter settings used for `ui/src/bindings.ts`.

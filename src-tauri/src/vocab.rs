@@ -435,8 +435,8 @@ impl ErrorKind {
     }
 }
 
-/// The option lists the UI renders, exported to the bindings as the `VOCABULARY` constant
-/// so no screen keeps its own copy.
+/// The option lists the UI renders, and the limits it checks before sending a file, exported
+/// to the bindings as the `VOCABULARY` constant so no screen keeps its own copy.
 #[derive(Serialize, Type)]
 pub struct Vocabulary {
     pub roles: Vec<Role>,
@@ -457,6 +457,8 @@ pub struct Vocabulary {
     pub frameworks: Vec<String>,
     /// Transfer mechanism codes for a profile's cross-border transfers.
     pub transfer_mechanisms: Vec<String>,
+    /// The largest bundle the engine reads (a larger file is refused unread).
+    pub bundle_max_bytes: u64,
 }
 
 impl Vocabulary {
@@ -478,6 +480,7 @@ impl Vocabulary {
             template_kinds: TemplateKind::ALL.to_vec(),
             frameworks: consentry::notice::profile::FRAMEWORKS.iter().map(|f| f.to_string()).collect(),
             transfer_mechanisms: consentry::notice::context::MECHANISMS.iter().map(|m| m.to_string()).collect(),
+            bundle_max_bytes: consentry::bundle::envelope::MAX_BYTES,
         }
     }
 }

@@ -5,7 +5,7 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import { ApiFailure, call, commands, describe } from "../api";
 import type { ActionName, BundleSaved, CaseView, DeviceView, EnrolledDevice, EnrolmentPreview, ImportedView, OrganisationView, PickedFile, ReceivedView } from "../bindings";
-import { BUNDLE_MAX_BYTES } from "../bindings";
+import { VOCABULARY } from "../bindings";
 import { Badge, Empty, ErrorBox, Field, Notice, when } from "../components";
 import { t, type Key } from "../i18n";
 import { UnsentCounter, useUnsent } from "../unsent";
@@ -60,7 +60,8 @@ function readPicked(file: File): Promise<PickedFile> {
 
 /** Why a picked file cannot be a bundle, before reading it (its size), or null. */
 function tooLarge(file: File): string | null {
-  return file.size > BUNDLE_MAX_BYTES ? t("fileTooLarge", { name: file.name, max: Math.floor(BUNDLE_MAX_BYTES / (1024 * 1024)) }) : null;
+  const max = VOCABULARY.bundle_max_bytes;
+  return file.size > max ? t("fileTooLarge", { name: file.name, max: Math.floor(max / (1024 * 1024)) }) : null;
 }
 
 /** A name the engine accepts: 1 to 80 characters on one line. */

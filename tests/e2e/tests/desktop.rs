@@ -129,6 +129,21 @@ impl Ui {
         }
     }
 
+    /// Waits until the input's value is `expected`.
+    async fn wait_value(&self, css: &str, expected: &str) {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let value = self.el(css).await.prop("value").await.unwrap().unwrap_or_default();
+            if value == expected {
+                return;
+            }
+            if Instant::now() > deadline {
+                self.fail(&format!("{css} holds {value:?}, not {expected:?}")).await;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
     async fn shot(&mut self, name: &str) {
         self.n += 1;
         tokio::time::sleep(Duration::from_millis(250)).await;
@@ -779,8 +794,9 @@ async fn kiosk_event_capture_receipt_reset_and_exit() {
     // A badge fills the details; two boxes ticked; submit.
     ui.fill("#badge-scan", "MECARD:N:Doe,Jane;EMAIL:jane.doe@example.org;ORG:Acme GmbH;TITLE:Buyer;;").await;
     ui.wait_text("#kiosk", "Badge read").await;
-    assert_eq!(ui.el("#person-email").await.prop("value").await.unwrap().unwrap(), "jane.doe@example.org");
-    assert_eq!(ui.el("#person-name").await.prop("value").await.unwrap().unwrap(), "Jane Doe");
+    // The form takes the badge's fields one render after the note appears.
+    ui.wait_value("#person-email", "jane.doe@example.org").await;
+    ui.wait_value("#person-name", "Jane Doe").await;
     ui.click("#box-p\\.event_followup").await;
     ui.click("#box-s\\.third_party\\.partner_offers").await;
     ui.shot("kiosk-filled").await;
@@ -1135,11 +1151,11 @@ async fn headquarters_enrols_a_device_and_merges_its_kiosk_captures_through_file
     ui.wait_text(&row(&for_device), "travels the other way").await;
     let merged = ui.wait_text(&row(&from_device), "Merged").await;
     assert!(merged.contains("From Tablet 1: 10 events, 2 new people"), "{merged}");
-    let device_row = ui.wait_text("#devices tr[data-device='Tablet 1']", "Active").await;
-    assert!(!device_row.contains("no bundle yet") && !device_row.contains("not yet"), "acknowledged: {device_row}");
-    let people = ui.text("#devices tr[data-device='Tablet 1'] .people").await;
-    assert_eq!(people, "2");
-    assert_eq!(ui.text("#devices tr[data-device='Tablet 1'] .last-seq").await, "10");
+    // The device table, read again after the import: two people, ten entries, acknowledged.
+    ui.wait_text("#devices tr[data-device='Tablet 1'] .last-seq", "10").await;
+    assert_eq!(ui.text("#devices tr[data-device='Tablet 1'] .people").await, "2");
+    let device_row = ui.text("#devices tr[data-device='Tablet 1']").await;
+    assert!(device_row.contains("Active") && !device_row.contains("not yet"), "acknowledged: {device_row}");
     ui.shot("hq-imported").await;
     for size in [(1280, 800), (1024, 768)] {
         ui.shot_sized("hq-sync", "#devices-card", size).await;

@@ -1,10 +1,11 @@
-//! The one error shape the UI sees: `{ kind, message }`. The kind is stable and the UI
-//! branches on it (and translates the common ones); the message is the engine's sentence.
+//! The one error shape the UI sees: `{ kind, message, refusal }`. The kind is stable and the
+//! UI branches on it (and translates the common ones); the message is the engine's sentence;
+//! a refused bundle or enrolment file also says why, as a stable code the UI translates.
 
 use serde::Serialize;
 use specta::Type;
 
-pub use crate::vocab::ErrorKind;
+pub use crate::vocab::{ErrorKind, Refusal};
 
 /// An error for the UI.
 #[derive(Debug, Serialize, Type)]
@@ -13,28 +14,39 @@ pub struct ApiError {
     pub kind: ErrorKind,
     /// What happened and what to do, in a sentence.
     pub message: String,
+    /// For `bundle_refused`: why the file was refused.
+    pub refusal: Option<Refusal>,
 }
 
 impl From<consentry::Error> for ApiError {
     fn from(e: consentry::Error) -> Self {
-        ApiError { kind: ErrorKind::of(e.kind()), message: e.to_string() }
+        let refusal = match &e {
+            consentry::Error::BundleRefused { reason, .. } => Some((*reason).into()),
+            _ => None,
+        };
+        ApiError { kind: ErrorKind::of(e.kind()), message: e.to_string(), refusal }
     }
 }
 
 impl ApiError {
+    /// An error of the desktop's own (no engine error behind it).
+    pub(crate) fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+        ApiError { kind, message: message.into(), refusal: None }
+    }
+
     pub(crate) fn locked() -> Self {
-        ApiError { kind: ErrorKind::Locked, message: "The vault is locked. Unlock it to continue.".into() }
+        ApiError::new(ErrorKind::Locked, "The vault is locked. Unlock it to continue.")
     }
 
     pub(crate) fn unlocked() -> Self {
-        ApiError { kind: ErrorKind::AlreadyUnlocked, message: "The vault is already unlocked. Lock it first.".into() }
+        ApiError::new(ErrorKind::AlreadyUnlocked, "The vault is already unlocked. Lock it first.")
     }
 
     pub(crate) fn internal() -> Self {
-        ApiError {
-            kind: ErrorKind::Internal,
-            message: "Consentry hit an internal problem and did nothing. Lock the vault and try again.".into(),
-        }
+        ApiError::new(
+            ErrorKind::Internal,
+            "Consentry hit an internal problem and did nothing. Lock the vault and try again.",
+        )
     }
 }
 

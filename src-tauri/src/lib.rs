@@ -28,7 +28,7 @@ pub struct VaultLocked {
 
 /// Every command and event, for the invoke handler and the generated bindings.
 pub fn specta_builder() -> Builder<tauri::Wry> {
-    use commands::{capture, catalogue, notices, operators, people, rights, vault};
+    use commands::{capture, catalogue, notices, operators, people, rights, sync, vault};
     Builder::<tauri::Wry>::new()
         .commands(collect_commands![
             vault::app_info,
@@ -82,12 +82,28 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             capture::record_paper_form,
             capture::start_kiosk,
             capture::event_form,
+            sync::organisation,
+            sync::become_headquarters,
+            sync::enrol_device,
+            sync::read_enrolment,
+            sync::join_organisation,
+            sync::revoke_device,
+            sync::list_devices,
+            sync::list_quarantine,
+            sync::resolve_case,
+            sync::save_device_bundle,
+            sync::save_hq_bundle,
+            sync::import_device_bundle,
+            sync::load_hq_bundle,
+            sync::unsent,
             capture::kiosk_form,
             capture::kiosk_submit,
             capture::kiosk_badge,
             capture::kiosk_exit,
         ])
         .events(collect_events![VaultLocked])
+        // One constant only: tauri-specta keeps constants in a hash map, so two would be
+        // written in a different order from run to run.
         .constant("VOCABULARY", vocab::Vocabulary::new())
 }
 

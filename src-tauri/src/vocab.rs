@@ -10,6 +10,8 @@ use serde::{Deserialize, Serialize};
 use specta::Type;
 
 use consentry::capture::PersonField as EPersonField;
+use consentry::checkpoint::Log as ELog;
+use consentry::domain::Refusal as ERefusal;
 use consentry::ledger::{ConsentState as EConsentState, EventKind as EEventKind, Method as EMethod};
 use consentry::notice::lint::Severity as ESeverity;
 use consentry::notice::template::TemplateKind as ETemplateKind;
@@ -355,6 +357,33 @@ transport!(
 );
 
 transport!(
+    /// Why a bundle or enrolment file was refused (an [`ApiError`](crate::ApiError) of kind
+    /// `bundle_refused` carries it).
+    Refusal <=> ERefusal {
+        NotABundle => "not_a_bundle",
+        UnknownFormat => "unknown_format",
+        TooLarge => "too_large",
+        WrongReceiver => "wrong_receiver",
+        UnknownSender => "unknown_sender",
+        RevokedSender => "revoked_sender",
+        BadSignature => "bad_signature",
+        Truncated => "truncated",
+        Tampered => "tampered",
+        WrongKind => "wrong_kind",
+        BadCheckpoint => "bad_checkpoint",
+        NotEnrolled => "not_enrolled",
+    }
+);
+
+transport!(
+    /// Which of a device's two chains (a fork names one).
+    ChainLog <=> ELog {
+        Ledger => "ledger",
+        Audit => "audit",
+    }
+);
+
+transport!(
     /// Why the vault locked by itself.
     LockReason {
         Idle => "idle",
@@ -406,8 +435,8 @@ impl ErrorKind {
     }
 }
 
-/// The option lists the UI renders, exported to the bindings as the `VOCABULARY` constant
-/// so no screen keeps its own copy.
+/// The option lists the UI renders, and the limits it checks before sending a file, exported
+/// to the bindings as the `VOCABULARY` constant so no screen keeps its own copy.
 #[derive(Serialize, Type)]
 pub struct Vocabulary {
     pub roles: Vec<Role>,
@@ -428,6 +457,8 @@ pub struct Vocabulary {
     pub frameworks: Vec<String>,
     /// Transfer mechanism codes for a profile's cross-border transfers.
     pub transfer_mechanisms: Vec<String>,
+    /// The largest bundle the engine reads (a larger file is refused unread).
+    pub bundle_max_bytes: u64,
 }
 
 impl Vocabulary {
@@ -449,6 +480,7 @@ impl Vocabulary {
             template_kinds: TemplateKind::ALL.to_vec(),
             frameworks: consentry::notice::profile::FRAMEWORKS.iter().map(|f| f.to_string()).collect(),
             transfer_mechanisms: consentry::notice::context::MECHANISMS.iter().map(|m| m.to_string()).collect(),
+            bundle_max_bytes: consentry::bundle::envelope::MAX_BYTES,
         }
     }
 }

@@ -48,6 +48,8 @@ fn wire_names_are_the_engine_names() {
     same_names!(TemplateKind, ETemplateKind, ETemplateKind::ALL.iter().copied(), |s: ETemplateKind| s.as_str());
     same_names!(Due, EDue, [EDue::Review, EDue::Delete], |s: EDue| s.as_str());
     same_names!(Severity, ESeverity, [ESeverity::Error, ESeverity::Warning], |s: ESeverity| s.as_str());
+    same_names!(Refusal, ERefusal, ERefusal::ALL.iter().copied(), |s: ERefusal| s.as_str());
+    same_names!(ChainLog, ELog, ELog::ALL.iter().copied(), |s: ELog| s.as_str());
     // These engine enums have no public name; their FromStr must accept the wire names.
     for f in Format::ALL {
         assert_eq!(Format::from(f.as_str().parse::<EFormat>().unwrap()), *f);

@@ -80,9 +80,19 @@ pub fn import_device_bundle(session: &mut Session, file: &Path) -> Result<Import
     session.read(Action::ImportDeviceBundle, |_| Ok(()))?;
     let bytes = match read_bundle(file) {
         Ok(b) => b,
-        Err(e) => return audit_refusal(session, file, "", Err(e)),
+        Err(e) => return audit_refusal(session, &file_name(file), "", Err(e)),
     };
-    let sha = sha256_hex(&bytes);
+    import_device_bundle_bytes(session, &file_name(file), &bytes)
+}
+
+/// At headquarters: imports one device bundle already read into memory (the desktop app's
+/// window reads the file the operator picked); `name` is the file's name, for the audit log.
+pub fn import_device_bundle_bytes(session: &mut Session, name: &str, bytes: &[u8]) -> Result<Imported> {
+    session.read(Action::ImportDeviceBundle, |_| Ok(()))?;
+    if bytes.len() as u64 > envelope::MAX_BYTES {
+        return audit_refusal(session, name, "", Err(envelope::too_large(bytes.len() as u64)));
+    }
+    let sha = sha256_hex(bytes);
     let seen: Option<(i64, String, String)> = session.read(Action::ImportDeviceBundle, |conn| {
         conn.query_row(
             "SELECT b.received_at_ms, b.device_id, coalesce(e.name, b.device_id) FROM bundle_received b
@@ -96,8 +106,12 @@ pub fn import_device_bundle(session: &mut Session, file: &Path) -> Result<Import
     if let Some((at_ms, device_id, device_name)) = seen {
         return Ok(Imported { device_id, device_name, outcome: Outcome::AlreadyImported { at_ms }, ..empty() });
     }
-    let result = session.write(Action::ImportDeviceBundle, |w| import_in(w, &bytes, &sha));
-    audit_refusal(session, file, &sha, result)
+    let result = session.write(Action::ImportDeviceBundle, |w| import_in(w, bytes, &sha));
+    audit_refusal(session, name, &sha, result)
+}
+
+pub(crate) fn file_name(file: &Path) -> String {
+    file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
 }
 
 pub(crate) fn read_bundle(file: &Path) -> Result<Vec<u8>> {
@@ -109,12 +123,11 @@ pub(crate) fn read_bundle(file: &Path) -> Result<Vec<u8>> {
 }
 
 /// Records a refusal in the audit log on its own (the import itself was rolled back).
-pub(crate) fn audit_refusal<T>(session: &mut Session, file: &Path, sha: &str, r: Result<T>) -> Result<T> {
+pub(crate) fn audit_refusal<T>(session: &mut Session, name: &str, sha: &str, r: Result<T>) -> Result<T> {
     if let Err(Error::BundleRefused { reason, .. }) = &r {
-        let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let detail =
             if sha.is_empty() { reason.as_str().to_string() } else { format!("{}; sha256 {sha}", reason.as_str()) };
-        session.record("bundle.refused", &name, &detail)?;
+        session.record("bundle.refused", name, &detail)?;
     }
     r
 }

@@ -26,6 +26,6 @@ mod witness;
 pub use enrol::{become_headquarters, enrol, fingerprint, join, organisation, read_enrolment, revoke};
 pub use enrol::{Enrolment, EnrolmentFile, Organisation};
 pub use export::{save_device_bundle, save_device_bundle_with, save_enrolment, save_hq_bundle, Saved, Scope};
-pub use merge::{import_device_bundle, Imported, Outcome};
-pub use receive::{load_hq_bundle, Received};
+pub use merge::{import_device_bundle, import_device_bundle_bytes, Imported, Outcome};
+pub use receive::{load_hq_bundle, load_hq_bundle_bytes, Received};
 pub use status::{devices, quarantine, resolve, unsent, Case, DeviceState, Unsent};

@@ -10,7 +10,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 
 use super::enrol::{local_identity, org_row};
 use super::envelope::{self, Kind};
-use super::merge::{audit_refusal, read_bundle};
+use super::merge::{audit_refusal, file_name, read_bundle};
 use super::payload::{self, HqPayload, FORMAT};
 use super::rows::{self, Row};
 use crate::checkpoint::{self, note, Checkpoint, Log};
@@ -41,11 +41,21 @@ pub fn load_hq_bundle(session: &mut Session, file: &Path) -> Result<Received> {
     session.read(Action::ImportHqBundle, |_| Ok(()))?;
     let bytes = match read_bundle(file) {
         Ok(b) => b,
-        Err(e) => return audit_refusal(session, file, "", Err(e)),
+        Err(e) => return audit_refusal(session, &file_name(file), "", Err(e)),
     };
-    let sha = sha256_hex(&bytes);
-    let r = session.write(Action::ImportHqBundle, |w| load_in(w, &bytes));
-    audit_refusal(session, file, &sha, r)
+    load_hq_bundle_bytes(session, &file_name(file), &bytes)
+}
+
+/// On a device: loads a bundle from headquarters already read into memory (the desktop
+/// app's window reads the file the operator picked); `name` is the file's name, for the
+/// audit log.
+pub fn load_hq_bundle_bytes(session: &mut Session, name: &str, bytes: &[u8]) -> Result<Received> {
+    let sha = sha256_hex(bytes);
+    if bytes.len() as u64 > envelope::MAX_BYTES {
+        return audit_refusal(session, name, "", Err(envelope::too_large(bytes.len() as u64)));
+    }
+    let r = session.write(Action::ImportHqBundle, |w| load_in(w, bytes));
+    audit_refusal(session, name, &sha, r)
 }
 
 fn load_in(w: &mut Write<'_>, bytes: &[u8]) -> Result<Received> {

@@ -337,3 +337,27 @@ fn headquarters_answers_rights_over_merged_records_exactly_as_on_one_vault() {
     assert!(report.is_intact(), "{:?}", report.problems);
     lena.lock().unwrap();
 }
+
+/// The desktop app reads the file in its window and hands the engine its bytes and name:
+/// the same import as from the file, and a refusal audited under the name it was given.
+#[test]
+fn a_bundle_handed_over_as_bytes_imports_as_its_file_does() {
+    let org = organisation();
+    kiosk(&org.device, &org.event_id, 1, &["p.event_followup"]);
+    let file = save_device(&org.device, &org.files);
+    let bytes = std::fs::read(&file).unwrap();
+    let mut lena = unlock_as(&org.hq, LEGAL);
+    let refused = bundle::import_device_bundle_bytes(&mut lena, "notes.consentry", b"shopping list").unwrap_err();
+    assert_eq!(refusal(refused), Refusal::NotABundle);
+    let imported = bundle::import_device_bundle_bytes(&mut lena, "tablet.consentry", &bytes).unwrap();
+    assert_eq!((imported.outcome, imported.people_added), (Outcome::Merged, 1));
+    let audit = lena.audit_log(20).unwrap();
+    assert!(audit.iter().any(|e| e.action == "bundle.refused" && e.target == "notes.consentry"), "{audit:?}");
+    lena.lock().unwrap();
+    assert!(matches!(import(&org.hq, &file).unwrap().outcome, Outcome::AlreadyImported { .. }));
+
+    let mut mo = unlock(&org.device, Role::Marketer);
+    let wrong = bundle::load_hq_bundle_bytes(&mut mo, "tablet.consentry", &bytes).unwrap_err();
+    assert_eq!(refusal(wrong), Refusal::WrongKind);
+    mo.lock().unwrap();
+}

@@ -1,7 +1,7 @@
 // The only door to the Rust side: the generated, typed bindings. A failed command throws an
 // `ApiFailure` carrying the `{ kind, message }` the Rust side sent.
 import { commands, events, type ApiError, type Result } from "./bindings";
-import { hasKey, t } from "./i18n";
+import { hasKey, refusalKey, t } from "./i18n";
 
 export class ApiFailure extends Error {
   constructor(public readonly error: ApiError) {
@@ -18,6 +18,8 @@ export async function call<T>(result: Promise<Result<T, ApiError>>): Promise<T> 
 /** A message for the person: translated for the kinds the UI knows, the engine's sentence otherwise. */
 export function describe(e: unknown, minChars = 10): string {
   if (e instanceof ApiFailure) {
+    // A refused bundle or enrolment file says why, in the language shown.
+    if (e.error.refusal) return t(refusalKey(e.error.refusal));
     // The kinds with a translated message are those with an `err_…` key.
     const key = `err_${e.error.kind}`;
     if (hasKey(key)) {

@@ -12,8 +12,9 @@ import { Settings } from "./screens/settings";
 import { Notices } from "./screens/notices";
 import { Rights } from "./screens/rights";
 import { Events } from "./screens/events";
+import { Sync } from "./screens/sync";
 
-type Page = "home" | "subjects" | "catalogue" | "notices" | "events" | "operators" | "settings" | "rights";
+type Page = "home" | "subjects" | "catalogue" | "notices" | "events" | "sync" | "operators" | "settings" | "rights";
 
 export function App() {
   useLang();
@@ -119,6 +120,7 @@ function Shell(props: { session: SessionInfo; onIdleMinutes: (m: number) => void
         ["catalogue", "navCatalogue"],
         ...(can("notice.read_drafts") ? ([["notices", "navNotices"]] as [Page, Key][]) : []),
         ["events", "navEvents"],
+        ...(can("sync.read") ? ([["sync", "navSync"]] as [Page, Key][]) : []),
         ...(can("operator.manage") ? ([["operators", "navOperators"]] as [Page, Key][]) : []),
         ["settings", "navSettings"],
       ];
@@ -135,7 +137,7 @@ function Shell(props: { session: SessionInfo; onIdleMinutes: (m: number) => void
         ))}
       </nav>
       <main class="content">
-        {page === "home" && !kiosk && <Home />}
+        {page === "home" && !kiosk && <Home allowed={props.session.allowed} />}
         {page === "home" && kiosk && (
           <section id="kiosk-home" class="card narrow">
             <h1>{t("kioskTitle")}</h1>
@@ -147,6 +149,7 @@ function Shell(props: { session: SessionInfo; onIdleMinutes: (m: number) => void
         {page === "catalogue" && <Catalogue allowed={props.session.allowed} />}
         {page === "notices" && <Notices allowed={props.session.allowed} />}
         {page === "events" && <Events allowed={props.session.allowed} />}
+        {page === "sync" && <Sync allowed={props.session.allowed} />}
         {page === "operators" && <Operators me={props.session.operator} />}
         {page === "settings" && <Settings allowed={props.session.allowed} onIdleMinutes={props.onIdleMinutes} />}
       </main>

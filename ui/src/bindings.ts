@@ -473,6 +473,165 @@ async eventForm(eventId: string, language: Language | null) : Promise<Result<Kio
 }
 },
 /**
+ * The organisation this vault belongs to, if any (headquarters or a device of it).
+ */
+async organisation() : Promise<Result<OrganisationView | null, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("organisation") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Makes this vault the organisation's headquarters (admin).
+ */
+async becomeHeadquarters(name: string) : Promise<Result<OrganisationView, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("become_headquarters", { name }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * At headquarters: enrols a device and saves its enrolment file in the export folder (admin).
+ */
+async enrolDevice(deviceName: string) : Promise<Result<EnrolledDevice, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("enrol_device", { deviceName }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Reads an enrolment file before joining, to show its fingerprint (checks its signature;
+ * changes nothing).
+ */
+async readEnrolment(file: PickedFile) : Promise<Result<EnrolmentPreview, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("read_enrolment", { file }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * On a device: joins the organisation the enrolment file names (admin).
+ */
+async joinOrganisation(file: PickedFile) : Promise<Result<OrganisationView, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("join_organisation", { file }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * At headquarters: revokes a device (by enrolment id or name); its bundles are refused from
+ * then on (admin).
+ */
+async revokeDevice(device: string) : Promise<Result<null, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("revoke_device", { device }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * At headquarters: every enrolled device and what has arrived from it.
+ */
+async listDevices() : Promise<Result<DeviceView[], ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("list_devices") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * At headquarters: every fork found, newest first, with both signed statements.
+ */
+async listQuarantine() : Promise<Result<CaseView[], ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("list_quarantine") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * At headquarters: records an administrator's decision on a fork (admin).
+ */
+async resolveCase(id: string, note: string) : Promise<Result<null, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("resolve_case", { id, note }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * On a device: saves what headquarters has not acknowledged as a new bundle in the export
+ * folder (marketer, admin).
+ */
+async saveDeviceBundle() : Promise<Result<BundleSaved, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("save_device_bundle") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * At headquarters: saves a bundle for one device (wording, events, acknowledgements) in the
+ * export folder (legal, admin).
+ */
+async saveHqBundle(device: string) : Promise<Result<BundleSaved, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("save_hq_bundle", { device }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * At headquarters: imports one device bundle (legal, admin). A refusal is an error of kind
+ * `bundle_refused` with its reason; the window calls this once per file.
+ */
+async importDeviceBundle(file: PickedFile) : Promise<Result<ImportedView, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("import_device_bundle", { file }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * On a device: loads a bundle from headquarters (marketer, admin).
+ */
+async loadHqBundle(file: PickedFile) : Promise<Result<ReceivedView, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("load_hq_bundle", { file }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * On an enrolled device: what is not yet sent to headquarters; `null` elsewhere.
+ */
+async unsent() : Promise<Result<UnsentView | null, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("unsent") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
  * The kiosk's form, in a language the event offers.
  */
 async kioskForm(language: Language | null) : Promise<Result<KioskFormView, ApiError>> {
@@ -529,14 +688,14 @@ vaultLocked: "vault-locked"
 
 /** user-defined constants **/
 
-export const VOCABULARY = {"consent_states":["granted","refused","withdrawn"],"formats":["csv","json"],"frameworks":["pipl","gdpr"],"identities":["masked","hashed","plain"],"languages":["zh-CN","en"],"legal_bases":["consent","contract","hr_management","legal_obligation","vital_interest","public_interest","public_information","legitimate_interest"],"methods":["kiosk","desk","paper","import","in_person","email","phone","letter"],"notice_states":["draft","in_review","approved","retired"],"person_fields":["name","email","phone","company","job_title"],"provenances":["paper","import"],"roles":["admin","legal","marketer","kiosk"],"sensitive_kinds":["biometric","religion","specific_identity","health","financial_account","whereabouts","minor_under_14","other"],"separate_consents":["sensitive","third_party","cross_border","public_disclosure","guardian"],"template_kinds":["notice","clause"],"transfer_mechanisms":["standard_contract","cac_assessment","certification","sccs","adequacy","bcr"],"withdrawal_channels":["in_person","email","phone","letter","kiosk"]} as const;
+export const VOCABULARY = {"bundle_max_bytes":268435456,"consent_states":["granted","refused","withdrawn"],"formats":["csv","json"],"frameworks":["pipl","gdpr"],"identities":["masked","hashed","plain"],"languages":["zh-CN","en"],"legal_bases":["consent","contract","hr_management","legal_obligation","vital_interest","public_interest","public_information","legitimate_interest"],"methods":["kiosk","desk","paper","import","in_person","email","phone","letter"],"notice_states":["draft","in_review","approved","retired"],"person_fields":["name","email","phone","company","job_title"],"provenances":["paper","import"],"roles":["admin","legal","marketer","kiosk"],"sensitive_kinds":["biometric","religion","specific_identity","health","financial_account","whereabouts","minor_under_14","other"],"separate_consents":["sensitive","third_party","cross_border","public_disclosure","guardian"],"template_kinds":["notice","clause"],"transfer_mechanisms":["standard_contract","cac_assessment","certification","sccs","adequacy","bcr"],"withdrawal_channels":["in_person","email","phone","letter","kiosk"]} as const;
 
 /** user-defined types **/
 
 /**
  * Every action of the engine's permission table, by its audit name.
  */
-export type ActionName = "operator.manage" | "operator.list" | "catalogue.manage" | "catalogue.read" | "notice.register" | "notice.read" | "consent.capture" | "consent.withdraw" | "consent.read" | "subject.reveal" | "vault.verify" | "audit.read" | "operator.passphrase_change" | "settings.change" | "settings.read" | "notice.draft" | "notice.review" | "template.manage" | "notice.read_drafts" | "receipt.show" | "subject.export_access" | "subject.erase" | "suppression.export" | "consent.export" | "consent.import" | "retention.change" | "retention.read" | "event.manage" | "event.read" | "kiosk.leave"
+export type ActionName = "operator.manage" | "operator.list" | "catalogue.manage" | "catalogue.read" | "notice.register" | "notice.read" | "consent.capture" | "consent.withdraw" | "consent.read" | "subject.reveal" | "vault.verify" | "audit.read" | "operator.passphrase_change" | "settings.change" | "settings.read" | "notice.draft" | "notice.review" | "template.manage" | "notice.read_drafts" | "receipt.show" | "subject.export_access" | "subject.erase" | "suppression.export" | "consent.export" | "consent.import" | "retention.change" | "retention.read" | "event.manage" | "event.read" | "kiosk.leave" | "organisation.manage" | "sync.read" | "bundle.export_device" | "bundle.import_hq" | "bundle.export_hq" | "bundle.import_device"
 export type AddOperatorRequest = { name: string; role: Role; passphrase: string }
 /**
  * An error for the UI.
@@ -549,7 +708,11 @@ kind: ErrorKind;
 /**
  * What happened and what to do, in a sentence.
  */
-message: string }
+message: string; 
+/**
+ * For `bundle_refused`: why the file was refused.
+ */
+refusal: Refusal | null }
 /**
  * What the app knows before anyone signs in.
  */
@@ -579,11 +742,49 @@ kind: BlockKind;
  * The 1-based line it starts on, for jumping to a lint finding.
  */
 line: number; lines: SpanView[][] }
+export type BundleSaved = { 
+/**
+ * Where it was written.
+ */
+path: string; events: number; people: number; audit_entries: number; 
+/**
+ * The ledger size its checkpoint covers (device bundles).
+ */
+ledger_size: number }
+export type CaseView = { id: string; device_id: string; log: ChainLog; 
+/**
+ * The first sequence number that differs.
+ */
+from_seq: number; 
+/**
+ * The last one in the contradicting checkpoint.
+ */
+to_seq: number; 
+/**
+ * The checkpoint headquarters held, as the device signed it.
+ */
+held_note: string; 
+/**
+ * The device's contradicting checkpoint, as it signed it.
+ */
+contradicting_note: string; 
+/**
+ * How many entries were set aside.
+ */
+entries: number; detected_at: string; 
+/**
+ * The administrator's note, once resolved.
+ */
+resolution: string | null }
 export type CategoryView = { code: string; name_zh: string; name_en: string; 
 /**
  * A PIPL Art. 28 category such as biometric or health, or null.
  */
 sensitive: SensitiveKind | null }
+/**
+ * Which of a device's two chains (a fork names one).
+ */
+export type ChainLog = "ledger" | "audit"
 export type ChangePassphraseRequest = { current: string; new: string }
 export type CommentView = { author: string; 
 /**
@@ -628,6 +829,35 @@ export type CreateVaultRequest = { admin_name: string; passphrase: string; devic
  * The new vault's one-time recovery key, and the session it opened.
  */
 export type CreatedVault = { recovery_key: string; session: SessionInfo }
+export type DeviceView = { enrolment_id: string; name: string; fingerprint: string; 
+/**
+ * Once its first bundle arrived.
+ */
+device_id: string | null; enrolled_at: string; revoked_at: string | null; 
+/**
+ * The last sequence number of its ledger held here.
+ */
+last_seq: number; 
+/**
+ * The ledger size of the last checkpoint accepted and cosigned.
+ */
+last_checkpoint: number | null; 
+/**
+ * When headquarters last acknowledged (cosigned) it.
+ */
+acknowledged_at: string | null; 
+/**
+ * Missing ranges of sequence numbers (bundles held until they arrive).
+ */
+gaps: GapView[]; 
+/**
+ * Unresolved forks.
+ */
+forks: number; 
+/**
+ * People its events are about.
+ */
+people: number }
 /**
  * A piece of a text diff.
  */
@@ -646,6 +876,20 @@ export type DueView = { person: PersonView; purpose: string; state: ConsentState
  * review or delete.
  */
 due: Due; due_at: string }
+export type EnrolledDevice = { enrolment_id: string; device_name: string; 
+/**
+ * What the device's screen must show too.
+ */
+fingerprint: string; 
+/**
+ * Where the enrolment file was saved.
+ */
+path: string }
+export type EnrolmentPreview = { organisation_name: string; device_name: string; enrolment_id: string; 
+/**
+ * To compare with headquarters' screen before joining.
+ */
+fingerprint: string }
 export type ErasedView = { subject_id: string; 
 /**
  * The withdrawal receipt for purposes that were still granted, if any.
@@ -655,7 +899,7 @@ withdrawal_receipt_id: string | null }
  * The stable kind of an [`ApiError`](crate::ApiError): every engine `Error::kind()`,
  * and the desktop's own.
  */
-export type ErrorKind = "wrong_passphrase" | "wrong_recovery_key" | "unknown_operator" | "operator_disabled" | "permission_denied" | "vault_not_found" | "vault_exists" | "key_slots" | "vault_damaged" | "schema_too_new" | "migration_edited" | "busy" | "weak_passphrase" | "invalid" | "not_found" | "duplicate" | "template" | "wrong_state" | "lint_errors" | "own_approval" | "io" | "storage" | 
+export type ErrorKind = "wrong_passphrase" | "wrong_recovery_key" | "unknown_operator" | "operator_disabled" | "permission_denied" | "vault_not_found" | "vault_exists" | "key_slots" | "vault_damaged" | "schema_too_new" | "migration_edited" | "busy" | "weak_passphrase" | "invalid" | "not_found" | "duplicate" | "template" | "wrong_state" | "lint_errors" | "own_approval" | "bundle_refused" | "io" | "storage" | 
 /**
  * The vault is locked.
  */
@@ -711,12 +955,26 @@ guardian: [Bi, Bi] | null }
  * A file format for the suppression list and consent export.
  */
 export type Format = "csv" | "json"
+export type GapView = { from: number; to: number }
 export type HomeView = { subjects: number; active_consents: number; withdrawals_last_7_days: number; notices: NoticeCount[] }
 /**
  * How people are shown in exports.
  */
 export type Identity = "masked" | "hashed" | "plain"
 export type ImportView = { committed: boolean; rows: number; events: number; people: number; new_people: number; receipts: string[]; errors: RowErrorView[]; more_errors: number }
+export type ImportedView = { device_id: string; device_name: string; outcome: OutcomeView; events_added: number; audit_added: number; 
+/**
+ * People new to headquarters.
+ */
+people_added: number; 
+/**
+ * People merged into someone headquarters already held.
+ */
+people_merged: number; 
+/**
+ * Personal details that disagreed with what headquarters holds (kept aside).
+ */
+conflicts: number }
 export type KioskFormView = { event_name: string; venue: string; device_name: string; 
 /**
  * The language shown, and those offered.
@@ -777,6 +1035,43 @@ export type OpView = {
  */
 op: DiffOp; text: string }
 export type OperatorView = { name: string; role: Role; disabled: boolean }
+export type OrganisationView = { id: string; name: string; 
+/**
+ * This vault is headquarters (else a device of it).
+ */
+is_headquarters: boolean; 
+/**
+ * On a device: the fingerprint both screens showed at enrolment.
+ */
+fingerprint: string | null; 
+/**
+ * On a device: its enrolment id at headquarters.
+ */
+enrolment_id: string | null; joined_at: string }
+/**
+ * What one import did.
+ */
+export type OutcomeView = 
+/**
+ * New entries were merged.
+ */
+{ kind: "merged" } | 
+/**
+ * This exact file was imported before; nothing changed.
+ */
+{ kind: "already_imported"; at: string } | 
+/**
+ * Everything in it was already here; nothing changed.
+ */
+{ kind: "nothing_new" } | 
+/**
+ * It starts after a gap; held until the missing entries arrive.
+ */
+{ kind: "held"; gap_from: number; gap_to: number } | 
+/**
+ * It contradicts what the device signed before; quarantined.
+ */
+{ kind: "fork"; log: ChainLog; from_seq: number }
 /**
  * A review packet's format.
  */
@@ -786,6 +1081,18 @@ export type PacketFormat = "html" | "docx"
  */
 export type PersonField = "name" | "email" | "phone" | "company" | "job_title"
 export type PersonView = { id: string; name: string | null; email: string | null; phone: string | null; company: string | null; masked: boolean; erased: boolean }
+/**
+ * A file the operator picked in the window, read there.
+ */
+export type PickedFile = { 
+/**
+ * Its name (no folder), for the audit log and the result list.
+ */
+name: string; 
+/**
+ * Its bytes, base64.
+ */
+base64: string }
 /**
  * Where a finding is.
  */
@@ -814,6 +1121,28 @@ json: string }
 export type Provenance = "paper" | "import"
 export type PurposeStatusView = { purpose: string; state: ConsentState; since: string; notice_hash: string | null }
 export type PurposeView = { code: string; name_zh: string; name_en: string; legal_basis: LegalBasis; necessary: boolean; separate_consent: SeparateConsent | null; dpv: string | null }
+export type ReceivedView = { notice_versions_added: number; 
+/**
+ * Events (trade shows) new to this device.
+ */
+shows_added: number; shows_updated: number; 
+/**
+ * Notice versions headquarters retired since.
+ */
+retired: number; 
+/**
+ * The ledger size headquarters has now acknowledged.
+ */
+acknowledged_events: number | null; 
+/**
+ * Things to tell the operator (in English, from the engine).
+ */
+warnings: string[] }
+/**
+ * Why a bundle or enrolment file was refused (an [`ApiError`](crate::ApiError) of kind
+ * `bundle_refused` carries it).
+ */
+export type Refusal = "not_a_bundle" | "unknown_format" | "too_large" | "wrong_receiver" | "unknown_sender" | "revoked_sender" | "bad_signature" | "truncated" | "tampered" | "wrong_kind" | "bad_checkpoint" | "not_enrolled"
 /**
  * Wording rendered from a profile and a template.
  */
@@ -905,6 +1234,23 @@ export type TemplateView = { name: string;
  */
 kind: TemplateKind; rev: number; title: Bi; source: Bi; saved_by: string }
 export type UnlockRequest = { operator: string; passphrase: string }
+export type UnsentView = { 
+/**
+ * Consent events headquarters has not acknowledged.
+ */
+events: number; 
+/**
+ * People those events are about.
+ */
+people: number; 
+/**
+ * When the oldest of them was recorded.
+ */
+since: string | null; 
+/**
+ * When headquarters last acknowledged this device.
+ */
+acknowledged_at: string | null }
 /**
  * Sent to the UI when the vault locks by itself (idle timeout).
  */

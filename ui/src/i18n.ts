@@ -1,16 +1,18 @@
 // Every string the UI shows, in English and Simplified Chinese. `t(key)` looks one up in the
 // current language; the language is switchable at run time and remembered on this computer
 // (a preference, never personal data).
-import type { Role } from "./bindings";
+import type { Refusal, Role } from "./bindings";
 import { useEffect, useState } from "preact/hooks";
 import { captureEn, captureZh } from "./i18n-capture";
 import { noticesEn, noticesZh } from "./i18n-notices";
+import { syncEn, syncZh } from "./i18n-sync";
 
 export type Lang = "en" | "zh-CN";
 
 const en = {
   ...noticesEn,
   ...captureEn,
+  ...syncEn,
   appName: "Consentry",
   tagline: "Proof of consent under PIPL and GDPR",
   language: "Language",
@@ -270,6 +272,7 @@ export type Key = keyof Strings;
 const zh: Strings = {
   ...noticesZh,
   ...captureZh,
+  ...syncZh,
   appName: "Consentry 同意凭证",
   tagline: "依据《个人信息保护法》与 GDPR 证明同意",
   language: "语言",
@@ -572,4 +575,25 @@ const ROLE_KEYS: Record<Role, Key> = { admin: "roleAdmin", legal: "roleLegal", m
 /** The message key of a role's name. */
 export function roleKey(role: Role): Key {
   return ROLE_KEYS[role];
+}
+
+/** The message key of each refusal's explanation (the compiler checks every refusal has one). */
+const REFUSAL_KEYS: Record<Refusal, Key> = {
+  not_a_bundle: "refusal_not_a_bundle",
+  unknown_format: "refusal_unknown_format",
+  too_large: "refusal_too_large",
+  wrong_receiver: "refusal_wrong_receiver",
+  unknown_sender: "refusal_unknown_sender",
+  revoked_sender: "refusal_revoked_sender",
+  bad_signature: "refusal_bad_signature",
+  truncated: "refusal_truncated",
+  tampered: "refusal_tampered",
+  wrong_kind: "refusal_wrong_kind",
+  bad_checkpoint: "refusal_bad_checkpoint",
+  not_enrolled: "refusal_not_enrolled",
+};
+
+/** The message key explaining why a bundle or enrolment file was refused. */
+export function refusalKey(r: Refusal): Key {
+  return REFUSAL_KEYS[r];
 }

@@ -264,17 +264,16 @@ fn require_kiosk(window: &WebviewWindow) -> ApiResult<()> {
     if window.label() == KIOSK {
         Ok(())
     } else {
-        Err(ApiError {
-            kind: crate::vocab::ErrorKind::PermissionDenied,
-            message: "Only the kiosk window may do this.".into(),
-        })
+        Err(ApiError::new(crate::vocab::ErrorKind::PermissionDenied, "Only the kiosk window may do this."))
     }
 }
 
 fn kiosk_event(state: &AppState) -> ApiResult<String> {
-    state.guard().kiosk.clone().ok_or_else(|| ApiError {
-        kind: crate::vocab::ErrorKind::KioskClosed,
-        message: "Kiosk mode is not running. Start it from Events in the main window.".into(),
+    state.guard().kiosk.clone().ok_or_else(|| {
+        ApiError::new(
+            crate::vocab::ErrorKind::KioskClosed,
+            "Kiosk mode is not running. Start it from Events in the main window.",
+        )
     })
 }
 

@@ -7,4 +7,5 @@ pub mod notices;
 pub mod operators;
 pub mod people;
 pub mod rights;
+pub mod sync;
 pub mod vault;

@@ -129,6 +129,21 @@ impl Ui {
         }
     }
 
+    /// Waits until the input's value is `expected`.
+    async fn wait_value(&self, css: &str, expected: &str) {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let value = self.el(css).await.prop("value").await.unwrap().unwrap_or_default();
+            if value == expected {
+                return;
+            }
+            if Instant::now() > deadline {
+                self.fail(&format!("{css} holds {value:?}, not {expected:?}")).await;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
     async fn shot(&mut self, name: &str) {
         self.n += 1;
         tokio::time::sleep(Duration::from_millis(250)).await;
@@ -426,11 +441,10 @@ async fn create_lock_unlock_add_purpose_see_people_withdraw_switch_language() {
     assert!(!home.join(".local/share/consentry/consentry.db").exists());
 }
 
-/// A vault made through the CLI: the admin, these operators (passphrase "<role> passphrase 1")
-/// and the example catalogue (examples/catalogue.sh, run as the first legal operator).
-fn vault_with_team(cli_bin: &Path, vault: &Path, team: &[(&str, &str)]) {
+/// A vault made through the CLI: the admin and these operators (passphrase "<role> passphrase 1").
+fn vault_with_operators(cli_bin: &Path, vault: &Path, device: &str, team: &[(&str, &str)]) {
     let init = Command::new(cli_bin)
-        .args(["--vault", vault.to_str().unwrap(), "init", "--admin", ADMIN, "--device", "Stand A tablet"])
+        .args(["--vault", vault.to_str().unwrap(), "init", "--admin", ADMIN, "--device", device])
         .env("CONSENTRY_NEW_PASSPHRASE", ADMIN_PASS)
         .env("CONSENTRY_PASSPHRASE", ADMIN_PASS)
         .output()
@@ -446,6 +460,12 @@ fn vault_with_team(cli_bin: &Path, vault: &Path, team: &[(&str, &str)]) {
             Some(&format!("{role} passphrase 1")),
         );
     }
+}
+
+/// A vault made through the CLI: the admin, these operators (passphrase "<role> passphrase 1")
+/// and the example catalogue (examples/catalogue.sh, run as the first legal operator).
+fn vault_with_team(cli_bin: &Path, vault: &Path, team: &[(&str, &str)]) {
+    vault_with_operators(cli_bin, vault, "Stand A tablet", team);
     let catalogue = Command::new("bash")
         .arg(workspace().join("examples/catalogue.sh"))
         .env("CONSENTRY", cli_bin)
@@ -774,8 +794,9 @@ async fn kiosk_event_capture_receipt_reset_and_exit() {
     // A badge fills the details; two boxes ticked; submit.
     ui.fill("#badge-scan", "MECARD:N:Doe,Jane;EMAIL:jane.doe@example.org;ORG:Acme GmbH;TITLE:Buyer;;").await;
     ui.wait_text("#kiosk", "Badge read").await;
-    assert_eq!(ui.el("#person-email").await.prop("value").await.unwrap().unwrap(), "jane.doe@example.org");
-    assert_eq!(ui.el("#person-name").await.prop("value").await.unwrap().unwrap(), "Jane Doe");
+    // The form takes the badge's fields one render after the note appears.
+    ui.wait_value("#person-email", "jane.doe@example.org").await;
+    ui.wait_value("#person-name", "Jane Doe").await;
     ui.click("#box-p\\.event_followup").await;
     ui.click("#box-s\\.third_party\\.partner_offers").await;
     ui.shot("kiosk-filled").await;
@@ -840,6 +861,404 @@ async fn kiosk_event_capture_receipt_reset_and_exit() {
     }
     ui.c.switch_to_window(main_window).await.unwrap();
     ui.wait_text("#event-list", "Shanghai Auto Show 2026").await;
+    ui.click("#lock").await;
+    ui.c.clone().close().await.unwrap();
+}
+
+impl Ui {
+    /// Gives `input[type=file]` these files, as a person picking them would (WebDriver sends
+    /// several paths separated by newlines).
+    async fn pick_files(&self, css: &str, files: &[&Path]) {
+        let paths: Vec<String> = files.iter().map(|f| f.to_str().unwrap().to_string()).collect();
+        self.el(css).await.send_keys(&paths.join("\n")).await.unwrap();
+    }
+
+    /// Resizes the window, scrolls `css` to the top, and saves a screenshot named with the size.
+    async fn shot_sized(&mut self, name: &str, css: &str, (w, h): (u32, u32)) {
+        self.c.set_window_size(w, h).await.unwrap();
+        tokio::time::sleep(Duration::from_millis(400)).await;
+        let js = format!("document.querySelector('{css}').scrollIntoView({{block: 'start'}})");
+        self.c.execute(&js, vec![]).await.unwrap();
+        self.shot(&format!("{name}-{w}x{h}")).await;
+        self.c.set_window_size(1200, 800).await.unwrap();
+    }
+
+    /// In the kiosk window: one person fills in their name and email, ticks `boxes`, submits
+    /// and gets a receipt; then the form is ready for the next person.
+    async fn kiosk_person(&mut self, name: &str, email: &str, boxes: &[&str]) -> String {
+        self.el("#capture-form").await;
+        self.fill("#person-name", name).await;
+        self.fill("#person-email", email).await;
+        for b in boxes {
+            self.click(&format!("#box-{}", b.replace('.', "\\."))).await;
+        }
+        self.click("#capture-submit").await;
+        let receipt = self.wait_text("#receipt-id", "").await;
+        self.click("#receipt-done").await;
+        receipt.trim().to_string()
+    }
+}
+
+impl Ui {
+    /// On the People screen: opens the person listed with this (masked) email.
+    async fn open_person(&self, email: &str) {
+        self.wait_text("#subject-results", email).await;
+        let row = self
+            .c
+            .execute(
+                "return Array.from(document.querySelectorAll('#subject-results tbody tr')).findIndex(r => r.textContent.includes(arguments[0]))",
+                vec![serde_json::json!(email)],
+            )
+            .await
+            .unwrap();
+        let n = row.as_i64().unwrap();
+        assert!(n >= 0, "{email} is listed");
+        self.click(&format!("#subject-results tbody tr:nth-child({}) button", n + 1)).await;
+        self.wait_text("#subject-contact", email).await;
+    }
+}
+
+/// The one file in `dir` whose name starts with `prefix`.
+fn saved_file(dir: &Path, prefix: &str) -> PathBuf {
+    let found: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .map(|f| f.path())
+        .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with(prefix))
+        .collect();
+    assert_eq!(found.len(), 1, "one {prefix}* in {}: {found:?}", dir.display());
+    found[0].clone()
+}
+
+/// A home folder whose Downloads folder (where the app saves files) is `home/Downloads`.
+fn home_with_downloads(home: &Path) -> PathBuf {
+    std::fs::create_dir_all(home.join(".config")).unwrap();
+    std::fs::write(home.join(".config/user-dirs.dirs"), "XDG_DOWNLOAD_DIR=\"$HOME/Downloads\"\n").unwrap();
+    home.join("Downloads")
+}
+
+/// Issue 12 end to end, through the Sync screen, on two vaults in two app launches and real
+/// files between them: headquarters (an approved notice and an event, prepared with the CLI)
+/// becomes headquarters, enrols a device and saves it a bundle; the device checks the
+/// fingerprint, joins, loads the bundle, records two people at the kiosk, sees them counted as
+/// not yet sent and saves a bundle; headquarters imports it with two files that are refused
+/// without stopping it, sees the device's row, and finds both people with the right status.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn headquarters_enrols_a_device_and_merges_its_kiosk_captures_through_files() {
+    let _one_at_a_time = ONE_AT_A_TIME.lock().await;
+    let cli_bin = binary("consentry", "CONSENTRY_CLI_BIN");
+    let shots = std::env::var_os("CONSENTRY_SCREENSHOTS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace().join("tests/e2e/screenshots"))
+        .join("sync");
+    let _ = std::fs::remove_dir_all(&shots);
+    std::fs::create_dir_all(&shots).unwrap();
+    let data = tempfile::tempdir().unwrap();
+    let (hq_vault, hq_home) = (data.path().join("hq/vault/consentry.db"), data.path().join("hq/home"));
+    let (dev_vault, dev_home) = (data.path().join("device/vault/consentry.db"), data.path().join("device/home"));
+    let hq_files = home_with_downloads(&hq_home);
+    let dev_files = home_with_downloads(&dev_home);
+
+    // Headquarters: the team, the catalogue, an approved notice and an event, through the CLI.
+    vault_with_team(
+        &cli_bin,
+        &hq_vault,
+        &[("Lena Legal", "legal"), ("Liu Legal", "legal"), ("Mo Marketer", "marketer")],
+    );
+    let legal = |who: &str, args: &[&str]| cli(&cli_bin, &hq_vault, who, "legal passphrase 1", args, None);
+    legal("Lena Legal", &["notice", "template", "install-starter"]);
+    let profile = workspace().join("examples/trade-show-2026.profile.json");
+    legal("Lena Legal", &["notice", "profile", "set", profile.to_str().unwrap()]);
+    legal(
+        "Lena Legal",
+        &[
+            "notice",
+            "new",
+            "ts",
+            "--title-zh",
+            "展会同意书",
+            "--title-en",
+            "Trade show consent",
+            "--profile",
+            "trade-show-2026",
+            "--template",
+            "event_consent",
+        ],
+    );
+    legal("Lena Legal", &["notice", "submit", "ts"]);
+    legal("Liu Legal", &["notice", "approve", "ts"]);
+    cli(
+        &cli_bin,
+        &hq_vault,
+        "Mo Marketer",
+        "marketer passphrase 1",
+        &[
+            "event",
+            "create",
+            "--name",
+            "Shanghai Auto Show 2026",
+            "--venue",
+            "NECC Hall 5",
+            "--from",
+            "2026-12-01",
+            "--to",
+            "2026-12-03",
+            "--notice",
+            "ts",
+            "--device",
+            "Stand A tablet",
+        ],
+        None,
+    );
+    // The device: a new vault with its administrator and a marketer, nothing else.
+    vault_with_operators(&cli_bin, &dev_vault, "Stand A tablet", &[("Mo Marketer", "marketer")]);
+
+    // ---- Headquarters, first launch: become headquarters, enrol the device, save it a bundle.
+    let mut app = launch(&hq_vault, &hq_home, shots.clone()).await;
+    let ui = &mut app.ui;
+    ui.unlock_as(ADMIN, ADMIN_PASS).await;
+    ui.click("#nav-sync").await;
+    ui.wait_text("#sync-none", "not part of an organisation").await;
+    ui.click("#hq-make").await;
+    ui.wait_text("#hq-name-invalid", "1 to 80 characters").await;
+    ui.shot("hq-none").await;
+    ui.fill("#hq-name", "Acme China").await;
+    ui.click("#hq-make").await;
+    ui.wait_text("#org-head", "Headquarters of Acme China").await;
+    ui.wait_text("#devices-empty", "No devices enrolled yet").await;
+    ui.wait_text("#quarantine-empty", "No forks").await;
+    ui.fill("#enrol-name", "Tablet 1").await;
+    ui.click("#enrol-submit").await;
+    let fingerprint = ui.wait_text("#enrolled-fingerprint", " ").await;
+    assert_eq!(fingerprint.len(), 19, "four groups of four digits: {fingerprint}");
+    let enrolment = saved_file(&hq_files, "consentry-enrolment-");
+    assert_eq!(ui.text("#enrolled-path").await, enrolment.to_str().unwrap());
+    ui.wait_text("#enrolled", "delete it").await;
+    ui.wait_text("#devices tr[data-device='Tablet 1']", "no bundle yet").await;
+    ui.fill("#enrol-name", "Tablet 1").await;
+    ui.wait_text("#enrol-name-invalid", "already enrolled").await;
+    ui.shot("hq-enrolled").await;
+    ui.click("#devices tr[data-device='Tablet 1'] .save-for-device").await;
+    ui.wait_text("#device-saved", "Carry it to the device").await;
+    let for_device = saved_file(&hq_files, "consentry-hq-");
+    ui.click("#lock").await;
+    ui.c.clone().close().await.unwrap();
+    drop(app);
+
+    // ---- The device: check the fingerprint, join, load headquarters' bundle.
+    let mut app = launch(&dev_vault, &dev_home, shots.clone()).await;
+    let ui = &mut app.ui;
+    ui.n = 10; // the screenshots keep their order across launches
+    ui.unlock_as(ADMIN, ADMIN_PASS).await;
+    ui.click("#nav-sync").await;
+    ui.wait_text("#sync-none", "not part of an organisation").await;
+    ui.pick_files("#enrolment-file", &[&enrolment]).await;
+    assert_eq!(ui.wait_text("#enrolment-fingerprint", " ").await, fingerprint, "both screens show one fingerprint");
+    ui.wait_text("#enrolment-org", "Acme China").await;
+    ui.click("#join").await;
+    ui.wait_text("#enrolment-confirm-needed", "tick the box").await;
+    ui.shot("device-join").await;
+    ui.click("#enrolment-confirm").await;
+    ui.click("#join").await;
+    ui.wait_text("#org-head", "Device of Acme China").await;
+    ui.wait_text("#org-head", &fingerprint).await;
+    ui.wait_text("#sync-unsent", "Nothing recorded here is waiting").await;
+    ui.click("#load-hq").await;
+    ui.wait_text("#load-pick-first", "Pick the bundle file").await;
+    ui.pick_files("#hq-bundle-file", &[&enrolment]).await;
+    ui.click("#load-hq").await;
+    ui.wait_text("#load-error", "not a Consentry bundle").await;
+    ui.pick_files("#hq-bundle-file", &[&for_device]).await;
+    ui.click("#load-hq").await;
+    ui.wait_text("#loaded", "2 new notice version(s), 1 new event(s)").await;
+    ui.wait_text("#loaded", "not acknowledged anything").await;
+    ui.click("#lock").await;
+    // A backup of the device as it is now (locked): restored later, it forks the device's chain.
+    ui.wait_text("#unlock-form", "Unlock").await;
+    let restored = data.path().join("restored/consentry.db");
+    std::fs::create_dir_all(restored.parent().unwrap()).unwrap();
+    for ext in ["db", "db.keys"] {
+        std::fs::copy(dev_vault.with_extension(ext), restored.with_extension(ext)).unwrap();
+    }
+
+    // Two people at the kiosk, started by the device's marketer.
+    ui.unlock_as("Mo Marketer", "marketer passphrase 1").await;
+    ui.click("#nav-events").await;
+    ui.wait_text("#event-list", "Shanghai Auto Show 2026").await;
+    let main_window = ui.c.window().await.unwrap();
+    ui.click("#event-list .start-kiosk").await;
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let kiosk = loop {
+        if let Some(h) = ui.c.windows().await.unwrap().into_iter().find(|h| *h != main_window) {
+            break h;
+        }
+        assert!(Instant::now() < deadline, "no kiosk window opened");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    ui.c.switch_to_window(kiosk).await.unwrap();
+    ui.wait_text("#kiosk", "Shanghai Auto Show 2026").await;
+    ui.kiosk_person("Jane Doe", "jane.doe@example.org", &["p.event_followup"]).await;
+    ui.kiosk_person("张伟", "zhang.wei@example.com", &["p.event_followup", "s.third_party.partner_offers"]).await;
+    ui.click("#kiosk-staff").await;
+    ui.fill("#exit-operator", "Mo Marketer").await;
+    ui.fill("#exit-passphrase", "marketer passphrase 1").await;
+    ui.click("#exit-submit").await;
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while ui.c.windows().await.unwrap().len() > 1 {
+        assert!(Instant::now() < deadline, "the kiosk window did not close");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    ui.c.switch_to_window(main_window).await.unwrap();
+
+    // The counter on Events, Home and Sync: ten events (five boxes each) about two people.
+    ui.wait_text("#events-unsent", "about 2 people not yet sent to headquarters").await;
+    ui.wait_text("#event-list", "2 people").await;
+    ui.shot("device-events-unsent").await;
+    ui.click("#nav-home").await;
+    let home = ui.wait_text("#home-unsent", "10 events about 2 people").await;
+    assert!(home.contains("oldest from") && home.contains("not acknowledged anything"), "{home}");
+    ui.shot("device-home-unsent").await;
+    ui.click("#nav-sync").await;
+    ui.wait_text("#sync-unsent", "10 events about 2 people").await;
+    for size in [(1280, 800), (1024, 768)] {
+        ui.shot_sized("device-sync", "#sync", size).await;
+    }
+    ui.click("#save-for-hq").await;
+    ui.wait_text("#saved-for-hq", "Saved 10 events about 2 people").await;
+    let from_device = saved_file(&dev_files, "consentry-device-");
+    ui.shot("device-saved").await;
+    ui.click("#lock").await;
+    ui.c.clone().close().await.unwrap();
+    drop(app);
+
+    // ---- Headquarters again, as legal: import the device's bundle with two files it refuses.
+    let junk = data.path().join("notes.consentry");
+    std::fs::write(&junk, "shopping list").unwrap();
+    let mut app = launch(&hq_vault, &hq_home, shots.clone()).await;
+    let ui = &mut app.ui;
+    ui.n = 20;
+    ui.unlock_as("Lena Legal", "legal passphrase 1").await;
+    ui.click("#nav-sync").await;
+    ui.wait_text("#devices tr[data-device='Tablet 1']", "no bundle yet").await;
+    assert!(ui.c.find(Locator::Css("#enrol-card")).await.is_err(), "legal enrols no device");
+    ui.pick_files("#bundle-files", &[&junk, &for_device, &from_device]).await;
+    ui.wait_text("#import-bundles", "Import 3 file(s)").await;
+    ui.click("#import-bundles").await;
+    let summary = ui.wait_text("#import-summary", "Finished 3 file(s)").await;
+    assert!(summary.contains("Refused: 2") && summary.contains("Merged: 1"), "{summary}");
+    let row = |f: &Path| format!("#import-results tr[data-file='{}']", f.file_name().unwrap().to_str().unwrap());
+    ui.wait_text(&row(&junk), "not a Consentry bundle").await;
+    ui.wait_text(&row(&for_device), "travels the other way").await;
+    let merged = ui.wait_text(&row(&from_device), "Merged").await;
+    assert!(merged.contains("From Tablet 1: 10 events, 2 new people"), "{merged}");
+    // The device table, read again after the import: two people, ten entries, acknowledged.
+    ui.wait_text("#devices tr[data-device='Tablet 1'] .last-seq", "10").await;
+    assert_eq!(ui.text("#devices tr[data-device='Tablet 1'] .people").await, "2");
+    let device_row = ui.text("#devices tr[data-device='Tablet 1']").await;
+    assert!(device_row.contains("Active") && !device_row.contains("not yet"), "acknowledged: {device_row}");
+    ui.shot("hq-imported").await;
+    for size in [(1280, 800), (1024, 768)] {
+        ui.shot_sized("hq-sync", "#devices-card", size).await;
+    }
+
+    // The same file again changes nothing, and says so.
+    ui.pick_files("#bundle-files", &[&from_device]).await;
+    ui.click("#import-bundles").await;
+    ui.wait_text(&row(&from_device), "Already imported").await;
+
+    // The device restored from its backup records someone else at the same places in its
+    // chain: headquarters quarantines that bundle, with both signed checkpoints as evidence.
+    let marketer = |args: &[&str]| cli(&cli_bin, &restored, "Mo Marketer", "marketer passphrase 1", args, None);
+    let events: serde_json::Value = serde_json::from_str(&marketer(&["--json", "event", "list"])).unwrap();
+    let event_id = events[0]["id"].as_str().unwrap().to_string();
+    marketer(&[
+        "event",
+        "paper",
+        &event_id,
+        "--scan",
+        "form 7",
+        "--tick",
+        "p.event_followup",
+        "--name",
+        "Li Lei",
+        "--email",
+        "li.lei@example.com",
+    ]);
+    let forked_dir = data.path().join("restored/out");
+    std::fs::create_dir_all(&forked_dir).unwrap();
+    marketer(&["bundle", "save", "--out", forked_dir.to_str().unwrap()]);
+    let forked = saved_file(&forked_dir, "consentry-device-");
+    ui.pick_files("#bundle-files", &[&forked]).await;
+    ui.click("#import-bundles").await;
+    let fork = ui.wait_text(&row(&forked), "Quarantined").await;
+    assert!(fork.contains("contradicts what Tablet 1 signed before (consent ledger, from entry 1)"), "{fork}");
+    ui.wait_text("#devices tr[data-device='Tablet 1'] .forks", "1").await;
+    let case = ui.wait_text("#quarantine .case", "Tablet 1: consent ledger").await;
+    assert!(
+        case.contains("Open") && !case.contains("Resolve"),
+        "legal sees the case, resolving is the administrator's: {case}"
+    );
+    let notes = ui.c.find_all(Locator::Css("#quarantine .case pre.note")).await.unwrap();
+    assert_eq!(notes.len(), 2, "both signed checkpoints are shown");
+    for n in notes {
+        let text = n.text().await.unwrap();
+        assert!(
+            text.starts_with("consentry/device/") && text.contains("\n— consentry/device/"),
+            "a signed note: {text}"
+        );
+    }
+    ui.shot_sized("hq-quarantine", "#quarantine", (1024, 768)).await;
+    ui.click("#lock").await;
+    ui.unlock_as(ADMIN, ADMIN_PASS).await;
+    ui.click("#nav-sync").await;
+    ui.wait_text("#quarantine .case", "Open").await;
+    ui.click("#quarantine .case button").await;
+    ui.wait_text("#quarantine .case", "Write what you found and decided").await;
+    let note = ui.c.find(Locator::Css("#quarantine .case input")).await.unwrap();
+    note.send_keys("Tablet 1 was restored from a backup; the paper form is entered again at HQ.").await.unwrap();
+    ui.click("#quarantine .case button").await;
+    ui.wait_text("#quarantine .case", "Resolved: Tablet 1 was restored from a backup").await;
+    // A device enrolled by mistake is revoked, after a confirmation.
+    ui.fill("#enrol-name", "Tablet 2").await;
+    ui.click("#enrol-submit").await;
+    ui.wait_text("#devices tr[data-device='Tablet 2']", "Active").await;
+    ui.click("#devices tr[data-device='Tablet 2'] .revoke-device").await;
+    ui.wait_text("#revoke-confirm", "Its bundles are refused from then on").await;
+    ui.click("#revoke-yes").await;
+    ui.wait_text("#devices tr[data-device='Tablet 2']", "Revoked").await;
+    assert!(ui.c.find(Locator::Css("#devices tr[data-device='Tablet 2'] .save-for-device")).await.is_err());
+    ui.click("#lock").await;
+    ui.unlock_as("Lena Legal", "legal passphrase 1").await;
+
+    // Both people are at headquarters with what they chose at the stand.
+    ui.click("#nav-subjects").await;
+    ui.open_person("j***@example.org").await;
+    ui.wait_text("#status-event_followup", "granted").await;
+    ui.wait_text("#status-partner_offers", "refused").await;
+    ui.click("#subject-back").await;
+    ui.open_person("z***@example.com").await;
+    ui.wait_text("#status-event_followup", "granted").await;
+    ui.wait_text("#status-partner_offers", "granted").await;
+    ui.shot("hq-person").await;
+    let status = cli(
+        &cli_bin,
+        &hq_vault,
+        "Lena Legal",
+        "legal passphrase 1",
+        &["--json", "status", "--email", "zhang.wei@example.com"],
+        None,
+    );
+    let status: serde_json::Value = serde_json::from_str(&status).unwrap();
+    let states: Vec<&str> =
+        status["purposes"].as_array().unwrap().iter().map(|p| p["state"].as_str().unwrap()).collect();
+    assert_eq!((states.len(), states.iter().filter(|s| **s == "granted").count()), (5, 2), "{status}");
+
+    // The Sync screen in Chinese.
+    ui.click("#switch-language").await;
+    ui.click("#nav-sync").await;
+    ui.wait_text("#devices-card", "设备").await;
+    ui.shot_sized("hq-sync-zh", "#devices-card", (1024, 768)).await;
+    ui.click("#switch-language").await;
     ui.click("#lock").await;
     ui.c.clone().close().await.unwrap();
 }

@@ -7,6 +7,7 @@ import { VOCABULARY } from "../bindings";
 import { CaptureForm } from "../capture-form";
 import { Badge, Empty, ErrorBox, Field, Notice } from "../components";
 import { lang, t, type Key } from "../i18n";
+import { UnsentCounter, useUnsent } from "../unsent";
 
 const FIELDS = VOCABULARY.person_fields;
 
@@ -17,12 +18,26 @@ export function Events(props: { allowed: ActionName[] }) {
   const [error, setError] = useState<string | null>(null);
   const [paper, setPaper] = useState<EventInfo | null>(null);
   const reload = () => call(commands.listEvents()).then(setEvents, (e) => setError(describe(e)));
-  useEffect(() => void reload(), []);
+  useEffect(() => {
+    void reload();
+    // The main window is hidden while the kiosk runs: read the counts again when it comes back.
+    const again = () => {
+      if (document.visibilityState === "visible") void reload();
+    };
+    window.addEventListener("focus", again);
+    document.addEventListener("visibilitychange", again);
+    return () => {
+      window.removeEventListener("focus", again);
+      document.removeEventListener("visibilitychange", again);
+    };
+  }, []);
+  const unsent = useUnsent(props.allowed);
 
   return (
     <section id="events">
       <h1>{t("eventsTitle")}</h1>
       <p class="lead">{t("eventsIntro")}</p>
+      <UnsentCounter unsent={unsent} id="events-unsent" />
       <ErrorBox message={error} />
       {events && events.length === 0 && <Empty id="events-empty" text={t("eventsEmpty")} />}
       {events && events.length > 0 && (

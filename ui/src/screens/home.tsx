@@ -1,10 +1,12 @@
 import { useEffect, useState } from "preact/hooks";
 import { call, commands, describe } from "../api";
-import type { HomeView, NoticeState, VerifyView } from "../bindings";
+import type { ActionName, HomeView, NoticeState, VerifyView } from "../bindings";
 import { Badge, ErrorBox } from "../components";
 import { t, tv, type Key } from "../i18n";
+import { UnsentCounter, useUnsent } from "../unsent";
 
-export function Home() {
+export function Home(props: { allowed: ActionName[] }) {
+  const unsent = useUnsent(props.allowed);
   const [home, setHome] = useState<HomeView | null>(null);
   const [verify, setVerify] = useState<VerifyView | null>(null);
   const [verifying, setVerifying] = useState(false);
@@ -49,6 +51,7 @@ export function Home() {
           )}
         </div>
       </div>
+      <UnsentCounter unsent={unsent} id="home-unsent" />
       {home && home.subjects === 0 && (
         <div class="card" id="getting-started">
           <h2>{t("gettingStarted")}</h2>

@@ -46,99 +46,146 @@ fn ciphertext_start(bytes: &[u8]) -> usize {
     first + 2 + bytes[first + 2..].windows(2).position(|w| w == b"\n\n").unwrap() + 2
 }
 
-#[test]
-fn every_bad_bundle_is_refused_audited_and_writes_nothing() {
+/// A headquarters and an enrolled device that has saved a good bundle (not yet imported).
+struct Bad {
+    org: Org,
+    good: PathBuf,
+    bytes: Vec<u8>,
+}
+
+fn bad() -> Bad {
     let org = organisation();
     kiosk(&org.device, &org.event_id, 1, &["p.event_followup"]);
     let good = save_device(&org.device, &org.files);
     let bytes = std::fs::read(&good).unwrap();
-    let dir = &org.files;
+    Bad { org, good, bytes }
+}
 
-    // Not a bundle, an unknown format version, and a file over the stated limit (sparse).
-    assert_refused(&org.hq, &write(dir, "notes.txt", b"meeting notes\n"), Refusal::NotABundle);
-    let v9 = String::from_utf8_lossy(&bytes).replacen("consentry-bundle/v1", "consentry-bundle/v9", 1);
-    let mut v9b = bytes.clone();
-    v9b[..19].copy_from_slice(&v9.as_bytes()[..19]);
-    assert_refused(&org.hq, &write(dir, "v9.consentry", &v9b), Refusal::UnknownFormat);
-    let big = dir.join("big.consentry");
-    let f = std::fs::File::create(&big).unwrap();
-    f.set_len(bundle::envelope::MAX_BYTES + 1).unwrap();
-    assert_refused(&org.hq, &big, Refusal::TooLarge);
+#[test]
+fn refused_not_a_bundle() {
+    let b = bad();
+    assert_refused(&b.org.hq, &write(&b.org.files, "notes.txt", b"meeting notes\n"), Refusal::NotABundle);
+}
 
-    // Cut short, edited after signing (header, then ciphertext), re-encrypted.
-    let start = ciphertext_start(&bytes);
-    assert_refused(
-        &org.hq,
-        &write(dir, "cut.consentry", &bytes[..start + (bytes.len() - start) / 2]),
-        Refusal::Truncated,
-    );
-    let mut header = bytes.clone();
-    let at = String::from_utf8_lossy(&bytes[..start]).find("payload-bytes ").unwrap() + "payload-bytes ".len();
+#[test]
+fn refused_unknown_format_version() {
+    let b = bad();
+    let mut v9 = b.bytes.clone();
+    v9[..19].copy_from_slice(b"consentry-bundle/v9");
+    assert_refused(&b.org.hq, &write(&b.org.files, "v9.consentry", &v9), Refusal::UnknownFormat);
+}
+
+#[test]
+fn refused_larger_than_the_limit_unread() {
+    let b = bad();
+    let big = b.org.files.join("big.consentry");
+    std::fs::File::create(&big).unwrap().set_len(bundle::envelope::MAX_BYTES + 1).unwrap();
+    assert_refused(&b.org.hq, &big, Refusal::TooLarge);
+}
+
+#[test]
+fn refused_truncated() {
+    let b = bad();
+    let start = ciphertext_start(&b.bytes);
+    let cut = &b.bytes[..start + (b.bytes.len() - start) / 2];
+    assert_refused(&b.org.hq, &write(&b.org.files, "cut.consentry", cut), Refusal::Truncated);
+}
+
+#[test]
+fn refused_header_edited_after_signing() {
+    let b = bad();
+    let start = ciphertext_start(&b.bytes);
+    let mut header = b.bytes.clone();
+    let at = String::from_utf8_lossy(&b.bytes[..start]).find("payload-bytes ").unwrap() + "payload-bytes ".len();
     header[at] = if header[at] == b'9' { b'8' } else { b'9' };
-    assert_refused(&org.hq, &write(dir, "header.consentry", &header), Refusal::BadSignature);
-    let mut body = bytes.clone();
+    assert_refused(&b.org.hq, &write(&b.org.files, "header.consentry", &header), Refusal::BadSignature);
+}
+
+#[test]
+fn refused_contents_edited_after_signing() {
+    let b = bad();
+    let mut body = b.bytes.clone();
     let last = body.len() - 20;
     body[last] ^= 0x01;
-    assert_refused(&org.hq, &write(dir, "body.consentry", &body), Refusal::Tampered);
+    assert_refused(&b.org.hq, &write(&b.org.files, "body.consentry", &body), Refusal::Tampered);
+}
+
+#[test]
+fn refused_re_encrypted() {
+    let b = bad();
     let recipient: age::x25519::Recipient = {
-        let s = unlock(&org.device, Role::Admin);
+        let s = unlock(&b.org.device, Role::Admin);
         let r: String =
             s.raw_connection_for_tests().query_row("SELECT hq_recipient FROM organisation", [], |r| r.get(0)).unwrap();
         drop(s);
         r.parse().unwrap()
     };
-    let mut re = bytes[..start].to_vec();
+    let mut re = b.bytes[..ciphertext_start(&b.bytes)].to_vec();
     re.extend(age::encrypt(&recipient, br#"{"format":1}"#).unwrap());
-    assert_refused(&org.hq, &write(dir, "reencrypted.consentry", &re), Refusal::Tampered);
+    assert_refused(&b.org.hq, &write(&b.org.files, "reencrypted.consentry", &re), Refusal::Tampered);
+}
 
-    // A bundle of the other kind.
-    let mut lena = unlock_as(&org.hq, LEGAL);
-    let hq_bundle = bundle::save_hq_bundle(&mut lena, "Tablet 1", dir).unwrap();
+#[test]
+fn refused_of_the_other_kind() {
+    let b = bad();
+    let mut lena = unlock_as(&b.org.hq, LEGAL);
+    let hq_bundle = bundle::save_hq_bundle(&mut lena, "Tablet 1", &b.org.files).unwrap();
     lena.lock().unwrap();
-    assert_refused(&org.hq, &hq_bundle.path, Refusal::WrongKind);
+    assert_refused(&b.org.hq, &hq_bundle.path, Refusal::WrongKind);
+}
 
-    // A second vault that imported the same enrolment file signs with another key.
-    let twin = {
-        let dirpath = org.files.join("twin");
-        std::fs::create_dir_all(&dirpath).unwrap();
-        let paths = device_vault_at(&dirpath, "twin");
-        let enrolment = std::fs::read_dir(&org.files)
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .find(|p| p.extension().is_some_and(|x| x == "enrol"))
-            .unwrap();
-        let mut a = unlock(&paths, Role::Admin);
-        bundle::join(&mut a, &std::fs::read(enrolment).unwrap()).unwrap();
-        a.lock().unwrap();
-        paths
-    };
-    assert_eq!(import(&org.hq, &good).unwrap().outcome, Outcome::Merged, "the real device binds first");
-    assert_refused(&org.hq, &save_device(&twin, dir), Refusal::BadSignature);
+#[test]
+fn refused_signed_with_another_key_than_the_enrolled_device() {
+    // A second vault that imported the same enrolment file signs with its own key.
+    let b = bad();
+    let dirpath = b.org.files.join("twin");
+    std::fs::create_dir_all(&dirpath).unwrap();
+    let twin = device_vault_at(&dirpath, "twin");
+    let enrolment = std::fs::read_dir(&b.org.files)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|x| x == "enrol"))
+        .unwrap();
+    let mut a = unlock(&twin, Role::Admin);
+    bundle::join(&mut a, &std::fs::read(enrolment).unwrap()).unwrap();
+    a.lock().unwrap();
+    assert_eq!(import(&b.org.hq, &b.good).unwrap().outcome, Outcome::Merged, "the real device binds first");
+    assert_refused(&b.org.hq, &save_device(&twin, &b.org.files), Refusal::BadSignature);
+}
 
-    // Another headquarters' device, and an enrolment headquarters never made (a copy of
-    // headquarters' vault enrolled it: same keys, unknown enrolment).
+#[test]
+fn refused_for_another_headquarters() {
+    let b = bad();
     let (other_dir, other_hq) = authoring_vault();
     let stranger = device_vault_at(other_dir.path(), "stranger");
     enrol(&other_hq, &stranger, "Stranger", other_dir.path());
-    assert_refused(&org.hq, &save_device(&stranger, dir), Refusal::WrongReceiver);
+    assert_refused(&b.org.hq, &save_device(&stranger, &b.org.files), Refusal::WrongReceiver);
+}
+
+#[test]
+fn refused_from_an_unknown_device() {
+    // A copy of headquarters' vault enrolled it: the same keys, an enrolment HQ never made.
+    let b = bad();
     let copy_dir = tempfile::tempdir().unwrap();
-    for entry in std::fs::read_dir(org.hq.db.parent().unwrap()).unwrap() {
+    for entry in std::fs::read_dir(b.org.hq.db.parent().unwrap()).unwrap() {
         let p = entry.unwrap().path();
         if p.is_file() {
             std::fs::copy(&p, copy_dir.path().join(p.file_name().unwrap())).unwrap();
         }
     }
-    let hq_copy = consentry::vault::VaultPaths::new(copy_dir.path().join(org.hq.db.file_name().unwrap()));
+    let hq_copy = consentry::vault::VaultPaths::new(copy_dir.path().join(b.org.hq.db.file_name().unwrap()));
     let impostor = device_vault_at(copy_dir.path(), "impostor");
     enrol(&hq_copy, &impostor, "Impostor", copy_dir.path());
-    assert_refused(&org.hq, &save_device(&impostor, dir), Refusal::UnknownSender);
+    assert_refused(&b.org.hq, &save_device(&impostor, &b.org.files), Refusal::UnknownSender);
+}
 
-    // A revoked device.
-    let mut ada = unlock(&org.hq, Role::Admin);
+#[test]
+fn refused_from_a_revoked_device() {
+    let b = bad();
+    let mut ada = unlock(&b.org.hq, Role::Admin);
     bundle::revoke(&mut ada, "Tablet 1").unwrap();
     ada.lock().unwrap();
-    kiosk(&org.device, &org.event_id, 2, &[]);
-    assert_refused(&org.hq, &save_device(&org.device, dir), Refusal::RevokedSender);
+    assert_refused(&b.org.hq, &b.good, Refusal::RevokedSender);
 }
 
 fn device_vault_at(dir: &Path, name: &str) -> consentry::vault::VaultPaths {

@@ -54,7 +54,7 @@ struct Sizes {
 fn sizes(set: &str) -> Sizes {
     match set {
         "large" => Sizes { devices: 10, people: 10_000, rounds: 2 },
-        "quick" => Sizes { devices: 10, people: 300, rounds: 2 },
+        "quick" => Sizes { devices: 10, people: 300, rounds: 3 },
         _ => Sizes { devices: 2, people: 5, rounds: 1 },
     }
 }

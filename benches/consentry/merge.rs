@@ -379,8 +379,24 @@ struct Payload {
 /// One engine round's timings and its checks.
 struct EngineRound {
     merge: Duration,
+    merge_cpu: f64,
     already: Duration,
     nothing_new: Duration,
+}
+
+/// Flushes what the last round (or the copy) left to write, so that its writeback does not
+/// land in the next timing; not timed.
+fn settle() {
+    let _ = std::process::Command::new("sync").status();
+}
+
+/// This process's CPU time so far (user + system, from `/proc/self/stat`), in seconds: beside
+/// the wall time, as a check on how much a busy machine stretched a round.
+fn cpu_s() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let after = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or_default();
+    let f: Vec<f64> = after.split_whitespace().map(|x| x.parse().unwrap_or(0.0)).collect();
+    (f.get(11).copied().unwrap_or(0.0) + f.get(12).copied().unwrap_or(0.0)) / 100.0
 }
 
 fn import_all(s: &mut Session, files: &[&Path], expect: fn(&Outcome) -> bool) -> Res<(Duration, u64)> {
@@ -402,7 +418,10 @@ fn engine_round(hq_dir: &Path, snapshot: &Path, devices: &[Device], total: usize
     let mut lena = Session::unlock(&paths, "Lena", &pass(LEGAL_PASS), Arc::new(SystemClock))?;
     let full: Vec<&Path> = devices.iter().map(|d| d.full.as_path()).collect();
     let early: Vec<&Path> = devices.iter().map(|d| d.early.as_path()).collect();
+    settle();
+    let cpu = cpu_s();
     let (merge, added) = import_all(&mut lena, &full, |o| *o == Outcome::Merged)?;
+    let merge_cpu = cpu_s() - cpu;
     if added != total as u64 {
         return Err(format!("the merge added {added} events of {total}").into());
     }
@@ -411,17 +430,19 @@ fn engine_round(hq_dir: &Path, snapshot: &Path, devices: &[Device], total: usize
     if added != 0 {
         return Err(format!("the early bundles added {added} events").into());
     }
-    Ok((EngineRound { merge, already, nothing_new }, lena))
+    Ok((EngineRound { merge, merge_cpu, already, nothing_new }, lena))
 }
 
-fn raw_round(raw_dir: &Path, snapshot: &Path, devices: &[Device]) -> Res<(Duration, Connection)> {
+fn raw_round(raw_dir: &Path, snapshot: &Path, devices: &[Device]) -> Res<(Duration, f64, Connection)> {
     copy_files(snapshot, raw_dir)?;
     let mut conn = raw_open(&raw_dir.join("raw.db"))?;
+    settle();
+    let cpu = cpu_s();
     let t = Instant::now();
     for d in devices {
         raw_merge(&mut conn, &d.rows)?;
     }
-    Ok((t.elapsed(), conn))
+    Ok((t.elapsed(), cpu_s() - cpu, conn))
 }
 
 /// Decryption and parsing, and the checkpoint roots, timed apart (see the module comment).
@@ -512,6 +533,7 @@ pub(super) fn run(a: &Args, base: &Path) -> Res<Json> {
     let raw_dir = dir.path().join("raw");
     let (mut merge, mut already, mut nothing_new, mut raw) =
         (Samples::default(), Samples::default(), Samples::default(), Samples::default());
+    let (mut merge_cpu, mut raw_cpu) = (Samples::default(), Samples::default());
     let (mut lena, mut raw_conn): (Option<Session>, Option<Connection>) = (None, None);
     for k in 0..=ms.rounds {
         let order = if k % 2 == 0 { [true, false] } else { [false, true] };
@@ -529,16 +551,18 @@ pub(super) fn run(a: &Args, base: &Path) -> Res<Json> {
                 );
                 if k >= 1 {
                     merge.push(r.merge);
+                    merge_cpu.push(Duration::from_secs_f64(r.merge_cpu));
                     already.push(r.already);
                     nothing_new.push(r.nothing_new);
                 }
                 lena = Some(s);
             } else {
                 drop(raw_conn.take());
-                let (d, conn) = raw_round(&raw_dir, &raw_snapshot, &devices)?;
+                let (d, cpu, conn) = raw_round(&raw_dir, &raw_snapshot, &devices)?;
                 println!("merge round {k}: raw {}", fmt_s(d.as_secs_f64()));
                 if k >= 1 {
                     raw.push(d);
+                    raw_cpu.push(Duration::from_secs_f64(cpu));
                 }
                 raw_conn = Some(conn);
             }
@@ -576,6 +600,8 @@ pub(super) fn run(a: &Args, base: &Path) -> Res<Json> {
     super::set_key(&mut prof, "checks_s", json!((nn - dec - parse - roots).max(0.0)));
     super::set_key(&mut prof, "inserts_s", json!((merge.median() - nn).max(0.0)));
     super::set_key(&mut prof, "raw_inserts_s", json!(raw.median()));
+    super::set_key(&mut prof, "engine_cpu_s", json!(merge_cpu.median()));
+    super::set_key(&mut prof, "raw_cpu_s", json!(raw_cpu.median()));
 
     let what =
         |s: &str| format!("{s}; {} devices × {} events", ms.devices, group((ms.people * EVENTS_PER_PERSON) as u64));
@@ -646,7 +672,7 @@ pub(super) fn render_md(set: &str, m: &Json) -> String {
     let p = &m["profile"];
     let _ = writeln!(
         md,
-        "\nWhere the merge's time goes (all devices): decryption (read, SHA-256 of file and ciphertext, age) {}, parsing the JSON {}, checkpoint leaves and roots {}, checks and bookkeeping (the nothing-new import less those) {}, inserts (the merge less the nothing-new import) {}; raw inserts {}. Bundles: {} MiB ({} MiB of JSON). Devices made and bundles saved in {}; `verify` at headquarters after the merge: intact, {}.\n",
+        "\nWhere the merge's time goes (all devices): decryption (read, SHA-256 of file and ciphertext, age) {}, parsing the JSON {}, checkpoint leaves and roots {}, checks and bookkeeping (the nothing-new import less those) {}, inserts (the merge less the nothing-new import) {}; raw inserts {}. Bundles: {} MiB ({} MiB of JSON). CPU time (user + system) of the merge: engine {}, raw {} ({}). Devices made and bundles saved in {}; `verify` at headquarters after the merge: intact, {}.\n",
         f(&p["decrypt_s"]),
         f(&p["parse_s"]),
         f(&p["roots_s"]),
@@ -655,6 +681,12 @@ pub(super) fn render_md(set: &str, m: &Json) -> String {
         f(&p["raw_inserts_s"]),
         p["bundle_bytes"].as_u64().unwrap_or(0) / (1024 * 1024),
         p["payload_bytes"].as_u64().unwrap_or(0) / (1024 * 1024),
+        f(&p["engine_cpu_s"]),
+        f(&p["raw_cpu_s"]),
+        match (p["engine_cpu_s"].as_f64(), p["raw_cpu_s"].as_f64()) {
+            (Some(e), Some(r)) if r > 0.0 => format!("{:.2}×", e / r),
+            _ => "—".into(),
+        },
         f(&m["generation_s"]),
         f(&m["verify_s"])
     );

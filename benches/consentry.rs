@@ -8,6 +8,10 @@
 //! cargo bench --bench consentry -- --startup FILE --out bench/results.json --md BENCHMARKS.md
 //! ```
 //!
+//! Each set ends with the merge at headquarters (10 devices' bundles; see `consentry/merge.rs`):
+//! `--merge-only` runs that part alone (keeping the set's other results in `--out`),
+//! `--no-merge` leaves it out.
+//!
 //! How it measures:
 //! - **Two vaults, one run.** The engine's vault is made with `vault::create` and filled
 //!   through the engine's own bulk path (`rights::import_consents`, 100,000 rows a call), so
@@ -24,6 +28,9 @@
 //!
 //! Run without `--bench` (as `cargo test --all-targets` does) it runs a tiny smoke set.
 #![allow(clippy::print_stdout, reason = "a benchmark prints its table")]
+
+#[path = "consentry/merge.rs"]
+mod merge;
 
 use std::error::Error as StdError;
 use std::fmt::Write as _;
@@ -46,13 +53,16 @@ use sha2::{Digest, Sha256};
 type Res<T> = std::result::Result<T, Box<dyn StdError>>;
 
 // The raw vault carries the same schema as the engine's, including the trigger that keeps the
-// current state per person and purpose (0005), so both sides pay for the same rows.
-const MIGRATIONS: [&str; 5] = [
+// current state per person and purpose (0005, replaced in 0007), so both sides pay for the
+// same rows.
+const MIGRATIONS: [&str; 7] = [
     include_str!("../migrations/0001_foundation.sql"),
     include_str!("../migrations/0002_authoring.sql"),
     include_str!("../migrations/0003_rights.sql"),
     include_str!("../migrations/0004_capture.sql"),
     include_str!("../migrations/0005_current.sql"),
+    include_str!("../migrations/0006_current_view.sql"),
+    include_str!("../migrations/0007_organisation.sql"),
 ];
 const EXAMPLE_PROFILE: &str = include_str!("../examples/trade-show-2026.profile.json");
 const NOTICE_TEXT: &str = "我们将使用您的姓名、邮箱和电话向您发送展会相关信息。\nWe use your name, email and phone to send you news of the event.\n";
@@ -103,13 +113,28 @@ struct Args {
     md: Option<PathBuf>,
     dir: Option<PathBuf>,
     startup: Option<PathBuf>,
+    /// Run the main set (`--merge-only` turns it off) and the merge (`--no-merge`).
+    main: bool,
+    merge: bool,
+    /// `--merge-people N`: people per device in the merge (for profiling at other sizes).
+    merge_people: Option<usize>,
 }
 
 fn parse_args() -> Res<Args> {
     let raw: Vec<String> = std::env::args().skip(1).collect();
     let benching = raw.iter().any(|a| a == "--bench");
-    let mut a =
-        Args { sizes: if benching { QUICK } else { SMOKE }, seed: 2026, out: None, md: None, dir: None, startup: None };
+    let sizes = if benching { QUICK } else { SMOKE };
+    let mut a = Args {
+        sizes,
+        seed: 2026,
+        out: None,
+        md: None,
+        dir: None,
+        startup: None,
+        main: true,
+        merge: true,
+        merge_people: None,
+    };
     let mut it = raw.into_iter();
     while let Some(arg) = it.next() {
         let mut value = || it.next().ok_or_else(|| format!("{arg} needs a value"));
@@ -123,9 +148,12 @@ fn parse_args() -> Res<Args> {
             "--md" => a.md = Some(value()?.into()),
             "--dir" => a.dir = Some(value()?.into()),
             "--startup" => a.startup = Some(value()?.into()),
+            "--merge-only" => a.main = false,
+            "--no-merge" => a.merge = false,
+            "--merge-people" => a.merge_people = Some(value()?.parse()?),
             other if other.starts_with("--") => {
                 return Err(format!(
-                    "unknown option {other}; use --quick|--large [--seed N] [--out FILE] [--md FILE] [--dir DIR] or --startup FILE"
+                    "unknown option {other}; use --quick|--large [--seed N] [--out FILE] [--md FILE] [--dir DIR] [--merge-only|--no-merge] [--merge-people N] or --startup FILE"
                 )
                 .into())
             }
@@ -381,13 +409,14 @@ struct RawIds {
     notice_hash: String,
 }
 
-fn raw_vault(dir: &Path) -> Res<Raw> {
+/// A raw SQLCipher vault at `path` with the engine's pragmas and schema.
+fn raw_open(path: &Path) -> Res<Connection> {
     let mut key = [0u8; 32];
     let mut r = Rng::new(0x5EED);
     for b in &mut key {
         *b = r.next() as u8;
     }
-    let conn = Connection::open(dir.join("raw.db"))?;
+    let conn = Connection::open(path)?;
     conn.execute_batch("PRAGMA cipher_log_level = NONE;")?;
     conn.execute_batch(&format!("PRAGMA key = \"x'{}'\";", hex::encode(key)))?;
     conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0))?;
@@ -398,9 +427,16 @@ fn raw_vault(dir: &Path) -> Res<Raw> {
     conn.execute_batch(
         "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -65536;",
     )?;
-    for m in MIGRATIONS {
-        conn.execute_batch(m)?;
+    if conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0))? == 0 {
+        for m in MIGRATIONS {
+            conn.execute_batch(m)?;
+        }
     }
+    Ok(conn)
+}
+
+fn raw_vault(dir: &Path) -> Res<Raw> {
+    let conn = raw_open(&dir.join("raw.db"))?;
     let device = uuid::Uuid::now_v7().to_string();
     let operator = uuid::Uuid::now_v7().to_string();
     let notice_hash = hex::encode(Sha256::digest(NOTICE_TEXT.as_bytes()));
@@ -735,7 +771,7 @@ fn raw_search(raw: &Raw, query: &str, limit: usize) -> Res<usize> {
 // ---------------------------------------------------------------------------------------------
 // Statistics
 
-#[derive(Default)]
+#[derive(Default, Clone)]
 struct Samples(Vec<f64>);
 
 impl Samples {
@@ -782,6 +818,8 @@ enum Target {
     Within(f64),
     /// Events per second ≥ n (from the engine median).
     Rate(f64),
+    /// Both: events per second ≥ n and engine median ≤ k × raw median.
+    RateAndRatio(f64, f64),
     None,
 }
 
@@ -809,6 +847,7 @@ impl PathResult {
             Target::Ratio(k) => format!("≤ {k}× raw"),
             Target::Within(s) => format!("≤ {}", fmt_s(s)),
             Target::Rate(n) => format!("≥ {} events/s", group(n as u64)),
+            Target::RateAndRatio(n, k) => format!("≥ {} events/s, ≤ {k}× raw", group(n as u64)),
             Target::None => "—".into(),
         }
     }
@@ -817,6 +856,7 @@ impl PathResult {
             Target::Ratio(k) => self.ratio().map(|r| r <= k),
             Target::Within(s) => Some(self.engine.median() <= s),
             Target::Rate(n) => self.rate().map(|r| r >= n),
+            Target::RateAndRatio(n, k) => self.rate().zip(self.ratio()).map(|(r, x)| r >= n && x <= k),
             Target::None => None,
         }
     }
@@ -864,14 +904,9 @@ fn group(n: u64) -> String {
 // ---------------------------------------------------------------------------------------------
 // The run
 
-fn run(a: &Args) -> Res<Value> {
+fn run(a: &Args, base: &Path) -> Res<Value> {
     let sz = a.sizes;
-    let base = match &a.dir {
-        Some(d) => d.clone(),
-        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("target"),
-    };
-    std::fs::create_dir_all(&base)?;
-    let dir = tempfile::Builder::new().prefix("consentry-bench-").tempdir_in(&base)?;
+    let dir = tempfile::Builder::new().prefix("consentry-bench-").tempdir_in(base)?;
     let seed = a.seed;
     let total_events = sz.subjects * EVENTS_PER_PERSON;
     println!(
@@ -1311,12 +1346,51 @@ fn set_key(doc: &mut Value, key: &str, v: Value) {
     }
 }
 
+/// The Markdown table of a set's paths, from the results file.
+fn paths_table(paths: &[Value]) -> String {
+    let f = |v: &Value| v.as_f64().map(fmt_s).unwrap_or_else(|| "—".into());
+    let mut md = String::from("| path | engine p50 | engine p99 | raw p50 | raw p99 | ratio p50 (p99) | target | result |\n|---|---:|---:|---:|---:|---:|---|---|\n");
+    for p in paths {
+        let mut e50 = f(&p["engine"]["p50_s"]);
+        if let Some(r) = p["engine_events_per_s"].as_f64() {
+            let _ = write!(e50, " ({} events/s)", group(r as u64));
+        }
+        let ratio = match (p["ratio_median"].as_f64(), p["ratio_p99"].as_f64()) {
+            (Some(a), Some(b)) => format!("{a:.2}× ({b:.2}×)"),
+            _ => "—".into(),
+        };
+        let result = match p["pass"].as_bool() {
+            Some(true) => "pass",
+            Some(false) => "**miss**",
+            None => "—",
+        };
+        let _ = writeln!(
+            md,
+            "| {} | {} | {} | {} | {} | {} | {} | {} |",
+            p["path"].as_str().unwrap_or(""),
+            e50,
+            f(&p["engine"]["p99_s"]),
+            f(&p["raw"]["p50_s"]),
+            f(&p["raw"]["p99_s"]),
+            ratio,
+            p["target"].as_str().unwrap_or(""),
+            result
+        );
+    }
+    md
+}
+
 /// Markdown of every set in the results file, and start-up.
 fn render_md(doc: &Value) -> String {
     let mut md = String::new();
     let f = |v: &Value| v.as_f64().map(fmt_s).unwrap_or_else(|| "—".into());
     for set in ["large", "quick"] {
         let Some(s) = doc.get(set) else { continue };
+        let merged = s.get("merge").map(|m| merge::render_md(set, m)).unwrap_or_default();
+        if s.get("paths").is_none() {
+            md.push_str(&merged);
+            continue;
+        }
         let m = &s["machine"];
         let _ = writeln!(
             md,
@@ -1334,34 +1408,7 @@ fn render_md(doc: &Value) -> String {
             m["commit"].as_str().unwrap_or(""),
             if m["worktree_dirty"].as_bool().unwrap_or(false) { " (with uncommitted changes)" } else { "" }
         );
-        md.push_str("| path | engine p50 | engine p99 | raw p50 | raw p99 | ratio p50 (p99) | target | result |\n|---|---:|---:|---:|---:|---:|---|---|\n");
-        for p in s["paths"].as_array().into_iter().flatten() {
-            let mut e50 = f(&p["engine"]["p50_s"]);
-            if let Some(r) = p["engine_events_per_s"].as_f64() {
-                let _ = write!(e50, " ({} events/s)", group(r as u64));
-            }
-            let ratio = match (p["ratio_median"].as_f64(), p["ratio_p99"].as_f64()) {
-                (Some(a), Some(b)) => format!("{a:.2}× ({b:.2}×)"),
-                _ => "—".into(),
-            };
-            let result = match p["pass"].as_bool() {
-                Some(true) => "pass",
-                Some(false) => "**miss**",
-                None => "—",
-            };
-            let _ = writeln!(
-                md,
-                "| {} | {} | {} | {} | {} | {} | {} | {} |",
-                p["path"].as_str().unwrap_or(""),
-                e50,
-                f(&p["engine"]["p99_s"]),
-                f(&p["raw"]["p50_s"]),
-                f(&p["raw"]["p99_s"]),
-                ratio,
-                p["target"].as_str().unwrap_or(""),
-                result
-            );
-        }
+        md.push_str(&paths_table(s["paths"].as_array().map(Vec::as_slice).unwrap_or_default()));
         let g = &s["generation"];
         let _ = writeln!(
             md,
@@ -1376,6 +1423,7 @@ fn render_md(doc: &Value) -> String {
             let _ = writeln!(md, "- **{}**: {}", p["path"].as_str().unwrap_or(""), p["what"].as_str().unwrap_or(""));
         }
         md.push_str("\n</details>\n\n");
+        md.push_str(&merged);
     }
     if let Some(s) = doc.get("startup") {
         let num = |k: &str| s.get(k).and_then(Value::as_f64);
@@ -1445,8 +1493,25 @@ fn real_main() -> Res<()> {
         set_key(&mut doc, "startup", v);
     } else {
         let started = Instant::now();
-        let mut v = run(&a)?;
-        set_key(&mut v, "total_s", json!(started.elapsed().as_secs_f64()));
+        let base = a.dir.clone().unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target"));
+        std::fs::create_dir_all(&base)?;
+        // A part that is not run keeps its earlier results in the file.
+        let before = doc.get(a.sizes.name).cloned().unwrap_or_else(|| json!({}));
+        let mut v = if a.main { run(&a, &base)? } else { before.clone() };
+        let m = if a.merge {
+            let t = Instant::now();
+            let mut m = merge::run(&a, &base)?;
+            set_key(&mut m, "total_s", json!(t.elapsed().as_secs_f64()));
+            Some(m)
+        } else {
+            before.get("merge").cloned()
+        };
+        if let Some(m) = m {
+            set_key(&mut v, "merge", m);
+        }
+        if a.main {
+            set_key(&mut v, "total_s", json!(started.elapsed().as_secs_f64()));
+        }
         println!("total: {}", fmt_s(started.elapsed().as_secs_f64()));
         set_key(&mut doc, a.sizes.name, v);
     }

@@ -374,11 +374,12 @@ fn apply(
     }
     // Rows the events point at, then the events, people, receipts and audit entries.
     payload::store_operators(&w.tx, &p.operators, device, w.now.timestamp_millis())?;
+    let mut rows_in = rows::Inserter::new(&w.tx);
     for (table, list) in
         [("purpose", &p.purposes), ("notice_version", &p.notice_versions), ("notice", &p.notices), ("event", &p.shows)]
     {
         for r in list.iter() {
-            rows::insert_new(&w.tx, table, r)?;
+            rows_in.insert_new(table, r)?;
         }
     }
     let people: HashMap<&str, &rows::Row> = p.people.iter().filter_map(|r| Some((rows::text(r, "id")?, r))).collect();
@@ -405,19 +406,25 @@ fn apply(
         added.insert(e.id.as_str());
         out.events_added += 1;
     }
+    // Each receipt's events that were added here, and its capture details, found once (a
+    // scan of all of them for every receipt made the merge quadratic).
+    let mut receipt_events: HashMap<&str, Vec<&rows::Row>> = HashMap::new();
+    for re in &p.receipt_events {
+        if let (Some(r), Some(e)) = (rows::text(re, "receipt_id"), rows::text(re, "event_id")) {
+            if added.contains(e) {
+                receipt_events.entry(r).or_default().push(re);
+            }
+        }
+    }
+    let mut details: HashMap<&str, Vec<&rows::Row>> = HashMap::new();
+    for c in &p.capture_details {
+        if let Some(r) = rows::text(c, "receipt_id") {
+            details.entry(r).or_default().push(c);
+        }
+    }
     for r in &p.receipts {
         let (Some(id), Some(subject)) = (rows::text(r, "id"), rows::text(r, "subject_id")) else { continue };
-        let events: Vec<&rows::Row> = p
-            .receipt_events
-            .iter()
-            .filter(|re| {
-                rows::text(re, "receipt_id") == Some(id)
-                    && rows::text(re, "event_id").is_some_and(|e| added.contains(e))
-            })
-            .collect();
-        if events.is_empty() {
-            continue;
-        }
+        let Some(events) = receipt_events.get(id) else { continue };
         let mut row = r.clone();
         let hq_subject = match mapped.get(subject) {
             Some(s) => s.clone(),
@@ -431,12 +438,12 @@ fn apply(
             )?,
         };
         row.insert("subject_id".into(), hq_subject.into());
-        rows::insert_new(&w.tx, "receipt", &row)?;
+        rows_in.insert_new("receipt", &row)?;
         for re in events {
-            rows::insert_new(&w.tx, "receipt_event", re)?;
+            rows_in.insert_new("receipt_event", re)?;
         }
-        for c in p.capture_details.iter().filter(|c| rows::text(c, "receipt_id") == Some(id)) {
-            rows::insert_new(&w.tx, "capture_detail", c)?;
+        for c in details.get(id).into_iter().flatten() {
+            rows_in.insert_new("capture_detail", c)?;
         }
     }
     for e in p.audit.iter().filter(|e| e.seq > held_a) {

@@ -28,12 +28,10 @@ pub(crate) fn merge_person(
     now_ms: i64,
     out: &mut Counts,
 ) -> Result<String> {
+    // The statements run for every person of a bundle are kept prepared.
     let known: Option<String> = conn
-        .query_row(
-            "SELECT subject_id FROM subject_origin WHERE device_id = ?1 AND device_subject_id = ?2",
-            params![device_id, device_subject_id],
-            |r| r.get(0),
-        )
+        .prepare_cached("SELECT subject_id FROM subject_origin WHERE device_id = ?1 AND device_subject_id = ?2")
+        .and_then(|mut s| s.query_row(params![device_id, device_subject_id], |r| r.get(0)))
         .optional()
         .storage("merge people")?;
     if let Some(id) = known {
@@ -54,11 +52,8 @@ pub(crate) fn merge_person(
         if found.is_none() {
             if let Some(v) = value {
                 found = conn
-                    .query_row(
-                        &format!("SELECT id FROM subject WHERE {column} = ?1 AND erased_at_ms IS NULL ORDER BY created_at_ms, id LIMIT 1"),
-                        [v],
-                        |r| r.get(0),
-                    )
+                    .prepare_cached(&format!("SELECT id FROM subject WHERE {column} = ?1 AND erased_at_ms IS NULL ORDER BY created_at_ms, id LIMIT 1"))
+                    .and_then(|mut s| s.query_row([v], |r| r.get(0)))
                     .optional()
                     .storage("merge people")?;
             }
@@ -106,10 +101,12 @@ pub(crate) fn merge_person(
             id
         }
         None => {
-            conn.execute(
+            conn.prepare_cached(
                 "INSERT INTO subject (id, name, email, email_norm, phone, phone_norm, company, job_title, created_at_ms, erased_at_ms)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-                params![
+            )
+            .and_then(|mut s| {
+                s.execute(params![
                     device_subject_id,
                     get("name"),
                     get("email"),
@@ -120,18 +117,16 @@ pub(crate) fn merge_person(
                     get("job_title"),
                     rows::int(person, "created_at_ms").unwrap_or(now_ms),
                     rows::int(person, "erased_at_ms")
-                ],
-            )
+                ])
+            })
             .storage("merge people")?;
             out.added += 1;
             device_subject_id.to_string()
         }
     };
     index_search_terms(conn, &id)?;
-    conn.execute(
-        "INSERT INTO subject_origin (device_id, device_subject_id, subject_id) VALUES (?1, ?2, ?3)",
-        params![device_id, device_subject_id, id],
-    )
-    .storage("merge people")?;
+    conn.prepare_cached("INSERT INTO subject_origin (device_id, device_subject_id, subject_id) VALUES (?1, ?2, ?3)")
+        .and_then(|mut s| s.execute(params![device_id, device_subject_id, id]))
+        .storage("merge people")?;
     Ok(id)
 }

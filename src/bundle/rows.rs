@@ -3,7 +3,8 @@
 //! (names are checked against the table, never pasted from the file). BLOB columns travel
 //! as base64.
 
-use std::collections::BTreeMap;
+use std::collections::hash_map::Entry;
+use std::collections::{BTreeMap, HashMap};
 
 use data_encoding::BASE64;
 use rusqlite::types::{Value, ValueRef};
@@ -55,9 +56,9 @@ fn bad(table: &str, why: &str) -> Error {
     )
 }
 
-/// Converts a row's values for `table`, keeping only `wanted` columns that exist.
-fn values(conn: &Connection, table: &str, row: &Row) -> Result<Vec<(String, Value)>> {
-    let cols = columns(conn, table)?;
+/// Converts a row's values for `table`, whose columns are `cols`; a column the table does
+/// not have is refused.
+fn values(cols: &BTreeMap<String, bool>, table: &str, row: &Row) -> Result<Vec<(String, Value)>> {
     let mut out = Vec::new();
     for (name, v) in row {
         let Some(&is_blob) = cols.get(name) else {
@@ -83,16 +84,39 @@ fn values(conn: &Connection, table: &str, row: &Row) -> Result<Vec<(String, Valu
 
 /// Inserts the row unless its key is already there; returns whether it was inserted.
 pub(crate) fn insert_new(conn: &Connection, table: &str, row: &Row) -> Result<bool> {
-    let vals = values(conn, table, row)?;
-    let names: Vec<&str> = vals.iter().map(|(n, _)| n.as_str()).collect();
-    let marks: Vec<String> = (1..=vals.len()).map(|i| format!("?{i}")).collect();
-    let sql =
-        format!("INSERT INTO {table} ({}) VALUES ({}) ON CONFLICT DO NOTHING", names.join(", "), marks.join(", "));
-    let n = conn
-        .prepare_cached(&sql)
-        .and_then(|mut s| s.execute(rusqlite::params_from_iter(vals.iter().map(|(_, v)| v))))
-        .storage("store a row from a bundle")?;
-    Ok(n == 1)
+    Inserter::new(conn).insert_new(table, row)
+}
+
+/// Inserts many rows into one connection, reading each table's columns once (reading them
+/// again for every row cost about as much as the insert).
+pub(crate) struct Inserter<'c> {
+    conn: &'c Connection,
+    tables: HashMap<String, BTreeMap<String, bool>>,
+}
+
+impl<'c> Inserter<'c> {
+    pub(crate) fn new(conn: &'c Connection) -> Self {
+        Inserter { conn, tables: HashMap::new() }
+    }
+
+    /// Inserts the row unless its key is already there; returns whether it was inserted.
+    pub(crate) fn insert_new(&mut self, table: &str, row: &Row) -> Result<bool> {
+        let cols = match self.tables.entry(table.to_string()) {
+            Entry::Occupied(e) => e.into_mut(),
+            Entry::Vacant(e) => e.insert(columns(self.conn, table)?),
+        };
+        let vals = values(cols, table, row)?;
+        let names: Vec<&str> = vals.iter().map(|(n, _)| n.as_str()).collect();
+        let marks: Vec<String> = (1..=vals.len()).map(|i| format!("?{i}")).collect();
+        let sql =
+            format!("INSERT INTO {table} ({}) VALUES ({}) ON CONFLICT DO NOTHING", names.join(", "), marks.join(", "));
+        let n = self
+            .conn
+            .prepare_cached(&sql)
+            .and_then(|mut s| s.execute(rusqlite::params_from_iter(vals.iter().map(|(_, v)| v))))
+            .storage("store a row from a bundle")?;
+        Ok(n == 1)
+    }
 }
 
 /// A text field of a row.

@@ -23,6 +23,12 @@ pub(crate) mod receipt;
 mod status;
 
 pub use chain::ChainedEvent;
+
+/// A device's whole chain as stored, for tests that tamper as someone holding the key would.
+#[cfg(feature = "test-support")]
+pub fn chained_events_for_tests(conn: &rusqlite::Connection, device_id: &str) -> Result<Vec<ChainedEvent>> {
+    chain::chained_events(conn, device_id, 1)
+}
 pub(crate) use chain::{append, chained_events, insert_chained, NewEvent};
 pub(crate) use chain::{verify_against_audit, verify_chains};
 pub(crate) use status::{current, row_to_event, EVENT_SELECT};

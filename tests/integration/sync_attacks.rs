@@ -212,36 +212,7 @@ fn a_device_loads_bundles_only_from_its_own_headquarters() {
 fn forge(device: &consentry::vault::VaultPaths, mutate: impl Fn(&mut Vec<ChainedEvent>)) {
     let s = unlock(device, Role::Admin);
     let c = s.raw_connection_for_tests();
-    let mut events: Vec<ChainedEvent> = {
-        let mut stmt = c
-            .prepare(
-                "SELECT id, device_id, seq, prev_hash, hash, kind, subject_id, purpose_code, notice_hash, language,
-                        captured_at_ms, utc_offset_min, operator_id, method, evidence FROM consent_event ORDER BY seq",
-            )
-            .unwrap();
-        let rows = stmt
-            .query_map([], |r| {
-                Ok(ChainedEvent {
-                    id: r.get(0)?,
-                    device_id: r.get(1)?,
-                    seq: r.get(2)?,
-                    prev_hash: hex::encode(r.get::<_, Vec<u8>>(3)?),
-                    hash: hex::encode(r.get::<_, Vec<u8>>(4)?),
-                    kind: r.get(5)?,
-                    subject_id: r.get(6)?,
-                    purpose_code: r.get(7)?,
-                    notice_hash: r.get(8)?,
-                    language: r.get(9)?,
-                    captured_at_ms: r.get(10)?,
-                    utc_offset_min: r.get(11)?,
-                    operator_id: r.get(12)?,
-                    method: r.get(13)?,
-                    evidence: r.get(14)?,
-                })
-            })
-            .unwrap();
-        rows.map(Result::unwrap).collect()
-    };
+    let mut events: Vec<ChainedEvent> = consentry::ledger::chained_events_for_tests(c, s.device_id()).unwrap();
     mutate(&mut events);
     let mut prev = vec![0u8; 32];
     for (i, e) in events.iter_mut().enumerate() {

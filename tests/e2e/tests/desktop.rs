@@ -464,6 +464,20 @@ fn vault_with_operators(cli_bin: &Path, vault: &Path, device: &str, team: &[(&st
 
 /// A vault made through the CLI: the admin, these operators (passphrase "<role> passphrase 1")
 /// and the example catalogue (examples/catalogue.sh, run as the first legal operator).
+/// Lena and Liu (legal) install the starter templates, set the example profile, and write,
+/// submit and approve the notice `ts` v1 through the CLI.
+fn approve_trade_show_notice(cli_bin: &Path, vault: &Path) {
+    let legal = |who: &str, args: &[&str]| cli(cli_bin, vault, who, "legal passphrase 1", args, None);
+    legal("Lena Legal", &["notice", "template", "install-starter"]);
+    let profile = workspace().join("examples/trade-show-2026.profile.json");
+    legal("Lena Legal", &["notice", "profile", "set", profile.to_str().unwrap()]);
+    let title = ["--title-zh", "展会同意书", "--title-en", "Trade show consent"];
+    let source = ["--profile", "trade-show-2026", "--template", "event_consent"];
+    legal("Lena Legal", &[&["notice", "new", "ts"][..], &title, &source].concat());
+    legal("Lena Legal", &["notice", "submit", "ts"]);
+    legal("Liu Legal", &["notice", "approve", "ts"]);
+}
+
 fn vault_with_team(cli_bin: &Path, vault: &Path, team: &[(&str, &str)]) {
     vault_with_operators(cli_bin, vault, "Stand A tablet", team);
     let catalogue = Command::new("bash")
@@ -710,28 +724,7 @@ async fn kiosk_event_capture_receipt_reset_and_exit() {
 
     // An approved notice and a marketer, through the CLI.
     vault_with_team(&cli_bin, &vault, &[("Lena Legal", "legal"), ("Liu Legal", "legal"), ("Mo Marketer", "marketer")]);
-    let legal = |who: &str, args: &[&str]| cli(&cli_bin, &vault, who, "legal passphrase 1", args, None);
-    legal("Lena Legal", &["notice", "template", "install-starter"]);
-    let profile = workspace().join("examples/trade-show-2026.profile.json");
-    legal("Lena Legal", &["notice", "profile", "set", profile.to_str().unwrap()]);
-    legal(
-        "Lena Legal",
-        &[
-            "notice",
-            "new",
-            "ts",
-            "--title-zh",
-            "展会同意书",
-            "--title-en",
-            "Trade show consent",
-            "--profile",
-            "trade-show-2026",
-            "--template",
-            "event_consent",
-        ],
-    );
-    legal("Lena Legal", &["notice", "submit", "ts"]);
-    legal("Liu Legal", &["notice", "approve", "ts"]);
+    approve_trade_show_notice(&cli_bin, &vault);
 
     let mut app = launch(&vault, &home, shots).await;
     let ui = &mut app.ui;
@@ -965,28 +958,7 @@ async fn headquarters_enrols_a_device_and_merges_its_kiosk_captures_through_file
         &hq_vault,
         &[("Lena Legal", "legal"), ("Liu Legal", "legal"), ("Mo Marketer", "marketer")],
     );
-    let legal = |who: &str, args: &[&str]| cli(&cli_bin, &hq_vault, who, "legal passphrase 1", args, None);
-    legal("Lena Legal", &["notice", "template", "install-starter"]);
-    let profile = workspace().join("examples/trade-show-2026.profile.json");
-    legal("Lena Legal", &["notice", "profile", "set", profile.to_str().unwrap()]);
-    legal(
-        "Lena Legal",
-        &[
-            "notice",
-            "new",
-            "ts",
-            "--title-zh",
-            "展会同意书",
-            "--title-en",
-            "Trade show consent",
-            "--profile",
-            "trade-show-2026",
-            "--template",
-            "event_consent",
-        ],
-    );
-    legal("Lena Legal", &["notice", "submit", "ts"]);
-    legal("Liu Legal", &["notice", "approve", "ts"]);
+    approve_trade_show_notice(&cli_bin, &hq_vault);
     cli(
         &cli_bin,
         &hq_vault,

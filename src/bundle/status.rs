@@ -39,6 +39,11 @@ pub struct DeviceState {
     pub forks: u64,
     /// People the device's events are about.
     pub people: u64,
+    /// At least how far (ms) the device's clock ran ahead of headquarters': its last event
+    /// is dated this long after HQ received it. Shown only beyond the clock tolerance
+    /// (`ledger::CLOCK_TOLERANCE_MS`), since within it the more protective state stands anyway;
+    /// a clock behind cannot be seen this way.
+    pub clock_ahead_ms: Option<i64>,
 }
 
 /// At headquarters: every enrolled device.
@@ -66,6 +71,7 @@ pub fn devices(session: &mut Session) -> Result<Vec<DeviceState>> {
                 gaps: vec![],
                 forks: 0,
                 people: 0,
+                clock_ahead_ms: None,
             };
             if let Some(dev) = &device_id {
                 fill(conn, dev, &mut d)?;
@@ -102,6 +108,18 @@ fn fill(conn: &Connection, dev: &str, d: &mut DeviceState) -> Result<()> {
     let count = |sql: &str| conn.query_row(sql, [dev], |r| r.get::<_, i64>(0)).storage(ctx).map(|n| n as u64);
     d.forks = count("SELECT count(*) FROM quarantine WHERE device_id = ?1 AND resolved_at_ms IS NULL")?;
     d.people = count("SELECT count(*) FROM subject_origin WHERE device_id = ?1")?;
+    // Every event HQ holds arrived in a bundle received by the last reception, so the latest
+    // event dated after it was recorded by a clock running at least that far ahead (the
+    // latest by the device's own order: one index lookup, not a scan of its events).
+    let ahead: Option<i64> = conn
+        .query_row(
+            "SELECT (SELECT captured_at_ms FROM consent_event WHERE device_id = ?1 ORDER BY seq DESC LIMIT 1)
+                  - (SELECT max(received_at_ms) FROM bundle_received WHERE device_id = ?1)",
+            [dev],
+            |r| r.get(0),
+        )
+        .storage(ctx)?;
+    d.clock_ahead_ms = ahead.filter(|ms| *ms > crate::ledger::CLOCK_TOLERANCE_MS);
     Ok(())
 }
 

@@ -32,7 +32,7 @@ pub fn chained_events_for_tests(conn: &rusqlite::Connection, device_id: &str) ->
 pub(crate) use chain::{append, chained_events, insert_chained, NewEvent};
 pub(crate) use chain::{verify_against_audit, verify_chains};
 pub(crate) use status::{current, row_to_event, EVENT_SELECT};
-pub use status::{history, status, summary, Summary};
+pub use status::{history, status, summary, Summary, CLOCK_TOLERANCE_MS};
 
 string_enum!(
     /// What a person said.
@@ -477,5 +477,12 @@ mod tests {
             let rank: i64 = conn.query_row(&sql, [kind.as_str()], |r| r.get(0)).unwrap();
             assert_eq!(rank, i64::from(kind.protection()), "{kind}");
         }
+    }
+
+    #[test]
+    fn the_migration_uses_the_stated_clock_tolerance() {
+        let sql = include_str!("../../migrations/0008_clock_tolerance.sql");
+        let window = format!("latest_at - {CLOCK_TOLERANCE_MS})");
+        assert_eq!(sql.matches(&window).count(), 2, "the trigger and the rebuild both use {CLOCK_TOLERANCE_MS} ms");
     }
 }

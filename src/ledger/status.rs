@@ -1,5 +1,6 @@
 //! Status, history and counts, derived from the ledger: the latest event wins, and at the
-//! same instant the more protective one (withdraw > refuse > grant).
+//! same instant the more protective one (withdraw > refuse > grant); between devices whose
+//! clocks may disagree (events within `CLOCK_TOLERANCE_MS`), the more protective one.
 
 use chrono::Duration;
 use rusqlite::Connection;
@@ -16,6 +17,12 @@ use crate::vault::column;
 /// (withdraw > refuse > grant). `EventKind::protection` is the same order in Rust.
 #[cfg(test)]
 pub(crate) const PROTECTION: &str = "CASE kind WHEN 'withdraw' THEN 2 WHEN 'refuse' THEN 1 ELSE 0 END";
+
+/// How far apart, in milliseconds, two devices' clocks may be: events about one person and
+/// purpose recorded on different devices within this of each other cannot be put in order by
+/// their times, so the more protective one stands (migrations/0008_clock_tolerance.sql, where
+/// the rule is kept; a test checks it uses this figure).
+pub const CLOCK_TOLERANCE_MS: i64 = 10 * 60 * 1000;
 
 /// The current state of each purpose for one person: the one current-state reader, the
 /// `consent_state_now` view over the trigger-kept table (migrations 0005, 0006), which

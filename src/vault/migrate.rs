@@ -21,10 +21,11 @@ const MIGRATIONS: &[Migration] = &[
     Migration { version: 5, name: "current", sql: include_str!("../../migrations/0005_current.sql") },
     Migration { version: 6, name: "current_view", sql: include_str!("../../migrations/0006_current_view.sql") },
     Migration { version: 7, name: "organisation", sql: include_str!("../../migrations/0007_organisation.sql") },
+    Migration { version: 8, name: "clock_tolerance", sql: include_str!("../../migrations/0008_clock_tolerance.sql") },
 ];
 
 /// The newest schema version this binary knows.
-pub const SCHEMA_VERSION: i64 = 7;
+pub const SCHEMA_VERSION: i64 = 8;
 
 /// Brings the schema up to date, refusing edited migrations and newer schemas.
 pub(crate) fn migrate(conn: &mut Connection, now_ms: i64) -> Result<()> {

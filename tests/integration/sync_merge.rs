@@ -3,14 +3,14 @@
 //! and conflicting details are reported, never written over.
 
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use chrono::{Duration, Utc};
 use consentry::bundle::{self, Outcome, Scope};
 use consentry::ledger::{self, Capture, ConsentState, EventKind, Method, Withdrawal};
 use consentry::subject::{SubjectInput, SubjectKey};
 use consentry::vault::VaultPaths;
-use consentry::Role;
+use consentry::{FixedClock, Role};
 use proptest::prelude::*;
 
 use crate::common::*;
@@ -84,9 +84,9 @@ enum Op {
 
 fn op() -> impl Strategy<Value = Op> {
     prop_oneof![
-        3 => (0..4usize, proptest::collection::vec(any::<bool>(), 3), 0..6i64)
+        3 => (0..4usize, proptest::collection::vec(any::<bool>(), 3), 0..30i64)
             .prop_map(|(person, grants, at)| Op::Capture { person, grants, at }),
-        2 => (0..4usize, 0..3usize, 0..6i64).prop_map(|(person, purpose, at)| Op::Withdraw { person, purpose, at }),
+        2 => (0..4usize, 0..3usize, 0..30i64).prop_map(|(person, purpose, at)| Op::Withdraw { person, purpose, at }),
         1 => any::<bool>().prop_map(|since_last| Op::Save { since_last }),
     ]
 }
@@ -100,8 +100,8 @@ fn person(n: usize) -> SubjectInput {
     }
 }
 
-/// Runs one device's operations (times in ms after a fixed base, so two devices can record
-/// the same instant) and returns the bundles it saved, the last holding everything new.
+/// Runs one device's operations (times in minutes after a fixed base, so two devices can
+/// record the same instant, or times within and beyond the clock tolerance of each other) and returns the bundles it saved, the last holding everything new.
 fn run_device(device: &VaultPaths, ops: &[Op], files: &Path, notice: &str) -> Vec<PathBuf> {
     let base = Utc::now().fixed_offset() - Duration::days(1);
     let mut mo = unlock(device, Role::Marketer);
@@ -123,7 +123,7 @@ fn run_device(device: &VaultPaths, ops: &[Op], files: &Path, notice: &str) -> Ve
                         language: None,
                         method: Method::Paper,
                         evidence: String::new(),
-                        captured_at: Some(base + Duration::milliseconds(*at)),
+                        captured_at: Some(base + Duration::minutes(*at)),
                     },
                 )
                 .unwrap();
@@ -137,7 +137,7 @@ fn run_device(device: &VaultPaths, ops: &[Op], files: &Path, notice: &str) -> Ve
                         purposes: vec![PURPOSES[*purpose].into()],
                         method: Method::Letter,
                         evidence: String::new(),
-                        at: Some(base + Duration::milliseconds(*at)),
+                        at: Some(base + Duration::minutes(*at)),
                     },
                 );
             }
@@ -204,6 +204,58 @@ fn canonical(hq: &VaultPaths) -> Vec<String> {
     out
 }
 
+/// Current state as the rule states it, computed here from the merged events: the latest
+/// event `L` (by time, protection, id); then the most protective among `L` and the events of
+/// other devices no earlier than `L`'s time minus the clock tolerance (by protection, time, id).
+/// Returns (person's email, purpose, standing event id) for the model and for the table.
+fn current_by_model_and_table(hq: &VaultPaths) -> (Vec<String>, Vec<String>) {
+    let s = unlock(hq, Role::Admin);
+    let c = s.raw_connection_for_tests();
+    let mut stmt = c
+        .prepare(
+            "SELECT (SELECT email_norm FROM subject x WHERE x.id = subject_id), purpose_code, device_id,
+                    captured_at_ms, kind, id FROM consent_event",
+        )
+        .unwrap();
+    type Row = (String, String, String, i64, String, String);
+    let events: Vec<Row> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    let protection = |k: &str| match k {
+        "withdraw" => 2,
+        "refuse" => 1,
+        _ => 0,
+    };
+    let mut pairs: std::collections::BTreeMap<(String, String), Vec<&Row>> = Default::default();
+    for e in &events {
+        pairs.entry((e.0.clone(), e.1.clone())).or_default().push(e);
+    }
+    let mut model: Vec<String> = pairs
+        .iter()
+        .map(|((who, purpose), es)| {
+            let latest = es.iter().max_by_key(|e| (e.3, protection(&e.4), e.5.clone())).unwrap();
+            let standing = es
+                .iter()
+                .filter(|e| e.5 == latest.5 || (e.2 != latest.2 && e.3 >= latest.3 - ledger::CLOCK_TOLERANCE_MS))
+                .max_by_key(|e| (protection(&e.4), e.3, e.5.clone()))
+                .unwrap();
+            format!("{who}|{purpose}|{}", standing.5)
+        })
+        .collect();
+    model.sort();
+    let mut stmt = c
+        .prepare(
+            "SELECT (SELECT email_norm FROM subject x WHERE x.id = subject_id) || '|' || purpose_code || '|' || event_id
+             FROM consent_current",
+        )
+        .unwrap();
+    let mut table: Vec<String> = stmt.query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect();
+    table.sort();
+    (model, table)
+}
+
 fn states(hq: &VaultPaths) -> Vec<(usize, String, ConsentState)> {
     let mut lena = unlock_as(hq, LEGAL);
     let mut out = Vec::new();
@@ -247,6 +299,9 @@ proptest! {
         prop_assert!(one.iter().any(|r| r.starts_with(r#"Text("event")"#)));
         prop_assert_eq!(&one, &canonical(&other.hq()));
         prop_assert_eq!(states(&w.hq()), states(&other.hq()));
+        let (model, table) = current_by_model_and_table(&w.hq());
+        prop_assert!(!table.is_empty());
+        prop_assert_eq!(model, table);
         prop_assert!(one.contains(&r#"Text("pending")|Integer(0)"#.to_string()));
     }
 }
@@ -270,6 +325,94 @@ fn withdrawal_wins_a_tie_across_devices_whatever_the_order() {
         assert!(s.contains(&(0, "newsletter".into(), ConsentState::Withdrawn)), "{s:?}");
         assert!(s.contains(&(0, "event_followup".into(), ConsentState::Granted)), "{s:?}");
     }
+}
+
+#[test]
+fn when_two_devices_clocks_disagree_the_more_protective_state_stands() {
+    let w = Copy::new();
+    std::fs::create_dir_all(w.files()).unwrap();
+    // Device 1 grants everything at minute 30; then the person withdraws the first purpose
+    // there and grants it again (one device: its own order stands).
+    let a = run_device(
+        &w.device(0),
+        &[
+            Op::Capture { person: 0, grants: vec![true, true, true], at: 30 },
+            Op::Withdraw { person: 0, purpose: 0, at: 31 },
+            Op::Capture { person: 0, grants: vec![true], at: 32 },
+        ],
+        &w.files(),
+        &world().notice_hash,
+    );
+    // Device 2 met the person at minute 0 and recorded two withdrawals by its own clock:
+    // 5 minutes before device 1's grant (within the tolerance: which came first is unknown)
+    // and 15 minutes before it (beyond the tolerance: the later grant stands).
+    let b = run_device(
+        &w.device(1),
+        &[
+            Op::Capture { person: 0, grants: vec![true, true, true], at: 0 },
+            Op::Withdraw { person: 0, purpose: 1, at: 25 },
+            Op::Withdraw { person: 0, purpose: 2, at: 15 },
+        ],
+        &w.files(),
+        &world().notice_hash,
+    );
+    let other = Copy::new();
+    copy_dir(w.dir.path(), other.dir.path());
+    import_all(&w.hq(), &[a.clone(), b.clone()].concat());
+    import_all(&other.hq(), &[b, a].concat());
+    for hq in [w.hq(), other.hq()] {
+        let mut s = states(&hq);
+        s.sort_by(|x, y| x.1.cmp(&y.1));
+        let expected: Vec<(usize, String, ConsentState)> = vec![
+            (0, PURPOSES[0].into(), ConsentState::Granted),
+            (0, PURPOSES[1].into(), ConsentState::Withdrawn),
+            (0, PURPOSES[2].into(), ConsentState::Granted),
+        ];
+        assert_eq!(
+            s, expected,
+            "within the tolerance the withdrawal stands; beyond it, and on one device, the later grant"
+        );
+        let (model, table) = current_by_model_and_table(&hq);
+        assert_eq!(model, table);
+        // The migration's rebuild of existing rows gives what the trigger kept.
+        let sql = include_str!("../../migrations/0008_clock_tolerance.sql");
+        let rebuild = &sql[sql.find("-- Existing rows").unwrap()..];
+        unlock(&hq, Role::Admin).raw_connection_for_tests().execute_batch(rebuild).unwrap();
+        assert_eq!(current_by_model_and_table(&hq).1, table, "rebuilt as kept");
+    }
+}
+
+#[test]
+fn headquarters_reports_a_device_whose_clock_ran_ahead() {
+    let w = Copy::new();
+    std::fs::create_dir_all(w.files()).unwrap();
+    let ahead = Utc::now().fixed_offset() + Duration::hours(3);
+    let mut mo = unlock_with_clock(&w.device(0), Role::Marketer, Arc::new(FixedClock(ahead)));
+    let capture = Capture {
+        subject: person(0),
+        choices: vec![(PURPOSES[0].into(), EventKind::Grant)],
+        notice: world().notice_hash.clone(),
+        language: None,
+        method: Method::Kiosk,
+        evidence: String::new(),
+        captured_at: None,
+    };
+    ledger::record_capture(&mut mo, &capture).unwrap();
+    let fast = bundle::save_device_bundle(&mut mo, &w.files()).unwrap().path;
+    mo.lock().unwrap();
+    let on_time = run_device(
+        &w.device(1),
+        &[Op::Capture { person: 1, grants: vec![true], at: 0 }],
+        &w.files(),
+        &world().notice_hash,
+    );
+    import_all(&w.hq(), &[vec![fast], on_time].concat());
+    let mut lena = unlock_as(&w.hq(), LEGAL);
+    let devices = bundle::devices(&mut lena).unwrap();
+    let minutes: Vec<Option<i64>> = devices.iter().map(|d| d.clock_ahead_ms.map(|ms| ms / 60_000)).collect();
+    assert!(matches!(minutes[0], Some(m) if (175..=180).contains(&m)), "{minutes:?}");
+    assert_eq!(minutes[1], None, "a clock that is right is not reported");
+    lena.lock().unwrap();
 }
 
 #[test]

@@ -857,7 +857,12 @@ forks: number;
 /**
  * People its events are about.
  */
-people: number }
+people: number; 
+/**
+ * At least how many minutes its clock ran ahead of headquarters' (only beyond the clock
+ * tolerance).
+ */
+clock_ahead_minutes: number | null }
 /**
  * A piece of a text diff.
  */

@@ -234,6 +234,9 @@ pub struct DeviceView {
     pub forks: u32,
     /// People its events are about.
     pub people: u32,
+    /// At least how many minutes its clock ran ahead of headquarters' (only beyond the clock
+    /// tolerance).
+    pub clock_ahead_minutes: Option<u32>,
 }
 
 fn device_view(d: DeviceState, offset: FixedOffset) -> DeviceView {
@@ -250,6 +253,7 @@ fn device_view(d: DeviceState, offset: FixedOffset) -> DeviceView {
         gaps: d.gaps.into_iter().map(|(from, to)| GapView { from: seq(from), to: seq(to) }).collect(),
         forks: small(d.forks),
         people: small(d.people),
+        clock_ahead_minutes: d.clock_ahead_ms.map(|ms| u32::try_from(ms / 60_000).unwrap_or(u32::MAX)),
     }
 }
 

@@ -10,6 +10,16 @@ use serde::Serialize;
 use super::Done;
 use crate::cli::output::print_json;
 
+/// A span of time in whole minutes, hours or days, for people.
+fn span(ms: i64) -> String {
+    let minutes = ms / 60_000;
+    match minutes {
+        m if m < 120 => format!("{m} minutes"),
+        m if m < 48 * 60 => format!("{} hours", m / 60),
+        m => format!("{} days", m / (24 * 60)),
+    }
+}
+
 fn when(ms: Option<i64>) -> String {
     ms.and_then(|m| Utc.timestamp_millis_opt(m).single())
         .map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string())
@@ -107,6 +117,7 @@ struct DeviceJson<'a> {
     gaps: Vec<[i64; 2]>,
     forks: u64,
     people: u64,
+    clock_ahead_ms: Option<i64>,
 }
 
 #[derive(Serialize)]
@@ -133,6 +144,7 @@ pub fn status(org: Option<&Organisation>, devices: &[DeviceState], unsent: Optio
                 gaps: d.gaps.iter().map(|&(a, b)| [a, b]).collect(),
                 forks: d.forks,
                 people: d.people,
+                clock_ahead_ms: d.clock_ahead_ms,
             })
             .collect();
         let unsent = unsent.map(|u| UnsentJson {
@@ -185,6 +197,12 @@ pub fn status(org: Option<&Organisation>, devices: &[DeviceState], unsent: Optio
         }
         if d.forks > 0 {
             println!("  FORK: {} case(s) in quarantine (consentry org quarantine)", d.forks);
+        }
+        if let Some(ms) = d.clock_ahead_ms {
+            println!(
+                "  clock: ran at least {} ahead of headquarters'; set the device's date and time (between its events and other devices' within 10 minutes, the more protective state stands)",
+                span(ms)
+            );
         }
     }
 }

@@ -32,6 +32,13 @@ export function Headquarters(props: { org: OrganisationView; can: Can }) {
   );
 }
 
+/** A span of minutes in whole minutes, hours or days. */
+function duration(minutes: number): string {
+  if (minutes < 120) return t("spanMinutes", { n: minutes });
+  if (minutes < 48 * 60) return t("spanHours", { n: Math.floor(minutes / 60) });
+  return t("spanDays", { n: Math.floor(minutes / (24 * 60)) });
+}
+
 function EnrolDevice(props: { devices: DeviceView[]; onEnrolled: () => void }) {
   const [name, setName] = useState("");
   const [touched, setTouched] = useState(false);
@@ -142,6 +149,9 @@ function Devices(props: { devices: DeviceView[] | null; can: Can; onChanged: () 
                   <strong>{d.name}</strong>
                   <span class="sub mono nowrap">{d.fingerprint}</span>
                   {d.revoked_at ? <Badge tone="bad">{t("revoked", { at: when(d.revoked_at) })}</Badge> : <Badge tone="good">{t("activeDevice")}</Badge>}
+                  {d.clock_ahead_minutes != null && (
+                    <span class="sub warn-text clock-ahead">{t("clockAhead", { span: duration(d.clock_ahead_minutes) })}</span>
+                  )}
                 </td>
                 <td class="num last-seq">{d.device_id ? d.last_seq : <span class="sub">{t("noBundleYet")}</span>}</td>
                 <td class="num">{d.last_checkpoint ?? "—"}</td>

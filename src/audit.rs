@@ -8,7 +8,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 use crate::domain::canonical::Canonical;
 use crate::domain::error::{Result, StorageContext};
 use crate::domain::time::{from_parts, offset_minutes};
-use crate::domain::{Chain, Problem};
+use crate::domain::{Place, Problem};
 
 /// An entry about to be appended.
 pub(crate) struct Entry<'a> {
@@ -141,7 +141,7 @@ fn walk(conn: &Connection, device: Option<&str>, problems: &mut Vec<Problem>) ->
     .storage(ctx)?;
     let problem = |seq: i64, message: String| match device {
         None => Problem::audit(seq, message),
-        Some(d) => Problem { chain: Chain::DeviceAudit { device_id: d.to_string() }, seq, event_id: None, message },
+        Some(d) => Problem { place: Place::DeviceAudit { device_id: d.to_string() }, seq, event_id: None, message },
     };
     let mut expected_seq = 1i64;
     let mut prev = GENESIS.to_vec();

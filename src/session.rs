@@ -24,6 +24,9 @@ pub struct Session {
     device_id: String,
     device_name: String,
     clock: Arc<dyn Clock>,
+    /// `PRAGMA schema_version` when the schema last matched the migrations' (None: not yet
+    /// checked, or it did not match).
+    schema_checked: Option<i64>,
 }
 
 impl std::fmt::Debug for Session {
@@ -57,7 +60,17 @@ impl Write<'_> {
 impl Session {
     fn from_opened(o: Opened, paths: &VaultPaths, clock: Arc<dyn Clock>) -> Self {
         let Opened { conn, key, vault_id, operator, device_id, device_name } = o;
-        Session { conn, key, paths: paths.clone(), vault_id, operator, device_id, device_name, clock }
+        Session {
+            conn,
+            key,
+            paths: paths.clone(),
+            vault_id,
+            operator,
+            device_id,
+            device_name,
+            clock,
+            schema_checked: None,
+        }
     }
 
     /// Creates a vault with its first administrator, signed in. Returns the session and
@@ -161,6 +174,7 @@ impl Session {
     /// closure records (or, if none, one named after the action) commit with it.
     pub(crate) fn write<T>(&mut self, action: Action, f: impl FnOnce(&mut Write<'_>) -> Result<T>) -> Result<T> {
         self.check(action)?;
+        self.check_schema()?;
         let now = self.clock.now();
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).storage("start a change")?;
         let mut w = Write {
@@ -191,6 +205,51 @@ impl Session {
         }
         w.tx.commit().storage("save the change")?;
         Ok(out)
+    }
+
+    /// Refuses to write while the schema differs from what the migrations create: the
+    /// append-only triggers and the current-state trigger are what the records rest on.
+    /// Checked again whenever SQLite's schema counter moved since the last match, so a
+    /// change made while the vault is open is caught at the next write. Entries the audit
+    /// log records on its own (unlock, lock, denials, verify) are still written.
+    fn check_schema(&mut self) -> Result<()> {
+        let version = vault::schema::version(&self.conn)?;
+        if self.schema_checked == Some(version) {
+            return Ok(());
+        }
+        let differences = vault::schema::differences(&self.conn)?;
+        if differences.is_empty() {
+            self.schema_checked = Some(version);
+            return Ok(());
+        }
+        self.schema_checked = None;
+        Err(vault::schema::altered(&differences))
+    }
+
+    /// Puts back the triggers, indexes and views the migrations create and removes those
+    /// nobody made, in one transaction with its audit entry (administrators only). Returns
+    /// what could not be restored this way (tables): restore the vault from a backup then.
+    pub fn restore_schema(&mut self) -> Result<Vec<vault::SchemaDifference>> {
+        self.check(Action::RestoreSchema)?;
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).storage("restore the schema")?;
+        let before = vault::schema::differences(&tx)?;
+        let left = vault::schema::restore(&tx)?;
+        let restored: Vec<String> =
+            before.iter().filter(|d| !left.contains(d)).map(|d| format!("{} {}", d.kind, d.name)).collect();
+        audit::append(
+            &tx,
+            &audit::Entry {
+                at: self.clock.now(),
+                actor_id: &self.operator.id,
+                actor_name: &self.operator.name,
+                action: Action::RestoreSchema.name(),
+                target: "",
+                detail: &restored.join(", "),
+            },
+        )?;
+        tx.commit().storage("restore the schema")?;
+        self.schema_checked = None;
+        Ok(left)
     }
 
     /// Records an event in the audit log on its own (unlock, lock, denials).

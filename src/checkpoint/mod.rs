@@ -20,7 +20,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::domain::error::{Error, Result, StorageContext};
 use crate::domain::string_enum;
-use crate::domain::{Chain, Problem};
+use crate::domain::{Place, Problem};
 pub use merkle::Hash;
 pub use note::{Checkpoint, Note};
 
@@ -191,7 +191,7 @@ pub(crate) fn verify(conn: &Connection, problems: &mut Vec<Problem>) -> Result<u
         };
         if let Some(message) = message {
             problems.push(Problem {
-                chain: Chain::Checkpoint { device_id: device_id.clone(), log: log_name.clone() },
+                place: Place::Checkpoint { device_id: device_id.clone(), log: log_name.clone() },
                 seq: size.min(held + 1),
                 event_id: None,
                 message,
@@ -230,7 +230,7 @@ fn signatures(conn: &Connection, problems: &mut Vec<Problem>) -> Result<()> {
         let body = signed.as_ref().and_then(|n| Checkpoint::parse(&n.text).ok());
         let mut fail = |what: &str| {
             problems.push(Problem {
-                chain: Chain::Checkpoint { device_id: device_id.clone(), log: log.clone() },
+                place: Place::Checkpoint { device_id: device_id.clone(), log: log.clone() },
                 seq: size,
                 event_id: None,
                 message: format!("the checkpoint of device {device_id}'s {log} at size {size} {what}"),

@@ -71,8 +71,14 @@ pub enum Command {
     Status(SubjectArgs),
     /// Every consent event about a person.
     History(SubjectArgs),
-    /// Check the ledger and audit chains; exits 4 if a link is broken.
-    Verify,
+    /// Check everything the records' proof rests on (chains, checkpoints, notice hashes, the
+    /// schema, the current state); exits 4 if anything is broken.
+    Verify {
+        /// First put back the triggers, indexes and views the migrations create and remove
+        /// those nobody made (administrators; tables cannot be restored this way).
+        #[arg(long)]
+        restore_schema: bool,
+    },
     /// Show the newest audit log entries.
     Audit {
         /// How many entries.

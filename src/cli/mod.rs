@@ -126,7 +126,7 @@ fn dispatch(cli: Cli) -> Result<(), Failure> {
         Command::Withdraw(a) => withdraw(&cli, a, json),
         Command::Status(a) => status(&cli, a, json),
         Command::History(a) => history(&cli, a, json),
-        Command::Verify => verify(&cli, json),
+        Command::Verify { restore_schema } => verify(&cli, *restore_schema, json),
         Command::Subject(cmd) => rights::subject_cmd(&cli, cmd, json),
         Command::Suppression(a) => rights::suppression(&cli, a),
         Command::Export(a) => rights::export(&cli, a),
@@ -160,8 +160,14 @@ fn recover(cli: &Cli) -> Result<(), Failure> {
     Ok(())
 }
 
-fn verify(cli: &Cli, json: bool) -> Result<(), Failure> {
-    let report = with_session(cli, verify::verify)?;
+fn verify(cli: &Cli, restore_schema: bool, json: bool) -> Result<(), Failure> {
+    let report = with_session(cli, |s| {
+        if restore_schema {
+            let left = s.restore_schema()?;
+            output::schema_restored(&left, json);
+        }
+        verify::verify(s)
+    })?;
     output::verify_report(&report, json);
     if report.is_intact() {
         Ok(())

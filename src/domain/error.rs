@@ -85,6 +85,14 @@ pub enum Error {
         /// The migration version.
         version: i64,
     },
+    /// The schema differs from what the migrations create (a trigger dropped, a view edited,
+    /// an object added): the protections the records rest on may be off, so nothing is
+    /// written until an administrator restores it.
+    #[error("The vault's schema was changed outside Consentry ({}). Nothing was changed: Consentry writes nothing until it is restored. An administrator can restore it (Home → Verify → Restore the schema, or consentry verify --restore-schema); then run verify.", objects.join(", "))]
+    SchemaAltered {
+        /// The objects that differ, as `kind name`.
+        objects: Vec<String>,
+    },
     /// Another process holds the vault.
     #[error("The vault is busy: another Consentry window or command is writing to it. Nothing was changed. Try again in a moment.")]
     Busy,
@@ -209,6 +217,7 @@ impl Error {
             Error::VaultDamaged { .. } => "vault_damaged",
             Error::SchemaTooNew { .. } => "schema_too_new",
             Error::MigrationEdited { .. } => "migration_edited",
+            Error::SchemaAltered { .. } => "schema_altered",
             Error::Busy => "busy",
             Error::WeakPassphrase { .. } => "weak_passphrase",
             Error::Invalid { .. } => "invalid",

@@ -13,7 +13,7 @@ pub mod vocab;
 pub use error::{Error, Result};
 pub use ids::{DeviceId, EventId, NoticeVersionId, OperatorId, ReceiptId, SubjectId};
 pub use permission::{name_key, validate_name, Action, Operator, Role};
-pub use problem::{Chain, Problem};
+pub use problem::{Place, Problem};
 pub use time::{Clock, FixedClock, SystemClock};
 pub(crate) use vocab::string_enum;
 pub use vocab::{Language, Refusal};

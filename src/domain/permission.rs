@@ -87,6 +87,8 @@ pub enum Action {
     RevealSubject,
     /// Verify the ledger and audit chains.
     Verify,
+    /// Put back the triggers, indexes and views the migrations create.
+    RestoreSchema,
     /// Read the audit log.
     ReadAudit,
     /// Change one's own passphrase.
@@ -142,7 +144,7 @@ pub enum Action {
 
 impl Action {
     /// Every action, for table-driven checks.
-    pub const ALL: [Action; 36] = [
+    pub const ALL: [Action; 37] = [
         Action::ManageOperators,
         Action::ListOperators,
         Action::ManageCatalogue,
@@ -154,6 +156,7 @@ impl Action {
         Action::ReadConsents,
         Action::RevealSubject,
         Action::Verify,
+        Action::RestoreSchema,
         Action::ReadAudit,
         Action::ChangeOwnPassphrase,
         Action::ManageSettings,
@@ -197,6 +200,7 @@ impl Action {
             Action::Withdraw => &[Admin, Legal, Marketer, Kiosk],
             Action::ReadConsents | Action::Verify => &[Admin, Legal, Marketer],
             Action::RevealSubject | Action::ReadAudit => &[Admin, Legal],
+            Action::RestoreSchema => &[Admin],
             // The person's copy: whoever recorded it (a kiosk too) may print it again.
             Action::ShowReceipt => &[Admin, Legal, Marketer, Kiosk],
             Action::ExportAccess | Action::EraseSubject | Action::ManageRetention => &[Admin, Legal],
@@ -238,6 +242,7 @@ impl Action {
             Action::ReadConsents => "consent.read",
             Action::RevealSubject => "subject.reveal",
             Action::Verify => "vault.verify",
+            Action::RestoreSchema => "vault.restore_schema",
             Action::ReadAudit => "audit.read",
             Action::ChangeOwnPassphrase => "operator.passphrase_change",
             Action::ManageSettings => "settings.change",
@@ -280,6 +285,7 @@ impl Action {
             Action::ReadConsents => "reading consent status and history",
             Action::RevealSubject => "revealing unmasked personal data",
             Action::Verify => "verifying the ledger",
+            Action::RestoreSchema => "restoring the vault's schema",
             Action::ReadAudit => "reading the audit log",
             Action::ChangeOwnPassphrase => "changing your passphrase",
             Action::ManageSettings => "changing vault settings",

@@ -11,7 +11,7 @@ use super::{EventKind, EventRef, Method};
 use crate::domain::canonical::Canonical;
 use crate::domain::error::{Result, StorageContext};
 use crate::domain::time::offset_minutes;
-use crate::domain::{Chain, Problem};
+use crate::domain::{Place, Problem};
 use crate::session::Write;
 
 pub(crate) struct NewEvent<'a> {
@@ -148,7 +148,7 @@ pub(crate) fn verify_chains(conn: &Connection, problems: &mut Vec<Problem>) -> R
         let stored: Vec<u8> = r.get(4).storage(ctx)?;
         let mut fail = |msg: String| {
             problems.push(Problem {
-                chain: Chain::Ledger { device_id: device.clone() },
+                place: Place::Ledger { device_id: device.clone() },
                 seq,
                 event_id: Some(id.clone()),
                 message: msg,
@@ -248,7 +248,7 @@ pub(crate) fn verify_against_audit(conn: &Connection, problems: &mut Vec<Problem
             Some((_, audit_seq)) if !rewritten => {
                 rewritten = true;
                 problems.push(Problem {
-                    chain: Chain::Ledger { device_id: device_id.clone() },
+                    place: Place::Ledger { device_id: device_id.clone() },
                     seq,
                     event_id: Some(id.clone()),
                     message: format!("event {id} (device {device_id}, seq {seq}): its hash differs from the one audit entry {audit_seq} recorded; it was rewritten"),
@@ -257,7 +257,7 @@ pub(crate) fn verify_against_audit(conn: &Connection, problems: &mut Vec<Problem
             None if !unrecorded => {
                 unrecorded = true;
                 problems.push(Problem {
-                    chain: Chain::Ledger { device_id: device_id.clone() },
+                    place: Place::Ledger { device_id: device_id.clone() },
                     seq,
                     event_id: Some(id.clone()),
                     message: format!("event {id} (device {device_id}, seq {seq}): no audit entry records it; it was added outside Consentry"),
@@ -268,7 +268,7 @@ pub(crate) fn verify_against_audit(conn: &Connection, problems: &mut Vec<Problem
     }
     if let Some((id, (_, audit_seq))) = recorded.into_iter().min_by_key(|(_, (_, s))| *s) {
         problems.push(Problem {
-            chain: Chain::Audit,
+            place: Place::Audit,
             seq: audit_seq,
             event_id: Some(id.clone()),
             message: format!(

@@ -31,7 +31,7 @@ pub fn chained_events_for_tests(conn: &rusqlite::Connection, device_id: &str) ->
 }
 pub(crate) use chain::{append, chained_events, insert_chained, NewEvent};
 pub(crate) use chain::{verify_against_audit, verify_chains};
-pub(crate) use status::{current, row_to_event, EVENT_SELECT};
+pub(crate) use status::{current, row_to_event, verify_current, EVENT_SELECT};
 pub use status::{history, status, summary, Summary, CLOCK_TOLERANCE_MS};
 
 string_enum!(
@@ -477,6 +477,16 @@ mod tests {
             let rank: i64 = conn.query_row(&sql, [kind.as_str()], |r| r.get(0)).unwrap();
             assert_eq!(rank, i64::from(kind.protection()), "{kind}");
         }
+    }
+
+    #[test]
+    fn the_rule_is_read_from_the_migration() {
+        let rule = status::current_rule_for_tests();
+        assert!(
+            rule.starts_with("SELECT subject_id, purpose_code, kind, captured_at_ms, protection, id FROM ("),
+            "{rule}"
+        );
+        assert!(rule.trim_end().ends_with("WHERE rn = 1"), "{rule}");
     }
 
     #[test]

@@ -2,13 +2,15 @@
 //! same instant the more protective one (withdraw > refuse > grant); between devices whose
 //! clocks may disagree (events within `CLOCK_TOLERANCE_MS`), the more protective one.
 
+use std::collections::BTreeMap;
+
 use chrono::Duration;
 use rusqlite::Connection;
 
 use super::{ConsentEvent, ConsentState, EventKind, PurposeStatus, SubjectStatus};
 use crate::domain::error::{Result, StorageContext};
 use crate::domain::time::from_parts;
-use crate::domain::Action;
+use crate::domain::{Action, Place, Problem};
 use crate::session::Session;
 use crate::subject::{self, SubjectKey, SubjectView};
 use crate::vault::column;
@@ -23,6 +25,84 @@ pub(crate) const PROTECTION: &str = "CASE kind WHEN 'withdraw' THEN 2 WHEN 'refu
 /// their times, so the more protective one stands (migrations/0008_clock_tolerance.sql, where
 /// the rule is kept; a test checks it uses this figure).
 pub const CLOCK_TOLERANCE_MS: i64 = 10 * 60 * 1000;
+
+/// The current-state rule over the whole ledger, as SQL: the query migration 0008 rebuilds
+/// `consent_current` with (so the rule is written once, there). Its rows are (subject_id,
+/// purpose_code, kind, captured_at_ms, protection, event id).
+fn current_rule() -> &'static str {
+    const MIGRATION: &str = include_str!("../../migrations/0008_clock_tolerance.sql");
+    const HEAD: &str = "SELECT subject_id, purpose_code, kind, captured_at_ms, protection, id FROM (";
+    let start = MIGRATION.rfind(HEAD).unwrap_or(0);
+    let end = MIGRATION.rfind(';').unwrap_or(MIGRATION.len());
+    &MIGRATION[start..end]
+}
+
+#[cfg(test)]
+pub(crate) fn current_rule_for_tests() -> &'static str {
+    current_rule()
+}
+
+/// The most current-state mismatches `verify` lists one by one (the count says the rest).
+const MISMATCHES_LISTED: usize = 20;
+
+/// Rebuilds every person's current state per purpose from the ledger by the rule and
+/// compares it with the trigger-kept `consent_current`; each difference is a problem naming
+/// the person, the purpose and both states. Returns the pairs compared.
+pub(crate) fn verify_current(conn: &Connection, problems: &mut Vec<Problem>) -> Result<u64> {
+    let ctx = "rebuild the current state";
+    let rule = current_rule();
+    let table = "SELECT subject_id, purpose_code, kind, captured_at_ms, protection, event_id FROM consent_current";
+    let sql = format!(
+        "SELECT 'ledger', * FROM ({rule} EXCEPT {table})
+         UNION ALL
+         SELECT 'table', * FROM ({table} EXCEPT {rule})
+         ORDER BY 2, 3, 1"
+    );
+    let mut stmt = conn.prepare(&sql).storage(ctx)?;
+    type Row = (String, String, String, String, String);
+    let rows: Vec<Row> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(6)?)))
+        .storage(ctx)?
+        .collect::<rusqlite::Result<_>>()
+        .storage(ctx)?;
+    // One problem per person and purpose: what the ledger gives beside what the table says.
+    // (kind, event id) as the ledger gives it and as the table holds it.
+    type Side = Option<(String, String)>;
+    let mut pairs: BTreeMap<(String, String), (Side, Side)> = BTreeMap::new();
+    for (side, subject, purpose, kind, event) in rows {
+        let entry = pairs.entry((subject, purpose)).or_default();
+        if side == "ledger" {
+            entry.0 = Some((kind, event));
+        } else {
+            entry.1 = Some((kind, event));
+        }
+    }
+    let say = |s: &Side| match s {
+        Some((kind, event)) => format!("{kind} (event {event})"),
+        None => "nothing".to_string(),
+    };
+    let total = pairs.len();
+    for (i, ((subject, purpose), (ledger, table))) in pairs.into_iter().enumerate() {
+        if i == MISMATCHES_LISTED {
+            problems.push(Problem::at(
+                Place::CurrentState { subject_id: String::new(), purpose: String::new() },
+                format!("… and {} more people and purposes whose current state differs from the ledger.", total - i),
+            ));
+            break;
+        }
+        problems.push(Problem::at(
+            Place::CurrentState { subject_id: subject.clone(), purpose: purpose.clone() },
+            format!(
+                "Current state of person {subject} for {purpose}: the ledger gives {}, but the current-state table says {}.",
+                say(&ledger),
+                say(&table)
+            ),
+        ));
+    }
+    conn.query_row("SELECT count(*) FROM consent_current", [], |r| r.get::<_, i64>(0))
+        .map(|n| u64::try_from(n).unwrap_or(0))
+        .storage(ctx)
+}
 
 /// The current state of each purpose for one person: the one current-state reader, the
 /// `consent_state_now` view over the trigger-kept table (migrations 0005, 0006), which

@@ -27,8 +27,11 @@ pub mod lint;
 pub mod markdown;
 pub mod packet;
 pub mod profile;
+mod proof;
 pub mod template;
 pub mod workflow;
+
+pub(crate) use proof::verify_notices;
 
 /// Checks a name used as a key (notice, profile, template): 1–64 lower-case ASCII
 /// letters, digits, `-` and `_`, starting with a letter.

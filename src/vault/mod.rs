@@ -8,6 +8,7 @@
 mod keyslot;
 mod migrate;
 mod operators;
+pub(crate) mod schema;
 pub(crate) mod search_index;
 mod secret;
 mod sql;
@@ -18,6 +19,7 @@ use std::path::{Path, PathBuf};
 use rusqlite::{params, Connection, OpenFlags};
 
 pub use migrate::SCHEMA_VERSION;
+pub use schema::{SchemaChange, SchemaDifference};
 pub use secret::{DataKey, Passphrase, RecoveryKey, MIN_PASSPHRASE_CHARS};
 
 pub(crate) use keyslot::{SlotFile, SlotRef};

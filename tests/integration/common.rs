@@ -269,3 +269,23 @@ pub fn authoring_vault() -> (TempDir, VaultPaths) {
     lena.lock().unwrap();
     (dir, paths)
 }
+
+/// Runs SQL as an attacker holding the key would: drops the named triggers, runs it, and puts
+/// the triggers back exactly as they were, so that `verify` finds only the edit itself (and the
+/// engine, which refuses to write while the schema differs, keeps working for the attacker).
+pub fn with_triggers_dropped(c: &rusqlite::Connection, triggers: &[&str], sql: &str) {
+    let saved: Vec<String> = triggers
+        .iter()
+        .map(|t| {
+            c.query_row("SELECT sql FROM sqlite_schema WHERE type = 'trigger' AND name = ?1", [t], |r| r.get(0))
+                .unwrap()
+        })
+        .collect();
+    for t in triggers {
+        c.execute_batch(&format!("DROP TRIGGER {t}")).unwrap();
+    }
+    c.execute_batch(sql).unwrap();
+    for sql in saved {
+        c.execute_batch(&sql).unwrap();
+    }
+}

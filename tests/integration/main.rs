@@ -22,3 +22,4 @@ mod sync_cli;
 mod sync_merge;
 mod tamper;
 mod vault;
+mod verify_proof;

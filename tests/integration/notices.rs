@@ -265,7 +265,7 @@ fn new_notice(s: &mut Session, name: &str, template: &str) -> Version {
 }
 
 /// Lena writes and submits a notice; Lu approves it. Returns the approved version.
-fn approved_notice(paths: &VaultPaths, name: &str) -> Version {
+pub fn approved_notice(paths: &VaultPaths, name: &str) -> Version {
     let mut lena = unlock_as(paths, LEGAL);
     new_notice(&mut lena, name, "pipl_notice");
     workflow::submit(&mut lena, name, "ready for review").unwrap();

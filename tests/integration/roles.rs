@@ -30,6 +30,7 @@ const EXPECTED: &[(&str, [bool; 4])] = &[
     ("consent.history", [true, true, true, false]),
     ("subject.reveal", [true, true, false, false]),
     ("vault.verify", [true, true, true, false]),
+    ("vault.restore_schema", [true, false, false, false]),
     ("audit.list", [true, true, false, false]),
     ("operator.passphrase_change", [true, true, true, true]),
     ("settings.idle_lock", [true, false, false, false]),
@@ -130,6 +131,7 @@ fn run(op: &str, s: &mut Session, tv: &TestVault, n: usize) -> Result<(), Error>
         "consent.history" => ledger::history(s, &someone).map(drop),
         "subject.reveal" => subject::reveal(s, &someone).map(drop),
         "vault.verify" => verify::verify(s).map(drop),
+        "vault.restore_schema" => s.restore_schema().map(drop),
         "kiosk.leave" => {
             let me = [ADMIN, LEGAL, MARKETER, KIOSK].into_iter().find(|(name, _)| *name == s.operator().name);
             let (name, passphrase) = me.expect("a team member");

@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use consentry::bundle::{self, Outcome};
-use consentry::domain::{Chain, Refusal};
+use consentry::domain::{Place, Refusal};
 use consentry::ledger::ChainedEvent;
 use consentry::{verify, Role};
 
@@ -221,11 +221,11 @@ fn forge(device: &consentry::vault::VaultPaths, mutate: impl Fn(&mut Vec<Chained
         e.hash = hex::encode(e.recompute().unwrap());
         prev = hex::decode(&e.hash).unwrap();
     }
-    c.execute_batch(
-        "DROP TRIGGER consent_event_no_update; DROP TRIGGER consent_event_no_delete;
-         DROP TRIGGER receipt_event_no_delete; DELETE FROM receipt_event; DELETE FROM consent_event;",
-    )
-    .unwrap();
+    with_triggers_dropped(
+        c,
+        &["consent_event_no_update", "consent_event_no_delete", "receipt_event_no_delete"],
+        "DELETE FROM receipt_event; DELETE FROM consent_event;",
+    );
     for e in &events {
         c.execute(
             "INSERT INTO consent_event (id, device_id, seq, prev_hash, hash, kind, subject_id, purpose_code, notice_hash,
@@ -276,7 +276,7 @@ fn device_problems(device: &consentry::vault::VaultPaths) -> Vec<consentry::doma
 fn checkpoint_problem(problems: &[consentry::domain::Problem]) -> String {
     problems
         .iter()
-        .find(|p| matches!(&p.chain, Chain::Checkpoint { log, .. } if log == "ledger"))
+        .find(|p| matches!(&p.place, Place::Checkpoint { log, .. } if log == "ledger"))
         .map(|p| p.message.clone())
         .unwrap_or_else(|| panic!("no checkpoint problem in {problems:?}"))
 }
@@ -388,7 +388,7 @@ fn forger_deletes_checkpoints(device: &consentry::vault::VaultPaths) {
     mo.lock().unwrap();
     assert!(e.to_string().contains("no longer matches the checkpoint"), "{e}");
     let s = unlock(device, Role::Admin);
-    s.raw_connection_for_tests().execute_batch("DROP TRIGGER checkpoint_no_delete; DELETE FROM checkpoint;").unwrap();
+    with_triggers_dropped(s.raw_connection_for_tests(), &["checkpoint_no_delete"], "DELETE FROM checkpoint;");
     drop(s);
 }
 
@@ -396,12 +396,11 @@ fn forger_deletes_checkpoints(device: &consentry::vault::VaultPaths) {
 fn an_altered_checkpoint_row_fails_verify_on_the_device() {
     let (org, acked) = synced_org();
     let s = unlock(&org.device, Role::Admin);
-    s.raw_connection_for_tests()
-        .execute_batch(&format!(
-            "DROP TRIGGER checkpoint_keep;
-             UPDATE checkpoint SET root = zeroblob(32) WHERE log = 'ledger' AND size = {acked};"
-        ))
-        .unwrap();
+    with_triggers_dropped(
+        s.raw_connection_for_tests(),
+        &["checkpoint_keep"],
+        &format!("UPDATE checkpoint SET root = zeroblob(32) WHERE log = 'ledger' AND size = {acked};"),
+    );
     drop(s);
     let problems = device_problems(&org.device);
     assert!(problems.iter().any(|p| p.message.contains("says something other than its signed note")), "{problems:?}");
@@ -412,17 +411,16 @@ fn a_merged_event_rewritten_at_headquarters_fails_verify_there() {
     let (org, _) = synced_org();
     let mut lena = unlock_as(&org.hq, LEGAL);
     assert!(verify::verify(&mut lena).unwrap().is_intact());
-    lena.raw_connection_for_tests()
-        .execute_batch(
-            "DROP TRIGGER consent_event_no_update;
-             UPDATE consent_event SET kind = 'grant', hash = zeroblob(32)
-             WHERE seq = 2 AND device_id <> (SELECT id FROM device WHERE is_local = 1);",
-        )
-        .unwrap();
+    with_triggers_dropped(
+        lena.raw_connection_for_tests(),
+        &["consent_event_no_update"],
+        "UPDATE consent_event SET kind = 'grant', hash = zeroblob(32)
+         WHERE seq = 2 AND device_id <> (SELECT id FROM device WHERE is_local = 1);",
+    );
     let problems = verify::verify(&mut lena).unwrap().problems;
     lena.lock().unwrap();
     assert!(
-        problems.iter().any(|p| matches!(&p.chain, Chain::Checkpoint { log, .. } if log == "ledger")),
+        problems.iter().any(|p| matches!(&p.place, Place::Checkpoint { log, .. } if log == "ledger")),
         "HQ holds the device's entries to the checkpoints it cosigned: {problems:?}"
     );
 }

@@ -2,7 +2,7 @@
 //! back: `verify` must fail and name the event or entry.
 
 use consentry::ledger::EventKind;
-use consentry::verify::{self, Chain};
+use consentry::verify::{self, Place};
 use consentry::{Role, Session};
 use proptest::prelude::*;
 
@@ -35,13 +35,12 @@ fn make_five_events() -> (TestVault, Vec<String>) {
 fn tamper(s: &Session, sql: &str) {
     let c = s.raw_connection_for_tests();
     // An attacker holding the key also switches off the foreign keys (receipts point at events).
-    c.execute_batch(
-        "PRAGMA foreign_keys = OFF;
-         DROP TRIGGER consent_event_no_update; DROP TRIGGER consent_event_no_delete;
-         DROP TRIGGER audit_entry_no_update; DROP TRIGGER audit_entry_no_delete;",
-    )
-    .unwrap();
-    c.execute_batch(sql).unwrap();
+    c.execute_batch("PRAGMA foreign_keys = OFF;").unwrap();
+    with_triggers_dropped(
+        c,
+        &["consent_event_no_update", "consent_event_no_delete", "audit_entry_no_update", "audit_entry_no_delete"],
+        sql,
+    );
 }
 
 fn verify_after(tv: &TestVault, sql: &str) -> verify::Report {
@@ -117,20 +116,20 @@ fn reordered_events_are_named() {
          UPDATE consent_event SET seq = 3 WHERE seq = 100;",
     );
     assert!(names(&r, &ids[2]), "the event now at seq 2 is named: {r:?}");
-    assert!(matches!(&r.problems[0].chain, Chain::Ledger { .. }));
+    assert!(matches!(&r.problems[0].place, Place::Ledger { .. }));
 }
 
 #[test]
 fn audit_log_edits_deletions_and_reorders_are_named() {
     let (tv, _) = five_events();
     let r = verify_after(&tv, "UPDATE audit_entry SET actor_name = 'Someone else' WHERE seq = 4");
-    let p = r.problems.iter().find(|p| p.chain == Chain::Audit).unwrap();
+    let p = r.problems.iter().find(|p| p.place == Place::Audit).unwrap();
     assert_eq!(p.seq, 4);
     assert!(p.message.contains("audit entry 4") && p.message.contains("edited"), "{p:?}");
 
     let (tv, _) = five_events();
     let r = verify_after(&tv, "DELETE FROM audit_entry WHERE seq = 6");
-    let p = r.problems.iter().find(|p| p.chain == Chain::Audit).unwrap();
+    let p = r.problems.iter().find(|p| p.place == Place::Audit).unwrap();
     assert_eq!(p.seq, 7, "{p:?}");
 
     let (tv, _) = five_events();
@@ -138,7 +137,7 @@ fn audit_log_edits_deletions_and_reorders_are_named() {
         &tv,
         "UPDATE audit_entry SET seq = 1000 WHERE seq = 3; UPDATE audit_entry SET seq = 3 WHERE seq = 4; UPDATE audit_entry SET seq = 4 WHERE seq = 1000;",
     );
-    assert!(r.problems.iter().any(|p| p.chain == Chain::Audit && p.seq == 3), "{r:?}");
+    assert!(r.problems.iter().any(|p| p.place == Place::Audit && p.seq == 3), "{r:?}");
 }
 
 const FIELDS: &[(&str, &str)] = &[

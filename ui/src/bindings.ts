@@ -64,6 +64,17 @@ async verifyVault() : Promise<Result<VerifyView, ApiError>> {
     else return { status: "error", error: e  as any };
 }
 },
+/**
+ * Puts back the triggers, indexes and views the migrations create (administrators).
+ */
+async restoreSchema() : Promise<Result<SchemaRestoredView, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("restore_schema") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
 async listPurposes() : Promise<Result<PurposeView[], ApiError>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("list_purposes") };
@@ -695,7 +706,7 @@ export const VOCABULARY = {"bundle_max_bytes":268435456,"consent_states":["grant
 /**
  * Every action of the engine's permission table, by its audit name.
  */
-export type ActionName = "operator.manage" | "operator.list" | "catalogue.manage" | "catalogue.read" | "notice.register" | "notice.read" | "consent.capture" | "consent.withdraw" | "consent.read" | "subject.reveal" | "vault.verify" | "audit.read" | "operator.passphrase_change" | "settings.change" | "settings.read" | "notice.draft" | "notice.review" | "template.manage" | "notice.read_drafts" | "receipt.show" | "subject.export_access" | "subject.erase" | "suppression.export" | "consent.export" | "consent.import" | "retention.change" | "retention.read" | "event.manage" | "event.read" | "kiosk.leave" | "organisation.manage" | "sync.read" | "bundle.export_device" | "bundle.import_hq" | "bundle.export_hq" | "bundle.import_device"
+export type ActionName = "operator.manage" | "operator.list" | "catalogue.manage" | "catalogue.read" | "notice.register" | "notice.read" | "consent.capture" | "consent.withdraw" | "consent.read" | "subject.reveal" | "vault.verify" | "vault.restore_schema" | "audit.read" | "operator.passphrase_change" | "settings.change" | "settings.read" | "notice.draft" | "notice.review" | "template.manage" | "notice.read_drafts" | "receipt.show" | "subject.export_access" | "subject.erase" | "suppression.export" | "consent.export" | "consent.import" | "retention.change" | "retention.read" | "event.manage" | "event.read" | "kiosk.leave" | "organisation.manage" | "sync.read" | "bundle.export_device" | "bundle.import_hq" | "bundle.export_hq" | "bundle.import_device"
 export type AddOperatorRequest = { name: string; role: Role; passphrase: string }
 /**
  * An error for the UI.
@@ -904,7 +915,7 @@ withdrawal_receipt_id: string | null }
  * The stable kind of an [`ApiError`](crate::ApiError): every engine `Error::kind()`,
  * and the desktop's own.
  */
-export type ErrorKind = "wrong_passphrase" | "wrong_recovery_key" | "unknown_operator" | "operator_disabled" | "permission_denied" | "vault_not_found" | "vault_exists" | "key_slots" | "vault_damaged" | "schema_too_new" | "migration_edited" | "busy" | "weak_passphrase" | "invalid" | "not_found" | "duplicate" | "template" | "wrong_state" | "lint_errors" | "own_approval" | "bundle_refused" | "io" | "storage" | 
+export type ErrorKind = "wrong_passphrase" | "wrong_recovery_key" | "unknown_operator" | "operator_disabled" | "permission_denied" | "vault_not_found" | "vault_exists" | "key_slots" | "vault_damaged" | "schema_too_new" | "migration_edited" | "schema_altered" | "busy" | "weak_passphrase" | "invalid" | "not_found" | "duplicate" | "template" | "wrong_state" | "lint_errors" | "own_approval" | "bundle_refused" | "io" | "storage" | 
 /**
  * The vault is locked.
  */
@@ -1175,6 +1186,10 @@ path: string;
  */
 bytes: number }
 /**
+ * What restoring the schema left: the objects it could not put back (tables), as sentences.
+ */
+export type SchemaRestoredView = { not_restored: string[] }
+/**
  * A PIPL Art. 28 sensitive category.
  */
 export type SensitiveKind = "biometric" | "religion" | "specific_identity" | "health" | "financial_account" | "whereabouts" | "minor_under_14" | "other"
@@ -1264,7 +1279,17 @@ export type VaultLocked = {
  * Why.
  */
 reason: LockReason }
-export type VerifyView = { intact: boolean; events_checked: number; devices: number; audit_entries_checked: number; problems: string[]; broken_chain: string | null }
+export type VerifyView = { intact: boolean; events_checked: number; devices: number; audit_entries_checked: number; problems: string[]; 
+/**
+ * Where each problem is (`ledger`, `audit`, `checkpoint`, `notice_version`, `schema`,
+ * `current_state`, …), in the order of `problems`.
+ */
+places: string[]; 
+/**
+ * The schema differs from what the migrations create: writes are refused until an
+ * administrator restores it.
+ */
+schema_altered: boolean }
 export type VersionSummary = { number: number; state: NoticeState }
 export type VersionView = { notice: string; title: Bi; number: number; 
 /**

@@ -1,5 +1,5 @@
 import type { ComponentChildren, RefObject } from "preact";
-import { useEffect, useRef } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { t, type Key } from "./i18n";
 import { strength } from "./strength";
 
@@ -9,6 +9,44 @@ export function Field(props: { id: string; label: string; hint?: string; childre
       <label for={props.id}>{props.label}</label>
       {props.children}
       {props.hint && <p class="hint">{props.hint}</p>}
+    </div>
+  );
+}
+
+/**
+ * A file input whose words are in the UI's language (WebKitGTK's own button and "no file"
+ * text follow the system's locale, not the app's): the real input, transparent, lies over a
+ * button-like label and keeps its id, focus and keyboard use. `names` shows the chosen files
+ * when the caller tracks them (so a reset clears them); otherwise the picker tracks them.
+ */
+export function FilePicker(props: {
+  id: string;
+  accept: string;
+  multiple?: boolean;
+  names?: string[];
+  inputRef?: RefObject<HTMLInputElement>;
+  onPick: (files: File[]) => void;
+}) {
+  const [own, setOwn] = useState<string[]>([]);
+  const names = props.names ?? own;
+  return (
+    <div class="file-picker">
+      <input
+        id={props.id}
+        ref={props.inputRef}
+        type="file"
+        accept={props.accept}
+        multiple={props.multiple}
+        onChange={(e) => {
+          const files = e.currentTarget.files ? Array.from(e.currentTarget.files) : [];
+          setOwn(files.map((f) => f.name));
+          props.onPick(files);
+        }}
+      />
+      <span class="file-button" aria-hidden="true">
+        {t(props.multiple ? "chooseFiles" : "chooseFile")}
+      </span>
+      <span class={names.length > 0 ? "file-names" : "file-names sub"}>{names.length > 0 ? names.join(", ") : t("noFileChosen")}</span>
     </div>
   );
 }

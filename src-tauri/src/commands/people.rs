@@ -2,7 +2,7 @@
 
 use consentry::ledger::{self, ConsentEvent, PurposeStatus};
 use consentry::subject::{self, SubjectKey, SubjectView};
-use consentry::verify::{self, Chain};
+use consentry::verify::{self, Place};
 use serde::Serialize;
 use specta::Type;
 use tauri::State;
@@ -61,7 +61,12 @@ pub struct VerifyView {
     pub devices: u32,
     pub audit_entries_checked: u32,
     pub problems: Vec<String>,
-    pub broken_chain: Option<String>,
+    /// Where each problem is (`ledger`, `audit`, `checkpoint`, `notice_version`, `schema`,
+    /// `current_state`, …), in the order of `problems`.
+    pub places: Vec<String>,
+    /// The schema differs from what the migrations create: writes are refused until an
+    /// administrator restores it.
+    pub schema_altered: bool,
 }
 
 #[tauri::command]
@@ -76,13 +81,27 @@ pub async fn verify_vault(state: State<'_, AppState>) -> ApiResult<VerifyView> {
                 devices: small(r.devices),
                 audit_entries_checked: small(r.audit_entries_checked),
                 problems: r.problems.iter().map(|p| p.message.clone()).collect(),
-                broken_chain: r.problems.first().map(|p| match &p.chain {
-                    Chain::Ledger { device_id } => format!("ledger:{device_id}"),
-                    Chain::Audit => "audit".into(),
-                    Chain::DeviceAudit { device_id } => format!("device_audit:{device_id}"),
-                    Chain::Checkpoint { device_id, log } => format!("checkpoint:{log}:{device_id}"),
-                }),
+                places: r.problems.iter().map(|p| p.place.kind().to_string()).collect(),
+                schema_altered: r.problems.iter().any(|p| matches!(p.place, Place::Schema { .. })),
             })
+        })
+        .await
+}
+
+/// What restoring the schema left: the objects it could not put back (tables), as sentences.
+#[derive(Serialize, Type)]
+pub struct SchemaRestoredView {
+    pub not_restored: Vec<String>,
+}
+
+/// Puts back the triggers, indexes and views the migrations create (administrators).
+#[tauri::command]
+#[specta::specta]
+pub async fn restore_schema(state: State<'_, AppState>) -> ApiResult<SchemaRestoredView> {
+    state
+        .with_session(|s| {
+            let left = s.restore_schema()?;
+            Ok(SchemaRestoredView { not_restored: left.iter().map(|d| d.describe()).collect() })
         })
         .await
 }

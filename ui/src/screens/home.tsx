@@ -84,6 +84,9 @@ export function Home(props: { allowed: ActionName[] }) {
                 <li>{p}</li>
               ))}
             </ul>
+            {verify.schema_altered && (
+              <SchemaRestore canRestore={props.allowed.includes("vault.restore_schema")} onRestored={runVerify} />
+            )}
           </div>
         )}
         <button type="button" id="verify-now" onClick={runVerify} disabled={verifying}>
@@ -91,6 +94,47 @@ export function Home(props: { allowed: ActionName[] }) {
         </button>
       </div>
     </section>
+  );
+}
+
+/** After verify found the schema changed: what that means, and the administrator's button. */
+function SchemaRestore(props: { canRestore: boolean; onRestored: () => Promise<void> }) {
+  const [busy, setBusy] = useState(false);
+  const [left, setLeft] = useState<string[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  if (!props.canRestore) return <p class="hint" id="schema-ask-admin">{t("schemaAlteredAskAdmin")}</p>;
+  const restore = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      const r = await call(commands.restoreSchema());
+      setLeft(r.not_restored);
+      await props.onRestored();
+    } catch (e) {
+      setError(describe(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <div id="schema-restore">
+      <p class="hint">{t("schemaAlteredNote")}</p>
+      <button type="button" class="primary" id="restore-schema" onClick={restore} disabled={busy}>
+        {t("restoreSchema")}
+      </button>
+      <ErrorBox message={error} id="schema-restore-error" />
+      {left && left.length === 0 && <p class="ok" role="status">{t("schemaRestored")}</p>}
+      {left && left.length > 0 && (
+        <div class="error" role="alert">
+          {t("schemaNotRestored")}
+          <ul>
+            {left.map((l) => (
+              <li>{l}</li>
+            ))}
+          </ul>
+        </div>
+      )}
+    </div>
   );
 }
 

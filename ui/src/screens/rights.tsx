@@ -2,7 +2,7 @@ import { useEffect, useState } from "preact/hooks";
 import { call, commands, describe } from "../api";
 import type { ActionName, ApiError, ConsentState, DueView, Format, Identity, ImportView, Method, Provenance, PurposeView, Result, RetentionView, SavedFile } from "../bindings";
 import { VOCABULARY } from "../bindings";
-import { Badge, Empty, ErrorBox, Field, Notice, when } from "../components";
+import { Badge, Empty, ErrorBox, Field, FilePicker, Notice, when } from "../components";
 import { t, tv, type Key } from "../i18n";
 
 const STATES = VOCABULARY.consent_states;
@@ -209,7 +209,7 @@ function Import() {
       <p class="hint">{t("importIntro")}</p>
       <div class="grid">
         <Field id="import-file" label={t("importFile")}>
-          <input id="import-file" type="file" accept=".csv,text/csv" onChange={(e) => pick(e.currentTarget.files?.[0])} />
+          <FilePicker id="import-file" accept=".csv,text/csv" onPick={(f) => pick(f[0])} />
         </Field>
         <Field id="import-provenance" label={t("provenance")}>
           <select id="import-provenance" value={provenance} onChange={(e) => setProvenance(e.currentTarget.value as Provenance)}>

@@ -2,7 +2,7 @@
 import { useRef, useState } from "preact/hooks";
 import { call, commands, describe } from "../api";
 import type { ActionName, BundleSaved, OrganisationView, ReceivedView } from "../bindings";
-import { ErrorBox, Field, when } from "../components";
+import { ErrorBox, Field, FilePicker, when } from "../components";
 import { t } from "../i18n";
 import { UnsentCounter, useUnsent } from "../unsent";
 import { type Can, readPicked, tooLarge } from "./sync-files";
@@ -95,7 +95,7 @@ function LoadFromHeadquarters(props: { onLoaded: () => void }) {
       <h2>{t("loadTitle")}</h2>
       <p class="hint">{t("loadIntro")}</p>
       <Field id="hq-bundle-file" label={t("hqBundleFile")}>
-        <input id="hq-bundle-file" ref={input} type="file" accept=".consentry" onChange={(e) => setFile(e.currentTarget.files?.[0] ?? null)} />
+        <FilePicker id="hq-bundle-file" inputRef={input} accept=".consentry" names={file ? [file.name] : []} onPick={(f) => setFile(f[0] ?? null)} />
       </Field>
       {tried && !file && !result && <p class="field-error" id="load-pick-first">{t("loadPickFirst")}</p>}
       <button type="button" class="primary" id="load-hq" disabled={busy} onClick={load}>

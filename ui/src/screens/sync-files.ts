@@ -32,7 +32,3 @@ export function nameOk(name: string): boolean {
   // eslint-disable-next-line no-control-regex
   return n.length > 0 && [...n].length <= 80 && !/[\u0000-\u001f\u007f]/.test(n);
 }
-
-export function fileList(input: HTMLInputElement): File[] {
-  return input.files ? Array.from(input.files) : [];
-}

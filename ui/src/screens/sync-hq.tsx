@@ -3,9 +3,9 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import { ApiFailure, call, commands, describe } from "../api";
 import type { CaseView, DeviceView, EnrolledDevice, ImportedView, OrganisationView } from "../bindings";
-import { Badge, Empty, ErrorBox, Field, Notice, when } from "../components";
+import { Badge, Empty, ErrorBox, Field, FilePicker, Notice, when } from "../components";
 import { t, type Key } from "../i18n";
-import { type Can, readPicked, tooLarge, nameOk, fileList } from "./sync-files";
+import { type Can, readPicked, tooLarge, nameOk } from "./sync-files";
 
 export function Headquarters(props: { org: OrganisationView; can: Can }) {
   const [devices, setDevices] = useState<DeviceView[] | null>(null);
@@ -281,14 +281,14 @@ function ImportBundles(props: { onImported: () => void }) {
       <p class="hint">{t("importIntroDevices")}</p>
       <div class="row wrap">
         <Field id="bundle-files" label={t("bundleFiles")}>
-          <input
+          <FilePicker
             id="bundle-files"
-            ref={input}
-            type="file"
+            inputRef={input}
             multiple
             accept=".consentry"
-            onChange={(e) => {
-              setFiles(fileList(e.currentTarget));
+            names={files.map((f) => f.name)}
+            onPick={(picked) => {
+              setFiles(picked);
               setTried(false);
             }}
           />

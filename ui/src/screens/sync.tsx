@@ -4,7 +4,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { call, commands, describe } from "../api";
 import type { ActionName, EnrolmentPreview, OrganisationView, PickedFile } from "../bindings";
-import { Empty, ErrorBox, Field, Notice } from "../components";
+import { Empty, ErrorBox, Field, FilePicker, Notice } from "../components";
 import { t } from "../i18n";
 import { type Can, readPicked, nameOk } from "./sync-files";
 import { Headquarters } from "./sync-hq";
@@ -134,7 +134,7 @@ function JoinOrganisation(props: { onDone: (message: string) => void }) {
       <h2>{t("joinTitle")}</h2>
       <p class="hint">{t("joinIntro")}</p>
       <Field id="enrolment-file" label={t("enrolmentFile")}>
-        <input id="enrolment-file" type="file" accept=".enrol" onChange={(e) => void pick(e.currentTarget.files?.[0])} />
+        <FilePicker id="enrolment-file" accept=".enrol" onPick={(f) => void pick(f[0])} />
       </Field>
       {reading && <p>{t("joinReading")}</p>}
       <ErrorBox message={error} id="join-error" />

@@ -9,7 +9,7 @@ pub use crate::domain::{name_key, validate_name, Action, Operator, Role};
 
 use crate::domain::error::{Error, Result, StorageContext};
 use crate::session::Session;
-use crate::vault::{Passphrase, SlotFile, SlotRef};
+use crate::vault::{Passphrase, SlotRef};
 
 fn find_existing(conn: &Connection, name: &str) -> Result<Operator> {
     crate::vault::find_operator(conn, name)?.ok_or_else(|| Error::NotFound {
@@ -38,10 +38,10 @@ pub fn add(session: &mut Session, name: &str, role: Role, passphrase: &Passphras
             params![op.id, op.name, key, role.as_str(), w.now.timestamp_millis()],
         )
         .storage("add an operator")?;
-        // The slot is written inside the transaction: if it fails, the operator row rolls back.
-        let mut slots = SlotFile::read(&w.paths.slots)?;
+        // The slot is staged in the transaction: both take effect at its commit or neither.
+        let mut slots = w.slots()?;
         slots.seal(&SlotRef::Operator(&key), passphrase.expose(), w.key)?;
-        slots.write(&w.paths.slots)?;
+        w.stage_slots(&slots)?;
         w.audit("operator.add", &op.id, format!("role {role}"));
         Ok(op)
     })
@@ -72,9 +72,9 @@ pub fn disable(session: &mut Session, name: &str) -> Result<()> {
         }
         w.tx.execute("UPDATE operator SET disabled_at_ms = ?1 WHERE id = ?2", params![w.now.timestamp_millis(), op.id])
             .storage("disable an operator")?;
-        let mut slots = SlotFile::read(&w.paths.slots)?;
+        let mut slots = w.slots()?;
         slots.remove(&SlotRef::Operator(&name_key(&op.name)));
-        slots.write(&w.paths.slots)?;
+        w.stage_slots(&slots)?;
         w.audit("operator.disable", &op.id, "");
         Ok(())
     })
@@ -89,9 +89,9 @@ pub fn reset(session: &mut Session, name: &str, passphrase: &Passphrase) -> Resu
         let op = find_existing(&w.tx, name)?;
         w.tx.execute("UPDATE operator SET disabled_at_ms = NULL WHERE id = ?1", [&op.id])
             .storage("reset an operator")?;
-        let mut slots = SlotFile::read(&w.paths.slots)?;
+        let mut slots = w.slots()?;
         slots.seal(&SlotRef::Operator(&name_key(&op.name)), passphrase.expose(), w.key)?;
-        slots.write(&w.paths.slots)?;
+        w.stage_slots(&slots)?;
         w.audit("operator.reset", &op.id, "");
         Ok(())
     })

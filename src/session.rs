@@ -48,9 +48,23 @@ pub(crate) struct Write<'s> {
     pub(crate) key: &'s DataKey,
     pub(crate) paths: &'s VaultPaths,
     audits: Vec<(&'static str, String, String)>,
+    staged_slots: bool,
 }
 
 impl Write<'_> {
+    /// The key-slot file in force, to change inside this transaction.
+    pub(crate) fn slots(&self) -> Result<SlotFile> {
+        vault::staged::read_in_force(&self.tx, self.paths)
+    }
+
+    /// Stages a changed key-slot file: it takes effect when this transaction commits, with
+    /// the change and its audit entry, or not at all (see `vault/staged.rs`).
+    pub(crate) fn stage_slots(&mut self, slots: &SlotFile) -> Result<()> {
+        vault::staged::stage(&self.tx, self.paths, slots, self.now.timestamp_millis())?;
+        self.staged_slots = true;
+        Ok(())
+    }
+
     /// Records an action in the audit log, in this transaction.
     pub(crate) fn audit(&mut self, action: &'static str, target: impl Into<String>, detail: impl Into<String>) {
         self.audits.push((action, target.into(), detail.into()));
@@ -59,7 +73,7 @@ impl Write<'_> {
 
 impl Session {
     fn from_opened(o: Opened, paths: &VaultPaths, clock: Arc<dyn Clock>) -> Self {
-        let Opened { conn, key, vault_id, operator, device_id, device_name } = o;
+        let Opened { conn, key, vault_id, operator, device_id, device_name, settled: _ } = o;
         Session {
             conn,
             key,
@@ -90,8 +104,9 @@ impl Session {
         clock: Arc<dyn Clock>,
     ) -> Result<Session> {
         let opened = vault::unlock(paths, operator_name, passphrase, clock.as_ref())?;
+        let settled = opened.settled.clone();
         let mut session = Session::from_opened(opened, paths, clock);
-        session.record("vault.unlock", "", "")?;
+        session.record("vault.unlock", "", &settled)?;
         Ok(session)
     }
 
@@ -105,7 +120,11 @@ impl Session {
     ) -> Result<Session> {
         new_passphrase.check_strength()?;
         let opened = vault::recover(paths, recovery, operator_name, clock.as_ref())?;
+        let settled = opened.settled.clone();
         let mut session = Session::from_opened(opened, paths, clock);
+        if !settled.is_empty() {
+            session.record("vault.key_slots_settled", "", &settled)?;
+        }
         session.reseal_own_slot(new_passphrase, "vault.recover")?;
         Ok(session)
     }
@@ -185,6 +204,7 @@ impl Session {
             key: &self.key,
             paths: &self.paths,
             audits: Vec::new(),
+            staged_slots: false,
         };
         let out = f(&mut w)?;
         if w.audits.is_empty() {
@@ -203,7 +223,15 @@ impl Session {
                 },
             )?;
         }
+        let staged = w.staged_slots;
         w.tx.commit().storage("save the change")?;
+        if staged {
+            // Committed: the staged file is in force. If the rename fails, the next unlock
+            // finishes it (the database's record says which file is in force).
+            if let Err(e) = vault::staged::promote(&self.paths) {
+                tracing::warn!(error = %e, "key-slot file not yet renamed; the next unlock finishes it");
+            }
+        }
         Ok(out)
     }
 
@@ -279,7 +307,7 @@ impl Session {
     /// rewritten, atomically, and the old passphrase stops working.
     pub fn change_passphrase(&mut self, current: &Passphrase, new: &Passphrase) -> Result<()> {
         new.check_strength()?;
-        let slots = SlotFile::read(&self.paths.slots)?;
+        let slots = vault::staged::read_in_force(&self.conn, &self.paths)?;
         let name_key = crate::domain::name_key(&self.operator.name);
         if slots.open(&SlotRef::Operator(&name_key), current.expose())?.is_none() {
             return Err(Error::WrongPassphrase { vault: self.paths.db.clone() });
@@ -291,9 +319,9 @@ impl Session {
         new.check_strength()?;
         let target = self.operator.id.clone();
         self.write(Action::ChangeOwnPassphrase, |w| {
-            let mut slots = SlotFile::read(&w.paths.slots)?;
+            let mut slots = w.slots()?;
             slots.seal(&SlotRef::Operator(&crate::domain::name_key(&w.operator.name)), new.expose(), w.key)?;
-            slots.write(&w.paths.slots)?;
+            w.stage_slots(&slots)?;
             w.audit(audit_action, target, "");
             Ok(())
         })
@@ -303,7 +331,7 @@ impl Session {
     /// key slot, without changing who is signed in (leaving kiosk mode needs this). The
     /// check and its outcome are in the audit log; a wrong passphrase changes nothing else.
     pub fn confirm_operator(&mut self, name: &str, passphrase: &Passphrase) -> Result<Operator> {
-        let slots = SlotFile::read(&self.paths.slots)?;
+        let slots = vault::staged::read_in_force(&self.conn, &self.paths)?;
         let name_key = crate::domain::name_key(name);
         let slot = SlotRef::Operator(&name_key);
         let opened = slots.has(&slot) && slots.open(&slot, passphrase.expose())?.is_some();

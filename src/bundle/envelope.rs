@@ -149,7 +149,24 @@ pub(crate) fn seal(
     let mut out = signed.render().into_bytes();
     out.push(b'\n');
     out.extend_from_slice(&ciphertext);
+    fits(out.len() as u64)?;
     Ok(out)
+}
+
+/// A bundle about to be saved must be one the receiver accepts: never save a file that will
+/// be refused for its size. Nothing is saved (the caller's transaction rolls back).
+fn fits(len: u64) -> Result<()> {
+    if len <= MAX_BYTES {
+        return Ok(());
+    }
+    Err(Error::invalid(
+        format!(
+            "This bundle would be {} MiB, more than the {} MiB the receiver accepts: there are more records to send than one bundle carries. Nothing was saved.",
+            len.div_ceil(1024 * 1024),
+            MAX_BYTES / (1024 * 1024)
+        ),
+        "Keep this vault as it is: nothing is lost. Consentry cannot split a bundle yet (the limit is about 300,000 consent events at once); tell your administrator.",
+    ))
 }
 
 /// A bundle whose header was read but not yet trusted.
@@ -203,7 +220,7 @@ pub(crate) fn too_large(len: u64) -> Error {
             len / (1024 * 1024),
             MAX_BYTES / (1024 * 1024)
         ),
-        "Check that it is the right file; a device with more to send saves it in several bundles.",
+        "Check that it is the right file: Consentry never saves a bundle larger than this.",
     )
 }
 
@@ -272,4 +289,17 @@ pub(crate) fn enrolment_proof(token: &[u8], device_name: &str, key: &VerifyingKe
     mac.update(b"\n");
     mac.update(key.as_bytes());
     Ok(BASE64.encode(&mac.finalize().into_bytes()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_bundle_over_the_limit_is_never_saved() {
+        assert!(fits(MAX_BYTES).is_ok());
+        let e = fits(MAX_BYTES + 1).unwrap_err();
+        assert_eq!(e.kind(), "invalid");
+        assert!(e.to_string().contains("257 MiB, more than the 256 MiB"), "{e}");
+    }
 }

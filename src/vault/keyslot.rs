@@ -71,7 +71,8 @@ impl SlotFile {
         SlotFile { format: FORMAT.to_string(), vault_id: vault_id.to_string(), slots: Vec::new() }
     }
 
-    pub(crate) fn read(path: &Path) -> Result<Self> {
+    /// Reads the file and also returns its exact bytes (whose SHA-256 the vault records).
+    pub(crate) fn read_with_bytes(path: &Path) -> Result<(Self, Vec<u8>)> {
         let bytes = fs::read(path).map_err(|e| Error::KeySlots {
             path: path.to_path_buf(),
             problem: if e.kind() == std::io::ErrorKind::NotFound {
@@ -90,38 +91,18 @@ impl SlotFile {
                 problem: format!("has format \"{}\", which this Consentry does not know", file.format),
             });
         }
-        Ok(file)
+        Ok((file, bytes))
+    }
+
+    /// The file's bytes as written.
+    pub(crate) fn encode(&self, path: &Path) -> Result<Vec<u8>> {
+        serde_json::to_vec_pretty(self)
+            .map_err(|e| Error::KeySlots { path: path.to_path_buf(), problem: format!("could not be encoded ({e})") })
     }
 
     /// Writes the file atomically: a temporary file beside it, fsync, rename, fsync the folder.
     pub(crate) fn write(&self, path: &Path) -> Result<()> {
-        let json = serde_json::to_vec_pretty(self).map_err(|e| Error::KeySlots {
-            path: path.to_path_buf(),
-            problem: format!("could not be encoded ({e})"),
-        })?;
-        let dir = path.parent().unwrap_or(Path::new("."));
-        let tmp = temp_path(path)?;
-        let written = (|| -> std::io::Result<()> {
-            let mut opts = OpenOptions::new();
-            opts.write(true).create_new(true);
-            #[cfg(unix)]
-            {
-                use std::os::unix::fs::OpenOptionsExt;
-                opts.mode(0o600);
-            }
-            let mut f = opts.open(&tmp)?;
-            f.write_all(&json)?;
-            f.sync_all()?;
-            drop(f);
-            fs::rename(&tmp, path)?;
-            File::open(dir)?.sync_all()?;
-            Ok(())
-        })();
-        if let Err(e) = written {
-            let _ = fs::remove_file(&tmp);
-            return Err(Error::io("write the key-slot file", path, &e));
-        }
-        Ok(())
+        write_atomically(path, &self.encode(path)?)
     }
 
     pub(crate) fn has(&self, slot: &SlotRef<'_>) -> bool {
@@ -245,6 +226,54 @@ fn derive(secret: &[u8], salt: &[u8], params: Params) -> Result<Zeroizing<[u8; 3
             )
         })?;
     Ok(out)
+}
+
+/// Writes bytes to `path` atomically: a new temporary file beside it (mode 0600), fsync,
+/// rename over `path`, fsync the folder. On failure the temporary file is removed.
+pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let tmp = temp_path(path)?;
+    let written = (|| -> std::io::Result<()> {
+        let mut opts = OpenOptions::new();
+        opts.write(true).create_new(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            opts.mode(0o600);
+        }
+        let mut f = opts.open(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        drop(f);
+        fs::rename(&tmp, path)?;
+        File::open(dir)?.sync_all()?;
+        Ok(())
+    })();
+    if let Err(e) = written {
+        let _ = fs::remove_file(&tmp);
+        return Err(Error::io("write the key-slot file", path, &e));
+    }
+    Ok(())
+}
+
+/// Temporary files a killed write left beside the key-slot file (`NAME.tmp-XXXXXXXXXXXX`).
+pub(crate) fn stale_temp_files(path: &Path) -> Vec<PathBuf> {
+    let Some(dir) = path.parent() else { return vec![] };
+    let dir = if dir.as_os_str().is_empty() { Path::new(".") } else { dir };
+    let Some(name) = path.file_name().and_then(|n| n.to_str()) else { return vec![] };
+    let prefix = format!("{name}.tmp-");
+    let next_prefix = format!("{name}.next.tmp-");
+    fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .filter_map(|e| e.ok())
+                .filter(|e| {
+                    e.file_name().to_str().is_some_and(|n| n.starts_with(&prefix) || n.starts_with(&next_prefix))
+                })
+                .map(|e| e.path())
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 fn temp_path(path: &Path) -> Result<PathBuf> {

@@ -22,10 +22,11 @@ const MIGRATIONS: &[Migration] = &[
     Migration { version: 6, name: "current_view", sql: include_str!("../../migrations/0006_current_view.sql") },
     Migration { version: 7, name: "organisation", sql: include_str!("../../migrations/0007_organisation.sql") },
     Migration { version: 8, name: "clock_tolerance", sql: include_str!("../../migrations/0008_clock_tolerance.sql") },
+    Migration { version: 9, name: "key_slots", sql: include_str!("../../migrations/0009_key_slots.sql") },
 ];
 
 /// The newest schema version this binary knows.
-pub const SCHEMA_VERSION: i64 = 8;
+pub const SCHEMA_VERSION: i64 = 9;
 
 /// Brings the schema up to date, refusing edited migrations and newer schemas.
 pub(crate) fn migrate(conn: &mut Connection, now_ms: i64) -> Result<()> {

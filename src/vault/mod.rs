@@ -12,6 +12,7 @@ pub(crate) mod schema;
 pub(crate) mod search_index;
 mod secret;
 mod sql;
+pub(crate) mod staged;
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -41,6 +42,9 @@ pub(crate) struct Opened {
     pub(crate) operator: Operator,
     pub(crate) device_id: String,
     pub(crate) device_name: String,
+    /// What unlocking did to finish or discard an interrupted key-slot change (for the
+    /// unlock's audit entry; empty when there was nothing to do).
+    pub(crate) settled: String,
 }
 
 /// Where a vault's files are.
@@ -189,7 +193,18 @@ fn create_files(
     tx.commit().storage("create the vault")?;
 
     let operator = Operator { id: admin_id, name: admin_name.to_string(), role: Role::Admin, disabled: false };
-    Ok((Opened { conn, key, vault_id, operator, device_id, device_name: device_name.to_string() }, recovery))
+    Ok((
+        Opened {
+            conn,
+            key,
+            vault_id,
+            operator,
+            device_id,
+            device_name: device_name.to_string(),
+            settled: String::new(),
+        },
+        recovery,
+    ))
 }
 
 /// Opens the vault as one operator. A wrong passphrase is reported before the database is
@@ -200,18 +215,10 @@ pub(crate) fn unlock(
     passphrase: &Passphrase,
     clock: &dyn Clock,
 ) -> Result<Opened> {
-    if !paths.db.exists() {
-        return Err(Error::VaultNotFound { path: paths.db.clone() });
-    }
-    let slots = SlotFile::read(&paths.slots)?;
     let name_key = name_key(operator_name);
-    let slot = SlotRef::Operator(&name_key);
-    if !slots.has(&slot) {
-        return Err(Error::UnknownOperator { name: operator_name.trim().to_string(), vault: paths.db.clone() });
-    }
-    let key =
-        slots.open(&slot, passphrase.expose())?.ok_or_else(|| Error::WrongPassphrase { vault: paths.db.clone() })?;
-    open_as(paths, &slots, key, operator_name, clock)
+    let unknown = || Error::UnknownOperator { name: operator_name.trim().to_string(), vault: paths.db.clone() };
+    let (conn, key, slots) = open_with(paths, &SlotRef::Operator(&name_key), passphrase.expose(), unknown)?;
+    open_as(paths, conn, key, &slots, operator_name, clock)
 }
 
 /// Opens the vault with the recovery key, as one operator (whose passphrase the caller
@@ -222,24 +229,66 @@ pub(crate) fn recover(
     operator_name: &str,
     clock: &dyn Clock,
 ) -> Result<Opened> {
+    let wrong = || Error::WrongRecoveryKey { vault: paths.db.clone() };
+    let (conn, key, slots) = open_with(paths, &SlotRef::Recovery, recovery.expose(), wrong)?;
+    open_as(paths, conn, key, &slots, operator_name, clock)
+}
+
+/// Unwraps the data key from a slot of the key-slot file in force and opens the database.
+/// Normally that file is `<vault>.keys`, and a wrong secret stops before the database is
+/// touched. Only when a key-slot change was interrupted (a staged `<vault>.keys.next` exists,
+/// see `staged.rs`) does the database's record decide which file is in force, and the secret
+/// must open that one.
+fn open_with(
+    paths: &VaultPaths,
+    slot: &SlotRef<'_>,
+    secret: &[u8],
+    missing: impl Fn() -> Error,
+) -> Result<(Connection, DataKey, SlotFile)> {
     if !paths.db.exists() {
         return Err(Error::VaultNotFound { path: paths.db.clone() });
     }
-    let slots = SlotFile::read(&paths.slots)?;
-    let key = slots
-        .open(&SlotRef::Recovery, recovery.expose())?
-        .ok_or_else(|| Error::WrongRecoveryKey { vault: paths.db.clone() })?;
-    open_as(paths, &slots, key, operator_name, clock)
+    let wrong = || match slot {
+        SlotRef::Recovery => Error::WrongRecoveryKey { vault: paths.db.clone() },
+        SlotRef::Operator(_) => Error::WrongPassphrase { vault: paths.db.clone() },
+    };
+    let (current, current_bytes) = SlotFile::read_with_bytes(&paths.slots)?;
+    let next = staged::next_path(paths);
+    let staged_file = if next.exists() { SlotFile::read_with_bytes(&next).ok() } else { None };
+    let in_current = current.has(slot);
+    let in_staged = staged_file.as_ref().is_some_and(|(f, _)| f.has(slot));
+    if !in_current && !in_staged {
+        return Err(missing());
+    }
+    let from_current = if in_current { current.open(slot, secret)? } else { None };
+    let (key, from_staged) = match (from_current, &staged_file) {
+        (Some(k), _) => (k, false),
+        (None, Some((f, _))) if in_staged => (f.open(slot, secret)?.ok_or_else(wrong)?, true),
+        (None, _) => return Err(wrong()),
+    };
+    let conn = open_connection(paths, &key, false)?;
+    let Some((staged, staged_bytes)) = staged_file else { return Ok((conn, key, current)) };
+    let force = staged::in_force(staged::recorded(&conn)?.as_deref(), &current_bytes, Some(&staged_bytes));
+    match (force, from_staged) {
+        (staged::InForce::Current, false) => Ok((conn, key, current)),
+        (staged::InForce::Staged, true) => Ok((conn, key, staged)),
+        // The secret opened the file that is not in force: it must open the one that is.
+        (staged::InForce::Staged, false) => match staged.open(slot, secret)? {
+            Some(k) => Ok((conn, k, staged)),
+            None => Err(wrong()),
+        },
+        (staged::InForce::Current, true) => Err(wrong()),
+    }
 }
 
 fn open_as(
     paths: &VaultPaths,
-    slots: &SlotFile,
+    mut conn: Connection,
     key: DataKey,
+    slots: &SlotFile,
     operator_name: &str,
     clock: &dyn Clock,
 ) -> Result<Opened> {
-    let mut conn = open_connection(paths, &key, false)?;
     migrate::migrate(&mut conn, clock.now().timestamp_millis())?;
     let vault_id: String = conn
         .query_row("SELECT value FROM vault_meta WHERE key = 'vault_id'", [], |r| r.get(0))
@@ -255,7 +304,8 @@ fn open_as(
     let (device_id, device_name): (String, String) = conn
         .query_row("SELECT id, name FROM device WHERE is_local = 1", [], |r| Ok((r.get(0)?, r.get(1)?)))
         .storage("read this device")?;
-    Ok(Opened { conn, key, vault_id, operator, device_id, device_name })
+    let settled = staged::settle(&mut conn, paths)?;
+    Ok(Opened { conn, key, vault_id, operator, device_id, device_name, settled })
 }
 
 /// Opens the SQLCipher database with the data key, in the order SQLCipher needs.

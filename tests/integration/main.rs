@@ -8,6 +8,7 @@ mod common;
 mod capture;
 mod cli;
 mod crash;
+mod crash_slots;
 mod errors;
 mod home;
 mod layers;

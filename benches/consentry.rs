@@ -29,6 +29,8 @@
 //! Run without `--bench` (as `cargo test --all-targets` does) it runs a tiny smoke set.
 #![allow(clippy::print_stdout, reason = "a benchmark prints its table")]
 
+#[path = "consentry/beside.rs"]
+mod beside;
 #[path = "consentry/merge.rs"]
 mod merge;
 
@@ -53,9 +55,9 @@ use sha2::{Digest, Sha256};
 type Res<T> = std::result::Result<T, Box<dyn StdError>>;
 
 // The raw vault carries the same schema as the engine's, including the trigger that keeps the
-// current state per person and purpose (0005, replaced in 0007), so both sides pay for the
-// same rows.
-const MIGRATIONS: [&str; 7] = [
+// current state per person and purpose (0005, replaced in 0007 and 0008), so both sides pay for
+// the same rows.
+const MIGRATIONS: [&str; 9] = [
     include_str!("../migrations/0001_foundation.sql"),
     include_str!("../migrations/0002_authoring.sql"),
     include_str!("../migrations/0003_rights.sql"),
@@ -63,6 +65,8 @@ const MIGRATIONS: [&str; 7] = [
     include_str!("../migrations/0005_current.sql"),
     include_str!("../migrations/0006_current_view.sql"),
     include_str!("../migrations/0007_organisation.sql"),
+    include_str!("../migrations/0008_clock_tolerance.sql"),
+    include_str!("../migrations/0009_key_slots.sql"),
 ];
 const EXAMPLE_PROFILE: &str = include_str!("../examples/trade-show-2026.profile.json");
 const NOTICE_TEXT: &str = "我们将使用您的姓名、邮箱和电话向您发送展会相关信息。\nWe use your name, email and phone to send you news of the event.\n";
@@ -954,6 +958,9 @@ fn run(a: &Args, base: &Path) -> Res<Value> {
         .into());
     }
     println!("verify: intact, {} events in {}", group(report.events_checked), fmt_s(verify_t.as_secs_f64()));
+    let steps: Vec<String> =
+        report.steps.iter().map(|(name, d)| format!("{name} {}", fmt_s(d.as_secs_f64()))).collect();
+    println!("verify steps: {}", steps.join(", "));
 
     let mut results: Vec<PathResult> = Vec::new();
     let mut rng = Rng::new(seed ^ 0xBEEF);
@@ -1079,6 +1086,9 @@ fn run(a: &Args, base: &Path) -> Res<Value> {
             events: None,
         });
     }
+
+    // Capture and search while verify runs beside them (the app's background verify).
+    results.extend(beside::run(&mut e, seed, &mut next_person, &sz)?);
 
     // Render + lint (the live preview) and lint alone: no storage to compare with.
     {

@@ -183,6 +183,14 @@ impl Session {
         Err(denied)
     }
 
+    /// A read-only connection of its own, after checking the role: for long reads (verify)
+    /// that must not hold this session while they run. It holds a copy of the data key,
+    /// zeroed when it is dropped; stop it (its interrupt handle) when the session locks.
+    pub(crate) fn open_reader(&mut self, action: Action) -> Result<Connection> {
+        self.check(action)?;
+        vault::open_reader(&self.paths, &self.key.duplicate())
+    }
+
     /// Runs a read after checking the role.
     pub(crate) fn read<T>(&mut self, action: Action, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
         self.check(action)?;

@@ -8,6 +8,7 @@ pub const COMMANDS: &[&str] = &[
     "keep_alive",
     "home",
     "verify_vault",
+    "verify_status",
     "restore_schema",
     "list_purposes",
     "add_purpose",

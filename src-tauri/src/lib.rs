@@ -38,6 +38,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             vault::keep_alive,
             people::home,
             people::verify_vault,
+            people::verify_status,
             people::restore_schema,
             catalogue::list_purposes,
             catalogue::add_purpose,

@@ -5,7 +5,9 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
+use chrono::{DateTime, FixedOffset};
 use consentry::vault::VaultPaths;
+use consentry::verify::{self, Report, Stop};
 use consentry::Session;
 
 use crate::error::{ApiError, ApiResult};
@@ -48,6 +50,24 @@ struct Shared {
     export_dir: std::path::PathBuf,
     ticker: Arc<dyn Ticker>,
     inner: Mutex<Inner>,
+    verify: Mutex<VerifyState>,
+}
+
+/// The background verify: the running one (to stop it at lock) and the last result.
+#[derive(Default)]
+struct VerifyState {
+    /// Bumped at each lock, so a run that finishes after the lock is discarded.
+    generation: u64,
+    /// The running verifier's stop handle.
+    running: Option<Stop>,
+    /// The last finished run and when it finished.
+    last: Option<(Report, DateTime<FixedOffset>)>,
+}
+
+/// What the Home screen shows of verify.
+pub(crate) struct VerifyStatus {
+    pub(crate) running: bool,
+    pub(crate) last: Option<(Report, DateTime<FixedOffset>)>,
 }
 
 pub(crate) struct Inner {
@@ -82,6 +102,7 @@ impl AppState {
                     last_activity: now,
                     idle_lock: Duration::from_secs(60 * u64::from(consentry::settings::DEFAULT_IDLE_LOCK_MINUTES)),
                 }),
+                verify: Mutex::new(VerifyState::default()),
             }),
         }
     }
@@ -149,8 +170,92 @@ impl AppState {
         self.guard().last_activity = now;
     }
 
+    fn verify_state(&self) -> MutexGuard<'_, VerifyState> {
+        self.shared.verify.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Starts a verify beside the session, on its own read-only connection, unless one is
+    /// running: capture and search go on meanwhile. When it finishes, its result is kept for
+    /// Home and recorded in the audit log. Roles that may not verify start nothing.
+    pub(crate) fn start_verify(&self) -> ApiResult<()> {
+        let verifier = {
+            let mut inner = self.guard();
+            let Some(session) = inner.session.as_mut() else { return Err(ApiError::locked()) };
+            if !consentry::Action::Verify.allows(session.role()) {
+                return Ok(());
+            }
+            let mut v = self.verify_state();
+            if v.running.is_some() {
+                return Ok(());
+            }
+            let verifier = verify::verifier(session)?;
+            v.running = Some(verifier.stop_handle());
+            (verifier, v.generation)
+        };
+        let state = self.clone();
+        std::thread::spawn(move || {
+            let (verifier, generation) = verifier;
+            let outcome = verifier.run();
+            drop(verifier);
+            state.finish_verify(generation, outcome);
+        });
+        Ok(())
+    }
+
+    fn finish_verify(&self, generation: u64, outcome: Result<Report, consentry::Error>) {
+        let mut inner = self.guard();
+        let mut v = self.verify_state();
+        if v.generation != generation {
+            return; // locked meanwhile: the run was stopped and its result is not kept
+        }
+        v.running = None;
+        let report = match outcome {
+            Ok(r) => r,
+            Err(e) => {
+                tracing::warn!(error = %e, "verify did not finish");
+                return;
+            }
+        };
+        if let Some(session) = inner.session.as_mut() {
+            if let Err(e) = verify::record(session, &report) {
+                tracing::warn!(error = %e, "verify not recorded in the audit log");
+            }
+            v.last = Some((report, session.now()));
+        }
+    }
+
+    /// Whether a verify is running, and the last result; if the vault changed since that
+    /// result (consents recorded, notices approved, …), another run starts beside the session.
+    pub(crate) fn verify_status(&self) -> ApiResult<VerifyStatus> {
+        if self.guard().session.is_none() {
+            return Err(ApiError::locked());
+        }
+        let last = self.verify_state().last.clone();
+        if let Some((report, _)) = &last {
+            let stale = {
+                let mut inner = self.guard();
+                let session = inner.session.as_mut().ok_or_else(ApiError::locked)?;
+                verify::is_stale(session, report)?
+            };
+            if stale {
+                self.start_verify()?;
+            }
+        }
+        let v = self.verify_state();
+        Ok(VerifyStatus { running: v.running.is_some(), last: v.last.clone() })
+    }
+
     /// Locks the vault (recording it), dropping the session and its key.
     pub(crate) fn lock(&self) -> ApiResult<bool> {
+        {
+            // A running verify stops at once and drops its copy of the key.
+            let mut v = self.verify_state();
+            v.generation += 1;
+            if let Some(stop) = v.running.take() {
+                stop.stop();
+            }
+            v.last = None;
+        }
         let session = {
             let mut inner = self.guard();
             inner.kiosk = None;
@@ -270,6 +375,47 @@ mod tests {
         ticker.advance(Duration::from_secs(100));
         assert!(state.lock_if_idle(), "300 s after the last activity the vault locks itself");
         assert!(state.guard().session.is_none());
+        Ok(())
+    }
+
+    /// Waits (on the real clock: the verify runs on its own thread) until no verify runs.
+    fn wait_for_verify(state: &AppState) -> TestResult {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while state.verify_status().map_err(|e| e.message)?.running {
+            if Instant::now() > deadline {
+                return Err("verify did not finish".into());
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn verify_runs_beside_the_session_its_result_is_kept_and_lock_discards_it() -> TestResult {
+        let dir = tempfile::tempdir()?;
+        let state = unlocked_state_with(dir.path(), Arc::new(SystemTicker))?;
+        state.start_verify().map_err(|e| e.message)?;
+        // The session is not held while it runs: a write goes through at once.
+        {
+            let mut inner = state.guard();
+            let session = inner.session.as_mut().ok_or("locked")?;
+            consentry::settings::set_idle_lock_minutes(session, 7)?;
+        }
+        wait_for_verify(&state)?;
+        let (report, _at) = state.verify_status().map_err(|e| e.message)?.last.ok_or("no result kept")?;
+        assert!(report.is_intact(), "{:?}", report.problems);
+        {
+            let mut inner = state.guard();
+            let session = inner.session.as_mut().ok_or("locked")?;
+            let log = session.audit_log(10)?;
+            // Once, or twice if the change above came after the first run's snapshot (Home's
+            // status then started another run, since the result might no longer hold).
+            let runs = log.iter().filter(|e| e.action == "vault.verify").count();
+            assert!((1..=2).contains(&runs), "{runs} runs recorded");
+        }
+        assert!(!state.verify_status().map_err(|e| e.message)?.running, "nothing changed since: no new run");
+        state.lock().map_err(|e| e.message)?;
+        assert!(matches!(state.verify_status(), Err(ApiError { kind: crate::vocab::ErrorKind::Locked, .. })));
         Ok(())
     }
 }

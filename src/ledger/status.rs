@@ -2,8 +2,6 @@
 //! same instant the more protective one (withdraw > refuse > grant); between devices whose
 //! clocks may disagree (events within `CLOCK_TOLERANCE_MS`), the more protective one.
 
-use std::collections::BTreeMap;
-
 use chrono::Duration;
 use rusqlite::Connection;
 
@@ -51,32 +49,31 @@ const MISMATCHES_LISTED: usize = 20;
 pub(crate) fn verify_current(conn: &Connection, problems: &mut Vec<Problem>) -> Result<u64> {
     let ctx = "rebuild the current state";
     let rule = current_rule();
-    let table = "SELECT subject_id, purpose_code, kind, captured_at_ms, protection, event_id FROM consent_current";
+    // The rule runs once; each of its rows finds the table's by primary key, and the table's
+    // rows the rule does not give come from the outer side of the join.
     let sql = format!(
-        "SELECT 'ledger', * FROM ({rule} EXCEPT {table})
-         UNION ALL
-         SELECT 'table', * FROM ({table} EXCEPT {rule})
-         ORDER BY 2, 3, 1"
+        "SELECT coalesce(r.subject_id, c.subject_id), coalesce(r.purpose_code, c.purpose_code),
+                r.kind, r.id, c.kind, c.event_id
+         FROM ({rule}) r FULL OUTER JOIN consent_current c
+           ON c.subject_id = r.subject_id AND c.purpose_code = r.purpose_code
+         WHERE r.id IS NOT c.event_id OR r.kind IS NOT c.kind
+            OR r.captured_at_ms IS NOT c.captured_at_ms OR r.protection IS NOT c.protection
+         ORDER BY 1, 2"
     );
     let mut stmt = conn.prepare(&sql).storage(ctx)?;
-    type Row = (String, String, String, String, String);
+    type Row = (String, String, Option<String>, Option<String>, Option<String>, Option<String>);
     let rows: Vec<Row> = stmt
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(6)?)))
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))
         .storage(ctx)?
         .collect::<rusqlite::Result<_>>()
         .storage(ctx)?;
-    // One problem per person and purpose: what the ledger gives beside what the table says.
-    // (kind, event id) as the ledger gives it and as the table holds it.
+    // One problem per person and purpose: what the ledger gives beside what the table says,
+    // each as (kind, event id).
     type Side = Option<(String, String)>;
-    let mut pairs: BTreeMap<(String, String), (Side, Side)> = BTreeMap::new();
-    for (side, subject, purpose, kind, event) in rows {
-        let entry = pairs.entry((subject, purpose)).or_default();
-        if side == "ledger" {
-            entry.0 = Some((kind, event));
-        } else {
-            entry.1 = Some((kind, event));
-        }
-    }
+    let pairs: Vec<((String, String), (Side, Side))> = rows
+        .into_iter()
+        .map(|(subject, purpose, lk, le, tk, te)| ((subject, purpose), (lk.zip(le), tk.zip(te))))
+        .collect();
     let say = |s: &Side| match s {
         Some((kind, event)) => format!("{kind} (event {event})"),
         None => "nothing".to_string(),

@@ -308,6 +308,28 @@ fn open_as(
     Ok(Opened { conn, key, vault_id, operator, device_id, device_name, settled })
 }
 
+/// Opens a second, read-only connection to an open vault, for work that must not hold the
+/// session's connection (verify): WAL lets it read beside the writer. It never migrates or
+/// writes (`query_only`).
+pub(crate) fn open_reader(paths: &VaultPaths, key: &DataKey) -> Result<Connection> {
+    let damaged = || Error::VaultDamaged { path: paths.db.clone() };
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let conn = Connection::open_with_flags(&paths.db, flags).map_err(|e| {
+        tracing::error!(error = %e, "open a reader");
+        damaged()
+    })?;
+    conn.execute_batch("PRAGMA cipher_log_level = NONE;").storage("configure encryption")?;
+    conn.execute_batch(&key.sqlcipher_pragma()).storage("configure encryption")?;
+    conn.execute_batch("PRAGMA query_only = ON; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -16384;")
+        .storage("configure a reader")?;
+    conn.busy_timeout(std::time::Duration::from_secs(5)).storage("configure a reader")?;
+    conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0)).map_err(|e| {
+        tracing::error!(error = %e, "reader key check");
+        damaged()
+    })?;
+    Ok(conn)
+}
+
 /// Opens the SQLCipher database with the data key, in the order SQLCipher needs.
 fn open_connection(paths: &VaultPaths, key: &DataKey, create: bool) -> Result<Connection> {
     let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;

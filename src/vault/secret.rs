@@ -40,6 +40,11 @@ impl DataKey {
         &self.0
     }
 
+    /// A second copy, for a reader beside the session's connection (zeroed when dropped too).
+    pub(crate) fn duplicate(&self) -> DataKey {
+        DataKey(Box::new(*self.0))
+    }
+
     /// The `PRAGMA key` statement for this key, zeroed when dropped.
     pub(crate) fn sqlcipher_pragma(&self) -> Zeroizing<String> {
         let mut stmt = Zeroizing::new(String::with_capacity(80));

@@ -23,4 +23,5 @@ mod sync_cli;
 mod sync_merge;
 mod tamper;
 mod vault;
+mod verify_beside;
 mod verify_proof;

@@ -56,9 +56,25 @@ async home() : Promise<Result<HomeView, ApiError>> {
     else return { status: "error", error: e  as any };
 }
 },
-async verifyVault() : Promise<Result<VerifyView, ApiError>> {
+/**
+ * Starts a verify beside the session (unless one runs) and returns at once; Home polls
+ * `verify_status` until it finishes. Capture and search are not held up meanwhile.
+ */
+async verifyVault() : Promise<Result<VerifyStatusView, ApiError>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("verify_vault") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Whether a verify is running and the last result; starts a run only if the vault changed
+ * since the last one.
+ */
+async verifyStatus() : Promise<Result<VerifyStatusView, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("verify_status") };
 } catch (e) {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
@@ -1279,6 +1295,10 @@ export type VaultLocked = {
  * Why.
  */
 reason: LockReason }
+/**
+ * Verify as Home shows it: whether one is running beside the session, and the last result.
+ */
+export type VerifyStatusView = { running: boolean; last: VerifyView | null }
 export type VerifyView = { intact: boolean; events_checked: number; devices: number; audit_entries_checked: number; problems: string[]; 
 /**
  * Where each problem is (`ledger`, `audit`, `checkpoint`, `notice_version`, `schema`,
@@ -1289,7 +1309,11 @@ places: string[];
  * The schema differs from what the migrations create: writes are refused until an
  * administrator restores it.
  */
-schema_altered: boolean }
+schema_altered: boolean; 
+/**
+ * When this run finished (RFC 3339, the vault's clock).
+ */
+ran_at: string }
 export type VersionSummary = { number: number; state: NoticeState }
 export type VersionView = { notice: string; title: Bi; number: number; 
 /**

@@ -1,8 +1,9 @@
 //! Home counts, verification, and the people in the vault (always masked here).
 
+use chrono::{DateTime, FixedOffset};
 use consentry::ledger::{self, ConsentEvent, PurposeStatus};
 use consentry::subject::{self, SubjectKey, SubjectView};
-use consentry::verify::{self, Place};
+use consentry::verify::{Place, Report};
 use serde::Serialize;
 use specta::Type;
 use tauri::State;
@@ -67,25 +68,57 @@ pub struct VerifyView {
     /// The schema differs from what the migrations create: writes are refused until an
     /// administrator restores it.
     pub schema_altered: bool,
+    /// When this run finished (RFC 3339, the vault's clock).
+    pub ran_at: String,
 }
 
+/// Verify as Home shows it: whether one is running beside the session, and the last result.
+#[derive(Serialize, Type)]
+pub struct VerifyStatusView {
+    pub running: bool,
+    pub last: Option<VerifyView>,
+}
+
+fn verify_view(r: &Report, ran_at: DateTime<FixedOffset>) -> VerifyView {
+    VerifyView {
+        intact: r.is_intact(),
+        events_checked: small(r.events_checked),
+        devices: small(r.devices),
+        audit_entries_checked: small(r.audit_entries_checked),
+        problems: r.problems.iter().map(|p| p.message.clone()).collect(),
+        places: r.problems.iter().map(|p| p.place.kind().to_string()).collect(),
+        schema_altered: r.problems.iter().any(|p| matches!(p.place, Place::Schema { .. })),
+        ran_at: ran_at.to_rfc3339(),
+    }
+}
+
+fn status_view(state: &AppState) -> ApiResult<VerifyStatusView> {
+    let status = state.verify_status()?;
+    Ok(VerifyStatusView { running: status.running, last: status.last.map(|(r, at)| verify_view(&r, at)) })
+}
+
+/// Starts a verify beside the session (unless one runs) and returns at once; Home polls
+/// `verify_status` until it finishes. Capture and search are not held up meanwhile.
 #[tauri::command]
 #[specta::specta]
-pub async fn verify_vault(state: State<'_, AppState>) -> ApiResult<VerifyView> {
+pub async fn verify_vault(state: State<'_, AppState>) -> ApiResult<VerifyStatusView> {
     state
-        .with_session(|s| {
-            let r = verify::verify(s)?;
-            Ok(VerifyView {
-                intact: r.is_intact(),
-                events_checked: small(r.events_checked),
-                devices: small(r.devices),
-                audit_entries_checked: small(r.audit_entries_checked),
-                problems: r.problems.iter().map(|p| p.message.clone()).collect(),
-                places: r.problems.iter().map(|p| p.place.kind().to_string()).collect(),
-                schema_altered: r.problems.iter().any(|p| matches!(p.place, Place::Schema { .. })),
-            })
+        .inner()
+        .clone()
+        .blocking(|state| {
+            state.touch();
+            state.start_verify()?;
+            status_view(state)
         })
         .await
+}
+
+/// Whether a verify is running and the last result; starts a run only if the vault changed
+/// since the last one.
+#[tauri::command]
+#[specta::specta]
+pub async fn verify_status(state: State<'_, AppState>) -> ApiResult<VerifyStatusView> {
+    state.inner().clone().blocking(|state| status_view(state)).await
 }
 
 /// What restoring the schema left: the objects it could not put back (tables), as sentences.

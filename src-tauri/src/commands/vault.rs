@@ -96,6 +96,9 @@ pub async fn create_vault(state: State<'_, AppState>, request: CreateVaultReques
             )?;
             let info = SessionInfo::of(&session);
             state.install(session)?;
+            if let Err(e) = state.start_verify() {
+                tracing::warn!(kind = e.kind.as_str(), "verify not started after creating the vault");
+            }
             Ok(CreatedVault { recovery_key: recovery.expose_display().to_string(), session: info })
         })
         .await
@@ -121,6 +124,10 @@ pub async fn unlock(state: State<'_, AppState>, request: UnlockRequest) -> ApiRe
             let session = consentry::Session::unlock(state.paths(), &request.operator, &pass, Arc::new(SystemClock))?;
             let info = SessionInfo::of(&session);
             state.install(session)?;
+            // Once after unlock, beside the session: Home shows the result when it is ready.
+            if let Err(e) = state.start_verify() {
+                tracing::warn!(kind = e.kind.as_str(), "verify not started after unlock");
+            }
             Ok(info)
         })
         .await

@@ -1,31 +1,41 @@
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { call, commands, describe } from "../api";
-import type { ActionName, HomeView, NoticeState, VerifyView } from "../bindings";
-import { Badge, ErrorBox } from "../components";
+import type { ActionName, HomeView, NoticeState, VerifyStatusView, VerifyView } from "../bindings";
+import { Badge, ErrorBox, when } from "../components";
 import { t, tv, type Key } from "../i18n";
 import { UnsentCounter, useUnsent } from "../unsent";
 
 export function Home(props: { allowed: ActionName[] }) {
   const unsent = useUnsent(props.allowed);
   const [home, setHome] = useState<HomeView | null>(null);
-  const [verify, setVerify] = useState<VerifyView | null>(null);
-  const [verifying, setVerifying] = useState(false);
+  const [status, setStatus] = useState<VerifyStatusView | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const timer = useRef<number | null>(null);
 
-  const runVerify = async () => {
-    setVerifying(true);
+  // Verify runs beside the session (started once after unlock, or by "Verify now"); Home
+  // shows the last result and polls while one runs, so nothing waits for it.
+  const poll = async (start: boolean) => {
     try {
-      setVerify(await call(commands.verifyVault()));
+      const s = await call(start ? commands.verifyVault() : commands.verifyStatus());
+      setStatus(s);
+      if (s.running) timer.current = window.setTimeout(() => void poll(false), 700);
     } catch (e) {
       setError(describe(e));
-    } finally {
-      setVerifying(false);
     }
   };
   useEffect(() => {
     call(commands.home()).then(setHome, (e) => setError(describe(e)));
-    void runVerify();
+    void poll(false);
+    return () => {
+      if (timer.current !== null) window.clearTimeout(timer.current);
+    };
   }, []);
+  const runVerify = async () => {
+    if (timer.current !== null) window.clearTimeout(timer.current);
+    await poll(true);
+  };
+  const verify: VerifyView | null = status?.last ?? null;
+  const verifying = status?.running ?? false;
 
   const notices = home?.notices ?? [];
   return (
@@ -66,13 +76,14 @@ export function Home(props: { allowed: ActionName[] }) {
       <div class="card" id="ledger-status">
         <h2>{t("ledgerTitle")}</h2>
         {verify === null ? (
-          <p>{t("verifying")}</p>
+          <p id="verify-none">{verifying ? t("verifyRunningBeside") : t("verifyNotYet")}</p>
         ) : verify.intact ? (
           <p>
             <Badge tone="good">✓</Badge>{" "}
             {verify.events_checked === 0
               ? t("verifyIntactEmpty", { audit: verify.audit_entries_checked })
-              : t("verifyIntact", { events: verify.events_checked, devices: verify.devices, audit: verify.audit_entries_checked })}
+              : t("verifyIntact", { events: verify.events_checked, devices: verify.devices, audit: verify.audit_entries_checked })}{" "}
+            <span class="sub" id="verify-ran-at">{t("verifyRanAt", { at: when(verify.ran_at) })}</span>
           </p>
         ) : (
           <div>
@@ -84,6 +95,7 @@ export function Home(props: { allowed: ActionName[] }) {
                 <li>{p}</li>
               ))}
             </ul>
+            <p class="sub">{t("verifyRanAt", { at: when(verify.ran_at) })}</p>
             {verify.schema_altered && (
               <SchemaRestore canRestore={props.allowed.includes("vault.restore_schema")} onRestored={runVerify} />
             )}

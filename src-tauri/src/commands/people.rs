@@ -118,7 +118,7 @@ pub async fn verify_vault(state: State<'_, AppState>) -> ApiResult<VerifyStatusV
 #[tauri::command]
 #[specta::specta]
 pub async fn verify_status(state: State<'_, AppState>) -> ApiResult<VerifyStatusView> {
-    state.inner().clone().blocking(|state| status_view(state)).await
+    state.inner().clone().blocking(status_view).await
 }
 
 /// What restoring the schema left: the objects it could not put back (tables), as sentences.

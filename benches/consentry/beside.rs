@@ -81,7 +81,7 @@ pub(super) fn run(e: &mut Engine, seed: u64, next_person: &mut usize, sz: &Sizes
             }
         }
     }
-    let note = format!("verify running beside it on its own connection ({verify_runs} full runs during the blocks); baseline: the same path with no verify running, in alternating blocks");
+    let note = format!("verify runs beside it on its own connection ({verify_runs} full runs during the blocks); baseline: the same path with no verify running, in alternating blocks");
     Ok(vec![
         PathResult {
             path: "capture, verify running",

@@ -5,7 +5,7 @@ use std::sync::{Arc, OnceLock};
 
 use consentry::purpose::{self, LegalBasis, Purpose};
 use consentry::rights::{self, Provenance};
-use consentry::vault::{self, NewVault, Passphrase, VaultPaths};
+use consentry::vault::{NewVault, Passphrase, VaultPaths};
 use consentry::{notice, operator, Role, Session, SystemClock};
 use libfuzzer_sys::fuzz_target;
 

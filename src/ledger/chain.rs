@@ -254,7 +254,9 @@ pub(crate) fn verify_against_audit(conn: &Connection, problems: &mut Vec<Problem
         )))
     };
     let mut rewritten = false;
-    let rewrite = |problems: &mut Vec<Problem>, (id, device_id, seq, _): &(String, String, i64, String), audit_seq: i64| {
+    let rewrite = |problems: &mut Vec<Problem>,
+                   (id, device_id, seq, _): &(String, String, i64, String),
+                   audit_seq: i64| {
         problems.push(Problem {
             place: Place::Ledger { device_id: device_id.clone() },
             seq: *seq,

@@ -2,15 +2,20 @@
 //! boundary, and documented in docs/cli-json.md; the engine's types never serialize.
 
 use consentry::audit::AuditEntry;
-use consentry::capture::{Event, KioskForm};
 use consentry::ledger::{ConsentEvent, PurposeStatus, Recorded, SubjectStatus};
-use consentry::notice::{markdown, Language, NoticeVersion};
+use consentry::notice::NoticeVersion;
 use consentry::operator::Operator;
 use consentry::purpose::{DataCategory, Purpose};
-use consentry::rights::{DueItem, Erased, ImportReport, RetentionRule};
 use consentry::subject::SubjectView;
-use consentry::verify::{Place, Report};
 use serde::Serialize;
+
+mod events;
+mod rights;
+mod verify;
+
+pub use events::*;
+pub use rights::*;
+pub use verify::*;
 
 #[derive(Serialize)]
 pub struct ErrorJson<'a> {
@@ -260,67 +265,6 @@ impl From<&ConsentEvent> for EventJson {
 }
 
 #[derive(Serialize)]
-pub struct VerifyJson {
-    pub intact: bool,
-    pub events_checked: u64,
-    pub devices: u64,
-    pub audit_entries_checked: u64,
-    pub checkpoints_checked: u64,
-    pub notices_checked: u64,
-    pub current_checked: u64,
-    pub problems: Vec<ProblemJson>,
-}
-
-#[derive(Serialize)]
-pub struct ProblemJson {
-    pub chain: &'static str,
-    pub device_id: Option<String>,
-    pub target: Option<String>,
-    pub seq: i64,
-    pub event_id: Option<String>,
-    pub message: String,
-}
-
-impl From<&Report> for VerifyJson {
-    fn from(r: &Report) -> Self {
-        VerifyJson {
-            intact: r.is_intact(),
-            events_checked: r.events_checked,
-            devices: r.devices,
-            audit_entries_checked: r.audit_entries_checked,
-            checkpoints_checked: r.checkpoints_checked,
-            notices_checked: r.notices_checked,
-            current_checked: r.current_checked,
-            problems: r
-                .problems
-                .iter()
-                .map(|p| {
-                    let (device_id, target) = match &p.place {
-                        Place::Ledger { device_id } | Place::DeviceAudit { device_id } => {
-                            (Some(device_id.clone()), None)
-                        }
-                        Place::Checkpoint { device_id, log } => (Some(device_id.clone()), Some(log.clone())),
-                        Place::Audit => (None, None),
-                        Place::NoticeVersion { hash, .. } => (None, Some(hash.clone())),
-                        Place::NoticeRevision { notice, number, .. } => (None, Some(format!("{notice} v{number}"))),
-                        Place::Schema { kind, name } => (None, Some(format!("{kind} {name}"))),
-                        Place::CurrentState { subject_id, purpose } => (None, Some(format!("{subject_id} {purpose}"))),
-                    };
-                    ProblemJson {
-                        chain: p.place.kind(),
-                        device_id,
-                        target,
-                        seq: p.seq,
-                        event_id: p.event_id.clone(),
-                        message: p.message.clone(),
-                    }
-                })
-                .collect(),
-        }
-    }
-}
-
-#[derive(Serialize)]
 pub struct AuditJson {
     pub seq: i64,
     pub at: String,
@@ -366,174 +310,6 @@ pub fn pad(text: &str, width: usize) -> String {
 
 pub fn short(hash: &str) -> &str {
     hash.get(..12).unwrap_or(hash)
-}
-
-// ---- Data-subject rights (issue 6) ----
-
-#[derive(Serialize)]
-pub struct ErasedJson {
-    pub subject_id: String,
-    pub erased: bool,
-    pub withdrawn: Option<RecordedJson>,
-}
-
-#[derive(Serialize)]
-pub struct RowErrorJson {
-    pub line: usize,
-    pub column: Option<String>,
-    pub reason: String,
-}
-
-#[derive(Serialize)]
-pub struct ImportJson {
-    pub committed: bool,
-    pub rows: usize,
-    pub events: usize,
-    pub people: usize,
-    pub new_people: usize,
-    pub receipts: Vec<String>,
-    pub errors: Vec<RowErrorJson>,
-    pub more_errors: usize,
-}
-
-impl From<&ImportReport> for ImportJson {
-    fn from(r: &ImportReport) -> Self {
-        ImportJson {
-            committed: r.committed(),
-            rows: r.rows,
-            events: r.events,
-            people: r.people,
-            new_people: r.new_people,
-            receipts: r.receipts.clone(),
-            errors: r
-                .errors
-                .iter()
-                .map(|e| RowErrorJson { line: e.line, column: e.column.clone(), reason: e.reason.clone() })
-                .collect(),
-            more_errors: r.more_errors,
-        }
-    }
-}
-
-#[derive(Serialize)]
-pub struct RetentionJson {
-    pub purpose: String,
-    pub review_days: Option<u32>,
-    pub delete_days: Option<u32>,
-}
-
-#[derive(Serialize)]
-pub struct DueJson {
-    pub subject: SubjectJson,
-    pub purpose: String,
-    pub state: &'static str,
-    pub since: String,
-    pub due: &'static str,
-    pub due_at: String,
-}
-
-// ---- Events (trade shows) and their kiosk form ----
-
-#[derive(Serialize)]
-pub struct TradeEventJson {
-    pub id: String,
-    pub name: String,
-    pub venue: String,
-    pub starts_on: String,
-    pub ends_on: String,
-    pub notice: String,
-    pub notice_number: i64,
-    pub languages: Vec<&'static str>,
-    pub fields: Vec<String>,
-    pub device: String,
-    pub idle_reset_s: u32,
-    pub signature: bool,
-    pub closed: bool,
-    pub captures: i64,
-}
-
-impl From<&Event> for TradeEventJson {
-    fn from(e: &Event) -> Self {
-        TradeEventJson {
-            id: e.id.clone(),
-            name: e.input.name.clone(),
-            venue: e.input.venue.clone(),
-            starts_on: e.input.starts_on.clone(),
-            ends_on: e.input.ends_on.clone(),
-            notice: e.input.notice.clone(),
-            notice_number: e.input.notice_number,
-            languages: e.input.languages.iter().map(|l| l.as_str()).collect(),
-            fields: e
-                .input
-                .fields
-                .iter()
-                .map(|f| format!("{}{}", f.field, if f.required { "!" } else { "" }))
-                .collect(),
-            device: e.input.device_name.clone(),
-            idle_reset_s: e.input.idle_reset_s,
-            signature: e.input.signature,
-            closed: e.closed_at_ms.is_some(),
-            captures: e.captures,
-        }
-    }
-}
-
-/// One event: its JSON shape, or one line.
-pub fn trade_event(e: &Event, json: bool) {
-    if json {
-        print_json(&TradeEventJson::from(e));
-    } else {
-        println!(
-            "{}  {}  {} → {}  {}  notice {} v{}  {} people{}",
-            e.id,
-            e.input.name,
-            e.input.starts_on,
-            e.input.ends_on,
-            e.input.venue,
-            e.input.notice,
-            e.input.notice_number,
-            e.captures,
-            if e.closed_at_ms.is_some() { "  (closed)" } else { "" }
-        );
-    }
-}
-
-pub fn trade_events(list: &[Event], json: bool) {
-    if json {
-        print_json(&list.iter().map(TradeEventJson::from).collect::<Vec<_>>());
-    } else if list.is_empty() {
-        println!("No events yet. Create one with `consentry event create --name … --venue … --from … --to … --notice NAME --device …`.");
-    } else {
-        for e in list {
-            trade_event(e, false);
-        }
-    }
-}
-
-pub fn kiosk_form(k: &KioskForm, json: bool) {
-    if json {
-        print_json(&serde_json::json!({
-            "event": k.event.id,
-            "language": k.language.as_str(),
-            "title": k.title,
-            "notice_hash": k.notice_hash,
-            "controls": k.form.controls().map(|c| serde_json::json!({
-                "id": c.id, "purpose": c.purpose, "kind": c.kind,
-                "label": if k.language == Language::ZhCn { &c.label.zh } else { &c.label.en },
-            })).collect::<Vec<_>>(),
-            "guardian": k.form.guardian.is_some(),
-        }));
-    } else {
-        println!("{}\n\n{}", k.title, markdown::to_plain(&k.text));
-        println!("\nBoxes (none is ticked in advance):");
-        for c in k.form.controls() {
-            let label = if k.language == Language::ZhCn { &c.label.zh } else { &c.label.en };
-            println!("  [ ] {}  {}", pad(&c.id, 32), label);
-        }
-        if k.form.guardian.is_some() {
-            println!("  Children under 14: a parent or guardian answers and confirms.");
-        }
-    }
 }
 
 // ---- Printers for the top-level commands ----
@@ -586,40 +362,6 @@ pub fn passphrase_changed() {
 
 pub fn recovered(name: &str) {
     eprintln!("New passphrase set for {name}. Keep the recovery key safe: it still works.");
-}
-
-/// After `verify --restore-schema`: what could not be put back (to stderr with `--json`, so
-/// standard output stays one JSON document).
-pub fn schema_restored(left: &[consentry::vault::SchemaDifference], json: bool) {
-    let say = |line: String| if json { eprintln!("{line}") } else { println!("{line}") };
-    if left.is_empty() {
-        say("Schema restored: the triggers, indexes and views are as the migrations create them.".into());
-    } else {
-        for d in left {
-            say(format!("Not restored: {} Restore the vault from a backup made before the change.", d.describe()));
-        }
-    }
-}
-
-pub fn verify_report(report: &Report, json: bool) {
-    if json {
-        print_json(&VerifyJson::from(report));
-    } else if report.is_intact() {
-        println!(
-            "Intact: {} consent events on {} device chain(s), {} audit entries, {} checkpoint(s), {} notice version(s) and {} current state(s) verify; the schema is as the migrations create it.",
-            report.events_checked,
-            report.devices,
-            report.audit_entries_checked,
-            report.checkpoints_checked,
-            report.notices_checked,
-            report.current_checked
-        );
-    } else {
-        println!("BROKEN: the vault's records were changed outside Consentry.");
-        for p in &report.problems {
-            println!("  - {}", p.message);
-        }
-    }
 }
 
 pub fn audit_log(entries: &[AuditEntry], json: bool) {
@@ -818,158 +560,5 @@ pub fn history(person: &SubjectView, events: &[ConsentEvent], json: bool) {
             e.notice_hash.as_deref().map(short).unwrap_or("-"),
             e.evidence
         );
-    }
-}
-
-// ---- Printers for the data-subject rights commands ----
-
-/// A document (export, suppression list, access report, receipt) on standard output.
-pub fn document(content: &str) {
-    print!("{content}");
-}
-
-/// Where a document written with `--output` went.
-pub fn wrote(path: &std::path::Path) {
-    eprintln!("Wrote {}.", path.display());
-}
-
-pub fn search_results(query: &str, found: &[SubjectView], json: bool) {
-    if json {
-        print_json(&found.iter().map(SubjectJson::from).collect::<Vec<_>>());
-    } else if found.is_empty() {
-        println!("Nobody matches \"{query}\".");
-    } else {
-        for p in found {
-            subject(p);
-        }
-    }
-}
-
-pub fn revealed(shown: &SubjectView, json: bool) {
-    if json {
-        print_json(&SubjectJson::from(shown));
-    } else {
-        subject(shown);
-        println!("(This reveal is recorded in the audit log.)");
-    }
-}
-
-pub fn erased(erased: &Erased, json: bool) {
-    if json {
-        print_json(&ErasedJson {
-            subject_id: erased.subject_id.clone(),
-            erased: true,
-            withdrawn: erased.withdrawn.as_ref().map(RecordedJson::from),
-        });
-    } else {
-        if let Some(w) = &erased.withdrawn {
-            recorded(w, false);
-        }
-        println!(
-            "Erased person {}: their personal data is gone; the ledger keeps their consent history by id, and verify stays intact.",
-            erased.subject_id
-        );
-    }
-}
-
-pub fn import_report(report: &ImportReport, json: bool) {
-    if json {
-        print_json(&ImportJson::from(report));
-    } else if report.committed() {
-        println!(
-            "Imported {} rows: {} events for {} people ({} new). Receipts: {}.",
-            report.rows,
-            report.events,
-            report.people,
-            report.new_people,
-            report.receipts.join(", ")
-        );
-    } else {
-        println!("Nothing was imported: the file has problems. Fix these rows and import the whole file again.");
-        for e in &report.errors {
-            match &e.column {
-                Some(c) => println!("  line {}, {}: {}", e.line, c, e.reason),
-                None => println!("  line {}: {}", e.line, e.reason),
-            }
-        }
-        if report.more_errors > 0 {
-            println!("  … and {} more.", report.more_errors);
-        }
-    }
-}
-
-pub fn retention_set(rule: &RetentionRule, json: bool) {
-    if json {
-        print_json(&RetentionJson {
-            purpose: rule.purpose.clone(),
-            review_days: rule.review_days,
-            delete_days: rule.delete_days,
-        });
-    } else {
-        let show = |d: Option<u32>| d.map(|d| format!("{d} days")).unwrap_or_else(|| "no limit".into());
-        println!(
-            "Retention for {}: review after {}, delete after {}.",
-            rule.purpose,
-            show(rule.review_days),
-            show(rule.delete_days)
-        );
-    }
-}
-
-pub fn retention_rules(rules: &[RetentionRule], json: bool) {
-    if json {
-        print_json(
-            &rules
-                .iter()
-                .map(|r| RetentionJson {
-                    purpose: r.purpose.clone(),
-                    review_days: r.review_days,
-                    delete_days: r.delete_days,
-                })
-                .collect::<Vec<_>>(),
-        );
-    } else if rules.is_empty() {
-        println!("No retention rules yet. Set one with `consentry retention set PURPOSE --review-days 365`.");
-    } else {
-        for r in rules {
-            let show = |d: Option<u32>| d.map(|d| d.to_string()).unwrap_or_else(|| "-".into());
-            println!(
-                "{}  review {}  delete {}",
-                pad(&r.purpose, 22),
-                pad(&show(r.review_days), 6),
-                show(r.delete_days)
-            );
-        }
-    }
-}
-
-pub fn retention_due(due: &[DueItem], json: bool) {
-    if json {
-        print_json(
-            &due.iter()
-                .map(|d| DueJson {
-                    subject: (&d.subject).into(),
-                    purpose: d.purpose.clone(),
-                    state: d.state.as_str(),
-                    since: d.since.to_rfc3339(),
-                    due: d.due.as_str(),
-                    due_at: d.due_at.to_rfc3339(),
-                })
-                .collect::<Vec<_>>(),
-        );
-    } else if due.is_empty() {
-        println!("Nothing is due for review or deletion.");
-    } else {
-        for d in due {
-            println!(
-                "{}  {}  {}  {}  since {}  due {}",
-                pad(d.due.as_str(), 6),
-                d.subject.id,
-                pad(d.subject.email.as_deref().or(d.subject.phone.as_deref()).unwrap_or("-"), 22),
-                pad(&d.purpose, 20),
-                d.since.to_rfc3339(),
-                d.due_at.to_rfc3339()
-            );
-        }
     }
 }

@@ -554,9 +554,14 @@ export function lang(): Lang {
   return current;
 }
 
-export function setLang(l: Lang) {
+/**
+ * Switches the language shown. `remember` keeps it for the next start of the app (the staff
+ * UI's choice); the kiosk passes false, so a visitor's choice never reaches the staff UI or
+ * the next visitor.
+ */
+export function setLang(l: Lang, remember = true) {
   current = l;
-  globalThis.localStorage?.setItem(STORAGE_KEY, l);
+  if (remember) globalThis.localStorage?.setItem(STORAGE_KEY, l);
   document.documentElement.lang = l;
   listeners.forEach((f) => f());
 }

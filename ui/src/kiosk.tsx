@@ -20,44 +20,61 @@ export function KioskApp() {
   const [submitError, setSubmitError] = useState<string | null>(null);
   const [badge, setBadge] = useState<Partial<Person> | undefined>(undefined);
   const [exiting, setExiting] = useState(false);
+  // Seconds left before the idle reset, while "Are you still there?" shows.
+  const [warning, setWarning] = useState<number | null>(null);
   const last = useRef(Date.now());
 
+  // Each person starts in the event's default language (`null`); a visitor's choice is not
+  // remembered, so it never reaches the next visitor or the staff UI.
   useEffect(() => {
     call(commands.kioskForm(language)).then(
       (f) => {
         setForm(f);
-        setLang(f.language === "zh-CN" ? "zh-CN" : "en");
+        setLang(f.language === "zh-CN" ? "zh-CN" : "en", false);
       },
       (e) => setError(describe(e)),
     );
-  }, [language]);
+  }, [language, round]);
 
   const next = () => {
     setReceipt(null);
     setSubmitError(null);
     setBadge(undefined);
+    setLanguage(null);
+    setWarning(null);
     setRound((r) => r + 1);
+    last.current = Date.now();
     window.scrollTo(0, 0);
   };
 
-  // Idle reset: no touch or key for the event's idle time starts over for the next person.
+  // Idle reset: no touch, key, scroll or typing for the event's idle time starts over for the
+  // next person. Before that, "Are you still there?" counts down and can be dismissed. The
+  // receipt stays at least 90 seconds, long enough to photograph.
   useEffect(() => {
-    const touch = () => (last.current = Date.now());
-    window.addEventListener("pointerdown", touch);
-    window.addEventListener("keydown", touch);
+    const touch = () => {
+      last.current = Date.now();
+      setWarning(null);
+    };
+    const kinds = ["pointerdown", "keydown", "wheel", "touchmove", "input", "scroll"] as const;
+    // Capture, so that scrolling the notice pane (which does not bubble) counts too.
+    kinds.forEach((k) => window.addEventListener(k, touch, { capture: true, passive: true }));
     const timer = setInterval(() => {
-      const limit = (form?.idle_reset_s ?? 60) * 1000;
-      if (!exiting && Date.now() - last.current > limit) {
-        last.current = Date.now();
+      const idle = (form?.idle_reset_s ?? 60) * 1000;
+      const limit = receipt ? Math.max(idle, 90_000) : idle;
+      const warnFor = Math.min(15_000, limit / 2);
+      const elapsed = Date.now() - last.current;
+      if (exiting) return;
+      if (elapsed > limit) {
         next();
+      } else if (elapsed > limit - warnFor) {
+        setWarning(Math.ceil((limit - elapsed) / 1000));
       }
-    }, 1000);
+    }, 500);
     return () => {
-      window.removeEventListener("pointerdown", touch);
-      window.removeEventListener("keydown", touch);
+      kinds.forEach((k) => window.removeEventListener(k, touch, { capture: true }));
       clearInterval(timer);
     };
-  }, [form, exiting]);
+  }, [form, exiting, receipt]);
 
   if (error) return <main class="kiosk"><ErrorBox message={error} /></main>;
   if (!form) return <main class="kiosk"><p class="hint">{t("kioskLoading")}</p></main>;
@@ -117,6 +134,26 @@ export function KioskApp() {
         </button>
       </footer>
       {exiting && <ExitDialog onCancel={() => setExiting(false)} />}
+      {warning !== null && !exiting && (
+        <div class="modal" id="still-there" role="alertdialog" aria-modal="true" aria-labelledby="still-there-title" aria-describedby="still-there-hint">
+          <div class="card narrow still-there">
+            <h2 id="still-there-title">{t("kioskStillThere")}</h2>
+            <p id="still-there-hint" aria-live="polite">{t("kioskStillThereHint", { n: warning })}</p>
+            <button
+              type="button"
+              class="primary"
+              id="still-here"
+              autoFocus
+              onClick={() => {
+                last.current = Date.now();
+                setWarning(null);
+              }}
+            >
+              {t("kioskStillHere")}
+            </button>
+          </div>
+        </div>
+      )}
     </main>
   );
 }

@@ -738,6 +738,13 @@ async fn kiosk_event_capture_receipt_reset_and_exit() {
         ui.c.execute(&js, vec![]).await.unwrap();
     }
     ui.fill("#ev-device", "Stand A tablet").await;
+    // A short idle time, so that "Are you still there?" can be seen below.
+    ui.c.execute(
+        "const e = document.querySelector('#ev-idle'); e.value = '20'; e.dispatchEvent(new Event('input', {bubbles: true}));",
+        vec![],
+    )
+    .await
+    .unwrap();
     ui.click("#ev-signature").await;
     ui.shot("new-event").await;
     ui.click("#create-event").await;
@@ -836,14 +843,26 @@ async fn kiosk_event_capture_receipt_reset_and_exit() {
         .await
         .unwrap();
     assert_eq!(ticked.as_i64(), Some(0));
+    // The next person starts in the event's language again, not the one the last chose.
+    ui.wait_text("#kiosk-notice", "展会同意书").await;
     ui.shot("kiosk-next-person").await;
+
+    // Half a form, then nothing: before the idle reset, a countdown the visitor can dismiss.
+    ui.fill("#person-name", "Wang Half").await;
+    let dialog = ui.wait_text("#still-there", "").await;
+    assert!(dialog.contains("您还在吗") || dialog.contains("Are you still there"), "{dialog}");
+    ui.shot("kiosk-still-there").await;
+    ui.click("#still-here").await;
+    assert_eq!(ui.el("#person-name").await.prop("value").await.unwrap().unwrap_or_default(), "Wang Half");
+    assert!(ui.c.find_all(Locator::Css("#still-there")).await.unwrap().is_empty(), "dismissed");
 
     // Leaving needs an operator's passphrase.
     ui.click("#kiosk-staff").await;
     ui.fill("#exit-operator", "Mo Marketer").await;
     ui.fill("#exit-passphrase", "wrong passphrase here").await;
     ui.click("#exit-submit").await;
-    ui.wait_text("#exit-error", "Wrong passphrase").await;
+    // The kiosk is back in the event's language (Chinese) for the next person.
+    ui.wait_text("#exit-error", "口令错误").await;
     ui.shot("kiosk-exit-refused").await;
     ui.fill("#exit-passphrase", "marketer passphrase 1").await;
     ui.click("#exit-submit").await;
@@ -854,6 +873,8 @@ async fn kiosk_event_capture_receipt_reset_and_exit() {
     }
     ui.c.switch_to_window(main_window).await.unwrap();
     ui.wait_text("#event-list", "Shanghai Auto Show 2026").await;
+    // The visitors' language never reached the staff UI.
+    ui.wait_text("#nav-events", "Events").await;
     ui.click("#lock").await;
     ui.c.clone().close().await.unwrap();
 }

@@ -10,6 +10,13 @@ import { t, type Key } from "./i18n";
 export type Person = { name: string; email: string; phone: string; company: string; job_title: string };
 const EMPTY: Person = { name: "", email: "", phone: "", company: "", job_title: "" };
 const INPUT_TYPE: Record<string, string> = { email: "email", phone: "tel" };
+/** Something@domain.tld with no spaces: what the engine's normalize_email accepts. */
+const EMAIL = /^[^\s@]+@[^\s@.][^\s@]*\.[^\s@]*[^\s@.]$/u;
+/** 5 to 15 digits and no letters: what the engine's normalize_phone accepts. */
+function phoneOk(p: string): boolean {
+  const digits = p.replace(/^00/, "").replace(/\D/g, "");
+  return !/\p{L}/u.test(p) && digits.length >= 5 && digits.length <= 15;
+}
 
 export function CaptureForm(props: {
   form: KioskFormView;
@@ -19,6 +26,8 @@ export function CaptureForm(props: {
   error: string | null;
   submitLabel: string;
   onSubmit: (r: SubmissionRequest) => void;
+  /** Called whenever the person changes something (the parent clears a stale error). */
+  onEdit?: () => void;
   children?: preact.ComponentChildren;
 }) {
   const f = props.form;
@@ -29,7 +38,45 @@ export function CaptureForm(props: {
   const [guardian, setGuardian] = useState("");
   const [guardianOk, setGuardianOk] = useState(false);
   const [signature, setSignature] = useState<string | null>(null);
-  useEffect(() => setPerson((p) => ({ ...p, ...props.person })), [props.person]);
+  // What is wrong with each field, shown under it; cleared as the person types.
+  const [problems, setProblems] = useState<Record<string, string>>({});
+  useEffect(() => {
+    setPerson((p) => ({ ...p, ...props.person }));
+    if (props.person) setProblems({}); // a badge read fills the fields anew
+  }, [props.person]);
+  const edited = (field?: string) => {
+    if (field && problems[field]) setProblems(({ [field]: _, ...rest }) => rest);
+    props.onEdit?.();
+  };
+
+  /** Checks the form before it is sent: the engine decides (subject::normalize_email and
+   * normalize_phone), these checks only say at once, in the visitor's language, what it would
+   * refuse. Returns the problems by field id. */
+  const check = (): Record<string, string> => {
+    const out: Record<string, string> = {};
+    for (const x of f.fields) {
+      const value = (person[x.field as keyof Person] ?? "").trim();
+      const id = `person-${x.field}`;
+      const name = t(`field_${x.field}` as Key);
+      if (!value) {
+        if (x.required) out[id] = t("kioskFieldMissing", { field: name });
+      } else if (x.field === "email" && !EMAIL.test(value)) {
+        out[id] = t("kioskEmailInvalid");
+      } else if (x.field === "phone" && !phoneOk(value)) {
+        out[id] = t("kioskPhoneInvalid");
+      }
+    }
+    if (under14 && !guardian.trim()) out["guardian-name"] = t("kioskGuardianMissing");
+    if (under14 && !guardianOk) out["guardian-confirm"] = t("kioskGuardianConfirmMissing");
+    return out;
+  };
+  const invalid = (id: string) => (problems[id] ? { "aria-invalid": true, "aria-describedby": `${id}-problem` } : {});
+  const problem = (id: string) =>
+    problems[id] ? (
+      <p class="field-error" id={`${id}-problem`} role="alert">
+        {problems[id]}
+      </p>
+    ) : null;
 
   const box = (c: ControlView, separate: boolean) => (
     <div class={separate ? "box separate" : "box"}>
@@ -42,6 +89,7 @@ export function CaptureForm(props: {
           onChange={(e) => {
             const on = e.currentTarget.checked;
             setTicked(on ? [...ticked, c.id] : ticked.filter((x) => x !== c.id));
+            edited();
           }}
         />
         <span>{zh ? c.label.zh : c.label.en}</span>
@@ -55,8 +103,18 @@ export function CaptureForm(props: {
       class={`capture-form ${props.mode}`}
       id="capture-form"
       autocomplete="off"
+      noValidate
       onSubmit={(e) => {
         e.preventDefault();
+        // WebKitGTK shows no validation bubble: the form says itself what is wrong, and
+        // moves to the first field that needs attention.
+        const found = check();
+        setProblems(found);
+        const first = Object.keys(found)[0];
+        if (first) {
+          document.getElementById(first)?.focus();
+          return;
+        }
         const v = (s: string) => (s.trim() ? s.trim() : null);
         // Only what the event asks for: a badge may carry more (a job title, say).
         const asked = new Set(f.fields.map((x) => x.field));
@@ -92,8 +150,13 @@ export function CaptureForm(props: {
               spellcheck={false}
               required={x.required}
               value={person[x.field as keyof Person]}
-              onInput={(e) => setPerson({ ...person, [x.field]: e.currentTarget.value })}
+              {...invalid(`person-${x.field}`)}
+              onInput={(e) => {
+                setPerson({ ...person, [x.field]: e.currentTarget.value });
+                edited(`person-${x.field}`);
+              }}
             />
+            {problem(`person-${x.field}`)}
           </div>
         ))}
       </div>
@@ -113,19 +176,47 @@ export function CaptureForm(props: {
       {f.form.guardian && (
         <div class="guardian">
           <label class="check big">
-            <input type="checkbox" id="under-14" checked={under14} onChange={(e) => setUnder14(e.currentTarget.checked)} />
+            <input
+              type="checkbox"
+              id="under-14"
+              checked={under14}
+              onChange={(e) => {
+                setUnder14(e.currentTarget.checked);
+                edited();
+              }}
+            />
             <span>{zh ? f.form.guardian[0].zh : f.form.guardian[0].en}</span>
           </label>
           {under14 && (
             <div class="guardian-path">
               <div class="field">
                 <label for="guardian-name">{t("kioskGuardianName")}</label>
-                <input id="guardian-name" autocomplete="off" value={guardian} onInput={(e) => setGuardian(e.currentTarget.value)} />
+                <input
+                  id="guardian-name"
+                  autocomplete="off"
+                  value={guardian}
+                  {...invalid("guardian-name")}
+                  onInput={(e) => {
+                    setGuardian(e.currentTarget.value);
+                    edited("guardian-name");
+                  }}
+                />
+                {problem("guardian-name")}
               </div>
               <label class="check big">
-                <input type="checkbox" id="guardian-confirm" checked={guardianOk} onChange={(e) => setGuardianOk(e.currentTarget.checked)} />
+                <input
+                  type="checkbox"
+                  id="guardian-confirm"
+                  checked={guardianOk}
+                  {...invalid("guardian-confirm")}
+                  onChange={(e) => {
+                    setGuardianOk(e.currentTarget.checked);
+                    edited("guardian-confirm");
+                  }}
+                />
                 <span>{zh ? f.form.guardian[1].zh : f.form.guardian[1].en}</span>
               </label>
+              {problem("guardian-confirm")}
             </div>
           )}
         </div>

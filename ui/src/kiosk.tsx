@@ -112,6 +112,7 @@ export function KioskApp() {
               busy={busy}
               error={submitError}
               submitLabel={t("kioskSubmit")}
+              onEdit={() => setSubmitError(null)}
               onSubmit={async (req: SubmissionRequest) => {
                 setBusy(true);
                 setSubmitError(null);

@@ -791,6 +791,19 @@ async fn kiosk_event_capture_receipt_reset_and_exit() {
     assert_eq!(ticked.as_i64(), Some(0), "nothing is pre-ticked");
     ui.shot("kiosk-form").await;
 
+    // Submitting with a required field empty, then with an incomplete email, says what is
+    // wrong under the field and moves there (WebKitGTK shows no validation bubble).
+    ui.click("#capture-submit").await;
+    ui.wait_text("#person-name-problem", "Please fill in: Name").await;
+    let focused = ui.c.execute("return document.activeElement.id", vec![]).await.unwrap();
+    assert_eq!(focused.as_str(), Some("person-name"));
+    ui.fill("#person-name", "Jane").await;
+    ui.fill("#person-email", "jane@").await;
+    assert!(ui.c.find_all(Locator::Css("#person-name-problem")).await.unwrap().is_empty(), "typing clears it");
+    ui.click("#capture-submit").await;
+    ui.wait_text("#person-email-problem", "does not look complete").await;
+    ui.shot("kiosk-invalid").await;
+
     // A badge fills the details; two boxes ticked; submit.
     ui.fill("#badge-scan", "MECARD:N:Doe,Jane;EMAIL:jane.doe@example.org;ORG:Acme GmbH;TITLE:Buyer;;").await;
     ui.wait_text("#kiosk", "Badge read").await;

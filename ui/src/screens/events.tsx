@@ -301,6 +301,10 @@ function PaperForm(props: { event: EventInfo; onClose: () => void }) {
           busy={busy}
           error={error}
           submitLabel={t("paperSave")}
+          onEdit={() => {
+            setError(null);
+            setSaved(null);
+          }}
           onSubmit={async (req) => {
             setBusy(true);
             setError(null);

@@ -219,12 +219,10 @@ function BadgeScan(props: { onRead: (p: Partial<Person>) => void }) {
   );
 }
 
+/** The person's receipt: stays until Done, or until the idle reset (at least 90 s, with the
+ * "Are you still there?" countdown first), long enough to photograph. */
 function Receipt(props: { r: KioskReceipt; onDone: () => void }) {
   const r = props.r;
-  useEffect(() => {
-    const timer = setTimeout(props.onDone, 45_000);
-    return () => clearTimeout(timer);
-  }, []);
   return (
     <section class="kiosk-receipt" id="kiosk-receipt">
       <h1>{t("kioskThanks")}</h1>

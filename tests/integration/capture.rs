@@ -2,10 +2,8 @@
 //! submission as one transaction (a grant per ticked box, a refusal per empty one), the
 //! guardian path, signatures, paper forms, receipts, the CLI, and all-or-nothing under kill -9.
 
-use std::io::{BufRead, BufReader, Write as _};
-use std::process::{Command, Output, Stdio};
-use std::sync::mpsc;
-use std::time::Duration;
+use std::io::Write as _;
+use std::process::{Command, Output};
 
 use consentry::capture::{self, badge, EventInput, FieldRule, PersonField, Submission};
 use consentry::ledger::{self, ConsentState, Method};
@@ -1029,45 +1027,18 @@ fn kiosk_loop_child() {
 fn kill_9_never_leaves_half_a_submission() {
     let st = stand();
     let event = new_event(&st.paths, &event_input("ts", 1));
-    let exe = std::env::current_exe().unwrap();
     let rounds: usize = std::env::var("CONSENTRY_KILL_ROUNDS").ok().and_then(|r| r.parse().ok()).unwrap_or(6);
     let mut acked: Vec<String> = Vec::new();
     let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
     for round in 0..rounds {
-        let mut child = Command::new(&exe)
-            .args(["--ignored", "--exact", "capture::kiosk_loop_child", "--nocapture", "--test-threads=1", "-q"])
-            .env("CONSENTRY_KIOSK_CRASH_VAULT", &st.paths.db)
-            .env("CONSENTRY_KIOSK_CRASH_EVENT", &event)
-            .env("CONSENTRY_KIOSK_CRASH_ROUND", round.to_string())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let stdout = child.stdout.take().unwrap();
-        let (tx, rx) = mpsc::channel::<String>();
-        let reader = std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines() {
-                let Ok(line) = line else { break };
-                if tx.send(line).is_err() {
-                    break;
-                }
-            }
-        });
-        loop {
-            match rx.recv_timeout(Duration::from_secs(30)) {
-                Ok(l) if l == "READY" => break,
-                Ok(_) => continue,
-                Err(e) => panic!("child never became ready: {e}"),
-            }
-        }
-        seed ^= seed << 13;
-        seed ^= seed >> 7;
-        seed ^= seed << 17;
-        std::thread::sleep(Duration::from_millis(30 + seed % 170));
-        child.kill().unwrap(); // SIGKILL
-        child.wait().unwrap();
-        reader.join().unwrap();
-        acked.extend(rx.try_iter().filter_map(|l| l.strip_prefix("ACK ").map(str::to_string)));
+        let round_s = round.to_string();
+        let env: [(&str, &std::ffi::OsStr); 3] = [
+            ("CONSENTRY_KIOSK_CRASH_VAULT", st.paths.db.as_os_str()),
+            ("CONSENTRY_KIOSK_CRASH_EVENT", event.as_ref()),
+            ("CONSENTRY_KIOSK_CRASH_ROUND", round_s.as_ref()),
+        ];
+        let lines = run_child_and_kill("capture::kiosk_loop_child", &env, &mut seed, 30, 170);
+        acked.extend(lines.iter().filter_map(|l| l.strip_prefix("ACK ").map(str::to_string)));
 
         // After each kill: every receipt is whole, and the vault is sound.
         let mut s = unlock_as(&st.paths, LEGAL);

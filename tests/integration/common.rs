@@ -289,3 +289,49 @@ pub fn with_triggers_dropped(c: &rusqlite::Connection, triggers: &[&str], sql: &
         c.execute_batch(&sql).unwrap();
     }
 }
+
+/// Runs one ignored test of this binary as a child process (the kill -9 tests' workers),
+/// with `env` set, waits until it prints `READY`, lets it work for a pseudo-random while
+/// (`min_ms` plus up to `spread_ms`, from `seed`), kills it with SIGKILL, and returns every
+/// line it printed after `READY`.
+pub fn run_child_and_kill(
+    test: &str,
+    env: &[(&str, &std::ffi::OsStr)],
+    seed: &mut u64,
+    min_ms: u64,
+    spread_ms: u64,
+) -> Vec<String> {
+    use std::io::BufRead;
+    let exe = std::env::current_exe().unwrap();
+    let mut cmd = std::process::Command::new(&exe);
+    cmd.args(["--ignored", "--exact", test, "--nocapture", "--test-threads=1", "-q"]);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let mut child = cmd.stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::null()).spawn().unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel::<String>();
+    let reader = std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stdout).lines() {
+            let Ok(line) = line else { break };
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    loop {
+        match rx.recv_timeout(std::time::Duration::from_secs(60)) {
+            Ok(l) if l == "READY" => break,
+            Ok(_) => continue,
+            Err(e) => panic!("child never became ready: {e}"),
+        }
+    }
+    *seed ^= *seed << 13;
+    *seed ^= *seed >> 7;
+    *seed ^= *seed << 17;
+    std::thread::sleep(std::time::Duration::from_millis(min_ms + *seed % spread_ms));
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+    reader.join().unwrap();
+    rx.try_iter().collect()
+}

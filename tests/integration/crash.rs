@@ -5,10 +5,7 @@
 //! `CONSENTRY_CRASH_VAULT` set. `CONSENTRY_KILL_ROUNDS` raises the number of kills
 //! (scripts/kill-stress.sh runs 1,000).
 
-use std::io::{BufRead, BufReader, Write};
-use std::process::{Command, Stdio};
-use std::sync::mpsc;
-use std::time::Duration;
+use std::io::Write;
 
 use consentry::ledger::EventKind;
 use consentry::Role;
@@ -47,45 +44,17 @@ fn rounds() -> usize {
 #[test]
 fn kill_9_loses_no_acknowledged_event() {
     let tv = vault_with_team();
-    let exe = std::env::current_exe().unwrap();
     let mut acked: Vec<String> = Vec::new();
     let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
     for round in 0..rounds() {
-        let mut child = Command::new(&exe)
-            .args(["--ignored", "--exact", "crash::capture_loop_child", "--nocapture", "--test-threads=1", "-q"])
-            .env("CONSENTRY_CRASH_VAULT", &tv.paths.db)
-            .env("CONSENTRY_CRASH_NOTICE", &tv.notice_hash)
-            .env("CONSENTRY_CRASH_ROUND", round.to_string())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let stdout = child.stdout.take().unwrap();
-        let (tx, rx) = mpsc::channel::<String>();
-        let reader = std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines() {
-                let Ok(line) = line else { break };
-                if tx.send(line).is_err() {
-                    break;
-                }
-            }
-        });
-        // Wait until the child has unlocked, then let it capture for a pseudo-random while.
-        loop {
-            match rx.recv_timeout(Duration::from_secs(30)) {
-                Ok(l) if l == "READY" => break,
-                Ok(_) => continue,
-                Err(e) => panic!("child never became ready: {e}"),
-            }
-        }
-        seed ^= seed << 13;
-        seed ^= seed >> 7;
-        seed ^= seed << 17;
-        std::thread::sleep(Duration::from_millis(20 + seed % 180));
-        child.kill().unwrap(); // SIGKILL
-        child.wait().unwrap();
-        reader.join().unwrap();
-        acked.extend(rx.try_iter().filter_map(|l| l.strip_prefix("ACK ").map(str::to_string)));
+        let round_s = round.to_string();
+        let env: [(&str, &std::ffi::OsStr); 3] = [
+            ("CONSENTRY_CRASH_VAULT", tv.paths.db.as_os_str()),
+            ("CONSENTRY_CRASH_NOTICE", tv.notice_hash.as_ref()),
+            ("CONSENTRY_CRASH_ROUND", round_s.as_ref()),
+        ];
+        let lines = run_child_and_kill("crash::capture_loop_child", &env, &mut seed, 20, 180);
+        acked.extend(lines.iter().filter_map(|l| l.strip_prefix("ACK ").map(str::to_string)));
     }
     assert!(acked.len() >= rounds(), "the children captured too little to test anything: {}", acked.len());
 

@@ -5,12 +5,9 @@
 //! child process that changes slots in a loop (`CONSENTRY_SLOT_KILL_ROUNDS` per kind; the
 //! suite runs 3, scripts/kill-stress.sh 50).
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::Write;
 use std::path::PathBuf;
-use std::process::{Command, Stdio};
-use std::sync::mpsc;
 use std::sync::Arc;
-use std::time::Duration;
 
 use consentry::vault::VaultPaths;
 use consentry::{operator, Error, Role, Session, SystemClock};
@@ -167,45 +164,12 @@ fn rounds() -> usize {
     std::env::var("CONSENTRY_SLOT_KILL_ROUNDS").ok().and_then(|r| r.parse().ok()).unwrap_or(3)
 }
 
-/// Runs the child in `mode` until it has made at least one change, then kills it at a
-/// pseudo-random moment. Returns the changes it acknowledged.
+/// Runs the child in `mode`, kills it at a pseudo-random moment, and returns the changes it
+/// acknowledged.
 fn run_and_kill(paths: &VaultPaths, mode: &str, seed: &mut u64) -> usize {
-    let exe = std::env::current_exe().unwrap();
-    let mut child = Command::new(&exe)
-        .args(["--ignored", "--exact", "crash_slots::key_slot_loop_child", "--nocapture", "--test-threads=1", "-q"])
-        .env("CONSENTRY_SLOT_VAULT", &paths.db)
-        .env("CONSENTRY_SLOT_MODE", mode)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let (tx, rx) = mpsc::channel::<String>();
-    let reader = std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines() {
-            let Ok(line) = line else { break };
-            if tx.send(line).is_err() {
-                break;
-            }
-        }
-    });
-    let mut acked = 0;
-    loop {
-        match rx.recv_timeout(Duration::from_secs(60)) {
-            Ok(l) if l == "READY" => break,
-            Ok(_) => continue,
-            Err(e) => panic!("child never became ready: {e}"),
-        }
-    }
-    *seed ^= *seed << 13;
-    *seed ^= *seed >> 7;
-    *seed ^= *seed << 17;
-    std::thread::sleep(Duration::from_millis(50 + *seed % 900));
-    child.kill().unwrap(); // SIGKILL
-    child.wait().unwrap();
-    reader.join().unwrap();
-    acked += rx.try_iter().filter(|l| l == "ACK").count();
-    acked
+    let env: [(&str, &std::ffi::OsStr); 2] =
+        [("CONSENTRY_SLOT_VAULT", paths.db.as_os_str()), ("CONSENTRY_SLOT_MODE", mode.as_ref())];
+    run_child_and_kill("crash_slots::key_slot_loop_child", &env, seed, 50, 900).iter().filter(|l| *l == "ACK").count()
 }
 
 fn no_leftovers(paths: &VaultPaths) {

@@ -731,7 +731,21 @@ async fn kiosk_event_capture_receipt_reset_and_exit() {
     ui.unlock_as("Mo Marketer", "marketer passphrase 1").await;
     ui.click("#nav-events").await;
     ui.wait_text("#events-empty", "No events yet").await;
+    // Nothing filled in and an idle time out of range: each field says why, focus on the first.
+    ui.c.execute(
+        "const e = document.querySelector('#ev-idle'); e.value = '5'; e.dispatchEvent(new Event('input', {bubbles: true}));",
+        vec![],
+    )
+    .await
+    .unwrap();
+    ui.click("#create-event").await;
+    ui.wait_text("#ev-name-problem", "Give the event a name").await;
+    ui.wait_text("#ev-idle-problem", "from 15 to 600").await;
+    let focused = ui.c.execute("return document.activeElement.id", vec![]).await.unwrap();
+    assert_eq!(focused.as_str(), Some("ev-name"));
+    ui.shot("new-event-invalid").await;
     ui.fill("#ev-name", "Shanghai Auto Show 2026").await;
+    assert!(ui.c.find_all(Locator::Css("#ev-name-problem")).await.unwrap().is_empty(), "typing clears it");
     ui.fill("#ev-venue", "NECC Hall 5").await;
     for (id, date) in [("#ev-from", "2026-12-01"), ("#ev-to", "2026-12-03")] {
         let js = format!("const e = document.querySelector('{id}'); e.value = '{date}'; e.dispatchEvent(new Event('input', {{bubbles: true}}));");

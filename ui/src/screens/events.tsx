@@ -136,6 +136,34 @@ function NewEvent(props: { onCreated: () => void }) {
   const [signature, setSignature] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [note, setNote] = useState<string | null>(null);
+  // What is wrong with each field (by input id), under it; cleared as it changes.
+  const [problems, setProblems] = useState<Record<string, string>>({});
+  const changed = (id?: string) => {
+    setError(null);
+    setNote(null);
+    if (id && problems[id]) setProblems(({ [id]: _, ...rest }) => rest);
+  };
+  /** The engine's checks (capture::event::validate), said at once in the UI's language. */
+  const check = (): Record<string, string> => {
+    const out: Record<string, string> = {};
+    if (!name.trim() || [...name.trim()].length > 120) out["ev-name"] = t("evNameMissing");
+    if (!venue.trim()) out["ev-venue"] = t("evVenueMissing");
+    if (!from) out["ev-from"] = t("evDateMissing");
+    if (!to) out["ev-to"] = t("evDateMissing");
+    else if (from && to < from) out["ev-to"] = t("evEndsBeforeStart");
+    if (!device.trim()) out["ev-device"] = t("evDeviceMissing");
+    if (!Number.isInteger(idle) || idle < 15 || idle > 600) out["ev-idle"] = t("evIdleRange");
+    if (languages.length === 0) out["ev-lang-zh-CN"] = t("evNoLanguage");
+    if (!fields.some((f) => f.field === "email" || f.field === "phone")) out["ev-ask-email"] = t("evNoContact");
+    return out;
+  };
+  const invalid = (id: string) => (problems[id] ? { "aria-invalid": true, "aria-describedby": `${id}-problem` } : {});
+  const problem = (id: string) =>
+    problems[id] ? (
+      <p class="field-error" id={`${id}-problem`} role="alert">
+        {problems[id]}
+      </p>
+    ) : null;
   useEffect(() => {
     call(commands.approvedVersions()).then(
       (v) => {
@@ -155,9 +183,18 @@ function NewEvent(props: { onCreated: () => void }) {
     <form
       class="card"
       id="new-event"
+      noValidate
       onSubmit={async (e) => {
         e.preventDefault();
         setError(null);
+        // WebKitGTK shows no validation bubble: mark the fields, say why, move to the first.
+        const found = check();
+        setProblems(found);
+        const first = Object.keys(found)[0];
+        if (first) {
+          document.getElementById(first)?.focus();
+          return;
+        }
         const [notice, number] = version.split("@");
         try {
           await call(
@@ -186,16 +223,20 @@ function NewEvent(props: { onCreated: () => void }) {
       <h2>{t("newEvent")}</h2>
       <div class="grid">
         <Field id="ev-name" label={t("evName")}>
-          <input id="ev-name" value={name} onInput={(e) => setName(e.currentTarget.value)} />
+          <input id="ev-name" value={name} {...invalid("ev-name")} onInput={(e) => { setName(e.currentTarget.value); changed("ev-name"); }} />
+          {problem("ev-name")}
         </Field>
         <Field id="ev-venue" label={t("evVenue")}>
-          <input id="ev-venue" value={venue} onInput={(e) => setVenue(e.currentTarget.value)} />
+          <input id="ev-venue" value={venue} {...invalid("ev-venue")} onInput={(e) => { setVenue(e.currentTarget.value); changed("ev-venue"); }} />
+          {problem("ev-venue")}
         </Field>
         <Field id="ev-from" label={t("evFrom")}>
-          <input id="ev-from" type="date" value={from} onInput={(e) => setFrom(e.currentTarget.value)} />
+          <input id="ev-from" type="date" value={from} {...invalid("ev-from")} onInput={(e) => { setFrom(e.currentTarget.value); changed("ev-from"); }} />
+          {problem("ev-from")}
         </Field>
         <Field id="ev-to" label={t("evTo")}>
-          <input id="ev-to" type="date" value={to} onInput={(e) => setTo(e.currentTarget.value)} />
+          <input id="ev-to" type="date" value={to} {...invalid("ev-to")} onInput={(e) => { setTo(e.currentTarget.value); changed("ev-to"); }} />
+          {problem("ev-to")}
         </Field>
         <Field id="ev-notice" label={t("evNotice")}>
           <select id="ev-notice" value={version} onChange={(e) => setVersion(e.currentTarget.value)}>
@@ -205,10 +246,23 @@ function NewEvent(props: { onCreated: () => void }) {
           </select>
         </Field>
         <Field id="ev-device" label={t("evDevice")} hint={t("evDeviceHint")}>
-          <input id="ev-device" value={device} onInput={(e) => setDevice(e.currentTarget.value)} />
+          <input id="ev-device" value={device} {...invalid("ev-device")} onInput={(e) => { setDevice(e.currentTarget.value); changed("ev-device"); }} />
+          {problem("ev-device")}
         </Field>
         <Field id="ev-idle" label={t("evIdle")}>
-          <input id="ev-idle" type="number" min={15} max={600} value={idle} onInput={(e) => setIdle(Number(e.currentTarget.value))} />
+          <input
+            id="ev-idle"
+            type="number"
+            min={15}
+            max={600}
+            value={idle}
+            {...invalid("ev-idle")}
+            onInput={(e) => {
+              setIdle(Number(e.currentTarget.value));
+              changed("ev-idle");
+            }}
+          />
+          {problem("ev-idle")}
         </Field>
       </div>
       <div class="field">
@@ -220,12 +274,16 @@ function NewEvent(props: { onCreated: () => void }) {
                 type="checkbox"
                 id={`ev-lang-${l}`}
                 checked={languages.includes(l)}
-                onChange={(e) => setLanguages(e.currentTarget.checked ? [...languages, l] : languages.filter((x) => x !== l))}
+                onChange={(e) => {
+                  setLanguages(e.currentTarget.checked ? [...languages, l] : languages.filter((x) => x !== l));
+                  changed("ev-lang-zh-CN");
+                }}
               />
               {l === "zh-CN" ? "中文" : "English"}
             </label>
           ))}
         </div>
+        {problem("ev-lang-zh-CN")}
       </div>
       <div class="field">
         <span class="label">{t("evFields")}</span>
@@ -236,7 +294,16 @@ function NewEvent(props: { onCreated: () => void }) {
                 <td>{t(`field_${f}` as Key)}</td>
                 <td>
                   <label class="check">
-                    <input type="checkbox" id={`ev-ask-${f}`} checked={!!rule(f)} onChange={(e) => setRule(f, e.currentTarget.checked, false)} /> {t("evCollect")}
+                    <input
+                      type="checkbox"
+                      id={`ev-ask-${f}`}
+                      checked={!!rule(f)}
+                      onChange={(e) => {
+                        setRule(f, e.currentTarget.checked, false);
+                        changed("ev-ask-email");
+                      }}
+                    />{" "}
+                    {t("evCollect")}
                   </label>
                 </td>
                 <td>
@@ -255,6 +322,7 @@ function NewEvent(props: { onCreated: () => void }) {
             ))}
           </tbody>
         </table>
+        {problem("ev-ask-email")}
       </div>
       <label class="check">
         <input type="checkbox" id="ev-signature" checked={signature} onChange={(e) => setSignature(e.currentTarget.checked)} /> {t("evSignature")}

@@ -461,6 +461,8 @@ pub struct Vocabulary {
     pub transfer_mechanisms: Vec<String>,
     /// The largest bundle the engine reads (a larger file is refused unread).
     pub bundle_max_bytes: u64,
+    /// The shortest passphrase the engine accepts, in characters.
+    pub min_passphrase_chars: u32,
 }
 
 impl Vocabulary {
@@ -483,6 +485,7 @@ impl Vocabulary {
             frameworks: consentry::notice::profile::FRAMEWORKS.iter().map(|f| f.to_string()).collect(),
             transfer_mechanisms: consentry::notice::context::MECHANISMS.iter().map(|m| m.to_string()).collect(),
             bundle_max_bytes: consentry::bundle::envelope::MAX_BYTES,
+            min_passphrase_chars: u32::try_from(consentry::vault::MIN_PASSPHRASE_CHARS).unwrap_or(u32::MAX),
         }
     }
 }

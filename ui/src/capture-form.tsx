@@ -4,7 +4,7 @@
 // pre-ticked and nothing is remembered: the parent remounts it for the next person.
 import { useEffect, useRef, useState } from "preact/hooks";
 import type { ControlView, KioskFormView, SubmissionRequest } from "./bindings";
-import { ErrorBox } from "./components";
+import { ErrorBox, useFieldProblems } from "./components";
 import { t, type Key } from "./i18n";
 
 export type Person = { name: string; email: string; phone: string; company: string; job_title: string };
@@ -39,13 +39,13 @@ export function CaptureForm(props: {
   const [guardianOk, setGuardianOk] = useState(false);
   const [signature, setSignature] = useState<string | null>(null);
   // What is wrong with each field, shown under it; cleared as the person types.
-  const [problems, setProblems] = useState<Record<string, string>>({});
+  const fp = useFieldProblems();
   useEffect(() => {
     setPerson((p) => ({ ...p, ...props.person }));
-    if (props.person) setProblems({}); // a badge read fills the fields anew
+    if (props.person) fp.clear(); // a badge read fills the fields anew
   }, [props.person]);
   const edited = (field?: string) => {
-    if (field && problems[field]) setProblems(({ [field]: _, ...rest }) => rest);
+    if (field) fp.clear(field);
     props.onEdit?.();
   };
 
@@ -70,13 +70,7 @@ export function CaptureForm(props: {
     if (under14 && !guardianOk) out["guardian-confirm"] = t("kioskGuardianConfirmMissing");
     return out;
   };
-  const invalid = (id: string) => (problems[id] ? { "aria-invalid": true, "aria-describedby": `${id}-problem` } : {});
-  const problem = (id: string) =>
-    problems[id] ? (
-      <p class="field-error" id={`${id}-problem`} role="alert">
-        {problems[id]}
-      </p>
-    ) : null;
+  const { invalid, problem } = fp;
 
   const box = (c: ControlView, separate: boolean) => (
     <div class={separate ? "box separate" : "box"}>
@@ -108,13 +102,7 @@ export function CaptureForm(props: {
         e.preventDefault();
         // WebKitGTK shows no validation bubble: the form says itself what is wrong, and
         // moves to the first field that needs attention.
-        const found = check();
-        setProblems(found);
-        const first = Object.keys(found)[0];
-        if (first) {
-          document.getElementById(first)?.focus();
-          return;
-        }
+        if (!fp.report(check())) return;
         const v = (s: string) => (s.trim() ? s.trim() : null);
         // Only what the event asks for: a badge may carry more (a job title, say).
         const asked = new Set(f.fields.map((x) => x.field));

@@ -51,6 +51,37 @@ export function FilePicker(props: {
   );
 }
 
+/**
+ * Inline validation for a form: what is wrong with each field (by input id), shown under it
+ * and announced; `report` marks the fields and moves focus to the first (WebKitGTK shows no
+ * validation bubble, so a form must say itself why it was not sent); `clear` as a field
+ * changes.
+ */
+export function useFieldProblems() {
+  const [problems, setProblems] = useState<Record<string, string>>({});
+  /** Shows these problems; returns true when there are none (the form may be sent). */
+  const report = (found: Record<string, string>): boolean => {
+    setProblems(found);
+    const first = Object.keys(found)[0];
+    if (first) document.getElementById(first)?.focus();
+    return !first;
+  };
+  const clear = (id?: string) => {
+    if (id === undefined) setProblems({});
+    else if (problems[id]) setProblems(({ [id]: _, ...rest }) => rest);
+  };
+  /** Attributes for the input: marked invalid and described by its message. */
+  const invalid = (id: string) => (problems[id] ? { "aria-invalid": true, "aria-describedby": `${id}-problem` } : {});
+  /** The message under the field, if any. */
+  const problem = (id: string) =>
+    problems[id] ? (
+      <p class="field-error" id={`${id}-problem`} role="alert">
+        {problems[id]}
+      </p>
+    ) : null;
+  return { report, clear, invalid, problem };
+}
+
 /** An error in context: says what happened and what to do. */
 export function ErrorBox(props: { message: string | null; id?: string }) {
   if (!props.message) return null;

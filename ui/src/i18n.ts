@@ -172,6 +172,8 @@ const en = {
   disable: "Disable",
   addOperator: "Add operator",
   initialPassphrase: "Initial passphrase",
+  opNameMissing: "Give the operator's name (1 to 80 characters), as colleagues know them.",
+  opNameTaken: "There is already an operator called {name}. Use another name, or reset theirs.",
   confirmDisable: "Disable {name}? Their passphrase will stop opening the vault.",
   // Settings
   settingsTitle: "Settings",
@@ -436,6 +438,8 @@ const zh: Strings = {
   disable: "停用",
   addOperator: "添加操作员",
   initialPassphrase: "初始口令",
+  opNameMissing: "请填写操作员姓名（1 至 80 个字符），以同事熟知的称呼为准。",
+  opNameTaken: "已有名为 {name} 的操作员。请换一个名称，或重置其口令。",
   confirmDisable: "停用 {name}？其口令将无法再打开保险库。",
   settingsTitle: "设置",
   idleLock: "无操作自动锁定（分钟）",

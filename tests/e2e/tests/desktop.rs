@@ -295,6 +295,11 @@ async fn create_lock_unlock_add_purpose_see_people_withdraw_switch_language() {
     // Colleagues, added in the app; then a notice and two people recorded through the CLI
     // while the app holds the vault open.
     ui.click("#nav-operators").await;
+    // A passphrase too short is said under its field, before anything is sent.
+    ui.fill("#op-name", "Lena Legal").await;
+    ui.fill("#op-pass", "short").await;
+    ui.click("#op-submit").await;
+    ui.wait_text("#op-pass-problem", "at least 10 characters").await;
     for (name, role) in [("Lena Legal", "legal"), ("Mo Marketer", "marketer")] {
         ui.fill("#op-name", name).await;
         ui.el("#op-role").await.select_by_value(role).await.unwrap();

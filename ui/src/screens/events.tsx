@@ -5,7 +5,7 @@ import { call, commands, describe } from "../api";
 import type { ActionName, Language, PersonField, ApprovedVersion, EventInfo, FieldView, KioskFormView, KioskReceipt } from "../bindings";
 import { VOCABULARY } from "../bindings";
 import { CaptureForm } from "../capture-form";
-import { Badge, Empty, ErrorBox, Field, Notice } from "../components";
+import { Badge, Empty, ErrorBox, Field, Notice, useFieldProblems } from "../components";
 import { lang, t, type Key } from "../i18n";
 import { UnsentCounter, useUnsent } from "../unsent";
 
@@ -137,11 +137,12 @@ function NewEvent(props: { onCreated: () => void }) {
   const [error, setError] = useState<string | null>(null);
   const [note, setNote] = useState<string | null>(null);
   // What is wrong with each field (by input id), under it; cleared as it changes.
-  const [problems, setProblems] = useState<Record<string, string>>({});
+  const fp = useFieldProblems();
+  const { invalid, problem } = fp;
   const changed = (id?: string) => {
     setError(null);
     setNote(null);
-    if (id && problems[id]) setProblems(({ [id]: _, ...rest }) => rest);
+    if (id) fp.clear(id);
   };
   /** The engine's checks (capture::event::validate), said at once in the UI's language. */
   const check = (): Record<string, string> => {
@@ -157,13 +158,7 @@ function NewEvent(props: { onCreated: () => void }) {
     if (!fields.some((f) => f.field === "email" || f.field === "phone")) out["ev-ask-email"] = t("evNoContact");
     return out;
   };
-  const invalid = (id: string) => (problems[id] ? { "aria-invalid": true, "aria-describedby": `${id}-problem` } : {});
-  const problem = (id: string) =>
-    problems[id] ? (
-      <p class="field-error" id={`${id}-problem`} role="alert">
-        {problems[id]}
-      </p>
-    ) : null;
+
   useEffect(() => {
     call(commands.approvedVersions()).then(
       (v) => {
@@ -188,13 +183,7 @@ function NewEvent(props: { onCreated: () => void }) {
         e.preventDefault();
         setError(null);
         // WebKitGTK shows no validation bubble: mark the fields, say why, move to the first.
-        const found = check();
-        setProblems(found);
-        const first = Object.keys(found)[0];
-        if (first) {
-          document.getElementById(first)?.focus();
-          return;
-        }
+        if (!fp.report(check())) return;
         const [notice, number] = version.split("@");
         try {
           await call(

@@ -2,8 +2,11 @@ import { useEffect, useState } from "preact/hooks";
 import { call, commands, describe } from "../api";
 import type { OperatorView, Role } from "../bindings";
 import { VOCABULARY } from "../bindings";
-import { Badge, ErrorBox, Field, Notice, StrengthMeter } from "../components";
+import { Badge, ErrorBox, Field, Notice, StrengthMeter, useFieldProblems } from "../components";
 import { roleKey, t } from "../i18n";
+
+/** The engine's minimum passphrase length (vault::MIN_PASSPHRASE_CHARS). */
+const MIN_PASSPHRASE = VOCABULARY.min_passphrase_chars;
 
 export function Operators(props: { me: string }) {
   const [ops, setOps] = useState<OperatorView[] | null>(null);
@@ -12,13 +15,25 @@ export function Operators(props: { me: string }) {
   const [name, setName] = useState("");
   const [role, setRole] = useState<Role>("marketer");
   const [pass, setPass] = useState("");
+  const fp = useFieldProblems();
   const reload = () => call(commands.listOperators()).then(setOps, (e) => setError(describe(e)));
+  const changed = (id: string) => {
+    fp.clear(id);
+    setError(null);
+    setDone(null);
+  };
   useEffect(() => void reload(), []);
 
   const add = async (e: Event) => {
     e.preventDefault();
     setError(null);
     setDone(null);
+    const found: Record<string, string> = {};
+    const n = name.trim();
+    if (!n || [...n].length > 80) found["op-name"] = t("opNameMissing");
+    else if ((ops ?? []).some((o) => o.name.toLowerCase() === n.toLowerCase())) found["op-name"] = t("opNameTaken", { name: n });
+    if ([...pass].length < MIN_PASSPHRASE) found["op-pass"] = t("err_weak_passphrase", { min: MIN_PASSPHRASE });
+    if (!fp.report(found)) return;
     try {
       const o = await call(commands.addOperator({ name, role, passphrase: pass }));
       setDone(t("added", { name: o.name }));
@@ -72,11 +87,21 @@ export function Operators(props: { me: string }) {
           </tbody>
         </table>
       )}
-      <form class="card inline-form" id="add-operator" onSubmit={add} autocomplete="off">
+      <form class="card inline-form" id="add-operator" onSubmit={add} autocomplete="off" noValidate>
         <h2>{t("addOperator")}</h2>
         <div class="grid">
           <Field id="op-name" label={t("colName")}>
-            <input id="op-name" value={name} onInput={(e) => setName(e.currentTarget.value)} required />
+            <input
+              id="op-name"
+              value={name}
+              required
+              {...fp.invalid("op-name")}
+              onInput={(e) => {
+                setName(e.currentTarget.value);
+                changed("op-name");
+              }}
+            />
+            {fp.problem("op-name")}
           </Field>
           <Field id="op-role" label={t("colRole")}>
             <select id="op-role" value={role} onChange={(e) => setRole(e.currentTarget.value as Role)}>
@@ -86,8 +111,19 @@ export function Operators(props: { me: string }) {
             </select>
           </Field>
           <Field id="op-pass" label={t("initialPassphrase")}>
-            <input id="op-pass" type="password" value={pass} onInput={(e) => setPass(e.currentTarget.value)} required />
-            <StrengthMeter value={pass} min={10} />
+            <input
+              id="op-pass"
+              type="password"
+              value={pass}
+              required
+              {...fp.invalid("op-pass")}
+              onInput={(e) => {
+                setPass(e.currentTarget.value);
+                changed("op-pass");
+              }}
+            />
+            {fp.problem("op-pass")}
+            <StrengthMeter value={pass} min={MIN_PASSPHRASE} />
           </Field>
         </div>
         <ErrorBox message={error} />

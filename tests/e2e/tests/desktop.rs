@@ -280,7 +280,7 @@ async fn create_lock_unlock_add_purpose_see_people_withdraw_switch_language() {
     ui.fill("#purpose-en", "Event marketing").await;
     ui.fill("#purpose-dpv", "dpv:DirectMarketing").await;
     ui.click("#purpose-submit").await;
-    ui.wait_text("#purpose-error", "is not a usable purpose code").await;
+    ui.wait_text("#purpose-code-problem", "lower-case letters").await;
     ui.fill("#purpose-code", "event_marketing").await;
     ui.click("#purpose-submit").await;
     ui.wait_text("#purposes", "event_marketing").await;

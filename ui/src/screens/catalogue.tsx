@@ -2,7 +2,7 @@ import { useEffect, useState } from "preact/hooks";
 import { call, commands, describe } from "../api";
 import type { ActionName, CategoryView, LegalBasis, PurposeView, SensitiveKind, SeparateConsent } from "../bindings";
 import { VOCABULARY } from "../bindings";
-import { Badge, Empty, ErrorBox, Field, Notice } from "../components";
+import { Badge, Empty, ErrorBox, Field, Notice, useFieldProblems } from "../components";
 import { lang, t, tv } from "../i18n";
 
 const BASES = VOCABULARY.legal_bases;
@@ -86,16 +86,36 @@ export function Catalogue(props: { allowed: ActionName[] }) {
   );
 }
 
+/** Up to 64 lower-case letters, digits, `_`, `.` or `-`, starting with a letter: what the
+ * engine's purpose::validate_code accepts. */
+const CODE = /^[a-z][a-z0-9_.-]{0,63}$/;
+
+/** The engine's checks of a code and its two names, said at once under the fields. */
+function entryProblems(prefix: string, code: string, zh: string, en: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!CODE.test(code.trim())) out[`${prefix}-code`] = t("catCodeInvalid");
+  if (!zh.trim()) out[`${prefix}-zh`] = t("catNameMissing");
+  if (!en.trim()) out[`${prefix}-en`] = t("catNameMissing");
+  return out;
+}
+
 function AddPurpose(props: { onAdded: () => void }) {
   const empty: PurposeView = { code: "", name_zh: "", name_en: "", legal_basis: "consent", necessary: false, separate_consent: null, dpv: null };
   const [p, setP] = useState<PurposeView>(empty);
   const [error, setError] = useState<string | null>(null);
   const [done, setDone] = useState<string | null>(null);
-  const set = (patch: Partial<PurposeView>) => setP({ ...p, ...patch });
+  const fp = useFieldProblems();
+  const set = (patch: Partial<PurposeView>, id?: string) => {
+    setP({ ...p, ...patch });
+    if (id) fp.clear(id);
+    setError(null);
+    setDone(null);
+  };
   const submit = async (e: Event) => {
     e.preventDefault();
     setError(null);
     setDone(null);
+    if (!fp.report(entryProblems("purpose", p.code, p.name_zh, p.name_en))) return;
     try {
       const added = await call(commands.addPurpose(p));
       setDone(t("added", { name: added.code }));
@@ -106,17 +126,41 @@ function AddPurpose(props: { onAdded: () => void }) {
     }
   };
   return (
-    <form class="card inline-form" id="add-purpose" onSubmit={submit}>
+    <form class="card inline-form" id="add-purpose" onSubmit={submit} noValidate>
       <h2>{t("addPurpose")}</h2>
       <div class="grid">
         <Field id="purpose-code" label={t("code")}>
-          <input id="purpose-code" value={p.code} placeholder="event_marketing" onInput={(e) => set({ code: e.currentTarget.value })} required />
+          <input
+            id="purpose-code"
+            value={p.code}
+            placeholder="event_marketing"
+            required
+            {...fp.invalid("purpose-code")}
+            onInput={(e) => set({ code: e.currentTarget.value }, "purpose-code")}
+          />
+          {fp.problem("purpose-code")}
         </Field>
         <Field id="purpose-zh" label={t("nameZh")}>
-          <input id="purpose-zh" value={p.name_zh} placeholder="活动营销" onInput={(e) => set({ name_zh: e.currentTarget.value })} required />
+          <input
+            id="purpose-zh"
+            value={p.name_zh}
+            placeholder="活动营销"
+            required
+            {...fp.invalid("purpose-zh")}
+            onInput={(e) => set({ name_zh: e.currentTarget.value }, "purpose-zh")}
+          />
+          {fp.problem("purpose-zh")}
         </Field>
         <Field id="purpose-en" label={t("nameEn")}>
-          <input id="purpose-en" value={p.name_en} placeholder="Event marketing" onInput={(e) => set({ name_en: e.currentTarget.value })} required />
+          <input
+            id="purpose-en"
+            value={p.name_en}
+            placeholder="Event marketing"
+            required
+            {...fp.invalid("purpose-en")}
+            onInput={(e) => set({ name_en: e.currentTarget.value }, "purpose-en")}
+          />
+          {fp.problem("purpose-en")}
         </Field>
         <Field id="purpose-basis" label={t("legalBasis")}>
           <select id="purpose-basis" value={p.legal_basis} onChange={(e) => set({ legal_basis: e.currentTarget.value as LegalBasis })}>
@@ -154,11 +198,18 @@ function AddCategory(props: { onAdded: () => void }) {
   const [c, setC] = useState<CategoryView>(empty);
   const [error, setError] = useState<string | null>(null);
   const [done, setDone] = useState<string | null>(null);
-  const set = (patch: Partial<CategoryView>) => setC({ ...c, ...patch });
+  const fp = useFieldProblems();
+  const set = (patch: Partial<CategoryView>, id?: string) => {
+    setC({ ...c, ...patch });
+    if (id) fp.clear(id);
+    setError(null);
+    setDone(null);
+  };
   const submit = async (e: Event) => {
     e.preventDefault();
     setError(null);
     setDone(null);
+    if (!fp.report(entryProblems("category", c.code, c.name_zh, c.name_en))) return;
     try {
       const added = await call(commands.addCategory(c));
       setDone(t("added", { name: added.code }));
@@ -169,17 +220,41 @@ function AddCategory(props: { onAdded: () => void }) {
     }
   };
   return (
-    <form class="card inline-form" id="add-category" onSubmit={submit}>
+    <form class="card inline-form" id="add-category" onSubmit={submit} noValidate>
       <h2>{t("addCategory")}</h2>
       <div class="grid">
         <Field id="category-code" label={t("code")}>
-          <input id="category-code" value={c.code} placeholder="email" onInput={(e) => set({ code: e.currentTarget.value })} required />
+          <input
+            id="category-code"
+            value={c.code}
+            placeholder="email"
+            required
+            {...fp.invalid("category-code")}
+            onInput={(e) => set({ code: e.currentTarget.value }, "category-code")}
+          />
+          {fp.problem("category-code")}
         </Field>
         <Field id="category-zh" label={t("nameZh")}>
-          <input id="category-zh" value={c.name_zh} placeholder="电子邮箱" onInput={(e) => set({ name_zh: e.currentTarget.value })} required />
+          <input
+            id="category-zh"
+            value={c.name_zh}
+            placeholder="电子邮箱"
+            required
+            {...fp.invalid("category-zh")}
+            onInput={(e) => set({ name_zh: e.currentTarget.value }, "category-zh")}
+          />
+          {fp.problem("category-zh")}
         </Field>
         <Field id="category-en" label={t("nameEn")}>
-          <input id="category-en" value={c.name_en} placeholder="Email address" onInput={(e) => set({ name_en: e.currentTarget.value })} required />
+          <input
+            id="category-en"
+            value={c.name_en}
+            placeholder="Email address"
+            required
+            {...fp.invalid("category-en")}
+            onInput={(e) => set({ name_en: e.currentTarget.value }, "category-en")}
+          />
+          {fp.problem("category-en")}
         </Field>
         <Field id="category-sensitive" label={t("sensitive")}>
           <select id="category-sensitive" value={c.sensitive ?? ""} onChange={(e) => set({ sensitive: (e.currentTarget.value || null) as SensitiveKind | null })}>

@@ -20,6 +20,12 @@ export function KioskApp() {
   const [submitError, setSubmitError] = useState<string | null>(null);
   const [badge, setBadge] = useState<Partial<Person> | undefined>(undefined);
   const [exiting, setExiting] = useState(false);
+  // Larger text, for this visitor (reset for the next).
+  const [large, setLarge] = useState(false);
+  // The kiosk is a window of its own, so its root size can scale everything (sizes are rem).
+  useEffect(() => {
+    document.documentElement.style.fontSize = large ? "122%" : "";
+  }, [large]);
   // Seconds left before the idle reset, while "Are you still there?" shows.
   const [warning, setWarning] = useState<number | null>(null);
   const last = useRef(Date.now());
@@ -41,6 +47,7 @@ export function KioskApp() {
     setSubmitError(null);
     setBadge(undefined);
     setLanguage(null);
+    setLarge(false);
     setWarning(null);
     setRound((r) => r + 1);
     last.current = Date.now();
@@ -80,26 +87,51 @@ export function KioskApp() {
   if (!form) return <main class="kiosk"><p class="hint">{t("kioskLoading")}</p></main>;
 
   return (
-    <main class="kiosk" id="kiosk">
+    <main class={large ? "kiosk large" : "kiosk"} id="kiosk">
       <header class="kiosk-head">
         <div>
           <strong>{form.event_name}</strong> <span class="sub">{form.venue}</span>
         </div>
+        <div class="lang-switch" role="group" aria-label={t("kioskLanguage")}>
+          <button
+            type="button"
+            id="kiosk-large"
+            class={large ? "text-size active" : "text-size"}
+            aria-pressed={large}
+            title={t("kioskLargerText")}
+            aria-label={t("kioskLargerText")}
+            onClick={() => setLarge(!large)}
+          >
+            A+
+          </button>
         {form.languages.length > 1 && (
-          <div class="lang-switch" role="group" aria-label={t("kioskLanguage")}>
+          <>
             {form.languages.map((l) => (
               <button type="button" id={`kiosk-lang-${l}`} class={form.language === l ? "active" : ""} onClick={() => setLanguage(l)}>
                 {l === "zh-CN" ? "中文" : "English"}
               </button>
             ))}
-          </div>
+          </>
         )}
+        </div>
       </header>
       {receipt ? (
         <Receipt r={receipt} onDone={next} />
       ) : (
         <div class="kiosk-body" key={round}>
-          <article class="kiosk-notice" id="kiosk-notice" lang={form.language}>
+          <button
+            type="button"
+            class="to-choices"
+            id="to-choices"
+            onClick={() => {
+              document.getElementById("capture-form")?.scrollIntoView({ block: "start" });
+              document.querySelector<HTMLElement>("#capture-form input")?.focus({ preventScroll: true });
+            }}
+          >
+            {t("kioskToChoices")}
+          </button>
+          {/* Focusable, so the notice can be read and scrolled with the keyboard too. */}
+          <article class="kiosk-notice" id="kiosk-notice" lang={form.language} tabIndex={0} aria-label={t("kioskNoticeLabel")}>
             <Blocks blocks={form.blocks} />
             <p class="hash">{form.notice_hash}</p>
           </article>

@@ -809,6 +809,13 @@ async fn kiosk_event_capture_receipt_reset_and_exit() {
         .unwrap();
     assert_eq!(ticked.as_i64(), Some(0), "nothing is pre-ticked");
     ui.shot("kiosk-form").await;
+    // The tablet sizes people use, landscape and portrait; and larger text.
+    for size in [(1280, 800), (1024, 768), (768, 1024)] {
+        ui.shot_sized("kiosk-form", "#kiosk", size).await;
+    }
+    ui.click("#kiosk-large").await;
+    ui.shot_sized("kiosk-form-large", "#kiosk", (1024, 768)).await;
+    ui.click("#kiosk-large").await;
 
     // Submitting with a required field empty, then with an incomplete email, says what is
     // wrong under the field and moves there (WebKitGTK shows no validation bubble).

@@ -7,6 +7,7 @@ import { UnsentCounter, useUnsent } from "../unsent";
 
 export function Home(props: { allowed: ActionName[] }) {
   const unsent = useUnsent(props.allowed);
+  const canVerify = props.allowed.includes("vault.verify");
   const [home, setHome] = useState<HomeView | null>(null);
   const [status, setStatus] = useState<VerifyStatusView | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -25,7 +26,7 @@ export function Home(props: { allowed: ActionName[] }) {
   };
   useEffect(() => {
     call(commands.home()).then(setHome, (e) => setError(describe(e)));
-    void poll(false);
+    if (canVerify) void poll(false);
     return () => {
       if (timer.current !== null) window.clearTimeout(timer.current);
     };
@@ -35,6 +36,7 @@ export function Home(props: { allowed: ActionName[] }) {
     await poll(true);
   };
   const verify: VerifyView | null = status?.last ?? null;
+  // Roles that may not verify (kiosk) see no ledger card rather than a refusal.
   const verifying = status?.running ?? false;
 
   const notices = home?.notices ?? [];
@@ -73,6 +75,7 @@ export function Home(props: { allowed: ActionName[] }) {
           </ol>
         </div>
       )}
+      {canVerify && (
       <div class="card" id="ledger-status">
         <h2>{t("ledgerTitle")}</h2>
         {verify === null ? (
@@ -105,6 +108,7 @@ export function Home(props: { allowed: ActionName[] }) {
           {verifying ? t("verifying") : t("verifyNow")}
         </button>
       </div>
+      )}
     </section>
   );
 }

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use specta::Type;
 use tauri::{AppHandle, Manager, State, WebviewUrl, WebviewWindow, WebviewWindowBuilder};
 
-use super::notices::{block_views, Bi, BlockView, FormView};
+use super::wording::{block_views, Bi, BlockView, FormView};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use crate::vocab::{self, PersonField};

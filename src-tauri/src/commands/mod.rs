@@ -9,3 +9,4 @@ pub mod people;
 pub mod rights;
 pub mod sync;
 pub mod vault;
+pub mod wording;

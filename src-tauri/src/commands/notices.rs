@@ -2,78 +2,19 @@
 //! the review workflow, diff and the review packet.
 
 use consentry::notice::diff::{self, Diff, Op};
-use consentry::notice::form::FormDefinition;
 use consentry::notice::lint::{Finding, Report};
-use consentry::notice::markdown::{self, BlockKind};
 use consentry::notice::packet;
-use consentry::notice::profile::{self, Bilingual, Profile, ProfileRevision};
+use consentry::notice::profile::{self, Profile, ProfileRevision};
 use consentry::notice::template::{self, Template, TemplateInput};
 use consentry::notice::workflow::{self, NewNotice, Rendered, Version};
 use serde::{Deserialize, Serialize};
 use specta::Type;
 use tauri::State;
 
+use super::wording::{block_views, Bi, BlockView, FormView};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
-use crate::vocab::{self, DiffOp, Language, NoticeState, PacketFormat, ReviewStep, Severity, TemplateKind};
-
-/// Text in both languages.
-#[derive(Serialize, Deserialize, Type, Clone)]
-pub struct Bi {
-    pub zh: String,
-    pub en: String,
-}
-
-impl From<&Bilingual> for Bi {
-    fn from(b: &Bilingual) -> Self {
-        Bi { zh: b.zh.clone(), en: b.en.clone() }
-    }
-}
-
-impl From<Bi> for Bilingual {
-    fn from(b: Bi) -> Self {
-        Bilingual { zh: b.zh, en: b.en }
-    }
-}
-
-/// A run of text in a block.
-#[derive(Serialize, Type)]
-pub struct SpanView {
-    pub text: String,
-    pub bold: bool,
-}
-
-/// A block of notice text, rendered by the UI with its escaping (never as HTML).
-#[derive(Serialize, Type)]
-pub struct BlockView {
-    /// h1, h2, h3, p, li or quote.
-    pub kind: vocab::BlockKind,
-    /// The 1-based line it starts on, for jumping to a lint finding.
-    pub line: u32,
-    pub lines: Vec<Vec<SpanView>>,
-}
-
-pub(crate) fn block_views(text: &str) -> Vec<BlockView> {
-    markdown::blocks(text)
-        .into_iter()
-        .map(|b| BlockView {
-            kind: match b.kind {
-                BlockKind::Heading(1) => vocab::BlockKind::H1,
-                BlockKind::Heading(2) => vocab::BlockKind::H2,
-                BlockKind::Heading(_) => vocab::BlockKind::H3,
-                BlockKind::Paragraph => vocab::BlockKind::P,
-                BlockKind::Item => vocab::BlockKind::Li,
-                BlockKind::Quote => vocab::BlockKind::Quote,
-            },
-            line: b.line as u32,
-            lines: b
-                .lines
-                .into_iter()
-                .map(|l| l.into_iter().map(|s| SpanView { text: s.text, bold: s.bold }).collect())
-                .collect(),
-        })
-        .collect()
-}
+use crate::vocab::{DiffOp, Language, NoticeState, PacketFormat, ReviewStep, Severity, TemplateKind};
 
 /// Where a finding is.
 #[derive(Serialize, Type)]
@@ -129,44 +70,6 @@ impl From<&Report> for LintView {
             errors: r.errors() as u32,
             warnings: r.warnings() as u32,
             findings: r.findings.iter().map(Into::into).collect(),
-        }
-    }
-}
-
-/// One box of the capture form.
-#[derive(Serialize, Type)]
-pub struct ControlView {
-    pub id: String,
-    pub purpose: String,
-    /// purpose, or the separate consent kind.
-    pub kind: vocab::ControlKind,
-    pub label: Bi,
-    pub explanation: Bi,
-    pub checked: bool,
-}
-
-#[derive(Serialize, Type)]
-pub struct FormView {
-    pub purposes: Vec<ControlView>,
-    pub separate: Vec<ControlView>,
-    /// The guardian question and confirmation, when under-14s are in scope.
-    pub guardian: Option<[Bi; 2]>,
-}
-
-impl From<&FormDefinition> for FormView {
-    fn from(f: &FormDefinition) -> Self {
-        let c = |c: &consentry::notice::form::Control| ControlView {
-            id: c.id.clone(),
-            purpose: c.purpose.clone(),
-            kind: vocab::ControlKind::of(&c.kind),
-            label: (&c.label).into(),
-            explanation: (&c.explanation).into(),
-            checked: c.checked,
-        };
-        FormView {
-            purposes: f.purposes.iter().map(c).collect(),
-            separate: f.separate.iter().map(c).collect(),
-            guardian: f.guardian.as_ref().map(|g| [(&g.question).into(), (&g.confirmation).into()]),
         }
     }
 }

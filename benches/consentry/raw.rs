@@ -1,0 +1,377 @@
+//! The raw side of the benchmark: a SQLCipher vault with the engine's pragmas and schema,
+//! written and read with plain SQL (the same rows the engine writes), as the baseline each
+//! engine path is compared with in the same run.
+
+use super::*;
+// ---------------------------------------------------------------------------------------------
+// The raw vault: same pragmas, same schema, same rows, plain SQL
+
+pub(crate) struct Raw {
+    pub(crate) conn: Connection,
+    pub(crate) ids: RawIds,
+}
+
+pub(crate) struct RawIds {
+    pub(crate) device: String,
+    pub(crate) operator: String,
+    pub(crate) notice_hash: String,
+}
+
+/// A raw SQLCipher vault at `path` with the engine's pragmas and schema.
+pub(crate) fn raw_open(path: &Path) -> Res<Connection> {
+    let mut key = [0u8; 32];
+    let mut r = Rng::new(0x5EED);
+    for b in &mut key {
+        *b = r.next() as u8;
+    }
+    let conn = Connection::open(path)?;
+    conn.execute_batch("PRAGMA cipher_log_level = NONE;")?;
+    conn.execute_batch(&format!("PRAGMA key = \"x'{}'\";", hex::encode(key)))?;
+    conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0))?;
+    let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        return Err("raw vault: not WAL".into());
+    }
+    conn.execute_batch(
+        "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -65536;",
+    )?;
+    if conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0))? == 0 {
+        for m in MIGRATIONS {
+            conn.execute_batch(m)?;
+        }
+    }
+    Ok(conn)
+}
+
+pub(crate) fn raw_vault(dir: &Path) -> Res<Raw> {
+    let conn = raw_open(&dir.join("raw.db"))?;
+    let device = uuid::Uuid::now_v7().to_string();
+    let operator = uuid::Uuid::now_v7().to_string();
+    let notice_hash = hex::encode(Sha256::digest(NOTICE_TEXT.as_bytes()));
+    conn.execute(
+        "INSERT INTO device (id, name, public_key, is_local, created_at_ms) VALUES (?1, 'bench', x'00', 1, 0)",
+        [&device],
+    )?;
+    conn.execute(
+        "INSERT INTO operator (id, name, name_key, role, created_at_ms) VALUES (?1, 'Mo', 'mo', 'marketer', 0)",
+        [&operator],
+    )?;
+    for p in PURPOSES {
+        conn.execute(
+            "INSERT INTO purpose (code, name_zh, name_en, legal_basis, necessary, created_at_ms) VALUES (?1, ?1, ?1, 'consent', 0, 0)",
+            [p],
+        )?;
+    }
+    conn.execute(
+        "INSERT INTO notice_version (id, hash, title, language, body, profile, state, created_by, created_at_ms)
+         VALUES (?1, ?2, 'bench', 'zh-CN', ?3, '', 'approved', ?4, 0)",
+        params![uuid::Uuid::now_v7().to_string(), notice_hash, NOTICE_TEXT, operator],
+    )?;
+    Ok(Raw { conn, ids: RawIds { device, operator, notice_hash } })
+}
+
+/// The search terms the engine keeps for a person (same shape: name and its later words,
+/// email, phone digits and every tail of 4+ digits).
+pub(crate) fn raw_terms(name: &str, email: &str, phone: &str) -> Vec<String> {
+    let n = name.to_lowercase();
+    let mut out: Vec<String> = n.split(' ').skip(1).map(|w| format!("n:{w}")).collect();
+    out.push(format!("n:{n}"));
+    out.push(format!("e:{email}"));
+    for start in 1..phone.len().saturating_sub(3) {
+        out.push(format!("s:{}", &phone[start..]));
+    }
+    out.push(format!("p:{phone}"));
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// One person's rows with plain SQL, inside the caller's transaction: look the person up,
+/// add them and their search terms, append each event to the chain (reading the last link),
+/// a receipt, and an audit entry chained to the last one. The same rows the engine writes.
+pub(crate) fn raw_record(
+    conn: &Connection,
+    raw: &RawIds,
+    p: &Person,
+    evs: &[Ev],
+    method: &str,
+    receipt_kind: &str,
+    now_ms: i64,
+) -> Res<()> {
+    let found: Option<String> = conn
+        .prepare_cached("SELECT id FROM subject WHERE email_norm = ?1 ORDER BY created_at_ms LIMIT 1")?
+        .query_row([&p.email], |r| r.get(0))
+        .optional()?;
+    let subject_id = match found {
+        Some(id) => id,
+        None => {
+            let id = uuid::Uuid::now_v7().to_string();
+            conn.prepare_cached(
+                "INSERT INTO subject (id, name, email, email_norm, phone, phone_norm, company, created_at_ms)
+                 VALUES (?1, ?2, ?3, ?3, ?4, ?4, ?5, ?6)",
+            )?
+            .execute(params![id, p.name, p.email, p.phone, p.company, now_ms])?;
+            let mut ins =
+                conn.prepare_cached("INSERT OR IGNORE INTO subject_term (term, subject_id) VALUES (?1, ?2)")?;
+            for t in raw_terms(&p.name, &p.email, &p.phone) {
+                ins.execute(params![t, id])?;
+            }
+            id
+        }
+    };
+    let mut ids = Vec::with_capacity(evs.len());
+    let mut detail = String::new();
+    for e in evs {
+        let last: Option<(i64, Vec<u8>)> = conn
+            .prepare_cached("SELECT seq, hash FROM consent_event WHERE device_id = ?1 ORDER BY seq DESC LIMIT 1")?
+            .query_row([&raw.device], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        let (seq, prev) = last.map(|(s, h)| (s + 1, h)).unwrap_or((1, vec![0; 32]));
+        let id = uuid::Uuid::now_v7().to_string();
+        let mut h = Sha256::new();
+        for part in [
+            id.as_bytes(),
+            raw.device.as_bytes(),
+            &prev,
+            e.kind.as_bytes(),
+            subject_id.as_bytes(),
+            e.purpose.as_bytes(),
+        ] {
+            h.update((part.len() as u64).to_be_bytes());
+            h.update(part);
+        }
+        h.update(seq.to_be_bytes());
+        h.update(e.at_ms.to_be_bytes());
+        let hash = h.finalize();
+        conn.prepare_cached(
+            "INSERT INTO consent_event (id, device_id, seq, prev_hash, hash, kind, subject_id, purpose_code, notice_hash,
+                                        language, captured_at_ms, utc_offset_min, operator_id, method, evidence)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'zh-CN', ?10, ?11, ?12, ?13, '')",
+        )?
+        .execute(params![
+            id,
+            raw.device,
+            seq,
+            prev,
+            hash.as_slice(),
+            e.kind,
+            subject_id,
+            e.purpose,
+            raw.notice_hash,
+            e.at_ms,
+            OFFSET_MIN,
+            raw.operator,
+            method
+        ])?;
+        let _ = write!(detail, "{id}:{},", hex::encode(hash));
+        ids.push(id);
+    }
+    let receipt = format!(
+        "{:010X}",
+        Rng::new(now_ms as u64 ^ ids.len() as u64 ^ uuid::Uuid::now_v7().as_u128() as u64).next() >> 24
+    );
+    conn.prepare_cached(
+        "INSERT INTO receipt (id, kind, subject_id, created_at_ms, utc_offset_min, operator_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?
+    .execute(params![receipt, receipt_kind, subject_id, now_ms, OFFSET_MIN, raw.operator])?;
+    let mut ins = conn.prepare_cached("INSERT INTO receipt_event (receipt_id, event_id) VALUES (?1, ?2)")?;
+    for id in &ids {
+        ins.execute(params![receipt, id])?;
+    }
+    let last: Option<(i64, Vec<u8>)> = conn
+        .prepare_cached("SELECT seq, hash FROM audit_entry ORDER BY seq DESC LIMIT 1")?
+        .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    let (seq, prev) = last.map(|(s, h)| (s + 1, h)).unwrap_or((1, vec![0; 32]));
+    let hash = Sha256::new()
+        .chain_update(&prev)
+        .chain_update(subject_id.as_bytes())
+        .chain_update(detail.as_bytes())
+        .finalize();
+    conn.prepare_cached(
+        "INSERT INTO audit_entry (seq, at_ms, utc_offset_min, actor_id, actor_name, action, target, detail, prev_hash, hash)
+         VALUES (?1, ?2, ?3, ?4, 'Mo', 'consent.capture', ?5, ?6, ?7, ?8)",
+    )?
+    .execute(params![seq, now_ms, OFFSET_MIN, raw.operator, subject_id, detail, prev, hash.as_slice()])?;
+    Ok(())
+}
+
+pub(crate) fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
+pub(crate) fn raw_import(raw: &mut Raw, seed: u64, from: usize, to: usize) -> Res<usize> {
+    let tx = raw.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let mut n = 0;
+    let now = now_ms();
+    for i in from..to {
+        let (p, evs) = person(seed, i);
+        raw_record(&tx, &raw.ids, &p, &evs, "import", "import", now)?;
+        n += evs.len();
+    }
+    tx.commit()?;
+    Ok(n)
+}
+
+pub(crate) fn raw_capture(raw: &mut Raw, p: &Person) -> Res<()> {
+    let now = now_ms();
+    let evs = [
+        Ev { purpose: "event_followup", kind: "grant", at_ms: now },
+        Ev { purpose: "newsletter", kind: "grant", at_ms: now },
+        Ev { purpose: "partner_offers", kind: "refuse", at_ms: now },
+    ];
+    let tx = raw.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    raw_record(&tx, &raw.ids, p, &evs, "kiosk", "capture", now)?;
+    tx.commit()?;
+    Ok(())
+}
+
+pub(crate) const RAW_PROTECTION: &str = "CASE kind WHEN 'withdraw' THEN 2 WHEN 'refuse' THEN 1 ELSE 0 END";
+
+/// Current status per purpose: find the person by email, read their events newest first per
+/// purpose, keep the first of each.
+pub(crate) fn raw_status(raw: &Raw, email: &str) -> Res<usize> {
+    let id: String = raw
+        .conn
+        .prepare_cached("SELECT id FROM subject WHERE email_norm = ?1 ORDER BY created_at_ms LIMIT 1")?
+        .query_row([email], |r| r.get(0))?;
+    let mut stmt = raw.conn.prepare_cached(&format!(
+        "SELECT purpose_code, kind, captured_at_ms, utc_offset_min, id, notice_hash FROM consent_event
+         WHERE subject_id = ?1 ORDER BY purpose_code, captured_at_ms DESC, {RAW_PROTECTION} DESC"
+    ))?;
+    let mut rows = stmt.query([&id])?;
+    let mut out: Vec<(String, String, i64)> = Vec::new();
+    while let Some(r) = rows.next()? {
+        let purpose: String = r.get(0)?;
+        if out.last().is_some_and(|o| o.0 == purpose) {
+            continue;
+        }
+        out.push((purpose, r.get(1)?, r.get(2)?));
+    }
+    Ok(out.len())
+}
+
+pub(crate) fn raw_history(raw: &Raw, email: &str) -> Res<usize> {
+    let id: String = raw
+        .conn
+        .prepare_cached("SELECT id FROM subject WHERE email_norm = ?1 ORDER BY created_at_ms LIMIT 1")?
+        .query_row([email], |r| r.get(0))?;
+    let mut stmt = raw.conn.prepare_cached(
+        "SELECT id, device_id, seq, kind, subject_id, purpose_code, notice_hash, language, captured_at_ms,
+                utc_offset_min, operator_id, method, evidence, hash FROM consent_event
+         WHERE subject_id = ?1 ORDER BY captured_at_ms, device_id, seq",
+    )?;
+    #[allow(clippy::type_complexity)]
+    let rows: Vec<(
+        String,
+        String,
+        i64,
+        String,
+        String,
+        String,
+        Option<String>,
+        Option<String>,
+        i64,
+        i64,
+        String,
+        String,
+        String,
+        Vec<u8>,
+    )> = stmt
+        .query_map([&id], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+                r.get(6)?,
+                r.get(7)?,
+                r.get(8)?,
+                r.get(9)?,
+                r.get(10)?,
+                r.get(11)?,
+                r.get(12)?,
+                r.get(13)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows.len())
+}
+
+/// The same rows as the consent export (current state per person and purpose, with the
+/// person's columns and the receipt), written as CSV with no masking or hashing.
+pub(crate) fn raw_export(raw: &Raw) -> Res<usize> {
+    let sql = format!(
+        "SELECT s.id, s.name, s.email_norm, s.phone_norm, s.company, s.email_sha256, s.phone_sha256,
+                s.erased_at_ms IS NOT NULL, e.purpose_code, e.kind, e.captured_at_ms, e.utc_offset_min, e.id,
+                e.notice_hash, e.method, (SELECT receipt_id FROM receipt_event re WHERE re.event_id = e.id)
+         FROM (SELECT *, row_number() OVER (PARTITION BY subject_id, purpose_code
+                                            ORDER BY captured_at_ms DESC, {RAW_PROTECTION} DESC) AS rn
+               FROM consent_event) e
+         JOIN subject s ON s.id = e.subject_id
+         WHERE e.rn = 1
+         ORDER BY s.created_at_ms, s.id, e.purpose_code"
+    );
+    let mut stmt = raw.conn.prepare(&sql)?;
+    let mut rows = stmt.query([])?;
+    let mut out = String::from(
+        "subject_id,name,email,phone,company,purpose,state,since,method,notice_hash,event_id,receipt_id,erased\r\n",
+    );
+    let mut n = 0;
+    while let Some(r) = rows.next()? {
+        let s = |i: usize| -> rusqlite::Result<String> { Ok(r.get::<_, Option<String>>(i)?.unwrap_or_default()) };
+        let _ = write!(
+            out,
+            "{},{},{},{},{},{},{},{},{},{},{},{},{}\r\n",
+            s(0)?,
+            s(1)?,
+            s(2)?,
+            s(3)?,
+            s(4)?,
+            s(8)?,
+            s(9)?,
+            r.get::<_, i64>(10)?,
+            s(14)?,
+            s(13)?,
+            s(12)?,
+            s(15)?,
+            r.get::<_, bool>(7)?
+        );
+        n += 1;
+    }
+    std::hint::black_box(&out);
+    Ok(n)
+}
+
+pub(crate) const SEARCH_SQL: &str = "SELECT s.id, s.name, s.email, s.phone, s.company, s.erased_at_ms IS NOT NULL
+     FROM subject_term t JOIN subject s ON s.id = t.subject_id
+     WHERE t.term >= ?1 AND t.term < ?2 ORDER BY t.term LIMIT ?3";
+
+/// The first page of a search: the same prefix ranges the engine would run.
+pub(crate) fn raw_search(raw: &Raw, query: &str, limit: usize) -> Res<usize> {
+    let q = query.to_lowercase();
+    let ranges: Vec<String> = if q.chars().all(|c| c.is_ascii_digit()) {
+        vec![format!("p:{q}"), format!("s:{q}")]
+    } else {
+        vec![format!("n:{q}"), format!("e:{q}")]
+    };
+    let mut stmt = raw.conn.prepare_cached(SEARCH_SQL)?;
+    let mut seen = std::collections::HashSet::new();
+    for p in ranges {
+        if seen.len() >= limit {
+            break;
+        }
+        let upper = format!("{p}\u{10FFFF}");
+        let mut rows = stmt.query(params![p, upper, limit as i64])?;
+        while let Some(r) = rows.next()? {
+            let id: String = r.get(0)?;
+            let _: (Option<String>, Option<String>, Option<String>) = (r.get(1)?, r.get(2)?, r.get(3)?);
+            if seen.len() < limit {
+                seen.insert(id);
+            }
+        }
+    }
+    Ok(seen.len())
+}

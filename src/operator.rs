@@ -40,7 +40,9 @@ pub fn add(session: &mut Session, name: &str, role: Role, passphrase: &Passphras
         .storage("add an operator")?;
         // The slot is staged in the transaction: both take effect at its commit or neither.
         let mut slots = w.slots()?;
-        slots.seal(&SlotRef::Operator(&key), passphrase.expose(), w.key)?;
+        let (slot_id, recipient) = slots.seal(&SlotRef::Operator(&key), passphrase.expose(), w.key)?;
+        // Admin and legal slots are granted the private personal-data key; others are not.
+        w.grant_to_slot(&slot_id, &recipient, role)?;
         w.stage_slots(&slots)?;
         w.audit("operator.add", &op.id, format!("role {role}"));
         Ok(op)
@@ -73,7 +75,10 @@ pub fn disable(session: &mut Session, name: &str) -> Result<()> {
         w.tx.execute("UPDATE operator SET disabled_at_ms = ?1 WHERE id = ?2", params![w.now.timestamp_millis(), op.id])
             .storage("disable an operator")?;
         let mut slots = w.slots()?;
-        slots.remove(&SlotRef::Operator(&name_key(&op.name)));
+        let slot = SlotRef::Operator(&name_key(&op.name));
+        let slot_id = slots.id_of(&slot);
+        slots.remove(&slot);
+        w.revoke_slot(&slot_id)?;
         w.stage_slots(&slots)?;
         w.audit("operator.disable", &op.id, "");
         Ok(())
@@ -90,7 +95,8 @@ pub fn reset(session: &mut Session, name: &str, passphrase: &Passphrase) -> Resu
         w.tx.execute("UPDATE operator SET disabled_at_ms = NULL WHERE id = ?1", [&op.id])
             .storage("reset an operator")?;
         let mut slots = w.slots()?;
-        slots.seal(&SlotRef::Operator(&name_key(&op.name)), passphrase.expose(), w.key)?;
+        let (slot_id, recipient) = slots.seal(&SlotRef::Operator(&name_key(&op.name)), passphrase.expose(), w.key)?;
+        w.grant_to_slot(&slot_id, &recipient, op.role)?;
         w.stage_slots(&slots)?;
         w.audit("operator.reset", &op.id, "");
         Ok(())

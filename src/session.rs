@@ -11,7 +11,10 @@ use rusqlite::{Connection, Transaction, TransactionBehavior};
 use crate::audit::{self, AuditEntry};
 use crate::domain::error::{Error, Result, StorageContext};
 use crate::domain::{Action, Clock, Operator, Role};
+use crate::vault::personal::{FieldKey, IndexKey, Personal};
 use crate::vault::{self, DataKey, NewVault, Opened, Passphrase, RecoveryKey, SlotFile, SlotRef, VaultPaths};
+
+mod keys;
 
 /// An unlocked vault, as one operator. Dropping it closes the database and zeroes the key;
 /// [`Session::lock`] also records the lock in the audit log.
@@ -27,6 +30,11 @@ pub struct Session {
     /// `PRAGMA schema_version` when the schema last matched the migrations' (None: not yet
     /// checked, or it did not match).
     schema_checked: Option<i64>,
+    /// What this session holds of the personal-data keys (see `vault/personal.rs`).
+    personal: Personal,
+    /// The key slot that opened the vault, and whether it still lacks its own recipient.
+    slot_id: String,
+    slot_outdated: bool,
 }
 
 impl std::fmt::Debug for Session {
@@ -49,6 +57,9 @@ pub(crate) struct Write<'s> {
     pub(crate) paths: &'s VaultPaths,
     audits: Vec<(&'static str, String, String)>,
     staged_slots: bool,
+    pub(crate) personal: &'s mut Personal,
+    /// A field key drawn in this transaction, adopted by the session when it commits.
+    drawn: Option<FieldKey>,
 }
 
 impl Write<'_> {
@@ -65,6 +76,23 @@ impl Write<'_> {
         Ok(())
     }
 
+    /// Seals one personal detail of one row (`place` names the table and field); `None`
+    /// while the vault's sealing is pending (then the detail goes in its plaintext column).
+    pub(crate) fn seal(&mut self, place: &str, row_id: &str, plain: &[u8]) -> Result<Option<Vec<u8>>> {
+        let now_ms = self.now.timestamp_millis();
+        self.personal.seal(&self.tx, &mut self.drawn, place, row_id, plain, now_ms)
+    }
+
+    /// Opens one sealed detail; refused without the private personal-data key.
+    pub(crate) fn open_text(&mut self, place: &str, row_id: &str, sealed: &[u8]) -> Result<String> {
+        self.personal.open_text(&self.tx, place, row_id, sealed)
+    }
+
+    /// The key blind search terms are made with.
+    pub(crate) fn index(&self) -> &IndexKey {
+        self.personal.index()
+    }
+
     /// Records an action in the audit log, in this transaction.
     pub(crate) fn audit(&mut self, action: &'static str, target: impl Into<String>, detail: impl Into<String>) {
         self.audits.push((action, target.into(), detail.into()));
@@ -73,7 +101,18 @@ impl Write<'_> {
 
 impl Session {
     fn from_opened(o: Opened, paths: &VaultPaths, clock: Arc<dyn Clock>) -> Self {
-        let Opened { conn, key, vault_id, operator, device_id, device_name, settled: _ } = o;
+        let Opened {
+            conn,
+            key,
+            vault_id,
+            operator,
+            device_id,
+            device_name,
+            settled: _,
+            personal,
+            slot_id,
+            slot_outdated,
+        } = o;
         Session {
             conn,
             key,
@@ -84,6 +123,9 @@ impl Session {
             device_name,
             clock,
             schema_checked: None,
+            personal,
+            slot_id,
+            slot_outdated,
         }
     }
 
@@ -107,6 +149,7 @@ impl Session {
         let settled = opened.settled.clone();
         let mut session = Session::from_opened(opened, paths, clock);
         session.record("vault.unlock", "", &settled)?;
+        session.settle_personal_keys(passphrase.expose())?;
         Ok(session)
     }
 
@@ -125,6 +168,7 @@ impl Session {
         if !settled.is_empty() {
             session.record("vault.key_slots_settled", "", &settled)?;
         }
+        session.settle_recovery_slot(recovery)?;
         session.reseal_own_slot(new_passphrase, "vault.recover")?;
         Ok(session)
     }
@@ -204,35 +248,44 @@ impl Session {
         self.check_schema()?;
         let now = self.clock.now();
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).storage("start a change")?;
-        let mut w = Write {
-            tx,
-            now,
-            operator: &self.operator,
-            device_id: &self.device_id,
-            key: &self.key,
-            paths: &self.paths,
-            audits: Vec::new(),
-            staged_slots: false,
+        let (out, staged, drawn) = {
+            let mut w = Write {
+                tx,
+                now,
+                operator: &self.operator,
+                device_id: &self.device_id,
+                key: &self.key,
+                paths: &self.paths,
+                audits: Vec::new(),
+                staged_slots: false,
+                personal: &mut self.personal,
+                drawn: None,
+            };
+            let out = f(&mut w)?;
+            if w.audits.is_empty() {
+                w.audits.push((action.name(), String::new(), String::new()));
+            }
+            for (act, target, detail) in &w.audits {
+                audit::append(
+                    &w.tx,
+                    &audit::Entry {
+                        at: now,
+                        actor_id: &w.operator.id,
+                        actor_name: &w.operator.name,
+                        action: act,
+                        target,
+                        detail,
+                    },
+                )?;
+            }
+            let staged = w.staged_slots;
+            let drawn = w.drawn.take();
+            w.tx.commit().storage("save the change")?;
+            (out, staged, drawn)
         };
-        let out = f(&mut w)?;
-        if w.audits.is_empty() {
-            w.audits.push((action.name(), String::new(), String::new()));
+        if let Some(k) = drawn {
+            self.personal.adopt_field_key(k);
         }
-        for (act, target, detail) in &w.audits {
-            audit::append(
-                &w.tx,
-                &audit::Entry {
-                    at: now,
-                    actor_id: &w.operator.id,
-                    actor_name: &w.operator.name,
-                    action: act,
-                    target,
-                    detail,
-                },
-            )?;
-        }
-        let staged = w.staged_slots;
-        w.tx.commit().storage("save the change")?;
         if staged {
             // Committed: the staged file is in force. If the rename fails, the next unlock
             // finishes it (the database's record says which file is in force).
@@ -326,13 +379,18 @@ impl Session {
     pub(crate) fn reseal_own_slot(&mut self, new: &Passphrase, audit_action: &'static str) -> Result<()> {
         new.check_strength()?;
         let target = self.operator.id.clone();
-        self.write(Action::ChangeOwnPassphrase, |w| {
+        let slot_id = self.write(Action::ChangeOwnPassphrase, |w| {
             let mut slots = w.slots()?;
-            slots.seal(&SlotRef::Operator(&crate::domain::name_key(&w.operator.name)), new.expose(), w.key)?;
+            let (id, recipient) =
+                slots.seal(&SlotRef::Operator(&crate::domain::name_key(&w.operator.name)), new.expose(), w.key)?;
+            keys::regrant(w, &id, &recipient)?;
             w.stage_slots(&slots)?;
             w.audit(audit_action, target, "");
-            Ok(())
-        })
+            Ok(id)
+        })?;
+        self.slot_id = slot_id;
+        self.slot_outdated = false;
+        Ok(())
     }
 
     /// Confirms that `name` is an enabled operator of this vault and `passphrase` opens their

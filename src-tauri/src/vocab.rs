@@ -407,6 +407,7 @@ transport!(
         SchemaTooNew => "schema_too_new",
         MigrationEdited => "migration_edited",
         SchemaAltered => "schema_altered",
+        PersonalDataSealed => "personal_data_sealed",
         Busy => "busy",
         WeakPassphrase => "weak_passphrase",
         Invalid => "invalid",

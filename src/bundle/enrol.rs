@@ -238,8 +238,11 @@ pub fn enrol(session: &mut Session, device_name: &str) -> Result<Enrolment> {
         let fp = fingerprint(&org.hq_key, &org.hq_recipient, &enrolment_id, token.as_slice());
         let (_, key) = checkpoint::local_key(&w.tx)?;
         let hq = checkpoint::hq_name(&org.org.id);
+        // Headquarters' personal-data recipient: what the device seals people's details to
+        // (besides its own), so that they open here and nowhere else on the way.
+        let personal = crate::vault::personal::own_recipient(&w.tx)?.ok_or(crate::domain::Error::PersonalDataSealed)?;
         let text = format!(
-            "{ENROLMENT_MAGIC}\norganisation {}\norganisation-name {}\nhq {hq}\nhq-device {}\nhq-key {}\nhq-recipient {}\nenrolment {enrolment_id}\ndevice-name {device_name}\ntoken {}\ndevice-identity {}\n",
+            "{ENROLMENT_MAGIC}\norganisation {}\norganisation-name {}\nhq {hq}\nhq-device {}\nhq-key {}\nhq-recipient {}\nenrolment {enrolment_id}\ndevice-name {device_name}\ntoken {}\ndevice-identity {}\nhq-personal-data {personal}\n",
             org.org.id,
             org.org.name,
             org.hq_device_id,
@@ -300,6 +303,7 @@ pub struct EnrolmentFile {
     hq_device_id: String,
     hq_key: VerifyingKey,
     hq_recipient: String,
+    hq_personal_data: Option<String>,
     token: zeroize::Zeroizing<Vec<u8>>,
     device_identity: zeroize::Zeroizing<String>,
 }
@@ -362,6 +366,7 @@ pub fn read_enrolment(file: &[u8]) -> Result<EnrolmentFile> {
         hq_device_id: get("hq-device")?,
         hq_key,
         hq_recipient,
+        hq_personal_data: fields.get("hq-personal-data").cloned(),
         token,
         device_identity: zeroize::Zeroizing::new(get("device-identity")?),
     })
@@ -399,6 +404,14 @@ pub fn join(session: &mut Session, file: &[u8]) -> Result<Organisation> {
             ],
         )
         .storage("join the organisation")?;
+        let Some(hq_personal) = e.hq_personal_data.as_deref() else {
+            return Err(Error::refused(
+                Refusal::UnknownFormat,
+                "This enrolment file does not name headquarters' personal-data key, so people captured here could not be sent there sealed.",
+                "Update Consentry at headquarters and enrol this device again.",
+            ));
+        };
+        crate::vault::personal::add_org_recipient(&w.tx, w.personal, hq_personal)?;
         w.audit("organisation.join", &e.organisation_id, format!("enrolment {}", e.enrolment_id));
         Ok(Organisation {
             id: e.organisation_id.clone(),

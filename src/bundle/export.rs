@@ -131,6 +131,7 @@ pub fn save_device_bundle_with(session: &mut Session, dir: &Path, scope: Scope) 
             notice_versions: vec![],
             shows: vec![],
             operators: vec![],
+            personal_data_seals: vec![],
         };
         payload::device_rows(&w.tx, &device_id, ledger_from, &mut p)?;
         let json = serde_json::to_vec(&p)

@@ -13,7 +13,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 use super::enrol::{hq_only, local_identity, verifying_key};
 use super::envelope::{self, Kind};
 use super::payload::{self, DevicePayload, FORMAT};
-use super::people::{merge_person, Counts};
+use super::people::{merge_person, reseal_capture_detail, Counts};
 use super::rows;
 use super::witness::{
     accept_checkpoint, check_entries, contradiction, entries_json, max_checkpoint, quarantine, refused,
@@ -24,6 +24,7 @@ use crate::domain::canonical::sha256_hex;
 use crate::domain::error::{Error, Result, StorageContext};
 use crate::domain::{Action, Refusal};
 use crate::session::{Session, Write};
+use crate::vault::personal::ForeignSeals;
 use crate::{audit, ledger};
 
 /// What importing one device bundle did.
@@ -374,15 +375,21 @@ fn apply(
     }
     // Rows the events point at, then the events, people, receipts and audit entries.
     payload::store_operators(&w.tx, &p.operators, device, w.now.timestamp_millis())?;
-    let mut rows_in = rows::Inserter::new(&w.tx);
+    let mut rows_in = rows::Inserter::default();
     for (table, list) in
         [("purpose", &p.purposes), ("notice_version", &p.notice_versions), ("notice", &p.notices), ("event", &p.shows)]
     {
         for r in list.iter() {
-            rows_in.insert_new(table, r)?;
+            rows_in.insert_new(&w.tx, table, r)?;
         }
     }
     let people: HashMap<&str, &rows::Row> = p.people.iter().filter_map(|r| Some((rows::text(r, "id")?, r))).collect();
+    let mut seals = ForeignSeals::new(
+        p.personal_data_seals
+            .iter()
+            .filter_map(|r| Some((rows::int(r, "id")?, rows::blob(r, "sealed_key")?)))
+            .collect(),
+    );
     let mut counts = Counts::default();
     let mut mapped: HashMap<String, String> = HashMap::new();
     let mut added = std::collections::HashSet::new();
@@ -391,11 +398,11 @@ fn apply(
             Some(s) => s.clone(),
             None => {
                 let s = merge_person(
-                    &w.tx,
+                    w,
+                    &mut seals,
                     device,
                     &e.subject_id,
                     people.get(e.subject_id.as_str()).copied(),
-                    w.now.timestamp_millis(),
                     &mut counts,
                 )?;
                 mapped.insert(e.subject_id.clone(), s.clone());
@@ -428,22 +435,16 @@ fn apply(
         let mut row = r.clone();
         let hq_subject = match mapped.get(subject) {
             Some(s) => s.clone(),
-            None => merge_person(
-                &w.tx,
-                device,
-                subject,
-                people.get(subject).copied(),
-                w.now.timestamp_millis(),
-                &mut counts,
-            )?,
+            None => merge_person(w, &mut seals, device, subject, people.get(subject).copied(), &mut counts)?,
         };
         row.insert("subject_id".into(), hq_subject.into());
-        rows_in.insert_new("receipt", &row)?;
+        rows_in.insert_new(&w.tx, "receipt", &row)?;
         for re in events {
-            rows_in.insert_new("receipt_event", re)?;
+            rows_in.insert_new(&w.tx, "receipt_event", re)?;
         }
         for c in details.get(id).into_iter().flatten() {
-            rows_in.insert_new("capture_detail", c)?;
+            let c = reseal_capture_detail(w, &mut seals, c)?;
+            rows_in.insert_new(&w.tx, "capture_detail", &c)?;
         }
     }
     for e in p.audit.iter().filter(|e| e.seq > held_a) {

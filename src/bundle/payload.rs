@@ -36,6 +36,10 @@ pub(crate) struct DevicePayload {
     pub notice_versions: Vec<Row>,
     pub shows: Vec<Row>,
     pub operators: Vec<Row>,
+    /// The device's field keys, sealed to its own and headquarters' personal-data recipients:
+    /// people's details and capture details travel sealed, and open only at headquarters.
+    #[serde(default)]
+    pub personal_data_seals: Vec<Row>,
 }
 
 /// Headquarters' bundle for one device.
@@ -65,10 +69,12 @@ pub(crate) fn device_rows(conn: &Connection, device_id: &str, from_seq: i64, p: 
     let args: [&dyn rusqlite::ToSql; 2] = [&device_id, &from_seq];
     p.people = rows::read(
         conn,
-        "SELECT id, name, email, phone, company, job_title, created_at_ms, erased_at_ms FROM subject
+        "SELECT id, name, email, phone, company, job_title, name_sealed, email_sealed, phone_sealed, company_sealed,
+                job_title_sealed, created_at_ms, erased_at_ms FROM subject
          WHERE id IN (SELECT subject_id FROM consent_event WHERE device_id = ?1 AND seq >= ?2) ORDER BY id",
         &args,
     )?;
+    p.personal_data_seals = rows::read(conn, "SELECT id, sealed_key FROM personal_data_seal ORDER BY id", &[])?;
     p.receipts = rows::read(conn, &format!("SELECT * FROM receipt WHERE id IN ({receipts}) ORDER BY id"), &args)?;
     p.receipt_events = rows::read(
         conn,

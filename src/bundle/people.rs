@@ -1,13 +1,18 @@
 //! People from several devices, merged at headquarters into one person by normalised email,
-//! then phone. Details headquarters lacks are filled in; details that disagree with what it
-//! holds are kept aside in `subject_conflict` and reported, never written over.
+//! then phone. A device's people arrive sealed (to headquarters' personal-data key, see
+//! `vault/personal.rs`); headquarters opens them and seals them again under its own. Details
+//! headquarters lacks are filled in; details that disagree with what it holds are kept aside,
+//! sealed, in `subject_conflict` and reported, never written over.
 
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, OptionalExtension};
 
 use super::rows::{self, Row};
 use crate::domain::error::{Error, Result, StorageContext};
 use crate::domain::Refusal;
-use crate::subject::{index_search_terms, normalize_email, normalize_phone};
+use crate::session::Write;
+use crate::subject::{self, normalize_email, normalize_phone};
+use crate::vault::personal::ForeignSeals;
+use crate::vault::seal_older::conflict_key;
 
 /// How many people a merge added, merged and found in conflict.
 #[derive(Debug, Default)]
@@ -19,21 +24,46 @@ pub(crate) struct Counts {
 
 const FIELDS: [&str; 5] = ["name", "email", "phone", "company", "job_title"];
 
+/// A device's person's details, opened: plaintext from a device whose sealing was pending,
+/// sealed ones otherwise.
+fn sent_details(
+    w: &Write<'_>,
+    seals: &mut ForeignSeals,
+    person: &Row,
+    device_subject_id: &str,
+) -> Result<[Option<String>; 5]> {
+    let mut out: [Option<String>; 5] = Default::default();
+    for (i, field) in FIELDS.iter().enumerate() {
+        let plain = rows::text(person, field).map(str::to_string);
+        let value = match (plain, rows::blob(person, &format!("{field}_sealed"))) {
+            (Some(p), _) => Some(p),
+            (None, Some(blob)) => {
+                let bytes = seals.open(w.personal, &format!("subject.{field}"), device_subject_id, &blob)?;
+                Some(String::from_utf8(bytes).map_err(|_| Error::Storage { context: "merge people" })?)
+            }
+            (None, None) => None,
+        };
+        out[i] = value.map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
+    }
+    Ok(out)
+}
+
 /// The headquarters person for a device's person, found or created.
 pub(crate) fn merge_person(
-    conn: &Connection,
+    w: &mut Write<'_>,
+    seals: &mut ForeignSeals,
     device_id: &str,
     device_subject_id: &str,
     person: Option<&Row>,
-    now_ms: i64,
     out: &mut Counts,
 ) -> Result<String> {
+    let now_ms = w.now.timestamp_millis();
     // The statements run for every person of a bundle are kept prepared.
-    let known: Option<String> = conn
-        .prepare_cached("SELECT subject_id FROM subject_origin WHERE device_id = ?1 AND device_subject_id = ?2")
-        .and_then(|mut s| s.query_row(params![device_id, device_subject_id], |r| r.get(0)))
-        .optional()
-        .storage("merge people")?;
+    let known: Option<String> =
+        w.tx.prepare_cached("SELECT subject_id FROM subject_origin WHERE device_id = ?1 AND device_subject_id = ?2")
+            .and_then(|mut s| s.query_row(params![device_id, device_subject_id], |r| r.get(0)))
+            .optional()
+            .storage("merge people")?;
     if let Some(id) = known {
         return Ok(id);
     }
@@ -44,89 +74,98 @@ pub(crate) fn merge_person(
             "Ask the device's operator to save a new bundle.",
         )
     })?;
-    let get = |f: &str| rows::text(person, f).map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
-    let email_norm = get("email").as_deref().and_then(normalize_email);
-    let phone_norm = get("phone").as_deref().and_then(normalize_phone);
+    let sent = sent_details(w, seals, person, device_subject_id)?;
+    let [name, email, phone, company, job_title] = sent.clone();
     let mut found: Option<String> = None;
-    for (column, value) in [("email_norm", &email_norm), ("phone_norm", &phone_norm)] {
-        if found.is_none() {
-            if let Some(v) = value {
-                found = conn
-                    .prepare_cached(&format!("SELECT id FROM subject WHERE {column} = ?1 AND erased_at_ms IS NULL ORDER BY created_at_ms, id LIMIT 1"))
-                    .and_then(|mut s| s.query_row([v], |r| r.get(0)))
-                    .optional()
-                    .storage("merge people")?;
-            }
+    if let Some(e) = email.as_deref().and_then(normalize_email) {
+        found = subject::lookup(&w.tx, w.index(), &subject::SubjectKey::Email(e))?.filter(|r| !r.erased).map(|r| r.id);
+    }
+    if found.is_none() {
+        if let Some(p) = phone.as_deref().and_then(normalize_phone) {
+            found =
+                subject::lookup(&w.tx, w.index(), &subject::SubjectKey::Phone(p))?.filter(|r| !r.erased).map(|r| r.id);
         }
     }
+    let erased_at = rows::int(person, "erased_at_ms");
     let id = match found {
         Some(id) => {
-            let held: Vec<Option<String>> = conn
-                .query_row("SELECT name, email, phone, company, job_title FROM subject WHERE id = ?1", [&id], |r| {
-                    (0..5).map(|i| r.get(i)).collect()
-                })
-                .storage("merge people")?;
-            for (field, held) in FIELDS.iter().zip(held) {
-                let Some(sent) = get(field) else { continue };
+            let held = subject::details(w, &id)?;
+            let held = [held.name, held.email, held.phone, held.company, held.job_title];
+            for ((field, held), sent) in FIELDS.iter().zip(held).zip(sent) {
+                let (Some(h), Some(sent)) = (held, sent) else { continue };
                 // The same address or number written differently is the same detail.
-                let same = |h: &str| match *field {
-                    "email" => normalize_email(h) == normalize_email(&sent),
-                    "phone" => normalize_phone(h) == normalize_phone(&sent),
+                let same = match *field {
+                    "email" => normalize_email(&h) == normalize_email(&sent),
+                    "phone" => normalize_phone(&h) == normalize_phone(&sent),
                     _ => h == sent,
                 };
-                match held {
-                    Some(h) if !same(&h) => {
-                        conn.execute(
-                            "INSERT INTO subject_conflict (subject_id, field, device_id, value, reported_at_ms)
-                             VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING",
-                            params![id, field, device_id, sent, now_ms],
-                        )
-                        .storage("merge people")?;
-                        out.conflicts += 1;
-                    }
-                    Some(_) => {}
-                    None => {
-                        conn.execute(&format!("UPDATE subject SET {field} = ?2 WHERE id = ?1"), params![id, sent])
-                            .storage("merge people")?;
-                    }
+                if !same {
+                    let sealed = w.seal("conflict.value", &id, sent.as_bytes())?;
+                    let key = if sealed.is_some() { conflict_key(w.personal, field, &sent) } else { sent.clone() };
+                    w.tx.execute(
+                        "INSERT INTO subject_conflict (subject_id, field, device_id, value, reported_at_ms, value_sealed)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO NOTHING",
+                        params![id, field, device_id, key, now_ms, sealed],
+                    )
+                    .storage("merge people")?;
+                    out.conflicts += 1;
                 }
             }
-            conn.execute(
-                "UPDATE subject SET email_norm = coalesce(email_norm, ?2), phone_norm = coalesce(phone_norm, ?3),
-                        created_at_ms = min(created_at_ms, coalesce(?4, created_at_ms)) WHERE id = ?1",
-                params![id, email_norm, phone_norm, rows::int(person, "created_at_ms")],
+            subject::write_details(w, &id, &subject::SubjectInput { name, email, phone, company })?;
+            if let Some(t) = job_title.as_deref() {
+                subject::set_job_title(w, &id, t)?;
+            }
+            w.tx.execute(
+                "UPDATE subject SET created_at_ms = min(created_at_ms, coalesce(?2, created_at_ms)) WHERE id = ?1",
+                params![id, rows::int(person, "created_at_ms")],
             )
             .storage("merge people")?;
             out.merged += 1;
             id
         }
         None => {
-            conn.prepare_cached(
-                "INSERT INTO subject (id, name, email, email_norm, phone, phone_norm, company, job_title, created_at_ms, erased_at_ms)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-            )
-            .and_then(|mut s| {
-                s.execute(params![
-                    device_subject_id,
-                    get("name"),
-                    get("email"),
-                    email_norm,
-                    get("phone"),
-                    phone_norm,
-                    get("company"),
-                    get("job_title"),
-                    rows::int(person, "created_at_ms").unwrap_or(now_ms),
-                    rows::int(person, "erased_at_ms")
-                ])
-            })
-            .storage("merge people")?;
+            let id = device_subject_id.to_string();
+            w.tx.prepare_cached("INSERT INTO subject (id, created_at_ms) VALUES (?1, ?2)")
+                .and_then(|mut s| s.execute(params![id, rows::int(person, "created_at_ms").unwrap_or(now_ms)]))
+                .storage("merge people")?;
+            if erased_at.is_none() {
+                subject::write_details(w, &id, &subject::SubjectInput { name, email, phone, company })?;
+                if let Some(t) = job_title.as_deref() {
+                    subject::set_job_title(w, &id, t)?;
+                }
+            } else {
+                w.tx.execute("UPDATE subject SET erased_at_ms = ?2 WHERE id = ?1", params![id, erased_at])
+                    .storage("merge people")?;
+            }
             out.added += 1;
-            device_subject_id.to_string()
+            id
         }
     };
-    index_search_terms(conn, &id)?;
-    conn.prepare_cached("INSERT INTO subject_origin (device_id, device_subject_id, subject_id) VALUES (?1, ?2, ?3)")
+    w.tx.prepare_cached("INSERT INTO subject_origin (device_id, device_subject_id, subject_id) VALUES (?1, ?2, ?3)")
         .and_then(|mut s| s.execute(params![device_id, device_subject_id, id]))
         .storage("merge people")?;
     Ok(id)
+}
+
+/// A device's capture details, their guardian's name and signature image opened and sealed
+/// again under headquarters' key (the receipt id, which they are bound to, stays).
+pub(crate) fn reseal_capture_detail(w: &mut Write<'_>, seals: &mut ForeignSeals, row: &Row) -> Result<Row> {
+    let mut row = row.clone();
+    let Some(receipt) = rows::text(&row, "receipt_id").map(str::to_string) else { return Ok(row) };
+    for (place, plain_col, sealed_col) in [
+        ("capture.guardian", "guardian_name", "guardian_sealed"),
+        ("capture.signature", "signature_png", "signature_sealed"),
+    ] {
+        let plain = match (rows::blob(&row, sealed_col), plain_col) {
+            (Some(blob), _) => Some(seals.open(w.personal, place, &receipt, &blob)?),
+            (None, "guardian_name") => rows::text(&row, plain_col).map(|t| t.as_bytes().to_vec()),
+            (None, _) => rows::blob(&row, plain_col),
+        };
+        let Some(plain) = plain else { continue };
+        if let Some(sealed) = w.seal(place, &receipt, &plain)? {
+            row.insert(sealed_col.into(), data_encoding::BASE64.encode(&sealed).into());
+            row.insert(plain_col.into(), serde_json::Value::Null);
+        }
+    }
+    Ok(row)
 }

@@ -84,34 +84,29 @@ fn values(cols: &BTreeMap<String, bool>, table: &str, row: &Row) -> Result<Vec<(
 
 /// Inserts the row unless its key is already there; returns whether it was inserted.
 pub(crate) fn insert_new(conn: &Connection, table: &str, row: &Row) -> Result<bool> {
-    Inserter::new(conn).insert_new(table, row)
+    Inserter::default().insert_new(conn, table, row)
 }
 
 /// Inserts many rows into one connection, reading each table's columns once (reading them
 /// again for every row cost about as much as the insert).
-pub(crate) struct Inserter<'c> {
-    conn: &'c Connection,
+#[derive(Default)]
+pub(crate) struct Inserter {
     tables: HashMap<String, BTreeMap<String, bool>>,
 }
 
-impl<'c> Inserter<'c> {
-    pub(crate) fn new(conn: &'c Connection) -> Self {
-        Inserter { conn, tables: HashMap::new() }
-    }
-
+impl Inserter {
     /// Inserts the row unless its key is already there; returns whether it was inserted.
-    pub(crate) fn insert_new(&mut self, table: &str, row: &Row) -> Result<bool> {
+    pub(crate) fn insert_new(&mut self, conn: &Connection, table: &str, row: &Row) -> Result<bool> {
         let cols = match self.tables.entry(table.to_string()) {
             Entry::Occupied(e) => e.into_mut(),
-            Entry::Vacant(e) => e.insert(columns(self.conn, table)?),
+            Entry::Vacant(e) => e.insert(columns(conn, table)?),
         };
         let vals = values(cols, table, row)?;
         let names: Vec<&str> = vals.iter().map(|(n, _)| n.as_str()).collect();
         let marks: Vec<String> = (1..=vals.len()).map(|i| format!("?{i}")).collect();
         let sql =
             format!("INSERT INTO {table} ({}) VALUES ({}) ON CONFLICT DO NOTHING", names.join(", "), marks.join(", "));
-        let n = self
-            .conn
+        let n = conn
             .prepare_cached(&sql)
             .and_then(|mut s| s.execute(rusqlite::params_from_iter(vals.iter().map(|(_, v)| v))))
             .storage("store a row from a bundle")?;
@@ -124,7 +119,13 @@ pub(crate) fn text<'a>(row: &'a Row, name: &str) -> Option<&'a str> {
     row.get(name).and_then(Json::as_str)
 }
 
+/// A blob column (base64 in the bundle's JSON).
+pub(crate) fn blob(row: &Row, name: &str) -> Option<Vec<u8>> {
+    text(row, name).and_then(|t| BASE64.decode(t.as_bytes()).ok())
+}
+
 /// An integer field of a row.
+
 pub(crate) fn int(row: &Row, name: &str) -> Option<i64> {
     row.get(name).and_then(Json::as_i64)
 }

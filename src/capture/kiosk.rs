@@ -261,18 +261,34 @@ pub fn submit(session: &mut Session, s: &Submission) -> Result<Submitted> {
         };
         let recorded = capture_in(w, &capture)?;
         if let Some(title) = s.job_title.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-            crate::subject::set_job_title(&w.tx, &recorded.subject_id, title)?;
+            crate::subject::set_job_title(w, &recorded.subject_id, title)?;
         }
+        // The guardian's name and the signature image are personal data: sealed like the
+        // person's details (in plaintext only while an older vault's sealing is pending).
+        let receipt = recorded.receipt_id.to_string();
+        let guardian = s.guardian_name.as_deref().map(str::trim).filter(|_| s.under_14);
+        let guardian_sealed = match guardian {
+            Some(g) => w.seal("capture.guardian", &receipt, g.as_bytes())?,
+            None => None,
+        };
+        let signature_sealed = match s.signature_png.as_deref() {
+            Some(png) => w.seal("capture.signature", &receipt, png)?,
+            None => None,
+        };
+        let sealing = guardian_sealed.is_some() || signature_sealed.is_some();
         w.tx.execute(
-            "INSERT INTO capture_detail (receipt_id, event_id, guardian_name, signature_png, signature_sha256, paper_ref)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            "INSERT INTO capture_detail (receipt_id, event_id, guardian_name, signature_png, signature_sha256, paper_ref,
+                                         guardian_sealed, signature_sealed)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             params![
                 recorded.receipt_id,
                 k.event.id,
-                s.guardian_name.as_deref().map(str::trim).filter(|_| s.under_14),
-                s.signature_png,
+                guardian.filter(|_| !sealing),
+                s.signature_png.as_deref().filter(|_| !sealing),
                 signature,
-                paper_ref
+                paper_ref,
+                guardian_sealed,
+                signature_sealed
             ],
         )
         .storage("record the capture's details")?;

@@ -93,6 +93,10 @@ pub enum Error {
         /// The objects that differ, as `kind name`.
         objects: Vec<String>,
     },
+    /// Unmasked personal data was asked for by a session whose key slot does not hold the
+    /// private personal-data key (kiosk and marketer operators, by design).
+    #[error("Unmasked personal data opens only with an admin or legal operator's key (or the recovery key). Nothing was changed. Ask an admin or legal operator to do this; an admin or legal operator whose sign-in does not open it yet gets it when another of them next unlocks the vault.")]
+    PersonalDataSealed,
     /// Another process holds the vault.
     #[error("The vault is busy: another Consentry window or command is writing to it. Nothing was changed. Try again in a moment.")]
     Busy,
@@ -218,6 +222,7 @@ impl Error {
             Error::SchemaTooNew { .. } => "schema_too_new",
             Error::MigrationEdited { .. } => "migration_edited",
             Error::SchemaAltered { .. } => "schema_altered",
+            Error::PersonalDataSealed => "personal_data_sealed",
             Error::Busy => "busy",
             Error::WeakPassphrase { .. } => "weak_passphrase",
             Error::Invalid { .. } => "invalid",

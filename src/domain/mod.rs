@@ -5,6 +5,7 @@ pub(crate) mod canonical;
 pub mod error;
 pub(crate) mod html;
 pub mod ids;
+pub mod mask;
 pub mod permission;
 pub mod problem;
 pub(crate) mod time;

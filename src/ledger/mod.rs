@@ -382,7 +382,7 @@ pub(crate) fn capture_in(w: &mut Write<'_>, c: &Capture) -> Result<Recorded> {
 pub fn record_withdrawal(session: &mut Session, wd: &Withdrawal) -> Result<Recorded> {
     session.write(Action::Withdraw, |w| {
         let at = check_time(w.now, wd.at, wd.method)?;
-        let subject_id = subject::resolve(&w.tx, &wd.subject)?;
+        let subject_id = subject::resolve(&w.tx, w.index(), &wd.subject)?;
         let purposes: Vec<(String, Option<String>)> = if wd.purposes.is_empty() {
             granted_now(&w.tx, &subject_id)?
         } else {

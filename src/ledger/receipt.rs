@@ -155,9 +155,8 @@ pub(crate) fn load(conn: &Connection, id: &str) -> Result<Receipt> {
             fix: "Check the 10 characters on the person's receipt; the person's history lists their receipts.",
         });
     };
-    let subject = subject::lookup(conn, &SubjectKey::Id(subject_id.clone()))?
-        .ok_or_else(|| subject::not_found(&SubjectKey::Id(subject_id)))?
-        .view(true);
+    let subject =
+        subject::by_id(conn, &subject_id)?.ok_or_else(|| subject::not_found(&SubjectKey::Id(subject_id)))?.view();
     let mut stmt = conn
         .prepare(&format!(
             "{EVENT_SELECT} WHERE id IN (SELECT event_id FROM receipt_event WHERE receipt_id = ?1) ORDER BY device_id, seq"

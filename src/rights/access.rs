@@ -57,8 +57,9 @@ pub struct AccessReport {
 pub fn access_report(session: &mut Session, key: &SubjectKey) -> Result<AccessReport> {
     session.write(Action::ExportAccess, |w| {
         let ctx = "export a person's data";
-        let row = subject::lookup(&w.tx, key)?.ok_or_else(|| subject::not_found(key))?;
+        let row = subject::lookup(&w.tx, w.index(), key)?.ok_or_else(|| subject::not_found(key))?;
         let id = row.id.clone();
+        let details = subject::details(w, &id)?;
         let created_ms: i64 =
             w.tx.query_row("SELECT created_at_ms FROM subject WHERE id = ?1", [&id], |r| r.get(0)).storage(ctx)?;
         let status = ledger::current(&w.tx, &id)?;
@@ -78,24 +79,42 @@ pub fn access_report(session: &mut Session, key: &SubjectKey) -> Result<AccessRe
             let receipt_id = receipt::of_event(&w.tx, &event.id)?;
             out.push(AccessEvent { event, purpose, notice, receipt_id });
         }
-        let job_title: Option<String> =
-            w.tx.query_row("SELECT job_title FROM subject WHERE id = ?1", [&id], |r| r.get(0)).storage(ctx)?;
+        let job_title = details.job_title.clone();
+        type Kept = (String, Option<String>, Option<String>, Option<Vec<u8>>, bool, Option<String>);
         let mut stmt =
             w.tx.prepare(
-                "SELECT c.receipt_id, e.name, c.guardian_name, c.signature_png IS NOT NULL, c.paper_ref
+                "SELECT c.receipt_id, e.name, c.guardian_name, c.guardian_sealed,
+                        c.signature_png IS NOT NULL OR c.signature_sealed IS NOT NULL, c.paper_ref
                  FROM capture_detail c JOIN receipt r ON r.id = c.receipt_id LEFT JOIN event e ON e.id = c.event_id
                  WHERE r.subject_id = ?1 ORDER BY r.created_at_ms",
             )
             .storage(ctx)?;
-        let captures = stmt
-            .query_map([&id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
+        let kept: Vec<Kept> = stmt
+            .query_map([&id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))
             .storage(ctx)?
             .collect::<rusqlite::Result<Vec<_>>>()
             .storage(ctx)?;
         drop(stmt);
+        let mut captures = Vec::with_capacity(kept.len());
+        for (receipt, event, guardian, guardian_sealed, signature, paper) in kept {
+            let guardian = match (guardian, guardian_sealed) {
+                (Some(g), _) => Some(g),
+                (None, Some(s)) => Some(w.open_text("capture.guardian", &receipt, &s)?),
+                (None, None) => None,
+            };
+            captures.push((receipt, event, guardian, signature, paper));
+        }
         w.audit("subject.export_access", &id, "");
         Ok(AccessReport {
-            subject: row.view(false),
+            subject: SubjectView {
+                id: row.id,
+                name: details.name,
+                email: details.email,
+                phone: details.phone,
+                company: details.company,
+                masked: false,
+                erased: row.erased,
+            },
             created_at: from_parts(created_ms, 0),
             status,
             events: out,

@@ -41,7 +41,7 @@ pub struct Erased {
 /// arrived; `note` is a reference such as a ticket number (never personal data).
 pub fn erase(session: &mut Session, key: &SubjectKey, channel: Method, note: &str) -> Result<Erased> {
     session.write(Action::EraseSubject, |w| {
-        let row = subject::lookup(&w.tx, key)?.ok_or_else(|| subject::not_found(key))?;
+        let row = subject::lookup(&w.tx, w.index(), key)?.ok_or_else(|| subject::not_found(key))?;
         if row.erased {
             return Err(Error::invalid(
                 format!("Person {} was already erased.", row.id),
@@ -55,11 +55,18 @@ pub fn erase(session: &mut Session, key: &SubjectKey, channel: Method, note: &st
         } else {
             Some(ledger::withdraw_in(w, &id, &granted, w.now, channel, "erasure request")?)
         };
-        let email_hash = row.email.as_deref().and_then(normalize_email).map(|e| sha256_hex(&e));
-        let phone_hash = row.phone.as_deref().and_then(normalize_phone).map(|p| sha256_hex(&p));
+        // The hashes are kept from when the details were written (older vaults: from the
+        // plaintext still held).
+        let details = if w.personal.pending() { subject::details(w, &id)? } else { Default::default() };
+        let email_hash = details.email.as_deref().and_then(normalize_email).map(|e| sha256_hex(&e));
+        let phone_hash = details.phone.as_deref().and_then(normalize_phone).map(|p| sha256_hex(&p));
         w.tx.execute(
             "UPDATE subject SET name = NULL, email = NULL, email_norm = NULL, phone = NULL, phone_norm = NULL,
-                    company = NULL, job_title = NULL, email_sha256 = ?2, phone_sha256 = ?3, erased_at_ms = ?4
+                    company = NULL, job_title = NULL, name_sealed = NULL, email_sealed = NULL, phone_sealed = NULL,
+                    company_sealed = NULL, job_title_sealed = NULL, name_masked = NULL, email_masked = NULL,
+                    phone_masked = NULL, company_masked = NULL, email_index = NULL, phone_index = NULL,
+                    email_sha256 = coalesce(?2, email_sha256), phone_sha256 = coalesce(?3, phone_sha256),
+                    erased_at_ms = ?4
              WHERE id = ?1",
             rusqlite::params![id, email_hash, phone_hash, w.now.timestamp_millis()],
         )
@@ -67,12 +74,14 @@ pub fn erase(session: &mut Session, key: &SubjectKey, channel: Method, note: &st
         // A guardian's name and a signature image captured with the person go too; the
         // signature's hash stays, as it does in the ledger.
         w.tx.execute(
-            "UPDATE capture_detail SET guardian_name = NULL, signature_png = NULL
+            "UPDATE capture_detail SET guardian_name = NULL, signature_png = NULL, guardian_sealed = NULL,
+                    signature_sealed = NULL
              WHERE receipt_id IN (SELECT id FROM receipt WHERE subject_id = ?1)",
             [&id],
         )
         .storage("erase a person")?;
-        subject::index_search_terms(&w.tx, &id)?;
+        crate::vault::search_index::remove(&w.tx, &id)?;
+        crate::vault::personal::forget_conflicts(&w.tx, &id)?;
         w.audit("subject.erase", &id, format!("via {channel}; {}", note.trim()));
         Ok(Erased { subject_id: id, withdrawn })
     })

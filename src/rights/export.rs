@@ -12,8 +12,8 @@ use crate::domain::error::{Error, Result, StorageContext};
 use crate::domain::time::from_parts;
 use crate::domain::Action;
 use crate::ledger::{ConsentState, EventKind, Method};
-use crate::session::Session;
-use crate::subject::{mask_company, mask_email, mask_name, mask_phone};
+use crate::session::{Session, Write};
+use crate::subject::{self, normalize_email, normalize_phone};
 use crate::vault::column;
 
 /// A file format.
@@ -101,10 +101,12 @@ pub struct ExportFilter {
 /// One person × purpose with its current state.
 struct Current {
     subject_id: String,
-    name: Option<String>,
+    /// Masked (name, email, phone, company), as stored.
+    masked: [Option<String>; 4],
+    /// Unmasked (name, normalised email, normalised phone, company): only for `Plain`.
+    plain: [Option<String>; 4],
     email_norm: Option<String>,
     phone_norm: Option<String>,
-    company: Option<String>,
     email_sha256: Option<String>,
     phone_sha256: Option<String>,
     erased: bool,
@@ -117,11 +119,33 @@ struct Current {
     receipt_id: Option<String>,
 }
 
-fn current_all(conn: &Connection) -> Result<Vec<Current>> {
+/// Every person × purpose; with `Plain`, each person's details opened (admin and legal).
+fn current_all(w: &mut Write<'_>, identity: Identity) -> Result<Vec<Current>> {
+    let mut rows = current_masked(&w.tx)?;
+    if identity == Identity::Plain {
+        let mut opened: std::collections::HashMap<String, [Option<String>; 4]> = Default::default();
+        for c in rows.iter_mut().filter(|c| !c.erased) {
+            if let Some(p) = opened.get(&c.subject_id) {
+                c.plain = p.clone();
+                continue;
+            }
+            let d = subject::details(w, &c.subject_id)?;
+            let email = d.email.as_deref().map(|e| normalize_email(e).unwrap_or_else(|| e.to_string()));
+            let phone = d.phone.as_deref().map(|p| normalize_phone(p).unwrap_or_else(|| p.to_string()));
+            c.plain = [d.name, email, phone, d.company];
+            opened.insert(c.subject_id.clone(), c.plain.clone());
+        }
+    }
+    Ok(rows)
+}
+
+fn current_masked(conn: &Connection) -> Result<Vec<Current>> {
     let ctx = "read current consents";
-    let sql = "SELECT s.id, s.name, s.email_norm, s.phone_norm, s.company, s.email_sha256, s.phone_sha256,
+    let sql =
+        "SELECT s.id, s.name_masked, s.email_norm, s.phone_norm, s.company_masked, s.email_sha256, s.phone_sha256,
                 s.erased_at_ms IS NOT NULL, e.purpose_code, e.kind, e.captured_at_ms, e.utc_offset_min, e.id,
-                e.notice_hash, e.method, (SELECT receipt_id FROM receipt_event re WHERE re.event_id = e.id)
+                e.notice_hash, e.method, (SELECT receipt_id FROM receipt_event re WHERE re.event_id = e.id),
+                s.email_masked, s.phone_masked
          FROM consent_state_now e
          JOIN subject s ON s.id = e.subject_id
          ORDER BY s.created_at_ms, s.id, e.purpose_code";
@@ -131,10 +155,10 @@ fn current_all(conn: &Connection) -> Result<Vec<Current>> {
             let kind: EventKind = column(r, 9)?;
             Ok(Current {
                 subject_id: r.get(0)?,
-                name: r.get(1)?,
+                masked: [r.get(1)?, r.get(16)?, r.get(17)?, r.get(4)?],
+                plain: Default::default(),
                 email_norm: r.get(2)?,
                 phone_norm: r.get(3)?,
-                company: r.get(4)?,
                 email_sha256: r.get(5)?,
                 phone_sha256: r.get(6)?,
                 erased: r.get(7)?,
@@ -166,15 +190,8 @@ impl Current {
     fn person(&self, identity: Identity) -> [Option<String>; 4] {
         match identity {
             Identity::Hashed => [None, None, None, None],
-            Identity::Plain => {
-                [self.name.clone(), self.email_norm.clone(), self.phone_norm.clone(), self.company.clone()]
-            }
-            Identity::Masked => [
-                self.name.as_deref().map(mask_name),
-                self.email_norm.as_deref().map(mask_email),
-                self.phone_norm.as_deref().map(mask_phone),
-                self.company.as_deref().map(mask_company),
-            ],
+            Identity::Plain => self.plain.clone(),
+            Identity::Masked => self.masked.clone(),
         }
     }
 }
@@ -204,7 +221,7 @@ pub fn suppression_list(
     check_identity(session, Action::ExportSuppression, identity)?;
     let purpose = purpose.map(str::trim).filter(|p| !p.is_empty()).map(str::to_string);
     session.write(Action::ExportSuppression, |w| {
-        let rows: Vec<Current> = current_all(&w.tx)?
+        let rows: Vec<Current> = current_all(w, identity)?
             .into_iter()
             .filter(|c| c.state != ConsentState::Granted)
             .filter(|c| purpose.as_ref().is_none_or(|p| &c.purpose == p))
@@ -310,7 +327,8 @@ pub fn export_consents(
     }
     session.write(Action::ExportConsents, |w| {
         let at_events = asked_at_events(&w.tx, filter)?;
-        let rows: Vec<Current> = current_all(&w.tx)?.into_iter().filter(|c| keep(c, filter, &at_events)).collect();
+        let rows: Vec<Current> =
+            current_all(w, identity)?.into_iter().filter(|c| keep(c, filter, &at_events)).collect();
         let out = render_consents(&rows, format, identity);
         w.audit("consent.export", "", format!("{} rows, {}, {}", rows.len(), identity.as_str(), fmt_name(format)));
         Ok(out)

@@ -136,7 +136,7 @@ pub fn due(session: &mut Session) -> Result<Vec<DueItem>> {
     let now = session.now();
     session.read(Action::ReadRetention, |conn| {
         let ctx = "list due consents";
-        let sql = "SELECT s.id, s.name, s.email, s.phone, s.company, e.purpose_code, e.kind, e.captured_at_ms,
+        let sql = "SELECT s.id, s.name_masked, s.email_masked, s.phone_masked, s.company_masked, e.purpose_code, e.kind, e.captured_at_ms,
                     e.utc_offset_min, r.review_days, r.delete_days
              FROM consent_state_now e
              JOIN retention_rule r ON r.purpose_code = e.purpose_code
@@ -168,7 +168,7 @@ pub fn due(session: &mut Session) -> Result<Vec<DueItem>> {
                 erased: false,
             };
             out.push(DueItem {
-                subject: row.view(true),
+                subject: row.view(),
                 purpose: r.get(5).storage(ctx)?,
                 state: match kind {
                     EventKind::Grant => ConsentState::Granted,

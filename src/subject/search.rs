@@ -1,22 +1,25 @@
 //! Finding people while the operator types, backed by an index at any size: each person's
-//! searchable terms (name and each word of it, normalised email, phone digits, and every
-//! tail of four or more phone digits, so that "0013" or the last four digits find a number)
-//! are rows of `subject_term`, and a prefix is a range query on its
-//! primary key (`term >= prefix AND term < prefix + U+10FFFF`), never a table scan.
+//! searchable terms (every prefix of their name and of each word of it and of their
+//! normalised email, every prefix of three or more phone digits and every tail of four or
+//! more, so that "138" or the last four digits find a number) are blind terms in
+//! `subject_blind_term` (see `vault/search_index.rs`), and a query is one exact lookup on its
+//! primary key per kind of term, never a table scan.
 
 use rusqlite::{params, Connection};
 
-use super::{normalize_phone, Row};
+use super::{normalize_phone, Row, MASKED_COLUMNS};
 use crate::domain::error::{Result, StorageContext};
-use crate::vault::search_index::fold;
+use crate::vault::personal::IndexKey;
+use crate::vault::search_index::{fold, PREFIX_CHARS};
 
-/// The prefix ranges a query is looked up under, in the order results are shown.
-pub(crate) fn prefixes(query: &str) -> Vec<String> {
+/// The terms a query is looked up under, in the order results are shown: (kind, text).
+pub(crate) fn prefixes(query: &str) -> Vec<(&'static str, String)> {
     let q = fold(query);
     if q.is_empty() {
         return Vec::new();
     }
-    let mut out = vec![format!("n:{q}"), format!("e:{q}")];
+    let head: String = q.chars().take(PREFIX_CHARS).collect();
+    let mut out = vec![("n", head.clone()), ("e", head)];
     let phone_like = q.chars().all(|c| c.is_ascii_digit() || " +-().".contains(c));
     let mut digits: String = q.chars().filter(char::is_ascii_digit).collect();
     if phone_like && digits.len() >= 3 {
@@ -28,60 +31,58 @@ pub(crate) fn prefixes(query: &str) -> Vec<String> {
         } else if q.starts_with("00") && digits.len() >= 6 {
             digits.drain(..2);
         }
-        if !digits.is_empty() {
-            out.push(format!("p:{digits}"));
-            out.push(format!("s:{digits}"));
+        if digits.len() >= 3 {
+            out.push(("p", digits.clone()));
+            if digits.len() >= 4 {
+                out.push(("s", digits.clone()));
+            }
             if let Some(n) = normalize_phone(&q) {
                 let n: String = n.chars().filter(char::is_ascii_digit).collect();
                 if n != digits {
-                    out.push(format!("p:{n}"));
+                    out.push(("p", n));
                 }
             }
         }
+    }
+    if q.contains('@') {
+        out.push(("E", q.clone()));
     }
     out.dedup();
     out
 }
 
-/// The statement each prefix range runs: a range on `subject_term`'s primary key.
-pub(crate) const RANGE_SQL: &str = "SELECT s.id, s.name, s.email, s.phone, s.company, s.erased_at_ms IS NOT NULL
-     FROM subject_term t JOIN subject s ON s.id = t.subject_id
-     WHERE t.term >= ?1 AND t.term < ?2 ORDER BY t.term LIMIT ?3";
-
-/// With an empty query: the newest people, from the index on `created_at_ms`.
-pub(crate) const NEWEST_SQL: &str = "SELECT id, name, email, phone, company, erased_at_ms IS NOT NULL
-     FROM subject ORDER BY created_at_ms DESC LIMIT ?1";
-
-fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
-    Ok(Row {
-        id: r.get(0)?,
-        name: r.get(1)?,
-        email: r.get(2)?,
-        phone: r.get(3)?,
-        company: r.get(4)?,
-        erased: r.get(5)?,
-    })
+/// The statement each term runs: one exact lookup on `subject_blind_term`'s primary key,
+/// newest person first.
+pub(crate) fn term_sql() -> String {
+    format!(
+        "SELECT {MASKED_COLUMNS} FROM subject_blind_term t JOIN subject s ON s.id = t.subject_id
+         WHERE t.term = ?1 ORDER BY t.subject_id DESC LIMIT ?2"
+    )
 }
 
-/// Runs the search; rows are unmasked here and masked by the caller.
-pub(crate) fn run(conn: &Connection, query: &str, limit: usize) -> Result<Vec<Row>> {
+/// With an empty query: the newest people, from the index on `created_at_ms`.
+pub(crate) fn newest_sql() -> String {
+    format!("SELECT {MASKED_COLUMNS} FROM subject s ORDER BY s.created_at_ms DESC LIMIT ?1")
+}
+
+/// Runs the search; rows are masked as stored.
+pub(crate) fn run(conn: &Connection, index: &IndexKey, query: &str, limit: usize) -> Result<Vec<Row>> {
     let ctx = "search people";
     let n = i64::try_from(limit).unwrap_or(500);
-    let ranges = prefixes(query);
-    if ranges.is_empty() {
-        let mut stmt = conn.prepare_cached(NEWEST_SQL).storage(ctx)?;
-        let rows = stmt.query_map([n], row).storage(ctx)?;
+    let terms = prefixes(query);
+    if terms.is_empty() {
+        let mut stmt = conn.prepare_cached(&newest_sql()).storage(ctx)?;
+        let rows = stmt.query_map([n], |r| Row::read(r, 0)).storage(ctx)?;
         return rows.collect::<rusqlite::Result<Vec<_>>>().storage(ctx);
     }
     let mut out: Vec<Row> = Vec::new();
     let mut seen = std::collections::HashSet::new();
-    let mut stmt = conn.prepare_cached(RANGE_SQL).storage(ctx)?;
-    for p in ranges {
+    let mut stmt = conn.prepare_cached(&term_sql()).storage(ctx)?;
+    for (kind, text) in terms {
         if out.len() >= limit {
             break;
         }
-        let upper = format!("{p}\u{10FFFF}");
-        let rows = stmt.query_map(params![p, upper, n], row).storage(ctx)?;
+        let rows = stmt.query_map(params![index.term(kind, &text), n], |r| Row::read(r, 0)).storage(ctx)?;
         for r in rows {
             let r = r.storage(ctx)?;
             if out.len() < limit && seen.insert(r.id.clone()) {
@@ -95,10 +96,10 @@ pub(crate) fn run(conn: &Connection, query: &str, limit: usize) -> Result<Vec<Ro
 /// `EXPLAIN QUERY PLAN` of every statement a search for `query` runs (for tests and the
 /// benchmark): each line says whether SQLite searches an index or scans a table.
 #[cfg(feature = "test-support")]
-pub(crate) fn plan(conn: &Connection, query: &str) -> Result<Vec<String>> {
+pub(crate) fn plan(conn: &Connection, index: &IndexKey, query: &str) -> Result<Vec<String>> {
     let ctx = "explain a search";
     let mut lines = Vec::new();
-    let ranges = prefixes(query);
+    let terms = prefixes(query);
     let mut explain = |sql: &str, args: &[&dyn rusqlite::ToSql]| -> Result<()> {
         let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).storage(ctx)?;
         let rows = stmt.query_map(args, |r| r.get::<_, String>(3)).storage(ctx)?;
@@ -107,12 +108,11 @@ pub(crate) fn plan(conn: &Connection, query: &str) -> Result<Vec<String>> {
         }
         Ok(())
     };
-    if ranges.is_empty() {
-        explain(NEWEST_SQL, &[&50i64])?;
+    if terms.is_empty() {
+        explain(&newest_sql(), &[&50i64])?;
     }
-    for p in ranges {
-        let upper = format!("{p}\u{10FFFF}");
-        explain(RANGE_SQL, &[&p, &upper, &50i64])?;
+    for (kind, text) in terms {
+        explain(&term_sql(), &[&index.term(kind, &text), &50i64])?;
     }
     Ok(lines)
 }
@@ -122,33 +122,42 @@ mod tests {
     use super::*;
     use crate::vault::search_index::terms;
 
+    fn texts(t: Vec<(&'static str, String)>) -> Vec<String> {
+        t.into_iter().map(|(k, v)| format!("{k}:{v}")).collect()
+    }
+
     #[test]
-    fn terms_cover_name_words_email_and_phone() {
-        let t = terms(Some("Jane  DOE"), Some("jane@example.org"), Some("13800138000"));
-        assert_eq!(
-            t,
-            vec![
-                "e:jane@example.org",
-                "n:doe",
-                "n:jane doe",
-                "p:13800138000",
-                "s:00138000",
-                "s:0138000",
-                "s:138000",
-                "s:38000",
-                "s:3800138000",
-                "s:8000",
-                "s:800138000"
-            ]
-        );
-        assert_eq!(terms(Some("张伟"), None, Some("123456")), vec!["n:张伟", "p:123456", "s:23456", "s:3456"]);
+    fn terms_cover_prefixes_of_name_words_email_and_phone() {
+        let t = texts(terms(Some("Jane  DOE"), Some("jane@ex.org"), Some("13800138000")));
+        for want in [
+            "n:j",
+            "n:jane d",
+            "n:d",
+            "n:doe",
+            "e:j",
+            "e:jane@ex.org",
+            "E:jane@ex.org",
+            "p:138",
+            "p:13800138000",
+            "s:8000",
+            "s:3800138000",
+            "P:13800138000",
+        ] {
+            assert!(t.contains(&want.to_string()), "{want} missing from {t:?}");
+        }
+        assert!(!t.contains(&"s:000".to_string()), "tails start at four digits");
+        assert!(!t.contains(&"p:13".to_string()), "phone prefixes start at three digits");
+        let long = texts(terms(Some("Bartholomew Fitzgerald"), None, None));
+        assert!(long.iter().all(|t| t.chars().count() <= 2 + PREFIX_CHARS), "{long:?}");
+        assert_eq!(texts(terms(Some("张伟"), None, None)), vec!["n:张", "n:张伟"]);
     }
 
     #[test]
     fn phone_queries_are_normalised() {
-        assert!(prefixes("+86 138").contains(&"p:138".to_string()));
-        assert!(prefixes("8000").contains(&"s:8000".to_string()));
-        assert_eq!(prefixes("  "), Vec::<String>::new());
-        assert_eq!(prefixes("ZHANG"), vec!["n:zhang", "e:zhang"]);
+        assert!(prefixes("+86 138").contains(&("p", "138".to_string())));
+        assert!(prefixes("8000").contains(&("s", "8000".to_string())));
+        assert_eq!(prefixes("  "), Vec::<(&str, String)>::new());
+        assert_eq!(prefixes("ZHANG"), vec![("n", "zhang".to_string()), ("e", "zhang".to_string())]);
+        assert!(prefixes("a.very.long.address@example.com").contains(&("e", "a.very.long.".to_string())));
     }
 }

@@ -41,6 +41,17 @@ struct Slot {
     cipher: String,
     nonce: String,
     wrapped_key: String,
+    /// The slot's own age recipient (X25519): what the personal-data key is granted to.
+    /// Slots made before schema 10 have none until their next unlock.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    recipient: Option<String>,
+}
+
+/// What a slot unwraps: the data key and, for slots made since schema 10, the slot's own
+/// identity (the private half of its recipient).
+pub(crate) struct Unwrapped {
+    pub(crate) key: DataKey,
+    pub(crate) identity: Option<age::x25519::Identity>,
 }
 
 #[derive(Serialize, Deserialize, Clone, Copy, PartialEq, Eq)]
@@ -112,6 +123,11 @@ impl SlotFile {
 
     /// Unwraps the data key. `Ok(None)` means the secret is wrong.
     pub(crate) fn open(&self, slot: &SlotRef<'_>, secret: &[u8]) -> Result<Option<DataKey>> {
+        Ok(self.open_full(slot, secret)?.map(|u| u.key))
+    }
+
+    /// Unwraps the data key and the slot's identity. `Ok(None)` means the secret is wrong.
+    pub(crate) fn open_full(&self, slot: &SlotRef<'_>, secret: &[u8]) -> Result<Option<Unwrapped>> {
         let id = self.slot_id(slot);
         let Some(s) = self.slots.iter().find(|s| s.id == id) else {
             return Ok(None);
@@ -143,14 +159,30 @@ impl SlotFile {
         match cipher.decrypt(XNonce::from_slice(&nonce), Payload { msg: &wrapped, aad: &aad }) {
             Ok(plain) => {
                 let mut plain = Zeroizing::new(plain);
-                DataKey::from_bytes(plain.as_mut_slice()).map(Some)
+                if plain.len() < 32 {
+                    return Err(corrupt("key length"));
+                }
+                let identity = if plain.len() > 32 {
+                    let text = std::str::from_utf8(&plain[32..]).map_err(|_| corrupt("identity"))?;
+                    Some(text.parse::<age::x25519::Identity>().map_err(|_| corrupt("identity"))?)
+                } else {
+                    None
+                };
+                let key = DataKey::from_bytes(&mut plain[..32])?;
+                Ok(Some(Unwrapped { key, identity }))
             }
             Err(_) => Ok(None),
         }
     }
 
-    /// Adds or replaces a slot that wraps `key` under `secret`.
-    pub(crate) fn seal(&mut self, slot: &SlotRef<'_>, secret: &[u8], key: &DataKey) -> Result<()> {
+    /// Adds or replaces a slot that wraps `key` under `secret`, with a new identity of its
+    /// own; returns the slot's id and recipient (to grant the personal-data key to).
+    pub(crate) fn seal(
+        &mut self,
+        slot: &SlotRef<'_>,
+        secret: &[u8],
+        key: &DataKey,
+    ) -> Result<(String, age::x25519::Recipient)> {
         let id = self.slot_id(slot);
         let mut salt = [0u8; 16];
         random_fill(&mut salt)?;
@@ -162,8 +194,12 @@ impl SlotFile {
         let cipher = XChaCha20Poly1305::new_from_slice(kek.as_slice())
             .map_err(|_| Error::Storage { context: "seal a key slot" })?;
         let aad = self.aad(&id);
+        let identity = age::x25519::Identity::generate();
+        let recipient = identity.to_public();
+        let mut payload = Zeroizing::new(key.expose_bytes().to_vec());
+        payload.extend_from_slice(age::secrecy::ExposeSecret::expose_secret(&identity.to_string()).as_bytes());
         let wrapped = cipher
-            .encrypt(XNonce::from_slice(&nonce), Payload { msg: key.expose_bytes(), aad: &aad })
+            .encrypt(XNonce::from_slice(&nonce), Payload { msg: payload.as_slice(), aad: &aad })
             .map_err(|_| Error::Storage { context: "seal a key slot" })?;
         let kind = match slot {
             SlotRef::Operator(_) => SlotKind::Passphrase,
@@ -183,10 +219,21 @@ impl SlotFile {
             cipher: "xchacha20poly1305".into(),
             nonce: BASE64.encode(&nonce),
             wrapped_key: BASE64.encode(&wrapped),
+            recipient: Some(recipient.to_string()),
         };
         self.slots.retain(|s| s.id != id);
         self.slots.push(new);
-        Ok(())
+        Ok((id, recipient))
+    }
+
+    /// The id a slot has in this file (what grants are keyed by).
+    pub(crate) fn id_of(&self, slot: &SlotRef<'_>) -> String {
+        self.slot_id(slot)
+    }
+
+    /// A slot's recipient, if it has one (slots made since schema 10).
+    pub(crate) fn recipient_of(&self, slot_id: &str) -> Option<age::x25519::Recipient> {
+        self.slots.iter().find(|s| s.id == slot_id)?.recipient.as_deref()?.parse().ok()
     }
 
     /// Removes an operator's slot, so their passphrase no longer opens the vault.

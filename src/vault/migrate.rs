@@ -23,10 +23,11 @@ const MIGRATIONS: &[Migration] = &[
     Migration { version: 7, name: "organisation", sql: include_str!("../../migrations/0007_organisation.sql") },
     Migration { version: 8, name: "clock_tolerance", sql: include_str!("../../migrations/0008_clock_tolerance.sql") },
     Migration { version: 9, name: "key_slots", sql: include_str!("../../migrations/0009_key_slots.sql") },
+    Migration { version: 10, name: "sealed_people", sql: include_str!("../../migrations/0010_sealed_people.sql") },
 ];
 
 /// The newest schema version this binary knows.
-pub const SCHEMA_VERSION: i64 = 9;
+pub const SCHEMA_VERSION: i64 = 10;
 
 /// Brings the schema up to date, refusing edited migrations and newer schemas.
 pub(crate) fn migrate(conn: &mut Connection, now_ms: i64) -> Result<()> {
@@ -77,8 +78,10 @@ pub(crate) fn migrate(conn: &mut Connection, now_ms: i64) -> Result<()> {
 /// Work a migration needs that SQL cannot do, in the migration's transaction.
 fn after(version: i64, tx: &rusqlite::Transaction<'_>) -> Result<()> {
     match version {
-        // Search terms need Unicode normalisation: fill them for people already in the vault.
-        3 => super::search_index::rebuild_search_terms(tx),
+        // Blind search terms need the index key, made here, and Unicode normalisation: fill
+        // them (and the masked forms) for people already in the vault. (Schema 3's plaintext
+        // terms are no longer made; schema 10 replaces them.)
+        10 => super::search_index::migrate_to_blind(tx),
         _ => Ok(()),
     }
 }

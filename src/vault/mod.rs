@@ -8,7 +8,9 @@
 mod keyslot;
 mod migrate;
 mod operators;
+pub(crate) mod personal;
 pub(crate) mod schema;
+pub(crate) mod seal_older;
 pub(crate) mod search_index;
 mod secret;
 mod sql;
@@ -23,9 +25,8 @@ pub use migrate::SCHEMA_VERSION;
 pub use schema::{SchemaChange, SchemaDifference};
 pub use secret::{DataKey, Passphrase, RecoveryKey, MIN_PASSPHRASE_CHARS};
 
-pub(crate) use keyslot::{SlotFile, SlotRef};
+pub(crate) use keyslot::{SlotFile, SlotRef, Unwrapped};
 pub(crate) use operators::{find_operator, row_to_operator};
-pub use search_index::rebuild_search_terms;
 pub(crate) use secret::random_fill;
 pub(crate) use sql::{column, opt_column};
 
@@ -42,6 +43,12 @@ pub(crate) struct Opened {
     pub(crate) operator: Operator,
     pub(crate) device_id: String,
     pub(crate) device_name: String,
+    /// What this slot holds of the personal-data keys.
+    pub(crate) personal: personal::Personal,
+    /// The slot that opened the vault, and whether it still lacks its own recipient (made
+    /// before schema 10; the session gives it one).
+    pub(crate) slot_id: String,
+    pub(crate) slot_outdated: bool,
     /// What unlocking did to finish or discard an interrupted key-slot change (for the
     /// unlock's audit entry; empty when there was nothing to do).
     pub(crate) settled: String,
@@ -187,8 +194,13 @@ fn create_files(
         },
     )?;
     let mut slots = SlotFile::new(&vault_id);
-    slots.seal(&SlotRef::Operator(&admin_key), passphrase.expose(), &key)?;
-    slots.seal(&SlotRef::Recovery, recovery.expose(), &key)?;
+    let (admin_slot, admin_recipient) = slots.seal(&SlotRef::Operator(&admin_key), passphrase.expose(), &key)?;
+    let (recovery_slot, recovery_recipient) = slots.seal(&SlotRef::Recovery, recovery.expose(), &key)?;
+    let identity = personal::create_key_pair(&tx, now_ms)?;
+    personal::grant(&tx, &admin_slot, &admin_recipient, &identity, now_ms)?;
+    personal::grant(&tx, &recovery_slot, &recovery_recipient, &identity, now_ms)?;
+    let mut pd = personal::Personal::load(&tx, &admin_slot, None)?;
+    pd.adopt(identity, None);
     slots.write(&paths.slots)?;
     tx.commit().storage("create the vault")?;
 
@@ -202,6 +214,9 @@ fn create_files(
             device_id,
             device_name: device_name.to_string(),
             settled: String::new(),
+            personal: pd,
+            slot_id: admin_slot,
+            slot_outdated: false,
         },
         recovery,
     ))
@@ -217,8 +232,9 @@ pub(crate) fn unlock(
 ) -> Result<Opened> {
     let name_key = name_key(operator_name);
     let unknown = || Error::UnknownOperator { name: operator_name.trim().to_string(), vault: paths.db.clone() };
-    let (conn, key, slots) = open_with(paths, &SlotRef::Operator(&name_key), passphrase.expose(), unknown)?;
-    open_as(paths, conn, key, &slots, operator_name, clock)
+    let slot = SlotRef::Operator(&name_key);
+    let (conn, key, slots) = open_with(paths, &slot, passphrase.expose(), unknown)?;
+    open_as(paths, conn, key, &slots, &slot, operator_name, clock)
 }
 
 /// Opens the vault with the recovery key, as one operator (whose passphrase the caller
@@ -231,7 +247,7 @@ pub(crate) fn recover(
 ) -> Result<Opened> {
     let wrong = || Error::WrongRecoveryKey { vault: paths.db.clone() };
     let (conn, key, slots) = open_with(paths, &SlotRef::Recovery, recovery.expose(), wrong)?;
-    open_as(paths, conn, key, &slots, operator_name, clock)
+    open_as(paths, conn, key, &slots, &SlotRef::Recovery, operator_name, clock)
 }
 
 /// Unwraps the data key from a slot of the key-slot file in force and opens the database.
@@ -244,7 +260,7 @@ fn open_with(
     slot: &SlotRef<'_>,
     secret: &[u8],
     missing: impl Fn() -> Error,
-) -> Result<(Connection, DataKey, SlotFile)> {
+) -> Result<(Connection, Unwrapped, SlotFile)> {
     if !paths.db.exists() {
         return Err(Error::VaultNotFound { path: paths.db.clone() });
     }
@@ -260,20 +276,20 @@ fn open_with(
     if !in_current && !in_staged {
         return Err(missing());
     }
-    let from_current = if in_current { current.open(slot, secret)? } else { None };
+    let from_current = if in_current { current.open_full(slot, secret)? } else { None };
     let (key, from_staged) = match (from_current, &staged_file) {
         (Some(k), _) => (k, false),
-        (None, Some((f, _))) if in_staged => (f.open(slot, secret)?.ok_or_else(wrong)?, true),
+        (None, Some((f, _))) if in_staged => (f.open_full(slot, secret)?.ok_or_else(wrong)?, true),
         (None, _) => return Err(wrong()),
     };
-    let conn = open_connection(paths, &key, false)?;
+    let conn = open_connection(paths, &key.key, false)?;
     let Some((staged, staged_bytes)) = staged_file else { return Ok((conn, key, current)) };
     let force = staged::in_force(staged::recorded(&conn)?.as_deref(), &current_bytes, Some(&staged_bytes));
     match (force, from_staged) {
         (staged::InForce::Current, false) => Ok((conn, key, current)),
         (staged::InForce::Staged, true) => Ok((conn, key, staged)),
         // The secret opened the file that is not in force: it must open the one that is.
-        (staged::InForce::Staged, false) => match staged.open(slot, secret)? {
+        (staged::InForce::Staged, false) => match staged.open_full(slot, secret)? {
             Some(k) => Ok((conn, k, staged)),
             None => Err(wrong()),
         },
@@ -284,8 +300,9 @@ fn open_with(
 fn open_as(
     paths: &VaultPaths,
     mut conn: Connection,
-    key: DataKey,
+    unwrapped: Unwrapped,
     slots: &SlotFile,
+    slot: &SlotRef<'_>,
     operator_name: &str,
     clock: &dyn Clock,
 ) -> Result<Opened> {
@@ -305,7 +322,23 @@ fn open_as(
         .query_row("SELECT id, name FROM device WHERE is_local = 1", [], |r| Ok((r.get(0)?, r.get(1)?)))
         .storage("read this device")?;
     let settled = staged::settle(&mut conn, paths)?;
-    Ok(Opened { conn, key, vault_id, operator, device_id, device_name, settled })
+    let slot_id = slots.id_of(slot);
+    let Unwrapped { key, identity } = unwrapped;
+    let slot_outdated = identity.is_none();
+    let personal = personal::Personal::load(&conn, &slot_id, identity.as_ref())?;
+    Ok(Opened { conn, key, vault_id, operator, device_id, device_name, settled, personal, slot_id, slot_outdated })
+}
+
+/// The data key an operator's key slot unwraps, as raw bytes: for tests that open the
+/// database with plain SQL, as someone holding only that operator's passphrase could.
+#[cfg(feature = "test-support")]
+pub fn data_key_for_tests(paths: &VaultPaths, operator_name: &str, passphrase: &Passphrase) -> Result<Vec<u8>> {
+    let (slots, _) = SlotFile::read_with_bytes(&paths.slots)?;
+    let name_key = name_key(operator_name);
+    let key = slots
+        .open(&SlotRef::Operator(&name_key), passphrase.expose())?
+        .ok_or(Error::WrongPassphrase { vault: paths.db.clone() })?;
+    Ok(key.expose_bytes().to_vec())
 }
 
 /// Opens a second, read-only connection to an open vault, for work that must not hold the
@@ -353,6 +386,7 @@ fn open_connection(paths: &VaultPaths, key: &DataKey, create: bool) -> Result<Co
     }
     conn.execute_batch(
         "PRAGMA foreign_keys = ON;
+         PRAGMA secure_delete = ON;
          PRAGMA synchronous = FULL;
          PRAGMA temp_store = MEMORY;
          PRAGMA cache_size = -65536;",

@@ -199,17 +199,23 @@ fn receipt_events(s: &Session, receipt: &str) -> Vec<(String, String, String, St
     .unwrap()
 }
 
-type Detail = (Option<String>, Option<String>, Option<Vec<u8>>, Option<String>, Option<String>);
+type Detail = (Option<String>, bool, bool, Option<String>, Option<String>);
 
-/// The capture_detail row: (event, guardian name, signature image, signature hash, paper ref).
+/// The capture_detail row: (event, guardian name held, signature image held, signature hash,
+/// paper ref). The name and the image are held sealed, never in their plaintext columns.
 fn detail(s: &Session, receipt: &str) -> Detail {
-    s.raw_connection_for_tests()
+    let (d, plain): (Detail, bool) = s
+        .raw_connection_for_tests()
         .query_row(
-            "SELECT event_id, guardian_name, signature_png, signature_sha256, paper_ref FROM capture_detail WHERE receipt_id = ?1",
+            "SELECT event_id, guardian_sealed IS NOT NULL, signature_sealed IS NOT NULL, signature_sha256, paper_ref,
+                    guardian_name IS NOT NULL OR signature_png IS NOT NULL
+             FROM capture_detail WHERE receipt_id = ?1",
             [receipt],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+            |r| Ok(((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?), r.get(5)?)),
         )
-        .unwrap()
+        .unwrap();
+    assert!(!plain, "a guardian's name or a signature image in plaintext");
+    d
 }
 
 /// A person's status per purpose, sorted by purpose code.
@@ -413,7 +419,7 @@ fn two_ticks_of_five_make_two_grants_and_three_refusals_with_the_evidence() {
         assert_eq!(evidence, &events[0].5, "every event carries the same evidence");
     }
     let d = detail(&kim, &r.receipt_id);
-    assert_eq!(d, (Some(event.clone()), None, None, None, None));
+    assert_eq!(d, (Some(event.clone()), false, false, None, None));
     kim.lock().unwrap();
 
     let mut mo = unlock_as(&st.paths, MARKETER);
@@ -547,10 +553,7 @@ fn a_child_under_14_needs_a_guardian_and_erasure_keeps_only_the_signature_hash()
     }
     let evidence_text = events[0].5.to_string();
     assert!(!evidence_text.contains("Parent Li") && !evidence_text.contains("visitor1"), "no personal data hashed");
-    assert_eq!(
-        detail(&kim, &r.receipt_id),
-        (Some(event.clone()), Some("Parent Li".into()), Some(PNG.to_vec()), Some(sha.clone()), None)
-    );
+    assert_eq!(detail(&kim, &r.receipt_id), (Some(event.clone()), true, true, Some(sha.clone()), None));
     kim.lock().unwrap();
 
     // The access export shows what is kept beside the receipt.
@@ -562,7 +565,7 @@ fn a_child_under_14_needs_a_guardian_and_erasure_keeps_only_the_signature_hash()
     assert_eq!(json["captures"][0]["signature_image_held"], true);
 
     rights::erase(&mut lena, &key, Method::Email, "ticket 9").unwrap();
-    assert_eq!(detail(&lena, &r.receipt_id), (Some(event.clone()), None, None, Some(sha), None));
+    assert_eq!(detail(&lena, &r.receipt_id), (Some(event.clone()), false, false, Some(sha), None));
     let after = rights::access_report(&mut lena, &SubjectKey::Id(r.subject_id.to_string())).unwrap();
     let json: Value = serde_json::from_str(&rights::access::to_json(&after)).unwrap();
     assert_eq!(json["captures"][0]["guardian_name"], Value::Null);
@@ -585,7 +588,7 @@ fn a_small_png_signature_is_kept_and_hashed_and_anything_else_refused() {
     let sha = sha256(PNG);
     assert!(receipt_events(&kim, &r.receipt_id).iter().all(|e| e.5["signature"] == sha.as_str()));
     let d = detail(&kim, &r.receipt_id);
-    assert_eq!((d.2.as_deref(), d.3.as_deref()), (Some(PNG), Some(sha.as_str())));
+    assert_eq!((d.2, d.3.as_deref()), (true, Some(sha.as_str())));
 
     // Exactly 512 KiB is accepted; one byte more, or bytes that are not a PNG, are not.
     let mut big = PNG.to_vec();

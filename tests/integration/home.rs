@@ -67,7 +67,10 @@ fn search_finds_by_prefix_and_always_masks() {
     assert_eq!(names("张", &mut s), vec!["张*"]);
     assert_eq!(names("zhao", &mut s), vec!["Z*** L*"]);
     assert_eq!(names("ZHANG.W", &mut s), vec!["张*"], "email prefix, any case");
-    assert_eq!(names("0013", &mut s), vec!["张*"], "part of a phone number");
+    assert_eq!(names("8000", &mut s), vec!["张*"], "the last digits of a phone number");
+    assert_eq!(names("138", &mut s), vec!["张*"], "the first digits of a phone number");
+    assert_eq!(names("+86 1380013", &mut s), vec!["张*"], "with the country code");
+    assert!(names("0013", &mut s).is_empty(), "the middle of a number is not indexed (fewer blind terms)");
     assert_eq!(names("50%", &mut s), vec!["5******"], "LIKE wildcards are literal");
     assert_eq!(names("5%", &mut s).len(), 0);
     assert_eq!(names("", &mut s).len(), 3, "an empty query lists everyone, newest first");

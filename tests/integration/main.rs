@@ -17,6 +17,7 @@ mod notices;
 mod plaintext;
 mod rights;
 mod roles;
+mod sealed;
 mod sync;
 mod sync_attacks;
 mod sync_cli;

@@ -29,7 +29,7 @@ fn counts(s: &Session) -> (i64, i64, i64, i64) {
         n("SELECT count(*) FROM subject"),
         n("SELECT count(*) FROM consent_event"),
         n("SELECT count(*) FROM receipt"),
-        n("SELECT count(*) FROM subject_term"),
+        n("SELECT count(*) FROM subject_blind_term"),
     )
 }
 
@@ -98,26 +98,21 @@ fn search_at_100000_people_uses_indexes_not_scans() {
     let tv = vault_with_team();
     let mut admin = unlock(&tv.paths, Role::Admin);
     {
-        let c = admin.raw_connection_for_tests();
-        c.execute_batch("BEGIN").unwrap();
-        let mut s = c
-            .prepare("INSERT INTO subject (id, name, email, email_norm, phone, phone_norm, created_at_ms) VALUES (?1, ?2, ?3, ?3, ?4, ?4, ?5)")
-            .unwrap();
-        let mut t = c.prepare("INSERT OR IGNORE INTO subject_term (term, subject_id) VALUES (?1, ?2)").unwrap();
-        for i in 0..100_000u32 {
-            let id = format!("s{i:06}");
-            let name = format!("person {i}");
-            let email = format!("person{i}@example.com");
-            let phone = format!("138{:08}", i);
-            s.execute(rusqlite::params![id, name, email, phone, i64::from(i)]).unwrap();
-            let mut terms = vec![format!("n:{name}"), format!("n:{i}"), format!("e:{email}"), format!("p:{phone}")];
-            terms.extend((1..phone.len() - 3).map(|k| format!("s:{}", &phone[k..])));
-            for term in terms {
-                t.execute(rusqlite::params![term, id]).unwrap();
-            }
-        }
-        drop((s, t));
-        c.execute_batch("COMMIT; ANALYZE;").unwrap();
+        let mut kiosk = unlock(&tv.paths, Role::Kiosk);
+        let people: Vec<(String, SubjectInput, i64)> = (0..100_000u32)
+            .map(|i| {
+                let p = SubjectInput {
+                    name: Some(format!("person {i}")),
+                    email: Some(format!("person{i}@example.com")),
+                    phone: Some(format!("138{i:08}")),
+                    company: None,
+                };
+                (format!("s{i:06}"), p, i64::from(i))
+            })
+            .collect();
+        subject::add_people_for_tests(&mut kiosk, &people).unwrap();
+        kiosk.lock().unwrap();
+        admin.raw_connection_for_tests().execute_batch("ANALYZE;").unwrap();
     }
     for q in ["person 4242", "person4242@", "13800004", "4242", "张", ""] {
         let plan = subject::explain_search(&mut admin, q).unwrap();
@@ -246,14 +241,16 @@ fn erasure_keeps_the_chain_verifying_and_the_suppression_list_working() {
     let c = l.raw_connection_for_tests();
     let leftovers: i64 = c
         .query_row(
-            "SELECT count(*) FROM subject WHERE id = ?1 AND coalesce(name, email, email_norm, phone, phone_norm, company) IS NOT NULL",
+            "SELECT count(*) FROM subject WHERE id = ?1 AND coalesce(name, email, email_norm, phone, phone_norm, company,
+                    name_sealed, email_sealed, phone_sealed, company_sealed, job_title_sealed, name_masked,
+                    email_masked, phone_masked, company_masked, email_index, phone_index) IS NOT NULL",
             [&rec.subject_id],
             |r| r.get(0),
         )
         .unwrap();
     assert_eq!(leftovers, 0);
     let terms: i64 = c
-        .query_row("SELECT count(*) FROM subject_term WHERE subject_id = ?1", [&rec.subject_id], |r| r.get(0))
+        .query_row("SELECT count(*) FROM subject_blind_term WHERE subject_id = ?1", [&rec.subject_id], |r| r.get(0))
         .unwrap();
     assert_eq!(terms, 0);
 
@@ -651,23 +648,6 @@ fn access_export_holds_everything_about_one_person_and_is_audited() {
         l.audit_log(5).unwrap().into_iter().any(|e| e.action == "subject.export_access" && e.target == rec.subject_id);
     assert!(audited);
     l.lock().unwrap();
-}
-
-#[test]
-fn search_terms_are_rebuilt_for_people_added_before_the_index() {
-    let tv = vault_with_team();
-    let mut m = unlock(&tv.paths, Role::Marketer);
-    capture(
-        &mut m,
-        &tv.notice_hash,
-        who("李娜", "li.na@example.com", None, None),
-        &[("event_marketing", EventKind::Grant)],
-    );
-    m.raw_connection_for_tests().execute("DELETE FROM subject_term", []).unwrap();
-    assert!(subject::search(&mut m, "李", 5).unwrap().is_empty());
-    consentry::vault::rebuild_search_terms(m.raw_connection_for_tests()).unwrap();
-    assert_eq!(subject::search(&mut m, "李", 5).unwrap().len(), 1);
-    m.lock().unwrap();
 }
 
 /// Drift fixed: the CLI read `grant` as a state and the app did not, and the CLI read a

@@ -8,7 +8,7 @@ use std::sync::{Arc, OnceLock};
 use chrono::{Duration, Utc};
 use consentry::bundle::{self, Outcome, Scope};
 use consentry::ledger::{self, Capture, ConsentState, EventKind, Method, Withdrawal};
-use consentry::subject::{SubjectInput, SubjectKey};
+use consentry::subject::{self, SubjectInput, SubjectKey};
 use consentry::vault::VaultPaths;
 use consentry::{FixedClock, Role};
 use proptest::prelude::*;
@@ -167,13 +167,13 @@ fn import_all(hq: &VaultPaths, files: &[PathBuf]) {
 fn canonical(hq: &VaultPaths) -> Vec<String> {
     let s = unlock(hq, Role::Admin);
     let c = s.raw_connection_for_tests();
-    let email = "(SELECT email_norm FROM subject x WHERE x.id = ";
+    let email = "(SELECT hex(email_index) FROM subject x WHERE x.id = ";
     let queries = [
         format!("SELECT 'event', device_id, seq, hex(hash), kind, purpose_code, captured_at_ms, {email} subject_id) FROM consent_event"),
         format!("SELECT 'current', {email} subject_id), purpose_code, kind, event_id FROM consent_current"),
-        "SELECT 'person', email_norm, name, phone, company, created_at_ms FROM subject".into(),
+        "SELECT 'person', hex(email_index), name_masked, phone_masked, company_masked, created_at_ms FROM subject".into(),
         format!("SELECT 'origin', device_id, device_subject_id, {email} subject_id) FROM subject_origin"),
-        format!("SELECT 'term', term, {email} subject_id) FROM subject_term"),
+        format!("SELECT 'term', hex(term), {email} subject_id) FROM subject_blind_term"),
         format!("SELECT 'receipt', id, kind, {email} subject_id), created_at_ms FROM receipt"),
         "SELECT 'receipt_event', receipt_id, event_id FROM receipt_event".into(),
         "SELECT 'audit', device_id, seq, hex(hash) FROM device_audit_entry".into(),
@@ -213,7 +213,7 @@ fn current_by_model_and_table(hq: &VaultPaths) -> (Vec<String>, Vec<String>) {
     let c = s.raw_connection_for_tests();
     let mut stmt = c
         .prepare(
-            "SELECT (SELECT email_norm FROM subject x WHERE x.id = subject_id), purpose_code, device_id,
+            "SELECT (SELECT hex(email_index) FROM subject x WHERE x.id = subject_id), purpose_code, device_id,
                     captured_at_ms, kind, id FROM consent_event",
         )
         .unwrap();
@@ -247,7 +247,7 @@ fn current_by_model_and_table(hq: &VaultPaths) -> (Vec<String>, Vec<String>) {
     model.sort();
     let mut stmt = c
         .prepare(
-            "SELECT (SELECT email_norm FROM subject x WHERE x.id = subject_id) || '|' || purpose_code || '|' || event_id
+            "SELECT (SELECT hex(email_index) FROM subject x WHERE x.id = subject_id) || '|' || purpose_code || '|' || event_id
              FROM consent_current",
         )
         .unwrap();
@@ -478,17 +478,17 @@ fn people_merge_by_email_and_conflicting_details_are_reported_not_written() {
     let mut lena = unlock_as(&w.hq(), LEGAL);
     let r = bundle::import_device_bundle(&mut lena, &b).unwrap();
     assert_eq!((r.people_added, r.people_merged, r.conflicts), (0, 1, 1));
+    let held = subject::reveal(&mut lena, &SubjectKey::Email("guest0@example.com".into())).unwrap();
+    assert_eq!(held.name.as_deref(), Some("Guest 0"), "the name headquarters held is kept");
+    assert_eq!(held.phone.as_deref(), Some("+86 138 0013 8000"), "a detail headquarters lacked is filled in");
     let c = lena.raw_connection_for_tests();
-    let (name, phone): (String, String) = c
-        .query_row("SELECT name, phone FROM subject WHERE email_norm = 'guest0@example.com'", [], |r| {
-            Ok((r.get(0)?, r.get(1)?))
+    let conflict: (String, String, Option<Vec<u8>>) = c
+        .query_row("SELECT field, value, value_sealed FROM subject_conflict", [], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
         })
         .unwrap();
-    assert_eq!(name, "Guest 0", "the name headquarters held is kept");
-    assert_eq!(phone, "+86 138 0013 8000", "a detail headquarters lacked is filled in");
-    let conflict: (String, String) =
-        c.query_row("SELECT field, value FROM subject_conflict", [], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
-    assert_eq!(conflict, ("name".into(), "G. Zero".into()));
+    assert_eq!(conflict.0, "name");
+    assert!(conflict.2.is_some() && conflict.1 != "G. Zero", "the differing name is kept sealed, not in plaintext");
     let s = ledger::status(&mut lena, &SubjectKey::Email("guest0@example.com".into())).unwrap();
     assert!(s.purposes.iter().any(|p| p.purpose == "newsletter" && p.state == ConsentState::Granted));
     lena.lock().unwrap();

@@ -290,6 +290,31 @@ fn write_fields(
     search_index::add(&w.tx, &index, id, added.0, added.1, added.2)
 }
 
+/// Makes every person's blind email and phone indexes and search terms again, from their
+/// opened details (a device adopting headquarters' index key when it joins; admin only).
+pub(crate) fn reindex_all(w: &mut Write<'_>) -> Result<()> {
+    let ctx = "index people for search";
+    let ids: Vec<String> = {
+        let mut stmt = w.tx.prepare("SELECT id FROM subject WHERE erased_at_ms IS NULL").storage(ctx)?;
+        let rows = stmt.query_map([], |r| r.get(0)).storage(ctx)?;
+        rows.collect::<rusqlite::Result<_>>().storage(ctx)?
+    };
+    for id in ids {
+        let d = details(w, &id)?;
+        let email = d.email.as_deref().and_then(normalize_email);
+        let phone = d.phone.as_deref().and_then(normalize_phone);
+        let index = w.index().clone();
+        w.tx.execute(
+            "UPDATE subject SET email_index = ?2, phone_index = ?3 WHERE id = ?1",
+            params![id, email.as_deref().map(|e| index.term("E", e)), phone.as_deref().map(|p| index.term("P", p))],
+        )
+        .storage(ctx)?;
+        search_index::remove(&w.tx, &id)?;
+        search_index::add(&w.tx, &index, &id, d.name.as_deref(), email.as_deref(), phone.as_deref())?;
+    }
+    Ok(())
+}
+
 /// Finds the person by email, then phone; creates them if neither matches. Missing fields
 /// of a known person are filled in; fields already held are never overwritten silently.
 pub(crate) fn find_or_create(w: &mut Write<'_>, input: &SubjectInput) -> Result<(String, bool)> {

@@ -43,7 +43,7 @@ mod raw;
 use raw::{device_rows, raw_empty, raw_merge, DeviceRows};
 
 use super::{
-    engine_vault, fmt_s, group, import_csv, pass, raw_open, raw_terms, timed, Args, PathResult, Res, Samples, Target,
+    engine_vault, fmt_s, group, import_csv, pass, raw_open, timed, Args, PathResult, Res, Samples, Target,
     EVENTS_PER_PERSON,
 };
 
@@ -149,7 +149,7 @@ const COUNTED: [&str; 9] = [
     "consent_event",
     "consent_current",
     "subject",
-    "subject_term",
+    "subject_blind_term",
     "subject_origin",
     "receipt",
     "receipt_event",

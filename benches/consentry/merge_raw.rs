@@ -11,6 +11,7 @@ pub(super) struct DeviceRows {
     device: Vec<Value>,
     operators: Vec<Vec<Value>>,
     people: Vec<Vec<Value>>,
+    terms: std::collections::HashMap<String, Vec<Value>>,
     events: Vec<Vec<Value>>,
     receipts: Vec<Vec<Value>>,
     receipt_events: Vec<Vec<Value>>,
@@ -44,9 +45,20 @@ pub(super) fn device_rows(conn: &Connection, name: &str, audit_entries: u64) -> 
         )?,
         people: select(
             conn,
-            "SELECT id, name, email, email_norm, phone, phone_norm, company, job_title, created_at_ms, erased_at_ms
+            "SELECT id, created_at_ms, erased_at_ms, name_sealed, email_sealed, phone_sealed, company_sealed,
+                    job_title_sealed, name_masked, email_masked, phone_masked, company_masked, email_index,
+                    phone_index, email_sha256, phone_sha256
              FROM subject ORDER BY id",
         )?,
+        terms: {
+            let mut out: std::collections::HashMap<String, Vec<Value>> = Default::default();
+            for r in select(conn, "SELECT subject_id, term FROM subject_blind_term")? {
+                if let (Some(id), Some(t)) = (text(&r[0]), r.get(1)) {
+                    out.entry(id.to_string()).or_default().push(t.clone());
+                }
+            }
+            out
+        },
         events: select(
             conn,
             "SELECT id, device_id, seq, prev_hash, hash, kind, subject_id, purpose_code, notice_hash, language,
@@ -72,10 +84,12 @@ pub(super) fn device_rows(conn: &Connection, name: &str, audit_entries: u64) -> 
 /// transaction into a vault with the engine's schema and pragmas: the device; its operators
 /// as stubs; per person the lookups the merge makes (this device's person seen before, then
 /// by normalised email, then phone), the person, their search terms and where they came
-/// from; each event as the device chained it (with `consent_current` kept by the trigger);
+/// from (the person's sealed details, masked forms, blind indexes and terms copied as the
+/// device holds them: devices and headquarters share the index key); each event as the device chained it (with `consent_current` kept by the trigger);
 /// each receipt and its events; each entry of the device's audit log. Not included: reading
 /// the file, signature, decryption, parsing, re-hashing the chains, checkpoint roots and the
-/// cosignature, normalising emails and phones (the raw side reads them normalised), and
+/// cosignature, opening the device's sealed details and sealing them again under
+/// headquarters' key, normalising emails and phones, making the blind terms, and
 /// headquarters' own bookkeeping rows (checkpoints, bundle_received, its audit entry).
 pub(super) fn raw_merge(conn: &mut Connection, d: &DeviceRows) -> Res<usize> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -99,16 +113,19 @@ pub(super) fn raw_merge(conn: &mut Connection, d: &DeviceRows) -> Res<usize> {
         let mut origin =
             tx.prepare_cached("SELECT subject_id FROM subject_origin WHERE device_id = ?1 AND device_subject_id = ?2")?;
         let mut by_email = tx.prepare_cached(
-            "SELECT id FROM subject WHERE email_norm = ?1 AND erased_at_ms IS NULL ORDER BY created_at_ms, id LIMIT 1",
+            "SELECT id FROM subject WHERE email_index = ?1 AND erased_at_ms IS NULL ORDER BY created_at_ms, id LIMIT 1",
         )?;
         let mut by_phone = tx.prepare_cached(
-            "SELECT id FROM subject WHERE phone_norm = ?1 AND erased_at_ms IS NULL ORDER BY created_at_ms, id LIMIT 1",
+            "SELECT id FROM subject WHERE phone_index = ?1 AND erased_at_ms IS NULL ORDER BY created_at_ms, id LIMIT 1",
         )?;
         let mut subject = tx.prepare_cached(
-            "INSERT INTO subject (id, name, email, email_norm, phone, phone_norm, company, job_title, created_at_ms, erased_at_ms)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            "INSERT INTO subject (id, created_at_ms, erased_at_ms, name_sealed, email_sealed, phone_sealed, company_sealed,
+                                  job_title_sealed, name_masked, email_masked, phone_masked, company_masked,
+                                  email_index, phone_index, email_sha256, phone_sha256)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
         )?;
-        let mut term = tx.prepare_cached("INSERT OR IGNORE INTO subject_term (term, subject_id) VALUES (?1, ?2)")?;
+        let mut term =
+            tx.prepare_cached("INSERT OR IGNORE INTO subject_blind_term (term, subject_id) VALUES (?1, ?2)")?;
         let mut came = tx.prepare_cached(
             "INSERT INTO subject_origin (device_id, device_subject_id, subject_id) VALUES (?1, ?2, ?3)",
         )?;
@@ -119,18 +136,17 @@ pub(super) fn raw_merge(conn: &mut Connection, d: &DeviceRows) -> Res<usize> {
                 continue;
             }
             let mut found: Option<String> = None;
-            if let Some(e) = text(&p[3]) {
+            if let Value::Blob(e) = &p[12] {
                 found = by_email.query_row([e], |r| r.get(0)).optional()?;
             }
-            if let (None, Some(ph)) = (&found, text(&p[5])) {
+            if let (None, Value::Blob(ph)) = (&found, &p[13]) {
                 found = by_phone.query_row([ph], |r| r.get(0)).optional()?;
             }
             let s = match found {
                 Some(s) => s,
                 None => {
-                    subject.execute(params![p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8], p[9]])?;
-                    let digits: String = text(&p[5]).unwrap_or_default().chars().filter(char::is_ascii_digit).collect();
-                    for t in raw_terms(text(&p[1]).unwrap_or_default(), text(&p[3]).unwrap_or_default(), &digits) {
+                    subject.execute(rusqlite::params_from_iter(p.iter()))?;
+                    for t in d.terms.get(id).into_iter().flatten() {
                         term.execute(params![t, id])?;
                     }
                     id.to_string()

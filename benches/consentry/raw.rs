@@ -70,20 +70,52 @@ pub(crate) fn raw_vault(dir: &Path) -> Res<Raw> {
     Ok(Raw { conn, ids: RawIds { device, operator, notice_hash } })
 }
 
-/// The search terms the engine keeps for a person (same shape: name and its later words,
-/// email, phone digits and every tail of 4+ digits).
-pub(crate) fn raw_terms(name: &str, email: &str, phone: &str) -> Vec<String> {
+/// A stand-in for the engine's blind term (HMAC-SHA256 truncated to 16 bytes): SHA-256
+/// truncated alike, so the raw side writes rows of the same size.
+pub(crate) fn blind(kind: &str, text: &str) -> Vec<u8> {
+    let mut h = Sha256::new();
+    h.update(kind.as_bytes());
+    h.update(b"\0");
+    h.update(text.as_bytes());
+    h.finalize()[..16].to_vec()
+}
+
+/// The blind search terms the engine keeps for a person (same rule: every prefix of the name,
+/// of each later word and of the email up to 12 characters, the whole email, every prefix of
+/// three or more phone digits, every tail of four or more, the whole phone).
+pub(crate) fn raw_terms(name: &str, email: &str, phone: &str) -> Vec<Vec<u8>> {
+    let mut out: Vec<(&str, String)> = Vec::new();
+    let prefixes = |t: &str, out: &mut Vec<(&'static str, String)>, kind: &'static str| {
+        let c: Vec<char> = t.chars().collect();
+        for n in 1..=c.len().min(12) {
+            out.push((kind, c[..n].iter().collect()));
+        }
+    };
     let n = name.to_lowercase();
-    let mut out: Vec<String> = n.split(' ').skip(1).map(|w| format!("n:{w}")).collect();
-    out.push(format!("n:{n}"));
-    out.push(format!("e:{email}"));
-    for start in 1..phone.len().saturating_sub(3) {
-        out.push(format!("s:{}", &phone[start..]));
+    prefixes(&n, &mut out, "n");
+    for w in n.split(' ').skip(1) {
+        prefixes(w, &mut out, "n");
     }
-    out.push(format!("p:{phone}"));
+    prefixes(email, &mut out, "e");
+    out.push(("E", email.to_string()));
+    for k in 3..=phone.len() {
+        out.push(("p", phone[..k].to_string()));
+    }
+    for start in 1..phone.len().saturating_sub(3) {
+        out.push(("s", phone[start..].to_string()));
+    }
+    out.push(("P", phone.to_string()));
     out.sort();
     out.dedup();
-    out
+    out.into_iter().map(|(k, t)| blind(k, &t)).collect()
+}
+
+/// A stand-in for a sealed field: the plaintext and the 56 bytes sealing adds (key id,
+/// nonce, tag), unencrypted; the engine's sealing is part of what the ratio measures.
+pub(crate) fn raw_sealed(text: &str) -> Vec<u8> {
+    let mut v = text.as_bytes().to_vec();
+    v.resize(v.len() + 56, 0);
+    v
 }
 
 /// One person's rows with plain SQL, inside the caller's transaction: look the person up,
@@ -99,20 +131,37 @@ pub(crate) fn raw_record(
     now_ms: i64,
 ) -> Res<()> {
     let found: Option<String> = conn
-        .prepare_cached("SELECT id FROM subject WHERE email_norm = ?1 ORDER BY created_at_ms LIMIT 1")?
-        .query_row([&p.email], |r| r.get(0))
+        .prepare_cached("SELECT id FROM subject WHERE email_index = ?1 ORDER BY created_at_ms LIMIT 1")?
+        .query_row([blind("E", &p.email)], |r| r.get(0))
         .optional()?;
     let subject_id = match found {
         Some(id) => id,
         None => {
             let id = uuid::Uuid::now_v7().to_string();
             conn.prepare_cached(
-                "INSERT INTO subject (id, name, email, email_norm, phone, phone_norm, company, created_at_ms)
-                 VALUES (?1, ?2, ?3, ?3, ?4, ?4, ?5, ?6)",
+                "INSERT INTO subject (id, created_at_ms, name_sealed, email_sealed, phone_sealed, company_sealed,
+                                      name_masked, email_masked, phone_masked, company_masked, email_index,
+                                      phone_index, email_sha256, phone_sha256)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
             )?
-            .execute(params![id, p.name, p.email, p.phone, p.company, now_ms])?;
+            .execute(params![
+                id,
+                now_ms,
+                raw_sealed(&p.name),
+                raw_sealed(&p.email),
+                raw_sealed(&p.phone),
+                raw_sealed(&p.company),
+                consentry::subject::mask_name(&p.name),
+                consentry::subject::mask_email(&p.email),
+                consentry::subject::mask_phone(&p.phone),
+                consentry::subject::mask_company(&p.company),
+                blind("E", &p.email),
+                blind("P", &p.phone),
+                hex::encode(Sha256::digest(p.email.as_bytes())),
+                hex::encode(Sha256::digest(p.phone.as_bytes()))
+            ])?;
             let mut ins =
-                conn.prepare_cached("INSERT OR IGNORE INTO subject_term (term, subject_id) VALUES (?1, ?2)")?;
+                conn.prepare_cached("INSERT OR IGNORE INTO subject_blind_term (term, subject_id) VALUES (?1, ?2)")?;
             for t in raw_terms(&p.name, &p.email, &p.phone) {
                 ins.execute(params![t, id])?;
             }
@@ -233,8 +282,8 @@ pub(crate) const RAW_PROTECTION: &str = "CASE kind WHEN 'withdraw' THEN 2 WHEN '
 pub(crate) fn raw_status(raw: &Raw, email: &str) -> Res<usize> {
     let id: String = raw
         .conn
-        .prepare_cached("SELECT id FROM subject WHERE email_norm = ?1 ORDER BY created_at_ms LIMIT 1")?
-        .query_row([email], |r| r.get(0))?;
+        .prepare_cached("SELECT id FROM subject WHERE email_index = ?1 ORDER BY created_at_ms LIMIT 1")?
+        .query_row([blind("E", email)], |r| r.get(0))?;
     let mut stmt = raw.conn.prepare_cached(&format!(
         "SELECT purpose_code, kind, captured_at_ms, utc_offset_min, id, notice_hash FROM consent_event
          WHERE subject_id = ?1 ORDER BY purpose_code, captured_at_ms DESC, {RAW_PROTECTION} DESC"
@@ -254,8 +303,8 @@ pub(crate) fn raw_status(raw: &Raw, email: &str) -> Res<usize> {
 pub(crate) fn raw_history(raw: &Raw, email: &str) -> Res<usize> {
     let id: String = raw
         .conn
-        .prepare_cached("SELECT id FROM subject WHERE email_norm = ?1 ORDER BY created_at_ms LIMIT 1")?
-        .query_row([email], |r| r.get(0))?;
+        .prepare_cached("SELECT id FROM subject WHERE email_index = ?1 ORDER BY created_at_ms LIMIT 1")?
+        .query_row([blind("E", email)], |r| r.get(0))?;
     let mut stmt = raw.conn.prepare_cached(
         "SELECT id, device_id, seq, kind, subject_id, purpose_code, notice_hash, language, captured_at_ms,
                 utc_offset_min, operator_id, method, evidence, hash FROM consent_event
@@ -304,7 +353,7 @@ pub(crate) fn raw_history(raw: &Raw, email: &str) -> Res<usize> {
 /// person's columns and the receipt), written as CSV with no masking or hashing.
 pub(crate) fn raw_export(raw: &Raw) -> Res<usize> {
     let sql = format!(
-        "SELECT s.id, s.name, s.email_norm, s.phone_norm, s.company, s.email_sha256, s.phone_sha256,
+        "SELECT s.id, s.name_masked, s.email_masked, s.phone_masked, s.company_masked, s.email_sha256, s.phone_sha256,
                 s.erased_at_ms IS NOT NULL, e.purpose_code, e.kind, e.captured_at_ms, e.utc_offset_min, e.id,
                 e.notice_hash, e.method, (SELECT receipt_id FROM receipt_event re WHERE re.event_id = e.id)
          FROM (SELECT *, row_number() OVER (PARTITION BY subject_id, purpose_code
@@ -345,26 +394,27 @@ pub(crate) fn raw_export(raw: &Raw) -> Res<usize> {
     Ok(n)
 }
 
-pub(crate) const SEARCH_SQL: &str = "SELECT s.id, s.name, s.email, s.phone, s.company, s.erased_at_ms IS NOT NULL
-     FROM subject_term t JOIN subject s ON s.id = t.subject_id
-     WHERE t.term >= ?1 AND t.term < ?2 ORDER BY t.term LIMIT ?3";
+pub(crate) const SEARCH_SQL: &str = "SELECT s.id, s.name_masked, s.email_masked, s.phone_masked, s.company_masked,
+            s.erased_at_ms IS NOT NULL
+     FROM subject_blind_term t JOIN subject s ON s.id = t.subject_id
+     WHERE t.term = ?1 ORDER BY t.subject_id DESC LIMIT ?2";
 
-/// The first page of a search: the same prefix ranges the engine would run.
+/// The first page of a search: the same exact lookups of blind terms the engine would run.
 pub(crate) fn raw_search(raw: &Raw, query: &str, limit: usize) -> Res<usize> {
     let q = query.to_lowercase();
-    let ranges: Vec<String> = if q.chars().all(|c| c.is_ascii_digit()) {
-        vec![format!("p:{q}"), format!("s:{q}")]
+    let terms: Vec<(&str, String)> = if q.chars().all(|c| c.is_ascii_digit()) {
+        vec![("n", q.clone()), ("e", q.clone()), ("p", q.clone()), ("s", q)]
     } else {
-        vec![format!("n:{q}"), format!("e:{q}")]
+        let head: String = q.chars().take(12).collect();
+        vec![("n", head.clone()), ("e", head)]
     };
     let mut stmt = raw.conn.prepare_cached(SEARCH_SQL)?;
     let mut seen = std::collections::HashSet::new();
-    for p in ranges {
+    for (kind, text) in terms {
         if seen.len() >= limit {
             break;
         }
-        let upper = format!("{p}\u{10FFFF}");
-        let mut rows = stmt.query(params![p, upper, limit as i64])?;
+        let mut rows = stmt.query(params![blind(kind, &text), limit as i64])?;
         while let Some(r) = rows.next()? {
             let id: String = r.get(0)?;
             let _: (Option<String>, Option<String>, Option<String>) = (r.get(1)?, r.get(2)?, r.get(3)?);

@@ -241,8 +241,11 @@ pub fn enrol(session: &mut Session, device_name: &str) -> Result<Enrolment> {
         // Headquarters' personal-data recipient: what the device seals people's details to
         // (besides its own), so that they open here and nowhere else on the way.
         let personal = crate::vault::personal::own_recipient(&w.tx)?.ok_or(crate::domain::Error::PersonalDataSealed)?;
+        // And its index key (secret, like the device identity): devices and headquarters make
+        // the same blind terms, so people match across them without opening their details.
+        let index_key = crate::vault::personal::index_key_bytes(&w.tx)?;
         let text = format!(
-            "{ENROLMENT_MAGIC}\norganisation {}\norganisation-name {}\nhq {hq}\nhq-device {}\nhq-key {}\nhq-recipient {}\nenrolment {enrolment_id}\ndevice-name {device_name}\ntoken {}\ndevice-identity {}\nhq-personal-data {personal}\n",
+            "{ENROLMENT_MAGIC}\norganisation {}\norganisation-name {}\nhq {hq}\nhq-device {}\nhq-key {}\nhq-recipient {}\nenrolment {enrolment_id}\ndevice-name {device_name}\ntoken {}\ndevice-identity {}\nhq-personal-data {personal}\nhq-index-key {}\n",
             org.org.id,
             org.org.name,
             org.hq_device_id,
@@ -250,6 +253,7 @@ pub fn enrol(session: &mut Session, device_name: &str) -> Result<Enrolment> {
             org.hq_recipient,
             BASE64.encode(token.as_slice()),
             device_identity.to_string().expose_secret(),
+            BASE64.encode(index_key.as_slice()),
         );
         let file = note::sign(&text, &hq, &key)?.render().into_bytes();
         w.tx.execute(
@@ -304,6 +308,7 @@ pub struct EnrolmentFile {
     hq_key: VerifyingKey,
     hq_recipient: String,
     hq_personal_data: Option<String>,
+    hq_index_key: Option<zeroize::Zeroizing<Vec<u8>>>,
     token: zeroize::Zeroizing<Vec<u8>>,
     device_identity: zeroize::Zeroizing<String>,
 }
@@ -367,6 +372,12 @@ pub fn read_enrolment(file: &[u8]) -> Result<EnrolmentFile> {
         hq_key,
         hq_recipient,
         hq_personal_data: fields.get("hq-personal-data").cloned(),
+        hq_index_key: match fields.get("hq-index-key") {
+            Some(k) => Some(zeroize::Zeroizing::new(
+                BASE64.decode(k.as_bytes()).map_err(|_| bad_enrolment("bad hq-index-key"))?,
+            )),
+            None => None,
+        },
         token,
         device_identity: zeroize::Zeroizing::new(get("device-identity")?),
     })
@@ -404,7 +415,7 @@ pub fn join(session: &mut Session, file: &[u8]) -> Result<Organisation> {
             ],
         )
         .storage("join the organisation")?;
-        let Some(hq_personal) = e.hq_personal_data.as_deref() else {
+        let (Some(hq_personal), Some(hq_index)) = (e.hq_personal_data.as_deref(), e.hq_index_key.as_deref()) else {
             return Err(Error::refused(
                 Refusal::UnknownFormat,
                 "This enrolment file does not name headquarters' personal-data key, so people captured here could not be sent there sealed.",
@@ -412,6 +423,8 @@ pub fn join(session: &mut Session, file: &[u8]) -> Result<Organisation> {
             ));
         };
         crate::vault::personal::add_org_recipient(&w.tx, w.personal, hq_personal)?;
+        crate::vault::personal::adopt_index_key(&w.tx, w.personal, hq_index)?;
+        crate::subject::reindex_all(w)?;
         w.audit("organisation.join", &e.organisation_id, format!("enrolment {}", e.enrolment_id));
         Ok(Organisation {
             id: e.organisation_id.clone(),

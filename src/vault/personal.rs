@@ -303,6 +303,28 @@ pub(crate) fn add_org_recipient(conn: &Connection, personal: &mut Personal, org:
     Ok(())
 }
 
+/// The index key's bytes, for headquarters to hand to a device in its enrolment file, so that
+/// the devices and headquarters make the same blind terms and indexes for the same details.
+pub(crate) fn index_key_bytes(conn: &Connection) -> Result<Zeroizing<Vec<u8>>> {
+    conn.query_row("SELECT index_key FROM personal_data_key WHERE id = 1", [], |r| r.get(0))
+        .map(Zeroizing::new)
+        .storage("read the personal-data index key")
+}
+
+/// On a device joining an organisation: takes headquarters' index key (the caller then makes
+/// every person's blind terms again).
+pub(crate) fn adopt_index_key(conn: &Connection, personal: &mut Personal, key: &[u8]) -> Result<()> {
+    if key.len() != 32 {
+        return Err(Error::invalid(
+            "The enrolment file's index key is damaged.",
+            "Ask headquarters for a new enrolment file.",
+        ));
+    }
+    conn.execute("UPDATE personal_data_key SET index_key = ?1 WHERE id = 1", [key]).storage("join the organisation")?;
+    personal.index = IndexKey::from_bytes(key)?;
+    Ok(())
+}
+
 /// This vault's own recipient (what a device seals to for headquarters, read from HQ).
 pub(crate) fn own_recipient(conn: &Connection) -> Result<Option<String>> {
     conn.query_row("SELECT recipient FROM personal_data_key WHERE id = 1", [], |r| r.get(0))

@@ -24,6 +24,11 @@ pub struct HomeView {
     pub active_consents: u32,
     pub withdrawals_last_7_days: u32,
     pub notices: Vec<NoticeCount>,
+    /// A vault made before personal data was sealed, not yet unlocked by an admin or legal
+    /// operator: details are still kept unsealed.
+    pub personal_data_pending: bool,
+    /// Whether this sign-in opens unmasked personal data (admin, legal; and only once granted).
+    pub opens_personal_data: bool,
 }
 
 fn small(n: u64) -> u32 {
@@ -36,7 +41,10 @@ pub async fn home(state: State<'_, AppState>) -> ApiResult<HomeView> {
     state
         .with_session(|s| {
             let sum = ledger::summary(s)?;
+            let (personal_data_pending, opens_personal_data) = (s.personal_data_pending(), s.opens_personal_data());
             Ok(HomeView {
+                personal_data_pending,
+                opens_personal_data,
                 subjects: small(sum.subjects),
                 active_consents: small(sum.active_consents),
                 withdrawals_last_7_days: small(sum.withdrawals_last_7_days),

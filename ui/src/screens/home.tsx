@@ -64,6 +64,16 @@ export function Home(props: { allowed: ActionName[] }) {
         </div>
       </div>
       <UnsentCounter unsent={unsent} id="home-unsent" />
+      {home?.personal_data_pending && (
+        <p class="warn-box" id="sealing-pending" role="status">
+          {t("sealingPending")}
+        </p>
+      )}
+      {home && !home.personal_data_pending && !home.opens_personal_data && props.allowed.includes("subject.reveal") && (
+        <p class="warn-box" id="sealing-not-granted" role="status">
+          {t("sealingNotGranted")}
+        </p>
+      )}
       {home && home.subjects === 0 && (
         <div class="card" id="getting-started">
           <h2>{t("gettingStarted")}</h2>

@@ -931,7 +931,7 @@ withdrawal_receipt_id: string | null }
  * The stable kind of an [`ApiError`](crate::ApiError): every engine `Error::kind()`,
  * and the desktop's own.
  */
-export type ErrorKind = "wrong_passphrase" | "wrong_recovery_key" | "unknown_operator" | "operator_disabled" | "permission_denied" | "vault_not_found" | "vault_exists" | "key_slots" | "vault_damaged" | "schema_too_new" | "migration_edited" | "schema_altered" | "busy" | "weak_passphrase" | "invalid" | "not_found" | "duplicate" | "template" | "wrong_state" | "lint_errors" | "own_approval" | "bundle_refused" | "io" | "storage" | 
+export type ErrorKind = "wrong_passphrase" | "wrong_recovery_key" | "unknown_operator" | "operator_disabled" | "permission_denied" | "vault_not_found" | "vault_exists" | "key_slots" | "vault_damaged" | "schema_too_new" | "migration_edited" | "schema_altered" | "personal_data_sealed" | "busy" | "weak_passphrase" | "invalid" | "not_found" | "duplicate" | "template" | "wrong_state" | "lint_errors" | "own_approval" | "bundle_refused" | "io" | "storage" | 
 /**
  * The vault is locked.
  */
@@ -988,7 +988,16 @@ guardian: [Bi, Bi] | null }
  */
 export type Format = "csv" | "json"
 export type GapView = { from: number; to: number }
-export type HomeView = { subjects: number; active_consents: number; withdrawals_last_7_days: number; notices: NoticeCount[] }
+export type HomeView = { subjects: number; active_consents: number; withdrawals_last_7_days: number; notices: NoticeCount[]; 
+/**
+ * A vault made before personal data was sealed, not yet unlocked by an admin or legal
+ * operator: details are still kept unsealed.
+ */
+personal_data_pending: boolean; 
+/**
+ * Whether this sign-in opens unmasked personal data (admin, legal; and only once granted).
+ */
+opens_personal_data: boolean }
 /**
  * How people are shown in exports.
  */

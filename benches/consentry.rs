@@ -73,7 +73,7 @@ type Res<T> = std::result::Result<T, Box<dyn StdError>>;
 // The raw vault carries the same schema as the engine's, including the trigger that keeps the
 // current state per person and purpose (0005, replaced in 0007 and 0008), so both sides pay for
 // the same rows.
-const MIGRATIONS: [&str; 9] = [
+const MIGRATIONS: [&str; 10] = [
     include_str!("../migrations/0001_foundation.sql"),
     include_str!("../migrations/0002_authoring.sql"),
     include_str!("../migrations/0003_rights.sql"),
@@ -83,6 +83,7 @@ const MIGRATIONS: [&str; 9] = [
     include_str!("../migrations/0007_organisation.sql"),
     include_str!("../migrations/0008_clock_tolerance.sql"),
     include_str!("../migrations/0009_key_slots.sql"),
+    include_str!("../migrations/0010_sealed_people.sql"),
 ];
 const EXAMPLE_PROFILE: &str = include_str!("../examples/trade-show-2026.profile.json");
 const NOTICE_TEXT: &str = "我们将使用您的姓名、邮箱和电话向您发送展会相关信息。\nWe use your name, email and phone to send you news of the event.\n";

@@ -1,8 +1,9 @@
 //! New files the engine writes outside the vault for both front doors (exports, access
 //! copies, receipts, review packets): always a new file, mode 0600, never overwriting one
-//! that exists, so an export can't silently replace another or be read by other users.
+//! that exists, so an export can't silently replace another or be read by other users. And
+//! the one way files coming in are read: never more than their limit.
 
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 use crate::domain::error::{Error, Result};
@@ -20,6 +21,24 @@ fn open_new(path: &Path) -> std::io::Result<std::fs::File> {
         opts.mode(0o600);
     }
     opts.open(path)
+}
+
+/// Reads a file of at most `limit` bytes. A larger one is refused with `too_large` (given
+/// the size, or `limit + 1` when only reading found it out) without being read: a file whose
+/// size says so is not read at all, and a device or pipe that never ends (`/dev/zero`) stops
+/// one byte past the limit.
+pub fn read_at_most(path: &Path, limit: u64, too_large: impl FnOnce(u64) -> Error) -> Result<Vec<u8>> {
+    let f = std::fs::File::open(path).map_err(|e| io("read", path, &e))?;
+    let declared = f.metadata().map(|m| m.len()).unwrap_or(0);
+    if declared > limit {
+        return Err(too_large(declared));
+    }
+    let mut out = Vec::with_capacity(usize::try_from(declared).unwrap_or(0));
+    f.take(limit + 1).read_to_end(&mut out).map_err(|e| io("read", path, &e))?;
+    if out.len() as u64 > limit {
+        return Err(too_large(limit + 1));
+    }
+    Ok(out)
 }
 
 /// Writes `content` to a new file at `path` (mode 0600). An existing file is never
@@ -60,6 +79,26 @@ pub fn save_in(dir: &Path, what: &str, stamp: &str, ext: &str, content: &[u8]) -
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn large_and_endless_files_are_refused_without_reading_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let small = dir.path().join("small.csv");
+        std::fs::write(&small, b"abc").unwrap();
+        let big = |n: u64| Error::invalid(format!("{n}"), "");
+        assert_eq!(read_at_most(&small, 3, big).unwrap(), b"abc");
+        assert_eq!(read_at_most(&small, 2, big).unwrap_err().to_string(), Error::invalid("3", "").to_string());
+        let sparse = dir.path().join("sparse.csv");
+        std::fs::File::create(&sparse).unwrap().set_len(1 << 40).unwrap();
+        assert!(read_at_most(&sparse, 1024, big).unwrap_err().to_string().contains(&(1u64 << 40).to_string()));
+        #[cfg(unix)]
+        {
+            let started = std::time::Instant::now();
+            let e = read_at_most(Path::new("/dev/zero"), 1 << 20, big).unwrap_err();
+            assert!(e.to_string().contains(&((1u64 << 20) + 1).to_string()));
+            assert!(started.elapsed() < std::time::Duration::from_secs(5), "it stopped at the limit");
+        }
+    }
 
     #[test]
     fn new_files_are_private_and_never_overwritten() {

@@ -125,6 +125,8 @@ fn validate_names(zh: &str, en: &str) -> Result<(String, String)> {
             "Give both, for example --zh 活动营销 --en \"Event marketing\".",
         ));
     }
+    crate::domain::text::check_text("Chinese name", zh, 200)?;
+    crate::domain::text::check_text("English name", en, 200)?;
     Ok((zh.to_string(), en.to_string()))
 }
 

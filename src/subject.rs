@@ -11,6 +11,7 @@ pub use crate::domain::mask::{
 
 use crate::domain::canonical::sha256_hex;
 use crate::domain::error::{Error, Result, StorageContext};
+use crate::domain::text::check_person_field;
 use crate::domain::Action;
 use crate::session::{Session, Write};
 
@@ -322,6 +323,11 @@ pub(crate) fn find_or_create(w: &mut Write<'_>, input: &SubjectInput) -> Result<
     let email = clean(&input.email);
     let phone = clean(&input.phone);
     let company = clean(&input.company);
+    for (field, value) in [("name", &name), ("email", &email), ("phone", &phone), ("company", &company)] {
+        if let Some(v) = value {
+            check_person_field(field, v)?;
+        }
+    }
     let email_norm = match &email {
         Some(e) => Some(normalize_email(e).ok_or_else(|| bad_email(e))?),
         None => None,
@@ -363,6 +369,7 @@ pub(crate) fn find_or_create(w: &mut Write<'_>, input: &SubjectInput) -> Result<
 /// Fills in a person's job title if none is held yet (it is never overwritten silently).
 pub(crate) fn set_job_title(w: &mut Write<'_>, id: &str, title: &str) -> Result<()> {
     let title: String = title.trim().nfc().collect();
+    check_person_field("job_title", &title)?;
     fill(w, id, "job_title", &title).map(|_| ())
 }
 

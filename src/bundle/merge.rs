@@ -116,11 +116,7 @@ pub(crate) fn file_name(file: &Path) -> String {
 }
 
 pub(crate) fn read_bundle(file: &Path) -> Result<Vec<u8>> {
-    let meta = std::fs::metadata(file).map_err(|e| Error::io("read", file, &e))?;
-    if meta.len() > envelope::MAX_BYTES {
-        return Err(envelope::too_large(meta.len()));
-    }
-    std::fs::read(file).map_err(|e| Error::io("read", file, &e))
+    crate::files::read_at_most(file, envelope::MAX_BYTES, envelope::too_large)
 }
 
 /// Records a refusal in the audit log on its own (the import itself was rolled back).

@@ -185,6 +185,9 @@ fn check(s: &Submission, k: &KioskForm, fields: &[FieldRule]) -> Result<()> {
                 "Ask the parent or guardian to enter their name and confirm, then submit again.",
             ));
         }
+        if let Some(g) = s.guardian_name.as_deref() {
+            crate::domain::text::check_person_field("guardian_name", g.trim())?;
+        }
     } else if s.guardian_name.as_deref().is_some_and(|g| !g.trim().is_empty()) || s.guardian_confirmed {
         return Err(Error::invalid(
             "A guardian answered for someone not marked as under 14.",

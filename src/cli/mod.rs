@@ -317,8 +317,14 @@ fn category_list(cli: &Cli, json: bool) -> Result<(), Failure> {
 }
 
 fn read_text(path: &Path, what: &str) -> Result<String, Error> {
-    let bytes = std::fs::read(path).map_err(|e| {
-        Error::invalid(format!("Could not read the {what} {} ({e}).", path.display()), "Check the path.")
+    // Notices, profiles, templates and catalogues are text of a few KiB; refuse a file that
+    // is far larger (or never ends) without reading it all.
+    const MAX_TEXT: u64 = 4 * 1024 * 1024;
+    let bytes = consentry::files::read_at_most(path, MAX_TEXT, |n| {
+        Error::invalid(
+            format!("The {what} {} is larger than 4 MiB ({n} bytes or more).", path.display()),
+            "Check that this is the right file.",
+        )
     })?;
     String::from_utf8(bytes).map_err(|_| {
         Error::invalid(format!("The {what} {} is not UTF-8 text.", path.display()), "Save it as UTF-8 and try again.")

@@ -135,11 +135,7 @@ pub(crate) fn export(cli: &Cli, a: &ExportArgs) -> Result<(), Failure> {
 
 pub(crate) fn import(cli: &Cli, a: &ImportArgs, json: bool) -> Result<(), Failure> {
     let provenance: Provenance = a.provenance.parse()?;
-    let bytes = std::fs::read(&a.file).map_err(|e| Error::Io {
-        action: "read",
-        path: a.file.clone(),
-        reason: e.to_string(),
-    })?;
+    let bytes = rights::read_import_file(&a.file)?;
     let report = with_session(cli, |s| rights::import_consents(s, &bytes, provenance))?;
     output::import_report(&report, json);
     if report.committed() {

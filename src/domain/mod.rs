@@ -8,6 +8,7 @@ pub mod ids;
 pub mod mask;
 pub mod permission;
 pub mod problem;
+pub mod text;
 pub(crate) mod time;
 pub mod vocab;
 

@@ -81,14 +81,7 @@ pub fn canonical_hash(body: &str, language: Language, profile: &str) -> String {
     hex::encode(c.finish())
 }
 
-/// Code points that make text read differently from how it is stored (Trojan Source).
-pub fn hidden_characters(text: &str) -> Vec<(usize, char)> {
-    text.char_indices()
-        .filter(|(_, c)| {
-            matches!(*c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200B}'..='\u{200F}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}' | '\u{00AD}' | '\u{061C}')
-        })
-        .collect()
-}
+pub use crate::domain::text::hidden_characters;
 
 fn canonical_profile(profile: Option<&str>) -> Result<String> {
     match profile.map(str::trim).filter(|p| !p.is_empty()) {

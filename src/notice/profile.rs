@@ -219,9 +219,55 @@ pub struct Profile {
     pub complaint: Bilingual,
 }
 
+/// The largest profile file read.
+pub const MAX_PROFILE_BYTES: usize = 256 * 1024;
+/// The longest text of one profile field, in characters.
+pub const MAX_FIELD_CHARS: usize = 4000;
+/// The most entries of one list in a profile.
+pub const MAX_LIST: usize = 200;
+
+/// Every text field at most [`MAX_FIELD_CHARS`] characters, with no control characters
+/// (other than line breaks and tabs) or invisible code points; every list at most
+/// [`MAX_LIST`] entries. The message names the field by its path.
+fn check_bounds(profile: &Profile) -> Result<()> {
+    fn walk(v: &serde_json::Value, path: &str) -> Result<()> {
+        match v {
+            serde_json::Value::String(s) => {
+                let visible: String =
+                    s.chars().map(|c| if matches!(c, '\n' | '\t' | '\r') { ' ' } else { c }).collect();
+                crate::domain::text::check_text(&format!("profile field {path}"), &visible, MAX_FIELD_CHARS)
+            }
+            serde_json::Value::Array(a) => {
+                if a.len() > MAX_LIST {
+                    return Err(Error::invalid(
+                        format!("The profile field {path} lists {} entries; at most {MAX_LIST} are kept.", a.len()),
+                        "Group them, or keep the ones the notice must state.",
+                    ));
+                }
+                a.iter().enumerate().try_for_each(|(i, x)| walk(x, &format!("{path}[{i}]")))
+            }
+            serde_json::Value::Object(o) => o
+                .iter()
+                .try_for_each(|(k, x)| walk(x, &if path.is_empty() { k.clone() } else { format!("{path}.{k}") })),
+            _ => Ok(()),
+        }
+    }
+    walk(&serde_json::to_value(profile).unwrap_or_default(), "")
+}
+
 impl Profile {
     /// Reads a profile from its JSON text, naming the problem and the place.
     pub fn from_json(text: &str) -> Result<Profile> {
+        if text.len() > MAX_PROFILE_BYTES {
+            return Err(Error::invalid(
+                format!(
+                    "The processing profile is {} KiB; at most {} KiB are read.",
+                    text.len() / 1024,
+                    MAX_PROFILE_BYTES / 1024
+                ),
+                "Check that this is a profile file (see docs/profile.md).",
+            ));
+        }
         let p: Profile = serde_json::from_str(text).map_err(|e| {
             Error::invalid(
                 format!("The processing profile is not valid: {e}."),
@@ -424,6 +470,7 @@ pub struct ProfileRevision {
 /// Saving an unchanged profile is a no-op that returns the current revision.
 pub fn save(session: &mut Session, profile: &Profile) -> Result<ProfileRevision> {
     crate::notice::validate_slug("profile", &profile.name)?;
+    check_bounds(profile)?;
     let body = serde_json::to_string(profile).unwrap_or_default();
     session.write(Action::DraftNotice, |w| {
         resolve(&w.tx, profile)?;

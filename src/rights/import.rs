@@ -124,6 +124,22 @@ fn refused(line: usize, column: Option<&str>, reason: impl Into<String>) -> Impo
     }
 }
 
+/// Reads an import file from disk, refusing one larger than [`MAX_BYTES`] without reading it
+/// all (a sparse file, `/dev/zero`).
+pub fn read_import_file(path: &std::path::Path) -> Result<Vec<u8>> {
+    crate::files::read_at_most(path, MAX_BYTES as u64, |n| {
+        crate::domain::Error::invalid(
+            format!(
+                "{} is larger than {} MiB ({} bytes or more); nothing was imported.",
+                path.display(),
+                MAX_BYTES >> 20,
+                n
+            ),
+            "Split it into smaller files of at most 100,000 rows and import each.",
+        )
+    })
+}
+
 /// Imports a CSV file (legal and marketers). All or nothing: with any bad row nothing is
 /// written and the report lists the bad rows.
 pub fn import_consents(session: &mut Session, bytes: &[u8], provenance: Provenance) -> Result<ImportReport> {

@@ -18,5 +18,5 @@ pub mod retention;
 pub use access::{access_report, AccessReport};
 pub use erasure::{erase, Erased};
 pub use export::{day_or_time, export_consents, suppression_list, ExportFilter, Format, Identity, Source};
-pub use import::{import_consents, ImportReport, Provenance, RowError};
+pub use import::{import_consents, read_import_file, ImportReport, Provenance, RowError};
 pub use retention::{due, rules, set_rule, Due, DueItem, RetentionRule};

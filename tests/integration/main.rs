@@ -5,6 +5,7 @@
 
 mod common;
 
+mod bounds;
 mod capture;
 mod cli;
 mod crash;

@@ -109,10 +109,11 @@ pub fn org(cli: &Cli, cmd: &OrgCommand, json: bool) -> Result<(), Failure> {
             output::enrolled(&e, &path, json);
         }
         OrgCommand::Join { file, fingerprint } => {
-            let bytes = std::fs::read(file).map_err(|e| Error::Io {
-                action: "read",
-                path: file.clone(),
-                reason: e.to_string(),
+            let bytes = consentry::files::read_at_most(file, 64 * 1024, |_| {
+                Error::invalid(
+                    format!("{} is far larger than an enrolment file.", file.display()),
+                    "Choose the enrolment file headquarters saved for this device (it ends in .enrol).",
+                )
             })?;
             let e = bundle::read_enrolment(&bytes)?;
             let digits = |s: &str| s.chars().filter(char::is_ascii_digit).collect::<String>();

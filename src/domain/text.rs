@@ -1,0 +1,67 @@
+//! Rules for text that comes in: invisible code points and length limits, shared by the
+//! notice lint and the checks on a person's details.
+
+use crate::domain::error::{Error, Result};
+
+/// Code points that make text read differently from how it is stored (Trojan Source).
+pub fn hidden_characters(text: &str) -> Vec<(usize, char)> {
+    text.char_indices()
+        .filter(|(_, c)| {
+            matches!(*c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200B}'..='\u{200F}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}' | '\u{00AD}' | '\u{061C}')
+        })
+        .collect()
+}
+
+/// The longest each detail of a person may be, in characters.
+pub const PERSON_FIELD_MAX: [(&str, usize); 6] =
+    [("name", 200), ("email", 254), ("phone", 40), ("company", 200), ("job_title", 200), ("guardian_name", 200)];
+
+/// Checks one detail of a person: at most its length, and no control characters or
+/// invisible code points (which would make it read differently from how it is stored).
+pub fn check_person_field(field: &str, value: &str) -> Result<()> {
+    let max = PERSON_FIELD_MAX.iter().find(|(f, _)| *f == field).map_or(200, |(_, m)| *m);
+    check_text(&field.replace('_', " "), value, max)
+}
+
+/// Checks a short text a person types (a detail, a name in the catalogue, a profile field):
+/// at most `max` characters, and no control characters or invisible code points. `label`
+/// names it in the message.
+pub fn check_text(label: &str, value: &str, max: usize) -> Result<()> {
+    let n = value.chars().count();
+    if n > max {
+        return Err(Error::invalid(
+            format!("The {label} is {n} characters long; at most {max} are kept."),
+            format!("Shorten the {label}."),
+        ));
+    }
+    if let Some((at, c)) =
+        value.char_indices().find(|(_, c)| c.is_control()).or_else(|| hidden_characters(value).first().copied())
+    {
+        return Err(Error::invalid(
+            format!(
+                "The {label} holds an invisible or control character (U+{:04X}) at position {}.",
+                u32::from(c),
+                value[..at].chars().count() + 1
+            ),
+            format!("Type the {label} again without it."),
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn person_fields_are_bounded_and_visible() {
+        assert!(check_person_field("name", "张伟 Zhang Wei").is_ok());
+        assert!(check_person_field("name", &"x".repeat(200)).is_ok());
+        assert!(check_person_field("name", &"x".repeat(201)).unwrap_err().to_string().contains("201 characters"));
+        for bad in ["a\0b", "a\u{202E}b", "a\u{200B}b", "a\nb", "a\u{7}b", "a\u{FEFF}"] {
+            let e = check_person_field("company", bad).unwrap_err().to_string();
+            assert!(e.contains("invisible or control character"), "{bad:?}: {e}");
+        }
+        assert!(check_person_field("email", &format!("{}@example.com", "a".repeat(250))).is_err());
+    }
+}

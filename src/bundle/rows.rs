@@ -125,7 +125,6 @@ pub(crate) fn blob(row: &Row, name: &str) -> Option<Vec<u8>> {
 }
 
 /// An integer field of a row.
-
 pub(crate) fn int(row: &Row, name: &str) -> Option<i64> {
     row.get(name).and_then(Json::as_i64)
 }

@@ -12,6 +12,8 @@ use crate::domain::error::{Result, StorageContext};
 const CTX: &str = "seal personal data";
 
 type Text = Option<String>;
+/// A person's id, their five plaintext details and their normalised email and phone.
+type Plain = (String, Text, Text, Text, Text, Text, Text, Text);
 
 /// Seals what is still plaintext; returns what it did, for the audit entry.
 pub(crate) fn run(conn: &Connection, personal: &Personal, drawn: &mut Option<FieldKey>, now_ms: i64) -> Result<String> {
@@ -21,7 +23,7 @@ pub(crate) fn run(conn: &Connection, personal: &Personal, drawn: &mut Option<Fie
             None => Ok(None),
         }
     };
-    let people: Vec<(String, Text, Text, Text, Text, Text, Text, Text)> = {
+    let people: Vec<Plain> = {
         let mut stmt = conn
             .prepare(
                 "SELECT id, name, email, phone, company, job_title, email_norm, phone_norm FROM subject

@@ -46,7 +46,7 @@ fn plaintext_found(c: &Connection) -> Vec<String> {
     let mut found = Vec::new();
     for t in tables {
         let mut stmt = c.prepare(&format!("SELECT * FROM \"{t}\"")).unwrap();
-        let names: Vec<String> = stmt.column_names().into_iter().map(str::to_string).collect();
+        let names: Vec<String> = stmt.column_names().map(str::to_string).collect();
         let mut rows = stmt.query([]).unwrap();
         while let Some(r) = rows.next().unwrap() {
             for (i, name) in names.iter().enumerate() {
@@ -168,7 +168,7 @@ fn an_older_vault_is_sealed_when_an_admin_or_legal_operator_first_unlocks_it() {
     assert!(!mo.personal_data_pending());
     assert_eq!(subject::search(&mut mo, "qzxsealmail2@example.com", 10).unwrap()[0].id, b.subject_id.to_string());
     mo.lock().unwrap();
-    let mut ada = unlock(&tv.paths, Role::Admin);
+    let ada = unlock(&tv.paths, Role::Admin);
     assert!(ada.opens_personal_data(), "the admin was granted the key by legal's unlock");
     ada.lock().unwrap();
 }
@@ -195,10 +195,10 @@ fn grants_follow_operators_and_the_recovery_key() {
     // A passphrase change gives the slot a new recipient and the grant follows it.
     lu.change_passphrase(&pass(LEGAL2.1), &pass("legal passphrase 3")).unwrap();
     lu.lock().unwrap();
-    let mut lu = unlock_as(&tv.paths, (LEGAL2.0, "legal passphrase 3"));
+    let lu = unlock_as(&tv.paths, (LEGAL2.0, "legal passphrase 3"));
     assert!(lu.opens_personal_data());
     lu.lock().unwrap();
-    let mut kai = unlock_as(&tv.paths, ("Kai", "kiosk passphrase 2"));
+    let kai = unlock_as(&tv.paths, ("Kai", "kiosk passphrase 2"));
     assert!(!kai.opens_personal_data());
     kai.lock().unwrap();
 
@@ -212,7 +212,7 @@ fn grants_follow_operators_and_the_recovery_key() {
         Session::recover(&tv.paths, &tv.recovery, ADMIN.0, &pass("admin passphrase 2"), Arc::new(SystemClock)).unwrap();
     assert_eq!(subject::reveal(&mut ada, &key).unwrap().phone.as_deref(), Some("13577779991"));
     ada.lock().unwrap();
-    let mut ada = unlock_as(&tv.paths, (ADMIN.0, "admin passphrase 2"));
+    let ada = unlock_as(&tv.paths, (ADMIN.0, "admin passphrase 2"));
     assert!(ada.opens_personal_data());
     ada.lock().unwrap();
 }

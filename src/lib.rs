@@ -27,6 +27,7 @@ pub mod vault;
 
 pub mod session;
 
+pub mod backup;
 pub mod bundle;
 pub mod capture;
 pub mod ledger;

@@ -79,6 +79,19 @@ pub enum Command {
         #[arg(long)]
         restore_schema: bool,
     },
+    /// Write an encrypted backup of the vault (administrators): a consistent copy of the
+    /// database and its key-slot file, made while the vault may be in use.
+    Backup {
+        /// The folder to write it into (created if needed).
+        #[arg(long, default_value = ".")]
+        dir: std::path::PathBuf,
+    },
+    /// Restore a backup over --vault, after checking it opens with your passphrase, that you
+    /// are an administrator in it and that it verifies; the vault it replaces is kept beside it.
+    Restore {
+        /// The backup's .db file (its .keys file must be beside it).
+        backup: std::path::PathBuf,
+    },
     /// Show the newest audit log entries.
     Audit {
         /// How many entries.

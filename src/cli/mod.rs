@@ -134,6 +134,8 @@ fn dispatch(cli: Cli) -> Result<(), Failure> {
         Command::Retention(cmd) => rights::retention_cmd(&cli, cmd, json),
         Command::Receipt(cmd) => rights::receipt_cmd(&cli, cmd),
         Command::Audit { limit } => audit(&cli, *limit, json),
+        Command::Backup { dir } => backup(&cli, dir, json),
+        Command::Restore { backup } => restore(&cli, backup, json),
         Command::Org(cmd) => sync::org(&cli, cmd, json),
         Command::Bundle(cmd) => sync::bundle(&cli, cmd, json),
     }
@@ -174,6 +176,40 @@ fn verify(cli: &Cli, restore_schema: bool, json: bool) -> Result<(), Failure> {
     } else {
         Err(Failure::VerifyFailed)
     }
+}
+
+fn backup(cli: &Cli, dir: &Path, json: bool) -> Result<(), Failure> {
+    let b = with_session(cli, |s| consentry::backup::backup(s, dir))?;
+    if json {
+        output::print_json(&serde_json::json!({
+            "db": b.db, "keys": b.keys, "events": b.events, "bytes": b.bytes
+        }));
+    } else {
+        println!(
+            "Backup written: {} and {} ({} consent events, {} KiB). Keep both files together, as safe as the vault.",
+            b.db.display(),
+            b.keys.display(),
+            b.events,
+            b.bytes / 1024
+        );
+    }
+    Ok(())
+}
+
+fn restore(cli: &Cli, backup: &Path, json: bool) -> Result<(), Failure> {
+    let target = vault_paths(cli)?;
+    let name = operator_name(cli)?;
+    let pass = secrets::passphrase(&name)?;
+    let r = consentry::backup::restore(&VaultPaths::new(backup), &target, &name, &pass, Arc::new(SystemClock))?;
+    if json {
+        output::print_json(&serde_json::json!({ "events": r.events, "previous": r.previous }));
+    } else {
+        println!("Restored {} ({} consent events verify).", target.db.display(), r.events);
+        if let Some(p) = &r.previous {
+            println!("The vault it replaced was moved to {} (and its .keys).", p.display());
+        }
+    }
+    Ok(())
 }
 
 fn audit(cli: &Cli, limit: usize, json: bool) -> Result<(), Failure> {

@@ -140,11 +140,13 @@ pub enum Action {
     ExportHqBundle,
     /// Import device bundles at headquarters.
     ImportDeviceBundle,
+    /// Write an encrypted backup of the vault, or restore one.
+    BackupVault,
 }
 
 impl Action {
     /// Every action, for table-driven checks.
-    pub const ALL: [Action; 37] = [
+    pub const ALL: [Action; 38] = [
         Action::ManageOperators,
         Action::ListOperators,
         Action::ManageCatalogue,
@@ -182,6 +184,7 @@ impl Action {
         Action::ImportHqBundle,
         Action::ExportHqBundle,
         Action::ImportDeviceBundle,
+        Action::BackupVault,
     ];
 
     /// The roles that may do this: the permission table.
@@ -220,6 +223,7 @@ impl Action {
             Action::ExportDeviceBundle | Action::ImportHqBundle => &[Admin, Marketer],
             // At headquarters, the people who answer for the merged data.
             Action::ExportHqBundle | Action::ImportDeviceBundle => &[Admin, Legal],
+            Action::BackupVault => &[Admin],
         }
     }
 
@@ -268,6 +272,7 @@ impl Action {
             Action::ImportHqBundle => "bundle.import_hq",
             Action::ExportHqBundle => "bundle.export_hq",
             Action::ImportDeviceBundle => "bundle.import_device",
+            Action::BackupVault => "vault.backup",
         }
     }
 
@@ -311,6 +316,7 @@ impl Action {
             Action::ImportHqBundle => "loading a bundle from headquarters",
             Action::ExportHqBundle => "saving a bundle for a device",
             Action::ImportDeviceBundle => "importing device bundles",
+            Action::BackupVault => "backing up or restoring the vault",
         }
     }
 }

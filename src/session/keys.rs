@@ -5,7 +5,7 @@
 use super::{Session, Write};
 use crate::domain::error::Result;
 use crate::domain::{Action, Role};
-use crate::vault::{self, personal, SlotRef};
+use crate::vault::{self, personal, SlotRef, VaultPaths};
 
 /// Whether a role's key slot holds the private personal-data key.
 pub(crate) fn opens_personal_data(role: Role) -> bool {
@@ -163,6 +163,16 @@ impl Session {
     /// The key blind search terms are made with (for reads that look people up).
     pub(crate) fn index_key(&self) -> crate::vault::personal::IndexKey {
         self.personal.index().clone()
+    }
+
+    /// Writes an encrypted, consistent copy of the vault to `dest` (admin): the database as
+    /// of one snapshot and the key-slot file in force then. Returns the events it holds and
+    /// its size. Audited.
+    pub(crate) fn backup_to(&mut self, dest: &VaultPaths) -> Result<(i64, u64)> {
+        self.check(Action::BackupVault)?;
+        let copied = vault::backup::copy(&self.conn, &self.key, &self.paths, dest)?;
+        self.record("vault.backup", &dest.db.display().to_string(), &format!("{} events", copied.events))?;
+        Ok((copied.events, copied.bytes))
     }
 
     /// Whether this session can open unmasked personal data.

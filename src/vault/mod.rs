@@ -5,6 +5,7 @@
 //! `sqlite_master` to prove the key → WAL, `synchronous=FULL`, `foreign_keys=ON`,
 //! `temp_store=MEMORY`, a 64 MiB cache → migrations → the operator's account.
 
+pub(crate) mod backup;
 mod keyslot;
 mod migrate;
 mod operators;
@@ -399,7 +400,7 @@ fn open_connection(paths: &VaultPaths, key: &DataKey, create: bool) -> Result<Co
     Ok(conn)
 }
 
-fn create_private_dir(dir: &Path) -> Result<()> {
+pub(crate) fn create_private_dir(dir: &Path) -> Result<()> {
     if dir.exists() {
         return Ok(());
     }
@@ -413,7 +414,7 @@ fn create_private_dir(dir: &Path) -> Result<()> {
     builder.create(dir).map_err(|e| Error::io("create the folder", dir, &e))
 }
 
-fn restrict_permissions(path: &Path) -> Result<()> {
+pub(crate) fn restrict_permissions(path: &Path) -> Result<()> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;

@@ -19,7 +19,7 @@ const LAYERS: &[(&str, &[&str])] = &[
         "operations",
         &[
             "operator", "purpose", "ledger", "notice", "subject", "capture", "receipt", "rights", "settings", "bundle",
-            "verify",
+            "verify", "backup",
         ],
     ),
 ];

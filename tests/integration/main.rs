@@ -5,6 +5,7 @@
 
 mod common;
 
+mod backup;
 mod bounds;
 mod capture;
 mod cli;

@@ -22,6 +22,7 @@ pub const COMMANDS: &[&str] = &[
     "get_settings",
     "set_idle_lock",
     "change_passphrase",
+    "backup_vault",
     "list_notices",
     "notice_version",
     "list_profiles",

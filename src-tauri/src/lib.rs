@@ -51,6 +51,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             operators::disable_operator,
             vault::get_settings,
             vault::set_idle_lock,
+            vault::backup_vault,
             vault::change_passphrase,
             notices::list_notices,
             notices::notice_version,

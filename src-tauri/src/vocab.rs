@@ -108,6 +108,7 @@ transport!(
         ImportHqBundle => "bundle.import_hq",
         ExportHqBundle => "bundle.export_hq",
         ImportDeviceBundle => "bundle.import_device",
+        BackupVault => "vault.backup",
     }
 );
 

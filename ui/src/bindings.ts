@@ -179,6 +179,18 @@ async setIdleLock(minutes: number) : Promise<Result<Settings, ApiError>> {
     else return { status: "error", error: e  as any };
 }
 },
+/**
+ * Writes an encrypted backup of the vault (and its key-slot file) into the export folder
+ * (admin).
+ */
+async backupVault() : Promise<Result<BackupSaved, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("backup_vault") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
 async changePassphrase(request: ChangePassphraseRequest) : Promise<Result<null, ApiError>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("change_passphrase", { request }) };
@@ -722,7 +734,7 @@ export const VOCABULARY = {"bundle_max_bytes":268435456,"consent_states":["grant
 /**
  * Every action of the engine's permission table, by its audit name.
  */
-export type ActionName = "operator.manage" | "operator.list" | "catalogue.manage" | "catalogue.read" | "notice.register" | "notice.read" | "consent.capture" | "consent.withdraw" | "consent.read" | "subject.reveal" | "vault.verify" | "vault.restore_schema" | "audit.read" | "operator.passphrase_change" | "settings.change" | "settings.read" | "notice.draft" | "notice.review" | "template.manage" | "notice.read_drafts" | "receipt.show" | "subject.export_access" | "subject.erase" | "suppression.export" | "consent.export" | "consent.import" | "retention.change" | "retention.read" | "event.manage" | "event.read" | "kiosk.leave" | "organisation.manage" | "sync.read" | "bundle.export_device" | "bundle.import_hq" | "bundle.export_hq" | "bundle.import_device"
+export type ActionName = "operator.manage" | "operator.list" | "catalogue.manage" | "catalogue.read" | "notice.register" | "notice.read" | "consent.capture" | "consent.withdraw" | "consent.read" | "subject.reveal" | "vault.verify" | "vault.restore_schema" | "audit.read" | "operator.passphrase_change" | "settings.change" | "settings.read" | "notice.draft" | "notice.review" | "template.manage" | "notice.read_drafts" | "receipt.show" | "subject.export_access" | "subject.erase" | "suppression.export" | "consent.export" | "consent.import" | "retention.change" | "retention.read" | "event.manage" | "event.read" | "kiosk.leave" | "organisation.manage" | "sync.read" | "bundle.export_device" | "bundle.import_hq" | "bundle.export_hq" | "bundle.import_device" | "vault.backup"
 export type AddOperatorRequest = { name: string; role: Role; passphrase: string }
 /**
  * An error for the UI.
@@ -748,6 +760,7 @@ export type AppInfo = { version: string; vault_path: string; vault_exists: boole
  * An approved notice version an event may show.
  */
 export type ApprovedVersion = { notice: string; number: number; title: Bi }
+export type BackupSaved = { db: string; keys: string; events: number; kib: number }
 export type BadgeView = { name: string | null; email: string | null; phone: string | null; company: string | null; job_title: string | null }
 /**
  * Text in both languages.

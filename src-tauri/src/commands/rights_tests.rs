@@ -248,3 +248,21 @@ async fn set_retention_in(app: &AppState) {
     app.with_session(move |s| rights::set_rule(s, &rule)).await.unwrap();
     assert!(retention_due_in(app).await.unwrap().is_empty());
 }
+
+#[test]
+fn only_an_administrator_backs_up_and_the_copy_holds_no_plaintext() {
+    let dir = tempfile::tempdir().unwrap();
+    let mo = app_as(Role::Marketer, dir.path());
+    let e = block_on(crate::commands::vault::backup_vault_in(&mo)).map(|_| ()).unwrap_err();
+    assert_eq!(e.kind, crate::vocab::ErrorKind::PermissionDenied);
+    drop(mo);
+    let ada = app_as(Role::Admin, dir.path());
+    let b = block_on(crate::commands::vault::backup_vault_in(&ada)).unwrap();
+    assert!(b.db.starts_with(dir.path().join("exports").to_str().unwrap()), "{}", b.db);
+    assert_eq!(b.events, 4);
+    assert!(std::path::Path::new(&b.keys).exists());
+    let bytes = std::fs::read(&b.db).unwrap();
+    for s in SECRETS {
+        assert!(!bytes.windows(s.len()).any(|w| w == s.as_bytes()), "{s} in the backup file");
+    }
+}

@@ -170,6 +170,37 @@ pub async fn set_idle_lock(state: State<'_, AppState>, minutes: u32) -> ApiResul
     Ok(out)
 }
 
+#[derive(Serialize, Type)]
+pub struct BackupSaved {
+    pub db: String,
+    pub keys: String,
+    pub events: u32,
+    pub kib: u32,
+}
+
+pub(crate) async fn backup_vault_in(state: &AppState) -> ApiResult<BackupSaved> {
+    let dir = state.export_dir().to_path_buf();
+    state
+        .with_session(move |s| {
+            let b = consentry::backup::backup(s, &dir)?;
+            Ok(BackupSaved {
+                db: b.db.display().to_string(),
+                keys: b.keys.display().to_string(),
+                events: u32::try_from(b.events).unwrap_or(u32::MAX),
+                kib: u32::try_from(b.bytes / 1024).unwrap_or(u32::MAX),
+            })
+        })
+        .await
+}
+
+/// Writes an encrypted backup of the vault (and its key-slot file) into the export folder
+/// (admin).
+#[tauri::command]
+#[specta::specta]
+pub async fn backup_vault(state: State<'_, AppState>) -> ApiResult<BackupSaved> {
+    backup_vault_in(&state).await
+}
+
 #[derive(Deserialize, Type)]
 pub struct ChangePassphraseRequest {
     pub current: String,

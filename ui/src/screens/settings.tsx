@@ -14,6 +14,23 @@ export function Settings(props: { allowed: ActionName[]; onIdleMinutes: (m: numb
   const [again, setAgain] = useState("");
   const [passMsg, setPassMsg] = useState<string | null>(null);
   const [passErr, setPassErr] = useState<string | null>(null);
+  const canBackup = props.allowed.includes("vault.backup");
+  const [backupMsg, setBackupMsg] = useState<string | null>(null);
+  const [backupErr, setBackupErr] = useState<string | null>(null);
+  const [backingUp, setBackingUp] = useState(false);
+  const backup = async () => {
+    setBackupMsg(null);
+    setBackupErr(null);
+    setBackingUp(true);
+    try {
+      const b = await call(commands.backupVault());
+      setBackupMsg(t("backupDone", { db: b.db, keys: b.keys, events: b.events, kib: b.kib }));
+    } catch (err) {
+      setBackupErr(describe(err));
+    } finally {
+      setBackingUp(false);
+    }
+  };
 
   useEffect(() => {
     call(commands.getSettings()).then((s) => setMinutes(s.idle_lock_minutes), (e) => setIdleErr(describe(e)));
@@ -97,6 +114,17 @@ export function Settings(props: { allowed: ActionName[]; onIdleMinutes: (m: numb
           {t("save")}
         </button>
       </form>
+      {canBackup && (
+        <div class="card" id="backup-card">
+          <h2>{t("backupTitle")}</h2>
+          <p class="hint">{t("backupHint")}</p>
+          <ErrorBox message={backupErr} />
+          <Notice message={backupMsg} />
+          <button type="button" id="backup-now" onClick={backup} disabled={backingUp} aria-busy={backingUp}>
+            {backingUp ? t("backingUp") : t("backupNow")}
+          </button>
+        </div>
+      )}
     </section>
   );
 }

@@ -214,6 +214,12 @@ impl Session {
     }
 
     /// Fails with `PermissionDenied` (and records the attempt) unless the role may do `action`.
+    /// Checks that the operator's role may do `action` (a denial is audited), for front doors
+    /// that must ask before they prompt for more (a new operator's passphrase).
+    pub fn require(&mut self, action: Action) -> Result<()> {
+        self.check(action)
+    }
+
     pub(crate) fn check(&mut self, action: Action) -> Result<()> {
         if action.allows(self.operator.role) {
             return Ok(());

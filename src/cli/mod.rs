@@ -271,6 +271,8 @@ fn operator_cmd(cli: &Cli, cmd: &OperatorCommand, json: bool) -> Result<(), Fail
 fn operator_add(cli: &Cli, name: &str, role: &str, json: bool) -> Result<(), Failure> {
     let role = role.parse()?;
     let op = with_session(cli, |s| {
+        // The role is checked before anyone is asked to type a passphrase for nothing.
+        s.require(consentry::operator::Action::ManageOperators)?;
         let pass = secrets::new_passphrase(name)?;
         operator::add(s, name, role, &pass)
     })?;
@@ -292,6 +294,7 @@ fn operator_disable(cli: &Cli, name: &str) -> Result<(), Failure> {
 
 fn operator_reset(cli: &Cli, name: &str) -> Result<(), Failure> {
     with_session(cli, |s| {
+        s.require(consentry::operator::Action::ManageOperators)?;
         let pass = secrets::new_passphrase(name)?;
         operator::reset(s, name, &pass)
     })?;

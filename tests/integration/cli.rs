@@ -418,3 +418,15 @@ fn rights_commands_from_search_to_erasure() {
     let hashed = cli.ok("Mo", MO, &["suppression", "--hash-emails"]);
     assert!(hashed.contains(&sha), "the erased person stays suppressed");
 }
+
+#[test]
+fn the_role_is_checked_before_a_new_operators_passphrase_is_asked_for() {
+    let tv = crate::common::vault_with_team();
+    let cli = Cli { vault: &tv.paths.db };
+    for args in [&["operator", "add", "Eve", "--role", "kiosk"][..], &["operator", "reset", "Kim"][..]] {
+        let out = cli.run("Mo", MO, args);
+        assert!(!out.status.success());
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("Permission denied") && !err.to_lowercase().contains("new passphrase"), "{args:?}: {err}");
+    }
+}

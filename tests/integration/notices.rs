@@ -303,6 +303,8 @@ fn the_author_cannot_approve_and_neither_can_raw_sql() {
     assert_eq!(after.comments.len(), 1, "the refused approval left no comment");
     assert!(matches!(notice::find(&mut lena, &after.rendered.hash_en), Err(Error::NotFound { .. })));
     assert!(!lena.audit_log(100).unwrap().iter().any(|e| e.action == "notice.approve"));
+    let denied = lena.audit_log(5).unwrap();
+    assert!(denied.iter().any(|e| e.action == "notice.approve_denied" && e.target == "ts"), "audited like a denial");
 
     // The database refuses the same step when the engine is bypassed.
     let author = operator_id(&lena, LEGAL.0);

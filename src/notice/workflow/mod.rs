@@ -394,7 +394,7 @@ pub fn reject(session: &mut Session, notice: &str, reason: &str) -> Result<Versi
 /// Approves the version in review (legal, not its author): it is frozen, and each
 /// language's wording is registered under its hash for consent events.
 pub fn approve(session: &mut Session, notice: &str, comment: &str) -> Result<Version> {
-    let id = session.write(Action::ReviewNotice, |w| {
+    let result = session.write(Action::ReviewNotice, |w| {
         let v = in_review(&w.tx, notice)?;
         if v.author_id == w.operator.id {
             return Err(Error::OwnApproval { notice: notice.into(), number: v.number });
@@ -432,7 +432,15 @@ pub fn approve(session: &mut Session, notice: &str, comment: &str) -> Result<Ver
             format!("zh-CN {} en {}", v.rendered.hash_zh, v.rendered.hash_en),
         );
         Ok(v.id)
-    })?;
+    });
+    let id = match result {
+        // Refused like a role denial, and audited like one (the transaction rolled back).
+        Err(e @ Error::OwnApproval { .. }) => {
+            session.record("notice.approve_denied", notice, "own version")?;
+            return Err(e);
+        }
+        other => other?,
+    };
     by_id(session, &id)
 }
 

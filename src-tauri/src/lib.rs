@@ -111,6 +111,24 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
 }
 
 /// The TypeScript exporter settings used for `ui/src/bindings.ts`.
+/// While kiosk mode runs, the hidden main window may call no command at all: whoever reaches
+/// it (a stray shortcut, a script) cannot use the unlocked session behind the kiosk. The
+/// kiosk window's commands check their own window; leaving goes through the kiosk.
+pub fn refused_while_kiosk(kiosk_running: bool, window: &str) -> bool {
+    kiosk_running && window == "main"
+}
+
+/// The only pages a window may show: the app's own (`tauri://localhost`, or
+/// `http(s)://tauri.localhost` where the platform serves it so). Anything else, another local
+/// address included, is refused before it loads.
+pub fn allowed_url(url: &tauri::Url) -> bool {
+    match url.scheme() {
+        "tauri" => url.host_str() == Some("localhost"),
+        "http" | "https" => url.host_str() == Some("tauri.localhost"),
+        _ => false,
+    }
+}
+
 pub fn typescript() -> specta_typescript::Typescript {
     specta_typescript::Typescript::default()
         .bigint(specta_typescript::BigIntExportBehavior::Number)
@@ -138,9 +156,30 @@ pub fn run() -> ExitCode {
     let builder = specta_builder();
     let idle_state = state.clone();
     let exit_state = state.clone();
+    let handler = builder.invoke_handler();
+    let kiosk_state = state.clone();
+    let navigation = tauri::plugin::Builder::<tauri::Wry, ()>::new("navigation-guard")
+        .on_navigation(|_, url| {
+            let ok = allowed_url(url);
+            if !ok {
+                tracing::warn!(scheme = url.scheme(), "navigation refused");
+            }
+            ok
+        })
+        .build();
     let app = tauri::Builder::default()
+        .plugin(navigation)
         .manage(state)
-        .invoke_handler(builder.invoke_handler())
+        .invoke_handler(move |invoke| {
+            if refused_while_kiosk(kiosk_state.kiosk_running(), invoke.message.webview().label()) {
+                invoke.resolver.reject(ApiError::new(
+                    vocab::ErrorKind::PermissionDenied,
+                    "The kiosk is running: the main window does nothing until it is left.",
+                ));
+                return true;
+            }
+            handler(invoke)
+        })
         .setup(move |app| {
             builder.mount_events(app);
             let handle = app.handle().clone();

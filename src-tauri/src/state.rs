@@ -51,6 +51,9 @@ struct Shared {
     ticker: Arc<dyn Ticker>,
     inner: Mutex<Inner>,
     verify: Mutex<VerifyState>,
+    /// Whether kiosk mode runs, readable without the session lock (the IPC guard in `lib.rs`
+    /// reads it for every command and must never wait behind a long command).
+    kiosk_running: std::sync::atomic::AtomicBool,
 }
 
 /// The background verify: the running one (to stop it at lock) and the last result.
@@ -103,12 +106,25 @@ impl AppState {
                     idle_lock: Duration::from_secs(60 * u64::from(consentry::settings::DEFAULT_IDLE_LOCK_MINUTES)),
                 }),
                 verify: Mutex::new(VerifyState::default()),
+                kiosk_running: std::sync::atomic::AtomicBool::new(false),
             }),
         }
     }
 
     pub fn paths(&self) -> &VaultPaths {
         &self.shared.paths
+    }
+
+    /// Starts (`Some(event)`) or ends kiosk mode.
+    pub(crate) fn set_kiosk(&self, event: Option<String>) {
+        let running = event.is_some();
+        self.guard().kiosk = event;
+        self.shared.kiosk_running.store(running, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    /// Whether kiosk mode runs.
+    pub fn kiosk_running(&self) -> bool {
+        self.shared.kiosk_running.load(std::sync::atomic::Ordering::SeqCst)
     }
 
     /// The folder exports are saved in.
@@ -259,6 +275,7 @@ impl AppState {
         let session = {
             let mut inner = self.guard();
             inner.kiosk = None;
+            self.shared.kiosk_running.store(false, std::sync::atomic::Ordering::SeqCst);
             inner.session.take()
         };
         match session {

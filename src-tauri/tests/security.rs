@@ -51,3 +51,29 @@ fn sqlcipher_symbols_are_not_exported_to_webkit() {
     let exported = String::from_utf8_lossy(&out.stdout).lines().filter(|l| l.contains(" sqlite3_")).count();
     assert_eq!(exported, 0, "the desktop binary exports SQLite symbols that WebKit's libsqlite3 calls would bind to");
 }
+
+#[test]
+fn windows_show_only_the_apps_own_pages() {
+    let ok = |u: &str| consentry_desktop::allowed_url(&u.parse().unwrap());
+    assert!(ok("tauri://localhost/index.html") && ok("tauri://localhost/#kiosk"));
+    assert!(ok("http://tauri.localhost/index.html"), "the platforms that serve the app over http");
+    for bad in [
+        "http://localhost:8080/",
+        "http://127.0.0.1:1420/",
+        "https://example.com/",
+        "file:///etc/passwd",
+        "tauri://evil/",
+        "http://tauri.localhost.example.com/",
+        "data:text/html,<script>1</script>",
+    ] {
+        assert!(!ok(bad), "{bad} must not load");
+    }
+}
+
+#[test]
+fn the_hidden_main_window_calls_nothing_while_the_kiosk_runs() {
+    use consentry_desktop::refused_while_kiosk;
+    assert!(refused_while_kiosk(true, "main"));
+    assert!(!refused_while_kiosk(true, "kiosk"), "the kiosk's own commands check their window");
+    assert!(!refused_while_kiosk(false, "main"));
+}

@@ -232,7 +232,7 @@ pub async fn record_paper_form(
 pub async fn start_kiosk(app: AppHandle, state: State<'_, AppState>, event_id: String) -> ApiResult<()> {
     let id = event_id.clone();
     state.with_session(move |s| capture::form(s, &id, None).map(drop)).await?;
-    state.guard().kiosk = Some(event_id);
+    state.set_kiosk(Some(event_id));
     let window = match app.get_webview_window(KIOSK) {
         Some(w) => w,
         None => WebviewWindowBuilder::new(&app, KIOSK, WebviewUrl::App("index.html".into()))
@@ -392,7 +392,7 @@ pub async fn kiosk_exit(
     require_kiosk(&window)?;
     let pass = Passphrase::new(passphrase);
     state.with_session(move |s| consentry::capture::leave_kiosk(s, &operator, &pass).map(drop)).await?;
-    state.guard().kiosk = None;
+    state.set_kiosk(None);
     if let Some(main) = app.get_webview_window("main") {
         let _ = main.show();
         let _ = main.set_focus();

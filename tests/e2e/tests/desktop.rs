@@ -782,7 +782,7 @@ async fn kiosk_event_capture_receipt_reset_and_exit() {
         assert!(Instant::now() < deadline, "no kiosk window opened");
         tokio::time::sleep(Duration::from_millis(200)).await;
     };
-    ui.c.switch_to_window(kiosk).await.unwrap();
+    ui.c.switch_to_window(kiosk.clone()).await.unwrap();
     ui.wait_text("#kiosk", "Shanghai Auto Show 2026").await;
     ui.wait_text("#kiosk-notice", "展会同意书").await;
     ui.click("#kiosk-lang-en").await;
@@ -800,6 +800,46 @@ async fn kiosk_event_capture_receipt_reset_and_exit() {
         .unwrap();
     let denied = denied.as_str().unwrap_or_default().to_string();
     assert!(denied.starts_with("denied: ") && denied.contains("not allowed"), "search from the kiosk: {denied}");
+
+    // The hidden main window behind the kiosk calls nothing at all while it runs.
+    ui.c.switch_to_window(main_window.clone()).await.unwrap();
+    let behind =
+        ui.c.execute_async(
+            "const done = arguments[arguments.length - 1];
+             window.__TAURI_INTERNALS__.invoke('home')
+               .then(r => done('allowed: ' + JSON.stringify(r)), e => done('denied: ' + JSON.stringify(e)));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let behind = behind.as_str().unwrap_or_default().to_string();
+    assert!(
+        behind.starts_with("denied: ") && behind.contains("kiosk is running"),
+        "home from the hidden main window: {behind}"
+    );
+    // And no window leaves the app's own pages, another local address included: a page served
+    // here, on this machine, does not load.
+    let server = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = server.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        use std::io::{Read, Write};
+        for stream in server.incoming().take(4).flatten() {
+            let mut stream = stream;
+            let mut buf = [0u8; 2048];
+            let _ = stream.read(&mut buf);
+            let body = "<html><body id='elsewhere'>not the app</body></html>";
+            let _ = write!(
+                stream,
+                "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: {}\r\n\r\n{body}",
+                body.len()
+            );
+        }
+    });
+    ui.c.execute(&format!("location.href = 'http://127.0.0.1:{port}/'"), vec![]).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    let at = ui.c.execute("return location.href", vec![]).await.unwrap();
+    assert!(at.as_str().unwrap_or_default().starts_with("tauri://localhost"), "the main window went to {at}");
+    ui.c.switch_to_window(kiosk.clone()).await.unwrap();
 
     // Nothing is pre-ticked.
     let ticked = ui

@@ -61,16 +61,16 @@ pub fn list(session: &mut Session) -> Result<Vec<Operator>> {
 }
 
 /// Disables an operator and removes their key slot, so their passphrase no longer opens
-/// the vault (admin only). The last active administrator cannot be disabled.
+/// the vault, then rotates the keys (admin only). The last active administrator cannot be disabled.
 pub fn disable(session: &mut Session, name: &str) -> Result<()> {
     let me = session.operator().id.clone();
-    session.write(Action::ManageOperators, |w| {
+    let disabled = session.write(Action::ManageOperators, |w| {
         let op = find_existing(&w.tx, name)?;
         if op.id == me {
             return Err(Error::invalid("You cannot disable yourself.", "Ask another administrator, or add one first."));
         }
         if op.disabled {
-            return Ok(());
+            return Ok(false);
         }
         w.tx.execute("UPDATE operator SET disabled_at_ms = ?1 WHERE id = ?2", params![w.now.timestamp_millis(), op.id])
             .storage("disable an operator")?;
@@ -81,8 +81,26 @@ pub fn disable(session: &mut Session, name: &str) -> Result<()> {
         w.revoke_slot(&slot_id)?;
         w.stage_slots(&slots)?;
         w.audit("operator.disable", &op.id, "");
-        Ok(())
-    })
+        Ok(true)
+    })?;
+    if !disabled {
+        return Ok(());
+    }
+    // Then the keys are rotated, so that a copy of the key-slot file the operator kept opens
+    // nothing written from now on. Where that cannot be done yet (key slots from an earlier
+    // Consentry, or this sign-in does not hold the personal-data key), it is recorded.
+    match session.rotate_keys() {
+        Ok(_) => Ok(()),
+        Err(e @ (Error::Invalid { .. } | Error::PersonalDataSealed)) => {
+            session.record("vault.rotation_skipped", name, &e.to_string())
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// Rotates the data key and the personal-data key (admin): see [`Session::rotate_keys`].
+pub fn rotate_keys(session: &mut Session) -> Result<crate::session::Rotated> {
+    session.rotate_keys()
 }
 
 /// Sets a new passphrase for another operator, for example one who forgot theirs, and

@@ -15,6 +15,9 @@ use crate::vault::personal::{FieldKey, IndexKey, Personal};
 use crate::vault::{self, DataKey, NewVault, Opened, Passphrase, RecoveryKey, SlotFile, SlotRef, VaultPaths};
 
 mod keys;
+mod rotate;
+
+pub use rotate::Rotated;
 
 /// An unlocked vault, as one operator. Dropping it closes the database and zeroes the key;
 /// [`Session::lock`] also records the lock in the audit log.

@@ -128,7 +128,7 @@ pub enum OperatorCommand {
     },
     /// List operators.
     List,
-    /// Disable an operator: their passphrase stops opening the vault.
+    /// Disable an operator: their passphrase stops opening the vault, and the keys are rotated.
     Disable {
         /// Their name.
         name: String,
@@ -138,6 +138,9 @@ pub enum OperatorCommand {
         /// Their name.
         name: String,
     },
+    /// Rotate the data key and the personal-data key: copies of the key-slot file taken
+    /// before open nothing written after. Close other Consentry windows first.
+    RotateKeys,
 }
 
 #[derive(Subcommand, Debug)]

@@ -265,6 +265,19 @@ fn operator_cmd(cli: &Cli, cmd: &OperatorCommand, json: bool) -> Result<(), Fail
         OperatorCommand::List => operator_list(cli, json),
         OperatorCommand::Disable { name } => operator_disable(cli, name),
         OperatorCommand::Reset { name } => operator_reset(cli, name),
+        OperatorCommand::RotateKeys => {
+            let r = with_session(cli, operator::rotate_keys)?;
+            if json {
+                output::print_json(&serde_json::json!({ "data_key": true, "personal_data_key": r.personal_data_key }));
+            } else if r.personal_data_key {
+                println!(
+                    "Keys rotated: the data key and the personal-data key. Back up the vault again (consentry backup)."
+                );
+            } else {
+                println!("Data key rotated (headquarters keeps its personal-data key: its devices seal to it). Back up the vault again (consentry backup).");
+            }
+            Ok(())
+        }
     }
 }
 

@@ -45,6 +45,10 @@ struct Slot {
     /// Slots made before schema 10 have none until their next unlock.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     recipient: Option<String>,
+    /// After a data-key rotation: the current data key, sealed (age, base64) to the slot's own
+    /// recipient, which replaces the one `wrapped_key` holds (rotation needs no passphrase).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    sealed_key: Option<String>,
 }
 
 /// What a slot unwraps: the data key and, for slots made since schema 10, the slot's own
@@ -168,7 +172,17 @@ impl SlotFile {
                 } else {
                     None
                 };
-                let key = DataKey::from_bytes(&mut plain[..32])?;
+                let key = match (&s.sealed_key, &identity) {
+                    (Some(sealed), Some(id)) => {
+                        let sealed = BASE64.decode(sealed.as_bytes()).map_err(|_| corrupt("sealed key"))?;
+                        let mut k = Zeroizing::new(age::decrypt(id, &sealed).map_err(|_| corrupt("sealed key"))?);
+                        if k.len() != 32 {
+                            return Err(corrupt("sealed key length"));
+                        }
+                        DataKey::from_bytes(k.as_mut_slice())?
+                    }
+                    _ => DataKey::from_bytes(&mut plain[..32])?,
+                };
                 Ok(Some(Unwrapped { key, identity }))
             }
             Err(_) => Ok(None),
@@ -220,10 +234,31 @@ impl SlotFile {
             nonce: BASE64.encode(&nonce),
             wrapped_key: BASE64.encode(&wrapped),
             recipient: Some(recipient.to_string()),
+            sealed_key: None,
         };
         self.slots.retain(|s| s.id != id);
         self.slots.push(new);
         Ok((id, recipient))
+    }
+
+    /// Seals a new data key to every slot's own recipient (a rotation). Returns the ids of
+    /// slots that have no recipient yet (made before schema 10 and not unlocked since), which
+    /// cannot be given the new key; nothing is changed then.
+    pub(crate) fn reseal_data_key(&mut self, key: &DataKey) -> Result<Vec<String>> {
+        let missing: Vec<String> = self.slots.iter().filter(|s| s.recipient.is_none()).map(|s| s.id.clone()).collect();
+        if !missing.is_empty() {
+            return Ok(missing);
+        }
+        for s in &mut self.slots {
+            let recipient: age::x25519::Recipient = s
+                .recipient
+                .as_deref()
+                .and_then(|r| r.parse().ok())
+                .ok_or(Error::Storage { context: "read a key slot's recipient" })?;
+            let sealed = super::personal::seal_to(std::slice::from_ref(&recipient), key.expose_bytes())?;
+            s.sealed_key = Some(BASE64.encode(&sealed));
+        }
+        Ok(Vec::new())
     }
 
     /// The id a slot has in this file (what grants are keyed by).

@@ -283,7 +283,20 @@ fn open_with(
         (None, Some((f, _))) if in_staged => (f.open_full(slot, secret)?.ok_or_else(wrong)?, true),
         (None, _) => return Err(wrong()),
     };
-    let conn = open_connection(paths, &key.key, false)?;
+    let conn = match open_connection(paths, &key.key, false) {
+        Ok(c) => c,
+        // A data-key rotation killed after the database was re-keyed and before the new
+        // key-slot file was recorded: only the staged file's key opens the database, so it
+        // is the one in force; record it (the unlock then puts it in place).
+        Err(e) if !from_staged => {
+            let Some((staged, staged_bytes)) = staged_file.as_ref().filter(|(f, _)| f.has(slot)) else { return Err(e) };
+            let Some(k) = staged.open_full(slot, secret)? else { return Err(e) };
+            let Ok(conn) = open_connection(paths, &k.key, false) else { return Err(e) };
+            staged::record(&conn, &crate::domain::canonical::sha256_hex(staged_bytes))?;
+            return Ok((conn, k, staged.clone()));
+        }
+        Err(e) => return Err(e),
+    };
     let Some((staged, staged_bytes)) = staged_file else { return Ok((conn, key, current)) };
     let force = staged::in_force(staged::recorded(&conn)?.as_deref(), &current_bytes, Some(&staged_bytes));
     match (force, from_staged) {
@@ -328,6 +341,18 @@ fn open_as(
     let slot_outdated = identity.is_none();
     let personal = personal::Personal::load(&conn, &slot_id, identity.as_ref())?;
     Ok(Opened { conn, key, vault_id, operator, device_id, device_name, settled, personal, slot_id, slot_outdated })
+}
+
+/// Writes a key-slot file atomically (mode 0600), e.g. a staged one.
+pub(crate) fn write_slots(slots: &SlotFile, path: &Path) -> Result<()> {
+    slots.write(path)
+}
+
+/// Re-encrypts the whole database under `key` (SQLCipher's `PRAGMA rekey`, one transaction).
+pub(crate) fn rekey(conn: &Connection, key: &DataKey) -> Result<()> {
+    let hex = zeroize::Zeroizing::new(hex::encode(key.expose_bytes()));
+    let pragma = zeroize::Zeroizing::new(format!("PRAGMA rekey = \"x'{}'\";", hex.as_str()));
+    conn.execute_batch(&pragma).storage("re-encrypt the vault")
 }
 
 /// The data key an operator's key slot unwraps, as raw bytes: for tests that open the

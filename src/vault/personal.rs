@@ -325,6 +325,43 @@ pub(crate) fn adopt_index_key(conn: &Connection, personal: &mut Personal, key: &
     Ok(())
 }
 
+/// Rotation: a new personal-data key pair; every field key is sealed again to it (and HQ's
+/// recipient on a device), every grant is replaced by one to each of `grants_to`, and the old
+/// private key is forgotten. Needs the old private key.
+pub(crate) fn rotate(
+    conn: &Connection,
+    personal: &mut Personal,
+    grants_to: &[(String, age::x25519::Recipient)],
+    now_ms: i64,
+) -> Result<()> {
+    let ctx = "rotate the personal-data key";
+    let old = personal.identity().ok_or_else(needs_private_key)?.clone();
+    let org = org_recipient(conn)?;
+    let new = age::x25519::Identity::generate();
+    let recipients: Vec<age::x25519::Recipient> = std::iter::once(new.to_public()).chain(org.clone()).collect();
+    let rows: Vec<(i64, Vec<u8>)> = {
+        let mut stmt = conn.prepare("SELECT id, sealed_key FROM personal_data_seal").storage(ctx)?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).storage(ctx)?;
+        rows.collect::<rusqlite::Result<_>>().storage(ctx)?
+    };
+    for (id, sealed) in rows {
+        let plain = Zeroizing::new(age::decrypt(&old, &sealed).map_err(|_| Error::Storage { context: ctx })?);
+        conn.execute(
+            "UPDATE personal_data_seal SET sealed_key = ?2 WHERE id = ?1",
+            params![id, seal_to(&recipients, &plain)?],
+        )
+        .storage(ctx)?;
+    }
+    conn.execute("UPDATE personal_data_key SET recipient = ?1 WHERE id = 1", [new.to_public().to_string()])
+        .storage(ctx)?;
+    conn.execute("DELETE FROM personal_data_grant", []).storage(ctx)?;
+    for (slot_id, to) in grants_to {
+        grant(conn, slot_id, to, &new, now_ms)?;
+    }
+    personal.adopt(new, org);
+    Ok(())
+}
+
 /// This vault's own recipient (what a device seals to for headquarters, read from HQ).
 pub(crate) fn own_recipient(conn: &Connection) -> Result<Option<String>> {
     conn.query_row("SELECT recipient FROM personal_data_key WHERE id = 1", [], |r| r.get(0))

@@ -92,6 +92,18 @@ pub(crate) fn stage(tx: &rusqlite::Transaction<'_>, paths: &VaultPaths, slots: &
     Ok(())
 }
 
+/// Records that the key-slot file with this SHA-256 is in force (a rotation finished at
+/// unlock, see `vault::open_with`).
+pub(crate) fn record(conn: &Connection, sha: &str) -> Result<()> {
+    conn.execute(
+        "INSERT INTO key_slots_state (id, sha256, changed_at_ms) VALUES (1, ?1, 0)
+         ON CONFLICT (id) DO UPDATE SET sha256 = excluded.sha256",
+        [sha],
+    )
+    .storage("record the key-slot change")?;
+    Ok(())
+}
+
 /// After the commit: the staged file replaces `<vault>.keys` (rename, then fsync the folder).
 /// A file already renamed (by another process settling) is fine.
 pub(crate) fn promote(paths: &VaultPaths) -> Result<()> {

@@ -19,6 +19,7 @@ mod notices;
 mod plaintext;
 mod rights;
 mod roles;
+mod rotation;
 mod sealed;
 mod sync;
 mod sync_attacks;

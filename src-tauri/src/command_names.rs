@@ -19,6 +19,7 @@ pub const COMMANDS: &[&str] = &[
     "list_operators",
     "add_operator",
     "disable_operator",
+    "rotate_keys",
     "get_settings",
     "set_idle_lock",
     "change_passphrase",

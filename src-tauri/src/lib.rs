@@ -49,6 +49,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             operators::list_operators,
             operators::add_operator,
             operators::disable_operator,
+            operators::rotate_keys,
             vault::get_settings,
             vault::set_idle_lock,
             vault::backup_vault,

@@ -163,6 +163,18 @@ async disableOperator(name: string) : Promise<Result<null, ApiError>> {
     else return { status: "error", error: e  as any };
 }
 },
+/**
+ * Rotates the data key and the personal-data key (admin); returns whether the personal-data
+ * key was rotated too (not at headquarters).
+ */
+async rotateKeys() : Promise<Result<boolean, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("rotate_keys") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
 async getSettings() : Promise<Result<Settings, ApiError>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("get_settings") };

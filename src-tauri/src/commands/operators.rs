@@ -50,6 +50,14 @@ pub async fn add_operator(state: State<'_, AppState>, request: AddOperatorReques
         .await
 }
 
+/// Rotates the data key and the personal-data key (admin); returns whether the personal-data
+/// key was rotated too (not at headquarters).
+#[tauri::command]
+#[specta::specta]
+pub async fn rotate_keys(state: State<'_, AppState>) -> ApiResult<bool> {
+    state.with_session(|s| operator::rotate_keys(s).map(|r| r.personal_data_key)).await
+}
+
 #[tauri::command]
 #[specta::specta]
 pub async fn disable_operator(state: State<'_, AppState>, name: String) -> ApiResult<()> {

@@ -308,6 +308,11 @@ async fn create_lock_unlock_add_purpose_see_people_withdraw_switch_language() {
         ui.wait_text("#operator-list", name).await;
     }
     ui.shot("operators").await;
+    // Rotating the keys from the app: the CLI below opens the vault with the new key.
+    ui.c.execute("window.confirm = () => true", vec![]).await.unwrap();
+    ui.click("#rotate-keys").await;
+    ui.wait_text("#operators", "Keys rotated").await;
+    ui.shot("keys-rotated").await;
     let notice = data.path().join("notice.txt");
     std::fs::write(&notice, "我们将使用您的邮箱发送展会营销信息。").unwrap();
     let reg = cli(

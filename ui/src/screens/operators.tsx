@@ -44,19 +44,46 @@ export function Operators(props: { me: string }) {
       setError(describe(err));
     }
   };
+  // Disabling and rotating report above the list; adding reports in its form.
+  const [topMsg, setTopMsg] = useState<string | null>(null);
+  const [topErr, setTopErr] = useState<string | null>(null);
   const disable = async (n: string) => {
     if (!window.confirm(t("confirmDisable", { name: n }))) return;
+    setTopErr(null);
+    setTopMsg(null);
+    setError(null);
+    setDone(null);
     try {
       await call(commands.disableOperator(n));
+      setTopMsg(t("disabledAndRotated", { name: n }));
       void reload();
     } catch (err) {
-      setError(describe(err));
+      setTopErr(describe(err));
+    }
+  };
+  const [rotating, setRotating] = useState(false);
+  const rotate = async () => {
+    if (!window.confirm(t("confirmRotate"))) return;
+    setTopErr(null);
+    setTopMsg(null);
+    setError(null);
+    setDone(null);
+    setRotating(true);
+    try {
+      const both = await call(commands.rotateKeys());
+      setTopMsg(t(both ? "keysRotated" : "dataKeyRotated"));
+    } catch (err) {
+      setTopErr(describe(err));
+    } finally {
+      setRotating(false);
     }
   };
 
   return (
     <section id="operators">
       <h1>{t("operatorsTitle")}</h1>
+      <ErrorBox message={topErr} />
+      <Notice message={topMsg} />
       {ops && (
         <table id="operator-list">
           <thead>
@@ -87,6 +114,13 @@ export function Operators(props: { me: string }) {
           </tbody>
         </table>
       )}
+      <div class="card" id="rotate-card">
+        <h2>{t("rotateTitle")}</h2>
+        <p class="hint">{t("rotateHint")}</p>
+        <button type="button" id="rotate-keys" onClick={rotate} disabled={rotating} aria-busy={rotating}>
+          {rotating ? t("rotating") : t("rotateKeys")}
+        </button>
+      </div>
       <form class="card inline-form" id="add-operator" onSubmit={add} autocomplete="off" noValidate>
         <h2>{t("addOperator")}</h2>
         <div class="grid">

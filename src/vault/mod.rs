@@ -288,10 +288,20 @@ fn open_with(
         // A data-key rotation killed after the database was re-keyed and before the new
         // key-slot file was recorded: only the staged file's key opens the database, so it
         // is the one in force; record it (the unlock then puts it in place).
-        Err(e) if !from_staged => {
-            let Some((staged, staged_bytes)) = staged_file.as_ref().filter(|(f, _)| f.has(slot)) else { return Err(e) };
-            let Some(k) = staged.open_full(slot, secret)? else { return Err(e) };
-            let Ok(conn) = open_connection(paths, &k.key, false) else { return Err(e) };
+        Err(Error::VaultDamaged { .. }) if !from_staged => {
+            // The slot opened but its key does not open the database: the keys were rotated
+            // after this key-slot file was made (and this operator is not in the staged one).
+            let stale = || {
+                Error::KeySlots {
+                path: paths.slots.clone(),
+                problem: "does not hold this database's key (the keys were rotated after it was made); use the key-slot file that belongs with the database".into(),
+            }
+            };
+            let Some((staged, staged_bytes)) = staged_file.as_ref().filter(|(f, _)| f.has(slot)) else {
+                return Err(stale());
+            };
+            let Some(k) = staged.open_full(slot, secret)? else { return Err(stale()) };
+            let Ok(conn) = open_connection(paths, &k.key, false) else { return Err(stale()) };
             staged::record(&conn, &crate::domain::canonical::sha256_hex(staged_bytes))?;
             return Ok((conn, k, staged.clone()));
         }

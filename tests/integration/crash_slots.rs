@@ -110,10 +110,11 @@ fn a_disabled_operator_stays_disabled_whichever_file_a_kill_left() {
     let new_slots = std::fs::read(&tv.paths.slots).unwrap();
     std::fs::write(next(&tv.paths), &new_slots).unwrap();
     std::fs::write(&tv.paths.slots, &old_slots).unwrap();
-    // Kim's slot is still in the old file, but the database says disabled.
+    // Kim's slot is still in the old file, but the database says disabled (and was re-keyed
+    // when she was disabled, so her old slot's key no longer opens it at all).
     assert!(matches!(
         try_unlock(&tv.paths, KIOSK.0, KIOSK.1),
-        Err(Error::WrongPassphrase { .. } | Error::OperatorDisabled { .. })
+        Err(Error::WrongPassphrase { .. } | Error::OperatorDisabled { .. } | Error::KeySlots { .. })
     ));
     unlock(&tv.paths, Role::Admin).lock().unwrap();
     assert!(!next(&tv.paths).exists());

@@ -71,6 +71,18 @@ fn disabling_an_operator_rotates_the_keys() {
     assert!(ada.audit_log(5).unwrap().iter().any(|e| e.action == "vault.data_key_rotated"));
     ada.lock().unwrap();
     assert!(!opens(&tv.paths, &kims_key), "a key-slot file the disabled operator kept opens nothing");
+    // Put back beside the database, it is refused with a message that says why.
+    let copy = copy_vault(&tv);
+    std::fs::write(&copy.paths.slots, &kept).unwrap();
+    let e = consentry::Session::unlock(
+        &copy.paths,
+        KIOSK.0,
+        &Passphrase::new(KIOSK.1.into()),
+        std::sync::Arc::new(consentry::SystemClock),
+    )
+    .unwrap_err();
+    assert_eq!(e.kind(), "key_slots");
+    assert!(e.to_string().contains("keys were rotated"), "{e}");
 }
 
 #[test]

@@ -490,11 +490,12 @@ async closeEvent(id: string) : Promise<Result<EventInfo, ApiError>> {
 }
 },
 /**
- * Records a paper form collected at the stand (marketer).
+ * Records a paper form collected at the stand (marketer), dated the day it was signed
+ * (`signed_on`, `YYYY-MM-DD`; today when empty).
  */
-async recordPaperForm(eventId: string, request: SubmissionRequest, scan: string) : Promise<Result<KioskReceipt, ApiError>> {
+async recordPaperForm(eventId: string, request: SubmissionRequest, scan: string, signedOn: string | null) : Promise<Result<KioskReceipt, ApiError>> {
     try {
-    return { status: "ok", data: await TAURI_INVOKE("record_paper_form", { eventId, request, scan }) };
+    return { status: "ok", data: await TAURI_INVOKE("record_paper_form", { eventId, request, scan, signedOn }) };
 } catch (e) {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };

@@ -210,7 +210,8 @@ fn receipt_view(r: Submitted) -> KioskReceipt {
     KioskReceipt { receipt_id, granted: r.granted, refused: r.refused, withdrawal: r.withdrawal, qr_size, qr }
 }
 
-/// Records a paper form collected at the stand (marketer).
+/// Records a paper form collected at the stand (marketer), dated the day it was signed
+/// (`signed_on`, `YYYY-MM-DD`; today when empty).
 #[tauri::command]
 #[specta::specta]
 pub async fn record_paper_form(
@@ -218,11 +219,22 @@ pub async fn record_paper_form(
     event_id: String,
     request: SubmissionRequest,
     scan: String,
+    signed_on: Option<String>,
 ) -> ApiResult<KioskReceipt> {
     let mut sub = submission(event_id, request)?;
     sub.method = Some(Method::Paper);
     sub.paper_ref = Some(scan);
-    state.with_session(move |s| capture::submit(s, &sub).map(receipt_view)).await
+    state
+        .with_session(move |s| {
+            if let Some(day) = signed_on.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
+                // Noon of the day signed, in the session's offset: the form says a day, not a time.
+                let start = consentry::rights::day_or_time(day, false, s.now())?;
+                let at = start + chrono::Duration::hours(12);
+                sub.captured_at = Some(if at > s.now() { s.now() } else { at });
+            }
+            capture::submit(s, &sub).map(receipt_view)
+        })
+        .await
 }
 
 /// Opens the full-screen kiosk window for an event and hides the main window. The vault

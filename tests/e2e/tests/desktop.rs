@@ -959,6 +959,38 @@ async fn kiosk_event_capture_receipt_reset_and_exit() {
     ui.wait_text("#event-list", "Shanghai Auto Show 2026").await;
     // The visitors' language never reached the staff UI.
     ui.wait_text("#nav-events", "Events").await;
+
+    // A paper form from the stand, entered afterwards and dated the day it was signed.
+    ui.click("#event-list .paper-form").await;
+    ui.el("#paper-form #capture-form").await;
+    ui.fill("#person-name", "Paper Visitor").await;
+    ui.fill("#person-email", "paper.visitor@example.org").await;
+    ui.fill("#paper-scan", "form 12").await;
+    let out = Command::new("date").args(["-d", "yesterday", "+%Y-%m-%d"]).output().unwrap();
+    let yesterday = String::from_utf8(out.stdout).unwrap().trim().to_string();
+    ui.c.execute(
+        &format!(
+            "const d = document.getElementById('paper-signed-on'); d.value = '{yesterday}';
+             d.dispatchEvent(new Event('input', {{ bubbles: true }}));"
+        ),
+        vec![],
+    )
+    .await
+    .unwrap();
+    ui.shot("paper-form").await;
+    ui.click("#capture-submit").await;
+    ui.wait_text("#paper-form", "Receipt").await;
+    let history = cli(
+        &cli_bin,
+        &vault,
+        "Mo Marketer",
+        "marketer passphrase 1",
+        &["--json", "history", "--email", "paper.visitor@example.org"],
+        None,
+    );
+    assert!(history.contains(&format!("\"captured_at\": \"{yesterday}T12:00:00")), "dated the day signed: {history}");
+    assert!(history.contains("\"paper\""), "recorded as a paper form: {history}");
+    ui.click("#paper-close").await;
     ui.click("#lock").await;
     ui.c.clone().close().await.unwrap();
 }

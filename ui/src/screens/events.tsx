@@ -93,6 +93,7 @@ export function Events(props: { allowed: ActionName[] }) {
                       type="button"
                       class="ghost close-event"
                       onClick={async () => {
+                        if (!window.confirm(t("confirmCloseEvent", { name: e.name }))) return;
                         try {
                           await call(commands.closeEvent(e.id));
                           await reload();
@@ -329,6 +330,8 @@ function PaperForm(props: { event: EventInfo; onClose: () => void }) {
   const [language, setLanguage] = useState(props.event.languages[0] ?? "zh-CN");
   const [form, setForm] = useState<KioskFormView | null>(null);
   const [scan, setScan] = useState("");
+  const today = new Date(Date.now() - new Date().getTimezoneOffset() * 60000).toISOString().slice(0, 10);
+  const [signedOn, setSignedOn] = useState(today);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [saved, setSaved] = useState<KioskReceipt | null>(null);
@@ -366,7 +369,7 @@ function PaperForm(props: { event: EventInfo; onClose: () => void }) {
             setBusy(true);
             setError(null);
             try {
-              setSaved(await call(commands.recordPaperForm(props.event.id, req, scan)));
+              setSaved(await call(commands.recordPaperForm(props.event.id, req, scan, signedOn || null)));
               setScan("");
               setRound((r) => r + 1);
             } catch (e) {
@@ -378,6 +381,18 @@ function PaperForm(props: { event: EventInfo; onClose: () => void }) {
         >
           <Field id="paper-scan" label={t("paperScan")}>
             <input id="paper-scan" value={scan} onInput={(e) => setScan(e.currentTarget.value)} />
+          </Field>
+          <Field id="paper-signed-on" label={t("paperSignedOn")} hint={t("paperSignedOnHint")}>
+            <input
+              id="paper-signed-on"
+              type="date"
+              value={signedOn}
+              max={today}
+              onInput={(e) => {
+                setSignedOn(e.currentTarget.value);
+                setError(null);
+              }}
+            />
           </Field>
         </CaptureForm>
       )}

@@ -72,7 +72,7 @@ fn exit_code(e: &Error) -> u8 {
         | Error::WrongRecoveryKey { .. }
         | Error::UnknownOperator { .. }
         | Error::OperatorDisabled { .. } => 3,
-        Error::PermissionDenied { .. } => 5,
+        Error::PermissionDenied { .. } | Error::PersonalDataSealed => 5,
         _ => 1,
     }
 }

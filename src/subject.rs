@@ -257,28 +257,27 @@ fn write_fields(
             added.0 = Some(n);
         }
     }
-    if let Some((e, norm)) = email {
-        if fill(w, id, "email", e)? {
+    // The email and the phone: each with its masked form, blind index and hash (kept for
+    // hashed suppression lists), and its normalised form only while sealing is pending.
+    for (field, value, mask, kind) in
+        [("email", email, mask_email as fn(&str) -> String, "E"), ("phone", phone, mask_phone, "P")]
+    {
+        let Some((raw, norm)) = value else { continue };
+        if fill(w, id, field, raw)? {
             let pending = w.personal.pending();
             w.tx.execute(
-                "UPDATE subject SET email_masked = ?2, email_index = ?3, email_sha256 = ?4,
-                        email_norm = CASE WHEN ?5 THEN ?6 ELSE NULL END WHERE id = ?1",
-                params![id, mask_email(norm), w.index().term("E", norm), sha256_hex(norm.as_bytes()), pending, norm],
+                &format!(
+                    "UPDATE subject SET {field}_masked = ?2, {field}_index = ?3, {field}_sha256 = ?4,
+                            {field}_norm = CASE WHEN ?5 THEN ?6 ELSE NULL END WHERE id = ?1"
+                ),
+                params![id, mask(norm), w.index().term(kind, norm), sha256_hex(norm.as_bytes()), pending, norm],
             )
             .storage(ctx)?;
-            added.1 = Some(norm);
-        }
-    }
-    if let Some((p, norm)) = phone {
-        if fill(w, id, "phone", p)? {
-            let pending = w.personal.pending();
-            w.tx.execute(
-                "UPDATE subject SET phone_masked = ?2, phone_index = ?3, phone_sha256 = ?4,
-                        phone_norm = CASE WHEN ?5 THEN ?6 ELSE NULL END WHERE id = ?1",
-                params![id, mask_phone(norm), w.index().term("P", norm), sha256_hex(norm.as_bytes()), pending, norm],
-            )
-            .storage(ctx)?;
-            added.2 = Some(norm);
+            if field == "email" {
+                added.1 = Some(norm);
+            } else {
+                added.2 = Some(norm);
+            }
         }
     }
     if let Some(c) = company {

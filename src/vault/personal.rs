@@ -195,31 +195,17 @@ impl Personal {
                 "Run verify; restore the vault from a backup if the damage is confirmed.",
             )
         };
-        if sealed.len() < 8 + 24 + 16 {
-            return Err(damaged());
-        }
-        let mut id = [0u8; 8];
-        id.copy_from_slice(&sealed[..8]);
-        let id = i64::from_be_bytes(id);
+        let id = seal_id(sealed).ok_or_else(damaged)?;
         if !secret.opened.contains_key(&id) {
             let wrapped: Option<Vec<u8>> = conn
                 .query_row("SELECT sealed_key FROM personal_data_seal WHERE id = ?1", [id], |r| r.get(0))
                 .optional()
                 .storage("open personal data")?;
-            let wrapped = wrapped.ok_or_else(damaged)?;
-            let plain = Zeroizing::new(age::decrypt(&secret.identity, &wrapped).map_err(|_| damaged())?);
-            let mut key = Zeroizing::new([0u8; 32]);
-            if plain.len() != 32 {
-                return Err(damaged());
-            }
-            key.copy_from_slice(&plain);
+            let key = unwrap_field_key(&secret.identity, &wrapped.ok_or_else(damaged)?).ok_or_else(damaged)?;
             secret.opened.insert(id, key);
         }
         let key = secret.opened.get(&id).ok_or_else(damaged)?;
-        let cipher = XChaCha20Poly1305::new_from_slice(key.as_slice()).map_err(|_| damaged())?;
-        cipher
-            .decrypt(XNonce::from_slice(&sealed[8..32]), Payload { msg: &sealed[32..], aad: &aad(place, row_id) })
-            .map_err(|_| damaged())
+        open_field(key, place, row_id, sealed).ok_or_else(damaged)
     }
 
     /// Opens a sealed text field.
@@ -252,28 +238,42 @@ impl ForeignSeals {
                 "Ask the device's operator to save a new bundle; if it persists, enrol the device again.",
             )
         };
-        if blob.len() < 8 + 24 + 16 {
-            return Err(unreadable());
-        }
-        let mut id = [0u8; 8];
-        id.copy_from_slice(&blob[..8]);
-        let id = i64::from_be_bytes(id);
+        let id = seal_id(blob).ok_or_else(unreadable)?;
         if !self.opened.contains_key(&id) {
             let wrapped = self.sealed.get(&id).ok_or_else(unreadable)?;
-            let plain = Zeroizing::new(age::decrypt(identity, wrapped).map_err(|_| unreadable())?);
-            if plain.len() != 32 {
-                return Err(unreadable());
-            }
-            let mut key = Zeroizing::new([0u8; 32]);
-            key.copy_from_slice(&plain);
+            let key = unwrap_field_key(identity, wrapped).ok_or_else(unreadable)?;
             self.opened.insert(id, key);
         }
         let key = self.opened.get(&id).ok_or_else(unreadable)?;
-        let cipher = XChaCha20Poly1305::new_from_slice(key.as_slice()).map_err(|_| unreadable())?;
-        cipher
-            .decrypt(XNonce::from_slice(&blob[8..32]), Payload { msg: &blob[32..], aad: &aad(place, row_id) })
-            .map_err(|_| unreadable())
+        open_field(key, place, row_id, blob).ok_or_else(unreadable)
     }
+}
+
+/// The field key id a sealed blob names (`None` if it is too short to be one).
+fn seal_id(blob: &[u8]) -> Option<i64> {
+    if blob.len() < 8 + 24 + 16 {
+        return None;
+    }
+    let mut id = [0u8; 8];
+    id.copy_from_slice(&blob[..8]);
+    Some(i64::from_be_bytes(id))
+}
+
+/// A field key, unsealed with the private personal-data key.
+fn unwrap_field_key(identity: &age::x25519::Identity, wrapped: &[u8]) -> Option<Zeroizing<[u8; 32]>> {
+    let plain = Zeroizing::new(age::decrypt(identity, wrapped).ok()?);
+    if plain.len() != 32 {
+        return None;
+    }
+    let mut key = Zeroizing::new([0u8; 32]);
+    key.copy_from_slice(&plain);
+    Some(key)
+}
+
+/// Decrypts a sealed blob with its field key, checking that it belongs to this row and field.
+fn open_field(key: &[u8; 32], place: &str, row_id: &str, blob: &[u8]) -> Option<Vec<u8>> {
+    let cipher = XChaCha20Poly1305::new_from_slice(key).ok()?;
+    cipher.decrypt(XNonce::from_slice(&blob[8..32]), Payload { msg: &blob[32..], aad: &aad(place, row_id) }).ok()
 }
 
 /// On a device joining an organisation: seals every field key again to the vault's own

@@ -152,7 +152,12 @@ impl Session {
         let settled = opened.settled.clone();
         let mut session = Session::from_opened(opened, paths, clock);
         session.record("vault.unlock", "", &settled)?;
-        session.settle_personal_keys(passphrase.expose())?;
+        match session.settle_personal_keys(passphrase.expose()) {
+            // While the schema differs nothing is written; the keys settle at a later unlock,
+            // and an administrator must still be able to sign in to restore the schema.
+            Err(Error::SchemaAltered { .. }) => tracing::warn!("personal-data keys not settled: the schema differs"),
+            other => other?,
+        }
         Ok(session)
     }
 
@@ -216,12 +221,13 @@ impl Session {
         self.clock.now()
     }
 
-    /// Fails with `PermissionDenied` (and records the attempt) unless the role may do `action`.
     /// Checks that the operator's role may do `action` (a denial is audited), for front doors
     /// that must ask before they prompt for more (a new operator's passphrase).
     pub fn require(&mut self, action: Action) -> Result<()> {
         self.check(action)
     }
+
+    /// Fails with `PermissionDenied` (and records the attempt) unless the role may do `action`.
 
     pub(crate) fn check(&mut self, action: Action) -> Result<()> {
         if action.allows(self.operator.role) {

@@ -228,7 +228,6 @@ impl Session {
     }
 
     /// Fails with `PermissionDenied` (and records the attempt) unless the role may do `action`.
-
     pub(crate) fn check(&mut self, action: Action) -> Result<()> {
         if action.allows(self.operator.role) {
             return Ok(());

@@ -146,6 +146,13 @@ pub fn copy_vault(tv: &TestVault) -> TestVault {
     TestVault { dir, paths, recovery, notice_hash: tv.notice_hash.clone() }
 }
 
+/// Opens the database with a raw data key and no engine, as someone holding that key would.
+pub fn open_with_key(db: &Path, key: &[u8]) -> rusqlite::Connection {
+    let c = rusqlite::Connection::open(db).unwrap();
+    c.execute_batch(&format!("PRAGMA key = \"x'{}'\";", hex::encode(key))).unwrap();
+    c
+}
+
 /// A second legal operator, so that one can write a notice and the other approve it.
 pub const LEGAL2: (&str, &str) = ("Lu", "legal passphrase 2");
 

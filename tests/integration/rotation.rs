@@ -10,9 +10,7 @@ use crate::common::*;
 
 /// Whether `key` opens the database, with no engine.
 fn opens(paths: &VaultPaths, key: &[u8]) -> bool {
-    let c = rusqlite::Connection::open(&paths.db).unwrap();
-    c.execute_batch(&format!("PRAGMA key = \"x'{}'\";", hex::encode(key))).unwrap();
-    c.query_row("SELECT count(*) FROM consent_event", [], |r| r.get::<_, i64>(0)).is_ok()
+    open_with_key(&paths.db, key).query_row("SELECT count(*) FROM consent_event", [], |r| r.get::<_, i64>(0)).is_ok()
 }
 
 /// The data key a key-slot file's slot unwraps for `who`.
@@ -100,8 +98,7 @@ fn killed_after_the_database_was_rekeyed_the_staged_key_is_the_one_in_force() {
     let new_slots = std::fs::read(&copy.paths.slots).unwrap();
     let new_key = key_in(&new_slots, ADMIN);
     {
-        let c = rusqlite::Connection::open(&copy.paths.db).unwrap();
-        c.execute_batch(&format!("PRAGMA key = \"x'{}'\";", hex::encode(&new_key))).unwrap();
+        let c = open_with_key(&copy.paths.db, &new_key);
         c.execute("UPDATE key_slots_state SET sha256 = ?1", [hex::encode(sha2::Sha256::digest(&old_slots))]).unwrap();
     }
     std::fs::copy(&copy.paths.db, &tv.paths.db).unwrap();

@@ -28,9 +28,7 @@ fn marked(n: u32) -> SubjectInput {
 /// Opens the database with the data key an operator's slot unwraps, with no engine.
 fn raw(paths: &VaultPaths, who: (&str, &str)) -> Connection {
     let key = consentry::vault::data_key_for_tests(paths, who.0, &Passphrase::new(who.1.into())).unwrap();
-    let c = Connection::open(&paths.db).unwrap();
-    c.execute_batch(&format!("PRAGMA key = \"x'{}'\";", hex::encode(key))).unwrap();
-    c
+    open_with_key(&paths.db, &key)
 }
 
 /// Every value of every table that holds one of the markers, as `table.column`.

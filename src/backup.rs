@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::domain::error::{Error, Result};
+use crate::domain::messages as msg;
 use crate::domain::{Action, Clock};
 use crate::session::Session;
 use crate::vault::{Passphrase, VaultPaths};
@@ -73,17 +74,11 @@ pub fn restore(
 ) -> Result<Restored> {
     for p in [&backup.db, &backup.slots] {
         if !p.exists() {
-            return Err(Error::invalid(
-                format!("{} is missing.", p.display()),
-                "A backup is two files, the .db and its .keys, kept together: give the .db and keep the .keys beside it.",
-            ));
+            return Err(msg::BACKUP_HALF_MISSING.with("path", p.display()).into());
         }
     }
     if crate::vault::backup::has_wal(&target.db) {
-        return Err(Error::invalid(
-            format!("The vault at {} is open (or was not closed).", target.db.display()),
-            "Close Consentry (or lock the vault in the app) and run restore again.",
-        ));
+        return Err(msg::RESTORE_TARGET_OPEN.with("path", target.db.display()).into());
     }
     let staging = VaultPaths::new(with_suffix(&target.db, ".restoring"));
     let cleanup = |s: &VaultPaths| {
@@ -94,19 +89,18 @@ pub fn restore(
     cleanup(&staging);
     let checked = (|| -> Result<i64> {
         if let Some(dir) = target.db.parent().filter(|d| !d.as_os_str().is_empty()) {
-            fs::create_dir_all(dir).map_err(|e| Error::io("create", dir, &e))?;
+            fs::create_dir_all(dir).map_err(|e| Error::io(&msg::IO_CREATE_FOLDER, dir, &e))?;
         }
-        fs::copy(&backup.db, &staging.db).map_err(|e| Error::io("copy", &backup.db, &e))?;
-        fs::copy(&backup.slots, &staging.slots).map_err(|e| Error::io("copy", &backup.slots, &e))?;
+        fs::copy(&backup.db, &staging.db).map_err(|e| Error::io(&msg::IO_COPY, &backup.db, &e))?;
+        fs::copy(&backup.slots, &staging.slots).map_err(|e| Error::io(&msg::IO_COPY, &backup.slots, &e))?;
         let mut s = Session::unlock(&staging, operator, passphrase, clock)?;
         let checked = (|| {
             s.check(Action::BackupVault)?;
             let report = crate::verify::verify(&mut s)?;
             if !report.is_intact() {
                 let first: Vec<String> = report.problems.iter().take(3).map(|p| p.message.clone()).collect();
-                return Err(Error::invalid(
-                    format!("The backup does not verify ({} problems: {}).", report.problems.len(), first.join("; ")),
-                    "Nothing was replaced. Restore an older backup, or keep the vault you have.",
+                return Err(Error::from(
+                    msg::BACKUP_DOES_NOT_VERIFY.with("count", report.problems.len()).with("first", first.join("; ")),
                 ));
             }
             s.record("vault.restore", &backup.db.display().to_string(), "")?;
@@ -127,9 +121,9 @@ pub fn restore(
     let previous = if target.db.exists() {
         let stamp = chrono::Utc::now().format("%Y%m%d-%H%M%S").to_string();
         let aside = VaultPaths::new(with_suffix(&target.db, &format!(".before-restore-{stamp}")));
-        fs::rename(&target.db, &aside.db).map_err(|e| Error::io("move aside", &target.db, &e))?;
+        fs::rename(&target.db, &aside.db).map_err(|e| Error::io(&msg::IO_MOVE_ASIDE, &target.db, &e))?;
         if target.slots.exists() {
-            fs::rename(&target.slots, &aside.slots).map_err(|e| Error::io("move aside", &target.slots, &e))?;
+            fs::rename(&target.slots, &aside.slots).map_err(|e| Error::io(&msg::IO_MOVE_ASIDE, &target.slots, &e))?;
         }
         for ext in ["-wal", "-shm"] {
             let _ = fs::remove_file(with_suffix(&target.db, ext));
@@ -142,8 +136,8 @@ pub fn restore(
     for ext in ["-wal", "-shm"] {
         let _ = fs::remove_file(with_suffix(&staging.db, ext));
     }
-    fs::rename(&staging.slots, &target.slots).map_err(|e| Error::io("put in place", &target.slots, &e))?;
-    fs::rename(&staging.db, &target.db).map_err(|e| Error::io("put in place", &target.db, &e))?;
+    fs::rename(&staging.slots, &target.slots).map_err(|e| Error::io(&msg::IO_PUT_IN_PLACE, &target.slots, &e))?;
+    fs::rename(&staging.db, &target.db).map_err(|e| Error::io(&msg::IO_PUT_IN_PLACE, &target.db, &e))?;
     if let Some(dir) = target.db.parent().filter(|d| !d.as_os_str().is_empty()) {
         if let Ok(d) = fs::File::open(dir) {
             let _ = d.sync_all();

@@ -7,9 +7,10 @@ use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 use crate::domain::error::{Error, Result};
+use crate::domain::messages::{self as msg, Text};
 
-fn io(action: &'static str, path: &Path, e: &std::io::Error) -> Error {
-    Error::Io { action, path: path.to_path_buf(), reason: e.to_string() }
+fn io(action: &'static Text, path: &Path, e: &std::io::Error) -> Error {
+    Error::io(action, path, e)
 }
 
 fn open_new(path: &Path) -> std::io::Result<std::fs::File> {
@@ -28,13 +29,13 @@ fn open_new(path: &Path) -> std::io::Result<std::fs::File> {
 /// size says so is not read at all, and a device or pipe that never ends (`/dev/zero`) stops
 /// one byte past the limit.
 pub fn read_at_most(path: &Path, limit: u64, too_large: impl FnOnce(u64) -> Error) -> Result<Vec<u8>> {
-    let f = std::fs::File::open(path).map_err(|e| io("read", path, &e))?;
+    let f = std::fs::File::open(path).map_err(|e| io(&msg::IO_READ, path, &e))?;
     let declared = f.metadata().map(|m| m.len()).unwrap_or(0);
     if declared > limit {
         return Err(too_large(declared));
     }
     let mut out = Vec::with_capacity(usize::try_from(declared).unwrap_or(0));
-    f.take(limit + 1).read_to_end(&mut out).map_err(|e| io("read", path, &e))?;
+    f.take(limit + 1).read_to_end(&mut out).map_err(|e| io(&msg::IO_READ, path, &e))?;
     if out.len() as u64 > limit {
         return Err(too_large(limit + 1));
     }
@@ -45,35 +46,32 @@ pub fn read_at_most(path: &Path, limit: u64, too_large: impl FnOnce(u64) -> Erro
 /// replaced: that is an error naming the file, and the file is left as it was.
 pub fn write_new(path: &Path, content: &[u8]) -> Result<()> {
     match open_new(path) {
-        Ok(mut f) => f.write_all(content).and_then(|()| f.sync_all()).map_err(|e| io("write", path, &e)),
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(Error::invalid(
-            format!("{} already exists; Consentry never overwrites a file.", path.display()),
-            "Choose another file name, or move the old file away first.",
-        )),
-        Err(e) => Err(io("write", path, &e)),
+        Ok(mut f) => f.write_all(content).and_then(|()| f.sync_all()).map_err(|e| io(&msg::IO_WRITE, path, &e)),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            Err(msg::FILE_EXISTS.with("path", path.display()).into())
+        }
+        Err(e) => Err(io(&msg::IO_WRITE, path, &e)),
     }
 }
 
 /// Saves `content` as a new file `consentry-{what}-{stamp}.{ext}` in `dir` (created if
 /// needed), adding `-1`, `-2`, … when the name is taken. Returns the path written.
 pub fn save_in(dir: &Path, what: &str, stamp: &str, ext: &str, content: &[u8]) -> Result<PathBuf> {
-    std::fs::create_dir_all(dir).map_err(|e| io("create the folder", dir, &e))?;
+    std::fs::create_dir_all(dir).map_err(|e| io(&msg::IO_CREATE_FOLDER, dir, &e))?;
     for n in 0..100 {
         let suffix = if n == 0 { String::new() } else { format!("-{n}") };
         let path = dir.join(format!("consentry-{what}-{stamp}{suffix}.{ext}"));
         match open_new(&path) {
             Ok(mut f) => {
-                f.write_all(content).and_then(|()| f.sync_all()).map_err(|e| io("write", &path, &e))?;
+                f.write_all(content).and_then(|()| f.sync_all()).map_err(|e| io(&msg::IO_WRITE, &path, &e))?;
                 return Ok(path);
             }
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
-            Err(e) => return Err(io("write", &path, &e)),
+            Err(e) => return Err(io(&msg::IO_WRITE, &path, &e)),
         }
     }
-    Err(Error::invalid(
-        format!("{} holds 100 files named consentry-{what}-{stamp}….{ext} already.", dir.display()),
-        "Move older exports out of that folder and try again.",
-    ))
+    tracing::warn!(what, stamp, ext, "100 files of this name already");
+    Err(msg::FOLDER_FULL.with("folder", dir.display()).into())
 }
 
 #[cfg(test)]
@@ -85,9 +83,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let small = dir.path().join("small.csv");
         std::fs::write(&small, b"abc").unwrap();
-        let big = |n: u64| Error::invalid(format!("{n}"), "");
+        let big = |n: u64| Error::from(msg::FILE_TOO_LARGE.with("path", n).with("limit_mib", 0));
         assert_eq!(read_at_most(&small, 3, big).unwrap(), b"abc");
-        assert_eq!(read_at_most(&small, 2, big).unwrap_err().to_string(), Error::invalid("3", "").to_string());
+        assert_eq!(read_at_most(&small, 2, big).unwrap_err().to_string(), big(3).to_string());
         let sparse = dir.path().join("sparse.csv");
         std::fs::File::create(&sparse).unwrap().set_len(1 << 40).unwrap();
         assert!(read_at_most(&sparse, 1024, big).unwrap_err().to_string().contains(&(1u64 << 40).to_string()));

@@ -3,6 +3,7 @@
 
 use rusqlite::{params, Connection};
 
+use crate::domain::messages as msg;
 use crate::vault::row_to_operator;
 
 pub use crate::domain::{name_key, validate_name, Action, Operator, Role};
@@ -12,11 +13,8 @@ use crate::session::Session;
 use crate::vault::{Passphrase, SlotRef};
 
 fn find_existing(conn: &Connection, name: &str) -> Result<Operator> {
-    crate::vault::find_operator(conn, name)?.ok_or_else(|| Error::NotFound {
-        what: "operator",
-        key: name.trim().to_string(),
-        fix: "List operators with `consentry operator list`.",
-    })
+    crate::vault::find_operator(conn, name)?
+        .ok_or_else(|| Error::NotFound(msg::OPERATOR_NOT_FOUND.with("name", name.trim())))
 }
 
 /// Adds an operator with an initial passphrase (admin only).
@@ -30,7 +28,7 @@ pub fn add(session: &mut Session, name: &str, role: Role, passphrase: &Passphras
             w.tx.query_row("SELECT EXISTS (SELECT 1 FROM operator WHERE name_key = ?1)", [&key], |r| r.get(0))
                 .storage("add an operator")?;
         if exists {
-            return Err(Error::Duplicate { what: "operator", key: name.clone() });
+            return Err(Error::Duplicate(msg::OPERATOR_EXISTS.with("name", &name)));
         }
         let op = Operator { id: uuid::Uuid::now_v7().to_string(), name: name.clone(), role, disabled: false };
         w.tx.execute(
@@ -67,7 +65,7 @@ pub fn disable(session: &mut Session, name: &str) -> Result<()> {
     let disabled = session.write(Action::ManageOperators, |w| {
         let op = find_existing(&w.tx, name)?;
         if op.id == me {
-            return Err(Error::invalid("You cannot disable yourself.", "Ask another administrator, or add one first."));
+            return Err(Error::from(&msg::CANNOT_DISABLE_SELF));
         }
         if op.disabled {
             return Ok(false);

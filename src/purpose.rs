@@ -5,6 +5,7 @@
 use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::domain::error::{Error, Result, StorageContext};
+use crate::domain::messages::{self as msg, Arg};
 use crate::domain::string_enum;
 use crate::domain::Action;
 use crate::session::Session;
@@ -109,10 +110,8 @@ pub(crate) fn validate_code(what: &str, code: &str) -> Result<String> {
         && code.chars().next().is_some_and(|c| c.is_ascii_lowercase())
         && code.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '_' | '.' | '-'));
     if !ok {
-        return Err(Error::invalid(
-            format!("\"{code}\" is not a usable {what} code."),
-            "Use up to 64 lower-case letters, digits, '_', '.' or '-', starting with a letter, such as event_marketing.",
-        ));
+        let _ = what;
+        return Err(msg::CODE_UNUSABLE.with("code", code).into());
     }
     Ok(code.to_string())
 }
@@ -120,13 +119,10 @@ pub(crate) fn validate_code(what: &str, code: &str) -> Result<String> {
 fn validate_names(zh: &str, en: &str) -> Result<(String, String)> {
     let (zh, en) = (zh.trim(), en.trim());
     if zh.is_empty() || en.is_empty() {
-        return Err(Error::invalid(
-            "A name is missing: every purpose and category needs a Chinese and an English name.",
-            "Give both, for example --zh 活动营销 --en \"Event marketing\".",
-        ));
+        return Err(Error::from(&msg::NAME_MISSING));
     }
-    crate::domain::text::check_text("Chinese name", zh, 200)?;
-    crate::domain::text::check_text("English name", en, 200)?;
+    crate::domain::text::check_text(Arg::Term(&msg::NAME_ZH), zh, 200)?;
+    crate::domain::text::check_text(Arg::Term(&msg::NAME_EN), en, 200)?;
     Ok((zh.to_string(), en.to_string()))
 }
 
@@ -135,10 +131,7 @@ pub fn add_purpose(session: &mut Session, p: &Purpose) -> Result<Purpose> {
     let code = validate_code("purpose", &p.code)?;
     let (name_zh, name_en) = validate_names(&p.name_zh, &p.name_en)?;
     if p.separate_consent.is_some() && p.legal_basis != LegalBasis::Consent {
-        return Err(Error::invalid(
-            format!("Purpose \"{code}\" needs a separate consent but its legal basis is {}.", p.legal_basis),
-            "A separate consent is consent: use --basis consent, or drop --separate.",
-        ));
+        return Err(msg::SEPARATE_NEEDS_CONSENT.with("code", code).with("basis", p.legal_basis).into());
     }
     let dpv = match p.dpv.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
         None => None,
@@ -148,12 +141,7 @@ pub fn add_purpose(session: &mut Session, p: &Purpose) -> Result<Purpose> {
         {
             Some(d.to_string())
         }
-        Some(d) => {
-            return Err(Error::invalid(
-                format!("\"{d}\" is not a DPV label."),
-                "Use a W3C Data Privacy Vocabulary term such as dpv:DirectMarketing or dpv:ServiceProvision.",
-            ))
-        }
+        Some(d) => return Err(msg::NOT_A_DPV_LABEL.with("value", d).into()),
     };
     let purpose = Purpose {
         code,
@@ -183,7 +171,7 @@ pub fn add_purpose(session: &mut Session, p: &Purpose) -> Result<Purpose> {
             )
             .storage("add a purpose")?;
         if n == 0 {
-            return Err(Error::Duplicate { what: "purpose", key: purpose.code.clone() });
+            return Err(Error::Duplicate(msg::PURPOSE_EXISTS.with("code", &purpose.code)));
         }
         w.audit("purpose.add", &purpose.code, "");
         Ok(purpose.clone())
@@ -319,7 +307,7 @@ pub fn add_category(session: &mut Session, c: &DataCategory) -> Result<DataCateg
             )
             .storage("add a data category")?;
         if n == 0 {
-            return Err(Error::Duplicate { what: "data category", key: category.code.clone() });
+            return Err(Error::Duplicate(msg::CATEGORY_EXISTS.with("code", &category.code)));
         }
         w.audit("category.add", &category.code, "");
         Ok(category.clone())

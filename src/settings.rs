@@ -2,7 +2,8 @@
 
 use rusqlite::{params, OptionalExtension};
 
-use crate::domain::error::{Error, Result, StorageContext};
+use crate::domain::error::{Result, StorageContext};
+use crate::domain::messages as msg;
 use crate::domain::Action;
 use crate::session::Session;
 
@@ -24,10 +25,7 @@ pub fn idle_lock_minutes(session: &mut Session) -> Result<u32> {
 /// Sets the idle lock, from 1 to 240 minutes (admin only).
 pub fn set_idle_lock_minutes(session: &mut Session, minutes: u32) -> Result<()> {
     if !(1..=240).contains(&minutes) {
-        return Err(Error::invalid(
-            format!("{minutes} minutes is not a usable idle lock."),
-            "Choose between 1 and 240 minutes; shorter is safer on a shared stand.",
-        ));
+        return Err(msg::IDLE_LOCK_RANGE.with("minutes", minutes).into());
     }
     session.write(Action::ManageSettings, |w| {
         w.tx.execute(

@@ -11,6 +11,7 @@ pub use crate::domain::mask::{
 
 use crate::domain::canonical::sha256_hex;
 use crate::domain::error::{Error, Result, StorageContext};
+use crate::domain::messages as msg;
 use crate::domain::text::check_person_field;
 use crate::domain::Action;
 use crate::session::{Session, Write};
@@ -183,22 +184,15 @@ pub(crate) fn not_found(key: &SubjectKey) -> Error {
         SubjectKey::Email(e) => mask_email(e.trim()),
         SubjectKey::Phone(p) => mask_phone(p.trim()),
     };
-    Error::NotFound {
-        what: "person",
-        key: shown,
-        fix: "Check the email, phone or subject id; a person is added when their first consent is recorded.",
-    }
+    Error::NotFound(msg::PERSON_NOT_FOUND.with("key", shown))
 }
 
 fn bad_email(e: &str) -> Error {
-    Error::invalid(format!("\"{}\" is not an email address.", mask_email(e.trim())), "Type it as name@example.com.")
+    msg::NOT_AN_EMAIL.with("value", mask_email(e.trim())).into()
 }
 
 fn bad_phone(p: &str) -> Error {
-    Error::invalid(
-        format!("\"{}\" is not a phone number.", mask_phone(p.trim())),
-        "Type 5 to 15 digits, with + and the country code for numbers outside China.",
-    )
+    msg::NOT_A_PHONE.with("value", mask_phone(p.trim())).into()
 }
 
 fn clean(v: &Option<String>) -> Option<String> {
@@ -336,10 +330,7 @@ pub(crate) fn find_or_create(w: &mut Write<'_>, input: &SubjectInput) -> Result<
         None => None,
     };
     if email_norm.is_none() && phone_norm.is_none() {
-        return Err(Error::invalid(
-            "The person has no email address and no phone number, so their consent could never be found again.",
-            "Record at least an email or a phone number.",
-        ));
+        return Err(Error::from(&msg::NO_CONTACT));
     }
     let mut found = None;
     if let Some(e) = &email_norm {

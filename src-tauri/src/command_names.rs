@@ -54,6 +54,7 @@ pub const COMMANDS: &[&str] = &[
     "approved_versions",
     "create_event",
     "close_event",
+    "reopen_event",
     "record_paper_form",
     "start_kiosk",
     "event_form",

@@ -83,6 +83,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             capture::approved_versions,
             capture::create_event,
             capture::close_event,
+            capture::reopen_event,
             capture::record_paper_form,
             capture::start_kiosk,
             capture::event_form,
@@ -175,7 +176,7 @@ pub fn run() -> ExitCode {
             if refused_while_kiosk(kiosk_state.kiosk_running(), invoke.message.webview().label()) {
                 invoke.resolver.reject(ApiError::new(
                     vocab::ErrorKind::PermissionDenied,
-                    "The kiosk is running: the main window does nothing until it is left.",
+                    &consentry::domain::messages::KIOSK_RUNNING,
                 ));
                 return true;
             }

@@ -6,6 +6,8 @@
 //! Wire strings are exactly the engine's stored names (`as_str()`, `Action::name()`,
 //! `Error::kind()`); the tests below check that.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
@@ -100,6 +102,7 @@ transport!(
         ManageRetention => "retention.change",
         ReadRetention => "retention.read",
         ManageEvents => "event.manage",
+        ReopenEvent => "event.reopen",
         ReadEvents => "event.read",
         LeaveKiosk => "kiosk.leave",
         ManageOrganisation => "organisation.manage",
@@ -465,6 +468,16 @@ pub struct Vocabulary {
     pub bundle_max_bytes: u64,
     /// The shortest passphrase the engine accepts, in characters.
     pub min_passphrase_chars: u32,
+    /// Every sentence and term the engine and this shell say, by code, in both languages:
+    /// the table the UI renders an error's `text` from.
+    pub messages: BTreeMap<String, MessageText>,
+}
+
+/// One sentence or term in both languages, `{name}` marking a placeholder.
+#[derive(Serialize, Type)]
+pub struct MessageText {
+    pub en: String,
+    pub zh: String,
 }
 
 impl Vocabulary {
@@ -488,6 +501,10 @@ impl Vocabulary {
             transfer_mechanisms: consentry::notice::context::MECHANISMS.iter().map(|m| m.to_string()).collect(),
             bundle_max_bytes: consentry::bundle::envelope::MAX_BYTES,
             min_passphrase_chars: u32::try_from(consentry::vault::MIN_PASSPHRASE_CHARS).unwrap_or(u32::MAX),
+            messages: consentry::domain::messages::all()
+                .into_iter()
+                .map(|t| (t.code(), MessageText { en: t.en.to_string(), zh: t.zh.to_string() }))
+                .collect(),
         }
     }
 }

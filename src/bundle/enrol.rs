@@ -16,6 +16,7 @@ use sha2::{Digest, Sha256};
 
 use crate::checkpoint::{self, note};
 use crate::domain::error::{Error, Result, StorageContext};
+use crate::domain::messages as msg;
 use crate::domain::{Action, Refusal};
 use crate::session::Session;
 
@@ -103,10 +104,8 @@ pub(crate) fn org_row(conn: &Connection) -> Result<Option<OrgRow>> {
 }
 
 pub(crate) fn verifying_key(bytes: &[u8]) -> Result<VerifyingKey> {
-    let arr: [u8; 32] =
-        bytes.try_into().map_err(|_| Error::invalid("A stored public key is not 32 bytes.", "Run verify."))?;
-    VerifyingKey::from_bytes(&arr)
-        .map_err(|_| Error::invalid("A stored public key is not an Ed25519 key.", "Run verify."))
+    let arr: [u8; 32] = bytes.try_into().map_err(|_| Error::from(msg::DAMAGED.term("part", &msg::PART_PUBLIC_KEY)))?;
+    VerifyingKey::from_bytes(&arr).map_err(|_| Error::from(msg::DAMAGED.term("part", &msg::PART_PUBLIC_KEY)))
 }
 
 /// This vault's `age` identity, made on first use.
@@ -115,7 +114,7 @@ pub(crate) fn local_identity(conn: &Connection) -> Result<age::x25519::Identity>
         .query_row("SELECT age_identity FROM device WHERE is_local = 1", [], |r| r.get(0))
         .storage("read this vault's keys")?;
     if let Some(s) = held {
-        return s.parse().map_err(|_| Error::invalid("This vault's encryption key is damaged.", "Run verify."));
+        return s.parse().map_err(|_| Error::from(msg::DAMAGED.term("part", &msg::PART_OWN_KEY)));
     }
     let id = age::x25519::Identity::generate();
     conn.execute(
@@ -134,10 +133,8 @@ pub fn organisation(session: &mut Session) -> Result<Option<Organisation>> {
 fn clean_name(name: &str, what: &str) -> Result<String> {
     let n = name.trim();
     if n.is_empty() || n.chars().count() > 80 || n.chars().any(char::is_control) {
-        return Err(Error::invalid(
-            format!("\"{n}\" is not a usable {what} name."),
-            "Use 1 to 80 characters on one line, such as \"Shanghai stand tablet 1\".",
-        ));
+        let _ = what;
+        return Err(msg::ORG_NAME_UNUSABLE.with("name", n).into());
     }
     Ok(n.to_string())
 }
@@ -178,11 +175,8 @@ pub fn become_headquarters(session: &mut Session, name: &str) -> Result<Organisa
 }
 
 fn already(o: &Organisation) -> Error {
-    let what = if o.is_headquarters { "the headquarters of" } else { "a device of" };
-    Error::invalid(
-        format!("This vault is already {what} \"{}\". Nothing was changed.", o.name),
-        "A vault belongs to one organisation; create a new vault for another one.",
-    )
+    let text = if o.is_headquarters { &msg::ALREADY_HQ } else { &msg::ALREADY_DEVICE };
+    text.with("name", &o.name).into()
 }
 
 /// The short code both screens show at enrolment: 16 digits in groups of four, from the
@@ -228,12 +222,12 @@ pub fn enrol(session: &mut Session, device_name: &str) -> Result<Enrolment> {
             )
             .storage("enrol a device")?;
         if taken {
-            return Err(Error::Duplicate { what: "enrolled device", key: device_name.clone() });
+            return Err(Error::Duplicate(msg::DEVICE_EXISTS.with("name", &device_name)));
         }
         let enrolment_id = uuid::Uuid::now_v7().to_string();
         let mut token = zeroize::Zeroizing::new([0u8; 32]);
         getrandom::getrandom(token.as_mut_slice())
-            .map_err(|_| Error::invalid("The system's random source failed.", "Try again."))?;
+            .map_err(|_| Error::from(&msg::RANDOM_FAILED))?;
         let device_identity = age::x25519::Identity::generate();
         let fp = fingerprint(&org.hq_key, &org.hq_recipient, &enrolment_id, token.as_slice());
         let (_, key) = checkpoint::local_key(&w.tx)?;
@@ -450,11 +444,7 @@ pub fn revoke(session: &mut Session, enrolment: &str) -> Result<()> {
             )
             .optional()
             .storage("revoke a device")?;
-        let id = id.ok_or_else(|| Error::NotFound {
-            what: "enrolled device",
-            key: enrolment.trim().to_string(),
-            fix: "Check the name on the Sync screen's device list.",
-        })?;
+        let id = id.ok_or_else(|| Error::NotFound(msg::DEVICE_NOT_FOUND.with("name", enrolment.trim())))?;
         w.tx.execute(
             "UPDATE enrolment SET revoked_at_ms = ?2, revoked_by = ?3 WHERE id = ?1",
             params![id, w.now.timestamp_millis(), w.operator.id],

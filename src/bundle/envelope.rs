@@ -10,6 +10,7 @@ use sha2::{Digest, Sha256};
 
 use crate::checkpoint::note::{self, Note};
 use crate::domain::error::{Error, Result};
+use crate::domain::messages as msg;
 use crate::domain::Refusal;
 
 /// The first line of every bundle of this format.
@@ -140,8 +141,8 @@ pub(crate) fn seal(
     signer: &SigningKey,
     recipient: &age::x25519::Recipient,
 ) -> Result<Vec<u8>> {
-    let ciphertext = age::encrypt(recipient, payload)
-        .map_err(|e| Error::invalid(format!("The bundle could not be encrypted: {e}."), "Try again."))?;
+    let ciphertext =
+        age::encrypt(recipient, payload).map_err(|e| Error::from(msg::BUNDLE_NOT_WRITTEN.with("detail", e)))?;
     header.kind = kind.as_str().to_string();
     header.payload_bytes = ciphertext.len() as u64;
     header.payload_sha256 = BASE64.encode(&Sha256::digest(&ciphertext));
@@ -159,14 +160,10 @@ fn fits(len: u64) -> Result<()> {
     if len <= MAX_BYTES {
         return Ok(());
     }
-    Err(Error::invalid(
-        format!(
-            "This bundle would be {} MiB, more than the {} MiB the receiver accepts: there are more records to send than one bundle carries. Nothing was saved.",
-            len.div_ceil(1024 * 1024),
-            MAX_BYTES / (1024 * 1024)
-        ),
-        "Keep this vault as it is: nothing is lost. Consentry cannot split a bundle yet (the limit is about 300,000 consent events at once); tell your administrator.",
-    ))
+    Err(msg::BUNDLE_TOO_BIG
+        .with("size_mib", len.div_ceil(1024 * 1024))
+        .with("max_mib", MAX_BYTES / (1024 * 1024))
+        .into())
 }
 
 /// A bundle whose header was read but not yet trusted.
@@ -283,7 +280,7 @@ impl Opened<'_> {
 pub(crate) fn enrolment_proof(token: &[u8], device_name: &str, key: &VerifyingKey) -> Result<String> {
     use hmac::Mac;
     let mut mac = hmac::Hmac::<Sha256>::new_from_slice(token)
-        .map_err(|_| Error::invalid("The enrolment token is unusable.", "Enrol the device again."))?;
+        .map_err(|_| Error::from(msg::DAMAGED.term("part", &msg::PART_TOKEN)))?;
     mac.update(b"consentry/enrolment-proof/v1\n");
     mac.update(device_name.as_bytes());
     mac.update(b"\n");

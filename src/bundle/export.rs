@@ -13,6 +13,7 @@ use super::envelope::{self, Header, Kind};
 use super::payload::{self, DevicePayload, HqPayload, FORMAT};
 use crate::checkpoint::{self, Log};
 use crate::domain::error::{Error, Result, StorageContext};
+use crate::domain::messages as msg;
 use crate::domain::{Action, Refusal};
 use crate::files;
 use crate::session::Session;
@@ -134,8 +135,7 @@ pub fn save_device_bundle_with(session: &mut Session, dir: &Path, scope: Scope) 
             personal_data_seals: vec![],
         };
         payload::device_rows(&w.tx, &device_id, ledger_from, &mut p)?;
-        let json = serde_json::to_vec(&p)
-            .map_err(|e| Error::invalid(format!("The bundle could not be written: {e}."), "Try again."))?;
+        let json = serde_json::to_vec(&p).map_err(|e| Error::from(msg::BUNDLE_NOT_WRITTEN.with("detail", e)))?;
         let from = checkpoint::device_name(&device_id);
         let token = org.token.clone().unwrap_or_default();
         let header = Header {
@@ -146,9 +146,8 @@ pub fn save_device_bundle_with(session: &mut Session, dir: &Path, scope: Scope) 
             proof: Some(envelope::enrolment_proof(&token, &from, &key.verifying_key())?),
             ..Header::default()
         };
-        let recipient: age::x25519::Recipient = org.hq_recipient.parse().map_err(|_| {
-            Error::invalid("Headquarters' encryption key held here is damaged.", "Import the enrolment file again.")
-        })?;
+        let recipient: age::x25519::Recipient =
+            org.hq_recipient.parse().map_err(|_| Error::from(msg::DAMAGED.term("part", &msg::PART_HQ_KEY)))?;
         let bytes = envelope::seal(header, Kind::Device, &json, &key, &recipient)?;
         let ledger_size = signed.iter().find(|s| s.log == Log::Ledger).map_or(0, |s| s.size);
         set_sent(&w.tx, SENT_LEDGER, ledger_size as i64)?;
@@ -187,12 +186,9 @@ pub fn save_hq_bundle(session: &mut Session, device: &str, dir: &Path) -> Result
             .optional()
             .storage("find the device")?;
         let (enrolment, recipient, device_id, revoked) =
-            found.ok_or_else(|| Error::NotFound { what: "enrolled device", key: device.trim().to_string(), fix: "Check the name on the Sync screen's device list." })?;
+            found.ok_or_else(|| Error::NotFound(msg::DEVICE_NOT_FOUND.with("name", device.trim())))?;
         if revoked.is_some() {
-            return Err(Error::invalid(
-                format!("Device \"{}\" was revoked; nothing is sent to it.", device.trim()),
-                "Enrol the device again if it should rejoin.",
-            ));
+            return Err(msg::DEVICE_REVOKED.with("name", device.trim()).into());
         }
         let _ = local_identity(&w.tx)?;
         let mut p = HqPayload {
@@ -225,7 +221,7 @@ pub fn save_hq_bundle(session: &mut Session, device: &str, dir: &Path) -> Result
                 p.acknowledgements.extend(ack);
             }
         }
-        let json = serde_json::to_vec(&p).map_err(|e| Error::invalid(format!("The bundle could not be written: {e}."), "Try again."))?;
+        let json = serde_json::to_vec(&p).map_err(|e| Error::from(msg::BUNDLE_NOT_WRITTEN.with("detail", e)))?;
         let (_, key) = checkpoint::local_key(&w.tx)?;
         let header = Header {
             from: checkpoint::hq_name(&org.org.id),
@@ -234,7 +230,7 @@ pub fn save_hq_bundle(session: &mut Session, device: &str, dir: &Path) -> Result
         };
         let recipient: age::x25519::Recipient = recipient
             .parse()
-            .map_err(|_| Error::invalid("The device's encryption key held here is damaged.", "Enrol the device again."))?;
+            .map_err(|_| Error::from(msg::DAMAGED.term("part", &msg::PART_DEVICE_KEY)))?;
         let bytes = envelope::seal(header, Kind::Hq, &json, &key, &recipient)?;
         w.audit(
             "bundle.export_hq",

@@ -22,6 +22,7 @@ use super::witness::{
 use crate::checkpoint::{self, Log};
 use crate::domain::canonical::sha256_hex;
 use crate::domain::error::{Error, Result, StorageContext};
+use crate::domain::messages as msg;
 use crate::domain::{Action, Refusal};
 use crate::session::{Session, Write};
 use crate::vault::personal::ForeignSeals;
@@ -268,12 +269,10 @@ fn import_in(w: &mut Write<'_>, bytes: &[u8], sha: &str) -> Result<Imported> {
                 params![p.device_id, from, to, audit_from],
             )
             .storage("apply held bundles")?;
-            let q: DevicePayload = serde_json::from_slice(&payload)
-                .map_err(|_| Error::invalid("A held bundle no longer parses.", "Run verify."))?;
+            let q: DevicePayload =
+                serde_json::from_slice(&payload).map_err(|_| Error::from(&msg::HELD_BUNDLE_FAILED))?;
             match apply(w, &q, &key, (&hq, &hq_key), &mut out)? {
-                Outcome::Held { .. } => {
-                    return Err(Error::invalid("A held bundle could not be applied.", "Run verify at headquarters."))
-                }
+                Outcome::Held { .. } => return Err(Error::from(&msg::HELD_BUNDLE_FAILED)),
                 o @ Outcome::Fork { .. } => {
                     out.outcome = o;
                     break;
@@ -349,8 +348,7 @@ fn apply(
     let a_from = check_entries(&au, &acp.cp, "audit entries")?;
     let (held_l, held_a) = (held_size(&w.tx, device, Log::Ledger)?, held_size(&w.tx, device, Log::Audit)?);
     if l_from > held_l + 1 || a_from > held_a + 1 {
-        let payload =
-            serde_json::to_vec(p).map_err(|_| Error::invalid("The bundle could not be held.", "Try again."))?;
+        let payload = serde_json::to_vec(p).map_err(|_| Error::from(&msg::HELD_BUNDLE_FAILED))?;
         w.tx.execute(
             "INSERT INTO pending_bundle (device_id, from_seq, to_seq, audit_from, payload, received_at_ms)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO NOTHING",

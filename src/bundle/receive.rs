@@ -16,6 +16,7 @@ use super::rows::{self, Row};
 use crate::checkpoint::{self, note, Checkpoint, Log};
 use crate::domain::canonical::sha256_hex;
 use crate::domain::error::{Error, Result, StorageContext};
+use crate::domain::messages as msg;
 use crate::domain::{Action, Refusal};
 use crate::session::{Session, Write};
 
@@ -119,10 +120,7 @@ fn load_in(w: &mut Write<'_>, bytes: &[u8]) -> Result<Received> {
                 .optional()
                 .storage("load notices")?;
         if held.as_deref().is_some_and(|h| h != id) {
-            return Err(Error::invalid(
-                format!("This device has its own notice named \"{name}\", which did not come from headquarters."),
-                "Ask headquarters to rename theirs, or use a fresh vault on this device.",
-            ));
+            return Err(msg::OWN_NOTICE_CLASH.with("name", name).into());
         }
         rows::insert_new(&w.tx, "notice", n)?;
     }

@@ -12,6 +12,7 @@ use rusqlite::Connection;
 use serde_json::Value as Json;
 
 use crate::domain::error::{Error, Result, StorageContext};
+use crate::domain::messages as msg;
 
 /// One row: column → value.
 pub type Row = BTreeMap<String, Json>;
@@ -50,10 +51,7 @@ fn columns(conn: &Connection, table: &str) -> Result<BTreeMap<String, bool>> {
 }
 
 fn bad(table: &str, why: &str) -> Error {
-    Error::invalid(
-        format!("A {table} row in the bundle is not usable ({why})."),
-        "Ask the sender to save the bundle again with the same Consentry version.",
-    )
+    msg::BUNDLE_ROW_UNUSABLE.with("table", table).with("detail", why).into()
 }
 
 /// Converts a row's values for `table`, whose columns are `cols`; a column the table does

@@ -9,6 +9,7 @@ use super::export::acknowledged;
 use super::merge::held_size;
 use crate::checkpoint::{self, Log};
 use crate::domain::error::{Error, Result, StorageContext};
+use crate::domain::messages as msg;
 use crate::domain::Action;
 use crate::session::Session;
 
@@ -221,10 +222,7 @@ pub fn quarantine(session: &mut Session) -> Result<Vec<Case>> {
 pub fn resolve(session: &mut Session, case_id: &str, resolution: &str) -> Result<()> {
     let resolution = resolution.trim().to_string();
     if resolution.is_empty() {
-        return Err(Error::invalid(
-            "A resolution needs a note saying what was decided.",
-            "Write what you found and decided.",
-        ));
+        return Err(Error::from(&msg::RESOLUTION_NEEDS_NOTE));
     }
     session.write(Action::ManageOrganisation, |w| {
         let n = w
@@ -235,7 +233,7 @@ pub fn resolve(session: &mut Session, case_id: &str, resolution: &str) -> Result
             )
             .storage("resolve a fork")?;
         if n == 0 {
-            return Err(Error::NotFound { what: "open quarantine case", key: case_id.to_string(), fix: "It may be resolved already; see the quarantine list." });
+            return Err(Error::NotFound(msg::CASE_NOT_FOUND.with("id", case_id)));
         }
         w.audit("bundle.resolve", case_id, resolution.clone());
         Ok(())

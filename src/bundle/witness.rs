@@ -9,6 +9,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 use super::payload::DevicePayload;
 use crate::checkpoint::{self, note, Checkpoint, Log};
 use crate::domain::error::{Error, Result, StorageContext};
+use crate::domain::messages as msg;
 use crate::domain::Refusal;
 use crate::session::Write;
 
@@ -161,7 +162,7 @@ pub(crate) fn entries_json(p: &DevicePayload, log: Log, from: i64) -> Result<Str
         Log::Ledger => serde_json::to_string(&p.events.iter().filter(|e| e.seq >= from).collect::<Vec<_>>()),
         Log::Audit => serde_json::to_string(&p.audit.iter().filter(|e| e.seq >= from).collect::<Vec<_>>()),
     };
-    v.map_err(|_| Error::invalid("The contradicting entries could not be kept.", "Try again."))
+    v.map_err(|_| Error::from(&msg::FORK_NOT_KEPT))
 }
 
 /// Keeps a fork's evidence: the checkpoint HQ held that covers `from` (signed by the
@@ -233,10 +234,11 @@ pub(crate) fn accept_checkpoint(
         .storage("check consistency")?;
     if let Some((size, root)) = last {
         if checkpoint::root_at(&leaves, size as u64).map(|r| r.to_vec()) != Some(root) {
-            return Err(Error::invalid(
-                format!("Headquarters' copy of device {device}'s {} no longer matches the checkpoint it accepted at size {size}.", log.as_str()),
-                "Run verify at headquarters and restore its vault from a backup before importing more.",
-            ));
+            return Err(msg::HQ_COPY_DIVERGED
+                .with("device", device)
+                .term("log", msg::log(log.as_str()))
+                .with("size", size)
+                .into());
         }
     }
     let now = w.now.timestamp_millis();

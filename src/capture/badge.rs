@@ -3,6 +3,7 @@
 //! untrusted: anything may arrive, and it never panics (see the property test).
 
 use crate::domain::error::{Error, Result};
+use crate::domain::messages as msg;
 
 /// The largest badge text read, in bytes.
 pub const MAX_BADGE: usize = 4096;
@@ -35,10 +36,7 @@ impl BadgeFields {
 /// Reads a vCard (2.1, 3.0, 4.0) or MECARD.
 pub fn parse(text: &str) -> Result<BadgeFields> {
     if text.len() > MAX_BADGE {
-        return Err(Error::invalid(
-            format!("The scanned badge holds {} bytes; a badge holds at most {MAX_BADGE}.", text.len()),
-            "Scan the badge again, or type the details.",
-        ));
+        return Err(msg::BADGE_TOO_LONG.with("bytes", text.len()).with("max", MAX_BADGE).into());
     }
     let t = text.trim_start_matches('\u{feff}').trim();
     let upper = t.get(..t.len().min(12)).unwrap_or_default().to_ascii_uppercase();
@@ -47,13 +45,10 @@ pub fn parse(text: &str) -> Result<BadgeFields> {
     } else if upper.starts_with("BEGIN:VCARD") {
         vcard(t)
     } else {
-        return Err(Error::invalid(
-            "That is not a badge Consentry can read (it is neither a vCard nor a MECARD).",
-            "Scan the QR code on the visitor badge, or type the details.",
-        ));
+        return Err(Error::from(&msg::BADGE_UNKNOWN));
     };
     if fields.is_empty() {
-        return Err(Error::invalid("The badge holds no name, email, phone, company or title.", "Type the details."));
+        return Err(Error::from(&msg::BADGE_EMPTY));
     }
     Ok(fields)
 }

@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::domain::error::{Error, Result, StorageContext};
+use crate::domain::messages as msg;
 use crate::domain::string_enum;
 use crate::domain::Action;
 use crate::domain::Language;
@@ -80,10 +81,9 @@ pub struct Event {
     pub captures: i64,
 }
 
-fn date(what: &str, s: &str) -> Result<NaiveDate> {
-    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| {
-        Error::invalid(format!("The {what} \"{s}\" is not a date."), "Write it as YYYY-MM-DD, such as 2026-05-01.")
-    })
+fn date(what: &'static msg::Text, s: &str) -> Result<NaiveDate> {
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+        .map_err(|_| Error::from(msg::EVENT_NOT_A_DATE.term("what", what).with("value", s.trim())))
 }
 
 fn encode_fields(fields: &[FieldRule]) -> String {
@@ -106,37 +106,25 @@ fn validate(conn: &Connection, e: &EventInput) -> Result<EventInput> {
     e.venue = e.venue.trim().to_string();
     e.device_name = e.device_name.trim().to_string();
     if e.name.is_empty() || e.name.chars().count() > 120 {
-        return Err(Error::invalid(
-            "The event needs a name (at most 120 characters).",
-            "Name it as people know it, such as \"Shanghai Auto Show 2026\".",
-        ));
+        return Err(Error::from(&msg::EVENT_NAME_MISSING));
     }
     if e.venue.is_empty() {
-        return Err(Error::invalid(
-            "The event has no venue.",
-            "Say where it takes place, such as \"NECC Shanghai, Hall 5\".",
-        ));
+        return Err(Error::from(&msg::EVENT_VENUE_MISSING));
     }
     if e.device_name.is_empty() {
-        return Err(Error::invalid(
-            "The device has no name for this event.",
-            "Name it as the team knows it, such as \"Stand A tablet\".",
-        ));
+        return Err(Error::from(&msg::EVENT_DEVICE_MISSING));
     }
-    let (start, end) = (date("first day", &e.starts_on)?, date("last day", &e.ends_on)?);
+    let (start, end) = (date(&msg::FIRST_DAY, &e.starts_on)?, date(&msg::LAST_DAY, &e.ends_on)?);
     if end < start {
-        return Err(Error::invalid("The event ends before it starts.", "Check the first and last day."));
+        return Err(Error::from(&msg::EVENT_ENDS_BEFORE_START));
     }
     e.starts_on = start.to_string();
     e.ends_on = end.to_string();
     if !(15..=600).contains(&e.idle_reset_s) {
-        return Err(Error::invalid(
-            format!("An idle reset of {} seconds is outside 15–600.", e.idle_reset_s),
-            "Use 60 seconds unless people need longer to read.",
-        ));
+        return Err(msg::EVENT_IDLE_RANGE.with("seconds", e.idle_reset_s).into());
     }
     if e.languages.is_empty() {
-        return Err(Error::invalid("The event offers no language.", "Offer Chinese, English or both."));
+        return Err(Error::from(&msg::EVENT_NO_LANGUAGE));
     }
     // Each language once, in the place it was first listed (`dedup` only drops neighbours).
     let mut languages: Vec<Language> = Vec::with_capacity(e.languages.len());
@@ -149,33 +137,23 @@ fn validate(conn: &Connection, e: &EventInput) -> Result<EventInput> {
     let mut seen = Vec::new();
     for f in &e.fields {
         if seen.contains(&f.field) {
-            return Err(Error::invalid(format!("The field {} is listed twice.", f.field), "List each field once."));
+            return Err(msg::EVENT_FIELD_TWICE.term("field", msg::field(f.field.as_str())).into());
         }
         seen.push(f.field);
     }
     if !seen.contains(&PersonField::Email) && !seen.contains(&PersonField::Phone) {
-        return Err(Error::invalid(
-            "The form collects neither email nor phone, so nobody's consent could be found again.",
-            "Collect the email address, the phone number, or both.",
-        ));
+        return Err(Error::from(&msg::EVENT_NO_CONTACT_FIELD));
     }
     let v = version_in(conn, &e.notice, Some(e.notice_number))?;
     if v.state != State::Approved {
-        return Err(Error::invalid(
-            format!(
-                "Version {} of notice \"{}\" is {}, not approved.",
-                v.number,
-                e.notice,
-                v.state.as_str().replace('_', " ")
-            ),
-            "Choose an approved version: only approved wording may be shown to people.",
-        ));
+        return Err(msg::EVENT_VERSION_NOT_APPROVED
+            .with("number", v.number)
+            .with("notice", &e.notice)
+            .term("state", msg::notice_state(v.state.as_str()))
+            .into());
     }
     if v.rendered.form.controls().next().is_none() {
-        return Err(Error::invalid(
-            format!("Version {} of notice \"{}\" asks for no consent.", v.number, e.notice),
-            "Choose a notice whose profile has purposes based on consent.",
-        ));
+        return Err(msg::EVENT_NO_CONSENT.with("number", v.number).with("notice", &e.notice).into());
     }
     Ok(e)
 }
@@ -225,9 +203,28 @@ pub fn close_event(session: &mut Session, id: &str) -> Result<Event> {
             .storage("close an event")?;
         if n == 0 {
             get_in(&w.tx, id)?;
-            return Err(Error::invalid("The event is already closed.", "Create a new event to collect consent again."));
+            return Err(Error::from(&msg::EVENT_ALREADY_CLOSED));
         }
         w.audit("event.close", id, "");
+        Ok(())
+    })?;
+    get_event(session, id)
+}
+
+/// Reopens a closed event, so that its kiosk takes people again: the undo of a close made by
+/// mistake (admin only; audited).
+pub fn reopen_event(session: &mut Session, id: &str) -> Result<Event> {
+    session.write(Action::ReopenEvent, |w| {
+        let e = get_in(&w.tx, id)?;
+        if e.closed_at_ms.is_none() {
+            return Err(msg::EVENT_NOT_CLOSED.with("name", &e.input.name).into());
+        }
+        w.tx.execute(
+            "UPDATE event SET closed_at_ms = NULL, updated_at_ms = ?2 WHERE id = ?1",
+            params![e.id, w.now.timestamp_millis()],
+        )
+        .storage("reopen an event")?;
+        w.audit("event.reopen", &e.id, "");
         Ok(())
     })?;
     get_event(session, id)
@@ -258,11 +255,7 @@ pub(crate) fn get_in(conn: &Connection, id: &str) -> Result<Event> {
     conn.query_row(&format!("{SELECT} WHERE e.id = ?1"), [id.trim()], row)
         .optional()
         .storage("read an event")?
-        .ok_or_else(|| Error::NotFound {
-            what: "event",
-            key: id.trim().into(),
-            fix: "List events with `consentry event list`.",
-        })
+        .ok_or_else(|| Error::NotFound(msg::EVENT_NOT_FOUND.with("key", id.trim())))
 }
 
 const SELECT: &str =

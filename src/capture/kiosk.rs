@@ -12,6 +12,7 @@ use serde_json::json;
 use crate::capture::event::{get_in, Event, FieldRule, PersonField};
 use crate::domain::canonical::sha256_hex;
 use crate::domain::error::{Error, Result, StorageContext};
+use crate::domain::messages as msg;
 use crate::domain::Language;
 use crate::domain::{Action, Operator};
 use crate::ledger::{capture_in, Capture, EventKind, Method, Recorded};
@@ -99,27 +100,25 @@ pub struct Submission {
 fn form_in(conn: &rusqlite::Connection, event_id: &str, language: Option<Language>) -> Result<KioskForm> {
     let event = get_in(conn, event_id)?;
     if event.closed_at_ms.is_some() {
-        return Err(Error::invalid(
-            format!("The event \"{}\" is closed.", event.input.name),
-            "Choose a running event, or create a new one.",
-        ));
+        return Err(msg::EVENT_CLOSED.with("name", &event.input.name).into());
     }
     let language = match language {
         Some(l) if event.input.languages.contains(&l) => l,
         Some(l) => {
-            return Err(Error::invalid(
-                format!("The event \"{}\" is not offered in {l}.", event.input.name),
-                "Choose one of the event's languages.",
-            ))
+            return Err(msg::EVENT_LANGUAGE_NOT_OFFERED
+                .with("name", &event.input.name)
+                .term("language", msg::language(l))
+                .into())
         }
         None => *event.input.languages.first().unwrap_or(&Language::ZhCn),
     };
     let v = version_in(conn, &event.input.notice, Some(event.input.notice_number))?;
     if v.state != State::Approved {
-        return Err(Error::invalid(
-            format!("Version {} of notice \"{}\" is no longer approved ({}).", v.number, v.notice, v.state.as_str()),
-            "Ask legal for the current version and create a new event with it.",
-        ));
+        return Err(msg::EVENT_VERSION_NOT_APPROVED
+            .with("number", v.number)
+            .with("notice", &v.notice)
+            .term("state", msg::notice_state(v.state.as_str()))
+            .into());
     }
     let (title, text, notice_hash) = match language {
         Language::ZhCn => (v.title.zh.clone(), v.rendered.text_zh.clone(), v.rendered.hash_zh.clone()),
@@ -149,63 +148,42 @@ fn field_value(s: &Submission, f: PersonField) -> Option<&str> {
 fn check(s: &Submission, k: &KioskForm, fields: &[FieldRule]) -> Result<()> {
     for rule in fields {
         if rule.required && field_value(s, rule.field).is_none() {
-            return Err(Error::invalid(
-                format!("The {} is required at this event.", rule.field.as_str().replace('_', " ")),
-                "Fill it in, then submit again.",
-            ));
+            return Err(msg::FIELD_REQUIRED.term("field", msg::field(rule.field.as_str())).into());
         }
     }
     for f in PersonField::ALL {
         if field_value(s, *f).is_some() && !fields.iter().any(|r| r.field == *f) {
-            return Err(Error::invalid(
-                format!("This event does not collect the {}.", f.as_str().replace('_', " ")),
-                "Leave it out: collect only what the notice says.",
-            ));
+            return Err(msg::FIELD_NOT_COLLECTED.term("field", msg::field(f.as_str())).into());
         }
     }
     let ids: Vec<&str> = k.form.controls().map(|c| c.id.as_str()).collect();
     for (i, t) in s.ticked.iter().enumerate() {
         if !ids.contains(&t.as_str()) {
-            return Err(Error::invalid(format!("The form has no box \"{t}\"."), "Reload the form and try again."));
+            return Err(msg::FORM_NO_SUCH_BOX.with("code", t).into());
         }
         if s.ticked[..i].contains(t) {
-            return Err(Error::invalid(format!("The box \"{t}\" is ticked twice."), "Reload the form and try again."));
+            return Err(msg::FORM_BOX_TWICE.with("code", t).into());
         }
     }
     if s.under_14 {
         if k.guardian().is_none() {
-            return Err(Error::invalid(
-                "This event's notice does not provide for children under 14.",
-                "Do not collect a child's details here; a notice with dedicated rules for minors is needed (PIPL Art. 31).",
-            ));
+            return Err(Error::from(&msg::NO_MINORS_PROVISION));
         }
         if s.guardian_name.as_deref().map(str::trim).unwrap_or_default().is_empty() || !s.guardian_confirmed {
-            return Err(Error::invalid(
-                "A child under 14 needs a parent's or guardian's consent: the guardian's name and confirmation are missing.",
-                "Ask the parent or guardian to enter their name and confirm, then submit again.",
-            ));
+            return Err(Error::from(&msg::GUARDIAN_MISSING));
         }
         if let Some(g) = s.guardian_name.as_deref() {
             crate::domain::text::check_person_field("guardian_name", g.trim())?;
         }
     } else if s.guardian_name.as_deref().is_some_and(|g| !g.trim().is_empty()) || s.guardian_confirmed {
-        return Err(Error::invalid(
-            "A guardian answered for someone not marked as under 14.",
-            "Tick \"under 14\" or clear the guardian's details.",
-        ));
+        return Err(Error::from(&msg::GUARDIAN_WITHOUT_MINOR));
     }
     if let Some(png) = &s.signature_png {
         if !k.event.input.signature {
-            return Err(Error::invalid(
-                format!("The event \"{}\" does not offer a signature pad.", k.event.input.name),
-                "Leave the signature out: collect only what the event collects.",
-            ));
+            return Err(msg::NO_SIGNATURE_PAD.with("name", &k.event.input.name).into());
         }
         if png.len() > MAX_SIGNATURE || !png.starts_with(b"\x89PNG\r\n\x1a\n") {
-            return Err(Error::invalid(
-                "The signature is not a PNG image of at most 512 KiB.",
-                "Clear the signature pad and sign again.",
-            ));
+            return Err(Error::from(&msg::SIGNATURE_NOT_PNG));
         }
     }
     Ok(())
@@ -218,17 +196,11 @@ pub fn submit(session: &mut Session, s: &Submission) -> Result<Submitted> {
     session.check(Action::Capture)?;
     let method = s.method.unwrap_or(Method::Kiosk);
     if !matches!(method, Method::Kiosk | Method::Paper) {
-        return Err(Error::invalid(
-            format!("An event form is collected at the kiosk or on paper, not by {method}."),
-            "Use kiosk or paper.",
-        ));
+        return Err(msg::FORM_METHOD.term("method", msg::method(method.as_str())).into());
     }
     let paper_ref = s.paper_ref.as_deref().map(str::trim).filter(|r| !r.is_empty());
     if method == Method::Paper && paper_ref.is_none() {
-        return Err(Error::invalid(
-            "A paper form needs the reference of its scan.",
-            "Enter the scan's file name or the number written on the form, such as \"SH-2026-0042\".",
-        ));
+        return Err(Error::from(&msg::PAPER_NEEDS_REF));
     }
     session.write(Action::Capture, |w| {
         let k = form_in(&w.tx, &s.event_id, s.language)?;

@@ -7,5 +7,7 @@ mod event;
 mod kiosk;
 
 pub(crate) use event::event_exists;
-pub use event::{close_event, create_event, get_event, list_events, Event, EventInput, FieldRule, PersonField};
+pub use event::{
+    close_event, create_event, get_event, list_events, reopen_event, Event, EventInput, FieldRule, PersonField,
+};
 pub use kiosk::{form, leave_kiosk, submit, KioskForm, Submission, Submitted};

@@ -7,7 +7,8 @@
 
 use sha2::{Digest, Sha256};
 
-use crate::domain::error::{Error, Result};
+use crate::checkpoint::note::signed_format;
+use crate::domain::error::Result;
 
 /// A SHA-256 digest: a leaf hash, a node hash or a tree's root.
 pub type Hash = [u8; 32];
@@ -112,7 +113,7 @@ fn split(n: usize) -> usize {
 /// A leaf count or index as a slice position.
 fn position(n: u64, what: &str) -> Result<usize> {
     usize::try_from(n)
-        .map_err(|_| Error::invalid(format!("The {what} {n} is too large for this computer."), "Use a smaller tree."))
+        .map_err(|_| signed_format(format!("The {what} {n} is too large for this computer."), "Use a smaller tree."))
 }
 
 /// The RFC 6962 audit path (PATH) that proves the leaf at `index` is in the tree of these
@@ -120,7 +121,7 @@ fn position(n: u64, what: &str) -> Result<usize> {
 pub fn inclusion_proof(leaves: &[Hash], index: u64) -> Result<Vec<Hash>> {
     let m = position(index, "leaf index")?;
     if m >= leaves.len() {
-        return Err(Error::invalid(
+        return Err(signed_format(
             format!("Leaf index {index} is outside a tree of {} leaves.", leaves.len()),
             "Ask for a leaf whose index is below the tree size.",
         ));
@@ -178,7 +179,7 @@ pub fn verify_inclusion(leaf: &Hash, index: u64, size: u64, proof: &[Hash], root
 pub fn consistency_proof(leaves: &[Hash], old_size: u64) -> Result<Vec<Hash>> {
     let m = position(old_size, "old tree size")?;
     if m > leaves.len() {
-        return Err(Error::invalid(
+        return Err(signed_format(
             format!("The old tree size {old_size} is larger than the tree of {} leaves.", leaves.len()),
             "Ask for a proof from a size no larger than the current tree.",
         ));

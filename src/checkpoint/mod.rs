@@ -19,6 +19,7 @@ pub mod note;
 use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::domain::error::{Error, Result, StorageContext};
+use crate::domain::messages as msg;
 use crate::domain::string_enum;
 use crate::domain::{Place, Problem};
 pub use merkle::Hash;
@@ -93,9 +94,8 @@ pub(crate) fn local_key(conn: &Connection) -> Result<(String, ed25519_dalek::Sig
             Ok((r.get(0)?, zeroize::Zeroizing::new(r.get(1)?)))
         })
         .storage("read this device's key")?;
-    let bytes: [u8; 32] = secret.as_slice().try_into().map_err(|_| {
-        Error::invalid("This device's signing key is damaged (not 32 bytes).", "Run verify and restore from a backup.")
-    })?;
+    let bytes: [u8; 32] =
+        secret.as_slice().try_into().map_err(|_| Error::from(msg::DAMAGED.term("part", &msg::PART_OWN_KEY)))?;
     Ok((id, ed25519_dalek::SigningKey::from_bytes(&bytes)))
 }
 
@@ -121,10 +121,7 @@ pub(crate) fn sign_local(conn: &Connection, now_ms: i64) -> Result<Vec<Signed>> 
             .storage("sign a checkpoint")?;
         if let Some((m, r, _)) = &last {
             if root_at(&leaves, *m as u64).map(|x| x.to_vec()).as_ref() != Some(r) {
-                return Err(Error::invalid(
-                    format!("This vault's {} no longer matches the checkpoint it signed at size {m}.", log.as_str()),
-                    "Run verify to see what changed, and contact headquarters before saving a bundle.",
-                ));
+                return Err(msg::OWN_LOG_DIVERGED.term("log", msg::log(log.as_str())).with("size", m).into());
             }
         }
         let note = match last {

@@ -65,8 +65,14 @@ pub fn vkey(name: &str, key: &VerifyingKey) -> String {
     format!("{name}+{}+{}", hex::encode(key_id(name, ED25519, key)), BASE64.encode(&material))
 }
 
+/// A problem with a signed note, checkpoint or proof: the precise English detail inside a
+/// sentence the app shows in either language (these are machine formats, not input people type).
+pub(crate) fn signed_format(problem: impl Into<String>, fix: impl Into<String>) -> Error {
+    crate::domain::messages::SIGNED_FORMAT.with("detail", format!("{} {}", problem.into(), fix.into())).into()
+}
+
 fn malformed(problem: impl Into<String>) -> Error {
-    Error::invalid(
+    signed_format(
         problem,
         "Get a fresh copy of the signed note from its source; a note must be copied byte for byte, with its blank line and signature lines.",
     )
@@ -75,7 +81,7 @@ fn malformed(problem: impl Into<String>) -> Error {
 /// Refuses a key name the note format cannot carry.
 fn check_name(name: &str) -> Result<()> {
     if name.is_empty() || name.chars().any(|c| c.is_whitespace() || c.is_control() || c == '+') {
-        return Err(Error::invalid(
+        return Err(signed_format(
             format!("\"{name}\" cannot be a key name in a signed note."),
             "Use a non-empty name without spaces or '+', such as example.com/ledger.",
         ));
@@ -91,10 +97,10 @@ fn has_control(s: &str) -> bool {
 /// Refuses a text that cannot be signed as a note.
 fn check_text(text: &str) -> Result<()> {
     if !text.ends_with('\n') {
-        return Err(Error::invalid("The text to sign does not end in a newline.", "End the text with a newline."));
+        return Err(signed_format("The text to sign does not end in a newline.", "End the text with a newline."));
     }
     if has_control(text) {
-        return Err(Error::invalid(
+        return Err(signed_format(
             "The text to sign contains a control character (such as a tab or carriage return).",
             "Remove control characters; only newlines may separate lines.",
         ));
@@ -161,7 +167,7 @@ impl Note {
             return Ok(());
         }
         if self.signatures.len() == MAX_SIGNATURES {
-            return Err(Error::invalid(
+            return Err(signed_format(
                 format!("The note already has {MAX_SIGNATURES} signatures, the most a note may carry."),
                 "Remove signatures that are no longer needed before adding another.",
             ));
@@ -188,7 +194,7 @@ impl Note {
         if found {
             Ok(())
         } else {
-            Err(Error::invalid(
+            Err(signed_format(
                 format!("This note is not signed by {name} with key {} (signatures by other keys are ignored).", hex::encode(id)),
                 format!("Check that the key you trust for {name} is the right one, or get the copy of the note that {name} signed."),
             ))
@@ -197,7 +203,7 @@ impl Note {
 }
 
 fn bad_signature(name: &str, id: &[u8; 4]) -> Error {
-    Error::invalid(
+    signed_format(
         format!(
             "The signature by {name} (key {}) does not match this note: the note was changed after it was signed, or the signature is damaged.",
             hex::encode(id)
@@ -302,7 +308,7 @@ impl Checkpoint {
 }
 
 fn bad_checkpoint(problem: &str) -> Error {
-    Error::invalid(
+    signed_format(
         format!("The checkpoint {problem}."),
         "Get a fresh copy of the checkpoint from the log; it must be origin, tree size and root hash, one per line.",
     )
@@ -327,7 +333,7 @@ pub fn cosign(note: &mut Note, witness_name: &str, key: &SigningKey, unix_second
     check_text(&note.text)?;
     Checkpoint::parse(&note.text)?;
     if unix_seconds > i64::MAX as u64 {
-        return Err(Error::invalid(
+        return Err(signed_format(
             format!("The cosignature time {unix_seconds} is past the largest allowed (2^63 - 1)."),
             "Pass the time as seconds since 1970.",
         ));
@@ -360,7 +366,7 @@ pub fn verify_cosignature(note: &Note, witness_name: &str, key: &VerifyingKey) -
         latest = latest.max(Some(time));
     }
     latest.ok_or_else(|| {
-        Error::invalid(
+        signed_format(
             format!(
                 "This checkpoint is not cosigned by {witness_name} with key {} (signatures by other keys are ignored).",
                 hex::encode(id)

@@ -22,6 +22,11 @@ pub enum EventCommand {
         /// Event id.
         id: String,
     },
+    /// Reopen a closed event (admin): its kiosk takes people again.
+    Reopen {
+        /// Event id.
+        id: String,
+    },
     /// Print the form an event's kiosk shows.
     Form {
         /// Event id.
@@ -40,6 +45,7 @@ pub fn run(cli: &Cli, cmd: &EventCommand, json: bool) -> Result<(), Failure> {
         EventCommand::Create(a) => create(cli, a, json),
         EventCommand::List => list(cli, json),
         EventCommand::Close { id } => close(cli, id, json),
+        EventCommand::Reopen { id } => reopen(cli, id, json),
         EventCommand::Form { id, language } => form(cli, id, language.as_deref(), json),
         EventCommand::Paper(a) => paper(cli, a, json),
     }
@@ -134,13 +140,13 @@ fn notice_version(s: &mut Session, notice: &str) -> Result<(String, i64), Error>
         Some((n, v)) => Ok((
             n.to_string(),
             v.parse::<i64>().map_err(|_| {
-                Error::invalid(format!("\"{v}\" is not a version number."), "Write NAME@N, such as trade-show-2026@1.")
+                Error::usage(format!("\"{v}\" is not a version number."), "Write NAME@N, such as trade-show-2026@1.")
             })?,
         )),
         None => {
             let approved = consentry::notice::workflow::approved(s)?;
             let v = approved.iter().find(|v| v.notice == notice).ok_or_else(|| {
-                Error::invalid(
+                Error::usage(
                     format!("Notice \"{notice}\" has no approved version."),
                     "Ask legal to approve one, or name another notice.",
                 )
@@ -182,6 +188,12 @@ fn list(cli: &Cli, json: bool) -> Result<(), Failure> {
 
 fn close(cli: &Cli, id: &str, json: bool) -> Result<(), Failure> {
     let e = with_session(cli, |s| capture::close_event(s, id))?;
+    output::trade_event(&e, json);
+    Ok(())
+}
+
+fn reopen(cli: &Cli, id: &str, json: bool) -> Result<(), Failure> {
+    let e = with_session(cli, |s| capture::reopen_event(s, id))?;
     output::trade_event(&e, json);
     Ok(())
 }

@@ -86,7 +86,7 @@ fn vault_paths(cli: &Cli) -> Result<VaultPaths, Error> {
 
 fn operator_name(cli: &Cli) -> Result<String, Error> {
     cli.operator.clone().filter(|o| !o.trim().is_empty()).ok_or_else(|| {
-        Error::invalid("Who are you? No operator was named.", "Pass --operator NAME (or set CONSENTRY_OPERATOR).")
+        Error::usage("Who are you? No operator was named.", "Pass --operator NAME (or set CONSENTRY_OPERATOR).")
     })
 }
 
@@ -373,13 +373,13 @@ fn read_text(path: &Path, what: &str) -> Result<String, Error> {
     // is far larger (or never ends) without reading it all.
     const MAX_TEXT: u64 = 4 * 1024 * 1024;
     let bytes = consentry::files::read_at_most(path, MAX_TEXT, |n| {
-        Error::invalid(
+        Error::usage(
             format!("The {what} {} is larger than 4 MiB ({n} bytes or more).", path.display()),
             "Check that this is the right file.",
         )
     })?;
     String::from_utf8(bytes).map_err(|_| {
-        Error::invalid(format!("The {what} {} is not UTF-8 text.", path.display()), "Save it as UTF-8 and try again.")
+        Error::usage(format!("The {what} {} is not UTF-8 text.", path.display()), "Save it as UTF-8 and try again.")
     })
 }
 
@@ -425,7 +425,7 @@ fn notice_show(cli: &Cli, key: &str, json: bool) -> Result<(), Failure> {
 fn parse_time(at: Option<&str>) -> Result<Option<chrono::DateTime<chrono::FixedOffset>>, Error> {
     at.map(|t| {
         chrono::DateTime::parse_from_rfc3339(t.trim()).map_err(|_| {
-            Error::invalid(
+            Error::usage(
                 format!("\"{t}\" is not a time Consentry can read."),
                 "Use RFC 3339 with an offset, such as 2026-05-01T09:30:00+08:00.",
             )
@@ -459,7 +459,7 @@ fn subject_key(k: &SubjectKeyArgs) -> Result<SubjectKey, Error> {
         (Some(id), _, _) => Ok(SubjectKey::Id(id.clone())),
         (_, Some(e), _) => Ok(SubjectKey::Email(e.clone())),
         (_, _, Some(p)) => Ok(SubjectKey::Phone(p.clone())),
-        _ => Err(Error::invalid("No person was named.", "Pass --subject ID, --email or --phone.")),
+        _ => Err(Error::usage("No person was named.", "Pass --subject ID, --email or --phone.")),
     }
 }
 

@@ -64,7 +64,7 @@ fn subject_reveal(cli: &Cli, a: &SubjectKeyOnly, json: bool) -> Result<(), Failu
 
 fn subject_erase(cli: &Cli, a: &EraseArgs, json: bool) -> Result<(), Failure> {
     if !a.yes {
-        return Err(Error::invalid(
+        return Err(Error::usage(
             "Erasure removes the person's name, email, phone and company for good.",
             "Run it again with --yes to confirm.",
         )
@@ -87,7 +87,7 @@ fn export_access(cli: &Cli, a: &ExportAccessArgs) -> Result<(), Failure> {
         "json" => false,
         "html" => true,
         other => {
-            return Err(Error::invalid(format!("\"{other}\" is not json or html."), "Use --format json or html.").into())
+            return Err(Error::usage(format!("\"{other}\" is not json or html."), "Use --format json or html.").into())
         }
     };
     let report = with_session(cli, |s| rights::access_report(s, &key))?;
@@ -191,7 +191,7 @@ fn receipt_show(cli: &Cli, id: &str, format: &str, output: Option<&Path>) -> Res
         "json" => false,
         "html" => true,
         other => {
-            return Err(Error::invalid(format!("\"{other}\" is not json or html."), "Use --format json or html.").into())
+            return Err(Error::usage(format!("\"{other}\" is not json or html."), "Use --format json or html.").into())
         }
     };
     let r = with_session(cli, |s| receipt::show(s, id))?;

@@ -12,14 +12,14 @@ fn from_env_or_prompt(var: &str, prompt: &str) -> Result<Zeroizing<String>, Erro
         return Ok(Zeroizing::new(v));
     }
     if !std::io::stdin().is_terminal() {
-        return Err(Error::invalid(
+        return Err(Error::usage(
             format!("No terminal to ask for the {prompt} on, and {var} is not set."),
             format!("Run the command in a terminal, or set {var} for a script."),
         ));
     }
     rpassword::prompt_password(format!("{prompt}: "))
         .map(Zeroizing::new)
-        .map_err(|e| Error::invalid(format!("Could not read the {prompt} ({e})."), "Run the command in a terminal."))
+        .map_err(|e| Error::usage(format!("Could not read the {prompt} ({e})."), "Run the command in a terminal."))
 }
 
 /// The signed-in operator's passphrase.
@@ -38,7 +38,7 @@ pub fn new_passphrase(whose: &str) -> Result<Passphrase, Error> {
     p.check_strength()?;
     let second = from_env_or_prompt("CONSENTRY_NEW_PASSPHRASE", "Type it again")?;
     if first != second {
-        return Err(Error::invalid("The two passphrases differ.", "Nothing was changed; run the command again."));
+        return Err(Error::usage("The two passphrases differ.", "Nothing was changed; run the command again."));
     }
     Ok(p)
 }

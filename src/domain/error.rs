@@ -3,7 +3,8 @@
 
 use std::path::PathBuf;
 
-use crate::domain::Role;
+use crate::domain::messages::{self as msg, Message, Text};
+use crate::domain::{Language, Role};
 
 /// Everything that can go wrong in an engine call.
 #[derive(Debug, thiserror::Error)]
@@ -58,12 +59,12 @@ pub enum Error {
         path: PathBuf,
     },
     /// The key-slot file is missing or unreadable.
-    #[error("The key-slot file {path} {problem}. Without it the vault cannot be opened: restore it from your backup of the vault folder.")]
+    #[error("The key-slot file {path} {}. Without it the vault cannot be opened: restore it from your backup of the vault folder.", problem.en)]
     KeySlots {
         /// The key-slot file.
         path: PathBuf,
-        /// What is wrong with it.
-        problem: String,
+        /// What is wrong with it (a term of [`msg`]).
+        problem: &'static Text,
     },
     /// The key slots open, but the database does not accept the key or is damaged.
     #[error("The vault file {path} does not match its key-slot file or is damaged. Nothing was changed. Restore both files from the same backup.")]
@@ -106,34 +107,15 @@ pub enum Error {
         /// Minimum length in characters.
         min: usize,
     },
-    /// Input that fails validation.
-    #[error("{problem} {fix}")]
-    Invalid {
-        /// What is wrong.
-        problem: String,
-        /// How to fix it.
-        fix: String,
-    },
+    /// Input that fails validation: what is wrong and how to fix it.
+    #[error("{0}")]
+    Invalid(Message),
     /// Something named does not exist.
-    #[error("No {what} \"{key}\" in this vault. {fix}")]
-    NotFound {
-        /// The kind of thing.
-        what: &'static str,
-        /// How it was named.
-        key: String,
-        /// What to do.
-        fix: &'static str,
-    },
+    #[error("{0}")]
+    NotFound(Message),
     /// Something with that key already exists.
-    #[error(
-        "There is already a {what} called \"{key}\". Nothing was changed. Use another name or code, or use the existing one."
-    )]
-    Duplicate {
-        /// The kind of thing.
-        what: &'static str,
-        /// Its key.
-        key: String,
-    },
+    #[error("{0}")]
+    Duplicate(Message),
     /// A template failed to parse or render.
     #[error("Template \"{template}\" ({language}){at} {problem}. {fix}", at = line.map(|l| format!(" line {l}")).unwrap_or_default())]
     Template {
@@ -149,15 +131,8 @@ pub enum Error {
         fix: String,
     },
     /// A notice version is not in the state the step needs.
-    #[error("{what} is {state_text}. Nothing was changed. {fix}", state_text = state.replace('_', " "))]
-    WrongState {
-        /// The version.
-        what: String,
-        /// Its state.
-        state: &'static str,
-        /// What to do.
-        fix: String,
-    },
+    #[error("{0}")]
+    WrongState(Message),
     /// The lint found errors, which block review and approval.
     #[error("Notice \"{notice}\" has {count} compliance error(s), which block review and approval. Run `consentry notice lint {notice}` (or open the lint panel), fix each one, then try again.")]
     LintErrors {
@@ -185,14 +160,14 @@ pub enum Error {
         fix: String,
     },
     /// A file could not be read or written.
-    #[error("Could not {action} {path}: {reason}. Nothing was changed. Check that the folder exists and that you may write to it.")]
+    #[error("Could not {} {path}: {reason}. Nothing was changed. Check that the folder exists and that you may write to it.", action.en)]
     Io {
-        /// What was being done.
-        action: &'static str,
+        /// What was being done (a term of [`msg`]).
+        action: &'static Text,
         /// The file.
         path: PathBuf,
         /// The operating system's reason.
-        reason: String,
+        reason: std::io::ErrorKind,
     },
     /// The database failed in a way the user cannot fix by changing input.
     #[error("The vault could not complete \"{context}\". Nothing was changed. If this repeats, run `consentry verify` and keep a copy of the vault folder for support.")]
@@ -238,9 +213,57 @@ impl Error {
         }
     }
 
-    /// Shorthand for [`Error::Invalid`].
-    pub fn invalid(problem: impl Into<String>, fix: impl Into<String>) -> Self {
-        Error::Invalid { problem: problem.into(), fix: fix.into() }
+    /// A usage mistake on the command line (the CLI's own input; never reaches the app).
+    pub fn usage(problem: impl Into<String>, fix: impl Into<String>) -> Self {
+        Error::Invalid(msg::USAGE.with("problem", problem.into()).with("fix", fix.into()))
+    }
+
+    /// What the error says, in either language, without naming command-line syntax: what the
+    /// desktop app shows. (`Display` is the CLI's English sentence, which may name commands.)
+    pub fn message(&self) -> Message {
+        let m = Message::from;
+        match self {
+            Error::WrongPassphrase { .. } => m(&msg::WRONG_PASSPHRASE),
+            Error::WrongRecoveryKey { .. } => m(&msg::WRONG_RECOVERY_KEY),
+            Error::UnknownOperator { name, .. } => msg::UNKNOWN_OPERATOR.with("name", name),
+            Error::OperatorDisabled { name } => msg::OPERATOR_DISABLED.with("name", name),
+            Error::PermissionDenied { role, needed, .. } => m(&msg::PERMISSION_DENIED)
+                .term("role", msg::role(*role))
+                .terms("needed", needed.iter().map(|r| msg::role(*r)).collect()),
+            Error::VaultNotFound { path } => msg::VAULT_NOT_FOUND.with("path", path.display()),
+            Error::VaultExists { path } => msg::VAULT_EXISTS.with("path", path.display()),
+            Error::KeySlots { path, problem } => msg::KEY_SLOTS.with("path", path.display()).term("problem", problem),
+            Error::VaultDamaged { path } => msg::VAULT_DAMAGED.with("path", path.display()),
+            Error::SchemaTooNew { found, supported } => {
+                msg::SCHEMA_TOO_NEW.with("found", found).with("supported", supported)
+            }
+            Error::MigrationEdited { version } => msg::MIGRATION_EDITED.with("version", version),
+            Error::SchemaAltered { objects } => msg::SCHEMA_ALTERED.with("objects", objects.join(", ")),
+            Error::PersonalDataSealed => m(&msg::PERSONAL_DATA_SEALED),
+            Error::Busy => m(&msg::BUSY),
+            Error::WeakPassphrase { min } => msg::WEAK_PASSPHRASE.with("min", min),
+            Error::Invalid(message)
+            | Error::NotFound(message)
+            | Error::Duplicate(message)
+            | Error::WrongState(message) => message.clone(),
+            Error::Template { template, language, line, problem, .. } => msg::TEMPLATE
+                .with("template", template)
+                .term("language", msg::language(*language))
+                .with("line", line.map_or(String::from("–"), |l| l.to_string()))
+                .with("problem", problem),
+            Error::LintErrors { notice, count } => msg::LINT_ERRORS.with("notice", notice).with("count", count),
+            Error::OwnApproval { notice, number } => msg::OWN_APPROVAL.with("notice", notice).with("number", number),
+            Error::BundleRefused { reason, .. } => m(msg::refusal(*reason)),
+            Error::Io { action, path, reason, .. } => {
+                msg::IO.term("action", action).with("path", path.display()).term("why", msg::io_reason(reason))
+            }
+            Error::Storage { .. } => m(&msg::STORAGE),
+        }
+    }
+
+    /// [`Error::message`] in `language`.
+    pub fn render(&self, language: Language) -> String {
+        self.message().render(language)
     }
 
     /// Shorthand for [`Error::BundleRefused`].
@@ -248,14 +271,27 @@ impl Error {
         Error::BundleRefused { reason, problem: problem.into(), fix: fix.into() }
     }
 
-    pub(crate) fn io(action: &'static str, path: &std::path::Path, err: &std::io::Error) -> Self {
-        Error::Io { action, path: path.to_path_buf(), reason: err.to_string() }
+    pub(crate) fn io(action: &'static Text, path: &std::path::Path, err: &std::io::Error) -> Self {
+        Error::Io { action, path: path.to_path_buf(), reason: err.kind() }
     }
 }
 
 /// Turns a SQLite error into [`Error::Storage`] (or [`Error::Busy`]) and logs the detail.
 pub(crate) trait StorageContext<T> {
     fn storage(self, context: &'static str) -> Result<T>;
+}
+
+impl From<Message> for Error {
+    /// A message on its own is an [`Error::Invalid`].
+    fn from(m: Message) -> Self {
+        Error::Invalid(m)
+    }
+}
+
+impl From<&'static Text> for Error {
+    fn from(t: &'static Text) -> Self {
+        Error::Invalid(Message::from(t))
+    }
 }
 
 impl<T> StorageContext<T> for std::result::Result<T, rusqlite::Error> {

@@ -6,6 +6,7 @@ pub mod error;
 pub(crate) mod html;
 pub mod ids;
 pub mod mask;
+pub mod messages;
 pub mod permission;
 pub mod problem;
 pub mod text;

@@ -8,6 +8,7 @@ use std::str::FromStr;
 use unicode_normalization::UnicodeNormalization;
 
 use crate::domain::error::{Error, Result};
+use crate::domain::messages as msg;
 
 /// An operator's role.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -55,10 +56,9 @@ impl fmt::Display for Role {
 impl FromStr for Role {
     type Err = Error;
     fn from_str(s: &str) -> Result<Self> {
-        Role::ALL
-            .into_iter()
-            .find(|r| r.as_str() == s.trim().to_ascii_lowercase())
-            .ok_or_else(|| Error::invalid(format!("\"{s}\" is not a role."), "Use admin, legal, marketer or kiosk."))
+        Role::ALL.into_iter().find(|r| r.as_str() == s.trim().to_ascii_lowercase()).ok_or_else(|| {
+            Error::from(msg::NOT_ONE_OF.with("value", s.trim()).with("options", "admin, legal, marketer, kiosk"))
+        })
     }
 }
 
@@ -125,6 +125,8 @@ pub enum Action {
     ManageEvents,
     /// Read events.
     ReadEvents,
+    /// Reopen a closed event (undoes a close; admin only, audited).
+    ReopenEvent,
     /// Leave kiosk mode (the operator who confirms with their passphrase needs this role).
     LeaveKiosk,
     /// Make this vault the headquarters, enrol and revoke devices, join an organisation,
@@ -146,7 +148,7 @@ pub enum Action {
 
 impl Action {
     /// Every action, for table-driven checks.
-    pub const ALL: [Action; 38] = [
+    pub const ALL: [Action; 39] = [
         Action::ManageOperators,
         Action::ListOperators,
         Action::ManageCatalogue,
@@ -177,6 +179,7 @@ impl Action {
         Action::ReadRetention,
         Action::ManageEvents,
         Action::ReadEvents,
+        Action::ReopenEvent,
         Action::LeaveKiosk,
         Action::ManageOrganisation,
         Action::ReadSync,
@@ -215,6 +218,7 @@ impl Action {
             Action::ManageEvents => &[Admin, Marketer],
             // A kiosk operator picks the event whose kiosk to start (events hold no personal data).
             Action::ReadEvents => &[Admin, Legal, Marketer, Kiosk],
+            Action::ReopenEvent => &[Admin],
             // The kiosk stays a kiosk: only staff who may see more may take the device back.
             Action::LeaveKiosk => &[Admin, Legal, Marketer],
             Action::ManageOrganisation => &[Admin],
@@ -265,6 +269,7 @@ impl Action {
             Action::ReadRetention => "retention.read",
             Action::ManageEvents => "event.manage",
             Action::ReadEvents => "event.read",
+            Action::ReopenEvent => "event.reopen",
             Action::LeaveKiosk => "kiosk.leave",
             Action::ManageOrganisation => "organisation.manage",
             Action::ReadSync => "sync.read",
@@ -309,6 +314,7 @@ impl Action {
             Action::ReadRetention => "reading retention rules and due consents",
             Action::ManageEvents => "creating and closing events",
             Action::ReadEvents => "reading events",
+            Action::ReopenEvent => "reopening a closed event",
             Action::LeaveKiosk => "leaving kiosk mode",
             Action::ManageOrganisation => "managing headquarters and its devices",
             Action::ReadSync => "reading the devices and what is not yet sent",
@@ -343,10 +349,7 @@ pub fn name_key(name: &str) -> String {
 pub fn validate_name(name: &str) -> Result<String> {
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 64 || name.chars().any(|c| c.is_control()) {
-        return Err(Error::invalid(
-            format!("\"{name}\" is not a usable operator name."),
-            "Use 1 to 64 characters without control characters, such as \"Li Na\" or \"李娜\".",
-        ));
+        return Err(msg::NAME_UNUSABLE.with("name", name).into());
     }
     Ok(name.to_string())
 }

@@ -1,7 +1,8 @@
 //! Rules for text that comes in: invisible code points and length limits, shared by the
 //! notice lint and the checks on a person's details.
 
-use crate::domain::error::{Error, Result};
+use crate::domain::error::Result;
+use crate::domain::messages::{self as msg, Arg};
 
 /// Code points that make text read differently from how it is stored (Trojan Source).
 pub fn hidden_characters(text: &str) -> Vec<(usize, char)> {
@@ -20,31 +21,26 @@ pub const PERSON_FIELD_MAX: [(&str, usize); 6] =
 /// invisible code points (which would make it read differently from how it is stored).
 pub fn check_person_field(field: &str, value: &str) -> Result<()> {
     let max = PERSON_FIELD_MAX.iter().find(|(f, _)| *f == field).map_or(200, |(_, m)| *m);
-    check_text(&field.replace('_', " "), value, max)
+    check_text(Arg::Term(msg::field(field)), value, max)
 }
 
 /// Checks a short text a person types (a detail, a name in the catalogue, a profile field):
 /// at most `max` characters, and no control characters or invisible code points. `label`
 /// names it in the message.
-pub fn check_text(label: &str, value: &str, max: usize) -> Result<()> {
+pub fn check_text(label: Arg, value: &str, max: usize) -> Result<()> {
     let n = value.chars().count();
     if n > max {
-        return Err(Error::invalid(
-            format!("The {label} is {n} characters long; at most {max} are kept."),
-            format!("Shorten the {label}."),
-        ));
+        return Err(msg::TEXT_TOO_LONG.into_message().arg("what", label).with("count", n).with("max", max).into());
     }
     if let Some((at, c)) =
         value.char_indices().find(|(_, c)| c.is_control()).or_else(|| hidden_characters(value).first().copied())
     {
-        return Err(Error::invalid(
-            format!(
-                "The {label} holds an invisible or control character (U+{:04X}) at position {}.",
-                u32::from(c),
-                value[..at].chars().count() + 1
-            ),
-            format!("Type the {label} again without it."),
-        ));
+        return Err(msg::TEXT_HIDDEN_CHARACTER
+            .into_message()
+            .arg("what", label)
+            .with("code", format!("{:04X}", u32::from(c)))
+            .with("position", value[..at].chars().count() + 1)
+            .into());
     }
     Ok(())
 }

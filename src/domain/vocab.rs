@@ -1,7 +1,7 @@
 //! The engine's vocabulary: the macro every stored enum is declared with, and the enums
 //! that cross several modules (languages).
 
-use crate::domain::error::{Error, Result};
+use crate::domain::error::Result;
 
 macro_rules! string_enum {
     ($(#[$m:meta])* $name:ident, $what:literal, { $($(#[$vm:meta])* $variant:ident => $text:literal),+ $(,)? }) => {
@@ -31,7 +31,8 @@ macro_rules! string_enum {
                 let wanted = fold(s);
                 $name::ALL.iter().copied().find(|v| fold(v.as_str()) == wanted).ok_or_else(|| {
                     let names: Vec<&str> = $name::ALL.iter().map(|v| v.as_str()).collect();
-                    $crate::Error::invalid(format!("\"{s}\" is not a {}.", $what), format!("Use one of: {}.", names.join(", ")))
+                    let _ = $what;
+                    $crate::Error::from($crate::domain::messages::NOT_ONE_OF.with("value", s.trim()).with("options", names.join(", ")))
                 })
             }
         }
@@ -58,7 +59,7 @@ impl Language {
         } else if t == "en" || t.starts_with("en-") {
             Ok(Language::En)
         } else {
-            Err(Error::invalid(format!("\"{tag}\" is not a language Consentry writes notices in."), "Use zh-CN or en."))
+            Err(crate::domain::messages::NOT_A_LANGUAGE.with("value", tag.trim()).into())
         }
     }
 }

@@ -425,7 +425,13 @@ pub(crate) fn chained_events(conn: &Connection, device_id: &str, from_seq: i64) 
 /// headquarters merged the device's person into), inside the caller's transaction.
 pub(crate) fn insert_chained(conn: &Connection, e: &ChainedEvent, subject_id: &str) -> Result<()> {
     let ctx = "merge a device's events";
-    let bytes = |h: &str| hex::decode(h).map_err(|_| crate::domain::Error::invalid("An event hash is not hex.", ""));
+    let bytes = |h: &str| {
+        hex::decode(h).map_err(|_| {
+            crate::domain::Error::from(
+                crate::domain::messages::DAMAGED.term("part", &crate::domain::messages::PART_EVENT_HASH),
+            )
+        })
+    };
     let chain_subject = (e.subject_id != subject_id).then_some(e.subject_id.as_str());
     conn.prepare_cached(
         "INSERT INTO consent_event (id, device_id, seq, prev_hash, hash, kind, subject_id, purpose_code, notice_hash,

@@ -10,6 +10,7 @@ use std::fmt;
 use chrono::{DateTime, FixedOffset};
 
 use crate::domain::error::{Error, Result};
+use crate::domain::messages as msg;
 use crate::domain::string_enum;
 use crate::domain::Action;
 use crate::domain::{Language, ReceiptId, SubjectId};
@@ -135,7 +136,7 @@ impl std::str::FromStr for ConsentState {
             "granted" | "grant" => Ok(ConsentState::Granted),
             "refused" | "refuse" => Ok(ConsentState::Refused),
             "withdrawn" | "withdraw" => Ok(ConsentState::Withdrawn),
-            _ => Err(Error::invalid(format!("\"{s}\" is not a state."), "Use granted, refused or withdrawn.")),
+            _ => Err(msg::NOT_ONE_OF.with("value", s.trim()).with("options", "granted, refused, withdrawn").into()),
         }
     }
 }
@@ -273,16 +274,10 @@ pub(crate) fn check_time(
 ) -> Result<DateTime<FixedOffset>> {
     let Some(at) = at else { return Ok(now) };
     if at > now + chrono::Duration::minutes(5) {
-        return Err(Error::invalid(
-            format!("The time {} is in the future.", at.to_rfc3339()),
-            "Give the time the person actually signed or wrote, or leave it out to use now.",
-        ));
+        return Err(msg::TIME_IN_FUTURE.with("at", at.to_rfc3339()).into());
     }
     if at < now - chrono::Duration::minutes(5) && !method.may_backdate() {
-        return Err(Error::invalid(
-            format!("Only paper, import, letter and email records may carry an earlier time; this one is {}.", method),
-            "Leave out the time, or record it with --method paper and a reference to the form.",
-        ));
+        return Err(msg::BACKDATED_METHOD.term("method", msg::method(method.as_str())).into());
     }
     Ok(at)
 }
@@ -301,27 +296,18 @@ pub fn record_capture(session: &mut Session, c: &Capture) -> Result<Recorded> {
 
 fn check_capture(c: &Capture) -> Result<()> {
     if !c.method.captures() {
-        return Err(Error::invalid(
-            format!("\"{}\" is a withdrawal channel, not a way to collect consent.", c.method),
-            "Use kiosk, desk, paper or import.",
-        ));
+        return Err(msg::NOT_A_CAPTURE_METHOD.term("method", msg::method(c.method.as_str())).into());
     }
     if c.choices.is_empty() {
-        return Err(Error::invalid(
-            "No purposes were given.",
-            "Name each purpose the person was asked about, with its answer.",
-        ));
+        return Err(Error::from(&msg::NO_PURPOSES));
     }
     if c.choices.iter().any(|(_, k)| *k == EventKind::Withdraw) {
-        return Err(Error::invalid(
-            "A capture holds grants and refusals only.",
-            "Record withdrawals with `consentry withdraw`.",
-        ));
+        return Err(Error::from(&msg::CAPTURE_NO_WITHDRAWALS));
     }
     let mut seen = std::collections::HashSet::new();
     for (p, _) in &c.choices {
         if !seen.insert(p.trim()) {
-            return Err(Error::invalid(format!("Purpose \"{}\" is given twice.", p.trim()), "Give each purpose once."));
+            return Err(msg::PURPOSE_TWICE.with("code", p.trim()).into());
         }
     }
     Ok(())
@@ -334,19 +320,15 @@ pub(crate) fn capture_in(w: &mut Write<'_>, c: &Capture) -> Result<Recorded> {
     let at = check_time(w.now, c.captured_at, c.method)?;
     let version = notice::find_in(&w.tx, &c.notice)?.ok_or_else(|| notice::not_found(&c.notice))?;
     if version.state != "approved" {
-        return Err(Error::invalid(
-            format!("Notice version {} is {}, not approved.", &version.hash[..12], version.state),
-            "Only an approved version may be shown to people: choose an approved one.",
-        ));
+        return Err(msg::VERSION_NOT_APPROVED
+            .with("hash", &version.hash[..12])
+            .term("state", msg::notice_state(&version.state))
+            .into());
     }
     let language = c.language.unwrap_or(version.language);
     for (p, _) in &c.choices {
         if purpose::find_purpose(&w.tx, p)?.is_none() {
-            return Err(Error::NotFound {
-                what: "purpose",
-                key: p.trim().to_string(),
-                fix: "List purposes with `consentry purpose list`, or add it.",
-            });
+            return Err(Error::NotFound(msg::PURPOSE_NOT_FOUND.with("code", p.trim())));
         }
     }
     let (subject_id, new_subject) = subject::find_or_create(w, &c.subject)?;
@@ -392,21 +374,14 @@ pub fn record_withdrawal(session: &mut Session, wd: &Withdrawal) -> Result<Recor
             for p in &wd.purposes {
                 let p = p.trim();
                 if purpose::find_purpose(&w.tx, p)?.is_none() {
-                    return Err(Error::NotFound {
-                        what: "purpose",
-                        key: p.to_string(),
-                        fix: "List purposes with `consentry purpose list`.",
-                    });
+                    return Err(Error::NotFound(msg::PURPOSE_NOT_FOUND.with("code", p)));
                 }
                 out.push((p.to_string(), now_status.get(p).cloned().flatten()));
             }
             out
         };
         if purposes.is_empty() {
-            return Err(Error::invalid(
-                "This person has no consent in force to withdraw.",
-                "Check their status with `consentry status`; name a purpose to record a withdrawal anyway.",
-            ));
+            return Err(Error::from(&msg::NOTHING_TO_WITHDRAW));
         }
         withdraw_in(w, &subject_id, &purposes, at, wd.method, &wd.evidence)
     })

@@ -7,6 +7,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 
 use super::{row_to_event, ConsentEvent, EventRef, EVENT_SELECT};
 use crate::domain::error::{Error, Result, StorageContext};
+use crate::domain::messages as msg;
 use crate::domain::time::{from_parts, offset_minutes};
 use crate::notice::{self, NoticeVersion};
 use crate::purpose::{self, Purpose};
@@ -75,9 +76,7 @@ pub struct Receipt {
 /// A new receipt id: 10 Crockford base32 characters (50 random bits).
 fn new_id() -> Result<String> {
     let mut bytes = [0u8; 8];
-    getrandom::getrandom(&mut bytes).map_err(|_| {
-        Error::invalid("The system's random source failed.", "Try again; if it repeats, restart the computer.")
-    })?;
+    getrandom::getrandom(&mut bytes).map_err(|_| Error::from(&msg::RANDOM_FAILED))?;
     let mut n = u64::from_be_bytes(bytes) >> 14;
     let mut out = [0u8; 10];
     for c in out.iter_mut().rev() {
@@ -149,11 +148,7 @@ pub(crate) fn load(conn: &Connection, id: &str) -> Result<Receipt> {
         .optional()
         .storage(ctx)?;
     let Some((kind, subject_id, at_ms, offset, operator_id)) = head else {
-        return Err(Error::NotFound {
-            what: "receipt",
-            key: id,
-            fix: "Check the 10 characters on the person's receipt; the person's history lists their receipts.",
-        });
+        return Err(Error::NotFound(msg::RECEIPT_NOT_FOUND.with("id", id)));
     };
     let subject =
         subject::by_id(conn, &subject_id)?.ok_or_else(|| subject::not_found(&SubjectKey::Id(subject_id)))?.view();

@@ -14,6 +14,7 @@ use unicode_normalization::UnicodeNormalization;
 
 use crate::domain::canonical::Canonical;
 use crate::domain::error::{Error, Result, StorageContext};
+use crate::domain::messages as msg;
 use crate::domain::time::from_parts;
 use crate::domain::Action;
 pub use crate::domain::Language;
@@ -43,10 +44,8 @@ pub(crate) fn validate_slug(what: &str, name: &str) -> Result<String> {
     if ok {
         Ok(name.to_string())
     } else {
-        Err(Error::invalid(
-            format!("\"{name}\" is not a valid {what} name."),
-            "Use 1-64 lower-case letters, digits, - and _, starting with a letter, such as trade-show-2026.",
-        ))
+        let _ = what;
+        Err(msg::SLUG_UNUSABLE.with("name", name).into())
     }
 }
 
@@ -87,15 +86,10 @@ fn canonical_profile(profile: Option<&str>) -> Result<String> {
     match profile.map(str::trim).filter(|p| !p.is_empty()) {
         None => Ok(String::new()),
         Some(p) => {
-            let value: serde_json::Value = serde_json::from_str(p).map_err(|e| {
-                Error::invalid(
-                    format!("The processing profile is not valid JSON ({e})."),
-                    "Fix the profile file and register again.",
-                )
-            })?;
+            let value: serde_json::Value =
+                serde_json::from_str(p).map_err(|e| Error::from(msg::PROFILE_NOT_VALID.with("detail", e)))?;
             // serde_json's map keeps keys sorted, so this is a canonical encoding.
-            serde_json::to_string(&value)
-                .map_err(|_| Error::invalid("The processing profile could not be encoded.", "Simplify the profile."))
+            serde_json::to_string(&value).map_err(|e| Error::from(msg::PROFILE_NOT_VALID.with("detail", e)))
         }
     }
 }
@@ -110,30 +104,24 @@ pub fn register(
 ) -> Result<NoticeVersion> {
     let title = title.trim();
     if title.is_empty() {
-        return Err(Error::invalid(
-            "The notice has no title.",
-            "Give it a title, such as \"Trade show consent 2026\".",
-        ));
+        return Err(Error::from(&msg::NOTICE_NO_TITLE));
     }
     let body: String = body.nfc().collect();
     if body.trim().is_empty() {
-        return Err(Error::invalid(
-            "The notice text is empty.",
-            "Register the file that holds the wording people are shown.",
-        ));
+        return Err(Error::from(&msg::NOTICE_TEXT_EMPTY));
     }
     if let Some((at, ch)) = hidden_characters(&body).first() {
         let line = body[..*at].matches('\n').count() + 1;
-        return Err(Error::invalid(
-            format!("The notice text has a hidden character U+{:04X} on line {line}; it can make the text read differently from what is stored.", u32::from(*ch)),
-            "Remove it (retype the line) and register again.",
-        ));
+        return Err(msg::NOTICE_HIDDEN_CHARACTER
+            .with("code", format!("{:04X}", u32::from(*ch)))
+            .with("line", line)
+            .into());
     }
     let profile = canonical_profile(profile)?;
     let hash = canonical_hash(&body, language, &profile);
     session.write(Action::RegisterNotice, |w| {
         if find_in(&w.tx, &hash)?.is_some() {
-            return Err(Error::Duplicate { what: "notice version", key: hash.clone() });
+            return Err(Error::Duplicate(msg::NOTICE_VERSION_EXISTS.with("hash", &hash[..12])));
         }
         let v = NoticeVersion {
             id: uuid::Uuid::now_v7().to_string(),
@@ -182,11 +170,7 @@ pub fn find(session: &mut Session, key: &str) -> Result<NoticeVersion> {
 }
 
 pub(crate) fn not_found(key: &str) -> Error {
-    Error::NotFound {
-        what: "notice version",
-        key: key.trim().to_string(),
-        fix: "List versions with `consentry notice list` and use the hash it shows (8 characters are enough).",
-    }
+    Error::NotFound(msg::NOTICE_VERSION_NOT_FOUND.with("key", key.trim()))
 }
 
 const SELECT: &str =
@@ -210,10 +194,7 @@ pub(crate) fn find_in(conn: &Connection, key: &str) -> Result<Option<NoticeVersi
     match found.len() {
         0 => Ok(None),
         1 => Ok(found.into_iter().next()),
-        _ => Err(Error::invalid(
-            format!("More than one notice version starts with \"{key}\"."),
-            "Type more of the hash.",
-        )),
+        _ => Err(msg::NOTICE_HASH_AMBIGUOUS.with("key", key).into()),
     }
 }
 

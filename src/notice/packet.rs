@@ -7,6 +7,7 @@ use std::io::Write as _;
 use serde::Serialize;
 
 use crate::domain::error::{Error, Result};
+use crate::domain::messages as msg;
 use crate::domain::time::from_parts;
 use crate::domain::Action;
 use crate::notice::diff::{self, Diff, Op};
@@ -455,7 +456,7 @@ const STYLES: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 pub fn docx(p: &Packet) -> Result<Vec<u8>> {
     let fail = |e: &dyn std::fmt::Display| {
         tracing::error!(error = %e, "docx");
-        Error::invalid("The Word document could not be assembled.", "Export the HTML packet instead, and report this.")
+        Error::from(&msg::DOCX_FAILED)
     };
     let mut buf = std::io::Cursor::new(Vec::new());
     {
@@ -485,9 +486,6 @@ pub fn format_for(path: &std::path::Path) -> Result<&'static str> {
     match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
         Some("html") | Some("htm") => Ok("html"),
         Some("docx") => Ok("docx"),
-        _ => Err(Error::invalid(
-            format!("{} is neither an .html nor a .docx file name.", path.display()),
-            "End the file name with .html (print-ready page) or .docx (Word).",
-        )),
+        _ => Err(msg::PACKET_EXTENSION.with("path", path.display()).into()),
     }
 }

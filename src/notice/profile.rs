@@ -8,6 +8,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
 use crate::domain::error::{Error, Result, StorageContext};
+use crate::domain::messages::{self as msg, Arg};
 use crate::domain::Action;
 use crate::purpose::{find_category, find_purpose, LegalBasis, SensitiveKind, SeparateConsent};
 use crate::session::Session;
@@ -235,14 +236,15 @@ fn check_bounds(profile: &Profile) -> Result<()> {
             serde_json::Value::String(s) => {
                 let visible: String =
                     s.chars().map(|c| if matches!(c, '\n' | '\t' | '\r') { ' ' } else { c }).collect();
-                crate::domain::text::check_text(&format!("profile field {path}"), &visible, MAX_FIELD_CHARS)
+                crate::domain::text::check_text(Arg::Plain(path.to_string()), &visible, MAX_FIELD_CHARS)
             }
             serde_json::Value::Array(a) => {
                 if a.len() > MAX_LIST {
-                    return Err(Error::invalid(
-                        format!("The profile field {path} lists {} entries; at most {MAX_LIST} are kept.", a.len()),
-                        "Group them, or keep the ones the notice must state.",
-                    ));
+                    return Err(msg::PROFILE_LIST_TOO_LONG
+                        .with("path", path)
+                        .with("count", a.len())
+                        .with("max", MAX_LIST)
+                        .into());
                 }
                 a.iter().enumerate().try_for_each(|(i, x)| walk(x, &format!("{path}[{i}]")))
             }
@@ -259,28 +261,17 @@ impl Profile {
     /// Reads a profile from its JSON text, naming the problem and the place.
     pub fn from_json(text: &str) -> Result<Profile> {
         if text.len() > MAX_PROFILE_BYTES {
-            return Err(Error::invalid(
-                format!(
-                    "The processing profile is {} KiB; at most {} KiB are read.",
-                    text.len() / 1024,
-                    MAX_PROFILE_BYTES / 1024
-                ),
-                "Check that this is a profile file (see docs/profile.md).",
-            ));
+            return Err(msg::PROFILE_TOO_LARGE
+                .with("size_kib", text.len() / 1024)
+                .with("max_kib", MAX_PROFILE_BYTES / 1024)
+                .into());
         }
-        let p: Profile = serde_json::from_str(text).map_err(|e| {
-            Error::invalid(
-                format!("The processing profile is not valid: {e}."),
-                "Fix that line of the profile file (see docs/profile.md for every field) and try again.",
-            )
-        })?;
+        let p: Profile =
+            serde_json::from_str(text).map_err(|e| Error::from(msg::PROFILE_NOT_VALID.with("detail", e)))?;
         crate::notice::validate_slug("profile", &p.name)?;
         for f in &p.frameworks {
             if !FRAMEWORKS.contains(&f.as_str()) {
-                return Err(Error::invalid(
-                    format!("The profile names the framework \"{f}\"."),
-                    "Use \"pipl\", \"gdpr\" or both in \"frameworks\".",
-                ));
+                return Err(msg::PROFILE_FRAMEWORK.with("value", f).into());
             }
         }
         Ok(p)
@@ -413,12 +404,8 @@ impl Snapshot {
 pub(crate) fn resolve(conn: &Connection, profile: &Profile) -> Result<Snapshot> {
     let mut catalogue = Catalogue::default();
     for code in &profile.purposes {
-        let p = find_purpose(conn, code)?.ok_or_else(|| {
-            Error::invalid(
-                format!("The profile lists purpose \"{code}\", which is not in this vault's catalogue."),
-                "Add the purpose under Purposes & categories (or `consentry purpose add`), or fix the code.",
-            )
-        })?;
+        let p =
+            find_purpose(conn, code)?.ok_or_else(|| Error::from(msg::PROFILE_PURPOSE_UNKNOWN.with("code", code)))?;
         if catalogue.purposes.iter().any(|s: &PurposeSnap| s.code == p.code) {
             continue;
         }
@@ -438,12 +425,8 @@ pub(crate) fn resolve(conn: &Connection, profile: &Profile) -> Result<Snapshot> 
         if catalogue.categories.iter().any(|c| &c.code == code) {
             continue;
         }
-        let c = find_category(conn, code)?.ok_or_else(|| {
-            Error::invalid(
-                format!("The profile lists data category \"{code}\", which is not in this vault's catalogue."),
-                "Add the category under Purposes & categories (or `consentry category add`), or fix the code.",
-            )
-        })?;
+        let c =
+            find_category(conn, code)?.ok_or_else(|| Error::from(msg::PROFILE_CATEGORY_UNKNOWN.with("code", code)))?;
         catalogue.categories.push(CategorySnap {
             code: c.code,
             name: Bilingual { zh: c.name_zh, en: c.name_en },
@@ -503,11 +486,7 @@ pub fn save(session: &mut Session, profile: &Profile) -> Result<ProfileRevision>
 /// The current revision of a profile.
 pub fn get(session: &mut Session, name: &str) -> Result<ProfileRevision> {
     session.read(Action::ReadDrafts, |conn| {
-        latest_in(conn, name)?.ok_or_else(|| Error::NotFound {
-            what: "processing profile",
-            key: name.trim().into(),
-            fix: "List profiles with `consentry notice profile list`, or save one with `consentry notice profile set FILE`.",
-        })
+        latest_in(conn, name)?.ok_or_else(|| Error::NotFound(msg::PROFILE_NOT_FOUND.with("name", name.trim())))
     })
 }
 

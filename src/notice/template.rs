@@ -11,6 +11,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 
 use crate::domain::error::{Error, Result, StorageContext};
+use crate::domain::messages as msg;
 use crate::domain::string_enum;
 use crate::domain::Action;
 use crate::domain::Language;
@@ -171,10 +172,8 @@ fn save_in(
 ) -> Result<(Template, bool)> {
     if let Some(cur) = latest_in(conn, &t.name)? {
         if cur.kind != t.kind {
-            return Err(Error::invalid(
-                format!("\"{}\" is already a {} template.", t.name, cur.kind),
-                "Choose another name, or save it as the same kind.",
-            ));
+            let kind = if cur.kind.as_str() == "clause" { &msg::KIND_CLAUSE } else { &msg::KIND_NOTICE };
+            return Err(msg::TEMPLATE_OTHER_KIND.with("name", &t.name).term("kind", kind).into());
         }
         if cur.title_zh == t.title_zh
             && cur.title_en == t.title_en
@@ -222,22 +221,16 @@ fn save_in(
 
 fn check_source(t: &TemplateInput) -> Result<()> {
     if t.title_zh.trim().is_empty() || t.title_en.trim().is_empty() {
-        return Err(Error::invalid(
-            format!("Template \"{}\" needs a title in both languages.", t.name),
-            "Give it a Chinese and an English title.",
-        ));
+        return Err(msg::TEMPLATE_TITLES_MISSING.with("name", &t.name).into());
     }
     for (lang, src) in [(Language::ZhCn, &t.source_zh), (Language::En, &t.source_en)] {
         if src.len() > MAX_SOURCE {
-            return Err(Error::invalid(
-                format!(
-                    "The {lang} source of template \"{}\" is {} KiB; the limit is {} KiB.",
-                    t.name,
-                    src.len() / 1024,
-                    MAX_SOURCE / 1024
-                ),
-                "Split it into clauses.",
-            ));
+            return Err(msg::TEMPLATE_TOO_LARGE
+                .term("language", msg::language(lang))
+                .with("name", &t.name)
+                .with("size_kib", src.len() / 1024)
+                .with("max_kib", MAX_SOURCE / 1024)
+                .into());
         }
         let mut env = Environment::new();
         let path = format!("{}/{}", t.kind, t.name);
@@ -257,11 +250,7 @@ pub fn list(session: &mut Session) -> Result<Vec<Template>> {
 }
 
 fn not_found(name: &str) -> Error {
-    Error::NotFound {
-        what: "template",
-        key: name.trim().into(),
-        fix: "List templates with `consentry notice template list`; install the starter library with `consentry notice template install-starter`.",
-    }
+    Error::NotFound(msg::TEMPLATE_NOT_FOUND.with("name", name.trim()))
 }
 
 const SELECT: &str =

@@ -17,7 +17,8 @@
 
 use sha2::{Digest, Sha256};
 
-use crate::domain::error::{Error, Result, StorageContext};
+use crate::domain::error::{Result, StorageContext};
+use crate::domain::messages as msg;
 use crate::domain::Action;
 use crate::ledger::{self, Method, Recorded};
 use crate::session::Session;
@@ -43,10 +44,7 @@ pub fn erase(session: &mut Session, key: &SubjectKey, channel: Method, note: &st
     session.write(Action::EraseSubject, |w| {
         let row = subject::lookup(&w.tx, w.index(), key)?.ok_or_else(|| subject::not_found(key))?;
         if row.erased {
-            return Err(Error::invalid(
-                format!("Person {} was already erased.", row.id),
-                "Nothing was changed; their consent history stays as pseudonymous proof.",
-            ));
+            return Err(msg::ALREADY_ERASED.with("id", &row.id).into());
         }
         let id = row.id.clone();
         let granted = ledger::granted_now(&w.tx, &id)?;

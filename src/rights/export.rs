@@ -9,6 +9,7 @@ use serde_json::{json, Value};
 use super::csv::write_record;
 use super::erasure::sha256_hex;
 use crate::domain::error::{Error, Result, StorageContext};
+use crate::domain::messages as msg;
 use crate::domain::time::from_parts;
 use crate::domain::Action;
 use crate::ledger::{ConsentState, EventKind, Method};
@@ -31,7 +32,7 @@ impl std::str::FromStr for Format {
         match s.trim().to_ascii_lowercase().as_str() {
             "csv" => Ok(Format::Csv),
             "json" => Ok(Format::Json),
-            _ => Err(Error::invalid(format!("\"{s}\" is not a file format Consentry exports."), "Use csv or json.")),
+            _ => Err(msg::NOT_ONE_OF.with("value", s.trim()).with("options", "csv, json").into()),
         }
     }
 }
@@ -55,7 +56,7 @@ impl std::str::FromStr for Identity {
             "masked" => Ok(Identity::Masked),
             "hashed" => Ok(Identity::Hashed),
             "plain" => Ok(Identity::Plain),
-            _ => Err(Error::invalid(format!("\"{s}\" is not a way to show people."), "Use masked, hashed or plain.")),
+            _ => Err(msg::NOT_ONE_OF.with("value", s.trim()).with("options", "masked, hashed, plain").into()),
         }
     }
 }
@@ -319,10 +320,7 @@ pub fn export_consents(
     check_identity(session, Action::ExportConsents, identity)?;
     if let (Some(f), Some(t)) = (filter.from, filter.to) {
         if f > t {
-            return Err(Error::invalid(
-                "The date range ends before it starts.",
-                "Give --from before --to, or leave one of them out.",
-            ));
+            return Err(Error::from(&msg::RANGE_ENDS_BEFORE_START));
         }
     }
     session.write(Action::ExportConsents, |w| {
@@ -449,12 +447,7 @@ pub fn day_or_time(text: &str, end_of_day: bool, now: DateTime<FixedOffset>) -> 
     if let Ok(at) = DateTime::parse_from_rfc3339(text) {
         return Ok(at);
     }
-    let bad = || {
-        Error::invalid(
-            format!("\"{text}\" is not a date or time Consentry can read."),
-            "Use 2026-05-01 or 2026-05-01T09:30:00+08:00.",
-        )
-    };
+    let bad = || Error::from(msg::NOT_A_DATE_OR_TIME.with("value", text));
     let day = chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| bad())?;
     let t = if end_of_day { day.and_hms_milli_opt(23, 59, 59, 999) } else { day.and_hms_opt(0, 0, 0) };
     t.and_then(|t| t.and_local_timezone(*now.offset()).single()).ok_or_else(bad)

@@ -21,6 +21,7 @@ use chrono::{DateTime, FixedOffset, NaiveDate};
 use super::csv::{self, Record};
 use super::erasure::sha256_hex;
 use crate::domain::error::{Error, Result};
+use crate::domain::messages as msg;
 use crate::domain::Action;
 use crate::domain::Language;
 use crate::ledger::receipt::{self, ReceiptKind};
@@ -51,7 +52,7 @@ impl std::str::FromStr for Provenance {
         match s.trim().to_ascii_lowercase().as_str() {
             "paper" => Ok(Provenance::Paper),
             "import" => Ok(Provenance::Import),
-            _ => Err(Error::invalid(format!("\"{s}\" is not a provenance."), "Use paper or import.")),
+            _ => Err(msg::NOT_ONE_OF.with("value", s.trim()).with("options", "paper, import").into()),
         }
     }
 }
@@ -128,14 +129,8 @@ fn refused(line: usize, column: Option<&str>, reason: impl Into<String>) -> Impo
 /// all (a sparse file, `/dev/zero`).
 pub fn read_import_file(path: &std::path::Path) -> Result<Vec<u8>> {
     crate::files::read_at_most(path, MAX_BYTES as u64, |n| {
-        crate::domain::Error::invalid(
-            format!(
-                "{} is larger than {} MiB ({} bytes or more); nothing was imported.",
-                path.display(),
-                MAX_BYTES >> 20,
-                n
-            ),
-            "Split it into smaller files of at most 100,000 rows and import each.",
+        crate::domain::Error::from(
+            msg::IMPORT_TOO_LARGE.with("path", path.display()).with("max_mib", MAX_BYTES >> 20).with("bytes", n),
         )
     })
 }
@@ -177,7 +172,7 @@ pub fn import_consents(session: &mut Session, bytes: &[u8], provenance: Provenan
             errors.truncate(MAX_ERRORS);
             rejected = Some(ImportReport { rows: rows.len(), errors, more_errors: more, ..ImportReport::default() });
             // Rolls the transaction back: nothing of this file is written.
-            return Err(Error::invalid("The import was refused.", "Fix the rows named in the report."));
+            return Err(Error::from(&msg::IMPORT_REFUSED));
         }
         record(w, planned, provenance, rows.len())
     });
@@ -325,7 +320,7 @@ fn plan(
                         Ok(Some(v)) if v.state == "approved" || v.state == "retired" => Ok(v.hash),
                         Ok(Some(v)) => Err(format!("notice {} is {}, not approved", &v.hash[..12], v.state)),
                         Ok(None) => Err(format!("no notice version \"{notice_key}\" in this vault")),
-                        Err(Error::Invalid { problem, .. }) => Err(problem),
+                        Err(Error::Invalid(m)) => Err(m.to_string()),
                         Err(e) => return Err(e),
                     };
                     notices.insert(notice_key.to_string(), f.clone());

@@ -6,6 +6,7 @@ use chrono::{DateTime, Duration, FixedOffset};
 use rusqlite::{params, OptionalExtension};
 
 use crate::domain::error::{Error, Result, StorageContext};
+use crate::domain::messages as msg;
 use crate::domain::time::from_parts;
 use crate::domain::Action;
 use crate::ledger::{ConsentState, EventKind};
@@ -66,20 +67,13 @@ pub struct DueItem {
 pub fn set_rule(session: &mut Session, rule: &RetentionRule) -> Result<()> {
     for d in [rule.review_days, rule.delete_days].into_iter().flatten() {
         if !(1..=36_500).contains(&d) {
-            return Err(Error::invalid(
-                format!("{d} days is not a usable retention period."),
-                "Give 1 to 36500 days, or leave it empty for no limit.",
-            ));
+            return Err(msg::RETENTION_RANGE.with("days", d).into());
         }
     }
     session.write(Action::ManageRetention, |w| {
         let code = rule.purpose.trim();
         if purpose::find_purpose(&w.tx, code)?.is_none() {
-            return Err(Error::NotFound {
-                what: "purpose",
-                key: code.to_string(),
-                fix: "List purposes with `consentry purpose list`.",
-            });
+            return Err(Error::NotFound(msg::PURPOSE_NOT_FOUND.with("code", code)));
         }
         if rule.review_days.is_none() && rule.delete_days.is_none() {
             w.tx.execute("DELETE FROM retention_rule WHERE purpose_code = ?1", [code]).storage("set retention")?;

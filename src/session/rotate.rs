@@ -16,6 +16,7 @@
 
 use super::Session;
 use crate::domain::error::{Error, Result};
+use crate::domain::messages as msg;
 use crate::domain::{Action, Role};
 use crate::vault::{self, personal, DataKey, SlotRef};
 
@@ -41,13 +42,7 @@ impl Session {
         let mut next = slots.clone();
         let missing = next.reseal_data_key(&new_key)?;
         if !missing.is_empty() {
-            return Err(Error::invalid(
-                format!(
-                    "{} key slot(s) were made by an earlier Consentry and cannot be given a new key yet.",
-                    missing.len()
-                ),
-                "Have each operator unlock the vault once (and use the recovery key once, with consentry recover), then rotate again.",
-            ));
+            return Err(msg::OLD_KEY_SLOTS.with("count", missing.len()).into());
         }
         // 1. The personal-data key pair (not at headquarters: its devices seal to it).
         let at_hq: bool = self

@@ -12,6 +12,7 @@ use super::keyslot::write_atomically;
 use super::{create_private_dir, restrict_permissions, staged, DataKey, VaultPaths};
 use crate::domain::canonical::sha256_hex;
 use crate::domain::error::{Error, Result, StorageContext};
+use crate::domain::messages as msg;
 
 /// What a backup holds.
 pub(crate) struct Copied {
@@ -58,22 +59,18 @@ fn copy_files(conn: &Connection, key: &DataKey, paths: &VaultPaths, dest: &Vault
     // The key-slot file that this snapshot of the database says is in force.
     let recorded: Option<String> =
         dst.query_row("SELECT sha256 FROM key_slots_state WHERE id = 1", [], |r| r.get(0)).optional().storage(ctx)?;
-    let current = fs::read(&paths.slots).map_err(|e| Error::io("read the key-slot file", &paths.slots, &e))?;
+    let current = fs::read(&paths.slots).map_err(|e| Error::io(&msg::IO_READ, &paths.slots, &e))?;
     let slots = match recorded {
         Some(sha) if sha != sha256_hex(&current) => {
             let next = fs::read(staged::next_path(paths)).ok().filter(|b| sha256_hex(b) == sha);
-            next.ok_or_else(|| {
-                Error::invalid("The key-slot file changed while the backup was made.", "Make the backup again.")
-            })?
+            next.ok_or_else(|| Error::from(&msg::SLOTS_CHANGED_DURING_BACKUP))?
         }
         _ => current,
     };
     let check: String = dst.query_row("PRAGMA integrity_check", [], |r| r.get(0)).storage(ctx)?;
     if check != "ok" {
-        return Err(Error::invalid(
-            format!("The copy does not pass SQLite's integrity check ({check})."),
-            "Make the backup again, to another disk if this one may be failing.",
-        ));
+        tracing::error!(%check, "backup copy fails the integrity check");
+        return Err(Error::from(&msg::BACKUP_INTEGRITY));
     }
     let events: i64 = dst.query_row("SELECT count(*) FROM consent_event", [], |r| r.get(0)).storage(ctx)?;
     dst.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);").storage(ctx)?;

@@ -17,6 +17,7 @@ use zeroize::Zeroizing;
 
 use super::secret::{random_fill, DataKey};
 use crate::domain::error::{Error, Result};
+use crate::domain::messages as msg;
 
 const FORMAT: &str = "consentry-keyslots-v1";
 const RECOVERY_SLOT: &str = "recovery";
@@ -91,20 +92,15 @@ impl SlotFile {
         let bytes = fs::read(path).map_err(|e| Error::KeySlots {
             path: path.to_path_buf(),
             problem: if e.kind() == std::io::ErrorKind::NotFound {
-                "is missing".to_string()
+                &msg::SLOTS_MISSING
             } else {
-                format!("cannot be read ({e})")
+                &msg::SLOTS_UNREADABLE
             },
         })?;
-        let file: SlotFile = serde_json::from_slice(&bytes).map_err(|e| Error::KeySlots {
-            path: path.to_path_buf(),
-            problem: format!("is not a valid key-slot file ({e})"),
-        })?;
+        let file: SlotFile = serde_json::from_slice(&bytes)
+            .map_err(|_| Error::KeySlots { path: path.to_path_buf(), problem: &msg::SLOTS_INVALID })?;
         if file.format != FORMAT {
-            return Err(Error::KeySlots {
-                path: path.to_path_buf(),
-                problem: format!("has format \"{}\", which this Consentry does not know", file.format),
-            });
+            return Err(Error::KeySlots { path: path.to_path_buf(), problem: &msg::SLOTS_FORMAT });
         }
         Ok((file, bytes))
     }
@@ -112,7 +108,7 @@ impl SlotFile {
     /// The file's bytes as written.
     pub(crate) fn encode(&self, path: &Path) -> Result<Vec<u8>> {
         serde_json::to_vec_pretty(self)
-            .map_err(|e| Error::KeySlots { path: path.to_path_buf(), problem: format!("could not be encoded ({e})") })
+            .map_err(|_| Error::KeySlots { path: path.to_path_buf(), problem: &msg::SLOTS_INVALID })
     }
 
     /// Writes the file atomically: a temporary file beside it, fsync, rename, fsync the folder.
@@ -137,10 +133,8 @@ impl SlotFile {
             return Ok(None);
         };
         let corrupt = |what: &str| {
-            Error::invalid(
-                format!("Key slot \"{}\" is damaged ({what}).", s.id),
-                "Restore the key-slot file from your backup of the vault folder.",
-            )
+            tracing::error!(slot = %s.id, what, "damaged key slot");
+            Error::from(msg::DAMAGED.term("part", &msg::PART_KEY_SLOT))
         };
         if s.kdf.algorithm != "argon2id" || s.cipher != "xchacha20poly1305" {
             return Err(corrupt("unknown algorithm"));
@@ -301,12 +295,7 @@ fn derive(secret: &[u8], salt: &[u8], params: Params) -> Result<Zeroizing<[u8; 3
     let mut out = Zeroizing::new([0u8; 32]);
     Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
         .hash_password_into(secret, salt, out.as_mut_slice())
-        .map_err(|_| {
-            Error::invalid(
-                "The key slot's key-derivation settings are not usable.",
-                "Restore the key-slot file from your backup of the vault folder.",
-            )
-        })?;
+        .map_err(|_| Error::from(msg::DAMAGED.term("part", &msg::PART_KEY_SLOT)))?;
     Ok(out)
 }
 
@@ -333,7 +322,7 @@ pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     })();
     if let Err(e) = written {
         let _ = fs::remove_file(&tmp);
-        return Err(Error::io("write the key-slot file", path, &e));
+        return Err(Error::io(&msg::IO_WRITE, path, &e));
     }
     Ok(())
 }

@@ -32,6 +32,7 @@ pub(crate) use secret::random_fill;
 pub(crate) use sql::{column, opt_column};
 
 use crate::domain::error::{Error, Result, StorageContext};
+use crate::domain::messages as msg;
 use crate::domain::Clock;
 use crate::domain::{name_key, validate_name, Operator, Role};
 
@@ -76,12 +77,7 @@ impl VaultPaths {
     /// The default vault: `consentry.db` in the platform's data folder
     /// (`~/.local/share/consentry/` on Linux).
     pub fn default_location() -> Result<Self> {
-        let base = dirs::data_dir().ok_or_else(|| {
-            Error::invalid(
-                "This system has no data folder for Consentry (HOME is not set).",
-                "Set HOME, or name the vault file with --vault PATH.",
-            )
-        })?;
+        let base = dirs::data_dir().ok_or_else(|| Error::from(&msg::NO_DATA_FOLDER))?;
         Ok(VaultPaths::new(base.join("consentry").join("consentry.db")))
     }
 
@@ -117,10 +113,7 @@ pub(crate) fn create(paths: &VaultPaths, new: NewVault<'_>, clock: &dyn Clock) -
     new.passphrase.check_strength()?;
     let device_name = new.device_name.trim();
     if device_name.is_empty() {
-        return Err(Error::invalid(
-            "The device name is empty.",
-            "Give this computer a name, such as \"Stand A laptop\".",
-        ));
+        return Err(Error::from(&msg::DEVICE_NAME_EMPTY));
     }
     if paths.db.exists() || paths.slots.exists() {
         return Err(Error::VaultExists { path: paths.db.clone() });
@@ -291,12 +284,7 @@ fn open_with(
         Err(Error::VaultDamaged { .. }) if !from_staged => {
             // The slot opened but its key does not open the database: the keys were rotated
             // after this key-slot file was made (and this operator is not in the staged one).
-            let stale = || {
-                Error::KeySlots {
-                path: paths.slots.clone(),
-                problem: "does not hold this database's key (the keys were rotated after it was made); use the key-slot file that belongs with the database".into(),
-            }
-            };
+            let stale = || Error::KeySlots { path: paths.slots.clone(), problem: &msg::SLOTS_STALE };
             let Some((staged, staged_bytes)) = staged_file.as_ref().filter(|(f, _)| f.has(slot)) else {
                 return Err(stale());
             };
@@ -446,14 +434,15 @@ pub(crate) fn create_private_dir(dir: &Path) -> Result<()> {
         use std::os::unix::fs::DirBuilderExt;
         builder.mode(0o700);
     }
-    builder.create(dir).map_err(|e| Error::io("create the folder", dir, &e))
+    builder.create(dir).map_err(|e| Error::io(&msg::IO_CREATE_FOLDER, dir, &e))
 }
 
 pub(crate) fn restrict_permissions(path: &Path) -> Result<()> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        fs::set_permissions(path, fs::Permissions::from_mode(0o600)).map_err(|e| Error::io("protect", path, &e))?;
+        fs::set_permissions(path, fs::Permissions::from_mode(0o600))
+            .map_err(|e| Error::io(&msg::IO_PROTECT, path, &e))?;
     }
     Ok(())
 }

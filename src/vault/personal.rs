@@ -29,6 +29,7 @@ use zeroize::Zeroizing;
 
 use super::secret::random_fill;
 use crate::domain::error::{Error, Result, StorageContext};
+use crate::domain::messages as msg;
 
 const FIELD_AAD: &str = "consentry/personal-data/v1";
 const TERM_TAG: &[u8] = b"consentry/blind-term/v1\0";
@@ -190,10 +191,8 @@ impl Personal {
     pub(crate) fn open(&mut self, conn: &Connection, place: &str, row_id: &str, sealed: &[u8]) -> Result<Vec<u8>> {
         let Some(secret) = self.secret.as_mut() else { return Err(needs_private_key()) };
         let damaged = || {
-            Error::invalid(
-                format!("A sealed personal detail ({place}) is damaged."),
-                "Run verify; restore the vault from a backup if the damage is confirmed.",
-            )
+            tracing::error!(place, "damaged sealed detail");
+            Error::from(msg::DAMAGED.term("part", &msg::PART_SEALED_DETAIL))
         };
         let id = seal_id(sealed).ok_or_else(damaged)?;
         if !secret.opened.contains_key(&id) {
@@ -315,10 +314,7 @@ pub(crate) fn index_key_bytes(conn: &Connection) -> Result<Zeroizing<Vec<u8>>> {
 /// every person's blind terms again).
 pub(crate) fn adopt_index_key(conn: &Connection, personal: &mut Personal, key: &[u8]) -> Result<()> {
     if key.len() != 32 {
-        return Err(Error::invalid(
-            "The enrolment file's index key is damaged.",
-            "Ask headquarters for a new enrolment file.",
-        ));
+        return Err(Error::from(&msg::ENROLMENT_INDEX_KEY));
     }
     conn.execute("UPDATE personal_data_key SET index_key = ?1 WHERE id = 1", [key]).storage("join the organisation")?;
     personal.index = IndexKey::from_bytes(key)?;
@@ -378,12 +374,7 @@ pub(crate) fn needs_private_key() -> Error {
 }
 
 pub(crate) fn parse_recipient(text: &str) -> Result<age::x25519::Recipient> {
-    text.parse().map_err(|_| {
-        Error::invalid(
-            "The vault's personal-data recipient is not a valid age recipient.",
-            "Run verify; restore the vault from a backup if it is damaged.",
-        )
-    })
+    text.parse().map_err(|_| Error::from(msg::DAMAGED.term("part", &msg::PART_PD_RECIPIENT)))
 }
 
 /// age-encrypts `plain` to every recipient.
@@ -408,12 +399,7 @@ fn open_grant(
         .optional()
         .storage("read the personal-data grant")?;
     let Some(sealed) = sealed else { return Ok(None) };
-    let damaged = || {
-        Error::invalid(
-            "This key slot's grant of the personal-data key does not open.",
-            "Ask an admin to reset your passphrase; they hold the key and grant it again.",
-        )
-    };
+    let damaged = || Error::from(&msg::GRANT_DOES_NOT_OPEN);
     let plain = Zeroizing::new(age::decrypt(identity, &sealed).map_err(|_| damaged())?);
     let text = std::str::from_utf8(&plain).map_err(|_| damaged())?;
     text.parse().map(Some).map_err(|_| damaged())

@@ -7,6 +7,7 @@ use std::fmt;
 use zeroize::{Zeroize, Zeroizing};
 
 use crate::domain::error::{Error, Result};
+use crate::domain::messages as msg;
 
 /// The fewest characters a passphrase may have.
 pub const MIN_PASSPHRASE_CHARS: usize = 10;
@@ -25,10 +26,7 @@ impl DataKey {
         let mut key = Box::new([0u8; 32]);
         if bytes.len() != 32 {
             bytes.zeroize();
-            return Err(Error::invalid(
-                "A key slot holds a key of the wrong length.",
-                "Restore the key-slot file from your backup of the vault folder.",
-            ));
+            return Err(msg::DAMAGED.term("part", &msg::PART_KEY_SLOT).into());
         }
         key.copy_from_slice(bytes);
         bytes.zeroize();
@@ -125,10 +123,7 @@ impl RecoveryKey {
         let decoded = Zeroizing::new(data_encoding::BASE32_NOPAD.decode(clean.as_bytes()).ok());
         match decoded.as_ref() {
             Some(bytes) if bytes.len() == RECOVERY_BYTES => Ok(RecoveryKey(clean)),
-            _ => Err(Error::invalid(
-                "That is not a Consentry recovery key: it has 32 letters and digits in eight groups of four.",
-                "Type it again exactly as it was shown when the vault was created.",
-            )),
+            _ => Err(Error::from(&msg::NOT_A_RECOVERY_KEY)),
         }
     }
 
@@ -156,12 +151,7 @@ impl fmt::Debug for RecoveryKey {
 }
 
 pub(crate) fn random_fill(buf: &mut [u8]) -> Result<()> {
-    getrandom::getrandom(buf).map_err(|_| {
-        Error::invalid(
-            "The operating system's random number source is not available.",
-            "Restart the computer; if this repeats, the system is not safe to hold a vault.",
-        )
-    })
+    getrandom::getrandom(buf).map_err(|_| Error::from(&msg::RANDOM_FAILED))
 }
 
 #[cfg(test)]

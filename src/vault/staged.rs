@@ -20,6 +20,7 @@ use super::keyslot::{stale_temp_files, write_atomically, SlotFile};
 use super::VaultPaths;
 use crate::domain::canonical::sha256_hex;
 use crate::domain::error::{Error, Result, StorageContext};
+use crate::domain::messages as msg;
 
 /// Where a staged key-slot file waits for its commit.
 pub(crate) fn next_path(paths: &VaultPaths) -> PathBuf {
@@ -111,12 +112,10 @@ pub(crate) fn promote(paths: &VaultPaths) -> Result<()> {
     match fs::rename(&next, &paths.slots) {
         Ok(()) => {}
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
-        Err(e) => return Err(Error::io("put the new key-slot file in place", &paths.slots, &e)),
+        Err(e) => return Err(Error::io(&msg::IO_PUT_IN_PLACE, &paths.slots, &e)),
     }
     let dir = paths.slots.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    fs::File::open(dir)
-        .and_then(|d| d.sync_all())
-        .map_err(|e| Error::io("put the new key-slot file in place", &paths.slots, &e))
+    fs::File::open(dir).and_then(|d| d.sync_all()).map_err(|e| Error::io(&msg::IO_PUT_IN_PLACE, &paths.slots, &e))
 }
 
 /// At unlock, under the database's write lock: finishes a committed change whose rename a
@@ -128,22 +127,22 @@ pub(crate) fn settle(conn: &mut Connection, paths: &VaultPaths) -> Result<String
     let mut did = Vec::new();
     let next = next_path(paths);
     if next.exists() {
-        let current = fs::read(&paths.slots).map_err(|e| Error::io("read the key-slot file", &paths.slots, &e))?;
-        let staged = fs::read(&next).map_err(|e| Error::io("read the key-slot file", &next, &e))?;
+        let current = fs::read(&paths.slots).map_err(|e| Error::io(&msg::IO_READ, &paths.slots, &e))?;
+        let staged = fs::read(&next).map_err(|e| Error::io(&msg::IO_READ, &next, &e))?;
         match in_force(recorded(&tx)?.as_deref(), &current, Some(&staged)) {
             InForce::Staged => {
                 promote(paths)?;
                 did.push("finished a key-slot change that was interrupted after it was recorded");
             }
             InForce::Current => {
-                fs::remove_file(&next).map_err(|e| Error::io("remove a stale key-slot file", &next, &e))?;
+                fs::remove_file(&next).map_err(|e| Error::io(&msg::IO_REMOVE, &next, &e))?;
                 did.push("removed a key-slot change that was interrupted before it was recorded");
             }
         }
     }
     let stale = stale_temp_files(&paths.slots);
     for f in &stale {
-        fs::remove_file(f).map_err(|e| Error::io("remove a stale temporary key-slot file", f, &e))?;
+        fs::remove_file(f).map_err(|e| Error::io(&msg::IO_REMOVE, f, &e))?;
     }
     if !stale.is_empty() {
         did.push("removed temporary key-slot files left by an interrupted write");

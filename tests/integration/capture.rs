@@ -167,16 +167,26 @@ fn rows(s: &Session) -> [i64; 5] {
     [n("consent_event"), n("receipt"), n("capture_detail"), n("subject"), n("audit_entry")]
 }
 
+/// An invalid input's message in English, checked to say what to do in both languages (a
+/// problem and then a fix: at least two sentences, no placeholder left unfilled).
+fn sentence(m: &consentry::domain::messages::Message) -> String {
+    use consentry::notice::Language;
+    for l in [Language::En, Language::ZhCn] {
+        let text = m.render(l);
+        assert!(!text.contains('{'), "unfilled placeholder: {text}");
+        let stops = text.matches(['.', '。']).count();
+        assert!(stops >= 2 || text.contains(':') || text.contains('：'), "no fix: {text}");
+    }
+    m.render(Language::En)
+}
+
 /// The submission fails as invalid and writes nothing; returns the message.
 fn refused(s: &mut Session, sub: &Submission) -> String {
     let before = rows(s);
     let err = capture::submit(s, sub).unwrap_err();
     assert_eq!(rows(s), before, "a refused submission wrote something: {err}");
     match err {
-        Error::Invalid { problem, fix } => {
-            assert!(!fix.trim().is_empty(), "{problem}: no fix");
-            format!("{problem} | {fix}")
-        }
+        Error::Invalid(m) => sentence(&m),
         other => panic!("expected an invalid submission, got {other:?}"),
     }
 }
@@ -237,10 +247,7 @@ fn assert_intact(s: &mut Session) {
 
 fn invalid(r: Result<impl std::fmt::Debug, Error>) -> String {
     match r {
-        Err(Error::Invalid { problem, fix }) => {
-            assert!(!fix.trim().is_empty(), "{problem}: no fix");
-            format!("{problem} | {fix}")
-        }
+        Err(Error::Invalid(m)) => sentence(&m),
         other => panic!("expected an invalid input, got {other:?}"),
     }
 }
@@ -331,6 +338,26 @@ fn a_closed_event_and_a_retired_notice_stop_the_kiosk() {
     capture::form(&mut kim, &running, None).unwrap();
     assert!(invalid(capture::form(&mut kim, &closing, None)).contains("is closed"));
     assert!(refused(&mut kim, &submission(&closing, 1, &[BOXES[0]])).contains("is closed"));
+    kim.lock().unwrap();
+
+    // A close made by mistake is undone by an administrator only, and the undo is audited.
+    let mut mo = unlock_as(&st.paths, MARKETER);
+    assert!(matches!(capture::reopen_event(&mut mo, &closing), Err(Error::PermissionDenied { .. })));
+    mo.lock().unwrap();
+    let mut ada = unlock_as(&st.paths, ADMIN);
+    assert!(invalid(capture::reopen_event(&mut ada, &running)).contains("is not closed"));
+    assert!(capture::reopen_event(&mut ada, &closing).unwrap().closed_at_ms.is_none());
+    let reopened: i64 = ada
+        .raw_connection_for_tests()
+        .query_row("SELECT count(*) FROM audit_entry WHERE action = 'event.reopen' AND target = ?1", [&closing], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(reopened, 1);
+    ada.lock().unwrap();
+    let mut kim = unlock_as(&st.paths, KIOSK);
+    capture::form(&mut kim, &closing, None).unwrap();
+    capture::submit(&mut kim, &submission(&closing, 1, &[BOXES[0]])).unwrap();
     // The receipt screen's lines come back with the submission, from the same form: one
     // ticked box granted, every other box refused, in the language shown.
     let sub = submission(&running, 1, &[BOXES[0]]);
@@ -352,8 +379,8 @@ fn a_closed_event_and_a_retired_notice_stop_the_kiosk() {
     lu.lock().unwrap();
     let mut kim = unlock_as(&st.paths, KIOSK);
     let msg = invalid(capture::form(&mut kim, &running, Some(Language::En)));
-    assert!(msg.contains("no longer approved (retired)"), "{msg}");
-    assert!(refused(&mut kim, &submission(&running, 2, &[BOXES[0]])).contains("no longer approved"));
+    assert!(msg.contains("is retired, not approved"), "{msg}");
+    assert!(refused(&mut kim, &submission(&running, 2, &[BOXES[0]])).contains("is retired, not approved"));
     kim.lock().unwrap();
 
     // The event still lists, with the one person recorded at it.

@@ -242,7 +242,7 @@ fn exit_codes_and_json_errors() {
     // 1: bad input, named.
     let out = cli.run("Ada", ADA, &["purpose", "add", "Bad Code", "--zh", "x", "--en", "y"]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("\"Bad Code\" is not a usable purpose code"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("“Bad Code” is not a usable code"));
     // No passphrase source at all: a clear message, not a hang.
     let out = cli.run_env("Ada", &["verify"], &[]);
     assert_eq!(out.status.code(), Some(1));

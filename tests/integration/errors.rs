@@ -3,6 +3,8 @@
 
 use std::path::PathBuf;
 
+use consentry::domain::messages as msg;
+use consentry::domain::Refusal;
 use consentry::notice::Language;
 use consentry::{Error, Role};
 
@@ -21,23 +23,21 @@ fn user_facing_messages() {
         },
         Error::VaultNotFound { path: vault.clone() },
         Error::VaultExists { path: vault.clone() },
-        Error::KeySlots { path: vault.with_extension("db.keys"), problem: "is missing".into() },
+        Error::KeySlots { path: vault.with_extension("db.keys"), problem: &msg::SLOTS_MISSING },
         Error::VaultDamaged { path: vault.clone() },
         Error::SchemaTooNew { found: 7, supported: 1 },
         Error::MigrationEdited { version: 1 },
         Error::Busy,
         Error::WeakPassphrase { min: 10 },
-        Error::invalid("The notice text is empty.", "Register the file that holds the wording people are shown."),
-        Error::NotFound {
-            what: "purpose",
-            key: "newsletter".into(),
-            fix: "List purposes with `consentry purpose list`, or add it.",
-        },
-        Error::Duplicate { what: "purpose", key: "newsletter".into() },
+        Error::SchemaAltered { objects: vec!["trigger consent_event_no_update".into()] },
+        Error::PersonalDataSealed,
+        Error::from(&msg::NOTICE_TEXT_EMPTY),
+        Error::NotFound(msg::PURPOSE_NOT_FOUND.with("code", "newsletter")),
+        Error::Duplicate(msg::PURPOSE_EXISTS.with("code", "newsletter")),
         Error::Io {
-            action: "write the key-slot file",
+            action: &msg::IO_WRITE,
             path: vault.with_extension("db.keys"),
-            reason: "No space left on device (os error 28)".into(),
+            reason: std::io::ErrorKind::StorageFull,
         },
         Error::Storage { context: "append to the ledger" },
         Error::Template {
@@ -47,18 +47,34 @@ fn user_facing_messages() {
             problem: "uses `controller.nmae`, which is not defined".into(),
             fix: "Use only the variables listed in docs/templates.md, or test an optional one with {% if … %}.".into(),
         },
-        Error::WrongState {
-            what: "Version 2 of notice \"trade-show-2026\"".into(),
-            state: "in_review",
-            fix: "It is frozen while in review. Ask a reviewer to reject it (with a comment) to edit it again.".into(),
-        },
+        Error::WrongState(msg::VERSION_FROZEN.with("number", 2).with("notice", "trade-show-2026")),
         Error::LintErrors { notice: "trade-show-2026".into(), count: 3 },
         Error::OwnApproval { notice: "trade-show-2026".into(), number: 2 },
+        Error::refused(Refusal::BadSignature, "The bundle is not signed by the device it names.", "Ask for a new one."),
+        Error::usage("No person was named.", "Pass --subject ID, --email or --phone."),
     ];
-    let text: Vec<String> = errors.iter().map(|e| format!("{}: {e}", e.kind())).collect();
-    for line in &text {
-        assert!(line.ends_with('.'), "every message is a sentence: {line}");
-        assert!(!line.to_lowercase().contains("sqlite"), "no SQLite detail: {line}");
+    let mut text = Vec::new();
+    for e in &errors {
+        // The CLI's sentence, then what the app shows in each language.
+        let (cli, en, zh) = (e.to_string(), e.render(Language::En), e.render(Language::ZhCn));
+        // The CLI's own usage mistakes never reach the app; they are the CLI's words.
+        let usage = matches!(e, Error::Invalid(m) if *m.text == msg::USAGE);
+        for line in [&cli, &en] {
+            assert!(line.ends_with('.'), "every message is a sentence: {line}");
+        }
+        assert!(zh.ends_with('。') || usage, "every Chinese message is a sentence: {zh}");
+        for line in [&cli, &en, &zh] {
+            assert!(!line.to_lowercase().contains("sqlite"), "no SQLite detail: {line}");
+        }
+        for line in [&en, &zh] {
+            assert!(!line.contains('{'), "a placeholder is left: {line}");
+        }
+        if !usage {
+            for line in [&en, &zh] {
+                assert!(!line.contains("consentry ") && !line.contains("--"), "the app names the CLI: {line}");
+            }
+        }
+        text.push(format!("{}: {cli}\n  en: {en}\n  zh: {zh}", e.kind()));
     }
     insta::assert_snapshot!(text.join("\n"));
 }

@@ -348,7 +348,7 @@ fn lint_errors_block_submission_until_the_profile_is_fixed() {
     workflow::submit(&mut lena, "ts", "contact fixed").unwrap();
 
     // Frozen in review: drafting again is refused.
-    assert!(matches!(workflow::draft(&mut lena, "ts", None, None), Err(Error::WrongState { state: "in_review", .. })));
+    assert_eq!(wrong_state(workflow::draft(&mut lena, "ts", None, None)), ("VERSION_FROZEN", None));
     lena.lock().unwrap();
 
     // A rejection needs a reason, and sends the version back to draft.
@@ -360,7 +360,7 @@ fn lint_errors_block_submission_until_the_profile_is_fixed() {
     let steps: Vec<(&str, &str)> = v.comments.iter().map(|c| (c.verdict.as_str(), c.author.as_str())).collect();
     assert_eq!(steps, [("submit", "Lena"), ("reject", "Lu")]);
     assert_eq!(v.comments[1].body, "Say which trade show.");
-    assert!(matches!(workflow::approve(&mut lu, "ts", ""), Err(Error::WrongState { state: "draft", .. })));
+    assert_eq!(wrong_state(workflow::approve(&mut lu, "ts", "")), ("ONLY_REVIEW_DECIDES", Some("draft")));
     lu.lock().unwrap();
 }
 
@@ -410,7 +410,7 @@ fn approval_registers_both_languages_and_freezes_them() {
     assert_eq!(workflow::get(&mut lena, "ts", None).unwrap().state, State::Draft);
 
     // Only an approved version can be retired.
-    assert!(matches!(workflow::retire(&mut lena, "ts", 2, "old"), Err(Error::WrongState { state: "draft", .. })));
+    assert_eq!(wrong_state(workflow::retire(&mut lena, "ts", 2, "old")), ("ONLY_APPROVED_RETIRES", Some("draft")));
     lena.lock().unwrap();
 
     // A marketer cannot draft, but sees what capture may show.
@@ -428,7 +428,7 @@ fn approval_registers_both_languages_and_freezes_them() {
     assert!(retired.retired_at_ms.is_some());
     assert_eq!(notice::find(&mut lu, &v.rendered.hash_zh).unwrap().state, "retired");
     assert!(workflow::approved(&mut lu).unwrap().is_empty());
-    assert!(matches!(workflow::retire(&mut lu, "ts", 1, "again"), Err(Error::WrongState { state: "retired", .. })));
+    assert_eq!(wrong_state(workflow::retire(&mut lu, "ts", 1, "again")), ("ONLY_APPROVED_RETIRES", Some("retired")));
     lu.lock().unwrap();
 
     let mut ada = unlock_as(&paths, ADMIN);
@@ -960,4 +960,21 @@ fn cli_from_profile_to_approved_notice_export_and_diff() {
         .map(|o| (o["op"].as_str().unwrap(), o["text"].as_str().unwrap()))
         .collect();
     assert_eq!(ops, [("delete", "2"), ("insert", "3")]);
+}
+
+/// The text of a wrong-state refusal and the state it names (the state's code).
+fn wrong_state<T: std::fmt::Debug>(r: Result<T, Error>) -> (&'static str, Option<&'static str>) {
+    use consentry::domain::messages::{self as msg, Arg};
+    match r {
+        Err(Error::WrongState(m)) => {
+            let state = m.args.iter().find_map(|(n, a)| match a {
+                Arg::Term(t) if *n == "state" => {
+                    ["draft", "in_review", "approved", "retired"].into_iter().find(|s| msg::notice_state(s) == *t)
+                }
+                _ => None,
+            });
+            (m.text.name, state)
+        }
+        other => panic!("expected a wrong-state refusal, got {other:?}"),
+    }
 }

@@ -1,7 +1,10 @@
 // The only door to the Rust side: the generated, typed bindings. A failed command throws an
 // `ApiFailure` carrying the `{ kind, message }` the Rust side sent.
-import { commands, events, type ApiError, type Result } from "./bindings";
-import { hasKey, refusalKey, t } from "./i18n";
+import { commands, events, VOCABULARY, type ApiError, type ApiText, type Result } from "./bindings";
+import { lang, type Lang } from "./i18n";
+
+/** The code of a sentence in the engine's table (`VOCABULARY.messages`). */
+export type MessageCode = keyof typeof VOCABULARY.messages;
 
 export class ApiFailure extends Error {
   constructor(public readonly error: ApiError) {
@@ -15,21 +18,35 @@ export async function call<T>(result: Promise<Result<T, ApiError>>): Promise<T> 
   throw new ApiFailure(r.error);
 }
 
-/** A message for the person: translated for the kinds the UI knows, the engine's sentence otherwise. */
-export function describe(e: unknown, minChars = 10): string {
-  if (e instanceof ApiFailure) {
-    // A refused bundle or enrolment file says why, in the language shown.
-    if (e.error.refusal) return t(refusalKey(e.error.refusal));
-    // The kinds with a translated message are those with an `err_…` key.
-    const key = `err_${e.error.kind}`;
-    if (hasKey(key)) {
-      // Permission denials name the roles needed in the engine's sentence; keep it in English too.
-      const extra = e.error.kind === "permission_denied" ? ` (${e.error.message})` : "";
-      return t(key, { min: minChars }) + extra;
-    }
-    return e.error.message;
-  }
-  return t("err_internal");
+/**
+ * An engine or shell sentence in the language shown (at the kiosk, the visitor's): the
+ * sentence's template from the bilingual table the Rust side exports, its placeholders
+ * filled with the error's arguments (vocabulary terms in the same language).
+ */
+export function renderText(text: ApiText, language: Lang = lang()): string {
+  const table: Record<string, { en: string; zh: string } | undefined> = VOCABULARY.messages;
+  const pick = (code: string) => {
+    const m = table[code];
+    if (!m) return code;
+    return language === "zh-CN" ? m.zh : m.en;
+  };
+  const sep = language === "zh-CN" ? "、" : ", ";
+  return pick(text.code).replace(/\{([a-z0-9_]+)\}/g, (whole: string, name: string) => {
+    const a = text.args.find((x) => x.name === name);
+    if (!a) return whole;
+    return a.plain ?? a.terms.map(pick).join(sep);
+  });
+}
+
+/** A sentence of the table by code, with plain arguments (for checks the UI makes itself). */
+export function message(code: MessageCode, args: Record<string, string | number> = {}): string {
+  return renderText({ code, args: Object.entries(args).map(([name, v]) => ({ name, plain: String(v), terms: [] })) });
+}
+
+/** A message for the person, in the language shown: what the engine or the shell said. */
+export function describe(e: unknown): string {
+  if (e instanceof ApiFailure) return renderText(e.error.text);
+  return message("internal");
 }
 
 export { commands, events };

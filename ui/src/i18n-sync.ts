@@ -131,18 +131,6 @@ export const syncEn = {
   unsentNeverAck: "Headquarters has not acknowledged anything from this device yet.",
   unsentHint: "Counted until headquarters acknowledges them: save a bundle (Sync), import it at headquarters, then load headquarters' next bundle here.",
   // Refusals (bundle_refused), what happened and what to do
-  refusal_not_a_bundle: "This is not a Consentry bundle or enrolment file. Nothing was imported. Pick a file Consentry saved (.consentry or .enrol).",
-  refusal_unknown_format: "This file is in a format this version of Consentry does not read. Nothing was imported. Update Consentry, or ask the sender to use the same version.",
-  refusal_too_large: "This file is larger than a bundle may be. Nothing was imported. Check that it is the right file.",
-  refusal_wrong_receiver: "This bundle is addressed to another headquarters or device. Nothing was imported. Import it where it belongs.",
-  refusal_unknown_sender: "This bundle is from a device or headquarters this vault does not know. Nothing was imported. Check where the file came from.",
-  refusal_revoked_sender: "This bundle is from a revoked device. Nothing was imported. Enrol the device again if it should rejoin.",
-  refusal_bad_signature: "The signature does not match the sender's key: the file did not come from them, or was changed. Nothing was imported. Ask the sender for a new bundle.",
-  refusal_truncated: "The file ends early: part of it is missing. Nothing was imported. Copy it again from the original.",
-  refusal_tampered: "The file was changed after it was signed. Nothing was imported. Ask the sender for a new bundle.",
-  refusal_wrong_kind: "This bundle travels the other way (headquarters imports device bundles; a device loads headquarters' bundles). Nothing was imported.",
-  refusal_bad_checkpoint: "The entries do not match the checkpoint the sender signed. Nothing was imported. Ask the sender to save a new bundle.",
-  refusal_not_enrolled: "This vault is not part of the organisation in the way this step needs (headquarters, or an enrolled device). Nothing was changed.",
 };
 
 export const syncZh: Record<keyof typeof syncEn, string> = {
@@ -270,16 +258,4 @@ export const syncZh: Record<keyof typeof syncEn, string> = {
   unsentAck: "最近一次确认：{at}。",
   unsentNeverAck: "总部尚未确认本设备的任何内容。",
   unsentHint: "在总部确认之前一直计入：保存数据包（同步），在总部导入，然后在此载入总部的下一个数据包。",
-  refusal_not_a_bundle: "这不是 Consentry 数据包或注册文件，未导入任何内容。请选择 Consentry 保存的文件（.consentry 或 .enrol）。",
-  refusal_unknown_format: "此文件的格式不是当前版本的 Consentry 能读取的，未导入任何内容。请更新 Consentry，或请发送方使用相同版本。",
-  refusal_too_large: "此文件超过数据包的大小上限，未导入任何内容。请确认文件是否正确。",
-  refusal_wrong_receiver: "此数据包的收件方是另一个总部或设备，未导入任何内容。请在正确的地方导入。",
-  refusal_unknown_sender: "此数据包来自本保险库不认识的设备或总部，未导入任何内容。请核实文件来源。",
-  refusal_revoked_sender: "此数据包来自已撤销的设备，未导入任何内容。如该设备应重新加入，请重新注册。",
-  refusal_bad_signature: "签名与发送方的密钥不符：文件并非来自对方，或已被修改。未导入任何内容。请发送方重新生成数据包。",
-  refusal_truncated: "文件不完整，部分内容缺失，未导入任何内容。请从原件重新复制。",
-  refusal_tampered: "文件在签名后被修改过，未导入任何内容。请发送方重新生成数据包。",
-  refusal_wrong_kind: "此数据包的方向相反（总部导入设备数据包；设备载入总部数据包），未导入任何内容。",
-  refusal_bad_checkpoint: "条目与发送方签名的检查点不符，未导入任何内容。请发送方重新保存数据包。",
-  refusal_not_enrolled: "此保险库在组织中的身份不符合此步骤的要求（总部或已注册的设备），未做任何更改。",
 };

@@ -1,7 +1,7 @@
 // Every string the UI shows, in English and Simplified Chinese. `t(key)` looks one up in the
 // current language; the language is switchable at run time and remembered on this computer
 // (a preference, never personal data).
-import type { Refusal, Role } from "./bindings";
+import type { Role } from "./bindings";
 import { useEffect, useState } from "preact/hooks";
 import { captureEn, captureZh } from "./i18n-capture";
 import { noticesEn, noticesZh } from "./i18n-notices";
@@ -166,13 +166,6 @@ const en = {
   newPassphrase: "New passphrase",
   passphraseChanged: "Passphrase changed. The old one no longer opens the vault.",
   // Errors by kind (the engine's English sentence is shown for other kinds)
-  err_wrong_passphrase: "Wrong passphrase. Nothing was changed. Try again, or ask an administrator to reset it (consentry operator reset).",
-  err_unknown_operator: "No operator of that name can unlock this vault. Check the spelling, or ask an administrator.",
-  err_permission_denied: "Your role cannot do this. Ask an operator with the right role.",
-  err_weak_passphrase: "That passphrase is too short: use at least {min} characters.",
-  err_locked: "The vault is locked. Unlock it to continue.",
-  err_busy: "The vault is busy. Try again in a moment.",
-  err_internal: "Something went wrong and nothing was changed. Lock the vault and try again.",
   // ---- Data-subject rights, exports, import, retention (issue 6) ----
   navRights: "Exports & rights",
   colAction: "Action",
@@ -408,13 +401,6 @@ const zh: Strings = {
   currentPassphrase: "当前口令",
   newPassphrase: "新口令",
   passphraseChanged: "口令已修改，旧口令不再能打开保险库。",
-  err_wrong_passphrase: "口令错误，未做任何更改。请重试，或请管理员重置（consentry operator reset）。",
-  err_unknown_operator: "没有该名称的操作员可以解锁此保险库。请检查拼写或联系管理员。",
-  err_permission_denied: "您的角色无权执行此操作。请联系具有相应角色的操作员。",
-  err_weak_passphrase: "口令太短：至少需要 {min} 个字符。",
-  err_locked: "保险库已锁定，请先解锁。",
-  err_busy: "保险库正忙，请稍后再试。",
-  err_internal: "出现问题，未做任何更改。请锁定保险库后重试。",
   // ---- 数据主体权利、导出、导入、保存期限（issue 6）----
   navRights: "导出与权利",
   colAction: "操作",
@@ -566,25 +552,4 @@ const ROLE_KEYS: Record<Role, Key> = { admin: "roleAdmin", legal: "roleLegal", m
 /** The message key of a role's name. */
 export function roleKey(role: Role): Key {
   return ROLE_KEYS[role];
-}
-
-/** The message key of each refusal's explanation (the compiler checks every refusal has one). */
-const REFUSAL_KEYS: Record<Refusal, Key> = {
-  not_a_bundle: "refusal_not_a_bundle",
-  unknown_format: "refusal_unknown_format",
-  too_large: "refusal_too_large",
-  wrong_receiver: "refusal_wrong_receiver",
-  unknown_sender: "refusal_unknown_sender",
-  revoked_sender: "refusal_revoked_sender",
-  bad_signature: "refusal_bad_signature",
-  truncated: "refusal_truncated",
-  tampered: "refusal_tampered",
-  wrong_kind: "refusal_wrong_kind",
-  bad_checkpoint: "refusal_bad_checkpoint",
-  not_enrolled: "refusal_not_enrolled",
-};
-
-/** The message key explaining why a bundle or enrolment file was refused. */
-export function refusalKey(r: Refusal): Key {
-  return REFUSAL_KEYS[r];
 }

@@ -143,6 +143,13 @@ pub async fn close_event(state: State<'_, AppState>, id: String) -> ApiResult<Ev
     state.with_session(move |s| Ok(event_info(&capture::close_event(s, &id)?))).await
 }
 
+/// Reopens a closed event (admin): the undo of a close.
+#[tauri::command]
+#[specta::specta]
+pub async fn reopen_event(state: State<'_, AppState>, id: String) -> ApiResult<EventInfo> {
+    state.with_session(move |s| Ok(event_info(&capture::reopen_event(s, &id)?))).await
+}
+
 /// A person's answers, from the kiosk or a paper form.
 #[derive(Deserialize, Type)]
 pub struct SubmissionRequest {
@@ -162,15 +169,13 @@ pub struct SubmissionRequest {
 }
 
 fn submission(event_id: String, r: SubmissionRequest) -> ApiResult<Submission> {
-    let signature_png = match r.signature_png.filter(|s| !s.is_empty()) {
-        Some(b64) => Some(data_encoding::BASE64.decode(b64.as_bytes()).map_err(|_| {
-            ApiError::from(consentry::Error::invalid(
-                "The signature could not be read.",
-                "Clear the signature pad and sign again.",
-            ))
-        })?),
-        None => None,
-    };
+    let signature_png =
+        match r.signature_png.filter(|s| !s.is_empty()) {
+            Some(b64) => Some(data_encoding::BASE64.decode(b64.as_bytes()).map_err(|_| {
+                ApiError::from(consentry::Error::from(&consentry::domain::messages::SIGNATURE_UNREADABLE))
+            })?),
+            None => None,
+        };
     Ok(Submission {
         event_id,
         language: r.language.map(Into::into),
@@ -276,17 +281,16 @@ fn require_kiosk(window: &WebviewWindow) -> ApiResult<()> {
     if window.label() == KIOSK {
         Ok(())
     } else {
-        Err(ApiError::new(crate::vocab::ErrorKind::PermissionDenied, "Only the kiosk window may do this."))
+        Err(ApiError::new(crate::vocab::ErrorKind::PermissionDenied, &consentry::domain::messages::KIOSK_WINDOW_ONLY))
     }
 }
 
 fn kiosk_event(state: &AppState) -> ApiResult<String> {
-    state.guard().kiosk.clone().ok_or_else(|| {
-        ApiError::new(
-            crate::vocab::ErrorKind::KioskClosed,
-            "Kiosk mode is not running. Start it from Events in the main window.",
-        )
-    })
+    state
+        .guard()
+        .kiosk
+        .clone()
+        .ok_or_else(|| ApiError::new(crate::vocab::ErrorKind::KioskClosed, &consentry::domain::messages::KIOSK_CLOSED))
 }
 
 #[derive(Serialize, Type)]

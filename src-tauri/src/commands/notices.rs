@@ -468,9 +468,9 @@ pub async fn review_notice(
                 ReviewStep::Retire => workflow::retire(
                     s,
                     &name,
-                    number.map(i64::from).ok_or_else(|| {
-                        consentry::Error::invalid("Which version should be retired?", "Choose a version.")
-                    })?,
+                    number
+                        .map(i64::from)
+                        .ok_or_else(|| consentry::Error::from(&consentry::domain::messages::RETIRE_WHICH))?,
                     &comment,
                 )?,
             };

@@ -35,13 +35,7 @@ pub struct PickedFile {
 impl PickedFile {
     fn bytes(&self) -> ApiResult<Vec<u8>> {
         BASE64.decode(self.base64.as_bytes()).map_err(|_| {
-            ApiError::new(
-                ErrorKind::Invalid,
-                format!(
-                    "\"{}\" did not arrive whole from the window. Nothing was imported. Pick the file again.",
-                    self.name
-                ),
-            )
+            ApiError::new(ErrorKind::Invalid, consentry::domain::messages::FILE_NOT_WHOLE.with("name", &self.name))
         })
     }
 }

@@ -178,7 +178,7 @@ fn rendered(s: &mut Session, src: &Source) -> Result<Rendered, Error> {
             let title = Bilingual { zh: "预览".into(), en: "Preview".into() };
             workflow::preview(s, &p.profile, t, None, &title)
         }
-        _ => Err(Error::invalid("Nothing to render.", "Name a notice, or give --profile NAME --template NAME.")),
+        _ => Err(Error::usage("Nothing to render.", "Name a notice, or give --profile NAME --template NAME.")),
     }
 }
 
@@ -187,7 +187,7 @@ fn render_format(format: &str) -> Result<RenderFormat, Error> {
         "md" | "markdown" => Ok(RenderFormat::Markdown),
         "html" => Ok(RenderFormat::Html),
         "form" => Ok(RenderFormat::Form),
-        other => Err(Error::invalid(format!("\"{other}\" is not a render format."), "Use md, html or form.")),
+        other => Err(Error::usage(format!("\"{other}\" is not a render format."), "Use md, html or form.")),
     }
 }
 

@@ -110,7 +110,7 @@ pub fn org(cli: &Cli, cmd: &OrgCommand, json: bool) -> Result<(), Failure> {
         }
         OrgCommand::Join { file, fingerprint } => {
             let bytes = consentry::files::read_at_most(file, 64 * 1024, |_| {
-                Error::invalid(
+                Error::usage(
                     format!("{} is far larger than an enrolment file.", file.display()),
                     "Choose the enrolment file headquarters saved for this device (it ends in .enrol).",
                 )
@@ -120,7 +120,7 @@ pub fn org(cli: &Cli, cmd: &OrgCommand, json: bool) -> Result<(), Failure> {
             match fingerprint {
                 None => output::enrolment_preview(&e, json),
                 Some(f) if digits(f) != digits(&e.fingerprint) => {
-                    return Err(Failure::Engine(Error::invalid(
+                    return Err(Failure::Engine(Error::usage(
                         format!(
                             "The fingerprint you typed does not match this enrolment file's ({}). Nothing was changed.",
                             e.fingerprint

@@ -7,6 +7,7 @@
 use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::domain::error::{Error, Result, StorageContext};
+use crate::domain::messages as msg;
 use crate::domain::string_enum;
 use crate::domain::Action;
 use crate::domain::Language;
@@ -186,10 +187,7 @@ pub struct NewNotice {
 pub fn create(session: &mut Session, n: &NewNotice) -> Result<Version> {
     crate::notice::validate_slug("notice", &n.name)?;
     if n.title.incomplete() {
-        return Err(Error::invalid(
-            "The notice needs a title in both languages.",
-            "Give it a Chinese and an English title.",
-        ));
+        return Err(Error::from(&msg::NOTICE_TITLES_MISSING));
     }
     let id = session.write(Action::DraftNotice, |w| {
         if w.tx
@@ -198,7 +196,7 @@ pub fn create(session: &mut Session, n: &NewNotice) -> Result<Version> {
             .storage("create a notice")?
             .is_some()
         {
-            return Err(Error::Duplicate { what: "notice", key: n.name.clone() });
+            return Err(Error::Duplicate(msg::NOTICE_EXISTS.with("name", &n.name)));
         }
         let notice_id = uuid::Uuid::now_v7().to_string();
         w.tx.execute(
@@ -252,12 +250,9 @@ pub fn draft(session: &mut Session, notice: &str, profile: Option<&str>, templat
                 w.audit("notice.draft.update", format!("{notice} v{}", last.number), &r.0.hash_en);
                 Ok(last.id)
             }
-            State::InReview => Err(Error::WrongState {
-                what: format!("Version {} of notice \"{notice}\"", last.number),
-                state: State::InReview.as_str(),
-                fix: "It is frozen while in review. Ask a reviewer to reject it (with a comment) to edit it again."
-                    .into(),
-            }),
+            State::InReview => {
+                Err(Error::WrongState(msg::VERSION_FROZEN.with("number", last.number).with("notice", notice)))
+            }
             State::Approved | State::Retired => {
                 let id = insert_draft(w, &notice_id, last.number + 1, &profile, &template, &title)?;
                 w.audit("notice.draft.new", format!("{notice} v{}", last.number + 1), format!("from v{}", last.number));
@@ -274,11 +269,8 @@ fn render_current(
     template: &str,
     title: &Bilingual,
 ) -> Result<(Rendered, i64, i64)> {
-    let p = profile::latest_in(conn, profile_name)?.ok_or_else(|| Error::NotFound {
-        what: "processing profile",
-        key: profile_name.into(),
-        fix: "Save it first with `consentry notice profile set FILE` (or in the Notices workspace).",
-    })?;
+    let p = profile::latest_in(conn, profile_name)?
+        .ok_or_else(|| Error::NotFound(msg::PROFILE_NOT_FOUND.with("name", profile_name)))?;
     let snapshot = profile::resolve(conn, &p.profile)?;
     let library = Library::load(conn)?;
     let t = library.notice(template)?.rev;
@@ -329,11 +321,9 @@ pub fn submit(session: &mut Session, notice: &str, comment: &str) -> Result<Vers
         let (notice_id, _) = notice_in(&w.tx, notice)?;
         let v = latest_in(&w.tx, &notice_id)?.ok_or_else(|| not_found(notice, None))?;
         if v.state != State::Draft {
-            return Err(Error::WrongState {
-                what: format!("Version {} of notice \"{notice}\"", v.number),
-                state: v.state.as_str(),
-                fix: "Only a draft can be submitted. Start a new draft with `consentry notice draft NAME`.".into(),
-            });
+            return Err(Error::WrongState(
+                msg::ONLY_DRAFT_SUBMITS.with("number", v.number).with("notice", notice).term("state", msg::notice_state(v.state.as_str())),
+            ));
         }
         let errors = v.rendered.lint.errors();
         if errors > 0 {
@@ -349,10 +339,7 @@ pub fn submit(session: &mut Session, notice: &str, comment: &str) -> Result<Vers
             .optional()
             .storage("submit a draft")?;
         if let Some(n) = same {
-            return Err(Error::invalid(
-                format!("This draft is word for word the same as version {n} of \"{notice}\"."),
-                "Change the profile or template and render the draft again, or keep using that version.",
-            ));
+            return Err(msg::DRAFT_SAME_AS.with("number", n).with("notice", notice).into());
         }
         set_state(&w.tx, &v.id, State::InReview, None)?;
         comment_in(w, &v.id, "submit", comment)?;
@@ -365,7 +352,7 @@ pub fn submit(session: &mut Session, notice: &str, comment: &str) -> Result<Vers
 /// Adds a review comment to a version (legal).
 pub fn comment(session: &mut Session, notice: &str, number: Option<i64>, body: &str) -> Result<Version> {
     if body.trim().is_empty() {
-        return Err(Error::invalid("The comment is empty.", "Write what the author should look at."));
+        return Err(Error::from(&msg::COMMENT_EMPTY));
     }
     let id = session.write(Action::ReviewNotice, |w| {
         let v = version_in(&w.tx, notice, number)?;
@@ -379,7 +366,7 @@ pub fn comment(session: &mut Session, notice: &str, number: Option<i64>, body: &
 /// Sends a version in review back to draft, with the reason (legal).
 pub fn reject(session: &mut Session, notice: &str, reason: &str) -> Result<Version> {
     if reason.trim().is_empty() {
-        return Err(Error::invalid("A rejection needs a comment.", "Say what must change before it can be approved."));
+        return Err(Error::from(&msg::REJECT_NEEDS_COMMENT));
     }
     let id = session.write(Action::ReviewNotice, |w| {
         let v = in_review(&w.tx, notice)?;
@@ -449,11 +436,12 @@ pub fn retire(session: &mut Session, notice: &str, number: i64, reason: &str) ->
     let id = session.write(Action::ReviewNotice, |w| {
         let v = version_in(&w.tx, notice, Some(number))?;
         if v.state != State::Approved {
-            return Err(Error::WrongState {
-                what: format!("Version {} of notice \"{notice}\"", v.number),
-                state: v.state.as_str(),
-                fix: "Only an approved version can be retired.".into(),
-            });
+            return Err(Error::WrongState(
+                msg::ONLY_APPROVED_RETIRES
+                    .with("number", v.number)
+                    .with("notice", notice)
+                    .term("state", msg::notice_state(v.state.as_str())),
+            ));
         }
         w.tx.execute(
             "UPDATE notice_revision SET state = 'retired', retired_at_ms = ?2 WHERE id = ?1",
@@ -487,7 +475,7 @@ fn set_state(conn: &Connection, id: &str, state: State, approved: Option<(&str, 
 
 fn comment_in(w: &mut Write<'_>, revision_id: &str, verdict: &str, body: &str) -> Result<()> {
     if !crate::notice::hidden_characters(body).is_empty() {
-        return Err(Error::invalid("The comment has a hidden control character.", "Retype it."));
+        return Err(Error::from(&msg::COMMENT_HIDDEN_CHARACTER));
     }
     w.tx.execute(
         "INSERT INTO notice_comment (id, revision_id, author_id, verdict, body, created_at_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",

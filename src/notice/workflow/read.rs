@@ -5,6 +5,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 
 use super::{Bilingual, Comment, Notice, Rendered, State, Version};
 use crate::domain::error::{Error, Result, StorageContext};
+use crate::domain::messages as msg;
 use crate::domain::Action;
 use crate::notice::form::FormDefinition;
 use crate::notice::lint::{self, Report};
@@ -63,14 +64,13 @@ pub(super) fn by_id(session: &mut Session, id: &str) -> Result<Version> {
 }
 
 pub(super) fn not_found(notice: &str, number: Option<i64>) -> Error {
-    Error::NotFound {
-        what: "notice version",
-        key: match number {
+    Error::NotFound(msg::NOTICE_VERSION_NOT_FOUND.with(
+        "key",
+        match number {
             Some(n) => format!("{notice} v{n}"),
             None => notice.into(),
         },
-        fix: "List notices and their versions with `consentry notice list`.",
-    }
+    ))
 }
 
 pub(super) fn notice_in(conn: &Connection, name: &str) -> Result<(String, Bilingual)> {
@@ -79,11 +79,7 @@ pub(super) fn notice_in(conn: &Connection, name: &str) -> Result<(String, Biling
     })
     .optional()
     .storage("find a notice")?
-    .ok_or_else(|| Error::NotFound {
-        what: "notice",
-        key: name.trim().into(),
-        fix: "List notices with `consentry notice list`, or create one with `consentry notice new`.",
-    })
+    .ok_or_else(|| Error::NotFound(msg::NOTICE_NOT_FOUND.with("name", name.trim())))
 }
 
 pub(super) fn latest_in(conn: &Connection, notice_id: &str) -> Result<Option<Version>> {
@@ -111,11 +107,12 @@ pub(crate) fn version_in(conn: &Connection, notice: &str, number: Option<i64>) -
 pub(super) fn in_review(conn: &Connection, notice: &str) -> Result<Version> {
     let v = version_in(conn, notice, None)?;
     if v.state != State::InReview {
-        return Err(Error::WrongState {
-            what: format!("Version {} of notice \"{notice}\"", v.number),
-            state: v.state.as_str(),
-            fix: "Only a version in review can be approved or rejected; the author submits it first.".into(),
-        });
+        return Err(Error::WrongState(
+            msg::ONLY_REVIEW_DECIDES
+                .with("number", v.number)
+                .with("notice", notice)
+                .term("state", msg::notice_state(v.state.as_str())),
+        ));
     }
     Ok(v)
 }

@@ -29,7 +29,7 @@ export function CreateVault(props: { info: AppInfo; onCreated: (s: SessionInfo) 
       setAgain("");
       setCreated({ key: r.recovery_key, session: r.session });
     } catch (err) {
-      setError(describe(err, min));
+      setError(describe(err));
     } finally {
       setBusy(false);
     }

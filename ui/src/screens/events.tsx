@@ -14,6 +14,7 @@ const FIELDS = VOCABULARY.person_fields;
 export function Events(props: { allowed: ActionName[] }) {
   const canManage = props.allowed.includes("event.manage");
   const canCapture = props.allowed.includes("consent.capture");
+  const canReopen = props.allowed.includes("event.reopen");
   const [events, setEvents] = useState<EventInfo[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [paper, setPaper] = useState<EventInfo | null>(null);
@@ -103,6 +104,23 @@ export function Events(props: { allowed: ActionName[] }) {
                       }}
                     >
                       {t("closeEvent")}
+                    </button>
+                  )}
+                  {e.closed && canReopen && (
+                    <button
+                      type="button"
+                      class="ghost reopen-event"
+                      onClick={async () => {
+                        if (!window.confirm(t("confirmReopenEvent", { name: e.name }))) return;
+                        try {
+                          await call(commands.reopenEvent(e.id));
+                          await reload();
+                        } catch (err) {
+                          setError(describe(err));
+                        }
+                      }}
+                    >
+                      {t("reopenEvent")}
                     </button>
                   )}
                 </td>

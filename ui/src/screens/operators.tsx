@@ -1,5 +1,5 @@
 import { useEffect, useState } from "preact/hooks";
-import { call, commands, describe } from "../api";
+import { call, commands, describe, message } from "../api";
 import type { OperatorView, Role } from "../bindings";
 import { VOCABULARY } from "../bindings";
 import { Badge, ErrorBox, Field, Notice, StrengthMeter, useFieldProblems } from "../components";
@@ -32,7 +32,7 @@ export function Operators(props: { me: string }) {
     const n = name.trim();
     if (!n || [...n].length > 80) found["op-name"] = t("opNameMissing");
     else if ((ops ?? []).some((o) => o.name.toLowerCase() === n.toLowerCase())) found["op-name"] = t("opNameTaken", { name: n });
-    if ([...pass].length < MIN_PASSPHRASE) found["op-pass"] = t("err_weak_passphrase", { min: MIN_PASSPHRASE });
+    if ([...pass].length < MIN_PASSPHRASE) found["op-pass"] = message("weak_passphrase", { min: MIN_PASSPHRASE });
     if (!fp.report(found)) return;
     try {
       const o = await call(commands.addOperator({ name, role, passphrase: pass }));

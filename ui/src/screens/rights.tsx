@@ -1,5 +1,5 @@
 import { useEffect, useState } from "preact/hooks";
-import { call, commands, describe } from "../api";
+import { call, commands, describe, message } from "../api";
 import type { ActionName, ApiError, ConsentState, DueView, Format, Identity, ImportView, Method, Provenance, PurposeView, Result, RetentionView, SavedFile } from "../bindings";
 import { VOCABULARY } from "../bindings";
 import { Badge, Empty, ErrorBox, Field, FilePicker, Notice, when } from "../components";
@@ -189,7 +189,7 @@ function Import() {
   const [busy, setBusy] = useState(false);
   const pick = (file: File | undefined) => {
     if (!file) return;
-    file.text().then(setText, () => setError(t("err_internal")));
+    file.text().then(setText, () => setError(message("internal")));
   };
   const run = async () => {
     setBusy(true);

@@ -236,7 +236,7 @@ function failedRow(name: string, e: unknown): Row {
     tone: "bad",
     label: refused ? "out_refused" : "out_error",
     text: describe(e),
-    detail: e instanceof ApiFailure && refused ? e.error.message : undefined,
+    detail: e instanceof ApiFailure && refused ? (e.error.detail ?? undefined) : undefined,
   };
 }
 

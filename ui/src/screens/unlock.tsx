@@ -20,7 +20,7 @@ export function Unlock(props: { info: AppInfo; note: string | null; onUnlocked: 
       props.onUnlocked(s);
     } catch (err) {
       setPass("");
-      setError(describe(err, props.info.min_passphrase_chars));
+      setError(describe(err));
     } finally {
       setBusy(false);
     }

@@ -931,6 +931,25 @@ async fn kiosk_event_capture_receipt_reset_and_exit() {
     ui.wait_text("#kiosk-notice", "展会同意书").await;
     ui.shot("kiosk-next-person").await;
 
+    // An engine refusal reaches the visitor in the visitor's language: the event is closed at
+    // the desk while the kiosk shows the form, and the next submission is refused in Chinese
+    // (no CLI word in it). An administrator reopens it (the undo of Close) and the stand goes on.
+    let events = cli(&cli_bin, &vault, "Mo Marketer", "marketer passphrase 1", &["--json", "event", "list"], None);
+    let events: serde_json::Value = serde_json::from_str(&events).unwrap();
+    let event_id = events[0]["id"].as_str().unwrap().to_string();
+    cli(&cli_bin, &vault, "Mo Marketer", "marketer passphrase 1", &["event", "close", &event_id], None);
+    ui.fill("#person-name", "王小明").await;
+    ui.fill("#person-email", "wang.xiaoming@example.org").await;
+    ui.click("#capture-submit").await;
+    let refusal = ui.wait_text("#capture-error", "已结束").await;
+    assert!(refusal.contains("Shanghai Auto Show 2026") && !refusal.contains("consentry"), "{refusal}");
+    ui.shot("kiosk-refused-zh").await;
+    cli(&cli_bin, &vault, ADMIN, ADMIN_PASS, &["event", "reopen", &event_id], None);
+    ui.click("#capture-submit").await;
+    ui.wait_text("#receipt-id", "").await;
+    ui.click("#receipt-done").await;
+    ui.el("#capture-form").await;
+
     // Half a form, then nothing: before the idle reset, a countdown the visitor can dismiss.
     ui.fill("#person-name", "Wang Half").await;
     let dialog = ui.wait_text("#still-there", "").await;

@@ -77,4 +77,6 @@ pub const COMMANDS: &[&str] = &[
     "kiosk_submit",
     "kiosk_badge",
     "kiosk_exit",
+    "kiosk_consents",
+    "kiosk_withdraw",
 ];

@@ -105,6 +105,8 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             capture::kiosk_submit,
             capture::kiosk_badge,
             capture::kiosk_exit,
+            capture::kiosk_consents,
+            capture::kiosk_withdraw,
         ])
         .events(collect_events![VaultLocked])
         // One constant only: tauri-specta keeps constants in a hash map, so two would be

@@ -97,7 +97,7 @@ pub struct Submission {
     pub captured_at: Option<DateTime<FixedOffset>>,
 }
 
-fn form_in(conn: &rusqlite::Connection, event_id: &str, language: Option<Language>) -> Result<KioskForm> {
+pub(crate) fn form_in(conn: &rusqlite::Connection, event_id: &str, language: Option<Language>) -> Result<KioskForm> {
     let event = get_in(conn, event_id)?;
     if event.closed_at_ms.is_some() {
         return Err(msg::EVENT_CLOSED.with("name", &event.input.name).into());

@@ -1,10 +1,12 @@
 //! Offline capture at events (trade shows): the event and what it shows, the kiosk form a
 //! person fills in, and recording one person's choices (at the kiosk or from a paper form)
-//! in one transaction with their receipt. Badge scans are read by [`badge`].
+//! in one transaction with their receipt. Badge scans are read by [`badge`]; withdrawal at
+//! the kiosk is [`withdraw`].
 
 pub mod badge;
 mod event;
 mod kiosk;
+pub mod withdraw;
 
 pub(crate) use event::event_exists;
 pub use event::{

@@ -21,7 +21,7 @@ use tempfile::TempDir;
 use crate::common::*;
 
 /// The example profile's five boxes, in the order the form shows them.
-const BOXES: [&str; 5] = [
+pub(crate) const BOXES: [&str; 5] = [
     "p.event_followup",
     "p.newsletter",
     "s.third_party.partner_offers",
@@ -83,14 +83,14 @@ fn kids_profile() -> profile::Profile {
     p
 }
 
-struct Stand {
+pub(crate) struct Stand {
     _dir: TempDir,
-    paths: VaultPaths,
+    pub(crate) paths: VaultPaths,
     /// The approved example notice (`ts` v1): no guardian path.
     notice: Version,
 }
 
-fn stand() -> Stand {
+pub(crate) fn stand() -> Stand {
     let (dir, paths) = authoring_vault();
     let notice = approve_notice(&paths, "ts", "trade-show-2026");
     Stand { _dir: dir, paths, notice }
@@ -113,7 +113,7 @@ fn rule(field: PersonField, required: bool) -> FieldRule {
     FieldRule { field, required }
 }
 
-fn event_input(notice: &str, number: i64) -> EventInput {
+pub(crate) fn event_input(notice: &str, number: i64) -> EventInput {
     EventInput {
         name: "Shanghai Auto Show 2026".into(),
         venue: "NECC Shanghai, Hall 5".into(),
@@ -134,7 +134,7 @@ fn event_input(notice: &str, number: i64) -> EventInput {
     }
 }
 
-fn new_event(paths: &VaultPaths, input: &EventInput) -> String {
+pub(crate) fn new_event(paths: &VaultPaths, input: &EventInput) -> String {
     let mut mo = unlock_as(paths, MARKETER);
     let e = capture::create_event(&mut mo, input).unwrap();
     mo.lock().unwrap();
@@ -150,7 +150,7 @@ fn visitor(n: usize) -> SubjectInput {
     }
 }
 
-fn submission(event: &str, n: usize, ticked: &[&str]) -> Submission {
+pub(crate) fn submission(event: &str, n: usize, ticked: &[&str]) -> Submission {
     Submission {
         event_id: event.into(),
         language: Some(Language::En),

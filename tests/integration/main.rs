@@ -13,6 +13,7 @@ mod crash;
 mod crash_slots;
 mod errors;
 mod home;
+mod kiosk_withdraw;
 mod layers;
 mod ledger;
 mod notices;

@@ -8,6 +8,8 @@ import type { BlockView, KioskFormView, KioskReceipt, Language, SubmissionReques
 import { CaptureForm, type Person } from "./capture-form";
 import { ErrorBox, Field } from "./components";
 import { setLang, t, useLang } from "./i18n";
+import { Qr } from "./qr";
+import { Withdraw } from "./kiosk-withdraw";
 
 export function KioskApp() {
   useLang();
@@ -20,6 +22,8 @@ export function KioskApp() {
   const [submitError, setSubmitError] = useState<string | null>(null);
   const [badge, setBadge] = useState<Partial<Person> | undefined>(undefined);
   const [exiting, setExiting] = useState(false);
+  // A visitor withdrawing instead of filling in the form.
+  const [withdrawing, setWithdrawing] = useState(false);
   // Larger text, for this visitor (reset for the next).
   const [large, setLarge] = useState(false);
   // The kiosk is a window of its own, so its root size can scale everything (sizes are rem).
@@ -44,6 +48,7 @@ export function KioskApp() {
 
   const next = () => {
     setReceipt(null);
+    setWithdrawing(false);
     setSubmitError(null);
     setBadge(undefined);
     setLanguage(null);
@@ -92,6 +97,12 @@ export function KioskApp() {
         <div>
           <strong>{form.event_name}</strong> <span class="sub">{form.venue}</span>
         </div>
+        <div class="head-actions">
+        {!receipt && !withdrawing && (
+          <button type="button" class="withdraw-start" id="kiosk-withdraw" onClick={() => setWithdrawing(true)}>
+            {t("kioskWithdrawStart")}
+          </button>
+        )}
         <div class="lang-switch" role="group" aria-label={t("kioskLanguage")}>
           <button
             type="button"
@@ -114,9 +125,12 @@ export function KioskApp() {
           </>
         )}
         </div>
+        </div>
       </header>
       {receipt ? (
         <Receipt r={receipt} onDone={next} />
+      ) : withdrawing ? (
+        <Withdraw language={form.language} onDone={next} />
       ) : (
         <div class="kiosk-body" key={round}>
           <button
@@ -288,22 +302,6 @@ function Receipt(props: { r: KioskReceipt; onDone: () => void }) {
       </button>
       <p class="hint">{t("kioskNext")}</p>
     </section>
-  );
-}
-
-/** The receipt id as a QR code, drawn from the modules Rust computed. */
-function Qr(props: { size: number; modules: boolean[] }) {
-  if (!props.size) return null;
-  const n = props.size;
-  const rects = [];
-  for (let i = 0; i < props.modules.length; i++) {
-    if (props.modules[i]) rects.push(<rect x={(i % n) + 4} y={Math.floor(i / n) + 4} width={1} height={1} />);
-  }
-  return (
-    <svg class="qr" id="receipt-qr" viewBox={`0 0 ${n + 8} ${n + 8}`} width={180} height={180} role="img" aria-label="QR">
-      <rect x={0} y={0} width={n + 8} height={n + 8} fill="#fff" />
-      <g fill="#000">{rects}</g>
-    </svg>
   );
 }
 

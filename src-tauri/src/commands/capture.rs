@@ -3,7 +3,7 @@
 //! commands, shows the form, records one person at a time and leaves only with an
 //! operator's passphrase.
 
-use consentry::capture::{self, badge, EventInput, FieldRule, Submission, Submitted};
+use consentry::capture::{self, badge, withdraw, EventInput, FieldRule, Submission, Submitted};
 use consentry::ledger::Method;
 use consentry::notice::Language;
 use consentry::subject::SubjectInput;
@@ -208,11 +208,17 @@ pub struct KioskReceipt {
 
 fn receipt_view(r: Submitted) -> KioskReceipt {
     let receipt_id = r.recorded.receipt_id.into_string();
-    let (qr_size, qr) = match qrcode::QrCode::new(format!("CONSENTRY-RECEIPT:{receipt_id}")) {
+    let (qr_size, qr) = receipt_qr(&receipt_id);
+    KioskReceipt { receipt_id, granted: r.granted, refused: r.refused, withdrawal: r.withdrawal, qr_size, qr }
+}
+
+/// The QR code of a receipt (what the kiosk's scanner reads back to withdraw): `size` ×
+/// `size` modules, row by row, true is dark.
+fn receipt_qr(receipt_id: &str) -> (u32, Vec<bool>) {
+    match qrcode::QrCode::new(format!("{}{receipt_id}", withdraw::RECEIPT_QR_PREFIX)) {
         Ok(code) => (code.width() as u32, code.to_colors().into_iter().map(|c| c == qrcode::Color::Dark).collect()),
         Err(_) => (0, Vec::new()),
-    };
-    KioskReceipt { receipt_id, granted: r.granted, refused: r.refused, withdrawal: r.withdrawal, qr_size, qr }
+    }
 }
 
 /// Records a paper form collected at the stand (marketer), dated the day it was signed
@@ -393,6 +399,81 @@ pub async fn kiosk_badge(window: WebviewWindow, text: String) -> ApiResult<Badge
     require_kiosk(&window)?;
     let f = badge::parse(&text)?;
     Ok(BadgeView { name: f.name, email: f.email, phone: f.phone, company: f.company, job_title: f.job_title })
+}
+
+/// A purpose the visitor agreed to, as the kiosk lists it for withdrawal.
+#[derive(Serialize, Type)]
+pub struct AgreedView {
+    pub code: String,
+    pub label: String,
+    /// A separate consent (单独同意).
+    pub separate: bool,
+}
+
+/// What the kiosk shows a visitor who named themselves: their masked contact and what they
+/// agreed to that is in force.
+#[derive(Serialize, Type)]
+pub struct KioskConsentsView {
+    pub shown: String,
+    pub agreed: Vec<AgreedView>,
+}
+
+/// Finds the visitor by their receipt (QR code or code), e-mail or phone, for withdrawal.
+#[tauri::command]
+#[specta::specta]
+pub async fn kiosk_consents(
+    window: WebviewWindow,
+    state: State<'_, AppState>,
+    language: Option<vocab::Language>,
+    who: String,
+) -> ApiResult<KioskConsentsView> {
+    require_kiosk(&window)?;
+    let event = kiosk_event(&state)?;
+    state
+        .with_session(move |s| {
+            let c = withdraw::consents(s, &event, language.map(Language::from), &who)?;
+            Ok(KioskConsentsView {
+                shown: c.shown,
+                agreed: c
+                    .agreed
+                    .into_iter()
+                    .map(|a| AgreedView { code: a.code, label: a.label, separate: a.separate })
+                    .collect(),
+            })
+        })
+        .await
+}
+
+/// The withdrawal receipt the kiosk shows.
+#[derive(Serialize, Type)]
+pub struct KioskWithdrawal {
+    pub receipt_id: String,
+    pub withdrawn: Vec<String>,
+    pub still_agreed: Vec<String>,
+    pub qr_size: u32,
+    pub qr: Vec<bool>,
+}
+
+/// Withdraws what the visitor chose (everything in force when `purposes` is empty).
+#[tauri::command]
+#[specta::specta]
+pub async fn kiosk_withdraw(
+    window: WebviewWindow,
+    state: State<'_, AppState>,
+    language: Option<vocab::Language>,
+    who: String,
+    purposes: Vec<String>,
+) -> ApiResult<KioskWithdrawal> {
+    require_kiosk(&window)?;
+    let event = kiosk_event(&state)?;
+    state
+        .with_session(move |s| {
+            let w = withdraw::withdraw(s, &event, language.map(Language::from), &who, &purposes)?;
+            let receipt_id = w.receipt_id.into_string();
+            let (qr_size, qr) = receipt_qr(&receipt_id);
+            Ok(KioskWithdrawal { receipt_id, withdrawn: w.withdrawn, still_agreed: w.still_agreed, qr_size, qr })
+        })
+        .await
 }
 
 /// Leaves kiosk mode with the name and passphrase of an admin, legal or marketer operator.

@@ -4,8 +4,8 @@ use super::texts;
 
 texts! { ALL_CAPTURE;
     EVENT_CLOSED:
-        "The event “{name}” is closed. Choose a running event, or create a new one.",
-        "活动“{name}”已结束。请选择进行中的活动，或新建活动。";
+        "The event “{name}” is closed. Ask the staff at the stand; they can choose a running event or reopen this one.",
+        "活动“{name}”已结束。请咨询展位工作人员，他们可以选择进行中的活动或重新开启本活动。";
     EVENT_ALREADY_CLOSED:
         "The event is already closed. Create a new event to collect consent again.",
         "该活动已结束。如需再次收集同意，请新建活动。";
@@ -127,6 +127,21 @@ texts! { ALL_CAPTURE;
     NOT_A_DPV_LABEL:
         "“{value}” is not a DPV label. Use a W3C Data Privacy Vocabulary term such as dpv:DirectMarketing or dpv:ServiceProvision.",
         "“{value}”不是 DPV 标签。请使用 W3C 数据隐私词汇（DPV）中的术语，例如 dpv:DirectMarketing 或 dpv:ServiceProvision。";
+    KIOSK_WHO:
+        "Scan the QR code on your receipt, or type the receipt's code, your e-mail or your phone number.",
+        "请扫描回执上的二维码，或输入回执编号、您的电子邮箱或手机号码。";
+    KIOSK_NOT_FOUND:
+        "We found no consent for that receipt, e-mail or phone number. Check it and try again, or ask the staff at the stand.",
+        "未找到与该回执、电子邮箱或手机号码对应的同意记录。请核对后重试，或咨询展位工作人员。";
+    KIOSK_TOO_MANY_LOOKUPS:
+        "This kiosk has looked up many people in the last minute. Wait a minute and try again, or ask the staff at the stand.",
+        "本终端在过去一分钟内查询次数过多。请稍等一分钟后重试，或咨询展位工作人员。";
+    NOTHING_TO_WITHDRAW_HERE:
+        "Nothing you agreed to is in force any more, so there is nothing to withdraw. Nothing was changed.",
+        "您同意的内容均已不再有效，无需撤回，未做任何更改。";
+    NOT_AGREED:
+        "“{code}” is not something you agreed to, so it cannot be withdrawn. Choose from the list shown.",
+        "您并未同意“{code}”，因此无法撤回。请从所示列表中选择。";
     RECEIPT_NOT_FOUND:
         "There is no receipt “{id}”. Check the 10 characters on the person's receipt; the person's history lists their receipts.",
         "没有编号为“{id}”的回执。请核对此人回执上的 10 个字符；此人的历史记录中列出了其所有回执。";

@@ -108,10 +108,8 @@ fn placeholders_fill_in_the_language_of_the_sentence() {
     // A missing argument stays visible rather than vanishing; braces that are not a
     // placeholder stay as they are.
     assert_eq!(fill("a {x} {not one} {", Language::En, |_| None), "a {x} {not one} {");
-    assert_eq!(
-        EVENT_CLOSED.with("name", "{name}").render(Language::En),
-        "The event “{name}” is closed. Choose a running event, or create a new one."
-    );
+    // A value that looks like a placeholder is shown as it is, not filled again.
+    assert!(EVENT_CLOSED.with("name", "{name}").render(Language::En).starts_with("The event “{name}” is closed."));
 }
 
 /// Every text is said somewhere: a text no code uses is a translation nobody maintains.

@@ -931,6 +931,42 @@ async fn kiosk_event_capture_receipt_reset_and_exit() {
     ui.wait_text("#kiosk-notice", "展会同意书").await;
     ui.shot("kiosk-next-person").await;
 
+    // Withdrawal at the kiosk, as easy as the grant: Jane scans her receipt's QR code (the
+    // scanner types what it holds), sees her masked e-mail and her two consents, withdraws
+    // one with one tap, and gets a withdrawal receipt; the other stays in force.
+    ui.click("#kiosk-withdraw").await;
+    ui.fill("#withdraw-who", &format!("CONSENTRY-RECEIPT:{}", receipt_id.trim())).await;
+    ui.click("#withdraw-find").await;
+    let found = ui.wait_text("#withdraw-found", "").await;
+    assert!(!found.contains("jane.doe@"), "the e-mail is masked: {found}");
+    assert_eq!(ui.c.find_all(Locator::Css("#withdraw-found .withdraw-list li")).await.unwrap().len(), 2, "{found}");
+    assert!(found.contains("单独同意"), "the separate consent is marked in the visitor's language: {found}");
+    ui.shot("kiosk-withdraw-found").await;
+    ui.shot_sized("kiosk-withdraw-found", "#kiosk", (768, 1024)).await;
+    ui.click("#withdraw-found .withdraw-list li:first-child button").await;
+    let withdrawal_id = ui.wait_text("#withdrawal-receipt-id", "").await;
+    assert_eq!(withdrawal_id.trim().len(), 10);
+    assert_ne!(withdrawal_id.trim(), receipt_id.trim(), "a receipt of its own");
+    ui.el("#withdrawal-qr rect").await;
+    assert_eq!(ui.c.find_all(Locator::Css("#withdrawal-withdrawn li")).await.unwrap().len(), 1);
+    assert_eq!(ui.c.find_all(Locator::Css("#withdrawal-still li")).await.unwrap().len(), 1);
+    ui.shot("kiosk-withdrawal-receipt").await;
+    ui.click("#withdrawal-done").await;
+    ui.el("#capture-form").await;
+    let status = cli(
+        &cli_bin,
+        &vault,
+        "Mo Marketer",
+        "marketer passphrase 1",
+        &["--json", "status", "--email", "jane.doe@example.org"],
+        None,
+    );
+    let status: serde_json::Value = serde_json::from_str(&status).unwrap();
+    let states: Vec<&str> =
+        status["purposes"].as_array().unwrap().iter().map(|p| p["state"].as_str().unwrap()).collect();
+    assert_eq!(states.iter().filter(|s| **s == "withdrawn").count(), 1, "{status}");
+    assert_eq!(states.iter().filter(|s| **s == "granted").count(), 1, "{status}");
+
     // An engine refusal reaches the visitor in the visitor's language: the event is closed at
     // the desk while the kiosk shows the form, and the next submission is refused in Chinese
     // (no CLI word in it). An administrator reopens it (the undo of Close) and the stand goes on.

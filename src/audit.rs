@@ -8,7 +8,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 use crate::domain::canonical::Canonical;
 use crate::domain::error::{Result, StorageContext};
 use crate::domain::time::{from_parts, offset_minutes};
-use crate::domain::{Place, Problem};
+use crate::domain::{OperatorId, Place, Problem};
 
 /// An entry about to be appended.
 pub(crate) struct Entry<'a> {
@@ -28,7 +28,7 @@ pub struct AuditEntry {
     /// When, with the device's UTC offset.
     pub at: DateTime<FixedOffset>,
     /// Operator id.
-    pub actor_id: String,
+    pub actor_id: OperatorId,
     /// Operator name at the time.
     pub actor_name: String,
     /// What was done, such as `consent.grant`.

@@ -30,7 +30,7 @@ pub fn add(session: &mut Session, name: &str, role: Role, passphrase: &Passphras
         if exists {
             return Err(Error::Duplicate(msg::OPERATOR_EXISTS.with("name", &name)));
         }
-        let op = Operator { id: uuid::Uuid::now_v7().to_string(), name: name.clone(), role, disabled: false };
+        let op = Operator { id: crate::domain::OperatorId::generate(), name: name.clone(), role, disabled: false };
         w.tx.execute(
             "INSERT INTO operator (id, name, name_key, role, created_at_ms) VALUES (?1, ?2, ?3, ?4, ?5)",
             params![op.id, op.name, key, role.as_str(), w.now.timestamp_millis()],

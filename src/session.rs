@@ -10,7 +10,7 @@ use rusqlite::{Connection, Transaction, TransactionBehavior};
 
 use crate::audit::{self, AuditEntry};
 use crate::domain::error::{Error, Result, StorageContext};
-use crate::domain::{Action, Clock, Operator, Role};
+use crate::domain::{Action, Clock, DeviceId, Operator, Role};
 use crate::vault::personal::{FieldKey, IndexKey, Personal};
 use crate::vault::{self, DataKey, NewVault, Opened, Passphrase, RecoveryKey, SlotFile, SlotRef, VaultPaths};
 
@@ -27,7 +27,7 @@ pub struct Session {
     paths: VaultPaths,
     vault_id: String,
     operator: Operator,
-    device_id: String,
+    device_id: DeviceId,
     device_name: String,
     clock: Arc<dyn Clock>,
     /// `PRAGMA schema_version` when the schema last matched the migrations' (None: not yet
@@ -55,7 +55,7 @@ pub(crate) struct Write<'s> {
     pub(crate) tx: Transaction<'s>,
     pub(crate) now: DateTime<FixedOffset>,
     pub(crate) operator: &'s Operator,
-    pub(crate) device_id: &'s str,
+    pub(crate) device_id: &'s DeviceId,
     pub(crate) key: &'s DataKey,
     pub(crate) paths: &'s VaultPaths,
     audits: Vec<(&'static str, String, String)>,
@@ -122,7 +122,7 @@ impl Session {
             paths: paths.clone(),
             vault_id,
             operator,
-            device_id,
+            device_id: device_id.into(),
             device_name,
             clock,
             schema_checked: None,
@@ -197,7 +197,7 @@ impl Session {
     }
 
     /// This device's id in the ledger.
-    pub fn device_id(&self) -> &str {
+    pub fn device_id(&self) -> &DeviceId {
         &self.device_id
     }
 

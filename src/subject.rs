@@ -13,7 +13,7 @@ use crate::domain::canonical::sha256_hex;
 use crate::domain::error::{Error, Result, StorageContext};
 use crate::domain::messages as msg;
 use crate::domain::text::check_person_field;
-use crate::domain::Action;
+use crate::domain::{Action, SubjectId};
 use crate::session::{Session, Write};
 
 mod search;
@@ -38,7 +38,7 @@ pub struct SubjectInput {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SubjectKey {
     /// By subject id.
-    Id(String),
+    Id(SubjectId),
     /// By email (normalised).
     Email(String),
     /// By phone (normalised).
@@ -49,7 +49,7 @@ pub enum SubjectKey {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SubjectView {
     /// Subject id.
-    pub id: String,
+    pub id: SubjectId,
     /// Name.
     pub name: Option<String>,
     /// Email.
@@ -94,7 +94,7 @@ impl Row {
     /// The masked view.
     pub(crate) fn view(self) -> SubjectView {
         SubjectView {
-            id: self.id,
+            id: self.id.into(),
             name: self.name,
             email: self.email,
             phone: self.phone,
@@ -180,7 +180,7 @@ pub(crate) fn resolve(conn: &Connection, index: &IndexKey, key: &SubjectKey) -> 
 
 pub(crate) fn not_found(key: &SubjectKey) -> Error {
     let shown = match key {
-        SubjectKey::Id(id) => id.clone(),
+        SubjectKey::Id(id) => id.to_string(),
         SubjectKey::Email(e) => mask_email(e.trim()),
         SubjectKey::Phone(p) => mask_phone(p.trim()),
     };
@@ -409,7 +409,7 @@ pub fn reveal(session: &mut Session, key: &SubjectKey) -> Result<SubjectView> {
         let d = details(w, &row.id)?;
         w.audit("subject.reveal", &row.id, "");
         Ok(SubjectView {
-            id: row.id,
+            id: row.id.into(),
             name: d.name,
             email: d.email,
             phone: d.phone,

@@ -15,6 +15,7 @@ use consentry::capture::PersonField as EPersonField;
 use consentry::checkpoint::Log as ELog;
 use consentry::domain::Refusal as ERefusal;
 use consentry::ledger::{ConsentState as EConsentState, EventKind as EEventKind, Method as EMethod};
+use consentry::notice::diff::MaterialKind as EMaterialKind;
 use consentry::notice::lint::Severity as ESeverity;
 use consentry::notice::template::TemplateKind as ETemplateKind;
 use consentry::notice::workflow::State as ENoticeState;
@@ -223,6 +224,25 @@ transport!(
         InReview => "in_review",
         Approved => "approved",
         Retired => "retired",
+    }
+);
+
+transport!(
+    /// What kind of change to the processing a new notice version makes.
+    MaterialKind <=> EMaterialKind {
+        PurposeAdded => "purpose_added",
+        PurposeChanged => "purpose_changed",
+        PurposeRemoved => "purpose_removed",
+        SensitiveCategoryAdded => "sensitive_category_added",
+        CategoryAdded => "category_added",
+        RecipientAdded => "recipient_added",
+        RecipientWidened => "recipient_widened",
+        TransferAdded => "transfer_added",
+        TransferWidened => "transfer_widened",
+        RetentionLonger => "retention_longer",
+        MinorsInScope => "minors_in_scope",
+        PublicDisclosure => "public_disclosure",
+        ControllerChanged => "controller_changed",
     }
 );
 

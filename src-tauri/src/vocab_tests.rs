@@ -45,6 +45,7 @@ fn wire_names_are_the_engine_names() {
     same_names!(SensitiveKind, ESensitiveKind, ESensitiveKind::ALL.iter().copied(), |s: ESensitiveKind| s.as_str());
     same_names!(PersonField, EPersonField, EPersonField::ALL.iter().copied(), |s: EPersonField| s.as_str());
     same_names!(NoticeState, ENoticeState, ENoticeState::ALL.iter().copied(), |s: ENoticeState| s.as_str());
+    same_names!(MaterialKind, EMaterialKind, EMaterialKind::ALL.iter().copied(), |s: EMaterialKind| s.as_str());
     same_names!(TemplateKind, ETemplateKind, ETemplateKind::ALL.iter().copied(), |s: ETemplateKind| s.as_str());
     same_names!(Due, EDue, [EDue::Review, EDue::Delete], |s: EDue| s.as_str());
     same_names!(Severity, ESeverity, [ESeverity::Error, ESeverity::Warning], |s: ESeverity| s.as_str());

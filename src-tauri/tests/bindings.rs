@@ -94,3 +94,47 @@ fn every_transport_type_name_is_unique() {
     let dupes: Vec<&String> = names.windows(2).filter(|w| w[0] == w[1]).map(|w| &w[0]).collect();
     assert!(dupes.is_empty(), "transport type names used twice: {dupes:?}");
 }
+
+/// No vocabulary crosses the boundary as a bare `string`: a field whose name says it holds a
+/// value from a fixed list (a kind, a state, a role…) is typed as a string-literal union.
+#[test]
+fn no_vocabulary_field_is_a_bare_string() {
+    const VOCABULARY_FIELDS: &[&str] = &[
+        "kind",
+        "state",
+        "step",
+        "format",
+        "severity",
+        "method",
+        "channel",
+        "role",
+        "provenance",
+        "language",
+        "log",
+        "framework",
+        "basis",
+        "legal_basis",
+        "identity",
+        "due",
+        "decision",
+        "outcome",
+        "refusal",
+        "reason",
+        "status",
+    ];
+    let bindings = generated();
+    let mut bare = Vec::new();
+    for line in bindings.lines().filter(|l| l.starts_with("export type ")) {
+        for field in VOCABULARY_FIELDS {
+            for sep in ["{ ", "; "] {
+                for ty in ["string", "string | null", "string[]"] {
+                    let pattern = format!("{sep}{field}: {ty}");
+                    if line.contains(&format!("{pattern};")) || line.contains(&format!("{pattern} }}")) {
+                        bare.push(format!("{field} in {}", line.split_whitespace().nth(2).unwrap_or("?")));
+                    }
+                }
+            }
+        }
+    }
+    assert!(bare.is_empty(), "vocabulary fields typed as bare strings: {bare:?}");
+}

@@ -23,7 +23,7 @@ use crate::checkpoint::{self, Log};
 use crate::domain::canonical::sha256_hex;
 use crate::domain::error::{Error, Result, StorageContext};
 use crate::domain::messages as msg;
-use crate::domain::{Action, Refusal};
+use crate::domain::{Action, DeviceId, Refusal};
 use crate::session::{Session, Write};
 use crate::vault::personal::ForeignSeals;
 use crate::{audit, ledger};
@@ -32,7 +32,7 @@ use crate::{audit, ledger};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Imported {
     /// The device.
-    pub device_id: String,
+    pub device_id: DeviceId,
     /// Its name at headquarters.
     pub device_name: String,
     /// What happened.
@@ -106,7 +106,12 @@ pub fn import_device_bundle_bytes(session: &mut Session, name: &str, bytes: &[u8
         .storage("import a bundle")
     })?;
     if let Some((at_ms, device_id, device_name)) = seen {
-        return Ok(Imported { device_id, device_name, outcome: Outcome::AlreadyImported { at_ms }, ..empty() });
+        return Ok(Imported {
+            device_id: device_id.into(),
+            device_name,
+            outcome: Outcome::AlreadyImported { at_ms },
+            ..empty()
+        });
     }
     let result = session.write(Action::ImportDeviceBundle, |w| import_in(w, bytes, &sha));
     audit_refusal(session, name, &sha, result)
@@ -132,7 +137,7 @@ pub(crate) fn audit_refusal<T>(session: &mut Session, name: &str, sha: &str, r: 
 
 fn empty() -> Imported {
     Imported {
-        device_id: String::new(),
+        device_id: DeviceId::default(),
         device_name: String::new(),
         outcome: Outcome::NothingNew,
         events_added: 0,
@@ -243,7 +248,7 @@ fn import_in(w: &mut Write<'_>, bytes: &[u8], sha: &str) -> Result<Imported> {
         })
         .storage("bind the device")?;
     }
-    let mut out = Imported { device_id: p.device_id.clone(), device_name: name, ..empty() };
+    let mut out = Imported { device_id: p.device_id.as_str().into(), device_name: name, ..empty() };
     let hq_key = checkpoint::local_key(&w.tx)?.1;
     let hq = checkpoint::hq_name(&org.org.id);
     out.outcome = apply(w, &p, &key, (&hq, &hq_key), &mut out)?;

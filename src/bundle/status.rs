@@ -10,8 +10,9 @@ use super::merge::held_size;
 use crate::checkpoint::{self, Log};
 use crate::domain::error::{Error, Result, StorageContext};
 use crate::domain::messages as msg;
-use crate::domain::Action;
+use crate::domain::{Action, DeviceId};
 use crate::session::Session;
+use crate::vault::column;
 
 /// One enrolled device, as headquarters sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,7 +24,7 @@ pub struct DeviceState {
     /// The fingerprint shown at enrolment.
     pub fingerprint: String,
     /// The device's id, once its first bundle arrived.
-    pub device_id: Option<String>,
+    pub device_id: Option<DeviceId>,
     /// When it was enrolled (ms).
     pub enrolled_at_ms: i64,
     /// When it was revoked, if it was.
@@ -63,7 +64,7 @@ pub fn devices(session: &mut Session) -> Result<Vec<DeviceState>> {
                 enrolment_id,
                 name,
                 fingerprint,
-                device_id: device_id.clone(),
+                device_id: device_id.clone().map(DeviceId::from),
                 enrolled_at_ms,
                 revoked_at_ms,
                 last_seq: 0,
@@ -167,9 +168,9 @@ pub struct Case {
     /// Row id.
     pub id: String,
     /// The device.
-    pub device_id: String,
-    /// `ledger` or `audit`.
-    pub log: String,
+    pub device_id: DeviceId,
+    /// Which of its logs forked.
+    pub log: Log,
     /// The first sequence number that differs.
     pub from_seq: i64,
     /// The last one in the contradicting checkpoint.
@@ -202,7 +203,7 @@ pub fn quarantine(session: &mut Session) -> Result<Vec<Case>> {
                 Ok(Case {
                     id: r.get(0)?,
                     device_id: r.get(1)?,
-                    log: r.get(2)?,
+                    log: column(r, 2)?,
                     from_seq: r.get(3)?,
                     to_seq: r.get(4)?,
                     held_note: r.get(5)?,

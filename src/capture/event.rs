@@ -9,8 +9,8 @@ use rusqlite::{params, Connection, OptionalExtension};
 use crate::domain::error::{Error, Result, StorageContext};
 use crate::domain::messages as msg;
 use crate::domain::string_enum;
-use crate::domain::Action;
 use crate::domain::Language;
+use crate::domain::{Action, EventId};
 use crate::notice::workflow::{version_in, State};
 use crate::session::Session;
 
@@ -70,7 +70,7 @@ pub struct EventInput {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Event {
     /// Row id.
-    pub id: String,
+    pub id: EventId,
     /// What was created.
     pub input: EventInput,
     /// Who created it (operator name).
@@ -162,7 +162,7 @@ fn validate(conn: &Connection, e: &EventInput) -> Result<EventInput> {
 pub fn create_event(session: &mut Session, input: &EventInput) -> Result<Event> {
     let id = session.write(Action::ManageEvents, |w| {
         let e = validate(&w.tx, input)?;
-        let id = uuid::Uuid::now_v7().to_string();
+        let id = EventId::generate();
         let now = w.now.timestamp_millis();
         w.tx.execute(
             "INSERT INTO event (id, name, venue, starts_on, ends_on, notice_name, notice_number, languages, fields,
@@ -193,7 +193,7 @@ pub fn create_event(session: &mut Session, input: &EventInput) -> Result<Event> 
 }
 
 /// Closes an event: its kiosk stops taking people (marketer, admin).
-pub fn close_event(session: &mut Session, id: &str) -> Result<Event> {
+pub fn close_event(session: &mut Session, id: &EventId) -> Result<Event> {
     session.write(Action::ManageEvents, |w| {
         let n =
             w.tx.execute(
@@ -213,7 +213,7 @@ pub fn close_event(session: &mut Session, id: &str) -> Result<Event> {
 
 /// Reopens a closed event, so that its kiosk takes people again: the undo of a close made by
 /// mistake (admin only; audited).
-pub fn reopen_event(session: &mut Session, id: &str) -> Result<Event> {
+pub fn reopen_event(session: &mut Session, id: &EventId) -> Result<Event> {
     session.write(Action::ReopenEvent, |w| {
         let e = get_in(&w.tx, id)?;
         if e.closed_at_ms.is_none() {
@@ -242,7 +242,7 @@ pub fn list_events(session: &mut Session) -> Result<Vec<Event>> {
 }
 
 /// One event.
-pub fn get_event(session: &mut Session, id: &str) -> Result<Event> {
+pub fn get_event(session: &mut Session, id: &EventId) -> Result<Event> {
     session.read(Action::ReadEvents, |conn| get_in(conn, id))
 }
 

@@ -14,7 +14,7 @@ use crate::domain::canonical::sha256_hex;
 use crate::domain::error::{Error, Result, StorageContext};
 use crate::domain::messages as msg;
 use crate::domain::Language;
-use crate::domain::{Action, Operator};
+use crate::domain::{Action, EventId, Operator};
 use crate::ledger::{capture_in, Capture, EventKind, Method, Recorded};
 use crate::notice::form::{FormDefinition, GuardianPath};
 use crate::notice::profile::Bilingual;
@@ -72,7 +72,7 @@ pub struct Submitted {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Submission {
     /// The event.
-    pub event_id: String,
+    pub event_id: EventId,
     /// The language the person read.
     pub language: Option<Language>,
     /// Their details.
@@ -130,7 +130,7 @@ pub(crate) fn form_in(conn: &rusqlite::Connection, event_id: &str, language: Opt
 
 /// The form an event's kiosk shows, in a language it offers (its first by default).
 /// Kiosk and marketer roles.
-pub fn form(session: &mut Session, event_id: &str, language: Option<Language>) -> Result<KioskForm> {
+pub fn form(session: &mut Session, event_id: &EventId, language: Option<Language>) -> Result<KioskForm> {
     session.read(Action::Capture, |conn| form_in(conn, event_id, language))
 }
 

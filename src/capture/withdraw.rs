@@ -8,7 +8,7 @@
 use crate::capture::kiosk::form_in;
 use crate::domain::error::{Error, Result, StorageContext};
 use crate::domain::messages as msg;
-use crate::domain::{Action, Language, ReceiptId};
+use crate::domain::{Action, EventId, Language, ReceiptId};
 use crate::ledger::{self, Method};
 use crate::session::{Session, Write};
 use crate::subject::{self, SubjectKey};
@@ -88,7 +88,12 @@ pub struct Withdrawn {
 }
 
 /// Looks the visitor up at a running event's kiosk and lists what they agreed to.
-pub fn consents(session: &mut Session, event_id: &str, language: Option<Language>, typed: &str) -> Result<Consents> {
+pub fn consents(
+    session: &mut Session,
+    event_id: &EventId,
+    language: Option<Language>,
+    typed: &str,
+) -> Result<Consents> {
     let visitor = Visitor::read(typed)?;
     // A look-up that finds no one still commits its audit entry (it counts towards the limit),
     // so "not found" is said after the transaction.
@@ -109,7 +114,7 @@ fn not_found() -> Error {
 /// event's kiosk, with a withdrawal receipt, in one transaction.
 pub fn withdraw(
     session: &mut Session,
-    event_id: &str,
+    event_id: &EventId,
     language: Option<Language>,
     typed: &str,
     purposes: &[String],

@@ -3,6 +3,7 @@
 
 use clap::{Args, Subcommand};
 use consentry::capture::{self, EventInput, FieldRule, PersonField, Submission};
+use consentry::domain::EventId;
 use consentry::ledger::Method;
 use consentry::notice::Language;
 use consentry::subject::SubjectInput;
@@ -187,27 +188,27 @@ fn list(cli: &Cli, json: bool) -> Result<(), Failure> {
 }
 
 fn close(cli: &Cli, id: &str, json: bool) -> Result<(), Failure> {
-    let e = with_session(cli, |s| capture::close_event(s, id))?;
+    let e = with_session(cli, |s| capture::close_event(s, &EventId::new(id)))?;
     output::trade_event(&e, json);
     Ok(())
 }
 
 fn reopen(cli: &Cli, id: &str, json: bool) -> Result<(), Failure> {
-    let e = with_session(cli, |s| capture::reopen_event(s, id))?;
+    let e = with_session(cli, |s| capture::reopen_event(s, &EventId::new(id)))?;
     output::trade_event(&e, json);
     Ok(())
 }
 
 fn form(cli: &Cli, id: &str, language: Option<&str>, json: bool) -> Result<(), Failure> {
     let language = language.map(Language::parse_tag).transpose()?;
-    let k = with_session(cli, |s| capture::form(s, id, language))?;
+    let k = with_session(cli, |s| capture::form(s, &EventId::new(id), language))?;
     output::kiosk_form(&k, json);
     Ok(())
 }
 
 fn paper(cli: &Cli, a: &PaperArgs, json: bool) -> Result<(), Failure> {
     let sub = Submission {
-        event_id: a.id.to_string(),
+        event_id: EventId::new(a.id.as_str()),
         language: a.language.as_deref().map(Language::parse_tag).transpose()?,
         person: SubjectInput {
             name: a.name.clone(),

@@ -456,7 +456,7 @@ fn capture(cli: &Cli, a: &CaptureArgs, kind: EventKind, json: bool) -> Result<()
 
 fn subject_key(k: &SubjectKeyArgs) -> Result<SubjectKey, Error> {
     match (&k.subject, &k.email, &k.phone) {
-        (Some(id), _, _) => Ok(SubjectKey::Id(id.clone())),
+        (Some(id), _, _) => Ok(SubjectKey::Id(id.as_str().into())),
         (_, Some(e), _) => Ok(SubjectKey::Email(e.clone())),
         (_, _, Some(p)) => Ok(SubjectKey::Phone(p.clone())),
         _ => Err(Error::usage("No person was named.", "Pass --subject ID, --email or --phone.")),

@@ -5,7 +5,7 @@
 macro_rules! id_type {
     ($(#[$m:meta])* $name:ident) => {
         $(#[$m])*
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub struct $name(String);
 
         impl $name {
@@ -70,6 +70,24 @@ macro_rules! id_type {
             }
         }
 
+        impl From<&str> for $name {
+            fn from(id: &str) -> $name {
+                $name(id.to_string())
+            }
+        }
+
+        impl From<String> for $name {
+            fn from(id: String) -> $name {
+                $name(id)
+            }
+        }
+
+        impl From<&$name> for String {
+            fn from(id: &$name) -> String {
+                id.0.clone()
+            }
+        }
+
         impl PartialEq<str> for $name {
             fn eq(&self, other: &str) -> bool {
                 self.0 == other
@@ -79,6 +97,14 @@ macro_rules! id_type {
         impl PartialEq<&str> for $name {
             fn eq(&self, other: &&str) -> bool {
                 self.0 == *other
+            }
+        }
+
+        // Ids are written as their text into the files the engine makes (receipts, access
+        // copies, bundles) and the CLI's JSON.
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
+                s.serialize_str(&self.0)
             }
         }
 
@@ -101,8 +127,12 @@ id_type!(
     SubjectId
 );
 id_type!(
-    /// One consent event (grant, refusal or withdrawal) in the ledger.
+    /// An event where consent is collected: a trade show, a conference (the `event` table).
     EventId
+);
+id_type!(
+    /// One consent event (grant, refusal or withdrawal) in the ledger.
+    ConsentEventId
 );
 id_type!(
     /// A notice version.

@@ -14,7 +14,7 @@ pub(crate) mod time;
 pub mod vocab;
 
 pub use error::{Error, Result};
-pub use ids::{DeviceId, EventId, NoticeVersionId, OperatorId, ReceiptId, SubjectId};
+pub use ids::{ConsentEventId, DeviceId, EventId, NoticeVersionId, OperatorId, ReceiptId, SubjectId};
 pub use permission::{name_key, validate_name, Action, Operator, Role};
 pub use problem::{Place, Problem};
 pub use time::{Clock, FixedClock, SystemClock};

@@ -8,6 +8,7 @@ use std::str::FromStr;
 use unicode_normalization::UnicodeNormalization;
 
 use crate::domain::error::{Error, Result};
+use crate::domain::ids::OperatorId;
 use crate::domain::messages as msg;
 
 /// An operator's role.
@@ -331,7 +332,7 @@ impl Action {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Operator {
     /// Stable id (UUID v7).
-    pub id: String,
+    pub id: OperatorId,
     /// Display name, as typed when added.
     pub name: String,
     /// Role.

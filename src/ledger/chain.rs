@@ -109,7 +109,7 @@ pub(crate) fn append(w: &mut Write<'_>, e: &NewEvent<'_>) -> Result<EventRef> {
         ])
     })
     .storage("append to the ledger")?;
-    Ok(EventRef { id, kind: e.kind, purpose: e.purpose.to_string(), seq, hash: hex::encode(hash) })
+    Ok(EventRef { id: id.into(), kind: e.kind, purpose: e.purpose.to_string(), seq, hash: hex::encode(hash) })
 }
 
 /// Walks every device's chain; returns (events checked, devices).

@@ -13,7 +13,7 @@ use crate::domain::error::{Error, Result};
 use crate::domain::messages as msg;
 use crate::domain::string_enum;
 use crate::domain::Action;
-use crate::domain::{Language, ReceiptId, SubjectId};
+use crate::domain::{ConsentEventId, DeviceId, Language, OperatorId, ReceiptId, SubjectId};
 use crate::notice;
 use crate::purpose;
 use crate::session::{Session, Write};
@@ -186,7 +186,7 @@ pub struct Withdrawal {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EventRef {
     /// Event id.
-    pub id: String,
+    pub id: ConsentEventId,
     /// Grant, refuse or withdraw.
     pub kind: EventKind,
     /// Purpose code.
@@ -216,25 +216,25 @@ pub struct Recorded {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConsentEvent {
     /// Event id.
-    pub id: String,
+    pub id: ConsentEventId,
     /// The device whose chain holds it.
-    pub device_id: String,
+    pub device_id: DeviceId,
     /// Its position in that chain.
     pub seq: i64,
     /// Grant, refuse or withdraw.
     pub kind: EventKind,
     /// The person (id only).
-    pub subject_id: String,
+    pub subject_id: SubjectId,
     /// Purpose code.
     pub purpose: String,
     /// The notice version's hash.
     pub notice_hash: Option<String>,
     /// The language shown.
-    pub language: Option<String>,
+    pub language: Option<Language>,
     /// When, with the device's offset.
     pub captured_at: DateTime<FixedOffset>,
-    /// Who recorded it (operator id).
-    pub operator_id: String,
+    /// Who recorded it.
+    pub operator_id: OperatorId,
     /// How.
     pub method: Method,
     /// Note.
@@ -253,7 +253,7 @@ pub struct PurposeStatus {
     /// Since when.
     pub since: DateTime<FixedOffset>,
     /// The event that set it.
-    pub event_id: String,
+    pub event_id: ConsentEventId,
     /// The notice version the person last saw for it.
     pub notice_hash: Option<String>,
 }
@@ -319,10 +319,10 @@ pub(crate) fn capture_in(w: &mut Write<'_>, c: &Capture) -> Result<Recorded> {
     check_capture(c)?;
     let at = check_time(w.now, c.captured_at, c.method)?;
     let version = notice::find_in(&w.tx, &c.notice)?.ok_or_else(|| notice::not_found(&c.notice))?;
-    if version.state != "approved" {
+    if version.state != notice::workflow::State::Approved {
         return Err(msg::VERSION_NOT_APPROVED
             .with("hash", &version.hash[..12])
-            .term("state", msg::notice_state(&version.state))
+            .term("state", msg::notice_state(version.state.as_str()))
             .into());
     }
     let language = c.language.unwrap_or(version.language);

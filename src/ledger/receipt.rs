@@ -9,6 +9,7 @@ use super::{row_to_event, ConsentEvent, EventRef, EVENT_SELECT};
 use crate::domain::error::{Error, Result, StorageContext};
 use crate::domain::messages as msg;
 use crate::domain::time::{from_parts, offset_minutes};
+use crate::domain::{OperatorId, ReceiptId};
 use crate::notice::{self, NoticeVersion};
 use crate::purpose::{self, Purpose};
 use crate::session::Write;
@@ -60,15 +61,15 @@ pub struct ReceiptLine {
 #[derive(Debug, Clone)]
 pub struct Receipt {
     /// The short id.
-    pub id: String,
+    pub id: ReceiptId,
     /// Capture, withdrawal or import.
     pub kind: ReceiptKind,
     /// The person, always masked.
     pub subject: SubjectView,
     /// When it was issued.
     pub issued_at: DateTime<FixedOffset>,
-    /// Who recorded it (operator id).
-    pub operator_id: String,
+    /// Who recorded it.
+    pub operator_id: OperatorId,
     /// The events, in chain order.
     pub lines: Vec<ReceiptLine>,
 }
@@ -150,8 +151,9 @@ pub(crate) fn load(conn: &Connection, id: &str) -> Result<Receipt> {
     let Some((kind, subject_id, at_ms, offset, operator_id)) = head else {
         return Err(Error::NotFound(msg::RECEIPT_NOT_FOUND.with("id", id)));
     };
-    let subject =
-        subject::by_id(conn, &subject_id)?.ok_or_else(|| subject::not_found(&SubjectKey::Id(subject_id)))?.view();
+    let subject = subject::by_id(conn, &subject_id)?
+        .ok_or_else(|| subject::not_found(&SubjectKey::Id(subject_id.into())))?
+        .view();
     let mut stmt = conn
         .prepare(&format!(
             "{EVENT_SELECT} WHERE id IN (SELECT event_id FROM receipt_event WHERE receipt_id = ?1) ORDER BY device_id, seq"
@@ -169,11 +171,11 @@ pub(crate) fn load(conn: &Connection, id: &str) -> Result<Receipt> {
         lines.push(ReceiptLine { event, purpose, notice });
     }
     Ok(Receipt {
-        id,
+        id: id.into(),
         kind: ReceiptKind::parse(&kind),
         subject,
         issued_at: from_parts(at_ms, offset),
-        operator_id,
+        operator_id: operator_id.into(),
         lines,
     })
 }

@@ -11,7 +11,7 @@ use crate::domain::time::from_parts;
 use crate::domain::{Action, Place, Problem};
 use crate::session::Session;
 use crate::subject::{self, SubjectKey, SubjectView};
-use crate::vault::column;
+use crate::vault::{column, opt_column};
 
 /// How protective an event is, in SQL: at the same instant the higher one stands
 /// (withdraw > refuse > grant). `EventKind::protection` is the same order in Rust.
@@ -198,7 +198,7 @@ pub(crate) fn row_to_event(r: &rusqlite::Row<'_>) -> rusqlite::Result<ConsentEve
         subject_id: r.get(4)?,
         purpose: r.get(5)?,
         notice_hash: r.get(6)?,
-        language: r.get(7)?,
+        language: opt_column(r, 7)?,
         captured_at: from_parts(r.get(8)?, r.get(9)?),
         operator_id: r.get(10)?,
         method: column(r, 11)?,

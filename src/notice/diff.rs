@@ -6,8 +6,8 @@
 use similar::{ChangeTag, TextDiff};
 
 use crate::domain::error::Result;
-use crate::domain::Action;
 use crate::domain::Language;
+use crate::domain::{string_enum, Action};
 use crate::notice::profile::{Bilingual, Snapshot};
 use crate::notice::workflow::{version_in, Version};
 use crate::session::Session;
@@ -36,11 +36,43 @@ pub struct TextChange {
     pub deleted: usize,
 }
 
+string_enum!(
+    /// What kind of change to the processing a new version makes.
+    MaterialKind, "material change", {
+        /// A purpose was added.
+        PurposeAdded => "purpose_added",
+        /// A purpose changed its legal basis or separate consent.
+        PurposeChanged => "purpose_changed",
+        /// A purpose was removed.
+        PurposeRemoved => "purpose_removed",
+        /// A sensitive data category was added.
+        SensitiveCategoryAdded => "sensitive_category_added",
+        /// A data category was added.
+        CategoryAdded => "category_added",
+        /// A recipient was added.
+        RecipientAdded => "recipient_added",
+        /// A recipient receives more data or uses it differently.
+        RecipientWidened => "recipient_widened",
+        /// A cross-border transfer was added.
+        TransferAdded => "transfer_added",
+        /// A cross-border transfer covers more or changed.
+        TransferWidened => "transfer_widened",
+        /// A retention period grew longer.
+        RetentionLonger => "retention_longer",
+        /// Children under 14 came into scope.
+        MinorsInScope => "minors_in_scope",
+        /// Personal data is now disclosed publicly.
+        PublicDisclosure => "public_disclosure",
+        /// The controller's name, contact or address changed.
+        ControllerChanged => "controller_changed",
+    }
+);
+
 /// A change to the processing itself.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MaterialChange {
-    /// `purpose_added`, `category_added`, `recipient_added`, …
-    pub kind: &'static str,
+    /// What changed.
+    pub kind: MaterialKind,
     /// Whether people must be asked again (PIPL Art. 14).
     pub needs_fresh_consent: bool,
     /// What changed, in both languages.
@@ -99,7 +131,7 @@ pub fn text_diff(old: &str, new: &str, language: Language) -> TextChange {
     TextChange { language, ops, inserted, deleted }
 }
 
-fn change(kind: &'static str, fresh: bool, en: String, zh: String) -> MaterialChange {
+fn change(kind: MaterialKind, fresh: bool, en: String, zh: String) -> MaterialChange {
     // Names that end in a full stop ("Ltd.") do not get a second one.
     let en = en.replace("..", ".");
     MaterialChange { kind, needs_fresh_consent: fresh, message: Bilingual { zh, en } }
@@ -111,13 +143,13 @@ pub fn material_changes(old: &Snapshot, new: &Snapshot) -> Vec<MaterialChange> {
     for p in &new.catalogue.purposes {
         match old.catalogue.purposes.iter().find(|o| o.code == p.code) {
             None => out.push(change(
-                "purpose_added",
+                MaterialKind::PurposeAdded,
                 true,
                 format!("Purpose added: {}.", p.name.en),
                 format!("新增处理目的：{}。", p.name.zh),
             )),
             Some(o) if o.legal_basis != p.legal_basis || o.separate_consent != p.separate_consent => out.push(change(
-                "purpose_changed",
+                MaterialKind::PurposeChanged,
                 true,
                 format!("Purpose {} changed its legal basis or separate consent.", p.name.en),
                 format!("处理目的“{}”的法律依据或单独同意类型发生变化。", p.name.zh),
@@ -128,7 +160,7 @@ pub fn material_changes(old: &Snapshot, new: &Snapshot) -> Vec<MaterialChange> {
     for o in &old.catalogue.purposes {
         if !new.catalogue.purposes.iter().any(|p| p.code == o.code) {
             out.push(change(
-                "purpose_removed",
+                MaterialKind::PurposeRemoved,
                 false,
                 format!("Purpose removed: {}.", o.name.en),
                 format!("删除处理目的：{}。", o.name.zh),
@@ -139,7 +171,7 @@ pub fn material_changes(old: &Snapshot, new: &Snapshot) -> Vec<MaterialChange> {
         if !old.profile.categories.contains(c) {
             let sensitive = new.category(c).is_some_and(|x| x.sensitive.is_some());
             out.push(change(
-                if sensitive { "sensitive_category_added" } else { "category_added" },
+                if sensitive { MaterialKind::SensitiveCategoryAdded } else { MaterialKind::CategoryAdded },
                 true,
                 format!(
                     "Data category added: {}{}.",
@@ -161,7 +193,7 @@ pub fn material_changes(old: &Snapshot, new: &Snapshot) -> Vec<MaterialChange> {
     for r in &new.profile.recipients {
         match old.profile.recipients.iter().find(|o| same_party(&o.name, &r.name)) {
             None => out.push(change(
-                "recipient_added",
+                MaterialKind::RecipientAdded,
                 true,
                 format!("Recipient added: {}.", r.name.en),
                 format!("新增接收方：{}。", r.name.zh),
@@ -170,7 +202,7 @@ pub fn material_changes(old: &Snapshot, new: &Snapshot) -> Vec<MaterialChange> {
                 let widened = r.categories.iter().any(|c| !o.categories.contains(c));
                 if widened || o.purpose != r.purpose || o.method != r.method {
                     out.push(change(
-                        "recipient_widened",
+                        MaterialKind::RecipientWidened,
                         true,
                         format!("Recipient {} receives more data or uses it differently.", r.name.en),
                         format!("接收方“{}”接收的个人信息范围或处理目的、方式发生变化。", r.name.zh),
@@ -182,7 +214,7 @@ pub fn material_changes(old: &Snapshot, new: &Snapshot) -> Vec<MaterialChange> {
     for t in &new.profile.transfers {
         match old.profile.transfers.iter().find(|o| same_party(&o.recipient, &t.recipient)) {
             None => out.push(change(
-                "transfer_added",
+                MaterialKind::TransferAdded,
                 true,
                 format!("Cross-border transfer added: {} ({}).", t.recipient.en, t.country.en),
                 format!("新增跨境提供：{}（{}）。", t.recipient.zh, t.country.zh),
@@ -191,7 +223,7 @@ pub fn material_changes(old: &Snapshot, new: &Snapshot) -> Vec<MaterialChange> {
                 let widened = t.categories.iter().any(|c| !o.categories.contains(c));
                 if widened || o.purpose != t.purpose || o.method != t.method || o.country != t.country {
                     out.push(change(
-                        "transfer_widened",
+                        MaterialKind::TransferWidened,
                         true,
                         format!(
                             "Transfer to {} covers more data or changed its purpose, method or country.",
@@ -209,7 +241,7 @@ pub fn material_changes(old: &Snapshot, new: &Snapshot) -> Vec<MaterialChange> {
         {
             if days > old_days {
                 out.push(change(
-                    "retention_longer",
+                    MaterialKind::RetentionLonger,
                     true,
                     format!("Retention for {} lengthened from {old_days} to {days} days.", r.applies_to),
                     format!("“{}”的保存期限由{old_days}天延长至{days}天。", r.applies_to),
@@ -219,7 +251,7 @@ pub fn material_changes(old: &Snapshot, new: &Snapshot) -> Vec<MaterialChange> {
     }
     if new.profile.minors.in_scope && !old.profile.minors.in_scope {
         out.push(change(
-            "minors_in_scope",
+            MaterialKind::MinorsInScope,
             true,
             "Children under 14 are now in scope.".into(),
             "处理范围新增不满十四周岁的未成年人。".into(),
@@ -227,7 +259,7 @@ pub fn material_changes(old: &Snapshot, new: &Snapshot) -> Vec<MaterialChange> {
     }
     if new.profile.public_disclosure && !old.profile.public_disclosure {
         out.push(change(
-            "public_disclosure",
+            MaterialKind::PublicDisclosure,
             true,
             "Personal data is now disclosed publicly.".into(),
             "新增公开个人信息。".into(),
@@ -235,7 +267,7 @@ pub fn material_changes(old: &Snapshot, new: &Snapshot) -> Vec<MaterialChange> {
     }
     if new.profile.controller != old.profile.controller {
         out.push(change(
-            "controller_changed",
+            MaterialKind::ControllerChanged,
             false,
             "The controller's name, contact or address changed; tell people about the change.".into(),
             "个人信息处理者的名称、联系方式或地址发生变化，应告知个人。".into(),

@@ -16,8 +16,8 @@ use crate::domain::canonical::Canonical;
 use crate::domain::error::{Error, Result, StorageContext};
 use crate::domain::messages as msg;
 use crate::domain::time::from_parts;
-use crate::domain::Action;
 pub use crate::domain::Language;
+use crate::domain::{Action, NoticeVersionId, OperatorId};
 use crate::session::Session;
 use crate::vault::column;
 
@@ -53,7 +53,7 @@ pub(crate) fn validate_slug(what: &str, name: &str) -> Result<String> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NoticeVersion {
     /// Row id (UUID v7).
-    pub id: String,
+    pub id: NoticeVersionId,
     /// SHA-256 of the canonical form, hex: the version's identity.
     pub hash: String,
     /// Title.
@@ -64,10 +64,10 @@ pub struct NoticeVersion {
     pub body: String,
     /// The processing profile it was written for (canonical JSON, or empty).
     pub profile: String,
-    /// Workflow state: draft, in_review, approved or retired.
-    pub state: String,
-    /// Who registered it (operator id).
-    pub created_by: String,
+    /// Where it is in the review workflow.
+    pub state: workflow::State,
+    /// Who registered it.
+    pub created_by: OperatorId,
     /// When.
     pub created_at: DateTime<FixedOffset>,
 }
@@ -124,13 +124,13 @@ pub fn register(
             return Err(Error::Duplicate(msg::NOTICE_VERSION_EXISTS.with("hash", &hash[..12])));
         }
         let v = NoticeVersion {
-            id: uuid::Uuid::now_v7().to_string(),
+            id: NoticeVersionId::generate(),
             hash: hash.clone(),
             title: title.to_string(),
             language,
             body: body.clone(),
             profile: profile.clone(),
-            state: "approved".into(),
+            state: workflow::State::Approved,
             created_by: w.operator.id.clone(),
             created_at: w.now,
         };
@@ -206,7 +206,7 @@ fn row_to_version(r: &rusqlite::Row<'_>) -> rusqlite::Result<NoticeVersion> {
         language: column(r, 3)?,
         body: r.get(4)?,
         profile: r.get(5)?,
-        state: r.get(6)?,
+        state: column(r, 6)?,
         created_by: r.get(7)?,
         created_at: from_parts(r.get(8)?, 0),
     })

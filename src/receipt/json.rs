@@ -1,6 +1,7 @@
 //! A receipt as JSON: Kantara Consent Receipt v1.1 at the top level, the ISO/IEC TS 27560
 //! record under `iso27560`.
 
+use crate::domain::Language;
 use serde_json::{json, Value};
 
 use super::*;
@@ -30,11 +31,8 @@ pub fn to_json(r: &Receipt) -> Value {
     let recipients = p.parties("recipients", "name");
     let overseas = p.parties("transfers", "recipient");
     let retention = p.retention();
-    let language = r
-        .lines
-        .iter()
-        .find_map(|l| l.event.language.clone().or_else(|| l.notice.as_ref().map(|n| n.language.as_str().to_string())));
-    let language = language.unwrap_or_else(|| "zh-CN".into());
+    let language = r.lines.iter().find_map(|l| l.event.language.or_else(|| l.notice.as_ref().map(|n| n.language)));
+    let language = language.unwrap_or(Language::ZhCn).as_str();
     let (_, withdraw_en) = withdrawal_method(&p, &r.id);
     let purposes: Vec<Value> = r
         .lines

@@ -9,7 +9,7 @@ use super::export::pretty;
 use crate::domain::error::{Result, StorageContext};
 use crate::domain::html::{escape, page};
 use crate::domain::time::from_parts;
-use crate::domain::Action;
+use crate::domain::{Action, Language, ReceiptId};
 use crate::ledger::receipt;
 use crate::ledger::{self, row_to_event, ConsentEvent, PurposeStatus, EVENT_SELECT};
 use crate::notice;
@@ -27,7 +27,7 @@ pub struct AccessEvent {
     /// The notice version's title and language, if the event names one.
     pub notice: Option<(String, String)>,
     /// The receipt it was recorded under.
-    pub receipt_id: Option<String>,
+    pub receipt_id: Option<ReceiptId>,
 }
 
 /// What was kept beside one capture at an event: (receipt, event name, guardian's name,
@@ -77,7 +77,7 @@ pub fn access_report(session: &mut Session, key: &SubjectKey) -> Result<AccessRe
                 None => None,
             };
             let receipt_id = receipt::of_event(&w.tx, &event.id)?;
-            out.push(AccessEvent { event, purpose, notice, receipt_id });
+            out.push(AccessEvent { event, purpose, notice, receipt_id: receipt_id.map(ReceiptId::from) });
         }
         let job_title = details.job_title.clone();
         type Kept = (String, Option<String>, Option<String>, Option<Vec<u8>>, bool, Option<String>);
@@ -107,7 +107,7 @@ pub fn access_report(session: &mut Session, key: &SubjectKey) -> Result<AccessRe
         w.audit("subject.export_access", &id, "");
         Ok(AccessReport {
             subject: SubjectView {
-                id: row.id,
+                id: row.id.into(),
                 name: details.name,
                 email: details.email,
                 phone: details.phone,
@@ -165,7 +165,7 @@ pub fn to_json(r: &AccessReport) -> String {
             "method": e.event.method.as_str(),
             "notice_hash": e.event.notice_hash,
             "notice_title": e.notice.as_ref().map(|n| n.0.clone()),
-            "language": e.event.language,
+            "language": e.event.language.map(Language::as_str),
             "receipt_id": e.receipt_id,
             "evidence": e.event.evidence,
             "device_id": e.event.device_id,

@@ -31,6 +31,8 @@ use std::borrow::Cow;
 
 use csv_core::{QuoteStyle, Terminator};
 
+use crate::domain::messages::{self as msg, Message};
+
 /// The characters that make a spreadsheet read a cell as a formula.
 pub const FORMULA_START: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
 
@@ -83,13 +85,19 @@ pub struct Record {
 pub struct ParseError {
     /// The line where the problem is.
     pub line: usize,
-    /// What is wrong, in a sentence.
-    pub reason: String,
+    /// What is wrong and how to fix it, in both languages.
+    pub reason: Message,
 }
 
-const NEVER_CLOSED: &str = "a quoted cell is never closed; check for a missing \"";
-const AFTER_CLOSING: &str = "text follows a closing quote; a quote inside a cell is written as \"\"";
-const IN_THE_MIDDLE: &str = "a quote in the middle of a cell; put the whole cell in quotes and double the quote (\"\")";
+fn never_closed() -> Message {
+    msg::CSV_QUOTE_NEVER_CLOSED.with("quote", '"')
+}
+fn after_closing() -> Message {
+    msg::CSV_TEXT_AFTER_QUOTE.with("quotes", "\"\"")
+}
+fn in_the_middle() -> Message {
+    msg::CSV_QUOTE_IN_MIDDLE.with("quotes", "\"\"")
+}
 
 /// Reads CSV text: a UTF-8 byte-order mark is skipped, CRLF, LF and a lone CR all end
 /// records, and blank lines are skipped. Strict about quotes, so that a damaged file is
@@ -97,7 +105,7 @@ const IN_THE_MIDDLE: &str = "a quote in the middle of a cell; put the whole cell
 pub fn parse(bytes: &[u8]) -> Result<Vec<Record>, ParseError> {
     let text = std::str::from_utf8(bytes).map_err(|e| {
         let line = bytes[..e.valid_up_to()].iter().filter(|b| **b == b'\n').count() + 1;
-        ParseError { line, reason: "the file is not UTF-8 text; save it as \"CSV UTF-8\" and try again".into() }
+        ParseError { line, reason: Message::from(&msg::CSV_NOT_UTF8) }
     })?;
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
@@ -114,9 +122,7 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<Record>, ParseError> {
             Ok(false) => break,
             // Reading from memory text already checked as UTF-8, with rows of any length:
             // nothing is left to fail, but a failure still refuses the file.
-            Err(e) => {
-                return Err(ParseError { line: strict.line, reason: format!("the file cannot be read as CSV: {e}") })
-            }
+            Err(e) => return Err(ParseError { line: strict.line, reason: msg::CSV_UNREADABLE.with("detail", e) }),
         }
         let line = strict.record(&record)?;
         // A line holding only `""` is as blank as an empty one.
@@ -138,8 +144,8 @@ struct Strict<'a> {
 }
 
 impl Strict<'_> {
-    fn error(&self, line: usize, reason: &str) -> ParseError {
-        ParseError { line, reason: reason.into() }
+    fn error(&self, line: usize, reason: fn() -> Message) -> ParseError {
+        ParseError { line, reason: reason() }
     }
 
     /// Steps over line ends (CRLF, LF or a lone CR), as between records and on blank lines.
@@ -161,13 +167,13 @@ impl Strict<'_> {
         let start = self.line;
         for (i, cell) in record.iter().enumerate() {
             if i > 0 {
-                self.rest = self.rest.strip_prefix(',').ok_or_else(|| self.error(self.line, AFTER_CLOSING))?;
+                self.rest = self.rest.strip_prefix(',').ok_or_else(|| self.error(self.line, after_closing))?;
             }
             self.cell(cell)?;
         }
         match self.rest.as_bytes().first() {
             None | Some(b'\r' | b'\n') => Ok(start),
-            Some(_) => Err(self.error(self.line, AFTER_CLOSING)),
+            Some(_) => Err(self.error(self.line, after_closing)),
         }
     }
 
@@ -176,9 +182,9 @@ impl Strict<'_> {
     fn cell(&mut self, cell: &str) -> Result<(), ParseError> {
         let Some(mut rest) = self.rest.strip_prefix('"') else {
             if cell.contains('"') {
-                return Err(self.error(self.line, IN_THE_MIDDLE));
+                return Err(self.error(self.line, in_the_middle));
             }
-            self.rest = self.rest.strip_prefix(cell).ok_or_else(|| self.error(self.line, IN_THE_MIDDLE))?;
+            self.rest = self.rest.strip_prefix(cell).ok_or_else(|| self.error(self.line, in_the_middle))?;
             return Ok(());
         };
         let opened = self.line;
@@ -186,8 +192,8 @@ impl Strict<'_> {
             let spelt = if c == '"' { rest.strip_prefix("\"\"") } else { rest.strip_prefix(c) };
             match spelt {
                 Some(after) => rest = after,
-                None if rest.is_empty() => return Err(self.error(opened, NEVER_CLOSED)),
-                None => return Err(self.error(self.line, AFTER_CLOSING)),
+                None if rest.is_empty() => return Err(self.error(opened, never_closed)),
+                None => return Err(self.error(self.line, after_closing)),
             }
             if c == '\n' {
                 self.line += 1;
@@ -195,8 +201,8 @@ impl Strict<'_> {
         }
         self.rest = match rest.strip_prefix('"') {
             Some(after) => after,
-            None if rest.is_empty() => return Err(self.error(opened, NEVER_CLOSED)),
-            None => return Err(self.error(self.line, AFTER_CLOSING)),
+            None if rest.is_empty() => return Err(self.error(opened, never_closed)),
+            None => return Err(self.error(self.line, after_closing)),
         };
         Ok(())
     }
@@ -207,7 +213,7 @@ impl Strict<'_> {
         if self.rest.is_empty() {
             Ok(())
         } else {
-            Err(self.error(self.line, AFTER_CLOSING))
+            Err(self.error(self.line, after_closing))
         }
     }
 }
@@ -239,7 +245,7 @@ mod tests {
     #[test]
     fn damaged_files_are_refused_with_a_line() {
         assert_eq!(parse(b"a,b\n\"open,1\n").unwrap_err().line, 2);
-        assert!(parse(b"a,b\nx\"y,1\n").unwrap_err().reason.contains("middle"));
+        assert!(parse(b"a,b\nx\"y,1\n").unwrap_err().reason.render(crate::domain::Language::En).contains("middle"));
         assert!(parse(b"\"a\"b\n").is_err());
         assert!(parse(b"a,\xff\n").is_err());
     }

@@ -19,7 +19,7 @@ use sha2::{Digest, Sha256};
 
 use crate::domain::error::{Result, StorageContext};
 use crate::domain::messages as msg;
-use crate::domain::Action;
+use crate::domain::{Action, SubjectId};
 use crate::ledger::{self, Method, Recorded};
 use crate::session::Session;
 use crate::subject::{self, normalize_email, normalize_phone, SubjectKey};
@@ -33,7 +33,7 @@ pub fn sha256_hex(value: &str) -> String {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Erased {
     /// The person's id (it stays, pseudonymous).
-    pub subject_id: String,
+    pub subject_id: SubjectId,
     /// The withdrawals recorded for purposes still granted, if there were any.
     pub withdrawn: Option<Recorded>,
 }
@@ -81,6 +81,6 @@ pub fn erase(session: &mut Session, key: &SubjectKey, channel: Method, note: &st
         crate::vault::search_index::remove(&w.tx, &id)?;
         crate::vault::personal::forget_conflicts(&w.tx, &id)?;
         w.audit("subject.erase", &id, format!("via {channel}; {}", note.trim()));
-        Ok(Erased { subject_id: id, withdrawn })
+        Ok(Erased { subject_id: id.into(), withdrawn })
     })
 }

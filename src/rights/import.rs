@@ -21,12 +21,13 @@ use chrono::{DateTime, FixedOffset, NaiveDate};
 use super::csv::{self, Record};
 use super::erasure::sha256_hex;
 use crate::domain::error::{Error, Result};
-use crate::domain::messages as msg;
+use crate::domain::messages::{self as msg, Message};
 use crate::domain::Action;
 use crate::domain::Language;
 use crate::ledger::receipt::{self, ReceiptKind};
 use crate::ledger::{self, append, audit_detail, check_time, EventKind, EventRef, Method, NewEvent};
 use crate::notice;
+use crate::notice::workflow::State;
 use crate::purpose;
 use crate::session::{Session, Write};
 use crate::subject::{self, normalize_email, normalize_phone, SubjectInput};
@@ -73,8 +74,8 @@ pub struct RowError {
     pub line: usize,
     /// The column concerned, if one.
     pub column: Option<String>,
-    /// What is wrong and how to fix it.
-    pub reason: String,
+    /// What is wrong and how to fix it, in both languages.
+    pub reason: Message,
 }
 
 /// What an import did, or why it did nothing.
@@ -118,7 +119,7 @@ struct Planned {
     evidence: String,
 }
 
-fn refused(line: usize, column: Option<&str>, reason: impl Into<String>) -> ImportReport {
+fn refused(line: usize, column: Option<&str>, reason: impl Into<Message>) -> ImportReport {
     ImportReport {
         errors: vec![RowError { line, column: column.map(str::to_string), reason: reason.into() }],
         ..ImportReport::default()
@@ -140,28 +141,24 @@ pub fn read_import_file(path: &std::path::Path) -> Result<Vec<u8>> {
 pub fn import_consents(session: &mut Session, bytes: &[u8], provenance: Provenance) -> Result<ImportReport> {
     session.check(Action::ImportConsents)?;
     if bytes.len() > MAX_BYTES {
-        return Ok(refused(
-            1,
-            None,
-            format!("the file is larger than {} MiB; split it into smaller files", MAX_BYTES >> 20),
-        ));
+        return Ok(refused(1, None, msg::IMPORT_FILE_TOO_LARGE.with("max_mib", MAX_BYTES >> 20)));
     }
     let records = match csv::parse(bytes) {
         Ok(r) => r,
         Err(e) => return Ok(refused(e.line, None, e.reason)),
     };
     let Some((header, rows)) = records.split_first() else {
-        return Ok(refused(1, None, "the file is empty; the first line names the columns"));
+        return Ok(refused(1, None, &msg::IMPORT_EMPTY));
     };
     let columns = match read_header(header) {
         Ok(c) => c,
         Err(report) => return Ok(report),
     };
     if rows.is_empty() {
-        return Ok(refused(2, None, "the file has a header but no rows"));
+        return Ok(refused(2, None, &msg::IMPORT_NO_ROWS));
     }
     if rows.len() > MAX_ROWS {
-        return Ok(refused(rows[MAX_ROWS].line, None, format!("more than {MAX_ROWS} rows; split the file")));
+        return Ok(refused(rows[MAX_ROWS].line, None, msg::IMPORT_TOO_MANY_ROWS.with("max", MAX_ROWS)));
     }
     let mut rejected: Option<ImportReport> = None;
     let outcome = session.write(Action::ImportConsents, |w| {
@@ -190,20 +187,20 @@ fn read_header(header: &Record) -> std::result::Result<HashMap<&'static str, usi
             return Err(refused(
                 header.line,
                 Some(raw),
-                format!("unknown column \"{raw}\"; the columns are {}", COLUMNS.join(", ")),
+                msg::IMPORT_UNKNOWN_COLUMN.with("column", raw).with("columns", COLUMNS.join(", ")),
             ));
         };
         if columns.insert(*known, i).is_some() {
-            return Err(refused(header.line, Some(raw), format!("the column \"{raw}\" appears twice")));
+            return Err(refused(header.line, Some(raw), msg::IMPORT_COLUMN_TWICE.with("column", raw)));
         }
     }
     for needed in ["purpose", "decision", "captured_at"] {
         if !columns.contains_key(needed) {
-            return Err(refused(header.line, Some(needed), format!("the column \"{needed}\" is missing")));
+            return Err(refused(header.line, Some(needed), msg::IMPORT_COLUMN_MISSING.with("column", needed)));
         }
     }
     if !columns.contains_key("email") && !columns.contains_key("phone") {
-        return Err(refused(header.line, None, "the file needs an \"email\" or a \"phone\" column to find people by"));
+        return Err(refused(header.line, None, &msg::IMPORT_NO_CONTACT_COLUMN));
     }
     Ok(columns)
 }
@@ -235,20 +232,20 @@ fn plan(
     let mut planned = Vec::with_capacity(rows.len());
     let mut errors = Vec::new();
     let mut purposes: HashMap<String, bool> = HashMap::new();
-    let mut notices: HashMap<String, std::result::Result<String, String>> = HashMap::new();
+    let mut notices: HashMap<String, std::result::Result<String, Message>> = HashMap::new();
     for rec in rows {
         let line = rec.line;
         if rec.cells.len() != columns.len() {
             errors.push(RowError {
                 line,
                 column: None,
-                reason: format!("has {} cells, the header names {}", rec.cells.len(), columns.len()),
+                reason: msg::IMPORT_CELL_COUNT.with("cells", rec.cells.len()).with("columns", columns.len()),
             });
             continue;
         }
         let cell = |name: &str| -> &str { columns.get(name).map(|i| rec.cells[*i].trim()).unwrap_or("") };
         let before = errors.len();
-        let mut bad = |column: &str, reason: String| {
+        let mut bad = |column: &str, reason: Message| {
             errors.push(RowError { line, column: Some(column.to_string()), reason });
         };
         let email = cell("email");
@@ -258,7 +255,7 @@ fn plan(
         } else {
             let n = normalize_email(email);
             if n.is_none() {
-                bad("email", "is not an email address (name@example.com)".into());
+                bad("email", (&msg::IMPORT_BAD_EMAIL).into());
             }
             n
         };
@@ -267,12 +264,12 @@ fn plan(
         } else {
             let n = normalize_phone(phone);
             if n.is_none() {
-                bad("phone", "is not a phone number (5 to 15 digits, + and country code outside China)".into());
+                bad("phone", (&msg::IMPORT_BAD_PHONE).into());
             }
             n
         };
         if email.is_empty() && phone.is_empty() {
-            bad("email", "the row has neither an email nor a phone number, so the person could never be found".into());
+            bad("email", (&msg::IMPORT_NO_CONTACT).into());
         }
         let code = cell("purpose").to_string();
         let known = match purposes.get(&code) {
@@ -284,24 +281,21 @@ fn plan(
             }
         };
         if !known {
-            bad("purpose", format!("\"{code}\" is not a purpose in this vault; add it or fix the code"));
+            bad("purpose", msg::IMPORT_UNKNOWN_PURPOSE.with("code", &code));
         }
         let kind = decision(cell("decision"));
         if kind.is_none() {
-            bad("decision", format!("\"{}\" is not grant, refuse or withdraw", cell("decision")));
+            bad("decision", msg::IMPORT_BAD_DECISION.with("value", cell("decision")));
         }
         let at = match parse_time(cell("captured_at"), w.now) {
             None => {
-                bad(
-                    "captured_at",
-                    format!("\"{}\" is not a time; use 2024-05-01T09:30:00+08:00 or 2024-05-01", cell("captured_at")),
-                );
+                bad("captured_at", msg::NOT_A_DATE_OR_TIME.with("value", cell("captured_at")));
                 None
             }
             Some(at) => match check_time(w.now, Some(at), Method::Import) {
                 Ok(at) => Some(at),
                 Err(_) => {
-                    bad("captured_at", "is in the future; give the time the person signed".into());
+                    bad("captured_at", (&msg::IMPORT_FUTURE_TIME).into());
                     None
                 }
             },
@@ -309,7 +303,7 @@ fn plan(
         let notice_key = cell("notice");
         let notice_hash = if notice_key.is_empty() {
             if matches!(kind, Some(EventKind::Grant | EventKind::Refuse)) {
-                bad("notice", "a grant or refusal needs the notice version the person was shown".into());
+                bad("notice", (&msg::IMPORT_NOTICE_NEEDED).into());
             }
             None
         } else {
@@ -317,10 +311,12 @@ fn plan(
                 Some(f) => f.clone(),
                 None => {
                     let f = match notice::find_in(&w.tx, notice_key) {
-                        Ok(Some(v)) if v.state == "approved" || v.state == "retired" => Ok(v.hash),
-                        Ok(Some(v)) => Err(format!("notice {} is {}, not approved", &v.hash[..12], v.state)),
-                        Ok(None) => Err(format!("no notice version \"{notice_key}\" in this vault")),
-                        Err(Error::Invalid(m)) => Err(m.to_string()),
+                        Ok(Some(v)) if matches!(v.state, State::Approved | State::Retired) => Ok(v.hash),
+                        Ok(Some(v)) => Err(msg::IMPORT_NOTICE_NOT_APPROVED
+                            .with("hash", &v.hash[..12])
+                            .term("state", msg::notice_state(v.state.as_str()))),
+                        Ok(None) => Err(msg::NOTICE_VERSION_NOT_FOUND.with("key", notice_key)),
+                        Err(Error::Invalid(m)) => Err(m),
                         Err(e) => return Err(e),
                     };
                     notices.insert(notice_key.to_string(), f.clone());
@@ -340,14 +336,14 @@ fn plan(
             l => match Language::parse_tag(l) {
                 Ok(l) => Some(l),
                 Err(_) => {
-                    bad("language", format!("\"{l}\" is not zh-CN or en"));
+                    bad("language", msg::IMPORT_BAD_LANGUAGE.with("value", l));
                     None
                 }
             },
         };
         let evidence = cell("evidence").to_string();
         if evidence.chars().count() > 500 || evidence.chars().any(char::is_control) {
-            bad("evidence", "is longer than 500 characters or holds control characters".into());
+            bad("evidence", (&msg::IMPORT_BAD_EVIDENCE).into());
         }
         if let Some(e) = &email_norm {
             let erased: Option<i64> =
@@ -357,11 +353,7 @@ fn plan(
                 .and_then(|mut s| s.query_row([sha256_hex(e)], |r| r.get(0)))
                 .ok();
             if erased.is_some() {
-                bad(
-                    "email",
-                    "this person's data was erased at their request; an import must not bring it back (remove the row)"
-                        .into(),
-                );
+                bad("email", (&msg::IMPORT_ERASED).into());
             }
         }
         if errors.len() > before {

@@ -151,7 +151,7 @@ fn create_files(
     random_fill(device_secret.as_mut_slice())?;
     let signing = ed25519_dalek::SigningKey::from_bytes(&device_secret);
     let device_id = uuid::Uuid::now_v7().to_string();
-    let admin_id = uuid::Uuid::now_v7().to_string();
+    let admin_id = crate::domain::OperatorId::generate();
     let admin_key = name_key(admin_name);
 
     let tx = conn.transaction().storage("create the vault")?;

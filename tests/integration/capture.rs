@@ -6,6 +6,7 @@ use std::io::Write as _;
 use std::process::{Command, Output};
 
 use consentry::capture::{self, badge, EventInput, FieldRule, PersonField, Submission};
+use consentry::domain::EventId;
 use consentry::ledger::{self, ConsentState, Method};
 use consentry::notice::profile::{self, Bilingual};
 use consentry::notice::workflow::{self, NewNotice, Version};
@@ -134,7 +135,7 @@ pub(crate) fn event_input(notice: &str, number: i64) -> EventInput {
     }
 }
 
-pub(crate) fn new_event(paths: &VaultPaths, input: &EventInput) -> String {
+pub(crate) fn new_event(paths: &VaultPaths, input: &EventInput) -> EventId {
     let mut mo = unlock_as(paths, MARKETER);
     let e = capture::create_event(&mut mo, input).unwrap();
     mo.lock().unwrap();
@@ -150,9 +151,9 @@ fn visitor(n: usize) -> SubjectInput {
     }
 }
 
-pub(crate) fn submission(event: &str, n: usize, ticked: &[&str]) -> Submission {
+pub(crate) fn submission(event: &EventId, n: usize, ticked: &[&str]) -> Submission {
     Submission {
-        event_id: event.into(),
+        event_id: event.clone(),
         language: Some(Language::En),
         person: visitor(n),
         ticked: ticked.iter().map(|t| t.to_string()).collect(),
@@ -331,7 +332,7 @@ fn a_closed_event_and_a_retired_notice_stop_the_kiosk() {
     assert!(e.closed_at_ms.is_some());
     let msg = invalid(capture::close_event(&mut mo, &closing));
     assert!(msg.contains("already closed"), "{msg}");
-    assert!(matches!(capture::close_event(&mut mo, "no-such-event"), Err(Error::NotFound { .. })));
+    assert!(matches!(capture::close_event(&mut mo, &EventId::new("no-such-event")), Err(Error::NotFound { .. })));
     mo.lock().unwrap();
 
     let mut kim = unlock_as(&st.paths, KIOSK);
@@ -446,7 +447,7 @@ fn two_ticks_of_five_make_two_grants_and_three_refusals_with_the_evidence() {
         assert_eq!(evidence, &events[0].5, "every event carries the same evidence");
     }
     let d = detail(&kim, &r.receipt_id);
-    assert_eq!(d, (Some(event.clone()), false, false, None, None));
+    assert_eq!(d, (Some(event.to_string()), false, false, None, None));
     kim.lock().unwrap();
 
     let mut mo = unlock_as(&st.paths, MARKETER);
@@ -515,7 +516,10 @@ fn bad_submissions_are_refused_and_write_nothing() {
     case("paper without a scan", &|s| s.method = Some(Method::Paper));
     case("a withdrawal channel", &|s| s.method = Some(Method::Email));
     insta::assert_snapshot!("submission_refusals", messages.join("\n"));
-    assert!(matches!(capture::submit(&mut kim, &submission("no-such-event", 1, &[])), Err(Error::NotFound { .. })));
+    assert!(matches!(
+        capture::submit(&mut kim, &submission(&EventId::new("no-such-event"), 1, &[])),
+        Err(Error::NotFound { .. })
+    ));
     kim.lock().unwrap();
 
     // A field this event does not collect.
@@ -580,7 +584,7 @@ fn a_child_under_14_needs_a_guardian_and_erasure_keeps_only_the_signature_hash()
     }
     let evidence_text = events[0].5.to_string();
     assert!(!evidence_text.contains("Parent Li") && !evidence_text.contains("visitor1"), "no personal data hashed");
-    assert_eq!(detail(&kim, &r.receipt_id), (Some(event.clone()), true, true, Some(sha.clone()), None));
+    assert_eq!(detail(&kim, &r.receipt_id), (Some(event.to_string()), true, true, Some(sha.clone()), None));
     kim.lock().unwrap();
 
     // The access export shows what is kept beside the receipt.
@@ -592,8 +596,8 @@ fn a_child_under_14_needs_a_guardian_and_erasure_keeps_only_the_signature_hash()
     assert_eq!(json["captures"][0]["signature_image_held"], true);
 
     rights::erase(&mut lena, &key, Method::Email, "ticket 9").unwrap();
-    assert_eq!(detail(&lena, &r.receipt_id), (Some(event.clone()), false, false, Some(sha), None));
-    let after = rights::access_report(&mut lena, &SubjectKey::Id(r.subject_id.to_string())).unwrap();
+    assert_eq!(detail(&lena, &r.receipt_id), (Some(event.to_string()), false, false, Some(sha), None));
+    let after = rights::access_report(&mut lena, &SubjectKey::Id(r.subject_id.clone())).unwrap();
     let json: Value = serde_json::from_str(&rights::access::to_json(&after)).unwrap();
     assert_eq!(json["captures"][0]["guardian_name"], Value::Null);
     assert_eq!(json["captures"][0]["signature_image_held"], false);
@@ -1038,7 +1042,7 @@ fn the_cli_creates_an_event_prints_its_form_and_records_a_paper_form() {
 fn kiosk_loop_child() {
     let Ok(db) = std::env::var("CONSENTRY_KIOSK_CRASH_VAULT") else { return };
     let paths = VaultPaths::new(db);
-    let event = std::env::var("CONSENTRY_KIOSK_CRASH_EVENT").unwrap();
+    let event = EventId::new(std::env::var("CONSENTRY_KIOSK_CRASH_EVENT").unwrap());
     let round: usize = std::env::var("CONSENTRY_KIOSK_CRASH_ROUND").unwrap().parse().unwrap();
     let mut s = unlock_as(&paths, KIOSK);
     let mut out = std::io::stdout().lock();
@@ -1064,7 +1068,7 @@ fn kill_9_never_leaves_half_a_submission() {
         let round_s = round.to_string();
         let env: [(&str, &std::ffi::OsStr); 3] = [
             ("CONSENTRY_KIOSK_CRASH_VAULT", st.paths.db.as_os_str()),
-            ("CONSENTRY_KIOSK_CRASH_EVENT", event.as_ref()),
+            ("CONSENTRY_KIOSK_CRASH_EVENT", event.as_str().as_ref()),
             ("CONSENTRY_KIOSK_CRASH_ROUND", round_s.as_ref()),
         ];
         let lines = run_child_and_kill("capture::kiosk_loop_child", &env, &mut seed, 30, 170);

@@ -267,7 +267,7 @@ fn verify_exits_4_and_names_the_event_after_tampering() {
     let out = cli.run("Lena", "legal passphrase 1", &["verify"]);
     assert_eq!(out.status.code(), Some(4));
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains("BROKEN") && text.contains(&rec.events[0].id), "{text}");
+    assert!(text.contains("BROKEN") && text.contains(rec.events[0].id.as_str()), "{text}");
 }
 
 #[test]

@@ -252,8 +252,8 @@ fn kill_9_during_key_slot_changes_leaves_old_or_new() {
         }
         no_leftovers(&tv.paths);
         let mut lena = unlock(&tv.paths, Role::Legal);
-        let v = consentry::subject::reveal(&mut lena, &consentry::subject::SubjectKey::Id(who.subject_id.to_string()))
-            .unwrap();
+        let v =
+            consentry::subject::reveal(&mut lena, &consentry::subject::SubjectKey::Id(who.subject_id.clone())).unwrap();
         assert_eq!(v.email.as_deref(), Some("person7@example.com"));
         lena.lock().unwrap();
     }

@@ -154,15 +154,15 @@ fn every_event_records_wording_language_time_device_and_operator() {
     )
     .unwrap();
     assert!(rec.new_subject);
-    let (subject, events) = ledger::history(&mut s, &SubjectKey::Id(rec.subject_id.to_string())).unwrap();
+    let (subject, events) = ledger::history(&mut s, &SubjectKey::Id(rec.subject_id.clone())).unwrap();
     assert_eq!(subject.id, rec.subject_id);
     assert_eq!(events.len(), 2);
     for e in &events {
         assert_eq!(e.notice_hash.as_deref(), Some(tv.notice_hash.as_str()));
-        assert_eq!(e.language.as_deref(), Some("en"));
+        assert_eq!(e.language, Some(consentry::domain::Language::En));
         assert_eq!(e.captured_at, at);
         assert_eq!(e.captured_at.offset().local_minus_utc(), 3600, "the device's offset is kept");
-        assert_eq!(e.device_id, s.device_id());
+        assert_eq!(&e.device_id, s.device_id());
         assert_eq!(e.operator_id, s.operator().id);
         assert_eq!(e.method, Method::Paper);
         assert_eq!(e.evidence, "form scan 2026-0042");

@@ -426,7 +426,7 @@ fn approval_registers_both_languages_and_freezes_them() {
     let retired = workflow::retire(&mut lu, "ts", 1, "replaced for the 2027 show").unwrap();
     assert_eq!(retired.state, State::Retired);
     assert!(retired.retired_at_ms.is_some());
-    assert_eq!(notice::find(&mut lu, &v.rendered.hash_zh).unwrap().state, "retired");
+    assert_eq!(notice::find(&mut lu, &v.rendered.hash_zh).unwrap().state, State::Retired);
     assert!(workflow::approved(&mut lu).unwrap().is_empty());
     assert_eq!(wrong_state(workflow::retire(&mut lu, "ts", 1, "again")), ("ONLY_APPROVED_RETIRES", Some("retired")));
     lu.lock().unwrap();
@@ -479,7 +479,7 @@ fn a_new_recipient_and_category_need_fresh_consent() {
 
     let d = diff::diff(&mut lena, "ts", 2, 1).unwrap();
     assert_eq!((d.from, d.to), (1, 2));
-    let kinds: Vec<&str> = d.material.iter().map(|m| m.kind).collect();
+    let kinds: Vec<&str> = d.material.iter().map(|m| m.kind.as_str()).collect();
     assert_eq!(kinds, ["category_added", "recipient_added"]);
     assert!(d.needs_fresh_consent() && d.material.iter().all(|m| m.needs_fresh_consent));
     assert!(d.material[1].message.en.contains("Northwind Logistics") && d.material[1].message.zh.contains("北风物流"));

@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use chrono::Duration;
+use consentry::domain::Language;
 use consentry::ledger::{self, ConsentState, EventKind, Method, Withdrawal};
 use consentry::receipt;
 use consentry::rights::{self, csv, ExportFilter, Format, Identity, Provenance, RetentionRule, Source};
@@ -148,7 +149,7 @@ fn withdraw_one_purpose_takes_effect_at_once_with_a_valid_receipt() {
     assert_eq!(grant.lines.len(), 3);
     assert_valid(&receipt::to_json(&grant));
     // Withdrawal from the kiosk: as easy as the grant.
-    let key = SubjectKey::Id(rec.subject_id.to_string());
+    let key = SubjectKey::Id(rec.subject_id.clone());
     let wd = withdraw(&mut k, key.clone(), &["newsletter"]);
     k.lock().unwrap();
     let mut m = unlock(&tv.paths, Role::Marketer);
@@ -215,7 +216,7 @@ fn erasure_keeps_the_chain_verifying_and_the_suppression_list_working() {
     );
     capture(&mut m, &tv.notice_hash, person(1), &[("event_marketing", EventKind::Grant)]);
     assert!(matches!(
-        rights::erase(&mut m, &SubjectKey::Id(rec.subject_id.to_string()), Method::Email, ""),
+        rights::erase(&mut m, &SubjectKey::Id(rec.subject_id.clone()), Method::Email, ""),
         Err(Error::PermissionDenied { .. })
     ));
     m.lock().unwrap();
@@ -228,7 +229,7 @@ fn erasure_keeps_the_chain_verifying_and_the_suppression_list_working() {
     assert_eq!(w.events.len(), 1);
     assert!(verify::verify(&mut l).unwrap().is_intact(), "verify stays green after an erasure");
 
-    let id = SubjectKey::Id(rec.subject_id.to_string());
+    let id = SubjectKey::Id(rec.subject_id.clone());
     let shown = subject::reveal(&mut l, &id).unwrap();
     assert!(shown.erased && shown.name.is_none() && shown.email.is_none() && shown.phone.is_none());
     assert!(matches!(subject::reveal(&mut l, &key), Err(Error::NotFound { .. })), "the email is gone");
@@ -275,7 +276,7 @@ fn erasure_keeps_the_chain_verifying_and_the_suppression_list_working() {
     );
     let report = rights::import_consents(&mut m, file.as_bytes(), Provenance::Paper).unwrap();
     assert!(!report.committed());
-    assert!(report.errors[0].reason.contains("erased"), "{:?}", report.errors);
+    assert_eq!(report.errors[0].reason.text.code(), "import_erased", "{:?}", report.errors);
     assert_eq!(counts(&m), before);
     m.lock().unwrap();
 }
@@ -459,7 +460,8 @@ fn an_import_with_one_bad_row_writes_nothing_and_names_the_row() {
         "{:?}",
         report.errors
     );
-    assert!(report.errors[0].reason.contains("not an email address"));
+    assert_eq!(report.errors[0].reason.text.code(), "import_bad_email");
+    assert!(report.errors[0].reason.render(Language::ZhCn).contains("电子邮件"));
     assert_eq!(counts(&m), before, "nothing was written");
 
     // Fixed, it goes in whole: paper provenance, historic time, one receipt per person.
@@ -505,17 +507,20 @@ fn import_refuses_bad_headers_and_roles() {
     let tv = vault_with_team();
     let mut m = unlock(&tv.paths, Role::Marketer);
     for (file, needle) in [
-        ("", "empty"),
-        ("email,purpose,decision\n", "captured_at"),
-        ("email,purpose,decision,captured_at,shoe_size\n", "unknown column"),
-        ("name,purpose,decision,captured_at\n", "email"),
-        ("email,purpose,decision,captured_at\n", "no rows"),
-        ("email,purpose,decision,captured_at\n\"a@b.com,x\n", "never closed"),
-        ("email,purpose,decision,captured_at\na@example.com,event_marketing\n", "cells"),
+        ("", "import_empty"),
+        ("email,purpose,decision\n", "import_column_missing"),
+        ("email,purpose,decision,captured_at,shoe_size\n", "import_unknown_column"),
+        ("name,purpose,decision,captured_at\n", "import_no_contact_column"),
+        ("email,purpose,decision,captured_at\n", "import_no_rows"),
+        ("email,purpose,decision,captured_at\n\"a@b.com,x\n", "csv_quote_never_closed"),
+        ("email,purpose,decision,captured_at\na@example.com,event_marketing\n", "import_cell_count"),
     ] {
         let r = rights::import_consents(&mut m, file.as_bytes(), Provenance::Import).unwrap();
         assert!(!r.committed());
-        assert!(r.errors[0].reason.contains(needle), "{file:?}: {:?}", r.errors);
+        let reason = &r.errors[0].reason;
+        assert_eq!(reason.text.code(), needle, "{file:?}: {:?}", r.errors);
+        let (en, zh) = (reason.render(Language::En), reason.render(Language::ZhCn));
+        assert!(en.ends_with('.') && zh.ends_with('。') && en != zh, "{en} / {zh}");
     }
     m.lock().unwrap();
     let mut k = unlock(&tv.paths, Role::Kiosk);
@@ -625,7 +630,7 @@ fn access_export_holds_everything_about_one_person_and_is_audited() {
         who("Jane <Doe>", "jane@example.org", Some("+49 30 1234567"), None),
         &[("event_marketing", EventKind::Grant)],
     );
-    let wd = withdraw(&mut m, SubjectKey::Id(rec.subject_id.to_string()), &["event_marketing"]);
+    let wd = withdraw(&mut m, SubjectKey::Id(rec.subject_id.clone()), &["event_marketing"]);
     capture(&mut m, &tv.notice_hash, person(2), &[("event_marketing", EventKind::Grant)]);
     let key = SubjectKey::Email("jane@example.org".into());
     assert!(matches!(rights::access_report(&mut m, &key), Err(Error::PermissionDenied { .. })));

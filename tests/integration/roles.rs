@@ -228,7 +228,7 @@ fn event_input(name: &str) -> EventInput {
     }
 }
 
-fn event_id(s: &Session, name: &str) -> String {
+fn event_id(s: &Session, name: &str) -> consentry::domain::EventId {
     s.raw_connection_for_tests().query_row("SELECT id FROM event WHERE name = ?1", [name], |r| r.get(0)).unwrap()
 }
 

@@ -35,7 +35,7 @@ fn after_a_rotation_an_old_key_slot_file_opens_nothing() {
     let r = ada.rotate_keys().unwrap();
     assert!(r.personal_data_key);
     // The session goes on working under the new key.
-    assert!(subject::reveal(&mut ada, &SubjectKey::Id(rec.subject_id.to_string())).is_ok());
+    assert!(subject::reveal(&mut ada, &SubjectKey::Id(rec.subject_id.clone())).is_ok());
     ada.lock().unwrap();
 
     assert!(!opens(&tv.paths, &old_key), "the old key-slot file's key opens the rotated vault");
@@ -46,7 +46,7 @@ fn after_a_rotation_an_old_key_slot_file_opens_nothing() {
         unlock(&tv.paths, role).lock().unwrap();
     }
     let mut lena = unlock(&tv.paths, Role::Legal);
-    let v = subject::reveal(&mut lena, &SubjectKey::Id(rec.subject_id.to_string())).unwrap();
+    let v = subject::reveal(&mut lena, &SubjectKey::Id(rec.subject_id.clone())).unwrap();
     assert_eq!(v.email.as_deref(), Some("person1@example.com"), "sealed details open under the new personal-data key");
     assert!(verify::verify(&mut lena).unwrap().is_intact());
     let log = lena.audit_log(20).unwrap();

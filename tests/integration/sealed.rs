@@ -91,7 +91,7 @@ fn a_kiosk_or_marketer_key_opens_no_personal_data_through_plain_sql() {
     // Through the engine, legal reads everything as before.
     let mut lena = unlock(&tv.paths, Role::Legal);
     assert!(lena.opens_personal_data());
-    let v = subject::reveal(&mut lena, &SubjectKey::Id(rec.subject_id.to_string())).unwrap();
+    let v = subject::reveal(&mut lena, &SubjectKey::Id(rec.subject_id.clone())).unwrap();
     assert_eq!(
         (v.name.as_deref(), v.email.as_deref(), v.phone.as_deref(), v.company.as_deref()),
         (Some("QZXSEALNAME1 李四五"), Some("qzxsealmail1@example.com"), Some("13577779991"), Some("QZXSEALCORP"))
@@ -155,7 +155,7 @@ fn an_older_vault_is_sealed_when_an_admin_or_legal_operator_first_unlocks_it() {
     let grants: i64 = c.query_row("SELECT count(*) FROM personal_data_grant", [], |r| r.get(0)).unwrap();
     assert_eq!(grants, 3, "admin, legal and the recovery key");
     for (who, id) in [(1, &a.subject_id), (2, &b.subject_id)] {
-        let v = subject::reveal(&mut lena, &SubjectKey::Id(id.to_string())).unwrap();
+        let v = subject::reveal(&mut lena, &SubjectKey::Id(id.clone())).unwrap();
         assert_eq!(v.email, Some(format!("qzxsealmail{who}@example.com")));
     }
     lena.lock().unwrap();
@@ -177,7 +177,7 @@ fn grants_follow_operators_and_the_recovery_key() {
     let mut kim = unlock(&tv.paths, Role::Kiosk);
     let a = capture(&mut kim, &tv.notice_hash, marked(1), &[("event_marketing", EventKind::Grant)]);
     kim.lock().unwrap();
-    let key = SubjectKey::Id(a.subject_id.to_string());
+    let key = SubjectKey::Id(a.subject_id.clone());
     let grants = |s: &Session| -> i64 {
         s.raw_connection_for_tests().query_row("SELECT count(*) FROM personal_data_grant", [], |r| r.get(0)).unwrap()
     };

@@ -23,7 +23,7 @@ pub struct Org {
     pub _dir: TempDir,
     pub hq: VaultPaths,
     pub device: VaultPaths,
-    pub event_id: String,
+    pub event_id: consentry::domain::EventId,
     pub files: PathBuf,
     pub fingerprints: (String, String),
 }
@@ -44,7 +44,7 @@ pub fn device_vault(dir: &Path, name: &str) -> VaultPaths {
 }
 
 /// Headquarters: the authoring vault with notice `ts` approved and an event for it.
-fn headquarters() -> (TempDir, VaultPaths, String) {
+fn headquarters() -> (TempDir, VaultPaths, consentry::domain::EventId) {
     let (dir, paths) = authoring_vault();
     let mut lena = unlock_as(&paths, LEGAL);
     workflow::create(

@@ -25,7 +25,7 @@ fn make_five_events() -> (TestVault, Vec<String>) {
         } else {
             &[("event_marketing", EventKind::Grant)]
         };
-        ids.extend(capture(&mut s, &tv.notice_hash, person(n), choices).events.into_iter().map(|e| e.id));
+        ids.extend(capture(&mut s, &tv.notice_hash, person(n), choices).events.into_iter().map(|e| e.id.into_string()));
     }
     s.lock().unwrap();
     assert_eq!(ids.len(), 5);

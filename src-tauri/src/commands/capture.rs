@@ -4,6 +4,7 @@
 //! operator's passphrase.
 
 use consentry::capture::{self, badge, withdraw, EventInput, FieldRule, Submission, Submitted};
+use consentry::domain::EventId;
 use consentry::ledger::Method;
 use consentry::notice::Language;
 use consentry::subject::SubjectInput;
@@ -48,7 +49,7 @@ pub struct EventInfo {
 
 fn event_info(e: &capture::Event) -> EventInfo {
     EventInfo {
-        id: e.id.clone(),
+        id: e.id.to_string(),
         name: e.input.name.clone(),
         venue: e.input.venue.clone(),
         starts_on: e.input.starts_on.clone(),
@@ -140,14 +141,14 @@ pub async fn create_event(state: State<'_, AppState>, request: EventRequest) -> 
 #[tauri::command]
 #[specta::specta]
 pub async fn close_event(state: State<'_, AppState>, id: String) -> ApiResult<EventInfo> {
-    state.with_session(move |s| Ok(event_info(&capture::close_event(s, &id)?))).await
+    state.with_session(move |s| Ok(event_info(&capture::close_event(s, &EventId::new(id))?))).await
 }
 
 /// Reopens a closed event (admin): the undo of a close.
 #[tauri::command]
 #[specta::specta]
 pub async fn reopen_event(state: State<'_, AppState>, id: String) -> ApiResult<EventInfo> {
-    state.with_session(move |s| Ok(event_info(&capture::reopen_event(s, &id)?))).await
+    state.with_session(move |s| Ok(event_info(&capture::reopen_event(s, &EventId::new(id))?))).await
 }
 
 /// A person's answers, from the kiosk or a paper form.
@@ -177,7 +178,7 @@ fn submission(event_id: String, r: SubmissionRequest) -> ApiResult<Submission> {
             None => None,
         };
     Ok(Submission {
-        event_id,
+        event_id: EventId::new(event_id),
         language: r.language.map(Into::into),
         person: SubjectInput { name: r.name, email: r.email, phone: r.phone, company: r.company },
         job_title: r.job_title,
@@ -254,7 +255,7 @@ pub async fn record_paper_form(
 #[specta::specta]
 pub async fn start_kiosk(app: AppHandle, state: State<'_, AppState>, event_id: String) -> ApiResult<()> {
     let id = event_id.clone();
-    state.with_session(move |s| capture::form(s, &id, None).map(drop)).await?;
+    state.with_session(move |s| capture::form(s, &EventId::new(id), None).map(drop)).await?;
     state.set_kiosk(Some(event_id));
     let window = match app.get_webview_window(KIOSK) {
         Some(w) => w,
@@ -345,7 +346,7 @@ async fn form_view(state: &AppState, event: String, language: Option<vocab::Lang
     let language = language.map(Language::from);
     state
         .with_session(move |s| {
-            let k = capture::form(s, &event, language)?;
+            let k = capture::form(s, &EventId::new(event), language)?;
             Ok(KioskFormView {
                 event_name: k.event.input.name.clone(),
                 venue: k.event.input.venue.clone(),
@@ -431,7 +432,7 @@ pub async fn kiosk_consents(
     let event = kiosk_event(&state)?;
     state
         .with_session(move |s| {
-            let c = withdraw::consents(s, &event, language.map(Language::from), &who)?;
+            let c = withdraw::consents(s, &EventId::new(event), language.map(Language::from), &who)?;
             Ok(KioskConsentsView {
                 shown: c.shown,
                 agreed: c
@@ -468,7 +469,7 @@ pub async fn kiosk_withdraw(
     let event = kiosk_event(&state)?;
     state
         .with_session(move |s| {
-            let w = withdraw::withdraw(s, &event, language.map(Language::from), &who, &purposes)?;
+            let w = withdraw::withdraw(s, &EventId::new(event), language.map(Language::from), &who, &purposes)?;
             let receipt_id = w.receipt_id.into_string();
             let (qr_size, qr) = receipt_qr(&receipt_id);
             Ok(KioskWithdrawal { receipt_id, withdrawn: w.withdrawn, still_agreed: w.still_agreed, qr_size, qr })

@@ -14,7 +14,7 @@ use tauri::State;
 use super::wording::{block_views, Bi, BlockView, FormView};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
-use crate::vocab::{DiffOp, Language, NoticeState, PacketFormat, ReviewStep, Severity, TemplateKind};
+use crate::vocab::{DiffOp, Language, MaterialKind, NoticeState, PacketFormat, ReviewStep, Severity, TemplateKind};
 
 /// Where a finding is.
 #[derive(Serialize, Type)]
@@ -254,7 +254,7 @@ pub struct OpView {
 
 #[derive(Serialize, Type)]
 pub struct MaterialView {
-    pub kind: String,
+    pub kind: MaterialKind,
     pub needs_fresh_consent: bool,
     pub message: Bi,
 }

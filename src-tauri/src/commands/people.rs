@@ -161,7 +161,7 @@ pub struct PersonView {
 impl From<SubjectView> for PersonView {
     fn from(s: SubjectView) -> Self {
         PersonView {
-            id: s.id,
+            id: s.id.into(),
             name: s.name,
             email: s.email,
             phone: s.phone,
@@ -217,18 +217,14 @@ pub struct EventView {
 impl From<ConsentEvent> for EventView {
     fn from(e: ConsentEvent) -> Self {
         EventView {
-            id: e.id,
+            id: e.id.into(),
             kind: e.kind.into(),
             purpose: e.purpose,
             at: e.captured_at.to_rfc3339(),
             method: e.method.into(),
             notice_hash: e.notice_hash,
-            language: e
-                .language
-                .as_deref()
-                .and_then(|l| consentry::notice::Language::parse_tag(l).ok())
-                .map(Into::into),
-            device_id: e.device_id,
+            language: e.language.map(Into::into),
+            device_id: e.device_id.into(),
             seq: u32::try_from(e.seq).unwrap_or(u32::MAX),
         }
     }
@@ -250,7 +246,7 @@ pub async fn subject_detail(state: State<'_, AppState>, id: String) -> ApiResult
 pub(crate) async fn detail_in(state: &AppState, id: String) -> ApiResult<SubjectDetail> {
     state
         .with_session(move |s| {
-            let key = SubjectKey::Id(id);
+            let key = SubjectKey::Id(id.into());
             let status = ledger::status(s, &key)?;
             let (_, history) = ledger::history(s, &key)?;
             Ok(SubjectDetail {

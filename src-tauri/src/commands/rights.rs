@@ -21,7 +21,7 @@ use specta::Type;
 use tauri::State;
 
 use super::people::PersonView;
-use crate::error::ApiResult;
+use crate::error::{ApiResult, ApiText};
 use crate::state::AppState;
 use crate::vocab::{self, ConsentState, DocFormat, Due, Identity, Method, Provenance};
 
@@ -75,7 +75,7 @@ pub struct WithdrawalView {
 pub(crate) async fn withdraw_in(state: &AppState, req: WithdrawRequest) -> ApiResult<WithdrawalView> {
     let method = req.channel.into();
     let wd = Withdrawal {
-        subject: SubjectKey::Id(req.subject_id),
+        subject: SubjectKey::Id(req.subject_id.into()),
         purposes: req.purposes,
         method,
         evidence: req.note,
@@ -97,7 +97,7 @@ pub async fn withdraw_consent(state: State<'_, AppState>, request: WithdrawReque
 }
 
 pub(crate) async fn reveal_in(state: &AppState, id: String) -> ApiResult<PersonView> {
-    state.with_session(move |s| Ok(subject::reveal(s, &SubjectKey::Id(id))?.into())).await
+    state.with_session(move |s| Ok(subject::reveal(s, &SubjectKey::Id(id.into()))?.into())).await
 }
 
 /// Shows one person unmasked (admin and legal); each reveal is in the audit log.
@@ -116,8 +116,11 @@ pub struct ErasedView {
 
 pub(crate) async fn erase_in(state: &AppState, id: String, channel: Method, note: String) -> ApiResult<ErasedView> {
     let method = channel.into();
-    let e = state.with_session(move |s| rights::erase(s, &SubjectKey::Id(id), method, &note)).await?;
-    Ok(ErasedView { subject_id: e.subject_id, withdrawal_receipt_id: e.withdrawn.map(|w| w.receipt_id.into_string()) })
+    let e = state.with_session(move |s| rights::erase(s, &SubjectKey::Id(id.into()), method, &note)).await?;
+    Ok(ErasedView {
+        subject_id: e.subject_id.into(),
+        withdrawal_receipt_id: e.withdrawn.map(|w| w.receipt_id.into_string()),
+    })
 }
 
 /// Erases a person's personal data (admin and legal); the ledger keeps pseudonymous proof.
@@ -165,7 +168,7 @@ pub(crate) async fn export_access_in(state: &AppState, id: String, format: DocFo
     let dir = state.export_dir().to_path_buf();
     let (doc, stamp) = state
         .with_session(move |s| {
-            let r = rights::access_report(s, &SubjectKey::Id(id))?;
+            let r = rights::access_report(s, &SubjectKey::Id(id.into()))?;
             let doc = if html { rights::access::to_html(&r) } else { rights::access::to_json(&r) };
             Ok((doc, stamp(s)))
         })
@@ -275,7 +278,8 @@ pub async fn export_consents(state: State<'_, AppState>, request: ConsentExportR
 pub struct RowErrorView {
     pub line: u32,
     pub column: Option<String>,
-    pub reason: String,
+    /// What is wrong and how to fix it, rendered by the UI in its language.
+    pub reason: ApiText,
 }
 
 #[derive(Serialize, Type)]
@@ -307,7 +311,7 @@ pub(crate) async fn import_in(state: &AppState, content: String, provenance: Pro
         errors: r
             .errors
             .into_iter()
-            .map(|e| RowErrorView { line: small(e.line), column: e.column, reason: e.reason })
+            .map(|e| RowErrorView { line: small(e.line), column: e.column, reason: ApiText::from(&e.reason) })
             .collect(),
         more_errors: small(r.more_errors),
     })

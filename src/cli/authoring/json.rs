@@ -146,7 +146,7 @@ impl From<&Diff> for DiffJson {
                 .material
                 .iter()
                 .map(|m| MaterialJson {
-                    kind: m.kind,
+                    kind: m.kind.as_str(),
                     needs_fresh_consent: m.needs_fresh_consent,
                     message: (&m.message).into(),
                 })

@@ -29,7 +29,7 @@ pub struct TradeEventJson {
 impl From<&Event> for TradeEventJson {
     fn from(e: &Event) -> Self {
         TradeEventJson {
-            id: e.id.clone(),
+            id: e.id.to_string(),
             name: e.input.name.clone(),
             venue: e.input.venue.clone(),
             starts_on: e.input.starts_on.clone(),

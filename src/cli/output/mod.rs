@@ -49,7 +49,7 @@ pub struct OperatorJson {
 
 impl From<&Operator> for OperatorJson {
     fn from(o: &Operator) -> Self {
-        OperatorJson { id: o.id.clone(), name: o.name.clone(), role: o.role.as_str(), disabled: o.disabled }
+        OperatorJson { id: o.id.to_string(), name: o.name.clone(), role: o.role.as_str(), disabled: o.disabled }
     }
 }
 
@@ -103,7 +103,7 @@ pub struct NoticeJson {
     pub hash: String,
     pub title: String,
     pub language: &'static str,
-    pub state: String,
+    pub state: &'static str,
     pub created_at: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
@@ -112,11 +112,11 @@ pub struct NoticeJson {
 impl NoticeJson {
     pub fn new(v: &NoticeVersion, with_body: bool) -> Self {
         NoticeJson {
-            id: v.id.clone(),
+            id: v.id.to_string(),
             hash: v.hash.clone(),
             title: v.title.clone(),
             language: v.language.as_str(),
-            state: v.state.clone(),
+            state: v.state.as_str(),
             created_at: v.created_at.to_rfc3339(),
             body: with_body.then(|| v.body.clone()),
         }
@@ -137,7 +137,7 @@ pub struct SubjectJson {
 impl From<&SubjectView> for SubjectJson {
     fn from(s: &SubjectView) -> Self {
         SubjectJson {
-            id: s.id.clone(),
+            id: s.id.to_string(),
             name: s.name.clone(),
             email: s.email.clone(),
             phone: s.phone.clone(),
@@ -176,7 +176,7 @@ impl From<&Recorded> for RecordedJson {
                 .events
                 .iter()
                 .map(|e| EventRefJson {
-                    id: e.id.clone(),
+                    id: e.id.to_string(),
                     kind: e.kind.as_str(),
                     purpose: e.purpose.clone(),
                     seq: e.seq,
@@ -211,7 +211,7 @@ impl From<&PurposeStatus> for PurposeStatusJson {
             state: p.state.as_str(),
             dpv_status: p.state.dpv(),
             since: p.since.to_rfc3339(),
-            event_id: p.event_id.clone(),
+            event_id: p.event_id.to_string(),
             notice_hash: p.notice_hash.clone(),
         }
     }
@@ -237,7 +237,7 @@ pub struct EventJson {
     pub kind: &'static str,
     pub purpose: String,
     pub notice_hash: Option<String>,
-    pub language: Option<String>,
+    pub language: Option<&'static str>,
     pub captured_at: String,
     pub operator_id: String,
     pub method: &'static str,
@@ -248,15 +248,15 @@ pub struct EventJson {
 impl From<&ConsentEvent> for EventJson {
     fn from(e: &ConsentEvent) -> Self {
         EventJson {
-            id: e.id.clone(),
-            device_id: e.device_id.clone(),
+            id: e.id.to_string(),
+            device_id: e.device_id.to_string(),
             seq: e.seq,
             kind: e.kind.as_str(),
             purpose: e.purpose.clone(),
             notice_hash: e.notice_hash.clone(),
-            language: e.language.clone(),
+            language: e.language.map(|l| l.as_str()),
             captured_at: e.captured_at.to_rfc3339(),
-            operator_id: e.operator_id.clone(),
+            operator_id: e.operator_id.to_string(),
             method: e.method.as_str(),
             evidence: e.evidence.clone(),
             hash: e.hash.clone(),
@@ -281,7 +281,7 @@ impl From<&AuditEntry> for AuditJson {
         AuditJson {
             seq: a.seq,
             at: a.at.to_rfc3339(),
-            actor_id: a.actor_id.clone(),
+            actor_id: a.actor_id.to_string(),
             actor_name: a.actor_name.clone(),
             action: a.action.clone(),
             target: a.target.clone(),
@@ -482,7 +482,7 @@ pub fn notice_versions(list: &[NoticeVersion], json: bool) {
         println!("No notice versions yet. Register one with `consentry notice register --file F --language zh-CN --title T`.");
     } else {
         for v in list {
-            println!("{}  {}  {}  {}", short(&v.hash), pad(v.language.as_str(), 5), pad(&v.state, 9), v.title);
+            println!("{}  {}  {}  {}", short(&v.hash), pad(v.language.as_str(), 5), pad(v.state.as_str(), 9), v.title);
         }
     }
 }

@@ -19,6 +19,7 @@ pub struct ErasedJson {
 pub struct RowErrorJson {
     pub line: usize,
     pub column: Option<String>,
+    pub code: String,
     pub reason: String,
 }
 
@@ -46,7 +47,12 @@ impl From<&ImportReport> for ImportJson {
             errors: r
                 .errors
                 .iter()
-                .map(|e| RowErrorJson { line: e.line, column: e.column.clone(), reason: e.reason.clone() })
+                .map(|e| RowErrorJson {
+                    line: e.line,
+                    column: e.column.clone(),
+                    code: e.reason.text.code(),
+                    reason: e.reason.to_string(),
+                })
                 .collect(),
             more_errors: r.more_errors,
         }
@@ -106,7 +112,7 @@ pub fn revealed(shown: &SubjectView, json: bool) {
 pub fn erased(erased: &Erased, json: bool) {
     if json {
         print_json(&ErasedJson {
-            subject_id: erased.subject_id.clone(),
+            subject_id: erased.subject_id.to_string(),
             erased: true,
             withdrawn: erased.withdrawn.as_ref().map(RecordedJson::from),
         });

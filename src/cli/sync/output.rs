@@ -213,7 +213,7 @@ pub fn quarantine(cases: &[Case], json: bool) {
             .iter()
             .map(|c| {
                 serde_json::json!({
-                    "id": c.id, "device_id": c.device_id, "log": c.log, "from_seq": c.from_seq, "to_seq": c.to_seq,
+                    "id": c.id, "device_id": c.device_id, "log": c.log.as_str(), "from_seq": c.from_seq, "to_seq": c.to_seq,
                     "entries": c.entries, "detected_at_ms": c.detected_at_ms, "resolution": c.resolution,
                     "held_note": c.held_note, "contradicting_note": c.contradicting_note,
                 })

@@ -9,8 +9,8 @@ use rusqlite::{params, Connection, OptionalExtension};
 use crate::domain::error::{Error, Result, StorageContext};
 use crate::domain::messages as msg;
 use crate::domain::string_enum;
-use crate::domain::Action;
 use crate::domain::Language;
+use crate::domain::{Action, OperatorId};
 use crate::notice::canonical_hash;
 use crate::notice::context::Context;
 use crate::notice::form::{self, FormDefinition};
@@ -118,7 +118,7 @@ pub struct Version {
     /// Author (operator name) and id.
     pub author: String,
     /// Author's operator id.
-    pub author_id: String,
+    pub author_id: OperatorId,
     /// Created (ms).
     pub created_at_ms: i64,
     /// Last re-rendered (ms).

@@ -1,5 +1,5 @@
 import { useEffect, useState } from "preact/hooks";
-import { call, commands, describe, message } from "../api";
+import { call, commands, describe, message, renderText } from "../api";
 import type { ActionName, ApiError, ConsentState, DueView, Format, Identity, ImportView, Method, Provenance, PurposeView, Result, RetentionView, SavedFile } from "../bindings";
 import { VOCABULARY } from "../bindings";
 import { Badge, Empty, ErrorBox, Field, FilePicker, Notice, when } from "../components";
@@ -247,7 +247,7 @@ function Import() {
                 <tr>
                   <td>{e.line}</td>
                   <td>{e.column ? <code>{e.column}</code> : "—"}</td>
-                  <td>{e.reason}</td>
+                  <td>{renderText(e.reason)}</td>
                 </tr>
               ))}
             </tbody>

@@ -13,8 +13,8 @@
 //!   bits) of the prefixes a search may type and of the normalised email and phone;
 //! - the **masked forms**, stored masked.
 //!
-//! What a holder of a kiosk or marketer key can still learn outside the app is stated in the
-//! README ("What each role's key opens"): with the index key they can test guesses.
+//! What a holder of a kiosk or marketer key can still learn outside the app is stated in
+//! docs/security.md ("What each role's key opens"): with the index key they can test guesses.
 
 use std::collections::HashMap;
 use std::io::Write as _;

@@ -16,8 +16,7 @@ use crate::subject::{self, SubjectKey};
 /// The most look-ups one kiosk takes in a minute.
 pub const LOOKUPS_PER_MINUTE: i64 = 10;
 
-/// What the QR code of a receipt holds, before the receipt's id.
-pub const RECEIPT_QR_PREFIX: &str = "CONSENTRY-RECEIPT:";
+pub use crate::ledger::receipt::QR_PREFIX as RECEIPT_QR_PREFIX;
 
 /// How a visitor names themselves, read from what they typed or scanned.
 #[derive(Debug, Clone, PartialEq, Eq)]

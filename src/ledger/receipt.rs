@@ -87,6 +87,10 @@ fn new_id() -> Result<String> {
     Ok(out.iter().map(|&b| char::from(b)).collect())
 }
 
+/// What the QR code of a receipt holds, before the receipt's id: the kiosk reads it back
+/// to find the receipt when a visitor withdraws.
+pub const QR_PREFIX: &str = "CONSENTRY-RECEIPT:";
+
 /// Reads a receipt id as people type it: any case, dashes and spaces ignored, and the
 /// Crockford look-alikes I, L (as 1) and O (as 0).
 pub fn normalize_id(typed: &str) -> String {

@@ -15,6 +15,7 @@
 
 mod json;
 mod page;
+pub mod print;
 
 use serde_json::Value;
 
@@ -23,9 +24,27 @@ pub use json::to_json;
 pub use page::to_html;
 
 use crate::domain::error::Result;
-use crate::domain::Action;
+use crate::domain::{Action, ReceiptId};
 use crate::ledger::{self, EventKind};
 use crate::session::Session;
+
+/// A receipt's title, in Chinese and English.
+pub(super) fn title(kind: ReceiptKind) -> (&'static str, &'static str) {
+    match kind {
+        ReceiptKind::Capture => ("同意回执", "Consent receipt"),
+        ReceiptKind::Withdrawal => ("撤回同意回执", "Withdrawal receipt"),
+        ReceiptKind::Import => ("同意记录回执（导入）", "Consent record receipt (imported)"),
+    }
+}
+
+/// What a recorded choice is called, in Chinese and English.
+pub(super) fn choice_words(kind: EventKind) -> (&'static str, &'static str) {
+    match kind {
+        EventKind::Grant => ("同意", "Agreed"),
+        EventKind::Refuse => ("拒绝", "Refused"),
+        EventKind::Withdraw => ("撤回", "Withdrawn"),
+    }
+}
 
 /// The Kantara Consent Receipt version these receipts follow.
 pub const KANTARA_VERSION: &str = "KI-CR-v1.1.0";

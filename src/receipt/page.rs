@@ -3,22 +3,10 @@
 use super::*;
 use crate::domain::html::{escape, page};
 
-fn kind_words(kind: EventKind) -> (&'static str, &'static str) {
-    match kind {
-        EventKind::Grant => ("同意", "Agreed"),
-        EventKind::Refuse => ("拒绝", "Refused"),
-        EventKind::Withdraw => ("撤回", "Withdrawn"),
-    }
-}
-
 /// The person's printable copy, in Simplified Chinese and English.
 pub fn to_html(r: &Receipt) -> String {
     let p = Profile::of(r);
-    let (title_zh, title_en) = match r.kind {
-        ReceiptKind::Capture => ("同意回执", "Consent receipt"),
-        ReceiptKind::Withdrawal => ("撤回同意回执", "Withdrawal receipt"),
-        ReceiptKind::Import => ("同意记录回执（导入）", "Consent record receipt (imported)"),
-    };
+    let (title_zh, title_en) = title(r.kind);
     let mut b = String::new();
     b.push_str(&format!("<h1>{title_zh} <span class=\"en\">{title_en}</span></h1>\n"));
     b.push_str(&format!(
@@ -45,7 +33,7 @@ pub fn to_html(r: &Receipt) -> String {
     ));
     b.push_str("<h2>记录内容 <span class=\"en\">What was recorded</span></h2>\n<table>\n<tr><th>目的 <span class=\"en\">Purpose</span></th><th>选择 <span class=\"en\">Choice</span></th><th>时间 <span class=\"en\">Time</span></th><th>告知书 <span class=\"en\">Notice</span></th></tr>\n");
     for l in &r.lines {
-        let (kz, ke) = kind_words(l.event.kind);
+        let (kz, ke) = choice_words(l.event.kind);
         let notice = match (&l.notice, &l.event.notice_hash) {
             (Some(n), _) => format!(
                 "{} ({})<br><code>{}</code>",

@@ -142,6 +142,9 @@ texts! { ALL_CAPTURE;
     NOT_AGREED:
         "“{code}” is not something you agreed to, so it cannot be withdrawn. Choose from the list shown.",
         "您并未同意“{code}”，因此无法撤回。请从所示列表中选择。";
+    RECEIPT_NOT_PRINTABLE:
+        "The receipt could not be prepared for the thermal printer ({detail}). Print it to the system's printer instead.",
+        "无法为热敏打印机生成回执（{detail}）。请改用系统打印机打印。";
     RECEIPT_NOT_FOUND:
         "There is no receipt “{id}”. Check the 10 characters on the person's receipt; the person's history lists their receipts.",
         "没有编号为“{id}”的回执。请核对此人回执上的 10 个字符；此人的历史记录中列出了其所有回执。";

@@ -22,6 +22,7 @@ texts! { ALL_TERMS;
     IO_PUT_IN_PLACE: "put in place", "放置";
     IO_PROTECT: "protect", "设置权限";
     IO_REMOVE: "remove", "删除";
+    IO_PRINT: "print to", "打印到";
     WHY_NOT_FOUND: "it does not exist", "文件或文件夹不存在";
     WHY_DENIED: "permission denied", "没有权限";
     WHY_EXISTS: "it already exists", "已经存在";

@@ -22,6 +22,8 @@ pub const COMMANDS: &[&str] = &[
     "rotate_keys",
     "get_settings",
     "set_idle_lock",
+    "set_receipt_printer",
+    "print_receipt",
     "change_passphrase",
     "backup_vault",
     "list_notices",
@@ -79,4 +81,5 @@ pub const COMMANDS: &[&str] = &[
     "kiosk_exit",
     "kiosk_consents",
     "kiosk_withdraw",
+    "kiosk_print_receipt",
 ];

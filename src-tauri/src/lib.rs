@@ -28,7 +28,7 @@ pub struct VaultLocked {
 
 /// Every command and event, for the invoke handler and the generated bindings.
 pub fn specta_builder() -> Builder<tauri::Wry> {
-    use commands::{capture, catalogue, notices, operators, people, rights, sync, vault};
+    use commands::{capture, catalogue, notices, operators, people, print, rights, sync, vault};
     Builder::<tauri::Wry>::new()
         .commands(collect_commands![
             vault::app_info,
@@ -52,6 +52,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             operators::rotate_keys,
             vault::get_settings,
             vault::set_idle_lock,
+            vault::set_receipt_printer,
             vault::backup_vault,
             vault::change_passphrase,
             notices::list_notices,
@@ -107,6 +108,8 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             capture::kiosk_exit,
             capture::kiosk_consents,
             capture::kiosk_withdraw,
+            print::kiosk_print_receipt,
+            print::print_receipt,
         ])
         .events(collect_events![VaultLocked])
         // One constant only: tauri-specta keeps constants in a hash map, so two would be

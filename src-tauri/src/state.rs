@@ -77,6 +77,8 @@ pub(crate) struct Inner {
     pub(crate) session: Option<Session>,
     /// The event whose kiosk is running, while the kiosk window is open.
     pub(crate) kiosk: Option<String>,
+    /// The last receipt the kiosk made, the only one it may print.
+    pub(crate) kiosk_receipt: Option<String>,
     last_activity: Instant,
     pub(crate) idle_lock: Duration,
 }
@@ -102,6 +104,7 @@ impl AppState {
                 inner: Mutex::new(Inner {
                     session: None,
                     kiosk: None,
+                    kiosk_receipt: None,
                     last_activity: now,
                     idle_lock: Duration::from_secs(60 * u64::from(consentry::settings::DEFAULT_IDLE_LOCK_MINUTES)),
                 }),
@@ -118,7 +121,10 @@ impl AppState {
     /// Starts (`Some(event)`) or ends kiosk mode.
     pub(crate) fn set_kiosk(&self, event: Option<String>) {
         let running = event.is_some();
-        self.guard().kiosk = event;
+        let mut inner = self.guard();
+        inner.kiosk = event;
+        inner.kiosk_receipt = None;
+        drop(inner);
         self.shared.kiosk_running.store(running, std::sync::atomic::Ordering::SeqCst);
     }
 
@@ -275,6 +281,7 @@ impl AppState {
         let session = {
             let mut inner = self.guard();
             inner.kiosk = None;
+            inner.kiosk_receipt = None;
             self.shared.kiosk_running.store(false, std::sync::atomic::Ordering::SeqCst);
             inner.session.take()
         };

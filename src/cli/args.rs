@@ -453,4 +453,21 @@ pub enum ReceiptCommand {
         #[arg(long, value_name = "FILE")]
         output: Option<PathBuf>,
     },
+    /// Print a receipt on an ESC/POS thermal printer (both languages, its QR code).
+    Print {
+        /// The 10-character receipt id.
+        id: String,
+        /// The printer's device file (such as /dev/usb/lp0); the vault's receipt printer when omitted.
+        #[arg(long, value_name = "DEVICE")]
+        printer: Option<PathBuf>,
+    },
+    /// Set the thermal printer receipts go to (admin); --clear prints them to the system's printer.
+    SetPrinter {
+        /// The printer's device file, such as /dev/usb/lp0.
+        #[arg(required_unless_present = "clear")]
+        device: Option<PathBuf>,
+        /// Forget the thermal printer.
+        #[arg(long, conflicts_with = "device")]
+        clear: bool,
+    },
 }

@@ -183,7 +183,30 @@ fn retention_due(cli: &Cli, json: bool) -> Result<(), Failure> {
 pub(crate) fn receipt_cmd(cli: &Cli, cmd: &ReceiptCommand) -> Result<(), Failure> {
     match cmd {
         ReceiptCommand::Show { id, format, output } => receipt_show(cli, id, format, output.as_deref()),
+        ReceiptCommand::Print { id, printer } => receipt_print(cli, id, printer.as_deref()),
+        ReceiptCommand::SetPrinter { device, clear } => {
+            let device = if *clear { None } else { device.as_deref() };
+            with_session(cli, |s| consentry::settings::set_receipt_printer(s, device))?;
+            Ok(())
+        }
     }
+}
+
+fn receipt_print(cli: &Cli, id: &str, printer: Option<&Path>) -> Result<(), Failure> {
+    with_session(cli, |s| {
+        let device = match printer {
+            Some(p) => p.to_path_buf(),
+            None => consentry::settings::receipt_printer(s)?.ok_or_else(|| {
+                Error::usage(
+                    "No receipt printer is set.".to_string(),
+                    "Give --printer /dev/usb/lp0, or set one with `consentry receipt set-printer DEVICE`.",
+                )
+            })?,
+        };
+        let doc = receipt::print::print(s, id)?;
+        receipt::print::to_thermal_printer(&doc, &device)
+    })?;
+    Ok(())
 }
 
 fn receipt_show(cli: &Cli, id: &str, format: &str, output: Option<&Path>) -> Result<(), Failure> {

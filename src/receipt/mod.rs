@@ -24,7 +24,7 @@ pub use json::to_json;
 pub use page::to_html;
 
 use crate::domain::error::Result;
-use crate::domain::{Action, ReceiptId};
+use crate::domain::{Action, ConsentEventId, ReceiptId};
 use crate::ledger::{self, EventKind};
 use crate::session::Session;
 
@@ -54,6 +54,14 @@ pub const RECORD_SCHEMA_VERSION: &str = "ISO/IEC TS 27560:2023";
 /// Finds a receipt by its id (any role: the kiosk prints the one it just made).
 pub fn show(session: &mut Session, id: &str) -> Result<Receipt> {
     session.read(Action::ShowReceipt, |conn| ledger::receipt::load(conn, id))
+}
+
+/// The receipt each event was issued on, in the order given (none for an event recorded
+/// before receipts existed): People lists them so a lost receipt can be printed again.
+pub fn of_events(session: &mut Session, events: &[ConsentEventId]) -> Result<Vec<Option<ReceiptId>>> {
+    session.read(Action::ShowReceipt, |conn| {
+        events.iter().map(|e| ledger::receipt::of_event(conn, e.as_str()).map(|r| r.map(ReceiptId::new))).collect()
+    })
 }
 
 /// The controller and channels a notice's processing profile states (every key optional).
@@ -154,6 +162,11 @@ pub(super) fn withdrawal_method(p: &Profile, id: &str) -> (String, String) {
             "Tell any of our staff, or contact the controller".into(),
         )
     });
+    // The channel is usually written as a sentence; the receipt's own clause follows it.
+    let zh = zh.trim().trim_end_matches(['。', '；', '.', ';']);
+    let en = en.trim().trim_end_matches(['.', ';']);
+    let mut en_chars = en.chars();
+    let en: String = en_chars.next().map(|c| c.to_uppercase().chain(en_chars).collect()).unwrap_or_default();
     (
         format!("{zh}（请提供回执编号 {id}），撤回与同意一样便捷，立即生效。"),
         format!("{en} (quote receipt {id}); withdrawing is as easy as consenting and takes effect at once."),

@@ -19,6 +19,7 @@ use super::*;
 use crate::domain::error::Error;
 use crate::domain::messages as msg;
 use crate::ledger::receipt::QR_PREFIX;
+use crate::purpose::SeparateConsent;
 
 /// Text in both languages.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,14 +39,17 @@ impl Both {
 /// One recorded choice.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PrintLine {
+    /// The purpose's code.
+    pub code: String,
     /// The purpose's name.
     pub purpose: Both,
     /// Agreed, refused or withdrawn.
     pub choice: EventKind,
     /// The choice's word.
     pub choice_words: Both,
-    /// Whether the box was a separate consent (单独同意).
-    pub separate: bool,
+    /// How the box was marked when it was a consent of its own: separate consent (单独同意),
+    /// or a parent's or guardian's consent (监护人同意).
+    pub separate: Option<Both>,
     /// When (`2026-05-01 09:30 +08:00`).
     pub at: String,
 }
@@ -87,6 +91,15 @@ impl Printable {
 
 /// The words that mark a separate consent.
 pub const SEPARATE: (&str, &str) = ("单独同意", "separate consent");
+/// The words that mark a guardian's consent for a child under 14 (PIPL Art. 31).
+pub const GUARDIAN: (&str, &str) = ("监护人同意", "guardian's consent");
+
+fn mark(kind: Option<SeparateConsent>) -> Option<Both> {
+    kind.map(|k| match k {
+        SeparateConsent::Guardian => Both::new(GUARDIAN.0, GUARDIAN.1),
+        _ => Both::new(SEPARATE.0, SEPARATE.1),
+    })
+}
 
 /// The document for a receipt.
 pub fn printable(r: &Receipt) -> Printable {
@@ -94,7 +107,8 @@ pub fn printable(r: &Receipt) -> Printable {
     let (title_zh, title_en) = title(r.kind);
     let (cz, ce) = p.both(&["controller", "name"]).unwrap_or_else(|| ("未说明".into(), NOT_STATED.into()));
     let (wz, we) = withdrawal_method(&p, &r.id);
-    let who: Vec<&str> = [&r.subject.name, &r.subject.email, &r.subject.phone].iter().filter_map(|v| v.as_deref()).collect();
+    let who: Vec<&str> =
+        [&r.subject.name, &r.subject.email, &r.subject.phone].iter().filter_map(|v| v.as_deref()).collect();
     Printable {
         kind: r.kind,
         title: Both::new(title_zh, title_en),
@@ -109,10 +123,11 @@ pub fn printable(r: &Receipt) -> Printable {
             .map(|l| {
                 let (kz, ke) = choice_words(l.event.kind);
                 PrintLine {
+                    code: l.purpose.code.clone(),
                     purpose: Both::new(l.purpose.name_zh.clone(), l.purpose.name_en.clone()),
                     choice: l.event.kind,
                     choice_words: Both::new(kz, ke),
-                    separate: l.purpose.separate_consent.is_some(),
+                    separate: mark(l.purpose.separate_consent),
                     at: l.event.captured_at.format("%Y-%m-%d %H:%M %:z").to_string(),
                 }
             })
@@ -177,9 +192,12 @@ pub fn to_escpos(p: &Printable) -> Result<Vec<u8>> {
         pr.bold(true).map_err(fail)?;
         pr.writeln(&format!("{mark} {} {}", l.choice_words.zh, l.choice_words.en)).map_err(fail)?;
         pr.bold(false).map_err(fail)?;
-        pr.writeln(&format!("    {}", l.purpose.zh)).map_err(fail)?.writeln(&format!("    {}", l.purpose.en)).map_err(fail)?;
-        if l.separate {
-            pr.writeln(&format!("    ({} / {})", SEPARATE.0, SEPARATE.1)).map_err(fail)?;
+        pr.writeln(&format!("    {}", l.purpose.zh))
+            .map_err(fail)?
+            .writeln(&format!("    {}", l.purpose.en))
+            .map_err(fail)?;
+        if let Some(m) = &l.separate {
+            pr.writeln(&format!("    ({} / {})", m.zh, m.en)).map_err(fail)?;
         }
     }
     pr.writeln(&rule).map_err(fail)?;
@@ -194,10 +212,8 @@ pub fn to_escpos(p: &Printable) -> Result<Vec<u8>> {
 /// `/dev/usb/lp0`): the file must exist (nothing is created), and is written in one go.
 pub fn to_thermal_printer(p: &Printable, device: &Path) -> Result<()> {
     let bytes = to_escpos(p)?;
-    let mut file = std::fs::OpenOptions::new()
-        .append(true)
-        .open(device)
-        .map_err(|e| Error::io(&msg::IO_PRINT, device, &e))?;
+    let mut file =
+        std::fs::OpenOptions::new().append(true).open(device).map_err(|e| Error::io(&msg::IO_PRINT, device, &e))?;
     file.write_all(&bytes).and_then(|()| file.flush()).map_err(|e| Error::io(&msg::IO_PRINT, device, &e))
 }
 
@@ -216,17 +232,19 @@ mod tests {
             controller: Both::new("示例有限公司", "Example Ltd"),
             lines: vec![
                 PrintLine {
+                    code: "event_marketing".into(),
                     purpose: Both::new("活动营销", "Event marketing"),
                     choice: EventKind::Grant,
                     choice_words: Both::new("同意", "Agreed"),
-                    separate: false,
+                    separate: None,
                     at: "2026-05-01 09:30 +08:00".into(),
                 },
                 PrintLine {
+                    code: "partner_offers".into(),
                     purpose: Both::new("向合作伙伴提供", "Sharing with partners"),
                     choice: EventKind::Refuse,
                     choice_words: Both::new("拒绝", "Refused"),
-                    separate: true,
+                    separate: mark(Some(SeparateConsent::ThirdParty)),
                     at: "2026-05-01 09:30 +08:00".into(),
                 },
             ],
@@ -245,7 +263,8 @@ mod tests {
         let gb = |s: &str| encoding_rs::GB18030.encode(s).0.into_owned();
         assert!(bytes.starts_with(&[0x1b, 0x40]), "ESC @ initialises the printer first");
         assert!(contains(&bytes, CHINESE_MODE), "the Chinese mode is selected");
-        for text in ["同意回执", "活动营销", "向合作伙伴提供", "单独同意", "告诉工作人员（回执 7KQ2M9XD4P）"] {
+        for text in ["同意回执", "活动营销", "向合作伙伴提供", "单独同意", "告诉工作人员（回执 7KQ2M9XD4P）"]
+        {
             assert!(contains(&bytes, &gb(text)), "{text} in GB18030");
         }
         for text in ["Consent receipt", "7KQ2M9XD4P", "Event marketing", "separate consent", "How to withdraw"] {

@@ -18,6 +18,7 @@ mod layers;
 mod ledger;
 mod notices;
 mod plaintext;
+mod printing;
 mod rights;
 mod roles;
 mod rotation;

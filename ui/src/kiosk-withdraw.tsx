@@ -7,6 +7,7 @@ import { call, commands, describe } from "./api";
 import type { KioskConsentsView, KioskWithdrawal, Language } from "./bindings";
 import { ErrorBox, Field, useFocusOnMount } from "./components";
 import { t } from "./i18n";
+import { PrintButton } from "./print";
 import { Qr } from "./qr";
 
 export function Withdraw(props: { language: Language; onDone: () => void }) {
@@ -71,9 +72,12 @@ export function Withdraw(props: { language: Language; onDone: () => void }) {
             </ul>
           </div>
         </div>
-        <button type="button" class="primary submit-big" id="withdrawal-done" onClick={props.onDone}>
-          {t("kioskDone")}
-        </button>
+        <div class="row">
+          <button type="button" class="primary submit-big" id="withdrawal-done" onClick={props.onDone}>
+            {t("kioskDone")}
+          </button>
+          <PrintButton load={() => commands.kioskPrintReceipt()} id="withdrawal-print" class="submit-big" />
+        </div>
         <p class="hint">{t("kioskNext")}</p>
       </section>
     );

@@ -8,6 +8,7 @@ import type { BlockView, KioskFormView, KioskReceipt, Language, SubmissionReques
 import { CaptureForm, type Person } from "./capture-form";
 import { ErrorBox, Field } from "./components";
 import { setLang, t, useLang } from "./i18n";
+import { PrintButton } from "./print";
 import { Qr } from "./qr";
 import { Withdraw } from "./kiosk-withdraw";
 
@@ -297,9 +298,12 @@ function Receipt(props: { r: KioskReceipt; onDone: () => void }) {
           <strong>{t("kioskWithdraw")}:</strong> {r.withdrawal}
         </p>
       )}
-      <button type="button" class="primary submit-big" id="receipt-done" onClick={props.onDone}>
-        {t("kioskDone")}
-      </button>
+      <div class="row">
+        <button type="button" class="primary submit-big" id="receipt-done" onClick={props.onDone}>
+          {t("kioskDone")}
+        </button>
+        <PrintButton load={() => commands.kioskPrintReceipt()} id="receipt-print" class="submit-big" />
+      </div>
       <p class="hint">{t("kioskNext")}</p>
     </section>
   );

@@ -215,7 +215,7 @@ fn receipt_view(r: Submitted) -> KioskReceipt {
 
 /// The QR code of a receipt (what the kiosk's scanner reads back to withdraw): `size` ×
 /// `size` modules, row by row, true is dark.
-fn receipt_qr(receipt_id: &str) -> (u32, Vec<bool>) {
+pub(crate) fn receipt_qr(receipt_id: &str) -> (u32, Vec<bool>) {
     match qrcode::QrCode::new(format!("{}{receipt_id}", withdraw::RECEIPT_QR_PREFIX)) {
         Ok(code) => (code.width() as u32, code.to_colors().into_iter().map(|c| c == qrcode::Color::Dark).collect()),
         Err(_) => (0, Vec::new()),
@@ -284,7 +284,7 @@ pub async fn start_kiosk(app: AppHandle, state: State<'_, AppState>, event_id: S
     Ok(())
 }
 
-fn require_kiosk(window: &WebviewWindow) -> ApiResult<()> {
+pub(crate) fn require_kiosk(window: &WebviewWindow) -> ApiResult<()> {
     if window.label() == KIOSK {
         Ok(())
     } else {
@@ -381,7 +381,9 @@ pub async fn kiosk_submit(
 ) -> ApiResult<KioskReceipt> {
     require_kiosk(&window)?;
     let sub = submission(kiosk_event(&state)?, request)?;
-    state.with_session(move |s| capture::submit(s, &sub).map(receipt_view)).await
+    let receipt = state.with_session(move |s| capture::submit(s, &sub).map(receipt_view)).await?;
+    state.guard().kiosk_receipt = Some(receipt.receipt_id.clone());
+    Ok(receipt)
 }
 
 #[derive(Serialize, Type)]
@@ -467,14 +469,16 @@ pub async fn kiosk_withdraw(
 ) -> ApiResult<KioskWithdrawal> {
     require_kiosk(&window)?;
     let event = kiosk_event(&state)?;
-    state
+    let done = state
         .with_session(move |s| {
             let w = withdraw::withdraw(s, &EventId::new(event), language.map(Language::from), &who, &purposes)?;
             let receipt_id = w.receipt_id.into_string();
             let (qr_size, qr) = receipt_qr(&receipt_id);
             Ok(KioskWithdrawal { receipt_id, withdrawn: w.withdrawn, still_agreed: w.still_agreed, qr_size, qr })
         })
-        .await
+        .await?;
+    state.guard().kiosk_receipt = Some(done.receipt_id.clone());
+    Ok(done)
 }
 
 /// Leaves kiosk mode with the name and passphrase of an admin, legal or marketer operator.

@@ -6,6 +6,7 @@ pub mod catalogue;
 pub mod notices;
 pub mod operators;
 pub mod people;
+pub mod print;
 pub mod rights;
 pub mod sync;
 pub mod vault;

@@ -212,6 +212,8 @@ pub struct EventView {
     pub language: Option<Language>,
     pub device_id: String,
     pub seq: u32,
+    /// The receipt the event was issued on (to print it again).
+    pub receipt_id: Option<String>,
 }
 
 impl From<ConsentEvent> for EventView {
@@ -226,6 +228,7 @@ impl From<ConsentEvent> for EventView {
             language: e.language.map(Into::into),
             device_id: e.device_id.into(),
             seq: u32::try_from(e.seq).unwrap_or(u32::MAX),
+            receipt_id: None,
         }
     }
 }
@@ -249,10 +252,16 @@ pub(crate) async fn detail_in(state: &AppState, id: String) -> ApiResult<Subject
             let key = SubjectKey::Id(id.into());
             let status = ledger::status(s, &key)?;
             let (_, history) = ledger::history(s, &key)?;
+            let ids: Vec<_> = history.iter().map(|e| e.id.clone()).collect();
+            let receipts = consentry::receipt::of_events(s, &ids)?;
             Ok(SubjectDetail {
                 person: status.subject.into(),
                 status: status.purposes.into_iter().map(Into::into).collect(),
-                history: history.into_iter().map(Into::into).collect(),
+                history: history
+                    .into_iter()
+                    .zip(receipts)
+                    .map(|(e, r)| EventView { receipt_id: r.map(String::from), ..EventView::from(e) })
+                    .collect(),
             })
         })
         .await

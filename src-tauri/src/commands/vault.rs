@@ -149,12 +149,34 @@ pub async fn keep_alive(state: State<'_, AppState>) -> ApiResult<bool> {
 #[derive(Serialize, Type)]
 pub struct Settings {
     pub idle_lock_minutes: u32,
+    /// The ESC/POS thermal printer's device file; none: receipts go to the system's printer.
+    pub receipt_printer: Option<String>,
+}
+
+fn settings_of(s: &mut consentry::Session) -> Result<Settings, consentry::Error> {
+    Ok(Settings {
+        idle_lock_minutes: consentry::settings::idle_lock_minutes(s)?,
+        receipt_printer: consentry::settings::receipt_printer(s)?.map(|p| p.display().to_string()),
+    })
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn get_settings(state: State<'_, AppState>) -> ApiResult<Settings> {
-    state.with_session(|s| Ok(Settings { idle_lock_minutes: consentry::settings::idle_lock_minutes(s)? })).await
+    state.with_session(settings_of).await
+}
+
+/// Sets the thermal printer (admin); empty: print to the system's printer.
+#[tauri::command]
+#[specta::specta]
+pub async fn set_receipt_printer(state: State<'_, AppState>, device: String) -> ApiResult<Settings> {
+    state
+        .with_session(move |s| {
+            let device = device.trim();
+            consentry::settings::set_receipt_printer(s, (!device.is_empty()).then(|| std::path::Path::new(device)))?;
+            settings_of(s)
+        })
+        .await
 }
 
 #[tauri::command]
@@ -163,7 +185,7 @@ pub async fn set_idle_lock(state: State<'_, AppState>, minutes: u32) -> ApiResul
     let out = state
         .with_session(move |s| {
             consentry::settings::set_idle_lock_minutes(s, minutes)?;
-            Ok(Settings { idle_lock_minutes: minutes })
+            settings_of(s)
         })
         .await?;
     state.guard().idle_lock = std::time::Duration::from_secs(60 * u64::from(minutes));

@@ -142,6 +142,9 @@ texts! { ALL_CAPTURE;
     NOT_AGREED:
         "“{code}” is not something you agreed to, so it cannot be withdrawn. Choose from the list shown.",
         "您并未同意“{code}”，因此无法撤回。请从所示列表中选择。";
+    KIOSK_NO_RECEIPT:
+        "There is no receipt to print yet. It can be printed once the form is sent.",
+        "尚无可打印的回执。提交表单后即可打印。";
     RECEIPT_NOT_PRINTABLE:
         "The receipt could not be prepared for the thermal printer ({detail}). Print it to the system's printer instead.",
         "无法为热敏打印机生成回执（{detail}）。请改用系统打印机打印。";

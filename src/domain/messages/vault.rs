@@ -97,6 +97,15 @@ texts! { ALL_VAULT;
     IDLE_LOCK_RANGE:
         "{minutes} minutes is not a usable idle lock. Choose between 1 and 240 minutes; shorter is safer on a shared stand.",
         "{minutes} 分钟不是可用的自动锁定时间。请选择 1 至 240 分钟；共用展位上越短越安全。";
+    PRINTER_NOT_ABSOLUTE:
+        "“{path}” is not a full device path. Give the printer's device file, such as /dev/usb/lp0.",
+        "“{path}”不是完整的设备路径。请填写打印机的设备文件，例如 /dev/usb/lp0。";
+    PRINTER_IS_FOLDER:
+        "“{path}” is a folder, not a printer. Give the printer's device file, such as /dev/usb/lp0.",
+        "“{path}”是文件夹，不是打印机。请填写打印机的设备文件，例如 /dev/usb/lp0。";
+    PRINTER_NOT_FOUND:
+        "There is no printer at “{path}”. Plug the thermal printer in and switch it on, then check its device name (such as /dev/usb/lp0); or leave the field empty to print to the system's printer.",
+        "“{path}”处没有打印机。请连接并打开热敏打印机，再核对其设备名称（例如 /dev/usb/lp0）；或将此项留空，改用系统打印机打印。";
     IMPORT_REFUSED: "The import was refused. Fix the rows named in the report.", "导入被拒绝。请修正报告中列出的行。";
     NAME_ZH: "Chinese name", "中文名称";
     NAME_EN: "English name", "英文名称";

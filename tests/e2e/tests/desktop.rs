@@ -900,6 +900,41 @@ async fn kiosk_event_capture_receipt_reset_and_exit() {
     println!("kiosk submission acknowledged in {took:?} (including WebDriver round trips)");
     ui.shot("kiosk-receipt").await;
 
+    // Print: with no thermal printer set, the print sheet is laid out (both languages, the
+    // QR code, the id, what was agreed and refused, the separate consent marked, how to
+    // withdraw) and the system's print dialog opens on it (counted here instead of shown).
+    ui.c.execute("window.__printed = 0; window.print = () => { window.__printed += 1; }", vec![]).await.unwrap();
+    ui.click("#receipt-print").await;
+    let sheet_text = |css: &str| format!("const e = document.querySelector('{css}'); return e ? e.textContent : null");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while ui.c.execute("return window.__printed", vec![]).await.unwrap().as_i64() != Some(1) {
+        if Instant::now() > deadline {
+            ui.fail("the print dialog was not opened").await;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let printed_id = ui.c.execute(&sheet_text("#print-receipt-id"), vec![]).await.unwrap();
+    assert_eq!(printed_id.as_str().map(str::trim), Some(receipt_id.trim()), "the sheet is this receipt");
+    let count = |css: &str| format!("return document.querySelectorAll('{css}').length");
+    assert_eq!(ui.c.execute(&count("#print-agreed li"), vec![]).await.unwrap().as_i64(), Some(2));
+    assert_eq!(ui.c.execute(&count("#print-not-agreed li"), vec![]).await.unwrap().as_i64(), Some(3));
+    assert_eq!(ui.c.execute(&count("#print-agreed .print-separate"), vec![]).await.unwrap().as_i64(), Some(1));
+    assert!(ui.c.execute(&count("#print-qr rect"), vec![]).await.unwrap().as_i64() > Some(10), "a QR code");
+    let agreed = ui.c.execute(&sheet_text("#print-agreed"), vec![]).await.unwrap().as_str().unwrap_or("").to_string();
+    for text in ["同意 Agreed", "Follow-up after the event", "单独同意 / separate consent"] {
+        assert!(agreed.contains(text), "the printed agreed list lacks {text:?}: {agreed}");
+    }
+    let sheet = ui.c.execute(&sheet_text("#print-receipt"), vec![]).await.unwrap().as_str().unwrap_or("").to_string();
+    for text in ["同意回执", "Consent receipt", "如何撤回 How to withdraw", "拒绝 Refused"] {
+        assert!(sheet.contains(text), "the print sheet lacks {text:?}: {sheet}");
+    }
+    let withdrawal = ui.c.execute(&sheet_text("#print-withdrawal"), vec![]).await.unwrap();
+    assert!(withdrawal.as_str().unwrap_or("").contains(receipt_id.trim()), "{withdrawal}");
+    assert!(!sheet.contains("jane.doe@"), "the person is masked on paper too: {sheet}");
+    ui.c.execute("document.documentElement.classList.add('print-preview')", vec![]).await.unwrap();
+    ui.shot("kiosk-print-preview").await;
+    ui.c.execute("document.documentElement.classList.remove('print-preview')", vec![]).await.unwrap();
+
     // The ledger holds the person's answers: 2 grants, 3 refusals, at the kiosk.
     let status = cli(
         &cli_bin,

@@ -1,4 +1,4 @@
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import type { ActionName } from "../bindings";
 import { call, commands, describe } from "../api";
 import { ErrorBox, Field, Notice, StrengthMeter } from "../components";
@@ -32,9 +32,32 @@ export function Settings(props: { allowed: ActionName[]; onIdleMinutes: (m: numb
     }
   };
 
+  const [printer, setPrinter] = useState("");
+  const [printerMsg, setPrinterMsg] = useState<string | null>(null);
+  const [printerErr, setPrinterErr] = useState<string | null>(null);
+  const printerInput = useRef<HTMLInputElement>(null);
   useEffect(() => {
-    call(commands.getSettings()).then((s) => setMinutes(s.idle_lock_minutes), (e) => setIdleErr(describe(e)));
+    call(commands.getSettings()).then(
+      (s) => {
+        setMinutes(s.idle_lock_minutes);
+        setPrinter(s.receipt_printer ?? "");
+      },
+      (e) => setIdleErr(describe(e)),
+    );
   }, []);
+  const savePrinter = async (e: Event) => {
+    e.preventDefault();
+    setPrinterMsg(null);
+    setPrinterErr(null);
+    try {
+      const s = await call(commands.setReceiptPrinter(printer));
+      setPrinter(s.receipt_printer ?? "");
+      setPrinterMsg(s.receipt_printer ? t("saved") : t("printerNone"));
+    } catch (err) {
+      setPrinterErr(describe(err));
+      printerInput.current?.focus();
+    }
+  };
 
   const saveIdle = async (e: Event) => {
     e.preventDefault();
@@ -92,6 +115,31 @@ export function Settings(props: { allowed: ActionName[]; onIdleMinutes: (m: numb
         <Notice message={idleMsg} />
         {admin && (
           <button type="submit" id="idle-save">
+            {t("save")}
+          </button>
+        )}
+      </form>
+      <form class="card inline-form" id="printer-form" onSubmit={savePrinter}>
+        <h2>{t("printerTitle")}</h2>
+        <Field id="receipt-printer" label={t("printerLabel")} hint={admin ? t("printerHint") : t("idleLockAdminOnly")}>
+          <input
+            id="receipt-printer"
+            ref={printerInput}
+            value={printer}
+            placeholder="/dev/usb/lp0"
+            disabled={!admin}
+            aria-invalid={printerErr ? "true" : undefined}
+            onInput={(e) => {
+              setPrinter(e.currentTarget.value);
+              setPrinterErr(null);
+              setPrinterMsg(null);
+            }}
+          />
+        </Field>
+        <ErrorBox message={printerErr} id="printer-error" />
+        <Notice message={printerMsg} />
+        {admin && (
+          <button type="submit" id="printer-save">
             {t("save")}
           </button>
         )}

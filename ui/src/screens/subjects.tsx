@@ -4,6 +4,7 @@ import type { ActionName, ApiError, Method, PersonView, Result, SavedFile, Subje
 import { VOCABULARY } from "../bindings";
 import { Badge, Empty, ErrorBox, Field, Notice, shortHash, when, useFocusOnMount } from "../components";
 import { t, tv, type Key } from "../i18n";
+import { PrintButton } from "../print";
 
 /** People: search while typing (masked), and one person's status and history. */
 export function Subjects(props: { allowed: ActionName[] }) {
@@ -120,6 +121,9 @@ function Detail(props: { id: string; allowed: ActionName[]; onBack: () => void }
   };
 
   const person = shown ?? d?.person;
+  // One Print button per receipt, on its first event in the timeline.
+  const firstOfReceipt = (i: number) =>
+    !!d && d.history.findIndex((h) => h.receipt_id === d.history[i].receipt_id) === i;
   const granted = d ? d.status.filter((s) => s.state === "granted") : [];
   return (
     <section id="subject-detail">
@@ -142,6 +146,7 @@ function Detail(props: { id: string; allowed: ActionName[]; onBack: () => void }
               <button type="button" id="save-receipt" onClick={() => saveFile(commands.saveReceipt(receipt, "html"))}>
                 {t("saveReceipt")}
               </button>{" "}
+              <PrintButton load={() => commands.printReceipt(receipt)} id="print-withdrawal-receipt" onNote={(n, e) => { setDone(n); setError(e); }} />{" "}
               {t("receiptLabel")} <code id="withdraw-receipt">{receipt}</code>
             </p>
           )}
@@ -205,11 +210,23 @@ function Detail(props: { id: string; allowed: ActionName[]; onBack: () => void }
           )}
           <h2>{t("historyTitle")}</h2>
           <ol class="timeline" id="subject-history">
-            {d.history.map((e) => (
+            {d.history.map((e, i) => (
               <li class={e.kind}>
                 <span class="time">{when(e.at)}</span>
                 <strong>{tv("ev_", e.kind)}</strong> <code>{e.purpose}</code> <span class="sub">{t("via", { method: tv("m_", e.method) })}</span>
                 <span class="sub"> · {shortHash(e.notice_hash)}</span>
+                {e.receipt_id && firstOfReceipt(i) && (
+                  <span class="sub">
+                    {" "}
+                    · {t("receiptLabel")} <code>{e.receipt_id}</code>{" "}
+                    <PrintButton
+                      load={() => commands.printReceipt(e.receipt_id ?? "")}
+                      id={`print-${e.receipt_id}`}
+                      class="small"
+                      onNote={(n, err) => { setDone(n); setError(err); }}
+                    />
+                  </span>
+                )}
               </li>
             ))}
           </ol>

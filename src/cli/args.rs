@@ -1,8 +1,15 @@
-//! The command line, as clap parses it. Values are checked again by the engine.
+//! The command line, as clap parses it. Every vocabulary value is parsed here by the engine's
+//! own parser (its `FromStr`, or `Language::parse_tag`), so a bad value is a usage error
+//! before anything opens; ids, codes and dates are checked by the engine.
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use consentry::ledger::{ConsentState, Method};
+use consentry::notice::Language;
+use consentry::purpose::{LegalBasis, SensitiveKind, SeparateConsent};
+use consentry::rights::{Format, Identity, Provenance};
+use consentry::Role;
 
 /// Prove consent under PIPL and GDPR: an encrypted, append-only consent ledger.
 #[derive(Parser, Debug)]
@@ -124,7 +131,7 @@ pub enum OperatorCommand {
         name: String,
         /// admin, legal, marketer or kiosk.
         #[arg(long)]
-        role: String,
+        role: Role,
     },
     /// List operators.
     List,
@@ -165,13 +172,13 @@ pub struct PurposeAddArgs {
     /// Legal basis: consent, contract, hr_management, legal_obligation, vital_interest,
     /// public_interest, public_information or legitimate_interest.
     #[arg(long, default_value = "consent")]
-    pub basis: String,
+    pub basis: LegalBasis,
     /// The purpose is necessary for the service (only then may it be required).
     #[arg(long)]
     pub necessary: bool,
     /// The separate consent it needs: sensitive, third_party, cross_border, public_disclosure or guardian.
     #[arg(long, value_name = "KIND")]
-    pub separate: Option<String>,
+    pub separate: Option<SeparateConsent>,
     /// W3C DPV purpose, such as dpv:DirectMarketing.
     #[arg(long)]
     pub dpv: Option<String>,
@@ -192,7 +199,7 @@ pub enum CategoryCommand {
         /// PIPL Art. 28 sensitive category: biometric, religion, specific_identity, health,
         /// financial_account, whereabouts, minor_under_14 or other.
         #[arg(long, value_name = "KIND")]
-        sensitive: Option<String>,
+        sensitive: Option<SensitiveKind>,
     },
     /// List data categories.
     List,
@@ -206,8 +213,8 @@ pub enum NoticeCommand {
         #[arg(long)]
         file: PathBuf,
         /// zh-CN or en.
-        #[arg(long)]
-        language: String,
+        #[arg(long, value_parser = Language::parse_tag)]
+        language: Language,
         /// Title.
         #[arg(long)]
         title: String,
@@ -259,8 +266,8 @@ pub struct CaptureArgs {
     #[arg(long)]
     pub notice: String,
     /// The language shown [default: the notice's].
-    #[arg(long)]
-    pub language: Option<String>,
+    #[arg(long, value_parser = Language::parse_tag)]
+    pub language: Option<Language>,
     /// Person's name.
     #[arg(long)]
     pub name: Option<String>,
@@ -275,7 +282,7 @@ pub struct CaptureArgs {
     pub company: Option<String>,
     /// kiosk, desk, paper or import.
     #[arg(long, default_value = "desk")]
-    pub method: String,
+    pub method: Method,
     /// Reference such as the paper form's scan number (never personal data).
     #[arg(long, default_value = "")]
     pub evidence: String,
@@ -296,7 +303,7 @@ pub struct WithdrawArgs {
     pub all: bool,
     /// How it reached you: in_person, email, phone, letter, kiosk, desk or paper.
     #[arg(long, default_value = "in_person")]
-    pub channel: String,
+    pub channel: Method,
     /// A note (never personal data).
     #[arg(long, default_value = "")]
     pub note: String,
@@ -341,7 +348,7 @@ pub struct EraseArgs {
     pub key: SubjectKeyArgs,
     /// How the request arrived: in_person, email, phone or letter.
     #[arg(long, default_value = "email")]
-    pub channel: String,
+    pub channel: Method,
     /// A reference such as a ticket number (never personal data).
     #[arg(long, default_value = "")]
     pub note: String,
@@ -355,8 +362,8 @@ pub struct ExportAccessArgs {
     #[command(flatten)]
     pub key: SubjectKeyArgs,
     /// json or html.
-    #[arg(long, default_value = "json")]
-    pub format: String,
+    #[arg(long, value_enum, default_value = "json")]
+    pub format: DocFormat,
     /// Write to this file (created with mode 0600) instead of standard output.
     #[arg(long, value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -366,7 +373,7 @@ pub struct ExportAccessArgs {
 pub struct SuppressionArgs {
     /// csv or json.
     #[arg(long, default_value = "csv")]
-    pub format: String,
+    pub format: Format,
     /// Only SHA-256 of the normalised email and phone, no addresses (marketers must use this or --masked).
     #[arg(long, conflicts_with = "masked")]
     pub hash_emails: bool,
@@ -385,16 +392,16 @@ pub struct SuppressionArgs {
 pub struct ExportArgs {
     /// csv or json.
     #[arg(long, default_value = "csv")]
-    pub format: String,
+    pub format: Format,
     /// Only these purposes (repeat).
     #[arg(long = "purpose", value_name = "CODE")]
     pub purposes: Vec<String>,
     /// Only these current states: granted, refused, withdrawn (repeat).
     #[arg(long = "status", value_name = "STATE")]
-    pub statuses: Vec<String>,
+    pub statuses: Vec<ConsentState>,
     /// Only consents collected this way: kiosk, desk, paper, import, in_person, email, phone, letter (repeat).
     #[arg(long = "method", value_name = "METHOD")]
-    pub methods: Vec<String>,
+    pub methods: Vec<Method>,
     /// Only purposes people were asked about at this event (id from `event list`; repeat).
     #[arg(long = "event", value_name = "ID")]
     pub events: Vec<String>,
@@ -406,7 +413,7 @@ pub struct ExportArgs {
     pub to: Option<String>,
     /// How people appear: masked, hashed or plain (plain: admin and legal, audited).
     #[arg(long, default_value = "masked")]
-    pub identity: String,
+    pub identity: Identity,
     /// Write to this file (created with mode 0600) instead of standard output.
     #[arg(long, value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -418,7 +425,7 @@ pub struct ImportArgs {
     pub file: PathBuf,
     /// Where the records come from: paper or import.
     #[arg(long)]
-    pub provenance: String,
+    pub provenance: Provenance,
 }
 
 #[derive(Subcommand, Debug)]
@@ -447,8 +454,8 @@ pub enum ReceiptCommand {
         /// The 10-character receipt id.
         id: String,
         /// json or html.
-        #[arg(long, default_value = "json")]
-        format: String,
+        #[arg(long, value_enum, default_value = "json")]
+        format: DocFormat,
         /// Write to this file (created with mode 0600) instead of standard output.
         #[arg(long, value_name = "FILE")]
         output: Option<PathBuf>,
@@ -470,4 +477,13 @@ pub enum ReceiptCommand {
         #[arg(long, conflicts_with = "device")]
         clear: bool,
     },
+}
+
+/// A person's copy: machine-readable or printable.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DocFormat {
+    /// JSON (Kantara Consent Receipt and ISO/IEC TS 27560 fields).
+    Json,
+    /// HTML, in Simplified Chinese and English.
+    Html,
 }

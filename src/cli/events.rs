@@ -33,8 +33,8 @@ pub enum EventCommand {
         /// Event id.
         id: String,
         /// zh-CN or en (the event's first language if omitted).
-        #[arg(long)]
-        language: Option<String>,
+        #[arg(long, value_parser = Language::parse_tag)]
+        language: Option<Language>,
     },
     /// Record a paper form collected at the stand (marketer): a grant for each ticked box, a
     /// refusal for each box left empty.
@@ -47,7 +47,7 @@ pub fn run(cli: &Cli, cmd: &EventCommand, json: bool) -> Result<(), Failure> {
         EventCommand::List => list(cli, json),
         EventCommand::Close { id } => close(cli, id, json),
         EventCommand::Reopen { id } => reopen(cli, id, json),
-        EventCommand::Form { id, language } => form(cli, id, language.as_deref(), json),
+        EventCommand::Form { id, language } => form(cli, id, *language, json),
         EventCommand::Paper(a) => paper(cli, a, json),
     }
 }
@@ -96,8 +96,8 @@ pub struct PaperArgs {
     #[arg(long)]
     pub scan: String,
     /// The language of the form the person signed.
-    #[arg(long)]
-    pub language: Option<String>,
+    #[arg(long, value_parser = Language::parse_tag)]
+    pub language: Option<Language>,
     /// Box ids ticked on the form (see `event form`); repeat for several.
     #[arg(long = "tick")]
     pub ticked: Vec<String>,
@@ -199,8 +199,7 @@ fn reopen(cli: &Cli, id: &str, json: bool) -> Result<(), Failure> {
     Ok(())
 }
 
-fn form(cli: &Cli, id: &str, language: Option<&str>, json: bool) -> Result<(), Failure> {
-    let language = language.map(Language::parse_tag).transpose()?;
+fn form(cli: &Cli, id: &str, language: Option<Language>, json: bool) -> Result<(), Failure> {
     let k = with_session(cli, |s| capture::form(s, &EventId::new(id), language))?;
     output::kiosk_form(&k, json);
     Ok(())
@@ -209,7 +208,7 @@ fn form(cli: &Cli, id: &str, language: Option<&str>, json: bool) -> Result<(), F
 fn paper(cli: &Cli, a: &PaperArgs, json: bool) -> Result<(), Failure> {
     let sub = Submission {
         event_id: EventId::new(a.id.as_str()),
-        language: a.language.as_deref().map(Language::parse_tag).transpose()?,
+        language: a.language,
         person: SubjectInput {
             name: a.name.clone(),
             email: a.email.clone(),

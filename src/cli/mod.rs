@@ -14,12 +14,12 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::Parser;
-use consentry::ledger::{self, Capture, EventKind, Method, Withdrawal};
+use consentry::ledger::{self, Capture, EventKind, Withdrawal};
 use consentry::notice::{self, Language};
-use consentry::purpose::{self, DataCategory, Purpose};
+use consentry::purpose::{self, DataCategory, Purpose, SensitiveKind};
 use consentry::subject::{SubjectInput, SubjectKey};
 use consentry::vault::{NewVault, VaultPaths};
-use consentry::{operator, verify, Error, Session, SystemClock};
+use consentry::{operator, verify, Error, Role, Session, SystemClock};
 
 use args::{
     CaptureArgs, CategoryCommand, Cli, Command, NoticeCommand, OperatorCommand, PurposeAddArgs, PurposeCommand,
@@ -222,7 +222,7 @@ fn withdraw(cli: &Cli, a: &args::WithdrawArgs, json: bool) -> Result<(), Failure
     let wd = Withdrawal {
         subject: subject_key(&a.key)?,
         purposes: if a.all { Vec::new() } else { a.purposes.clone() },
-        method: a.channel.parse()?,
+        method: a.channel,
         evidence: a.note.clone(),
         at: parse_time(a.at.as_deref())?,
     };
@@ -261,7 +261,7 @@ fn host_name() -> String {
 
 fn operator_cmd(cli: &Cli, cmd: &OperatorCommand, json: bool) -> Result<(), Failure> {
     match cmd {
-        OperatorCommand::Add { name, role } => operator_add(cli, name, role, json),
+        OperatorCommand::Add { name, role } => operator_add(cli, name, *role, json),
         OperatorCommand::List => operator_list(cli, json),
         OperatorCommand::Disable { name } => operator_disable(cli, name),
         OperatorCommand::Reset { name } => operator_reset(cli, name),
@@ -281,8 +281,7 @@ fn operator_cmd(cli: &Cli, cmd: &OperatorCommand, json: bool) -> Result<(), Fail
     }
 }
 
-fn operator_add(cli: &Cli, name: &str, role: &str, json: bool) -> Result<(), Failure> {
-    let role = role.parse()?;
+fn operator_add(cli: &Cli, name: &str, role: Role, json: bool) -> Result<(), Failure> {
     let op = with_session(cli, |s| {
         // The role is checked before anyone is asked to type a passphrase for nothing.
         s.require(consentry::operator::Action::ManageOperators)?;
@@ -327,9 +326,9 @@ fn purpose_add(cli: &Cli, a: &PurposeAddArgs, json: bool) -> Result<(), Failure>
         code: a.code.clone(),
         name_zh: a.zh.clone(),
         name_en: a.en.clone(),
-        legal_basis: a.basis.parse()?,
+        legal_basis: a.basis,
         necessary: a.necessary,
-        separate_consent: a.separate.as_deref().map(str::parse).transpose()?,
+        separate_consent: a.separate,
         dpv: a.dpv.clone(),
     };
     let p = with_session(cli, |s| purpose::add_purpose(s, &p))?;
@@ -345,18 +344,20 @@ fn purpose_list(cli: &Cli, json: bool) -> Result<(), Failure> {
 
 fn category_cmd(cli: &Cli, cmd: &CategoryCommand, json: bool) -> Result<(), Failure> {
     match cmd {
-        CategoryCommand::Add { code, zh, en, sensitive } => category_add(cli, code, zh, en, sensitive.as_deref(), json),
+        CategoryCommand::Add { code, zh, en, sensitive } => category_add(cli, code, zh, en, *sensitive, json),
         CategoryCommand::List => category_list(cli, json),
     }
 }
 
-fn category_add(cli: &Cli, code: &str, zh: &str, en: &str, sensitive: Option<&str>, json: bool) -> Result<(), Failure> {
-    let c = DataCategory {
-        code: code.to_string(),
-        name_zh: zh.to_string(),
-        name_en: en.to_string(),
-        sensitive: sensitive.map(str::parse).transpose()?,
-    };
+fn category_add(
+    cli: &Cli,
+    code: &str,
+    zh: &str,
+    en: &str,
+    sensitive: Option<SensitiveKind>,
+    json: bool,
+) -> Result<(), Failure> {
+    let c = DataCategory { code: code.to_string(), name_zh: zh.to_string(), name_en: en.to_string(), sensitive };
     let c = with_session(cli, |s| purpose::add_category(s, &c))?;
     output::category_added(&c, json);
     Ok(())
@@ -387,7 +388,7 @@ fn notice_cmd(cli: &Cli, cmd: &NoticeCommand, json: bool) -> Result<(), Failure>
     match cmd {
         NoticeCommand::Authoring(cmd) => authoring::run(cli, cmd, json),
         NoticeCommand::Register { file, language, title, profile } => {
-            notice_register(cli, file, language, title, profile.as_deref(), json)
+            notice_register(cli, file, *language, title, profile.as_deref(), json)
         }
         NoticeCommand::List => notice_list(cli, json),
         NoticeCommand::Show { key } => notice_show(cli, key, json),
@@ -397,14 +398,13 @@ fn notice_cmd(cli: &Cli, cmd: &NoticeCommand, json: bool) -> Result<(), Failure>
 fn notice_register(
     cli: &Cli,
     file: &Path,
-    language: &str,
+    language: Language,
     title: &str,
     profile: Option<&Path>,
     json: bool,
 ) -> Result<(), Failure> {
     let body = read_text(file, "notice file")?;
     let profile = profile.map(|p| read_text(p, "profile file")).transpose()?;
-    let language = Language::parse_tag(language)?;
     let v = with_session(cli, |s| notice::register(s, title, language, &body, profile.as_deref()))?;
     output::notice_registered(&v, json);
     Ok(())
@@ -444,8 +444,8 @@ fn capture(cli: &Cli, a: &CaptureArgs, kind: EventKind, json: bool) -> Result<()
         },
         choices: a.purposes.iter().map(|p| (p.clone(), kind)).collect(),
         notice: a.notice.clone(),
-        language: a.language.as_deref().map(Language::parse_tag).transpose()?,
-        method: a.method.parse::<Method>()?,
+        language: a.language,
+        method: a.method,
         evidence: a.evidence.clone(),
         captured_at: parse_time(a.at.as_deref())?,
     };

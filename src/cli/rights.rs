@@ -3,12 +3,11 @@
 
 use std::path::Path;
 
-use consentry::ledger::{ConsentState, Method};
-use consentry::rights::{self, ExportFilter, Format, Identity, Provenance, RetentionRule, Source};
+use consentry::rights::{self, ExportFilter, Identity, RetentionRule, Source};
 use consentry::{receipt, subject, Error};
 
 use super::args::{
-    Cli, EraseArgs, ExportAccessArgs, ExportArgs, ImportArgs, ReceiptCommand, RetentionCommand, SubjectArgs,
+    Cli, DocFormat, EraseArgs, ExportAccessArgs, ExportArgs, ImportArgs, ReceiptCommand, RetentionCommand, SubjectArgs,
     SubjectCommand, SubjectKeyOnly, SuppressionArgs,
 };
 use super::output;
@@ -71,7 +70,7 @@ fn subject_erase(cli: &Cli, a: &EraseArgs, json: bool) -> Result<(), Failure> {
         .into());
     }
     let key = subject_key(&a.key)?;
-    let channel: Method = a.channel.parse()?;
+    let channel = a.channel;
     let erased = with_session(cli, |s| rights::erase(s, &key, channel, &a.note))?;
     output::erased(&erased, json);
     Ok(())
@@ -83,13 +82,7 @@ fn clone_key(k: &super::args::SubjectKeyArgs) -> super::args::SubjectKeyArgs {
 
 fn export_access(cli: &Cli, a: &ExportAccessArgs) -> Result<(), Failure> {
     let key = subject_key(&a.key)?;
-    let html = match a.format.trim().to_ascii_lowercase().as_str() {
-        "json" => false,
-        "html" => true,
-        other => {
-            return Err(Error::usage(format!("\"{other}\" is not json or html."), "Use --format json or html.").into())
-        }
-    };
+    let html = a.format == DocFormat::Html;
     let report = with_session(cli, |s| rights::access_report(s, &key))?;
     let doc = if html { rights::access::to_html(&report) } else { rights::access::to_json(&report) };
     emit(&doc, a.output.as_deref())?;
@@ -97,7 +90,7 @@ fn export_access(cli: &Cli, a: &ExportAccessArgs) -> Result<(), Failure> {
 }
 
 pub(crate) fn suppression(cli: &Cli, a: &SuppressionArgs) -> Result<(), Failure> {
-    let format: Format = a.format.parse()?;
+    let format = a.format;
     let identity = if a.hash_emails {
         Identity::Hashed
     } else if a.masked {
@@ -111,11 +104,8 @@ pub(crate) fn suppression(cli: &Cli, a: &SuppressionArgs) -> Result<(), Failure>
 }
 
 pub(crate) fn export(cli: &Cli, a: &ExportArgs) -> Result<(), Failure> {
-    let format: Format = a.format.parse()?;
-    let identity: Identity = a.identity.parse()?;
-    let states = a.statuses.iter().map(|s| s.parse::<ConsentState>()).collect::<Result<Vec<_>, _>>()?;
-    let mut sources =
-        a.methods.iter().map(|m| m.parse::<Method>().map(Source::Method)).collect::<Result<Vec<_>, _>>()?;
+    let (format, identity, states) = (a.format, a.identity, a.statuses.clone());
+    let mut sources: Vec<Source> = a.methods.iter().copied().map(Source::Method).collect();
     sources.extend(a.events.iter().map(|e| Source::Event(e.clone())));
     let doc = with_session(cli, |s| {
         // Days are read in the offset of the session's clock, as the app reads them.
@@ -134,7 +124,7 @@ pub(crate) fn export(cli: &Cli, a: &ExportArgs) -> Result<(), Failure> {
 }
 
 pub(crate) fn import(cli: &Cli, a: &ImportArgs, json: bool) -> Result<(), Failure> {
-    let provenance: Provenance = a.provenance.parse()?;
+    let provenance = a.provenance;
     let bytes = rights::read_import_file(&a.file)?;
     let report = with_session(cli, |s| rights::import_consents(s, &bytes, provenance))?;
     output::import_report(&report, json);
@@ -182,7 +172,7 @@ fn retention_due(cli: &Cli, json: bool) -> Result<(), Failure> {
 
 pub(crate) fn receipt_cmd(cli: &Cli, cmd: &ReceiptCommand) -> Result<(), Failure> {
     match cmd {
-        ReceiptCommand::Show { id, format, output } => receipt_show(cli, id, format, output.as_deref()),
+        ReceiptCommand::Show { id, format, output } => receipt_show(cli, id, *format, output.as_deref()),
         ReceiptCommand::Print { id, printer } => receipt_print(cli, id, printer.as_deref()),
         ReceiptCommand::SetPrinter { device, clear } => {
             let device = if *clear { None } else { device.as_deref() };
@@ -209,14 +199,8 @@ fn receipt_print(cli: &Cli, id: &str, printer: Option<&Path>) -> Result<(), Fail
     Ok(())
 }
 
-fn receipt_show(cli: &Cli, id: &str, format: &str, output: Option<&Path>) -> Result<(), Failure> {
-    let html = match format.trim().to_ascii_lowercase().as_str() {
-        "json" => false,
-        "html" => true,
-        other => {
-            return Err(Error::usage(format!("\"{other}\" is not json or html."), "Use --format json or html.").into())
-        }
-    };
+fn receipt_show(cli: &Cli, id: &str, format: DocFormat, output: Option<&Path>) -> Result<(), Failure> {
+    let html = format == DocFormat::Html;
     let r = with_session(cli, |s| receipt::show(s, id))?;
     let doc = if html {
         receipt::to_html(&r)

@@ -3,6 +3,10 @@
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
+use consentry::notice::template::TemplateKind;
+use consentry::notice::Language;
+
+use super::output::{render_format, RenderFormat};
 
 #[derive(Subcommand, Debug)]
 pub enum ProfileCommand {
@@ -31,8 +35,8 @@ pub enum TemplateCommand {
         /// Template name.
         name: String,
         /// zh-CN or en.
-        #[arg(long, default_value = "en")]
-        language: String,
+        #[arg(long, default_value = "en", value_parser = Language::parse_tag)]
+        language: Language,
     },
     /// Save a template or clause from two files (legal).
     Set {
@@ -40,7 +44,7 @@ pub enum TemplateCommand {
         name: String,
         /// notice or clause.
         #[arg(long)]
-        kind: String,
+        kind: TemplateKind,
         /// Chinese source file.
         #[arg(long)]
         zh: PathBuf,
@@ -125,11 +129,11 @@ pub enum AuthoringCommand {
         #[command(flatten)]
         source: Source,
         /// zh-CN or en (both if omitted).
-        #[arg(long)]
-        language: Option<String>,
-        /// md, html or form.
-        #[arg(long, default_value = "md")]
-        format: String,
+        #[arg(long, value_parser = Language::parse_tag)]
+        language: Option<Language>,
+        /// md (or markdown), html or form.
+        #[arg(long, default_value = "md", value_parser = render_format)]
+        format: RenderFormat,
     },
     /// Check wording against PIPL, the GDPR and the EDPB guidelines; exits 6 on errors.
     Lint {

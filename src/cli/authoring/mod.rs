@@ -34,7 +34,7 @@ pub fn run(cli: &Cli, cmd: &AuthoringCommand, json: bool) -> Result<(), Failure>
         }
         AuthoringCommand::Versions { name: Some(name), version } => show_version(cli, name, *version, json),
         AuthoringCommand::Versions { name: None, .. } => list_notices(cli, json),
-        AuthoringCommand::Render { source, language, format } => render(cli, source, language.as_deref(), format),
+        AuthoringCommand::Render { source, language, format } => render(cli, source, *language, *format),
         AuthoringCommand::Lint { source } => lint(cli, source, json),
         AuthoringCommand::Submit { name, comment } => submit(cli, name, comment, json),
         AuthoringCommand::Approve { name, comment } => approve(cli, name, comment, json),
@@ -58,9 +58,9 @@ fn profile_cmd(cli: &Cli, cmd: &ProfileCommand, json: bool) -> Result<(), Failur
 fn template_cmd(cli: &Cli, cmd: &TemplateCommand, json: bool) -> Result<(), Failure> {
     match cmd {
         TemplateCommand::List => template_list(cli, json),
-        TemplateCommand::Show { name, language } => template_show(cli, name, language),
+        TemplateCommand::Show { name, language } => template_show(cli, name, *language),
         TemplateCommand::Set { name, kind, zh, en, title_zh, title_en } => {
-            template_set(cli, name, kind, zh, en, title_zh, title_en)
+            template_set(cli, name, *kind, zh, en, title_zh, title_en)
         }
         TemplateCommand::InstallStarter => template_install_starter(cli),
     }
@@ -96,8 +96,7 @@ fn template_list(cli: &Cli, json: bool) -> Result<(), Failure> {
     Ok(())
 }
 
-fn template_show(cli: &Cli, name: &str, language: &str) -> Result<(), Failure> {
-    let language = Language::parse_tag(language)?;
+fn template_show(cli: &Cli, name: &str, language: Language) -> Result<(), Failure> {
     let t = with_session(cli, |s| template::get(s, name))?;
     output::template_source(&t, language);
     Ok(())
@@ -106,7 +105,7 @@ fn template_show(cli: &Cli, name: &str, language: &str) -> Result<(), Failure> {
 fn template_set(
     cli: &Cli,
     name: &str,
-    kind: &str,
+    kind: TemplateKind,
     zh: &Path,
     en: &Path,
     title_zh: &str,
@@ -114,7 +113,7 @@ fn template_set(
 ) -> Result<(), Failure> {
     let input = TemplateInput {
         name: name.to_string(),
-        kind: kind.parse::<TemplateKind>()?,
+        kind,
         title_zh: title_zh.to_string(),
         title_en: title_en.to_string(),
         source_zh: read_text(zh, "Chinese template")?,
@@ -182,24 +181,12 @@ fn rendered(s: &mut Session, src: &Source) -> Result<Rendered, Error> {
     }
 }
 
-fn render_format(format: &str) -> Result<RenderFormat, Error> {
-    match format {
-        "md" | "markdown" => Ok(RenderFormat::Markdown),
-        "html" => Ok(RenderFormat::Html),
-        "form" => Ok(RenderFormat::Form),
-        other => Err(Error::usage(format!("\"{other}\" is not a render format."), "Use md, html or form.")),
-    }
-}
-
-fn render(cli: &Cli, source: &Source, language: Option<&str>, format: &str) -> Result<(), Failure> {
-    // The wording is read first, then the language and format: a bad --language or
-    // --format is reported after the vault was opened, as it always was.
+fn render(cli: &Cli, source: &Source, language: Option<Language>, format: RenderFormat) -> Result<(), Failure> {
     let r = with_session(cli, |s| rendered(s, source))?;
     let langs = match language {
-        Some(l) => vec![Language::parse_tag(l)?],
+        Some(l) => vec![l],
         None => vec![Language::ZhCn, Language::En],
     };
-    let format = render_format(format)?;
     output::rendered(&r, &langs, format);
     Ok(())
 }

@@ -14,11 +14,21 @@ use super::json::{BiJson, DiffJson, LintJson, TemplateJson, VersionJson};
 use crate::cli::output::{pad, print_json, short};
 
 /// How `notice render` prints wording.
-#[derive(Clone, Copy)]
-pub(super) enum RenderFormat {
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum RenderFormat {
     Markdown,
     Html,
     Form,
+}
+
+/// Reads `--format` of `notice render`: md (or markdown), html or form.
+pub(super) fn render_format(format: &str) -> Result<RenderFormat, consentry::Error> {
+    match format.trim().to_ascii_lowercase().as_str() {
+        "md" | "markdown" => Ok(RenderFormat::Markdown),
+        "html" => Ok(RenderFormat::Html),
+        "form" => Ok(RenderFormat::Form),
+        other => Err(consentry::Error::usage(format!("\"{other}\" is not a render format."), "Use md, html or form.")),
+    }
 }
 
 pub(super) fn lint(r: &Report, json: bool) {

@@ -75,6 +75,8 @@ pub const COMMANDS: &[&str] = &[
     "import_device_bundle",
     "load_hq_bundle",
     "unsent",
+    "event_stats",
+    "switch_event_notice",
     "kiosk_form",
     "kiosk_submit",
     "kiosk_badge",

@@ -28,7 +28,7 @@ pub struct VaultLocked {
 
 /// Every command and event, for the invoke handler and the generated bindings.
 pub fn specta_builder() -> Builder<tauri::Wry> {
-    use commands::{capture, catalogue, notices, operators, people, print, rights, sync, vault};
+    use commands::{capture, catalogue, event_stats, notices, operators, people, print, rights, sync, vault};
     Builder::<tauri::Wry>::new()
         .commands(collect_commands![
             vault::app_info,
@@ -102,6 +102,8 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             sync::import_device_bundle,
             sync::load_hq_bundle,
             sync::unsent,
+            event_stats::event_stats,
+            event_stats::switch_event_notice,
             capture::kiosk_form,
             capture::kiosk_submit,
             capture::kiosk_badge,

@@ -104,6 +104,7 @@ transport!(
         ReadRetention => "retention.read",
         ManageEvents => "event.manage",
         ReopenEvent => "event.reopen",
+        ReadEventStats => "event.stats",
         ReadEvents => "event.read",
         LeaveKiosk => "kiosk.leave",
         ManageOrganisation => "organisation.manage",

@@ -138,15 +138,24 @@ pub struct Unsent {
     pub acknowledged_at_ms: Option<i64>,
 }
 
+/// On a device enrolled with headquarters: this device's id and the last ledger sequence
+/// number headquarters acknowledged (everything after it is not yet sent). `None` elsewhere.
+pub(crate) fn unsent_after(conn: &Connection) -> Result<Option<(String, i64)>> {
+    match org_row(conn)? {
+        Some(o) if !o.org.is_headquarters => {}
+        _ => return Ok(None),
+    }
+    let (device_id, _) = checkpoint::local_key(conn)?;
+    let from = acknowledged(conn, &device_id, Log::Ledger)?;
+    Ok(Some((device_id, from)))
+}
+
 /// On a device enrolled with headquarters: what is not yet sent. `None` elsewhere.
 pub fn unsent(session: &mut Session) -> Result<Option<Unsent>> {
     session.read(Action::ReadSync, |conn| {
-        match org_row(conn)? {
-            Some(o) if !o.org.is_headquarters => {}
-            _ => return Ok(None),
-        }
-        let (device_id, _) = checkpoint::local_key(conn)?;
-        let from = acknowledged(conn, &device_id, Log::Ledger)?;
+        let Some((device_id, from)) = unsent_after(conn)? else {
+            return Ok(None);
+        };
         let (events, people, since): (i64, i64, Option<i64>) = conn
             .query_row(
                 "SELECT count(*), count(DISTINCT subject_id), min(captured_at_ms) FROM consent_event

@@ -6,6 +6,7 @@
 pub mod badge;
 mod event;
 mod kiosk;
+pub mod stats;
 pub mod withdraw;
 
 pub(crate) use event::event_exists;

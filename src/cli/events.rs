@@ -28,6 +28,21 @@ pub enum EventCommand {
         /// Event id.
         id: String,
     },
+    /// An event's figures: people per day and device, answers per purpose, withdrawals since
+    /// (admin, legal, marketer).
+    Stats {
+        /// Event id.
+        id: String,
+    },
+    /// Show another approved version of the event's notice at its kiosk from now on
+    /// (marketer, admin): the switch when a newer version needs fresh consent.
+    SwitchNotice {
+        /// Event id.
+        id: String,
+        /// The approved version's number.
+        #[arg(long)]
+        version: i64,
+    },
     /// Print the form an event's kiosk shows.
     Form {
         /// Event id.
@@ -47,6 +62,16 @@ pub fn run(cli: &Cli, cmd: &EventCommand, json: bool) -> Result<(), Failure> {
         EventCommand::List => list(cli, json),
         EventCommand::Close { id } => close(cli, id, json),
         EventCommand::Reopen { id } => reopen(cli, id, json),
+        EventCommand::Stats { id } => {
+            let s = with_session(cli, |s| capture::stats::stats(s, &EventId::new(id.as_str())))?;
+            output::event_stats(&s, json);
+            Ok(())
+        }
+        EventCommand::SwitchNotice { id, version } => {
+            let e = with_session(cli, |s| capture::stats::switch_notice(s, &EventId::new(id.as_str()), *version))?;
+            output::trade_event(&e, json);
+            Ok(())
+        }
         EventCommand::Form { id, language } => form(cli, id, *language, json),
         EventCommand::Paper(a) => paper(cli, a, json),
     }

@@ -128,6 +128,8 @@ pub enum Action {
     ReadEvents,
     /// Reopen a closed event (undoes a close; admin only, audited).
     ReopenEvent,
+    /// Read an event's figures: people per day and device, answers per purpose, withdrawals.
+    ReadEventStats,
     /// Leave kiosk mode (the operator who confirms with their passphrase needs this role).
     LeaveKiosk,
     /// Make this vault the headquarters, enrol and revoke devices, join an organisation,
@@ -149,7 +151,7 @@ pub enum Action {
 
 impl Action {
     /// Every action, for table-driven checks.
-    pub const ALL: [Action; 39] = [
+    pub const ALL: [Action; 40] = [
         Action::ManageOperators,
         Action::ListOperators,
         Action::ManageCatalogue,
@@ -181,6 +183,7 @@ impl Action {
         Action::ManageEvents,
         Action::ReadEvents,
         Action::ReopenEvent,
+        Action::ReadEventStats,
         Action::LeaveKiosk,
         Action::ManageOrganisation,
         Action::ReadSync,
@@ -220,6 +223,7 @@ impl Action {
             // A kiosk operator picks the event whose kiosk to start (events hold no personal data).
             Action::ReadEvents => &[Admin, Legal, Marketer, Kiosk],
             Action::ReopenEvent => &[Admin],
+            Action::ReadEventStats => &[Admin, Legal, Marketer],
             // The kiosk stays a kiosk: only staff who may see more may take the device back.
             Action::LeaveKiosk => &[Admin, Legal, Marketer],
             Action::ManageOrganisation => &[Admin],
@@ -271,6 +275,7 @@ impl Action {
             Action::ManageEvents => "event.manage",
             Action::ReadEvents => "event.read",
             Action::ReopenEvent => "event.reopen",
+            Action::ReadEventStats => "event.stats",
             Action::LeaveKiosk => "kiosk.leave",
             Action::ManageOrganisation => "organisation.manage",
             Action::ReadSync => "sync.read",
@@ -316,6 +321,7 @@ impl Action {
             Action::ManageEvents => "creating and closing events",
             Action::ReadEvents => "reading events",
             Action::ReopenEvent => "reopening a closed event",
+            Action::ReadEventStats => "reading an event's figures",
             Action::LeaveKiosk => "leaving kiosk mode",
             Action::ManageOrganisation => "managing headquarters and its devices",
             Action::ReadSync => "reading the devices and what is not yet sent",

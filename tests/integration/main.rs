@@ -12,6 +12,7 @@ mod cli;
 mod crash;
 mod crash_slots;
 mod errors;
+mod event_stats;
 mod home;
 mod kiosk_withdraw;
 mod layers;

@@ -64,6 +64,8 @@ const EXPECTED: &[(&str, [bool; 4])] = &[
     ("event.create", [true, false, true, false]),
     ("event.list", [true, true, true, true]),
     ("event.close", [true, false, true, false]),
+    // An event's figures are for the desk, not for the visitor in front of the kiosk.
+    ("event.stats", [true, true, true, false]),
     ("kiosk.form", [false, false, true, true]),
     ("kiosk.submit", [false, false, true, true]),
 ];
@@ -189,6 +191,7 @@ fn run(op: &str, s: &mut Session, tv: &TestVault, n: usize) -> Result<(), Error>
         "event.create" => capture::create_event(s, &event_input(&format!("ev-{tag}"))).map(drop),
         "event.list" => capture::list_events(s).map(drop),
         "event.close" => capture::close_event(s, &event_id(s, &format!("close-{}", s.role().as_str()))).map(drop),
+        "event.stats" => capture::stats::stats(s, &event_id(s, "running")).map(drop),
         "kiosk.form" => capture::form(s, &event_id(s, "running"), Some(Language::En)).map(drop),
         "kiosk.submit" => {
             let mut who = person(n + 200);

@@ -183,6 +183,12 @@ fn a_device_captures_offline_and_headquarters_merges_its_bundle() {
 
     let mut mo = unlock(&org.device, Role::Marketer);
     let unsent = bundle::unsent(&mut mo).unwrap().unwrap();
+    let event = consentry::domain::EventId::new(org.event_id.as_str());
+    assert_eq!(
+        capture::stats::stats(&mut mo, &event).unwrap().unsent_people,
+        Some(2),
+        "the event's figures say it too"
+    );
     mo.lock().unwrap();
     assert_eq!((unsent.people, unsent.acknowledged_at_ms), (2, None));
     assert!(unsent.events >= 4 && unsent.since_ms.is_some());
@@ -210,6 +216,11 @@ fn a_device_captures_offline_and_headquarters_merges_its_bundle() {
     let report = verify::verify(&mut lena).unwrap();
     assert!(report.is_intact(), "{:?}", report.problems);
     assert!(report.checkpoints_checked >= 2);
+    // Headquarters sees the event's figures per device, and has nothing of its own to send.
+    let figures = capture::stats::stats(&mut lena, &event).unwrap();
+    assert_eq!(figures.people, 2);
+    assert_eq!(figures.per_device.iter().map(|d| (d.name.as_str(), d.people)).collect::<Vec<_>>(), [("Tablet 1", 2)]);
+    assert_eq!(figures.unsent_people, None);
     lena.lock().unwrap();
 
     // The same file again changes nothing, and says so.
@@ -223,6 +234,7 @@ fn a_device_captures_offline_and_headquarters_merges_its_bundle() {
     assert!(r.warnings.is_empty(), "{:?}", r.warnings);
     let mut mo = unlock(&org.device, Role::Marketer);
     assert_eq!(bundle::unsent(&mut mo).unwrap().unwrap().events, 0);
+    assert_eq!(capture::stats::stats(&mut mo, &event).unwrap().unsent_people, Some(0));
     assert!(verify::verify(&mut mo).unwrap().is_intact());
     mo.lock().unwrap();
 

@@ -45,9 +45,11 @@ pub struct EventInfo {
     pub closed: bool,
     /// How many people were recorded at it.
     pub captures: u32,
+    /// A newer approved version of its notice that needs fresh consent (in the events list).
+    pub superseded_by: Option<u32>,
 }
 
-fn event_info(e: &capture::Event) -> EventInfo {
+pub(crate) fn event_info(e: &capture::Event) -> EventInfo {
     EventInfo {
         id: e.id.to_string(),
         name: e.input.name.clone(),
@@ -63,6 +65,7 @@ fn event_info(e: &capture::Event) -> EventInfo {
         signature: e.input.signature,
         closed: e.closed_at_ms.is_some(),
         captures: e.captures as u32,
+        superseded_by: None,
     }
 }
 
@@ -111,7 +114,16 @@ pub struct ApprovedVersion {
 #[tauri::command]
 #[specta::specta]
 pub async fn list_events(state: State<'_, AppState>) -> ApiResult<Vec<EventInfo>> {
-    state.with_session(|s| Ok(capture::list_events(s)?.iter().map(event_info).collect())).await
+    state
+        .with_session(|s| {
+            let mut out = Vec::new();
+            for e in capture::list_events(s)? {
+                let superseded = if e.closed_at_ms.is_none() { capture::stats::superseded_for(s, &e)? } else { None };
+                out.push(EventInfo { superseded_by: superseded.map(|v| v.number as u32), ..event_info(&e) });
+            }
+            Ok(out)
+        })
+        .await
 }
 
 #[tauri::command]

@@ -1,7 +1,7 @@
 //! The notice workspace: profiles, templates and clauses, live preview with the lint,
 //! the review workflow, diff and the review packet.
 
-use consentry::notice::diff::{self, Diff, Op};
+use consentry::notice::diff::{self, Diff, MaterialChange, Op};
 use consentry::notice::lint::{Finding, Report};
 use consentry::notice::packet;
 use consentry::notice::profile::{self, Profile, ProfileRevision};
@@ -259,6 +259,12 @@ pub struct MaterialView {
     pub message: Bi,
 }
 
+impl From<&MaterialChange> for MaterialView {
+    fn from(m: &MaterialChange) -> Self {
+        MaterialView { kind: m.kind.into(), needs_fresh_consent: m.needs_fresh_consent, message: (&m.message).into() }
+    }
+}
+
 #[derive(Serialize, Type)]
 pub struct DiffView {
     pub from: u32,
@@ -285,15 +291,7 @@ impl From<&Diff> for DiffView {
             from: d.from as u32,
             to: d.to as u32,
             needs_fresh_consent: d.needs_fresh_consent(),
-            material: d
-                .material
-                .iter()
-                .map(|m| MaterialView {
-                    kind: m.kind.into(),
-                    needs_fresh_consent: m.needs_fresh_consent,
-                    message: (&m.message).into(),
-                })
-                .collect(),
+            material: d.material.iter().map(MaterialView::from).collect(),
             ops_zh: ops(&d.text[0].ops),
             ops_en: ops(&d.text[1].ops),
         }

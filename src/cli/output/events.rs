@@ -1,5 +1,6 @@
 //! What the event (trade show) commands print, and their JSON shapes.
 
+use consentry::capture::stats::EventStats;
 use consentry::capture::{Event, KioskForm};
 use consentry::notice::{markdown, Language};
 use serde::Serialize;
@@ -107,5 +108,103 @@ pub fn kiosk_form(k: &KioskForm, json: bool) {
         if k.form.guardian.is_some() {
             println!("  Children under 14: a parent or guardian answers and confirms.");
         }
+    }
+}
+
+// ---- An event's figures ----
+
+#[derive(Serialize)]
+pub struct EventStatsJson<'a> {
+    pub event_id: &'a str,
+    pub people: u64,
+    pub per_day: Vec<DayJson<'a>>,
+    pub per_device: Vec<DeviceCountJson<'a>>,
+    pub purposes: Vec<PurposeCountJson<'a>>,
+    pub withdrawn: u64,
+    pub unsent_people: Option<u64>,
+    pub superseded_by: Option<SupersededJson<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct DayJson<'a> {
+    pub day: &'a str,
+    pub people: u64,
+}
+
+#[derive(Serialize)]
+pub struct DeviceCountJson<'a> {
+    pub device_id: &'a str,
+    pub name: &'a str,
+    pub people: u64,
+}
+
+#[derive(Serialize)]
+pub struct PurposeCountJson<'a> {
+    pub purpose: &'a str,
+    pub grants: u64,
+    pub refusals: u64,
+    pub withdrawn: u64,
+}
+
+#[derive(Serialize)]
+pub struct SupersededJson<'a> {
+    pub number: i64,
+    pub changes: Vec<&'a str>,
+}
+
+impl<'a> From<&'a EventStats> for EventStatsJson<'a> {
+    fn from(s: &'a EventStats) -> Self {
+        EventStatsJson {
+            event_id: s.event_id.as_str(),
+            people: s.people,
+            per_day: s.per_day.iter().map(|d| DayJson { day: &d.day, people: d.people }).collect(),
+            per_device: s
+                .per_device
+                .iter()
+                .map(|d| DeviceCountJson { device_id: d.device_id.as_str(), name: &d.name, people: d.people })
+                .collect(),
+            purposes: s
+                .purposes
+                .iter()
+                .map(|p| PurposeCountJson {
+                    purpose: &p.purpose,
+                    grants: p.grants,
+                    refusals: p.refusals,
+                    withdrawn: p.withdrawn,
+                })
+                .collect(),
+            withdrawn: s.withdrawn,
+            unsent_people: s.unsent_people,
+            superseded_by: s.superseded_by.as_ref().map(|v| SupersededJson {
+                number: v.number,
+                changes: v.changes.iter().map(|c| c.kind.as_str()).collect(),
+            }),
+        }
+    }
+}
+
+/// An event's figures: JSON, or a few aligned lines.
+pub fn event_stats(s: &EventStats, json: bool) {
+    if json {
+        print_json(&EventStatsJson::from(s));
+        return;
+    }
+    let unsent = s.unsent_people.map(|n| format!(", {n} not yet sent to headquarters")).unwrap_or_default();
+    println!("{} people, {} consents withdrawn since{unsent}", s.people, s.withdrawn);
+    if let Some(v) = &s.superseded_by {
+        let kinds: Vec<&str> = v.changes.iter().map(|c| c.kind.as_str()).collect();
+        println!("Warning: version {} is approved and needs fresh consent ({}).", v.number, kinds.join(", "));
+    }
+    for d in &s.per_day {
+        println!("  {}  {:>5}", d.day, d.people);
+    }
+    for d in &s.per_device {
+        println!("  {}  {:>5}", pad(&d.name, 24), d.people);
+    }
+    if !s.purposes.is_empty() {
+        println!("  {}  {:>6}  {:>7}  {:>9}", pad("purpose", 24), "agreed", "refused", "withdrawn");
+    }
+    for p in &s.purposes {
+        println!("  {}  {:>6}  {:>7}  {:>9}", pad(&p.purpose, 24), p.grants, p.refusals, p.withdrawn);
     }
 }

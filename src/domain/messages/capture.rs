@@ -142,6 +142,9 @@ texts! { ALL_CAPTURE;
     NOT_AGREED:
         "“{code}” is not something you agreed to, so it cannot be withdrawn. Choose from the list shown.",
         "您并未同意“{code}”，因此无法撤回。请从所示列表中选择。";
+    EVENT_ALREADY_SHOWS:
+        "The event already shows version {number} of “{notice}”. Nothing was changed.",
+        "该活动已在展示“{notice}”第 {number} 版，未做任何更改。";
     KIOSK_NO_RECEIPT:
         "There is no receipt to print yet. It can be printed once the form is sent.",
         "尚无可打印的回执。提交表单后即可打印。";

@@ -1081,6 +1081,29 @@ async fn kiosk_event_capture_receipt_reset_and_exit() {
     assert!(history.contains(&format!("\"captured_at\": \"{yesterday}T12:00:00")), "dated the day signed: {history}");
     assert!(history.contains("\"paper\""), "recorded as a paper form: {history}");
     ui.click("#paper-close").await;
+
+    // The event's figures: three people (two at the kiosk today, one paper form signed
+    // yesterday), Jane's withdrawal at the stand, five purposes with every box an answer.
+    ui.click("#event-list .show-figures").await;
+    assert_eq!(ui.wait_text("#fig-people", "").await.trim(), "3");
+    assert_eq!(ui.text("#fig-withdrawn").await.trim(), "1");
+    let days = ui.c.find_all(Locator::Css("#figures-days tr")).await.unwrap();
+    assert_eq!(days.len(), 2, "yesterday (the paper form) and today");
+    assert!(ui.text("#figures-days").await.contains(&yesterday));
+    let rows = ui.c.find_all(Locator::Css("#figures-purposes tbody tr")).await.unwrap();
+    assert_eq!(rows.len(), 5);
+    let mut answers = 0;
+    for r in &rows {
+        let cells = r.find_all(Locator::Css("td.num")).await.unwrap();
+        for c in &cells[..2] {
+            answers += c.text().await.unwrap().trim().parse::<u32>().unwrap();
+        }
+    }
+    assert_eq!(answers, 15, "three people, five boxes each: every box is a grant or a refusal");
+    assert!(ui.text("#figures-purposes").await.contains("Follow-up after the event"), "purposes by name");
+    ui.shot("event-figures").await;
+    ui.shot_sized("event-figures", "#event-figures", (1024, 768)).await;
+    ui.click("#figures-close").await;
     ui.click("#lock").await;
     ui.c.clone().close().await.unwrap();
 }

@@ -7,6 +7,7 @@ import { VOCABULARY } from "../bindings";
 import { CaptureForm } from "../capture-form";
 import { Badge, Empty, ErrorBox, Field, Notice, useFieldProblems } from "../components";
 import { lang, t, type Key } from "../i18n";
+import { EventFigures } from "./event-figures";
 import { UnsentCounter, useUnsent } from "../unsent";
 
 const FIELDS = VOCABULARY.person_fields;
@@ -18,7 +19,14 @@ export function Events(props: { allowed: ActionName[] }) {
   const [events, setEvents] = useState<EventInfo[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [paper, setPaper] = useState<EventInfo | null>(null);
-  const reload = () => call(commands.listEvents()).then(setEvents, (e) => setError(describe(e)));
+  const canStats = props.allowed.includes("event.stats");
+  const [figures, setFigures] = useState<string | null>(null);
+  const [refresh, setRefresh] = useState(0);
+  const reload = () => {
+    setRefresh((n) => n + 1);
+    return call(commands.listEvents()).then(setEvents, (e) => setError(describe(e)));
+  };
+  const shown = events?.find((e) => e.id === figures) ?? null;
   useEffect(() => {
     void reload();
     // The main window is hidden while the kiosk runs: read the counts again when it comes back.
@@ -64,11 +72,26 @@ export function Events(props: { allowed: ActionName[] }) {
                 </td>
                 <td>
                   {e.notice} v{e.notice_number} <span class="sub">{e.languages.join(", ")}</span>
+                  {e.superseded_by !== null && (
+                    <span class="sub superseded">
+                      <Badge tone="warn">{t("figSupersededBadge", { n: e.superseded_by })}</Badge>
+                    </span>
+                  )}
                 </td>
                 <td>
                   {t("evPeople", { n: e.captures })} <Badge tone={e.closed ? "plain" : "good"}>{e.closed ? t("evClosed") : t("evOpen")}</Badge>
                 </td>
                 <td class="actions">
+                  {canStats && (
+                    <button
+                      type="button"
+                      class="show-figures"
+                      aria-expanded={figures === e.id}
+                      onClick={() => setFigures(figures === e.id ? null : e.id)}
+                    >
+                      {t("figures")}
+                    </button>
+                  )}
                   {!e.closed && canCapture && (
                     <button
                       type="button"
@@ -128,6 +151,15 @@ export function Events(props: { allowed: ActionName[] }) {
             ))}
           </tbody>
         </table>
+      )}
+      {shown && (
+        <EventFigures
+          event={shown}
+          refresh={refresh}
+          canSwitch={canManage && !shown.closed}
+          onSwitched={() => void reload()}
+          onClose={() => setFigures(null)}
+        />
       )}
       {paper && <PaperForm event={paper} onClose={() => { setPaper(null); void reload(); }} />}
       {canManage && !paper && <NewEvent onCreated={reload} />}

@@ -12,6 +12,7 @@ pub use crate::domain::mask::{
 use crate::domain::canonical::sha256_hex;
 use crate::domain::error::{Error, Result, StorageContext};
 use crate::domain::messages as msg;
+use crate::domain::string_enum;
 use crate::domain::text::check_person_field;
 use crate::domain::{Action, SubjectId};
 use crate::session::{Session, Write};
@@ -368,10 +369,76 @@ pub(crate) fn set_job_title(w: &mut Write<'_>, id: &str, title: &str) -> Result<
 /// phone number), newest first when the query is empty. Index-backed at any size. Results
 /// are always masked.
 pub fn search(session: &mut Session, query: &str, limit: usize) -> Result<Vec<SubjectView>> {
+    Ok(find(session, query, limit)?.into_iter().map(|f| f.person).collect())
+}
+
+string_enum!(
+    /// What a search result was found by, so that people whose masked details look alike can
+    /// be told apart by what the operator typed.
+    MatchedOn, "what a search matched", {
+        /// The start of the name or of a word of it.
+        Name => "name",
+        /// The start of the e-mail address.
+        Email => "email",
+        /// The whole e-mail address.
+        WholeEmail => "whole_email",
+        /// The start of the phone number.
+        Phone => "phone",
+        /// The end of the phone number (four digits or more).
+        PhoneEnd => "phone_end",
+    }
+);
+
+/// A search result: the person, masked, and what the query matched.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Found {
+    /// The person, masked.
+    pub person: SubjectView,
+    /// What the query matched; none for the newest people of an empty query.
+    pub matched: Option<MatchedOn>,
+}
+
+/// [`search`], with what each result was found by.
+pub fn find(session: &mut Session, query: &str, limit: usize) -> Result<Vec<Found>> {
     let limit = limit.clamp(1, 500);
     let index = session.index_key();
     session.read(Action::ReadConsents, |conn| {
-        Ok(search::run(conn, &index, query, limit)?.into_iter().map(Row::view).collect())
+        Ok(search::run(conn, &index, query, limit)?
+            .into_iter()
+            .map(|(row, kind)| Found {
+                person: row.view(),
+                matched: kind.map(|k| match k {
+                    "n" => MatchedOn::Name,
+                    "e" => MatchedOn::Email,
+                    "E" => MatchedOn::WholeEmail,
+                    "s" => MatchedOn::PhoneEnd,
+                    _ => MatchedOn::Phone,
+                }),
+            })
+            .collect())
+    })
+}
+
+/// Whether the e-mail address or phone number a person gives (typed in full) is theirs:
+/// how an operator confirms, without unmasking, that the masked row is the person on the
+/// phone. Compared through the blind index, so nothing is revealed either way.
+pub fn confirm(session: &mut Session, id: &SubjectId, typed: &str) -> Result<bool> {
+    let typed = typed.trim();
+    let index = session.index_key();
+    session.read(Action::ReadConsents, |conn| {
+        by_id(conn, id.as_str())?.ok_or_else(|| not_found(&SubjectKey::Id(id.clone())))?;
+        let (column, term) = if typed.contains('@') {
+            ("email_index", index.term("E", &normalize_email(typed).ok_or_else(|| bad_email(typed))?))
+        } else {
+            ("phone_index", index.term("P", &normalize_phone(typed).ok_or_else(|| bad_phone(typed))?))
+        };
+        conn.query_row(
+            &format!("SELECT count(*) FROM subject WHERE id = ?1 AND {column} = ?2"),
+            params![id, term],
+            |r| r.get::<_, i64>(0),
+        )
+        .map(|n| n > 0)
+        .storage("confirm a person")
     })
 }
 

@@ -16,6 +16,7 @@ pub const COMMANDS: &[&str] = &[
     "add_category",
     "search_subjects",
     "subject_detail",
+    "confirm_subject",
     "list_operators",
     "add_operator",
     "disable_operator",

@@ -46,6 +46,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             catalogue::add_category,
             people::search_subjects,
             people::subject_detail,
+            people::confirm_subject,
             operators::list_operators,
             operators::add_operator,
             operators::disable_operator,

@@ -24,6 +24,7 @@ use consentry::purpose::{
     LegalBasis as ELegalBasis, SensitiveKind as ESensitiveKind, SeparateConsent as ESeparateConsent,
 };
 use consentry::rights::{Due as EDue, Format as EFormat, Identity as EIdentity, Provenance as EProvenance};
+use consentry::subject::MatchedOn as EMatchedOn;
 use consentry::{Action as EAction, Role as ERole};
 
 /// Declares a transport enum: serde/specta derives, per-variant wire names, `ALL`,
@@ -130,6 +131,17 @@ transport!(
         Granted => "granted",
         Refused => "refused",
         Withdrawn => "withdrawn",
+    }
+);
+
+transport!(
+    /// What a search result was found by.
+    MatchedOn <=> EMatchedOn {
+        Name => "name",
+        Email => "email",
+        WholeEmail => "whole_email",
+        Phone => "phone",
+        PhoneEnd => "phone_end",
     }
 );
 

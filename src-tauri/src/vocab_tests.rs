@@ -37,6 +37,7 @@ fn wire_names_are_the_engine_names() {
         |s: EConsentState| s.as_str()
     );
     same_names!(EventKind, EEventKind, EEventKind::ALL.iter().copied(), |s: EEventKind| s.as_str());
+    same_names!(MatchedOn, EMatchedOn, EMatchedOn::ALL.iter().copied(), |s: EMatchedOn| s.as_str());
     same_names!(Method, EMethod, EMethod::ALL.iter().copied(), |s: EMethod| s.as_str());
     same_names!(Language, ELanguage, ELanguage::ALL.iter().copied(), |s: ELanguage| s.as_str());
     same_names!(LegalBasis, ELegalBasis, ELegalBasis::ALL.iter().copied(), |s: ELegalBasis| s.as_str());

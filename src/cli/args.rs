@@ -326,6 +326,14 @@ pub enum SubjectCommand {
     },
     /// A person's status and history (masked).
     Show(SubjectKeyOnly),
+    /// Check, without unmasking, that the e-mail or phone a person gives (in full) is that of
+    /// this record: prints yes or no (JSON: {"matches": true|false}).
+    Confirm {
+        /// The subject id (from `subject search`).
+        id: String,
+        /// The e-mail address or phone number, in full.
+        contact: String,
+    },
     /// Show a person's data unmasked (admin and legal; recorded in the audit log).
     Reveal(SubjectKeyOnly),
     /// Record a withdrawal (the same as `consentry withdraw`).

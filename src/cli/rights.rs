@@ -32,6 +32,18 @@ pub(crate) fn subject_cmd(cli: &Cli, cmd: &SubjectCommand, json: bool) -> Result
     match cmd {
         SubjectCommand::Search { query, limit } => subject_search(cli, query, *limit, json),
         SubjectCommand::Show(a) => subject_show(cli, a, json),
+        SubjectCommand::Confirm { id, contact } => {
+            let matches = with_session(cli, |s| subject::confirm(s, &id.as_str().into(), contact))?;
+            if json {
+                output::print_json(&serde_json::json!({ "matches": matches }));
+            } else {
+                println!(
+                    "{}",
+                    if matches { "yes: this is their record" } else { "no: not the e-mail or phone of this record" }
+                );
+            }
+            Ok(())
+        }
         SubjectCommand::Reveal(a) => subject_reveal(cli, a, json),
         SubjectCommand::Withdraw(a) => super::withdraw(cli, a, json),
         SubjectCommand::Erase(a) => subject_erase(cli, a, json),

@@ -33,7 +33,7 @@ pub fn chained_events_for_tests(conn: &rusqlite::Connection, device_id: &str) ->
 pub(crate) use chain::{append, chained_events, insert_chained, NewEvent};
 pub(crate) use chain::{verify_against_audit, verify_chains};
 pub(crate) use status::{current, row_to_event, verify_current, EVENT_SELECT};
-pub use status::{history, status, summary, Summary, CLOCK_TOLERANCE_MS};
+pub use status::{history, last_seen, status, summary, LastSeen, Summary, CLOCK_TOLERANCE_MS};
 
 string_enum!(
     /// What a person said.

@@ -206,3 +206,43 @@ pub(crate) fn row_to_event(r: &rusqlite::Row<'_>) -> rusqlite::Result<ConsentEve
         hash: hex::encode(r.get::<_, Vec<u8>>(13)?),
     })
 }
+
+/// A person's latest recorded event, for telling masked search results apart: when, how, and
+/// at which trade show (events hold no personal data).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LastSeen {
+    /// When the latest event was recorded, in the recording device's offset.
+    pub at: chrono::DateTime<chrono::FixedOffset>,
+    /// How it was collected.
+    pub method: super::Method,
+    /// The trade show it was recorded at, if it was.
+    pub event: Option<String>,
+}
+
+/// The latest event of each person, in the order given (none for a person with no events).
+pub fn last_seen(session: &mut Session, people: &[crate::domain::SubjectId]) -> Result<Vec<Option<LastSeen>>> {
+    session.read(Action::ReadConsents, |conn| {
+        let ctx = "read when people were last seen";
+        let mut stmt = conn
+            .prepare_cached(
+                "SELECT ce.captured_at_ms, ce.utc_offset_min, ce.method, ev.name
+                 FROM consent_event ce
+                 LEFT JOIN receipt_event re ON re.event_id = ce.id
+                 LEFT JOIN capture_detail cd ON cd.receipt_id = re.receipt_id
+                 LEFT JOIN event ev ON ev.id = cd.event_id
+                 WHERE ce.subject_id = ?1 ORDER BY ce.captured_at_ms DESC LIMIT 1",
+            )
+            .storage(ctx)?;
+        people
+            .iter()
+            .map(|id| {
+                let mut rows = stmt
+                    .query_map([id], |r| {
+                        Ok(LastSeen { at: from_parts(r.get(0)?, r.get(1)?), method: column(r, 2)?, event: r.get(3)? })
+                    })
+                    .storage(ctx)?;
+                rows.next().transpose().storage(ctx)
+            })
+            .collect()
+    })
+}

@@ -45,7 +45,8 @@ pub(crate) fn prefixes(query: &str) -> Vec<(&'static str, String)> {
         }
     }
     if q.contains('@') {
-        out.push(("E", q.clone()));
+        // A whole address is looked up first, so that an exact match comes first and says so.
+        out.insert(0, ("E", q.clone()));
     }
     out.dedup();
     out
@@ -65,17 +66,23 @@ pub(crate) fn newest_sql() -> String {
     format!("SELECT {MASKED_COLUMNS} FROM subject s ORDER BY s.created_at_ms DESC LIMIT ?1")
 }
 
-/// Runs the search; rows are masked as stored.
-pub(crate) fn run(conn: &Connection, index: &IndexKey, query: &str, limit: usize) -> Result<Vec<Row>> {
+/// Runs the search; rows are masked as stored, each with the kind of term it was found by
+/// (none for the newest people of an empty query).
+pub(crate) fn run(
+    conn: &Connection,
+    index: &IndexKey,
+    query: &str,
+    limit: usize,
+) -> Result<Vec<(Row, Option<&'static str>)>> {
     let ctx = "search people";
     let n = i64::try_from(limit).unwrap_or(500);
     let terms = prefixes(query);
     if terms.is_empty() {
         let mut stmt = conn.prepare_cached(&newest_sql()).storage(ctx)?;
         let rows = stmt.query_map([n], |r| Row::read(r, 0)).storage(ctx)?;
-        return rows.collect::<rusqlite::Result<Vec<_>>>().storage(ctx);
+        return rows.map(|r| r.map(|r| (r, None))).collect::<rusqlite::Result<Vec<_>>>().storage(ctx);
     }
-    let mut out: Vec<Row> = Vec::new();
+    let mut out: Vec<(Row, Option<&'static str>)> = Vec::new();
     let mut seen = std::collections::HashSet::new();
     let mut stmt = conn.prepare_cached(&term_sql()).storage(ctx)?;
     for (kind, text) in terms {
@@ -86,7 +93,7 @@ pub(crate) fn run(conn: &Connection, index: &IndexKey, query: &str, limit: usize
         for r in rows {
             let r = r.storage(ctx)?;
             if out.len() < limit && seen.insert(r.id.clone()) {
-                out.push(r);
+                out.push((r, Some(kind)));
             }
         }
     }

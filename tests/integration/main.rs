@@ -17,6 +17,7 @@ mod home;
 mod kiosk_withdraw;
 mod layers;
 mod ledger;
+mod look_alike;
 mod notices;
 mod plaintext;
 mod printing;

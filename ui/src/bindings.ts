@@ -123,7 +123,7 @@ async addCategory(category: CategoryView) : Promise<Result<CategoryView, ApiErro
     else return { status: "error", error: e  as any };
 }
 },
-async searchSubjects(query: string) : Promise<Result<PersonView[], ApiError>> {
+async searchSubjects(query: string) : Promise<Result<FoundView[], ApiError>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("search_subjects", { query }) };
 } catch (e) {
@@ -134,6 +134,18 @@ async searchSubjects(query: string) : Promise<Result<PersonView[], ApiError>> {
 async subjectDetail(id: string) : Promise<Result<SubjectDetail, ApiError>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("subject_detail", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Whether the e-mail or phone number a person gives, typed in full, is theirs (without
+ * unmasking anything).
+ */
+async confirmSubject(id: string, typed: string) : Promise<Result<boolean, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("confirm_subject", { id, typed }) };
 } catch (e) {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
@@ -1167,6 +1179,15 @@ guardian: [Bi, Bi] | null }
  * A file format for the suppression list and consent export.
  */
 export type Format = "csv" | "json"
+/**
+ * A search result: the person masked, what the query matched, and their latest event, so
+ * that people whose masked details look alike can be told apart.
+ */
+export type FoundView = { person: PersonView; matched: MatchedOn | null; 
+/**
+ * When their latest event was recorded (RFC 3339), how, and at which trade show.
+ */
+last_at: string | null; last_method: Method | null; last_event: string | null }
 export type GapView = { from: number; to: number }
 export type HomeView = { subjects: number; active_consents: number; withdrawals_last_7_days: number; notices: NoticeCount[]; 
 /**
@@ -1243,6 +1264,10 @@ export type LintView = { errors: number; warnings: number; findings: FindingView
  * Why the vault locked by itself.
  */
 export type LockReason = "idle"
+/**
+ * What a search result was found by.
+ */
+export type MatchedOn = "name" | "email" | "whole_email" | "phone" | "phone_end"
 /**
  * What kind of change to the processing a new notice version makes.
  */

@@ -10,7 +10,7 @@ use tauri::State;
 
 use crate::error::ApiResult;
 use crate::state::AppState;
-use crate::vocab::{ConsentState, EventKind, Language, Method, NoticeState};
+use crate::vocab::{ConsentState, EventKind, Language, MatchedOn, Method, NoticeState};
 
 #[derive(Serialize, Type)]
 pub struct NoticeCount {
@@ -172,14 +172,51 @@ impl From<SubjectView> for PersonView {
     }
 }
 
+/// A search result: the person masked, what the query matched, and their latest event, so
+/// that people whose masked details look alike can be told apart.
+#[derive(Serialize, Type)]
+pub struct FoundView {
+    pub person: PersonView,
+    pub matched: Option<MatchedOn>,
+    /// When their latest event was recorded (RFC 3339), how, and at which trade show.
+    pub last_at: Option<String>,
+    pub last_method: Option<Method>,
+    pub last_event: Option<String>,
+}
+
 #[tauri::command]
 #[specta::specta]
-pub async fn search_subjects(state: State<'_, AppState>, query: String) -> ApiResult<Vec<PersonView>> {
+pub async fn search_subjects(state: State<'_, AppState>, query: String) -> ApiResult<Vec<FoundView>> {
     search_in(&state, query).await
 }
 
-pub(crate) async fn search_in(state: &AppState, query: String) -> ApiResult<Vec<PersonView>> {
-    state.with_session(move |s| Ok(subject::search(s, &query, 100)?.into_iter().map(PersonView::from).collect())).await
+pub(crate) async fn search_in(state: &AppState, query: String) -> ApiResult<Vec<FoundView>> {
+    state
+        .with_session(move |s| {
+            let found = subject::find(s, &query, 100)?;
+            let ids: Vec<_> = found.iter().map(|f| f.person.id.clone()).collect();
+            let last = ledger::last_seen(s, &ids)?;
+            Ok(found
+                .into_iter()
+                .zip(last)
+                .map(|(f, l)| FoundView {
+                    person: f.person.into(),
+                    matched: f.matched.map(Into::into),
+                    last_at: l.as_ref().map(|l| l.at.to_rfc3339()),
+                    last_method: l.as_ref().map(|l| l.method.into()),
+                    last_event: l.and_then(|l| l.event),
+                })
+                .collect())
+        })
+        .await
+}
+
+/// Whether the e-mail or phone number a person gives, typed in full, is theirs (without
+/// unmasking anything).
+#[tauri::command]
+#[specta::specta]
+pub async fn confirm_subject(state: State<'_, AppState>, id: String, typed: String) -> ApiResult<bool> {
+    state.with_session(move |s| subject::confirm(s, &id.into(), &typed)).await
 }
 
 #[derive(Serialize, Type)]

@@ -126,7 +126,8 @@ fn a_marketer_never_receives_an_unmasked_value_from_any_command() {
         for q in ["zhang", "张", "138", "8000", "jane"] {
             clean_json("search_subjects", &people::search_in(&app, q.into()).await.unwrap());
         }
-        let id = people.iter().find(|p| p.email.as_deref() == Some("z***@example.com")).unwrap().id.clone();
+        let id =
+            people.iter().find(|p| p.person.email.as_deref() == Some("z***@example.com")).unwrap().person.id.clone();
         clean_json("subject_detail", &people::detail_in(&app, id.clone()).await.unwrap());
         let wd = withdraw_in(
             &app,
@@ -221,7 +222,7 @@ fn legal_reveals_exports_and_erases_through_the_commands() {
     drop(app_as(Role::Marketer, dir.path()));
     let app = app_as(Role::Legal, dir.path());
     block_on(async {
-        let id = people::search_in(&app, "zhang".into()).await.unwrap()[0].id.clone();
+        let id = people::search_in(&app, "zhang".into()).await.unwrap()[0].person.id.clone();
         let shown = reveal_in(&app, id.clone()).await.unwrap();
         assert_eq!(shown.email.as_deref(), Some("zhang.wei@example.com"));
         let f = export_access_in(&app, id.clone(), DocFormat::Html).await.unwrap();

@@ -362,9 +362,20 @@ async fn create_lock_unlock_add_purpose_see_people_withdraw_switch_language() {
     ui.shot("people").await;
     ui.fill("#subject-search", "jane").await;
     ui.wait_text("#subject-results", "j***@example.org").await;
+    // What told this row apart: the query matched the name; when and how it was last recorded.
+    ui.wait_text("#subject-results", "name starts “jane”").await;
+    assert_eq!(ui.c.find_all(Locator::Css("#subject-results tbody tr")).await.unwrap().len(), 1);
+    assert_ne!(ui.text("#subject-results .last-seen").await.trim(), "—");
     ui.click("#subject-results tbody tr button").await;
     ui.wait_text("#subject-status", "withdrawn").await;
     ui.wait_text("#subject-history", "Withdrew").await;
+    // The person on the phone gives an address: checked against this record, nothing shown.
+    ui.fill("#confirm-typed", "someone.else@example.org").await;
+    ui.click("#confirm-check").await;
+    ui.wait_text("#confirm-answer", "No").await;
+    ui.fill("#confirm-typed", "Jane@Example.org").await;
+    ui.click("#confirm-check").await;
+    ui.wait_text("#confirm-answer", "Yes").await;
     ui.shot("person-detail").await;
 
     // Home counts follow.

@@ -1,6 +1,6 @@
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { call, commands, describe } from "../api";
-import type { ActionName, ApiError, Method, PersonView, Result, SavedFile, SubjectDetail } from "../bindings";
+import type { ActionName, ApiError, FoundView, Method, PersonView, Result, SavedFile, SubjectDetail } from "../bindings";
 import { VOCABULARY } from "../bindings";
 import { Badge, Empty, ErrorBox, Field, Notice, shortHash, when, useFocusOnMount } from "../components";
 import { t, tv, type Key } from "../i18n";
@@ -10,7 +10,7 @@ import { PrintButton } from "../print";
 export function Subjects(props: { allowed: ActionName[] }) {
   const focusRef = useFocusOnMount<HTMLInputElement>();
   const [query, setQuery] = useState("");
-  const [results, setResults] = useState<PersonView[] | null>(null);
+  const [results, setResults] = useState<FoundView[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [open, setOpen] = useState<string | null>(null);
 
@@ -47,7 +47,9 @@ export function Subjects(props: { allowed: ActionName[] }) {
       {results && results.length === 0 && <Empty id="subjects-empty" text={query ? t("noMatches", { q: query }) : t("subjectsEmpty")} />}
       {results && results.length > 0 && (
         <>
-          <p class="hint">{t("masked")}</p>
+          <p class="hint">
+            {t("masked")} · {t("searchLookAlike")}
+          </p>
           <table id="subject-results" class="clickable">
             <thead>
               <tr>
@@ -55,21 +57,37 @@ export function Subjects(props: { allowed: ActionName[] }) {
                 <th>{t("colEmail")}</th>
                 <th>{t("colPhone")}</th>
                 <th>{t("colCompany")}</th>
+                <th>{t("colMatched")}</th>
+                <th>{t("colLastSeen")}</th>
               </tr>
             </thead>
             <tbody>
-              {results.map((p) => (
-                <tr onClick={() => setOpen(p.id)}>
-                  <td>
-                    <button type="button" class="link" onClick={(e) => { e.stopPropagation(); setOpen(p.id); }}>
-                      {p.name ?? p.email ?? p.id}
-                    </button>
-                  </td>
-                  <td>{p.email ?? "—"}</td>
-                  <td>{p.phone ?? "—"}</td>
-                  <td>{p.company ?? "—"}</td>
-                </tr>
-              ))}
+              {results.map((f) => {
+                const p = f.person;
+                return (
+                  <tr onClick={() => setOpen(p.id)} data-subject={p.id}>
+                    <td>
+                      <button type="button" class="link" onClick={(e) => { e.stopPropagation(); setOpen(p.id); }}>
+                        {p.name ?? p.email ?? p.id}
+                      </button>
+                    </td>
+                    <td>{p.email ?? "—"}</td>
+                    <td>{p.phone ?? "—"}</td>
+                    <td>{p.company ?? "—"}</td>
+                    <td class="matched">{f.matched ? t(`mo_${f.matched}` as Key, { q: query.trim() }) : "—"}</td>
+                    <td class="last-seen">
+                      {f.last_at ? (
+                        <>
+                          {f.last_event ?? tv("m_", f.last_method ?? "")}
+                          <span class="sub">{when(f.last_at)}</span>
+                        </>
+                      ) : (
+                        "—"
+                      )}
+                    </td>
+                  </tr>
+                );
+              })}
             </tbody>
           </table>
         </>
@@ -150,6 +168,7 @@ function Detail(props: { id: string; allowed: ActionName[]; onBack: () => void }
               {t("receiptLabel")} <code id="withdraw-receipt">{receipt}</code>
             </p>
           )}
+          {!person.erased && <Confirm id={props.id} />}
           <h2>{t("statusTitle")}</h2>
           {d.status.length === 0 ? (
             <Empty text={t("statusEmpty")} />
@@ -298,5 +317,64 @@ function Erase(props: { id: string; onErased: () => void; onError: (e: string) =
         {t("erase")}
       </button>
     </div>
+  );
+}
+
+/** Confirms, without unmasking, that the record is the person on the phone or at the desk:
+ * the e-mail or phone they give is checked through the blind index. */
+function Confirm(props: { id: string }) {
+  const [typed, setTyped] = useState("");
+  const [answer, setAnswer] = useState<boolean | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const input = useRef<HTMLInputElement>(null);
+  const check = async (e: Event) => {
+    e.preventDefault();
+    setAnswer(null);
+    setError(null);
+    if (!typed.trim()) {
+      setError(t("confirmEmpty"));
+      input.current?.focus();
+      return;
+    }
+    try {
+      setAnswer(await call(commands.confirmSubject(props.id, typed)));
+    } catch (err) {
+      setError(describe(err));
+      input.current?.focus();
+    }
+  };
+  return (
+    <form class="card inline-form" id="confirm-card" onSubmit={check} autocomplete="off">
+      <h2>{t("confirmTitle")}</h2>
+      <p class="hint">{t("confirmIntro")}</p>
+      <Field id="confirm-typed" label={t("confirmLabel")}>
+        <input
+          id="confirm-typed"
+          ref={input}
+          value={typed}
+          autocomplete="off"
+          aria-invalid={error ? "true" : undefined}
+          onInput={(e) => {
+            setTyped(e.currentTarget.value);
+            setAnswer(null);
+            setError(null);
+          }}
+        />
+      </Field>
+      <button type="submit" id="confirm-check">
+        {t("confirmCheck")}
+      </button>
+      {answer === true && (
+        <p class="ok" id="confirm-answer" role="status">
+          ✓ {t("confirmYes")}
+        </p>
+      )}
+      {answer === false && (
+        <p class="error" id="confirm-answer" role="status">
+          ✗ {t("confirmNo")}
+        </p>
+      )}
+      <ErrorBox message={error} id="confirm-error" />
+    </form>
   );
 }

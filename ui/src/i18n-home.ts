@@ -33,7 +33,7 @@ export const homeEn = {
 
 export const homeZh: Record<keyof typeof homeEn, string> = {
   homeTitle: "概览",
-  statSubjects: "个人",
+  statSubjects: "人员",
   statActive: "有效同意",
   statWithdrawals: "近 7 天撤回",
   statNotices: "告知版本",
@@ -44,7 +44,7 @@ export const homeZh: Record<keyof typeof homeEn, string> = {
   verifyRunningBeside: "正在后台校验：您可以同时继续工作。",
   verifyRanAt: "校验于 {at}。",
   verifyNotYet: "解锁后尚未校验。",
-  verifyIntact: "完整：{devices} 条设备链上的 {events} 条同意记录及 {audit} 条审计记录均已校验。",
+  verifyIntact: "校验通过：{devices} 条设备链上的 {events} 条同意记录及 {audit} 条审计记录完整无误。",
   verifyBroken: "已损坏：记录在 Consentry 之外被改动。",
   schemaAlteredNote: "保险库的数据库结构被改动：恢复之前 Consentry 不会写入任何内容。恢复会按 Consentry 创建时的原样放回触发器、索引和视图，并删除无人创建的对象。",
   schemaAlteredAskAdmin: "保险库的数据库结构被改动：在管理员于首页恢复之前，Consentry 不会写入任何内容。",

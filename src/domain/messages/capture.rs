@@ -5,7 +5,7 @@ use super::texts;
 texts! { ALL_CAPTURE;
     EVENT_CLOSED:
         "The event “{name}” is closed. Ask the staff at the stand; they can choose a running event or reopen this one.",
-        "活动“{name}”已结束。请咨询展位工作人员，他们可以选择进行中的活动或重新开启本活动。";
+        "活动“{name}”已结束。请咨询展位工作人员：工作人员可以选择进行中的活动，或重新开启本活动。";
     EVENT_ALREADY_CLOSED:
         "The event is already closed. Create a new event to collect consent again.",
         "该活动已结束。如需再次收集同意，请新建活动。";

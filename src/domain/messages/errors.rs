@@ -8,7 +8,7 @@ texts! { ALL_ERRORS;
     USAGE: "{problem} {fix}", "{problem} {fix}";
     WRONG_PASSPHRASE:
         "Wrong passphrase. Nothing was changed. Try again, or ask an administrator to reset it (Operators → Reset passphrase).",
-        "口令错误，未做任何更改。请重试，或请管理员重置口令（操作员 → 重置口令）。";
+        "密码错误，未做任何更改。请重试，或请管理员重置密码（操作员 → 重置密码）。";
     WRONG_RECOVERY_KEY:
         "That recovery key does not open this vault. Nothing was changed. Check it against the copy made when the vault was created.",
         "该恢复密钥无法打开此保险库，未做任何更改。请与创建保险库时保存的副本核对。";
@@ -50,7 +50,7 @@ texts! { ALL_ERRORS;
         "保险库正忙：另一个 Consentry 窗口或命令正在写入，未做任何更改。请稍后再试。";
     WEAK_PASSPHRASE:
         "That passphrase is too short: use at least {min} characters (a few unrelated words work well).",
-        "口令太短：至少需要 {min} 个字符（几个互不相关的词语效果很好）。";
+        "密码太短：至少需要 {min} 个字符（几个互不相关的词语效果很好）。";
     TEMPLATE:
         "Template “{template}” ({language}, line {line}) cannot be rendered: {problem}. Fix the template, then try again.",
         "模板“{template}”（{language}，第 {line} 行）无法生成：{problem}。请修改模板后重试。";

@@ -29,10 +29,10 @@ texts! { ALL_VAULT;
         "这不是 Consentry 恢复密钥：恢复密钥由 32 个字母和数字组成，分为 8 组、每组 4 个。请按创建保险库时显示的内容重新输入。";
     GRANT_DOES_NOT_OPEN:
         "This sign-in's copy of the personal-data key does not open. Ask an administrator to reset your passphrase; the key is granted again.",
-        "此登录保存的个人信息密钥副本无法打开。请让管理员重置您的口令，密钥将重新授予。";
+        "此登录保存的个人信息密钥副本无法打开。请让管理员重置您的密码，密钥将重新授予。";
     OLD_KEY_SLOTS:
         "{count} key slot(s) were made by an earlier Consentry and cannot be given a new key yet. Nothing was changed. Each of those operators signs in once (or an administrator resets their passphrase), then try again.",
-        "有 {count} 个密钥槽由早期版本的 Consentry 创建，暂时无法更换密钥，未做任何更改。请这些操作员各登录一次（或由管理员重置其口令）后重试。";
+        "有 {count} 个密钥槽由早期版本的 Consentry 创建，暂时无法更换密钥，未做任何更改。请这些操作员各登录一次（或由管理员重置其密码）后重试。";
     FILE_EXISTS:
         "{path} already exists; Consentry never overwrites a file. Choose another file name, or move the old file away first.",
         "{path} 已存在；Consentry 从不覆盖文件。请换一个文件名，或先移走旧文件。";

@@ -1047,7 +1047,7 @@ async fn kiosk_event_capture_receipt_reset_and_exit() {
     ui.fill("#exit-passphrase", "wrong passphrase here").await;
     ui.click("#exit-submit").await;
     // The kiosk is back in the event's language (Chinese) for the next person.
-    ui.wait_text("#exit-error", "口令错误").await;
+    ui.wait_text("#exit-error", "密码错误").await;
     ui.shot("kiosk-exit-refused").await;
     ui.fill("#exit-passphrase", "marketer passphrase 1").await;
     ui.click("#exit-submit").await;

@@ -44,7 +44,9 @@ fn chinese_entries() -> Vec<(String, String, String)> {
 }
 
 fn is_cjk(c: char) -> bool {
-    ('\u{4e00}'..='\u{9fff}').contains(&c) || ('\u{3000}'..='\u{303f}').contains(&c) || ('\u{ff00}'..='\u{ffef}').contains(&c)
+    ('\u{4e00}'..='\u{9fff}').contains(&c)
+        || ('\u{3000}'..='\u{303f}').contains(&c)
+        || ('\u{ff00}'..='\u{ffef}').contains(&c)
 }
 
 /// The text without `{placeholders}`.
@@ -93,7 +95,13 @@ fn chinese_next_to_chinese_uses_full_width_punctuation() {
 fn one_term_for_each_thing() {
     let mut bad = Vec::new();
     for (file, key, value) in chinese_entries() {
-        for (wrong, right) in [("口令", "密码"), ("参观证", "胸卡"), ("他们", "这些人 / 工作人员"), ("他会", "此人会"), ("均已校验", "校验通过")] {
+        for (wrong, right) in [
+            ("口令", "密码"),
+            ("参观证", "胸卡"),
+            ("他们", "这些人 / 工作人员"),
+            ("他会", "此人会"),
+            ("均已校验", "校验通过"),
+        ] {
             if value.contains(wrong) {
                 bad.push(format!("{file} {key}: {wrong} (use {right}) in {value}"));
             }

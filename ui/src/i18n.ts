@@ -559,6 +559,11 @@ export function t(key: Key, vars: Record<string, string | number> = {}): string 
 }
 
 /** Like `t` for keys built at run time (enum values); falls back to the raw value. */
+/** A colon after a label: full-width in Chinese, with a space in English. */
+export function colon(): string {
+  return lang() === "zh-CN" ? "：" : ": ";
+}
+
 export function tv(prefix: string, value: string): string {
   const key = `${prefix}${value}` as Key;
   return key in en ? t(key) : value;

@@ -7,7 +7,7 @@ import { call, commands, describe } from "./api";
 import type { BlockView, KioskFormView, KioskReceipt, Language, SubmissionRequest } from "./bindings";
 import { CaptureForm, type Person } from "./capture-form";
 import { ErrorBox, Field } from "./components";
-import { setLang, t, useLang } from "./i18n";
+import { colon, setLang, t, useLang } from "./i18n";
 import { PrintButton } from "./print";
 import { Qr } from "./qr";
 import { Withdraw } from "./kiosk-withdraw";
@@ -295,7 +295,11 @@ function Receipt(props: { r: KioskReceipt; onDone: () => void }) {
       </div>
       {r.withdrawal && (
         <p>
-          <strong>{t("kioskWithdraw")}:</strong> {r.withdrawal}
+          <strong>
+            {t("kioskWithdraw")}
+            {colon()}
+          </strong>
+          {r.withdrawal}
         </p>
       )}
       <div class="row">

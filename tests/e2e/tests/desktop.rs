@@ -728,6 +728,132 @@ async fn notice_draft_lint_fix_submit_second_operator_approves() {
 /// a person reads the notice, fills in their details from a badge, ticks two boxes, submits
 /// and gets a receipt; the form is empty again; the kiosk window is refused a non-capture
 /// command; leaving asks for a passphrase.
+/// A Chinese visitor who says they are under 14 cannot consent alone: the kiosk, in Chinese,
+/// refuses until a parent or guardian gives their name and confirms; then the receipt records
+/// the guardian's consent. The Chinese kiosk at the three tablet sizes, looked at.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kiosk_child_under_14_needs_a_guardian_in_chinese() {
+    let _one_at_a_time = ONE_AT_A_TIME.lock().await;
+    let cli_bin = binary("consentry", "CONSENTRY_CLI_BIN");
+    let shots = std::env::var_os("CONSENTRY_SCREENSHOTS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace().join("tests/e2e/screenshots"))
+        .join("kiosk-zh");
+    let _ = std::fs::remove_dir_all(&shots);
+    std::fs::create_dir_all(&shots).unwrap();
+    let data = tempfile::tempdir().unwrap();
+    let vault = data.path().join("vault").join("consentry.db");
+    let home = data.path().join("home");
+    std::fs::create_dir_all(&home).unwrap();
+    vault_with_team(&cli_bin, &vault, &[("Lena Legal", "legal"), ("Liu Legal", "legal"), ("Mo Marketer", "marketer")]);
+
+    // A notice with children under 14 in scope, approved, shown at an event in Chinese first.
+    let legal = |who: &str, args: &[&str]| cli(&cli_bin, &vault, who, "legal passphrase 1", args, None);
+    legal("Lena Legal", &["notice", "template", "install-starter"]);
+    let mut profile: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(workspace().join("examples/trade-show-2026.profile.json")).unwrap(),
+    )
+    .unwrap();
+    profile["name"] = "trade-show-kids".into();
+    profile["minors"] = serde_json::json!({
+        "in_scope": true,
+        "rules": {
+            "zh": "我们仅在取得儿童父母或者其他监护人同意后处理不满十四周岁儿童的个人信息，仅用于活动后续联系，并在活动结束后90日内删除。",
+            "en": "We process the details of a child under 14 only with the consent of a parent or guardian, use them only to follow up after the event, and delete them within 90 days after the event."
+        }
+    });
+    let file = data.path().join("kids.profile.json");
+    std::fs::write(&file, serde_json::to_string_pretty(&profile).unwrap()).unwrap();
+    legal("Lena Legal", &["notice", "profile", "set", file.to_str().unwrap()]);
+    let title = ["--title-zh", "展会个人信息告知书", "--title-en", "Trade show privacy notice"];
+    legal(
+        "Lena Legal",
+        &[&["notice", "new", "kids"][..], &title, &["--profile", "trade-show-kids", "--template", "pipl_notice"]]
+            .concat(),
+    );
+    legal("Lena Legal", &["notice", "submit", "kids"]);
+    legal("Liu Legal", &["notice", "approve", "kids"]);
+    let today = Command::new("date").arg("+%Y-%m-%d").output().unwrap();
+    let today = String::from_utf8(today.stdout).unwrap().trim().to_string();
+    let event: serde_json::Value = serde_json::from_str(&cli(
+        &cli_bin,
+        &vault,
+        "Mo Marketer",
+        "marketer passphrase 1",
+        &[
+            "--json",
+            "event",
+            "create",
+            "--name",
+            "少儿科技展 2026",
+            "--venue",
+            "上海展览中心",
+            "--from",
+            &today,
+            "--to",
+            &today,
+            "--notice",
+            "kids",
+            "--device",
+            "Stand B tablet",
+        ],
+        None,
+    ))
+    .unwrap();
+    assert_eq!(event["languages"][0], "zh-CN");
+
+    let mut app = launch(&vault, &home, shots).await;
+    let ui = &mut app.ui;
+    ui.unlock_as("Mo Marketer", "marketer passphrase 1").await;
+    ui.click("#nav-events").await;
+    ui.wait_text("#event-list", "少儿科技展 2026").await;
+    let main_window = ui.c.window().await.unwrap();
+    ui.click("#event-list .start-kiosk").await;
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let kiosk = loop {
+        let handles = ui.c.windows().await.unwrap();
+        if let Some(h) = handles.into_iter().find(|h| *h != main_window) {
+            break h;
+        }
+        assert!(Instant::now() < deadline, "no kiosk window opened");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    ui.c.switch_to_window(kiosk).await.unwrap();
+    ui.wait_text("#kiosk-notice", "展会个人信息告知书").await;
+    for size in [(1280, 800), (1024, 768), (768, 1024)] {
+        ui.shot_sized("kiosk-form-zh", "#kiosk", size).await;
+    }
+
+    // Under 14 without a guardian: refused in Chinese, at the guardian's field, nothing sent.
+    ui.fill("#person-name", "王小明").await;
+    ui.fill("#person-email", "xiaoming.wang@example.cn").await;
+    ui.click("#under-14").await;
+    ui.click("#capture-submit").await;
+    let refusal = ui.wait_text("#kiosk", "请填写父母或其他监护人的姓名").await;
+    assert!(!refusal.contains("Please give"), "the refusal is in the visitor's language");
+    assert_eq!(ui.focused_id().await, "guardian-name", "focus moves to what is missing");
+    assert!(ui.c.find_all(Locator::Css("#receipt-id")).await.unwrap().is_empty(), "nothing was recorded");
+    ui.shot("kiosk-under-14-refused-zh").await;
+    ui.shot_sized("kiosk-under-14-refused-zh", "#kiosk", (768, 1024)).await;
+
+    // The parent gives their name and confirms: the receipt comes, as the guardian's consent.
+    ui.fill("#guardian-name", "王大明").await;
+    ui.click("#guardian-confirm").await;
+    ui.click("#capture-submit").await;
+    let receipt_id = ui.wait_text("#receipt-id", "").await;
+    assert_eq!(receipt_id.trim().len(), 10);
+    ui.shot("kiosk-guardian-receipt-zh").await;
+    let status = cli(
+        &cli_bin,
+        &vault,
+        "Mo Marketer",
+        "marketer passphrase 1",
+        &["--json", "history", "--email", "xiaoming.wang@example.cn"],
+        None,
+    );
+    assert!(status.contains("\"kiosk\""), "recorded at the kiosk: {status}");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn kiosk_event_capture_receipt_reset_and_exit() {
     let _one_at_a_time = ONE_AT_A_TIME.lock().await;

@@ -2,7 +2,7 @@ import { useState } from "preact/hooks";
 import { call, commands, describe } from "../api";
 import type { AppInfo, SessionInfo } from "../bindings";
 import { ErrorBox, Field, StrengthMeter, useFocusOnMount } from "../components";
-import { t } from "../i18n";
+import { colon, t } from "../i18n";
 
 /** First run: create the vault, then show the recovery key once and have it confirmed. */
 export function CreateVault(props: { info: AppInfo; onCreated: (s: SessionInfo) => void }) {
@@ -40,7 +40,9 @@ export function CreateVault(props: { info: AppInfo; onCreated: (s: SessionInfo) 
       <h1>{t("createTitle")}</h1>
       <p class="lead">{t("createIntro")}</p>
       <p class="path">
-        {t("vaultFile")}: <code>{props.info.vault_path}</code>
+        {t("vaultFile")}
+        {colon()}
+        <code>{props.info.vault_path}</code>
       </p>
       <Field id="admin-name" label={t("adminName")}>
         <input id="admin-name" value={admin} onInput={(e) => setAdmin(e.currentTarget.value)} required ref={focusRef} />

@@ -2,7 +2,7 @@ import { useState } from "preact/hooks";
 import { call, commands, describe } from "../api";
 import type { AppInfo, SessionInfo } from "../bindings";
 import { ErrorBox, Field, useFocusOnMount } from "../components";
-import { t } from "../i18n";
+import { colon, t } from "../i18n";
 
 export function Unlock(props: { info: AppInfo; note: string | null; onUnlocked: (s: SessionInfo) => void }) {
   const focusRef = useFocusOnMount<HTMLInputElement>();
@@ -30,7 +30,9 @@ export function Unlock(props: { info: AppInfo; note: string | null; onUnlocked: 
       <h1>{t("unlockTitle")}</h1>
       {props.note && <p class="lead" id="lock-note">{props.note}</p>}
       <p class="path">
-        {t("vaultFile")}: <code>{props.info.vault_path}</code>
+        {t("vaultFile")}
+        {colon()}
+        <code>{props.info.vault_path}</code>
       </p>
       <Field id="operator" label={t("operatorName")}>
         <input id="operator" value={operator} onInput={(e) => setOperator(e.currentTarget.value)} required ref={focusRef} />

@@ -4,7 +4,7 @@ import type { ComponentChildren } from "preact";
 import { useState } from "preact/hooks";
 import type { BlockView, FindingView, LintView, RenderedView, TemplateView } from "../../bindings";
 import { Badge } from "../../components";
-import { lang, t } from "../../i18n";
+import { colon, lang, t } from "../../i18n";
 
 export type Bi = { zh: string; en: string };
 
@@ -92,7 +92,9 @@ export function FormPreview(props: { r: RenderedView }) {
           ))}
         </div>
       )}
-      {f.guardian && <p class="hint">{t("guardianPath")}: {zh ? f.guardian[0].zh : f.guardian[0].en}</p>}
+      {f.guardian && <p class="hint">{t("guardianPath")}
+          {colon()}
+          {zh ? f.guardian[0].zh : f.guardian[0].en}</p>}
     </div>
   );
 }

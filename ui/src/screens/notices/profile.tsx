@@ -1,9 +1,10 @@
 // The processing profile editor, with the live bilingual preview, the lint and "create a notice".
-import { useEffect, useState } from "preact/hooks";
-import { call, commands, describe } from "../../api";
+import { createContext } from "preact";
+import { useContext, useEffect, useState } from "preact/hooks";
+import { ApiFailure, call, commands, describe, message } from "../../api";
 import type { CategoryView, ProfileView, PurposeView, RenderedView, TemplateView } from "../../bindings";
 import { VOCABULARY } from "../../bindings";
-import { Badge, ErrorBox, Field, Notice } from "../../components";
+import { Badge, ErrorBox, Field, Notice, useFieldProblems } from "../../components";
 import { lang, t, tv } from "../../i18n";
 import { SideBySide, FormPreview, LintPanel, useFlash, noticesFirst, type Bi } from "./wording";
 
@@ -60,14 +61,26 @@ function normalize(p: Partial<Profile>): Profile {
 // ---------------------------------------------------------------------------------------
 // The processing profile editor, with the live preview
 
+/** The editor's field problems, for the inputs below (outside the editor: none). */
+const Problems = createContext<ReturnType<typeof useFieldProblems> | null>(null);
+
+/** The marks and the message of one field, if the editor reported a problem with it. */
+function useProblem(id: string) {
+  const f = useContext(Problems);
+  return { attrs: f ? f.invalid(id) : {}, message: f ? f.problem(id) : null };
+}
+
 export function BiInput(props: { path: string; label: string; value: Bi; onChange: (v: Bi) => void; long?: boolean; disabled?: boolean }) {
   const Tag = props.long ? "textarea" : "input";
+  const zhProblem = useProblem(`pf-${props.path}.zh`);
+  const enProblem = useProblem(`pf-${props.path}.en`);
   return (
     <div class="field bi">
       <span class="label">{props.label}</span>
       <div class="bi-pair">
         <Tag
           id={`pf-${props.path}.zh`}
+          {...zhProblem.attrs}
           lang="zh-CN"
           aria-label={`${props.label} (中文)`}
           placeholder="中文"
@@ -78,6 +91,7 @@ export function BiInput(props: { path: string; label: string; value: Bi; onChang
         />
         <Tag
           id={`pf-${props.path}.en`}
+          {...enProblem.attrs}
           lang="en"
           aria-label={`${props.label} (English)`}
           placeholder="English"
@@ -87,21 +101,33 @@ export function BiInput(props: { path: string; label: string; value: Bi; onChang
           onInput={(e) => props.onChange({ ...props.value, en: (e.target as HTMLInputElement).value })}
         />
       </div>
+      {zhProblem.message}
+      {enProblem.message}
     </div>
   );
 }
 
 function TextInput(props: { path: string; label: string; value: string; onChange: (v: string) => void; disabled?: boolean }) {
+  const problem = useProblem(`pf-${props.path}`);
   return (
     <Field id={`pf-${props.path}`} label={props.label}>
-      <input id={`pf-${props.path}`} value={props.value} disabled={props.disabled} onInput={(e) => props.onChange((e.target as HTMLInputElement).value)} />
+      <input
+        id={`pf-${props.path}`}
+        {...problem.attrs}
+        value={props.value}
+        disabled={props.disabled}
+        onInput={(e) => props.onChange((e.target as HTMLInputElement).value)}
+      />
+      {problem.message}
     </Field>
   );
 }
 
 function Codes(props: { path: string; options: { code: string; name: string; note?: string }[]; value: string[]; onChange: (v: string[]) => void; disabled?: boolean }) {
+  const problem = useProblem(`pf-${props.path}`);
   return (
-    <div class="codes" id={`pf-${props.path}`} tabIndex={-1}>
+    <div class="codes" id={`pf-${props.path}`} tabIndex={-1} {...problem.attrs}>
+      {problem.message}
       {props.options.map((o) => (
         <label class="check">
           <input
@@ -120,6 +146,41 @@ function Codes(props: { path: string; options: { code: string; name: string; not
   );
 }
 
+/** The field an engine refusal of a profile names (by its path), as the editor's input id. */
+function fieldOf(err: unknown): string | null {
+  if (!(err instanceof ApiFailure)) return null;
+  const text = err.error.text;
+  const arg = (name: string) => text.args.find((a) => a.name === name)?.plain ?? null;
+  switch (text.code) {
+    case "slug_unusable":
+      return "pf-name";
+    case "profile_purpose_unknown":
+      return "pf-purposes";
+    case "profile_category_unknown":
+      return "pf-categories";
+    case "profile_list_too_long":
+      return arg("path") ? `pf-${arg("path")}` : null;
+    case "text_too_long":
+    case "text_hidden_character":
+      return arg("what") ? `pf-${arg("what")}` : null;
+    default:
+      return null;
+  }
+}
+
+/** What the editor can say before saving, by the engine's rules (a usable name, whole days):
+ * a draft may be incomplete, and the lint says what the notice still lacks. */
+function profileProblems(p: Profile): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!/^[a-z][a-z0-9_-]{0,63}$/.test(p.name)) out["pf-name"] = message("slug_unusable", { name: p.name });
+  p.retention.forEach((r, i) => {
+    if (r.days !== null && !(Number.isInteger(r.days) && r.days >= 1 && r.days <= 36500)) {
+      out[`pf-retention[${i}].days`] = message("retention_range", { days: r.days });
+    }
+  });
+  return out;
+}
+
 export function ProfileEditor(props: { legal: boolean; templates: TemplateView[]; onCreated: (name: string) => void }) {
   const zh = lang() === "zh-CN";
   const ro = !props.legal;
@@ -136,6 +197,7 @@ export function ProfileEditor(props: { legal: boolean; templates: TemplateView[]
   const [note, setNote] = useState<string | null>(null);
   const [saved, setSaved] = useState<string | null>(null);
   const [flash, showLine] = useFlash();
+  const fields = useFieldProblems();
 
   useEffect(() => {
     call(commands.listProfiles()).then(
@@ -192,11 +254,17 @@ export function ProfileEditor(props: { legal: boolean; templates: TemplateView[]
       </div>
     );
   }
-  const set = (patch: Partial<Profile>) => setP({ ...p, ...patch });
+  const set = (patch: Partial<Profile>) => {
+    setP({ ...p, ...patch });
+    setError(null);
+    setNote(null);
+    fields.clear();
+  };
   const catOptions = categories.map((c) => ({ code: c.code, name: zh ? c.name_zh : c.name_en, note: c.sensitive ? tv("sens_", c.sensitive) : undefined }));
   const dirty = saved !== JSON.stringify(p, null, 2) && saved !== JSON.stringify(p);
 
   return (
+    <Problems.Provider value={fields}>
     <div class="workspace">
       <form
         class="profile-form"
@@ -204,13 +272,18 @@ export function ProfileEditor(props: { legal: boolean; templates: TemplateView[]
         onSubmit={async (e) => {
           e.preventDefault();
           setError(null);
+          setNote(null);
+          if (!fields.report(profileProblems(p))) return;
           try {
             const r = await call(commands.saveProfile(JSON.stringify(p)));
             setSaved(JSON.stringify(p));
             setNote(t("profileSaved", { name: r.name, rev: r.rev }));
             setProfiles(await call(commands.listProfiles()));
           } catch (err) {
-            setError(describe(err));
+            // A refusal that names a field marks that field; any other shows above the buttons.
+            const id = fieldOf(err);
+            if (id && document.getElementById(id)) fields.report({ [id]: describe(err) });
+            else setError(describe(err));
           }
         }}
       >
@@ -297,6 +370,7 @@ export function ProfileEditor(props: { legal: boolean; templates: TemplateView[]
               <Field id={`pf-retention[${i}].applies_to`} label={t("appliesTo")}>
                 <select
                   id={`pf-retention[${i}].applies_to`}
+                  {...fields.invalid(`pf-retention[${i}].applies_to`)}
                   value={r.applies_to}
                   onChange={(e) => set({ retention: p.retention.map((x, j) => (j === i ? { ...x, applies_to: (e.target as HTMLSelectElement).value } : x)) })}
                 >
@@ -305,11 +379,13 @@ export function ProfileEditor(props: { legal: boolean; templates: TemplateView[]
                     <option value={c}>{c}</option>
                   ))}
                 </select>
+                {fields.problem(`pf-retention[${i}].applies_to`)}
               </Field>
               <BiInput path={`retention[${i}].period`} label={t("period")} value={r.period} onChange={(period) => set({ retention: p.retention.map((x, j) => (j === i ? { ...x, period } : x)) })} />
               <Field id={`pf-retention[${i}].days`} label={t("days")}>
                 <input
                   id={`pf-retention[${i}].days`}
+                  {...fields.invalid(`pf-retention[${i}].days`)}
                   type="number"
                   min={1}
                   value={r.days ?? ""}
@@ -318,6 +394,7 @@ export function ProfileEditor(props: { legal: boolean; templates: TemplateView[]
                     set({ retention: p.retention.map((x, j) => (j === i ? { ...x, days: v ? Number(v) : null } : x)) });
                   }}
                 />
+                {fields.problem(`pf-retention[${i}].days`)}
               </Field>
               <button type="button" class="ghost" onClick={() => set({ retention: p.retention.filter((_, j) => j !== i) })}>
                 {t("remove")}
@@ -447,6 +524,7 @@ export function ProfileEditor(props: { legal: boolean; templates: TemplateView[]
         )}
       </div>
     </div>
+    </Problems.Provider>
   );
 }
 

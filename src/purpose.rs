@@ -228,13 +228,13 @@ impl SeparateConsent {
     pub fn label(self, zh: bool) -> &'static str {
         match (self, zh) {
             (SeparateConsent::Sensitive, true) => "敏感个人信息单独同意",
-            (SeparateConsent::Sensitive, false) => "Separate consent: sensitive personal information",
+            (SeparateConsent::Sensitive, false) => "Separate consent to processing sensitive personal information",
             (SeparateConsent::ThirdParty, true) => "向第三方提供单独同意",
-            (SeparateConsent::ThirdParty, false) => "Separate consent: sharing with third parties",
+            (SeparateConsent::ThirdParty, false) => "Separate consent to sharing with third parties",
             (SeparateConsent::CrossBorder, true) => "跨境提供单独同意",
-            (SeparateConsent::CrossBorder, false) => "Separate consent: transfer outside mainland China",
+            (SeparateConsent::CrossBorder, false) => "Separate consent to transfer outside mainland China",
             (SeparateConsent::PublicDisclosure, true) => "公开个人信息单独同意",
-            (SeparateConsent::PublicDisclosure, false) => "Separate consent: public disclosure",
+            (SeparateConsent::PublicDisclosure, false) => "Separate consent to public disclosure",
             (SeparateConsent::Guardian, true) => "监护人同意",
             (SeparateConsent::Guardian, false) => "A guardian's consent",
         }

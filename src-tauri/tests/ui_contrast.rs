@@ -23,7 +23,11 @@ fn luminance(hex: &str) -> f64 {
     assert_eq!(h.len(), 6, "a six-digit colour: {hex}");
     let channel = |i: usize| {
         let c = f64::from(u8::from_str_radix(&h[i..i + 2], 16).unwrap()) / 255.0;
-        if c <= 0.03928 { c / 12.92 } else { ((c + 0.055) / 1.055).powf(2.4) }
+        if c <= 0.03928 {
+            c / 12.92
+        } else {
+            ((c + 0.055) / 1.055).powf(2.4)
+        }
     };
     0.2126 * channel(0) + 0.7152 * channel(2) + 0.0722 * channel(4)
 }

@@ -130,8 +130,26 @@ pub fn mechanism_label(code: &str, zh: bool) -> Option<&'static str> {
     })
 }
 
+/// A list inside a sentence: 、 in Chinese; in English, commas and each name in lower case
+/// as a common noun is mid-sentence ("name, email address"), acronyms kept ("GPS data").
 fn join(items: impl Iterator<Item = String>, zh: bool) -> String {
-    items.collect::<Vec<_>>().join(if zh { "、" } else { ", " })
+    if zh {
+        return items.collect::<Vec<_>>().join("、");
+    }
+    items.map(|n| mid_sentence(&n)).collect::<Vec<_>>().join(", ")
+}
+
+/// An English name as it reads mid-sentence: the first letter in lower case unless the first
+/// word is an acronym or a single capital ("GPS", "ID", "I").
+pub(crate) fn mid_sentence(name: &str) -> String {
+    let first_word = name.split_whitespace().next().unwrap_or("");
+    let acronym = first_word.chars().filter(|c| c.is_alphabetic()).count() > 1
+        && first_word.chars().filter(|c| c.is_alphabetic()).all(char::is_uppercase);
+    let mut chars = name.chars();
+    match chars.next() {
+        Some(c) if !acronym && first_word.chars().count() > 1 => c.to_lowercase().chain(chars).collect(),
+        _ => name.to_string(),
+    }
 }
 
 impl Context {
@@ -242,5 +260,20 @@ impl Context {
             complaint: p.complaint.get(zh).into(),
             frameworks: Frameworks { pipl: p.pipl(), gdpr: p.gdpr() },
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn english_names_read_in_lower_case_mid_sentence_acronyms_kept() {
+        assert_eq!(mid_sentence("Email address"), "email address");
+        assert_eq!(mid_sentence("Dietary restrictions and allergies"), "dietary restrictions and allergies");
+        assert_eq!(mid_sentence("GPS location"), "GPS location");
+        assert_eq!(mid_sentence("ID card number"), "ID card number");
+        assert_eq!(join(["Name".to_string(), "Email address".to_string()].into_iter(), false), "name, email address");
+        assert_eq!(join(["姓名".to_string(), "电子邮箱".to_string()].into_iter(), true), "姓名、电子邮箱");
     }
 }

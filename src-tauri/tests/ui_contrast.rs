@@ -2,6 +2,8 @@
 //! it is set on (1.4.3), focus rings and control borders 3:1 (1.4.11). Read from the
 //! variables in `ui/src/style.css`, so a colour changed there is checked here.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::collections::HashMap;
 
 fn variables() -> HashMap<String, String> {

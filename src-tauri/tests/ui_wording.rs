@@ -2,6 +2,8 @@
 //! messages follow (`src/domain/messages/tests.rs`): full-width punctuation, and one term for
 //! each thing: 密码 (not 口令), 胸卡 (not 参观证), 人员 for the People screen, 此人 (not 他).
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::path::PathBuf;
 
 fn ui_src() -> PathBuf {

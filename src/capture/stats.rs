@@ -174,7 +174,7 @@ fn superseded(conn: &Connection, notice: &str, number: i64) -> Result<Option<Sup
         .storage("read the event's notice")?;
     let Some(newest) = newest else { return Ok(None) };
     let d = versions(&version_in(conn, notice, Some(number))?, &version_in(conn, notice, Some(newest))?);
-    Ok(d.needs_fresh_consent().then(|| Superseded { number: newest, changes: d.material }))
+    Ok(d.needs_fresh_consent().then_some(Superseded { number: newest, changes: d.material }))
 }
 
 /// Shows another approved version of the event's notice at its kiosk from now on (marketer,

@@ -96,6 +96,37 @@ pub(crate) fn verify_current(conn: &Connection, problems: &mut Vec<Problem>) -> 
             ),
         ));
     }
+    // What the table keeps beside the event's id is that event's, and the counts are right.
+    let copied: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM consent_current c JOIN consent_event e ON e.id = c.event_id
+             WHERE c.utc_offset_min IS NOT e.utc_offset_min OR c.notice_hash IS NOT e.notice_hash",
+            [],
+            |r| r.get(0),
+        )
+        .storage(ctx)?;
+    if copied > 0 {
+        problems.push(Problem::at(
+            Place::CurrentState { subject_id: String::new(), purpose: String::new() },
+            format!("{copied} current-state rows keep a time offset or notice hash that is not their event's."),
+        ));
+    }
+    for (name, sql) in [
+        ("subjects", "SELECT count(*) FROM subject"),
+        ("granted", "SELECT count(*) FROM consent_current WHERE kind = 'grant'"),
+    ] {
+        let (kept, counted): (i64, i64) = conn
+            .query_row(&format!("SELECT (SELECT n FROM tally WHERE name = ?1), ({sql})"), [name], |r| {
+                Ok((r.get::<_, Option<i64>>(0)?.unwrap_or(-1), r.get(1)?))
+            })
+            .storage(ctx)?;
+        if kept != counted {
+            problems.push(Problem::at(
+                Place::CurrentState { subject_id: String::new(), purpose: String::new() },
+                format!("The home screen's count of {name} says {kept}, but there are {counted}."),
+            ));
+        }
+    }
     conn.query_row("SELECT count(*) FROM consent_current", [], |r| r.get::<_, i64>(0))
         .map(|n| u64::try_from(n).unwrap_or(0))
         .storage(ctx)
@@ -108,8 +139,8 @@ pub(crate) fn current(conn: &Connection, subject_id: &str) -> Result<Vec<Purpose
     let ctx = "read consent status";
     let mut stmt = conn
         .prepare_cached(
-            "SELECT purpose_code, kind, captured_at_ms, utc_offset_min, id, notice_hash
-             FROM consent_state_now WHERE subject_id = ?1 ORDER BY purpose_code",
+            "SELECT purpose_code, kind, captured_at_ms, utc_offset_min, event_id, notice_hash
+             FROM consent_current WHERE subject_id = ?1 ORDER BY purpose_code",
         )
         .storage(ctx)?;
     let rows = stmt
@@ -156,9 +187,9 @@ pub fn summary(session: &mut Session) -> Result<Summary> {
         let count = |sql: &str, p: &[&dyn rusqlite::ToSql]| -> Result<u64> {
             conn.query_row(sql, p, |r| r.get::<_, i64>(0)).map(|n| u64::try_from(n).unwrap_or(0)).storage(ctx)
         };
-        let subjects = count("SELECT count(*) FROM subject", &[])?;
-        // Kept by a trigger as events are appended (migrations/0005_current.sql).
-        let active_consents = count("SELECT count(*) FROM consent_current WHERE kind = 'grant'", &[])?;
+        // Kept by triggers as people and events are added (migrations/0011_current_reads_once.sql).
+        let subjects = count("SELECT n FROM tally WHERE name = 'subjects'", &[])?;
+        let active_consents = count("SELECT n FROM tally WHERE name = 'granted'", &[])?;
         let withdrawals_last_7_days =
             count("SELECT count(*) FROM consent_event WHERE kind = 'withdraw' AND captured_at_ms >= ?1", &[&week_ago])?;
         let mut stmt =

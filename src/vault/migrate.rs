@@ -24,10 +24,15 @@ const MIGRATIONS: &[Migration] = &[
     Migration { version: 8, name: "clock_tolerance", sql: include_str!("../../migrations/0008_clock_tolerance.sql") },
     Migration { version: 9, name: "key_slots", sql: include_str!("../../migrations/0009_key_slots.sql") },
     Migration { version: 10, name: "sealed_people", sql: include_str!("../../migrations/0010_sealed_people.sql") },
+    Migration {
+        version: 11,
+        name: "current_reads_once",
+        sql: include_str!("../../migrations/0011_current_reads_once.sql"),
+    },
 ];
 
 /// The newest schema version this binary knows.
-pub const SCHEMA_VERSION: i64 = 10;
+pub const SCHEMA_VERSION: i64 = 11;
 
 /// Brings the schema up to date, refusing edited migrations and newer schemas.
 pub(crate) fn migrate(conn: &mut Connection, now_ms: i64) -> Result<()> {

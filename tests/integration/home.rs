@@ -98,8 +98,9 @@ fn idle_lock_defaults_to_five_minutes_and_only_admins_change_it() {
     k.lock().unwrap();
 }
 
-/// Status and the count of consents in force come from one reader, the view over the table a
-/// trigger keeps as events are appended (migrations/0005 and 0006). Whatever the order and
+/// Status and the count of consents in force come from one reader, the table a trigger keeps
+/// as events are appended, and a count the triggers keep beside it (migrations 0005, 0008,
+/// 0011). Whatever the order and
 /// timing of grants, refusals and withdrawals, including several at the same instant written
 /// in any order and events dated in the past (paper forms), both agree with the state
 /// re-derived from each person's whole history.
@@ -193,11 +194,24 @@ fn consents_in_force_agree_with_the_ledger_in_any_order() {
                         })
                         .collect();
                     prop_assert_eq!(&got, &want, "status of {:?} after steps {:?}", key, steps);
+                    // What status shows beside the state is its event's: the time with its
+                    // offset and the notice hash (kept in the table since schema 11).
+                    for x in &st.purposes {
+                        let e = events.iter().find(|e| e.id == x.event_id);
+                        prop_assert!(e.is_some(), "status points at an event of the person");
+                        let e = e.unwrap();
+                        prop_assert_eq!(x.since, e.captured_at);
+                        prop_assert_eq!(x.since.offset(), e.captured_at.offset());
+                        prop_assert_eq!(&x.notice_hash, &e.notice_hash);
+                    }
                     granted += expected.values().filter(|k| **k == EventKind::Grant).count();
                 }
             }
-            let counted = ledger::summary(&mut s).unwrap().active_consents;
-            prop_assert_eq!(counted, granted as u64, "steps {:?}", steps);
+            let summary = ledger::summary(&mut s).unwrap();
+            prop_assert_eq!(summary.active_consents, granted as u64, "steps {:?}", steps);
+            let people: i64 =
+                s.raw_connection_for_tests().query_row("SELECT count(*) FROM subject", [], |r| r.get(0)).unwrap();
+            prop_assert_eq!(summary.subjects, people as u64, "the people count is kept as people are added");
             Ok(())
         })
         .unwrap();

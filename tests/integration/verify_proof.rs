@@ -3,7 +3,7 @@
 //! the migrations create (and no write while it differs); the current state rebuilt from the
 //! ledger. Each failure is caused by raw SQL with the key, as an attacker holding it would.
 
-use consentry::ledger::EventKind;
+use consentry::ledger::{self, EventKind};
 use consentry::verify::{self, Place};
 use consentry::{Error, Role, Session};
 
@@ -192,5 +192,29 @@ fn a_current_state_the_ledger_does_not_give_fails_verify_and_names_person_and_pu
     let p = &r.problems[0];
     assert_eq!(p.place, Place::CurrentState { subject_id: subject.clone(), purpose: "event_marketing".into() });
     assert!(p.message.contains("the ledger gives refuse") && p.message.contains("table says grant"), "{}", p.message);
+    lena.lock().unwrap();
+}
+
+/// The home screen's counts and what the current-state table keeps beside each event id
+/// (schema 11) are derived too: verify finds them changed.
+#[test]
+fn a_changed_home_count_or_a_copied_notice_hash_fails_verify() {
+    let tv = vault_with_team();
+    let mut mo = unlock(&tv.paths, Role::Marketer);
+    capture(&mut mo, &tv.notice_hash, person(0), &[("newsletter", EventKind::Grant)]);
+    let counts = ledger::summary(&mut mo).unwrap();
+    assert_eq!(counts.active_consents, 1);
+    mo.lock().unwrap();
+    let mut lena = unlock(&tv.paths, Role::Legal);
+    assert!(verify::verify(&mut lena).unwrap().is_intact());
+    lena.raw_connection_for_tests().execute("UPDATE tally SET n = n + 5 WHERE name = 'granted'", []).unwrap();
+    let r = verify::verify(&mut lena).unwrap();
+    assert_eq!(r.problems.len(), 1, "{:?}", r.problems);
+    assert!(r.problems[0].message.contains("count of granted says 6, but there are 1"), "{}", r.problems[0].message);
+    lena.raw_connection_for_tests().execute("UPDATE tally SET n = n - 5 WHERE name = 'granted'", []).unwrap();
+    lena.raw_connection_for_tests().execute("UPDATE consent_current SET notice_hash = 'ff'", []).unwrap();
+    let r = verify::verify(&mut lena).unwrap();
+    assert_eq!(r.problems.len(), 1, "{:?}", r.problems);
+    assert!(r.problems[0].message.contains("not their event's"), "{}", r.problems[0].message);
     lena.lock().unwrap();
 }

@@ -1,0 +1,71 @@
+-- Consentry schema v11: derived state is read once. Status reads everything it shows from
+-- `consent_current` (the time's UTC offset and the notice hash are kept beside the event's id,
+-- so no join to the ledger is needed), and the home screen's counts are kept by triggers in
+-- `tally`, so reading them costs the same at a thousand events and at a million.
+-- The rule that picks the current event is schema 8's, unchanged; only what is kept grows.
+-- Applied migrations are never edited.
+
+ALTER TABLE consent_current ADD COLUMN utc_offset_min INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE consent_current ADD COLUMN notice_hash TEXT;
+UPDATE consent_current
+SET (utc_offset_min, notice_hash) =
+    (SELECT e.utc_offset_min, e.notice_hash FROM consent_event e WHERE e.id = consent_current.event_id);
+
+DROP TRIGGER consent_current_track;
+CREATE TRIGGER consent_current_track AFTER INSERT ON consent_event
+BEGIN
+    INSERT INTO consent_current (subject_id, purpose_code, kind, captured_at_ms, protection, event_id,
+                                 utc_offset_min, notice_hash)
+    SELECT * FROM (
+        SELECT e.subject_id, e.purpose_code, e.kind, e.captured_at_ms,
+               CASE e.kind WHEN 'withdraw' THEN 2 WHEN 'refuse' THEN 1 ELSE 0 END AS protection, e.id,
+               e.utc_offset_min, e.notice_hash
+        FROM consent_event e,
+             (SELECT id AS latest_id, device_id AS latest_device, captured_at_ms AS latest_at
+              FROM consent_event
+              WHERE subject_id = NEW.subject_id AND purpose_code = NEW.purpose_code
+              ORDER BY captured_at_ms DESC,
+                       CASE kind WHEN 'withdraw' THEN 2 WHEN 'refuse' THEN 1 ELSE 0 END DESC,
+                       id DESC
+              LIMIT 1) AS latest
+        WHERE e.subject_id = NEW.subject_id AND e.purpose_code = NEW.purpose_code
+          AND (e.id = latest.latest_id
+               OR (e.device_id <> latest.latest_device AND e.captured_at_ms >= latest.latest_at - 600000))
+        ORDER BY protection DESC, e.captured_at_ms DESC, e.id DESC
+        LIMIT 1
+    ) WHERE true
+    ON CONFLICT (subject_id, purpose_code) DO UPDATE SET
+        kind = excluded.kind, captured_at_ms = excluded.captured_at_ms,
+        protection = excluded.protection, event_id = excluded.event_id,
+        utc_offset_min = excluded.utc_offset_min, notice_hash = excluded.notice_hash;
+END;
+
+-- The home screen's counts: people, and consents in force (current state `grant`).
+CREATE TABLE tally (
+    name TEXT PRIMARY KEY,
+    n    INTEGER NOT NULL CHECK (n >= 0)
+) STRICT, WITHOUT ROWID;
+INSERT INTO tally (name, n) SELECT 'subjects', count(*) FROM subject;
+INSERT INTO tally (name, n) SELECT 'granted', count(*) FROM consent_current WHERE kind = 'grant';
+
+CREATE TRIGGER tally_subject_added AFTER INSERT ON subject
+BEGIN
+    UPDATE tally SET n = n + 1 WHERE name = 'subjects';
+END;
+CREATE TRIGGER tally_subject_removed AFTER DELETE ON subject
+BEGIN
+    UPDATE tally SET n = n - 1 WHERE name = 'subjects';
+END;
+CREATE TRIGGER tally_granted_added AFTER INSERT ON consent_current WHEN NEW.kind = 'grant'
+BEGIN
+    UPDATE tally SET n = n + 1 WHERE name = 'granted';
+END;
+CREATE TRIGGER tally_granted_changed AFTER UPDATE OF kind ON consent_current
+WHEN (OLD.kind = 'grant') <> (NEW.kind = 'grant')
+BEGIN
+    UPDATE tally SET n = n + CASE WHEN NEW.kind = 'grant' THEN 1 ELSE -1 END WHERE name = 'granted';
+END;
+CREATE TRIGGER tally_granted_removed AFTER DELETE ON consent_current WHEN OLD.kind = 'grant'
+BEGIN
+    UPDATE tally SET n = n - 1 WHERE name = 'granted';
+END;

@@ -19,6 +19,12 @@ pub(crate) struct RawIds {
 
 /// A raw SQLCipher vault at `path` with the engine's pragmas and schema.
 pub(crate) fn raw_open(path: &Path) -> Res<Connection> {
+    raw_open_with(path, "")
+}
+
+/// The same with cipher settings of its own (`pragmas`, run after the key and before the
+/// first read; see `cipher.rs`).
+pub(crate) fn raw_open_with(path: &Path, pragmas: &str) -> Res<Connection> {
     let mut key = [0u8; 32];
     let mut r = Rng::new(0x5EED);
     for b in &mut key {
@@ -27,16 +33,20 @@ pub(crate) fn raw_open(path: &Path) -> Res<Connection> {
     let conn = Connection::open(path)?;
     conn.execute_batch("PRAGMA cipher_log_level = NONE;")?;
     conn.execute_batch(&format!("PRAGMA key = \"x'{}'\";", hex::encode(key)))?;
+    conn.execute_batch(pragmas)?;
     conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0))?;
     let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
     if !mode.eq_ignore_ascii_case("wal") {
         return Err("raw vault: not WAL".into());
     }
     conn.execute_batch(
-        "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -65536;",
+        "PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON; PRAGMA synchronous = FULL; PRAGMA temp_store = MEMORY;
+         PRAGMA cache_size = -65536;",
     )?;
     if conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0))? == 0 {
-        for m in MIGRATIONS {
+        // The engine's own migrations, all of them (with the triggers that keep the current
+        // state and the counts), so both sides pay for the same rows.
+        for m in consentry::vault::migration_sql() {
             conn.execute_batch(m)?;
         }
     }
@@ -44,7 +54,11 @@ pub(crate) fn raw_open(path: &Path) -> Res<Connection> {
 }
 
 pub(crate) fn raw_vault(dir: &Path) -> Res<Raw> {
-    let conn = raw_open(&dir.join("raw.db"))?;
+    raw_vault_with(&dir.join("raw.db"), "")
+}
+
+pub(crate) fn raw_vault_with(path: &Path, pragmas: &str) -> Res<Raw> {
+    let conn = raw_open_with(path, pragmas)?;
     let device = uuid::Uuid::now_v7().to_string();
     let operator = uuid::Uuid::now_v7().to_string();
     let notice_hash = hex::encode(Sha256::digest(NOTICE_TEXT.as_bytes()));
@@ -165,6 +179,8 @@ pub(crate) fn raw_record(
             for t in raw_terms(&p.name, &p.email, &p.phone) {
                 ins.execute(params![t, id])?;
             }
+            // The engine records each new person in the audit log, as its own entry.
+            raw_audit(conn, raw, "subject.create", &id, "", now_ms)?;
             id
         }
     };
@@ -227,6 +243,12 @@ pub(crate) fn raw_record(
     for id in &ids {
         ins.execute(params![receipt, id])?;
     }
+    let action = if method == "import" { "consent.import" } else { "consent.capture" };
+    raw_audit(conn, raw, action, &subject_id, &detail, now_ms)
+}
+
+/// One audit entry chained to the last one, as the engine appends each entry it records.
+fn raw_audit(conn: &Connection, raw: &RawIds, action: &str, target: &str, detail: &str, now_ms: i64) -> Res<()> {
     let last: Option<(i64, Vec<u8>)> = conn
         .prepare_cached("SELECT seq, hash FROM audit_entry ORDER BY seq DESC LIMIT 1")?
         .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
@@ -234,14 +256,15 @@ pub(crate) fn raw_record(
     let (seq, prev) = last.map(|(s, h)| (s + 1, h)).unwrap_or((1, vec![0; 32]));
     let hash = Sha256::new()
         .chain_update(&prev)
-        .chain_update(subject_id.as_bytes())
+        .chain_update(action.as_bytes())
+        .chain_update(target.as_bytes())
         .chain_update(detail.as_bytes())
         .finalize();
     conn.prepare_cached(
         "INSERT INTO audit_entry (seq, at_ms, utc_offset_min, actor_id, actor_name, action, target, detail, prev_hash, hash)
-         VALUES (?1, ?2, ?3, ?4, 'Mo', 'consent.capture', ?5, ?6, ?7, ?8)",
+         VALUES (?1, ?2, ?3, ?4, 'Mo', ?5, ?6, ?7, ?8, ?9)",
     )?
-    .execute(params![seq, now_ms, OFFSET_MIN, raw.operator, subject_id, detail, prev, hash.as_slice()])?;
+    .execute(params![seq, now_ms, OFFSET_MIN, raw.operator, action, target, detail, prev, hash.as_slice()])?;
     Ok(())
 }
 
@@ -275,29 +298,23 @@ pub(crate) fn raw_capture(raw: &mut Raw, p: &Person) -> Res<()> {
     Ok(())
 }
 
-pub(crate) const RAW_PROTECTION: &str = "CASE kind WHEN 'withdraw' THEN 2 WHEN 'refuse' THEN 1 ELSE 0 END";
-
-/// Current status per purpose: find the person by email, read their events newest first per
-/// purpose, keep the first of each.
+/// Current status per purpose: find the person by email and read their rows of the
+/// trigger-kept current state (the least a plain SQL reader of this schema does).
 pub(crate) fn raw_status(raw: &Raw, email: &str) -> Res<usize> {
     let id: String = raw
         .conn
         .prepare_cached("SELECT id FROM subject WHERE email_index = ?1 ORDER BY created_at_ms LIMIT 1")?
         .query_row([blind("E", email)], |r| r.get(0))?;
-    let mut stmt = raw.conn.prepare_cached(&format!(
-        "SELECT purpose_code, kind, captured_at_ms, utc_offset_min, id, notice_hash FROM consent_event
-         WHERE subject_id = ?1 ORDER BY purpose_code, captured_at_ms DESC, {RAW_PROTECTION} DESC"
-    ))?;
+    let mut stmt = raw.conn.prepare_cached(
+        "SELECT purpose_code, kind, captured_at_ms, utc_offset_min, event_id, notice_hash FROM consent_current
+         WHERE subject_id = ?1 ORDER BY purpose_code",
+    )?;
     let mut rows = stmt.query([&id])?;
-    let mut out: Vec<(String, String, i64)> = Vec::new();
+    let mut out: Vec<(String, String, i64, i64, String, Option<String>)> = Vec::new();
     while let Some(r) = rows.next()? {
-        let purpose: String = r.get(0)?;
-        if out.last().is_some_and(|o| o.0 == purpose) {
-            continue;
-        }
-        out.push((purpose, r.get(1)?, r.get(2)?));
+        out.push((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?));
     }
-    Ok(out.len())
+    Ok(std::hint::black_box(out).len())
 }
 
 pub(crate) fn raw_history(raw: &Raw, email: &str) -> Res<usize> {
@@ -349,21 +366,47 @@ pub(crate) fn raw_history(raw: &Raw, email: &str) -> Res<usize> {
     Ok(rows.len())
 }
 
+/// The home screen's counts as the engine reads them: the two trigger-kept counts,
+/// withdrawals in the last seven days, notice versions by state.
+pub(crate) fn raw_home_counts(raw: &Raw) -> Res<i64> {
+    let week_ago = now_ms() - 7 * 86_400_000;
+    let (people, granted): (i64, i64) = raw
+        .conn
+        .prepare_cached(
+            "SELECT (SELECT n FROM tally WHERE name = 'subjects'), (SELECT n FROM tally WHERE name = 'granted')",
+        )?
+        .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    let withdrawn: i64 = raw
+        .conn
+        .prepare_cached("SELECT count(*) FROM consent_event WHERE kind = 'withdraw' AND captured_at_ms >= ?1")?
+        .query_row([week_ago], |r| r.get(0))?;
+    let mut stmt =
+        raw.conn.prepare_cached("SELECT state, count(*) FROM notice_version GROUP BY state ORDER BY state")?;
+    let states = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?.count() as i64;
+    Ok(std::hint::black_box(people + granted + withdrawn + states))
+}
+
 /// The same rows as the consent export (current state per person and purpose, with the
-/// person's columns and the receipt), written as CSV with no masking or hashing.
+/// person's columns and the receipt) by a plain scan of the current-state table, written as
+/// CSV with no masking, hashing or time formatting: the floor an export can reach. Like the
+/// engine's, in one write transaction that records the export in the audit log.
 pub(crate) fn raw_export(raw: &Raw) -> Res<usize> {
-    let sql = format!(
+    raw.conn.execute_batch("BEGIN IMMEDIATE")?;
+    let n = raw_export_rows(raw)?;
+    raw_audit(&raw.conn, &raw.ids, "consent.export", "", &format!("{n} rows, masked, csv"), now_ms())?;
+    raw.conn.execute_batch("COMMIT")?;
+    Ok(n)
+}
+
+fn raw_export_rows(raw: &Raw) -> Res<usize> {
+    let sql =
         "SELECT s.id, s.name_masked, s.email_masked, s.phone_masked, s.company_masked, s.email_sha256, s.phone_sha256,
-                s.erased_at_ms IS NOT NULL, e.purpose_code, e.kind, e.captured_at_ms, e.utc_offset_min, e.id,
-                e.notice_hash, e.method, (SELECT receipt_id FROM receipt_event re WHERE re.event_id = e.id)
-         FROM (SELECT *, row_number() OVER (PARTITION BY subject_id, purpose_code
-                                            ORDER BY captured_at_ms DESC, {RAW_PROTECTION} DESC) AS rn
-               FROM consent_event) e
+                s.erased_at_ms IS NOT NULL, e.purpose_code, e.kind, e.captured_at_ms, e.utc_offset_min, e.event_id,
+                e.notice_hash, e.method, (SELECT receipt_id FROM receipt_event re WHERE re.event_id = e.event_id)
+         FROM consent_current e
          JOIN subject s ON s.id = e.subject_id
-         WHERE e.rn = 1
-         ORDER BY s.created_at_ms, s.id, e.purpose_code"
-    );
-    let mut stmt = raw.conn.prepare(&sql)?;
+         ORDER BY s.created_at_ms, s.id, e.purpose_code";
+    let mut stmt = raw.conn.prepare(sql)?;
     let mut rows = stmt.query([])?;
     let mut out = String::from(
         "subject_id,name,email,phone,company,purpose,state,since,method,notice_hash,event_id,receipt_id,erased\r\n",

@@ -134,7 +134,8 @@ pub(crate) fn render_md(doc: &Value) -> String {
     let f = |v: &Value| v.as_f64().map(fmt_s).unwrap_or_else(|| "—".into());
     for set in ["large", "quick"] {
         let Some(s) = doc.get(set) else { continue };
-        let merged = s.get("merge").map(|m| merge::render_md(set, m)).unwrap_or_default();
+        let mut merged = s.get("merge").map(|m| merge::render_md(set, m)).unwrap_or_default();
+        merged.push_str(&s.get("cipher").map(|c| cipher::render_md(set, c)).unwrap_or_default());
         if s.get("paths").is_none() {
             md.push_str(&merged);
             continue;
@@ -160,11 +161,19 @@ pub(crate) fn render_md(doc: &Value) -> String {
         let g = &s["generation"];
         let _ = writeln!(
             md,
-            "\nGeneration through the engine's import: {} ({} events/s); raw INSERTs: {}. `verify` on the generated vault: intact, {}.\n",
+            "\nGeneration through the engine's import: {} ({} events/s); raw INSERTs: {}. `verify` on the generated vault: intact, {}{}.\n",
             f(&g["engine_s"]),
             group(g["engine_events_per_s"].as_f64().unwrap_or(0.0) as u64),
             f(&g["raw_s"]),
-            f(&s["verify_s"])
+            f(&s["verify_s"]),
+            match s["verify_after"]["s"].as_f64() {
+                Some(t) => format!(
+                    "; after the captures and imports above ({} events): intact, {}",
+                    group(s["verify_after"]["events"].as_u64().unwrap_or(0)),
+                    fmt_s(t)
+                ),
+                None => String::new(),
+            }
         );
         md.push_str("<details><summary>What each path does</summary>\n\n");
         for p in s["paths"].as_array().into_iter().flatten() {

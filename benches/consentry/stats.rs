@@ -54,6 +54,8 @@ pub(crate) enum Target {
     Rate(f64),
     /// Both: events per second ≥ n and engine median ≤ k × raw median.
     RateAndRatio(f64, f64),
+    /// Both: engine median ≤ seconds and engine median ≤ k × raw median.
+    WithinAndRatio(f64, f64),
     None,
 }
 
@@ -82,6 +84,7 @@ impl PathResult {
             Target::Within(s) => format!("≤ {}", fmt_s(s)),
             Target::Rate(n) => format!("≥ {} events/s", group(n as u64)),
             Target::RateAndRatio(n, k) => format!("≥ {} events/s, ≤ {k}× raw", group(n as u64)),
+            Target::WithinAndRatio(s, k) => format!("≤ {}, ≤ {k}× raw", fmt_s(s)),
             Target::None => "—".into(),
         }
     }
@@ -91,6 +94,7 @@ impl PathResult {
             Target::Within(s) => Some(self.engine.median() <= s),
             Target::Rate(n) => self.rate().map(|r| r >= n),
             Target::RateAndRatio(n, k) => self.rate().zip(self.ratio()).map(|(r, x)| r >= n && x <= k),
+            Target::WithinAndRatio(s, k) => self.ratio().map(|x| self.engine.median() <= s && x <= k),
             Target::None => None,
         }
     }

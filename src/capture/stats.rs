@@ -4,8 +4,8 @@
 //! superseded by a version that needs fresh consent (with [`switch_notice`] to show it).
 //!
 //! Everything is read from the event's capture receipts (`capture_detail` → `receipt_event`
-//! → `consent_event`) and, for withdrawals, from the one current-state reader
-//! (`consent_state_now`), in one read.
+//! → `consent_event`) and, for withdrawals, from the one current-state table
+//! (`consent_current`), in one read.
 
 use rusqlite::{params, Connection};
 
@@ -108,7 +108,7 @@ pub fn stats(session: &mut Session, id: &EventId) -> Result<EventStats> {
             "SELECT ce.purpose_code, sum(ce.kind = 'grant'), sum(ce.kind = 'refuse'),
                     sum(ce.kind = 'grant' AND now.kind = 'withdraw')
              FROM ({EVENTS}) ce
-             LEFT JOIN consent_state_now now ON now.subject_id = ce.subject_id AND now.purpose_code = ce.purpose_code
+             LEFT JOIN consent_current now ON now.subject_id = ce.subject_id AND now.purpose_code = ce.purpose_code
              GROUP BY 1 ORDER BY 1"
         ), id, |r| {
             Ok(PurposeCount {

@@ -100,7 +100,8 @@ pub(crate) fn verify_current(conn: &Connection, problems: &mut Vec<Problem>) -> 
     let copied: i64 = conn
         .query_row(
             "SELECT count(*) FROM consent_current c JOIN consent_event e ON e.id = c.event_id
-             WHERE c.utc_offset_min IS NOT e.utc_offset_min OR c.notice_hash IS NOT e.notice_hash",
+             WHERE c.utc_offset_min IS NOT e.utc_offset_min OR c.notice_hash IS NOT e.notice_hash
+                OR c.method IS NOT e.method",
             [],
             |r| r.get(0),
         )
@@ -108,7 +109,7 @@ pub(crate) fn verify_current(conn: &Connection, problems: &mut Vec<Problem>) -> 
     if copied > 0 {
         problems.push(Problem::at(
             Place::CurrentState { subject_id: String::new(), purpose: String::new() },
-            format!("{copied} current-state rows keep a time offset or notice hash that is not their event's."),
+            format!("{copied} current-state rows keep a time offset, notice hash or method that is not their event's."),
         ));
     }
     for (name, sql) in [
@@ -132,9 +133,10 @@ pub(crate) fn verify_current(conn: &Connection, problems: &mut Vec<Problem>) -> 
         .storage(ctx)
 }
 
-/// The current state of each purpose for one person: the one current-state reader, the
-/// `consent_state_now` view over the trigger-kept table (migrations 0005, 0006), which
-/// status, exports, retention, withdrawal and erasure all read.
+/// The current state of each purpose for one person, from the one current-state table,
+/// `consent_current`, which a trigger keeps as events are appended (migrations 0005, 0008,
+/// 0011) and which status, exports, retention, event figures, withdrawal and erasure all
+/// read without going back to the ledger.
 pub(crate) fn current(conn: &Connection, subject_id: &str) -> Result<Vec<PurposeStatus>> {
     let ctx = "read consent status";
     let mut stmt = conn
@@ -159,7 +161,7 @@ pub(crate) fn current(conn: &Connection, subject_id: &str) -> Result<Vec<Purpose
 }
 
 /// A person's current status per purpose (masked view of the person), from the one
-/// current-state reader (the `consent_state_now` view).
+/// current-state table (`consent_current`).
 pub fn status(session: &mut Session, key: &SubjectKey) -> Result<SubjectStatus> {
     let subject = subject::view(session, key)?;
     let purposes = session.read(Action::ReadConsents, |conn| current(conn, &subject.id))?;

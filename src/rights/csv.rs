@@ -46,29 +46,57 @@ pub fn neutralise(cell: &str) -> Cow<'_, str> {
 
 /// Appends one record (neutralised, quoted where needed, CRLF-terminated).
 pub fn write_record<S: AsRef<str>>(out: &mut String, cells: &[S]) {
-    let cells: Vec<Cow<'_, str>> = cells.iter().map(|c| neutralise(c.as_ref())).collect();
-    // A leading U+FEFF would be read back as a byte-order mark: such a record is quoted whole.
-    let style =
-        if cells.iter().any(|c| c.starts_with('\u{feff}')) { QuoteStyle::Always } else { QuoteStyle::Necessary };
-    let mut writer = csv_core::WriterBuilder::new().quote_style(style).terminator(Terminator::CRLF).build();
-    // Room for the worst case of any one step (a cell of quotes only, each doubled, with its
-    // two quotes; a closing quote with a delimiter or a terminator), so that no step can find
-    // the buffer full and every step writes all it has.
-    let longest = cells.iter().map(|c| c.len()).max().unwrap_or(0);
-    let mut buf = vec![0u8; 2 * longest + 4];
-    let mut bytes = Vec::with_capacity(cells.iter().map(|c| c.len() + 3).sum::<usize>() + 2);
-    for (i, cell) in cells.iter().enumerate() {
-        if i > 0 {
-            let (_, n) = writer.delimiter(&mut buf);
-            bytes.extend_from_slice(&buf[..n]);
+    let mut w = CsvWriter::default();
+    w.record(cells);
+    out.push_str(&w.finish());
+}
+
+/// A CSV file written record by record into one buffer that is reused, so that an export of
+/// half a million records makes no allocation per record (the cells are still neutralised,
+/// and split and quoted by `csv_core`, exactly as [`write_record`] does).
+#[derive(Default)]
+pub struct CsvWriter {
+    bytes: Vec<u8>,
+    buf: Vec<u8>,
+}
+
+impl CsvWriter {
+    /// Appends one record (neutralised, quoted where needed, CRLF-terminated).
+    pub fn record<S: AsRef<str>>(&mut self, cells: &[S]) {
+        // A leading U+FEFF would be read back as a byte-order mark: such a record is quoted
+        // whole. (Neutralising only ever adds a leading `'`, so it cannot add or hide one.)
+        let style = if cells.iter().any(|c| c.as_ref().starts_with('\u{feff}')) {
+            QuoteStyle::Always
+        } else {
+            QuoteStyle::Necessary
+        };
+        let mut writer = csv_core::WriterBuilder::new().quote_style(style).terminator(Terminator::CRLF).build();
+        // Room for the worst case of any one step (a cell of quotes only, each doubled, with
+        // its two quotes; a closing quote with a delimiter or a terminator), so that no step
+        // can find the buffer full and every step writes all it has.
+        let longest = cells.iter().map(|c| c.as_ref().len() + 1).max().unwrap_or(0);
+        if self.buf.len() < 2 * longest + 4 {
+            self.buf.resize(2 * longest + 4, 0);
         }
-        let (_, _, n) = writer.field(cell.as_bytes(), &mut buf);
-        bytes.extend_from_slice(&buf[..n]);
+        let buf = &mut self.buf;
+        for (i, cell) in cells.iter().enumerate() {
+            if i > 0 {
+                let (_, n) = writer.delimiter(buf);
+                self.bytes.extend_from_slice(&buf[..n]);
+            }
+            let cell = neutralise(cell.as_ref());
+            let (_, _, n) = writer.field(cell.as_bytes(), buf);
+            self.bytes.extend_from_slice(&buf[..n]);
+        }
+        let (_, n) = writer.terminator(buf);
+        self.bytes.extend_from_slice(&buf[..n]);
     }
-    let (_, n) = writer.terminator(&mut buf);
-    bytes.extend_from_slice(&buf[..n]);
-    // Whole UTF-8 cells with ASCII quotes, commas and CRLF between them: still UTF-8.
-    out.push_str(&String::from_utf8_lossy(&bytes));
+
+    /// The text written: whole UTF-8 cells with ASCII quotes, commas and CRLF between them,
+    /// so still UTF-8.
+    pub fn finish(self) -> String {
+        String::from_utf8(self.bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+    }
 }
 
 /// One record read from a file, with the line it starts on (from 1).

@@ -2,11 +2,13 @@
 //! purpose is refused or withdrawn) and the consent export for CRM systems, each as CSV or
 //! JSON, with people shown masked, hashed or (admin and legal only, audited) in the clear.
 
+use std::borrow::Cow;
+
 use chrono::{DateTime, FixedOffset};
 use rusqlite::Connection;
 use serde_json::{json, Value};
 
-use super::csv::write_record;
+use super::csv::{write_record, CsvWriter};
 use super::erasure::sha256_hex;
 use crate::domain::error::{Error, Result, StorageContext};
 use crate::domain::messages as msg;
@@ -144,10 +146,10 @@ fn current_masked(conn: &Connection) -> Result<Vec<Current>> {
     let ctx = "read current consents";
     let sql =
         "SELECT s.id, s.name_masked, s.email_norm, s.phone_norm, s.company_masked, s.email_sha256, s.phone_sha256,
-                s.erased_at_ms IS NOT NULL, e.purpose_code, e.kind, e.captured_at_ms, e.utc_offset_min, e.id,
-                e.notice_hash, e.method, (SELECT receipt_id FROM receipt_event re WHERE re.event_id = e.id),
+                s.erased_at_ms IS NOT NULL, e.purpose_code, e.kind, e.captured_at_ms, e.utc_offset_min, e.event_id,
+                e.notice_hash, e.method, (SELECT receipt_id FROM receipt_event re WHERE re.event_id = e.event_id),
                 s.email_masked, s.phone_masked
-         FROM consent_state_now e
+         FROM consent_current e
          JOIN subject s ON s.id = e.subject_id
          ORDER BY s.created_at_ms, s.id, e.purpose_code";
     let mut stmt = conn.prepare(sql).storage(ctx)?;
@@ -181,18 +183,24 @@ fn current_masked(conn: &Connection) -> Result<Vec<Current>> {
 }
 
 impl Current {
-    fn email_hash(&self) -> Option<String> {
-        self.email_norm.as_deref().map(sha256_hex).or_else(|| self.email_sha256.clone())
+    fn email_hash(&self) -> Option<Cow<'_, str>> {
+        self.email_norm
+            .as_deref()
+            .map(|e| Cow::Owned(sha256_hex(e)))
+            .or_else(|| self.email_sha256.as_deref().map(Cow::Borrowed))
     }
-    fn phone_hash(&self) -> Option<String> {
-        self.phone_norm.as_deref().map(sha256_hex).or_else(|| self.phone_sha256.clone())
+    fn phone_hash(&self) -> Option<Cow<'_, str>> {
+        self.phone_norm
+            .as_deref()
+            .map(|p| Cow::Owned(sha256_hex(p)))
+            .or_else(|| self.phone_sha256.as_deref().map(Cow::Borrowed))
     }
     /// (name, email, phone, company) as the identity mode allows; `None` when not given or hashed.
-    fn person(&self, identity: Identity) -> [Option<String>; 4] {
+    fn person(&self, identity: Identity) -> [Option<&str>; 4] {
         match identity {
             Identity::Hashed => [None, None, None, None],
-            Identity::Plain => self.plain.clone(),
-            Identity::Masked => self.masked.clone(),
+            Identity::Plain => self.plain.each_ref().map(Option::as_deref),
+            Identity::Masked => self.masked.each_ref().map(Option::as_deref),
         }
     }
 }
@@ -204,10 +212,6 @@ fn check_identity(session: &mut Session, action: Action, identity: Identity) -> 
         session.check(Action::RevealSubject)?;
     }
     session.check(action)
-}
-
-fn opt(v: &Option<String>) -> &str {
-    v.as_deref().unwrap_or("")
 }
 
 /// The suppression list: everyone whose current state for a purpose is refused or
@@ -257,14 +261,17 @@ fn render_suppression(rows: &[Current], format: Format, identity: Identity) -> S
                 let since = c.since.to_rfc3339();
                 let erased = if c.erased { "true" } else { "false" };
                 if hashed {
-                    write_record(&mut out, &[&c.subject_id, &eh, &ph, &c.purpose, c.state.as_str(), &since, erased]);
+                    write_record(
+                        &mut out,
+                        &[c.subject_id.as_str(), &eh, &ph, &c.purpose, c.state.as_str(), &since, erased],
+                    );
                 } else {
                     write_record(
                         &mut out,
                         &[
-                            &c.subject_id,
-                            opt(&email),
-                            opt(&phone),
+                            c.subject_id.as_str(),
+                            email.unwrap_or_default(),
+                            phone.unwrap_or_default(),
                             &eh,
                             &ph,
                             &c.purpose,
@@ -387,51 +394,61 @@ const CONSENT_COLUMNS: [&str; 16] = [
     "erased",
 ];
 
+/// The cells of one consent row, borrowed from the row (the time, formatted, and the two
+/// hashes, which may be computed, are the caller's).
+fn consent_cells<'a>(c: &'a Current, identity: Identity, since: &'a str, hashes: [&'a str; 2]) -> [&'a str; 16] {
+    let [name, email, phone, company] = c.person(identity);
+    [
+        &c.subject_id,
+        name.unwrap_or_default(),
+        email.unwrap_or_default(),
+        phone.unwrap_or_default(),
+        company.unwrap_or_default(),
+        hashes[0],
+        hashes[1],
+        &c.purpose,
+        c.state.as_str(),
+        c.state.dpv(),
+        since,
+        c.method.as_str(),
+        c.notice_hash.as_deref().unwrap_or_default(),
+        &c.event_id,
+        c.receipt_id.as_deref().unwrap_or_default(),
+        if c.erased { "true" } else { "false" },
+    ]
+}
+
 fn render_consents(rows: &[Current], format: Format, identity: Identity) -> String {
-    let cells = |c: &Current| -> [String; 16] {
-        let [name, email, phone, company] = c.person(identity);
-        [
-            c.subject_id.clone(),
-            name.unwrap_or_default(),
-            email.unwrap_or_default(),
-            phone.unwrap_or_default(),
-            company.unwrap_or_default(),
-            c.email_hash().unwrap_or_default(),
-            c.phone_hash().unwrap_or_default(),
-            c.purpose.clone(),
-            c.state.as_str().into(),
-            c.state.dpv().into(),
-            c.since.to_rfc3339(),
-            c.method.as_str().into(),
-            c.notice_hash.clone().unwrap_or_default(),
-            c.event_id.clone(),
-            c.receipt_id.clone().unwrap_or_default(),
-            c.erased.to_string(),
-        ]
+    // Each row's cells, handed to `f` (so nothing is copied out of the row but the time).
+    let with_cells = |c: &Current, f: &mut dyn FnMut(&[&str; 16])| {
+        let since = c.since.to_rfc3339();
+        let (eh, ph) = (c.email_hash(), c.phone_hash());
+        f(&consent_cells(c, identity, &since, [eh.as_deref().unwrap_or_default(), ph.as_deref().unwrap_or_default()]));
     };
     match format {
         Format::Csv => {
-            let mut out = String::new();
-            write_record(&mut out, &CONSENT_COLUMNS);
+            let mut out = CsvWriter::default();
+            out.record(&CONSENT_COLUMNS);
             for c in rows {
-                write_record(&mut out, &cells(c));
+                with_cells(c, &mut |cells| out.record(cells));
             }
-            out
+            out.finish()
         }
         Format::Json => {
             let items: Vec<Value> = rows
                 .iter()
                 .map(|c| {
-                    let v = cells(c);
                     let mut o = serde_json::Map::new();
-                    for (k, val) in CONSENT_COLUMNS.iter().zip(v) {
-                        let val = match *k {
-                            "erased" => json!(c.erased),
-                            _ if val.is_empty() => Value::Null,
-                            _ => json!(val),
-                        };
-                        o.insert((*k).to_string(), val);
-                    }
+                    with_cells(c, &mut |cells| {
+                        for (k, val) in CONSENT_COLUMNS.iter().zip(cells) {
+                            let val = match *k {
+                                "erased" => json!(c.erased),
+                                _ if val.is_empty() => Value::Null,
+                                _ => json!(val),
+                            };
+                            o.insert((*k).to_string(), val);
+                        }
+                    });
                     Value::Object(o)
                 })
                 .collect();

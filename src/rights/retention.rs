@@ -132,7 +132,7 @@ pub fn due(session: &mut Session) -> Result<Vec<DueItem>> {
         let ctx = "list due consents";
         let sql = "SELECT s.id, s.name_masked, s.email_masked, s.phone_masked, s.company_masked, e.purpose_code, e.kind, e.captured_at_ms,
                     e.utc_offset_min, r.review_days, r.delete_days
-             FROM consent_state_now e
+             FROM consent_current e
              JOIN retention_rule r ON r.purpose_code = e.purpose_code
              JOIN subject s ON s.id = e.subject_id
              WHERE s.erased_at_ms IS NULL

@@ -22,7 +22,7 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::{params, Connection, OpenFlags};
 
-pub use migrate::SCHEMA_VERSION;
+pub use migrate::{migration_sql, SCHEMA_VERSION};
 pub use schema::{SchemaChange, SchemaDifference};
 pub use secret::{DataKey, Passphrase, RecoveryKey, MIN_PASSPHRASE_CHARS};
 

@@ -158,7 +158,8 @@ mod tests {
         let mut conn = migrated();
         conn.execute_batch(
             "DROP TRIGGER consent_event_no_delete;
-             DROP VIEW consent_state_now; CREATE VIEW consent_state_now AS SELECT 1;
+             DROP TRIGGER tally_subject_added;
+             CREATE TRIGGER tally_subject_added AFTER INSERT ON subject BEGIN SELECT 1; END;
              CREATE TRIGGER sneaky AFTER INSERT ON consent_event BEGIN SELECT 1; END;
              CREATE TABLE extra (x);",
         )
@@ -166,7 +167,7 @@ mod tests {
         let d = differences(&conn).unwrap();
         let named = |k: &str, n: &str, c: SchemaChange| d.iter().any(|x| x.kind == k && x.name == n && x.change == c);
         assert!(named("trigger", "consent_event_no_delete", SchemaChange::Missing), "{d:?}");
-        assert!(named("view", "consent_state_now", SchemaChange::Altered), "{d:?}");
+        assert!(named("trigger", "tally_subject_added", SchemaChange::Altered), "{d:?}");
         assert!(named("trigger", "sneaky", SchemaChange::Added), "{d:?}");
         assert!(named("table", "extra", SchemaChange::Added), "{d:?}");
         assert_eq!(d.len(), 4);

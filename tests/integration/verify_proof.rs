@@ -139,14 +139,14 @@ fn a_dropped_trigger_fails_verify_and_stops_every_write_until_an_admin_restores_
 }
 
 #[test]
-fn an_added_trigger_and_an_edited_view_are_found_and_removed_or_put_back() {
+fn an_added_trigger_and_an_edited_one_are_found_and_removed_or_put_back() {
     let tv = vault_with_team();
     let mut ada = unlock(&tv.paths, Role::Admin);
     ada.raw_connection_for_tests()
         .execute_batch(
             "CREATE TRIGGER quietly AFTER INSERT ON consent_event BEGIN SELECT 1; END;
-             DROP VIEW consent_state_now;
-             CREATE VIEW consent_state_now AS SELECT subject_id, purpose_code, NULL AS id FROM consent_current;",
+             DROP TRIGGER tally_granted_added;
+             CREATE TRIGGER tally_granted_added AFTER INSERT ON consent_current BEGIN SELECT 1; END;",
         )
         .unwrap();
     let r = verify::verify(&mut ada).unwrap();
@@ -155,7 +155,7 @@ fn an_added_trigger_and_an_edited_view_are_found_and_removed_or_put_back() {
     assert_eq!(
         schema,
         vec![
-            "The view consent_state_now differs from the one Consentry creates.".to_string(),
+            "The trigger tally_granted_added differs from the one Consentry creates.".to_string(),
             "The trigger quietly was added outside Consentry.".to_string(),
         ]
     );
@@ -216,5 +216,14 @@ fn a_changed_home_count_or_a_copied_notice_hash_fails_verify() {
     let r = verify::verify(&mut lena).unwrap();
     assert_eq!(r.problems.len(), 1, "{:?}", r.problems);
     assert!(r.problems[0].message.contains("not their event's"), "{}", r.problems[0].message);
+    // The method exports print is the event's too.
+    let event_hash: String =
+        lena.raw_connection_for_tests().query_row("SELECT notice_hash FROM consent_event", [], |r| r.get(0)).unwrap();
+    lena.raw_connection_for_tests().execute("UPDATE consent_current SET notice_hash = ?1", [&event_hash]).unwrap();
+    assert!(verify::verify(&mut lena).unwrap().is_intact());
+    lena.raw_connection_for_tests().execute("UPDATE consent_current SET method = 'paper'", []).unwrap();
+    let r = verify::verify(&mut lena).unwrap();
+    assert_eq!(r.problems.len(), 1, "{:?}", r.problems);
+    assert!(r.problems[0].message.contains("notice hash or method"), "{}", r.problems[0].message);
     lena.lock().unwrap();
 }

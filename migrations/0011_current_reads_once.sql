@@ -3,7 +3,8 @@
 -- notice hash and the method are kept beside the event's id, so no join to the ledger is
 -- needed, and the `consent_state_now` view that made that join goes), and the home screen's
 -- counts are kept by triggers in `tally`, so reading them costs the same at a thousand
--- events and at a million. Two indexes that no longer serve a query become smaller ones.
+-- events and at a million. Two indexes that no longer serve a query become a smaller one,
+-- and receipt links need two B-trees instead of three.
 -- The rule that picks the current event is schema 8's, unchanged; only what is kept grows.
 -- Applied migrations are never edited.
 
@@ -80,3 +81,25 @@ END;
 DROP INDEX consent_current_by_kind;
 DROP INDEX consent_event_by_kind_time;
 CREATE INDEX consent_event_withdrawn_at ON consent_event(captured_at_ms) WHERE kind = 'withdraw';
+
+-- Receipt links: each event is on one receipt, so the link is keyed by the event alone, in a
+-- table without a rowid, with one index by receipt: two B-trees per link where the table
+-- with its own rowid, its two-column primary key and its unique event column kept three.
+-- Same columns, same order; the append-only triggers go with the old table and are made again.
+CREATE TABLE receipt_event_keyed (
+    receipt_id TEXT NOT NULL REFERENCES receipt(id),
+    event_id   TEXT NOT NULL REFERENCES consent_event(id),
+    PRIMARY KEY (event_id)
+) STRICT, WITHOUT ROWID;
+INSERT INTO receipt_event_keyed (receipt_id, event_id) SELECT receipt_id, event_id FROM receipt_event;
+DROP TABLE receipt_event;
+ALTER TABLE receipt_event_keyed RENAME TO receipt_event;
+CREATE INDEX receipt_event_by_receipt ON receipt_event(receipt_id);
+CREATE TRIGGER receipt_event_no_update BEFORE UPDATE ON receipt_event
+BEGIN
+    SELECT RAISE(ABORT, 'consentry: receipts are append-only');
+END;
+CREATE TRIGGER receipt_event_no_delete BEFORE DELETE ON receipt_event
+BEGIN
+    SELECT RAISE(ABORT, 'consentry: receipts are append-only');
+END;

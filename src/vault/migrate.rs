@@ -119,4 +119,98 @@ mod tests {
         conn.execute("INSERT INTO schema_migration VALUES (99, 'future', 'y', 0)", []).unwrap();
         assert!(matches!(migrate(&mut conn, 0), Err(Error::SchemaTooNew { found: 99, supported: SCHEMA_VERSION })));
     }
+
+    /// A vault at schema 10 with people, events and receipts: schema 11 keeps the current
+    /// state with what readers need beside it, counts what is there, keeps every receipt link
+    /// (append-only still), and tracks what comes after.
+    #[test]
+    fn schema_11_keeps_a_populated_vault_and_tracks_what_follows() {
+        let conn = Connection::open_in_memory().unwrap();
+        // Rows of this test only (no devices, operators or notices behind them).
+        conn.execute_batch("PRAGMA foreign_keys = OFF").unwrap();
+        for m in &MIGRATIONS[..10] {
+            let tx = conn.unchecked_transaction().unwrap();
+            tx.execute_batch(m.sql).unwrap();
+            after(m.version, &tx).unwrap();
+            tx.commit().unwrap();
+        }
+        let event = |id: &str, seq: i64, kind: &str, subject: &str, at: i64, offset: i64, method: &str| {
+            conn.execute(
+                "INSERT INTO consent_event (id, device_id, seq, prev_hash, hash, kind, subject_id, purpose_code,
+                                            notice_hash, language, captured_at_ms, utc_offset_min, operator_id, method, evidence)
+                 VALUES (?1, 'd1', ?2, x'00', x'01', ?3, ?4, 'newsletter', CASE ?3 WHEN 'withdraw' THEN NULL ELSE 'h1' END,
+                         'zh-CN', ?5, ?6, 'o1', ?7, '')",
+                params![id, seq, kind, subject, at, offset, method],
+            )
+            .unwrap();
+        };
+        conn.execute_batch(
+            "INSERT INTO subject (id, created_at_ms) VALUES ('s1', 0), ('s2', 0), ('s3', 0);
+             INSERT INTO receipt (id, kind, subject_id, created_at_ms, utc_offset_min, operator_id)
+             VALUES ('R1', 'capture', 's1', 0, 0, 'o1'), ('R2', 'import', 's2', 0, 0, 'o1');",
+        )
+        .unwrap();
+        event("e1", 1, "grant", "s1", 1_000, 480, "kiosk");
+        event("e2", 2, "withdraw", "s1", 2_000, 60, "paper");
+        event("e3", 3, "grant", "s2", 1_500, 0, "import");
+        conn.execute_batch(
+            "INSERT INTO receipt_event (receipt_id, event_id) VALUES ('R1', 'e1'), ('R1', 'e2'), ('R2', 'e3');",
+        )
+        .unwrap();
+
+        conn.execute_batch(MIGRATIONS[10].sql).unwrap();
+
+        type Current = (String, String, i64, Option<String>, String);
+        let current = || -> Vec<Current> {
+            let mut s = conn
+                .prepare(
+                    "SELECT subject_id, kind, utc_offset_min, notice_hash, method FROM consent_current ORDER BY subject_id",
+                )
+                .unwrap();
+            s.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
+                .unwrap()
+                .collect::<rusqlite::Result<_>>()
+                .unwrap()
+        };
+        let tally = |name: &str| -> i64 {
+            conn.query_row("SELECT n FROM tally WHERE name = ?1", [name], |r| r.get(0)).unwrap()
+        };
+        assert_eq!(
+            current(),
+            vec![
+                ("s1".into(), "withdraw".into(), 60, None, "paper".into()),
+                ("s2".into(), "grant".into(), 0, Some("h1".into()), "import".into()),
+            ]
+        );
+        assert_eq!((tally("subjects"), tally("granted")), (3, 1));
+        let links: Vec<(String, String)> = conn
+            .prepare("SELECT receipt_id, event_id FROM receipt_event ORDER BY event_id")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!(links, vec![("R1".into(), "e1".into()), ("R1".into(), "e2".into()), ("R2".into(), "e3".into())]);
+        assert!(conn.execute("DELETE FROM receipt_event", []).is_err(), "receipt links stay append-only");
+        assert!(conn.execute("UPDATE receipt_event SET receipt_id = 'R2'", []).is_err());
+        assert!(conn.execute("INSERT INTO receipt_event VALUES ('R2', 'e1')", []).is_err(), "one receipt per event");
+        let views: i64 =
+            conn.query_row("SELECT count(*) FROM sqlite_master WHERE type = 'view'", [], |r| r.get(0)).unwrap();
+        assert_eq!(views, 0);
+
+        // What follows is tracked: a grant for the third person, the second one withdrawing.
+        event("e4", 4, "grant", "s3", 3_000, -300, "import");
+        event("e5", 5, "withdraw", "s2", 3_000, 0, "kiosk");
+        assert_eq!(
+            current(),
+            vec![
+                ("s1".into(), "withdraw".into(), 60, None, "paper".into()),
+                ("s2".into(), "withdraw".into(), 0, None, "kiosk".into()),
+                ("s3".into(), "grant".into(), -300, Some("h1".into()), "import".into()),
+            ]
+        );
+        assert_eq!((tally("subjects"), tally("granted")), (3, 1));
+        conn.execute("INSERT INTO subject (id, created_at_ms) VALUES ('s4', 0)", []).unwrap();
+        assert_eq!(tally("subjects"), 4);
+    }
 }

@@ -177,7 +177,7 @@ pub struct Summary {
     pub active_consents: u64,
     /// Withdrawals recorded with a time in the last seven days.
     pub withdrawals_last_7_days: u64,
-    /// Notice versions per workflow state.
+    /// Notice versions per workflow state (a bilingual version counts once).
     pub notices_by_state: Vec<(String, u64)>,
 }
 
@@ -194,8 +194,19 @@ pub fn summary(session: &mut Session) -> Result<Summary> {
         let active_consents = count("SELECT n FROM tally WHERE name = 'granted'", &[])?;
         let withdrawals_last_7_days =
             count("SELECT count(*) FROM consent_event WHERE kind = 'withdraw' AND captured_at_ms >= ?1", &[&week_ago])?;
-        let mut stmt =
-            conn.prepare("SELECT state, count(*) FROM notice_version GROUP BY state ORDER BY state").storage(ctx)?;
+        // Versions, not languages: a drafted version (both languages in one revision) counts
+        // once, in whatever state it is; a wording registered on its own (not drafted here)
+        // counts once too.
+        let mut stmt = conn
+            .prepare(
+                "SELECT state, count(*) FROM (
+                     SELECT state FROM notice_revision
+                     UNION ALL
+                     SELECT v.state FROM notice_version v
+                     WHERE NOT EXISTS (SELECT 1 FROM notice_revision r WHERE v.hash IN (r.hash_zh, r.hash_en))
+                 ) GROUP BY state ORDER BY state",
+            )
+            .storage(ctx)?;
         let notices_by_state = stmt
             .query_map([], |r| Ok((r.get::<_, String>(0)?, u64::try_from(r.get::<_, i64>(1)?).unwrap_or(0))))
             .storage(ctx)?

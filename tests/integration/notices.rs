@@ -373,6 +373,9 @@ fn approval_registers_both_languages_and_freezes_them() {
     let (_dir, paths) = authoring_vault();
     let v = approved_notice(&paths, "ts");
     let mut lena = unlock_as(&paths, LEGAL);
+    // Home counts the version once, not once per language.
+    let states = |s: &mut Session| consentry::ledger::summary(s).unwrap().notices_by_state;
+    assert_eq!(states(&mut lena), [("approved".to_string(), 1)]);
 
     // Both languages are registered under the version's hashes, for consent events.
     for (hash, language, text) in [
@@ -408,6 +411,7 @@ fn approval_registers_both_languages_and_freezes_them() {
     // A new draft starts as a copy of the approved version; an unchanged copy cannot be submitted.
     let v2 = workflow::draft(&mut lena, "ts", None, None).unwrap();
     assert_eq!((v2.number, v2.state), (2, State::Draft));
+    assert_eq!(states(&mut lena), [("approved".to_string(), 1), ("draft".to_string(), 1)]);
     assert_eq!((&v2.rendered.text_zh, &v2.rendered.hash_en), (&v.rendered.text_zh, &v.rendered.hash_en));
     let err = workflow::submit(&mut lena, "ts", "").unwrap_err();
     assert!(err.to_string().contains("word for word the same as version 1"), "{err}");
@@ -430,6 +434,7 @@ fn approval_registers_both_languages_and_freezes_them() {
     let retired = workflow::retire(&mut lu, "ts", 1, "replaced for the 2027 show").unwrap();
     assert_eq!(retired.state, State::Retired);
     assert!(retired.retired_at_ms.is_some());
+    assert_eq!(states(&mut lu), [("draft".to_string(), 1), ("retired".to_string(), 1)]);
     assert_eq!(notice::find(&mut lu, &v.rendered.hash_zh).unwrap().state, State::Retired);
     assert!(workflow::approved(&mut lu).unwrap().is_empty());
     assert_eq!(wrong_state(workflow::retire(&mut lu, "ts", 1, "again")), ("ONLY_APPROVED_RETIRES", Some("retired")));

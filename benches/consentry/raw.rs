@@ -134,7 +134,9 @@ pub(crate) fn raw_sealed(text: &str) -> Vec<u8> {
 
 /// One person's rows with plain SQL, inside the caller's transaction: look the person up,
 /// add them and their search terms, append each event to the chain (reading the last link),
-/// a receipt, and an audit entry chained to the last one. The same rows the engine writes.
+/// a receipt, and (but for an import, which records its events in one entry for the whole
+/// batch) an audit entry chained to the last one. The same rows the engine writes. Returns
+/// the events' (seq, hash in hex).
 pub(crate) fn raw_record(
     conn: &Connection,
     raw: &RawIds,
@@ -143,7 +145,7 @@ pub(crate) fn raw_record(
     method: &str,
     receipt_kind: &str,
     now_ms: i64,
-) -> Res<()> {
+) -> Res<Vec<(i64, String)>> {
     let found: Option<String> = conn
         .prepare_cached("SELECT id FROM subject WHERE email_index = ?1 ORDER BY created_at_ms LIMIT 1")?
         .query_row([blind("E", &p.email)], |r| r.get(0))
@@ -185,6 +187,7 @@ pub(crate) fn raw_record(
         }
     };
     let mut ids = Vec::with_capacity(evs.len());
+    let mut written = Vec::with_capacity(evs.len());
     let mut detail = String::new();
     for e in evs {
         let last: Option<(i64, Vec<u8>)> = conn
@@ -229,6 +232,7 @@ pub(crate) fn raw_record(
             method
         ])?;
         let _ = write!(detail, "{id}:{},", hex::encode(hash));
+        written.push((seq, hex::encode(hash)));
         ids.push(id);
     }
     let receipt = format!(
@@ -243,8 +247,10 @@ pub(crate) fn raw_record(
     for id in &ids {
         ins.execute(params![receipt, id])?;
     }
-    let action = if method == "import" { "consent.import" } else { "consent.capture" };
-    raw_audit(conn, raw, action, &subject_id, &detail, now_ms)
+    if method != "import" {
+        raw_audit(conn, raw, "consent.capture", &subject_id, &detail, now_ms)?;
+    }
+    Ok(written)
 }
 
 /// One audit entry chained to the last one, as the engine appends each entry it records.
@@ -274,12 +280,22 @@ pub(crate) fn now_ms() -> i64 {
 
 pub(crate) fn raw_import(raw: &mut Raw, seed: u64, from: usize, to: usize) -> Res<usize> {
     let tx = raw.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let mut n = 0;
     let now = now_ms();
+    let mut written = Vec::new();
     for i in from..to {
         let (p, evs) = person(seed, i);
-        raw_record(&tx, &raw.ids, &p, &evs, "import", "import", now)?;
-        n += evs.len();
+        written.extend(raw_record(&tx, &raw.ids, &p, &evs, "import", "import", now)?);
+    }
+    // The engine's one entry for the whole import: count, first seq, digest of the hashes.
+    let n = written.len();
+    if let Some((first, _)) = written.first() {
+        let mut h = Sha256::new();
+        for (_, hash) in &written {
+            h.update(hash.as_bytes());
+            h.update(b"\n");
+        }
+        let detail = format!("batch:{n}:{first}:{}", hex::encode(h.finalize()));
+        raw_audit(&tx, &raw.ids, "consent.import", &format!("{} people", to - from), &detail, now)?;
     }
     tx.commit()?;
     Ok(n)

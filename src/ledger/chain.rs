@@ -1,8 +1,6 @@
 //! The per-device hash chain: canonical bytes of each event (ids, never personal data),
-//! appending inside the caller's transaction, and verification against the chain and the
-//! audit log.
-
-use std::collections::HashMap;
+//! appending inside the caller's transaction, and verification of the chain (against the
+//! audit log: `audit_match.rs`).
 
 use chrono::{DateTime, FixedOffset};
 use rusqlite::{params, Connection, OptionalExtension};
@@ -204,125 +202,6 @@ pub(crate) fn verify_chains(conn: &Connection, problems: &mut Vec<Problem>) -> R
         expected_seq += 1;
     }
     Ok((checked, devices))
-}
-
-/// The audit log and the ledger must agree: every event an audit entry says was written is
-/// still in the ledger with the same hash, and every event in the ledger was written
-/// through Consentry (an audit entry names it). This finds events deleted from the end of
-/// a chain, or appended with well-formed hashes, which the chains alone cannot.
-pub(crate) fn verify_against_audit(conn: &Connection, problems: &mut Vec<Problem>) -> Result<()> {
-    let ctx = "verify the ledger";
-    // The audit entries of captures, withdrawals and imports list the ids and hashes of the
-    // events they wrote, in the order written; one device's events by seq are in that same
-    // order (each write holds the write lock for its events and its entry). So the two are
-    // walked side by side, holding nothing: only where they part (something was deleted,
-    // added or reordered) are the rest of the entries gathered to name what.
-    let mut audit = conn
-        .prepare("SELECT seq, detail FROM audit_entry WHERE action IN ('consent.capture', 'consent.withdraw', 'consent.import') ORDER BY seq")
-        .storage(ctx)?;
-    let mut audit_rows = audit.query([]).storage(ctx)?;
-    let mut pending: std::collections::VecDeque<(String, String, i64)> = std::collections::VecDeque::new();
-    let mut next_recorded = || -> Result<Option<(String, String, i64)>> {
-        while pending.is_empty() {
-            let Some(r) = audit_rows.next().storage(ctx)? else { return Ok(None) };
-            let audit_seq: i64 = r.get(0).storage(ctx)?;
-            let detail: String = r.get(1).storage(ctx)?;
-            for item in detail.split(',').filter(|s| !s.is_empty()) {
-                if let Some((id, hash)) = item.split_once(':') {
-                    pending.push_back((id.to_string(), hash.to_string(), audit_seq));
-                }
-            }
-        }
-        Ok(pending.pop_front())
-    };
-    // Only this vault's own chain: other devices' events, at headquarters, are held to the
-    // checkpoints those devices signed and headquarters cosigned (`checkpoint::verify`).
-    let mut stmt = conn
-        .prepare(
-            "SELECT id, device_id, seq, hash FROM consent_event
-             WHERE device_id = (SELECT id FROM device WHERE is_local = 1) ORDER BY seq",
-        )
-        .storage(ctx)?;
-    let mut rows = stmt.query([]).storage(ctx)?;
-    let mut next_event = || -> Result<Option<(String, String, i64, String)>> {
-        let Some(r) = rows.next().storage(ctx)? else { return Ok(None) };
-        Ok(Some((
-            r.get(0).storage(ctx)?,
-            r.get(1).storage(ctx)?,
-            r.get(2).storage(ctx)?,
-            hex::encode(r.get::<_, Vec<u8>>(3).storage(ctx)?),
-        )))
-    };
-    let mut rewritten = false;
-    let rewrite = |problems: &mut Vec<Problem>,
-                   (id, device_id, seq, _): &(String, String, i64, String),
-                   audit_seq: i64| {
-        problems.push(Problem {
-            place: Place::Ledger { device_id: device_id.clone() },
-            seq: *seq,
-            event_id: Some(id.clone()),
-            message: format!("event {id} (device {device_id}, seq {seq}): its hash differs from the one audit entry {audit_seq} recorded; it was rewritten"),
-        });
-    };
-    loop {
-        match (next_recorded()?, next_event()?) {
-            (None, None) => return Ok(()),
-            (Some((id, hash, audit_seq)), Some(event)) if id == event.0 => {
-                if hash != event.3 && !rewritten {
-                    rewritten = true;
-                    rewrite(problems, &event, audit_seq);
-                }
-            }
-            (recorded, event) => {
-                // They part here: gather the rest of what the audit log recorded, and name the
-                // first event it does not record and the first it records that is gone.
-                let mut rest: HashMap<String, (String, i64)> = HashMap::new();
-                let mut add = |r: Option<(String, String, i64)>| {
-                    if let Some((id, hash, s)) = r {
-                        rest.insert(id, (hash, s));
-                    }
-                };
-                add(recorded);
-                while let Some(r) = next_recorded()? {
-                    add(Some(r));
-                }
-                let mut unrecorded = false;
-                let mut event = event;
-                while let Some(e) = event {
-                    match rest.remove(&e.0) {
-                        Some((h, _)) if h == e.3 => {}
-                        Some((_, audit_seq)) if !rewritten => {
-                            rewritten = true;
-                            rewrite(problems, &e, audit_seq);
-                        }
-                        None if !unrecorded => {
-                            unrecorded = true;
-                            let (id, device_id, seq, _) = &e;
-                            problems.push(Problem {
-                                place: Place::Ledger { device_id: device_id.clone() },
-                                seq: *seq,
-                                event_id: Some(id.clone()),
-                                message: format!("event {id} (device {device_id}, seq {seq}): no audit entry records it; it was added outside Consentry"),
-                            });
-                        }
-                        _ => {}
-                    }
-                    event = next_event()?;
-                }
-                if let Some((id, (_, audit_seq))) = rest.into_iter().min_by_key(|(_, (_, s))| *s) {
-                    problems.push(Problem {
-                        place: Place::Audit,
-                        seq: audit_seq,
-                        event_id: Some(id.clone()),
-                        message: format!(
-                            "event {id}, recorded by audit entry {audit_seq}, is missing from the ledger; it was deleted"
-                        ),
-                    });
-                }
-                return Ok(());
-            }
-        }
-    }
 }
 
 /// One event exactly as its device chained it: what a device bundle carries and what

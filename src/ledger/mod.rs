@@ -19,6 +19,7 @@ use crate::purpose;
 use crate::session::{Session, Write};
 use crate::subject::{self, SubjectInput, SubjectKey, SubjectView};
 
+mod audit_match;
 mod chain;
 pub(crate) mod receipt;
 mod status;
@@ -30,8 +31,9 @@ pub use chain::ChainedEvent;
 pub fn chained_events_for_tests(conn: &rusqlite::Connection, device_id: &str) -> Result<Vec<ChainedEvent>> {
     chain::chained_events(conn, device_id, 1)
 }
+pub(crate) use audit_match::{audit_detail, batch_detail, verify_against_audit};
+pub(crate) use chain::verify_chains;
 pub(crate) use chain::{append, chained_events, insert_chained, NewEvent};
-pub(crate) use chain::{verify_against_audit, verify_chains};
 pub(crate) use status::{current, row_to_event, verify_current, EVENT_SELECT};
 pub use status::{history, last_seen, status, summary, LastSeen, Summary, CLOCK_TOLERANCE_MS};
 
@@ -280,10 +282,6 @@ pub(crate) fn check_time(
         return Err(msg::BACKDATED_METHOD.term("method", msg::method(method.as_str())).into());
     }
     Ok(at)
-}
-
-pub(crate) fn audit_detail(events: &[EventRef]) -> String {
-    events.iter().map(|e| format!("{}:{}", e.id, e.hash)).collect::<Vec<_>>().join(",")
 }
 
 /// Records one person's grants and refusals against one notice version, in one

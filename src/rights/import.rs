@@ -25,7 +25,7 @@ use crate::domain::messages::{self as msg, Message};
 use crate::domain::Action;
 use crate::domain::Language;
 use crate::ledger::receipt::{self, ReceiptKind};
-use crate::ledger::{self, append, audit_detail, check_time, EventKind, EventRef, Method, NewEvent};
+use crate::ledger::{self, append, batch_detail, check_time, EventKind, EventRef, Method, NewEvent};
 use crate::notice;
 use crate::notice::workflow::State;
 use crate::purpose;
@@ -392,6 +392,7 @@ fn record(w: &mut Write<'_>, planned: Vec<Planned>, provenance: Provenance, rows
         by_person.entry((first, p.key.clone())).or_default().push(p);
     }
     let mut report = ImportReport { rows, people: by_person.len(), ..ImportReport::default() };
+    let mut all: Vec<EventRef> = Vec::with_capacity(rows);
     for (_, mut group) in by_person {
         group.sort_by_key(|p| (p.at, p.line));
         let mut person = SubjectInput::default();
@@ -442,7 +443,11 @@ fn record(w: &mut Write<'_>, planned: Vec<Planned>, provenance: Provenance, rows
         }
         report.events += events.len();
         report.receipts.push(receipt::issue(w, ReceiptKind::Import, &subject_id, &events)?);
-        w.audit("consent.import", &subject_id, audit_detail(&events));
+        all.extend(events);
+    }
+    // One audit entry for the whole import, committing to every event's hash.
+    if let Some(detail) = batch_detail(&all) {
+        w.audit("consent.import", format!("{} people", report.people), detail);
     }
     Ok(report)
 }

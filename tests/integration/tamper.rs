@@ -174,3 +174,56 @@ proptest! {
         }
     }
 }
+
+/// A vault with one captured event (seq 1) and then an import of four (seq 2 to 5), which the
+/// audit log records as one batch.
+fn imported_batch() -> TestVault {
+    let tv = vault_with_team();
+    let mut s = unlock(&tv.paths, Role::Marketer);
+    capture(&mut s, &tv.notice_hash, person(0), &[("event_marketing", EventKind::Grant)]);
+    let n = &tv.notice_hash;
+    let file = format!(
+        "email,purpose,decision,notice,captured_at\n\
+         a@example.com,event_marketing,grant,{n},2024-01-01\na@example.com,newsletter,refuse,{n},2024-01-01\n\
+         b@example.com,event_marketing,grant,{n},2024-01-02\nb@example.com,newsletter,grant,{n},2024-01-02\n"
+    );
+    let report =
+        consentry::rights::import_consents(&mut s, file.as_bytes(), consentry::rights::Provenance::Paper).unwrap();
+    assert_eq!((report.events, report.people), (4, 2));
+    s.lock().unwrap();
+    let mut s = unlock(&tv.paths, Role::Legal);
+    let imports: Vec<_> = s.audit_log(50).unwrap().into_iter().filter(|e| e.action == "consent.import").collect();
+    assert_eq!(imports.len(), 1, "one entry for the whole import");
+    assert!(imports[0].detail.starts_with("batch:4:2:"), "{}", imports[0].detail);
+    assert_eq!(imports[0].target, "2 people");
+    s.lock().unwrap();
+    tv
+}
+
+#[test]
+fn an_imported_batch_is_held_to_its_audit_entry() {
+    let tv = imported_batch();
+    // The last imported event deleted: the chain alone still links, the batch's entry does not.
+    let r = verify_after(&copy_vault(&tv), "DELETE FROM consent_event WHERE seq = 5");
+    assert!(
+        r.problems.iter().any(|p| p.message.contains("events 5 to 5") && p.message.contains("are missing")),
+        "{r:?}"
+    );
+    // An event appended after the batch with a well-formed link: recorded by no entry.
+    let r = verify_after(
+        &copy_vault(&tv),
+        "INSERT INTO consent_event (id, device_id, seq, prev_hash, hash, kind, subject_id, purpose_code, notice_hash,
+                                    language, captured_at_ms, utc_offset_min, operator_id, method, evidence)
+         SELECT 'appended-event', device_id, 6, hash, randomblob(32), 'grant', subject_id, 'xborder', notice_hash, language,
+                captured_at_ms, utc_offset_min, operator_id, method, evidence
+         FROM consent_event WHERE seq = 5;",
+    );
+    assert!(names(&r, "appended-event"), "{r:?}");
+    // The batch's entry edited to commit to other hashes: the audit chain breaks there, and
+    // the events no longer give the digest it records.
+    let r = verify_after(
+        &copy_vault(&tv),
+        &format!("UPDATE audit_entry SET detail = 'batch:4:2:{}' WHERE action = 'consent.import';", "0".repeat(64)),
+    );
+    assert!(r.problems.iter().any(|p| p.message.contains("events 2 to 5") && p.message.contains("differ")), "{r:?}");
+}

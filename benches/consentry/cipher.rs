@@ -1,18 +1,21 @@
 //! SQLCipher's settings chosen by measurement (`--cipher`): the raw side's capture, status,
 //! export and import on raw vaults that differ only in the page HMAC (SHA-512, SQLCipher 4's
-//! default and the engine's, or SHA-256) or the page size (4 KiB or 8 KiB), each filled with
-//! the same people and events. Point paths go round the vaults call by call; bulk paths run
+//! default and the engine's, or SHA-256) or the page size (4 KiB or 8 KiB), and on one with
+//! no encryption at all (the floor the rows set), each filled with the same people and events. Point paths go round the vaults call by call; bulk paths run
 //! by run, after a warm-up of each, so the machine's noise falls on all of them alike. The
 //! figures decide whether a change of settings (and the migration of every existing vault it
 //! would need) is worth it; they are reported, never asserted.
 
 use super::*;
 
-/// (label, the pragmas that set it: after the key, before the first read).
-const VARIANTS: [(&str, &str); 3] = [
+/// (label, the pragmas that set it: after the key, before the first read). The last is no
+/// encryption at all, plain SQLite with the same rows: the floor the storage sets, whatever
+/// the cipher's settings.
+const VARIANTS: [(&str, &str); 4] = [
     ("HMAC-SHA512, 4 KiB pages (default)", ""),
     ("HMAC-SHA256, 4 KiB pages", "PRAGMA cipher_hmac_algorithm = HMAC_SHA256;"),
     ("HMAC-SHA512, 8 KiB pages", "PRAGMA cipher_page_size = 8192;"),
+    ("no encryption (plain SQLite)", NO_KEY),
 ];
 
 pub(crate) fn run(a: &Args, base: &Path) -> Res<Value> {
@@ -35,7 +38,7 @@ pub(crate) fn run(a: &Args, base: &Path) -> Res<Value> {
         vaults.push(raw);
     }
     let n = vaults.len();
-    let mut samples: Vec<[Samples; 3]> = (0..4).map(|_| Default::default()).collect();
+    let mut samples: Vec<[Samples; 4]> = (0..4).map(|_| Default::default()).collect();
     let mut rng = Rng::new(a.seed ^ 0xC1F3);
     let mut next_person = 70_000_000usize;
     // Capture and status: round the vaults call by call, the starting vault turning.

@@ -22,8 +22,11 @@ pub(crate) fn raw_open(path: &Path) -> Res<Connection> {
     raw_open_with(path, "")
 }
 
+/// `pragmas` that open the file with no key: plain SQLite, for the floor (`cipher.rs`).
+pub(crate) const NO_KEY: &str = "-- no key";
+
 /// The same with cipher settings of its own (`pragmas`, run after the key and before the
-/// first read; see `cipher.rs`).
+/// first read; see `cipher.rs`), or with no key at all ([`NO_KEY`]).
 pub(crate) fn raw_open_with(path: &Path, pragmas: &str) -> Res<Connection> {
     let mut key = [0u8; 32];
     let mut r = Rng::new(0x5EED);
@@ -32,8 +35,10 @@ pub(crate) fn raw_open_with(path: &Path, pragmas: &str) -> Res<Connection> {
     }
     let conn = Connection::open(path)?;
     conn.execute_batch("PRAGMA cipher_log_level = NONE;")?;
-    conn.execute_batch(&format!("PRAGMA key = \"x'{}'\";", hex::encode(key)))?;
-    conn.execute_batch(pragmas)?;
+    if pragmas != NO_KEY {
+        conn.execute_batch(&format!("PRAGMA key = \"x'{}'\";", hex::encode(key)))?;
+        conn.execute_batch(pragmas)?;
+    }
     conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0))?;
     let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
     if !mode.eq_ignore_ascii_case("wal") {

@@ -140,6 +140,15 @@ export function when(rfc3339: string): string {
   return `${m[1]} ${m[2]} ${offset}`;
 }
 
+/** The same format for an instant in milliseconds, in this computer's time zone. */
+export function whenMs(ms: number): string {
+  const d = new Date(ms);
+  const two = (n: number) => String(n).padStart(2, "0");
+  const off = -d.getTimezoneOffset();
+  const zone = off === 0 ? "UTC" : `UTC${off > 0 ? "+" : "-"}${two(Math.floor(Math.abs(off) / 60))}:${two(Math.abs(off) % 60)}`;
+  return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${two(d.getHours())}:${two(d.getMinutes())} ${zone}`;
+}
+
 /**
  * Focuses the element once, right after it mounts, unless the person is already in another
  * field. (The `autofocus` attribute can fire late in WebKitGTK and steal focus mid-typing.)

@@ -625,6 +625,23 @@ async fn notice_draft_lint_fix_submit_second_operator_approves() {
     ui.click("#start-example").await;
     ui.wait_text("#lint", "No findings").await;
     ui.wait_text("#preview", "Acme Events (Shanghai) Co., Ltd.").await;
+    // At the widths legal desks have, no bilingual input is squeezed below 200 px (they stack
+    // where two do not fit beside the preview).
+    for size in [(1024, 768), (1280, 800)] {
+        ui.c.set_window_size(size.0, size.1).await.unwrap();
+        tokio::time::sleep(Duration::from_millis(400)).await;
+        let narrowest = ui
+            .c
+            .execute(
+                "return Math.min(...[...document.querySelectorAll('.bi-pair input, .bi-pair textarea')].map(e => e.getBoundingClientRect().width))",
+                vec![],
+            )
+            .await
+            .unwrap();
+        let px = narrowest.as_f64().unwrap_or(0.0);
+        assert!(px >= 200.0, "at {size:?} the narrowest bilingual input is {px} px");
+        ui.shot_sized("profile-editor", "#profile-form", size).await;
+    }
     ui.fill("#pf-controller\\.contact", " ").await;
     let lint = ui.wait_text("#lint", "does not give the controller's contact details").await;
     assert!(lint.contains("PIPL Art. 17(1)(1)"), "the finding names the article: {lint}");
@@ -674,8 +691,20 @@ async fn notice_draft_lint_fix_submit_second_operator_approves() {
     ui.unlock_as("Liu Legal", "legal passphrase 1").await;
     ui.click("#nav-notices").await;
     ui.wait_text("#version-state", "In review").await;
+    // In review it is locked for editing, but not yet frozen.
+    ui.wait_text("#in-review-locked", "cannot be edited").await;
+    assert!(ui.c.find(Locator::Css("#frozen")).await.is_err(), "a version in review is not called frozen");
     ui.fill("#review-comment", "Approved for the Shanghai show.").await;
+    // Approving freezes the wording, so it is asked again; cancelling changes nothing.
     ui.click("#approve").await;
+    ui.wait_text("#confirm-step", "Approve version 1?").await;
+    ui.click("#confirm-no").await;
+    assert!(ui.c.find(Locator::Css("#confirm-step")).await.is_err(), "cancel closes the question");
+    assert_eq!(ui.text("#version-state").await, "In review");
+    ui.click("#approve").await;
+    ui.wait_text("#confirm-step", "frozen").await;
+    ui.shot("version-approve-confirm").await;
+    ui.click("#confirm-yes").await;
     ui.wait_text("#version-state", "Approved").await;
     ui.wait_text("#approved-by", "Liu Legal").await;
     ui.wait_text("#version", "frozen").await;
@@ -685,6 +714,10 @@ async fn notice_draft_lint_fix_submit_second_operator_approves() {
         assert!(h.len() == 64 && h.chars().all(|c| c.is_ascii_hexdigit()), "a SHA-256 is shown: {h}");
     }
     ui.wait_text("#history", "approved").await;
+    // The review history uses the app's time format (date, time and the UTC offset).
+    let history = ui.text("#history").await;
+    assert!(history.contains(" UTC"), "{history}");
+    ui.wait_text("#frozen", "frozen").await;
     ui.shot("version-approved").await;
 
     // The hashes shown are the ones the vault registered for consent events.

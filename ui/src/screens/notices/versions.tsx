@@ -2,7 +2,7 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import { call, commands, describe } from "../../api";
 import type { DiffView, NoticeSummary, OpView, ReviewStep, VersionView } from "../../bindings";
-import { Badge, Empty, ErrorBox, Field, Notice } from "../../components";
+import { Badge, Empty, ErrorBox, Field, Notice, whenMs } from "../../components";
 import { lang, t, tv } from "../../i18n";
 import { SideBySide, FormPreview, LintPanel, useFlash } from "./wording";
 
@@ -57,6 +57,11 @@ function VersionDetail(props: { name: string; legal: boolean; versions: number[]
   const [diff, setDiff] = useState<DiffView | null>(null);
   const [flash, showLine] = useFlash();
   const commentRef = useRef<HTMLTextAreaElement>(null);
+  // Approve or retire asked again before it is done (the step's name while asking).
+  const [confirming, setConfirming] = useState<"approve" | "retire" | null>(null);
+  const confirmRef = useRef<HTMLButtonElement>(null);
+  useEffect(() => confirmRef.current?.focus(), [confirming]);
+  useEffect(() => setConfirming(null), [v?.number, v?.state]);
 
   const load = (n: number | null) =>
     call(commands.noticeVersion(props.name, n)).then(
@@ -132,7 +137,16 @@ function VersionDetail(props: { name: string; legal: boolean; versions: number[]
         </dd>
       </dl>
       <p class="hint">{t("renderedFrom", { profile: v.profile, prev: v.profile_rev, template: v.template, trev: v.template_rev })}</p>
-      {v.state !== "draft" && <p class="hint frozen">{t("frozen")}</p>}
+      {(v.state === "approved" || v.state === "retired") && (
+        <p class="hint frozen" id="frozen">
+          {t("frozen")}
+        </p>
+      )}
+      {v.state === "in_review" && (
+        <p class="hint" id="in-review-locked">
+          {t("inReviewLocked")}
+        </p>
+      )}
 
       <div class="actions card">
         {props.legal && (
@@ -153,7 +167,7 @@ function VersionDetail(props: { name: string; legal: boolean; versions: number[]
           )}
           {props.legal && v.state === "in_review" && !v.mine && (
             <>
-              <button type="button" class="primary" id="approve" onClick={() => step("approve")}>
+              <button type="button" class="primary" id="approve" aria-expanded={confirming === "approve"} onClick={() => setConfirming("approve")}>
                 {t("approve")}
               </button>
               <button type="button" id="reject" onClick={() => step("reject")}>
@@ -166,7 +180,7 @@ function VersionDetail(props: { name: string; legal: boolean; versions: number[]
               <button type="button" id="new-version" onClick={() => act(() => call(commands.draftNotice(props.name, null, null)))}>
                 {t("newVersion")}
               </button>
-              <button type="button" id="retire" onClick={() => step("retire")}>
+              <button type="button" id="retire" aria-expanded={confirming === "retire"} onClick={() => setConfirming("retire")}>
                 {t("retire")}
               </button>
             </>
@@ -207,6 +221,30 @@ function VersionDetail(props: { name: string; legal: boolean; versions: number[]
             {t("exportDocx")}
           </button>
         </div>
+        {confirming && (
+          // Approving freezes the wording and retiring cannot be undone: both are asked again.
+          <div class="confirm-step" id="confirm-step" role="alertdialog" aria-labelledby="confirm-question">
+            <p id="confirm-question">{t(confirming === "approve" ? "confirmApprove" : "confirmRetire", { n: v.number })}</p>
+            <div class="row wrap">
+              <button
+                type="button"
+                class={confirming === "approve" ? "primary" : "danger"}
+                id="confirm-yes"
+                ref={confirmRef}
+                onClick={() => {
+                  const s = confirming;
+                  setConfirming(null);
+                  void step(s);
+                }}
+              >
+                {t(confirming === "approve" ? "approveYes" : "retireYes")}
+              </button>
+              <button type="button" id="confirm-no" onClick={() => setConfirming(null)}>
+                {t("notNow")}
+              </button>
+            </div>
+          </div>
+        )}
         {props.legal && v.state === "draft" && r.lint.errors > 0 && <p class="hint">{t("submitBlocked")}</p>}
         {props.legal && v.state === "in_review" && v.mine && (
           <p class="hint" id="own-version">
@@ -241,7 +279,7 @@ function VersionDetail(props: { name: string; legal: boolean; versions: number[]
       <ul class="timeline" id="history">
         {v.comments.map((c) => (
           <li class={c.verdict === "approve" ? "grant" : c.verdict === "reject" ? "withdraw" : ""}>
-            <strong>{c.author}</strong> {tv("verdict_", c.verdict)} · {new Date(c.at_ms).toLocaleString()}
+            <strong>{c.author}</strong> {tv("verdict_", c.verdict)} · {whenMs(c.at_ms)}
             {c.body && <p>{c.body}</p>}
           </li>
         ))}

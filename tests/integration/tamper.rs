@@ -32,6 +32,15 @@ fn make_five_events() -> (TestVault, Vec<String>) {
     (tv, ids)
 }
 
+/// A forged event appended after seq 5 with a well-formed link to it (its own hash random):
+/// only the cross-check with the audit log can tell it was not written through Consentry.
+const APPEND_AFTER_SEQ_5: &str =
+    "INSERT INTO consent_event (id, device_id, seq, prev_hash, hash, kind, subject_id, purpose_code, notice_hash,
+                                language, captured_at_ms, utc_offset_min, operator_id, method, evidence)
+     SELECT 'appended-event', device_id, 6, hash, randomblob(32), 'grant', subject_id, 'xborder', notice_hash, language,
+            captured_at_ms, utc_offset_min, operator_id, method, evidence
+     FROM consent_event WHERE seq = 5;";
+
 fn tamper(s: &Session, sql: &str) {
     let c = s.raw_connection_for_tests();
     // An attacker holding the key also switches off the foreign keys (receipts point at events).
@@ -95,14 +104,7 @@ fn an_inserted_event_is_named() {
     let _ = ids;
     // A forged event appended at the end with a well-formed link is caught by the audit cross-check.
     let (tv, _) = five_events();
-    let r = verify_after(
-        &tv,
-        "INSERT INTO consent_event (id, device_id, seq, prev_hash, hash, kind, subject_id, purpose_code, notice_hash,
-                                    language, captured_at_ms, utc_offset_min, operator_id, method, evidence)
-         SELECT 'appended-event', device_id, 6, hash, randomblob(32), 'grant', subject_id, 'xborder', notice_hash, language,
-                captured_at_ms, utc_offset_min, operator_id, method, evidence
-         FROM consent_event WHERE seq = 5;",
-    );
+    let r = verify_after(&tv, APPEND_AFTER_SEQ_5);
     assert!(names(&r, "appended-event"), "{r:?}");
 }
 
@@ -210,14 +212,7 @@ fn an_imported_batch_is_held_to_its_audit_entry() {
         "{r:?}"
     );
     // An event appended after the batch with a well-formed link: recorded by no entry.
-    let r = verify_after(
-        &copy_vault(&tv),
-        "INSERT INTO consent_event (id, device_id, seq, prev_hash, hash, kind, subject_id, purpose_code, notice_hash,
-                                    language, captured_at_ms, utc_offset_min, operator_id, method, evidence)
-         SELECT 'appended-event', device_id, 6, hash, randomblob(32), 'grant', subject_id, 'xborder', notice_hash, language,
-                captured_at_ms, utc_offset_min, operator_id, method, evidence
-         FROM consent_event WHERE seq = 5;",
-    );
+    let r = verify_after(&copy_vault(&tv), APPEND_AFTER_SEQ_5);
     assert!(names(&r, "appended-event"), "{r:?}");
     // The batch's entry edited to commit to other hashes: the audit chain breaks there, and
     // the events no longer give the digest it records.

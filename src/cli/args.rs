@@ -391,6 +391,9 @@ pub struct SuppressionArgs {
     /// Only this purpose.
     #[arg(long, value_name = "CODE")]
     pub purpose: Option<String>,
+    /// CSV for Excel: UTF-8 with a byte-order mark, so Chinese shows correctly when the file is double-clicked.
+    #[arg(long)]
+    pub excel: bool,
     /// Write to this file (created with mode 0600) instead of standard output.
     #[arg(long, value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -422,6 +425,9 @@ pub struct ExportArgs {
     /// How people appear: masked, hashed or plain (plain: admin and legal, audited).
     #[arg(long, default_value = "masked")]
     pub identity: Identity,
+    /// CSV for Excel: UTF-8 with a byte-order mark, so Chinese shows correctly when the file is double-clicked.
+    #[arg(long)]
+    pub excel: bool,
     /// Write to this file (created with mode 0600) instead of standard output.
     #[arg(long, value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -429,7 +435,10 @@ pub struct ExportArgs {
 
 #[derive(Args, Debug)]
 pub struct ImportArgs {
-    /// The CSV file (UTF-8; see the README for its columns).
+    /// The CSV file (UTF-8, with or without a byte-order mark). Required columns: purpose, decision
+    /// (grant, refuse, withdraw), captured_at (RFC 3339 or YYYY-MM-DD), and email or phone. Optional: name,
+    /// company, notice (the version's hash, or name and number such as "trade-show-2026 v3" with a language
+    /// column; needed for grants and refusals), language (zh-CN, en), evidence.
     pub file: PathBuf,
     /// Where the records come from: paper or import.
     #[arg(long)]

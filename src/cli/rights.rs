@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use consentry::rights::{self, ExportFilter, Identity, RetentionRule, Source};
+use consentry::rights::{self, ExportFilter, Format, Identity, RetentionRule, Source};
 use consentry::{receipt, subject, Error};
 
 use super::args::{
@@ -101,6 +101,19 @@ fn export_access(cli: &Cli, a: &ExportAccessArgs) -> Result<(), Failure> {
     Ok(())
 }
 
+/// `--excel` as a step on the document: a byte-order mark before CSV; refused with JSON.
+fn for_excel(excel: bool, format: Format) -> Result<fn(String) -> String, Failure> {
+    match (excel, format) {
+        (false, _) => Ok(|doc| doc),
+        (true, Format::Csv) => Ok(rights::csv::for_excel),
+        (true, Format::Json) => Err(Error::usage(
+            "--excel applies to CSV files; this export is JSON.",
+            "Leave out --excel, or pass --format csv.",
+        )
+        .into()),
+    }
+}
+
 pub(crate) fn suppression(cli: &Cli, a: &SuppressionArgs) -> Result<(), Failure> {
     let format = a.format;
     let identity = if a.hash_emails {
@@ -110,13 +123,15 @@ pub(crate) fn suppression(cli: &Cli, a: &SuppressionArgs) -> Result<(), Failure>
     } else {
         Identity::Plain
     };
+    let excel = for_excel(a.excel, format)?;
     let doc = with_session(cli, |s| rights::suppression_list(s, format, identity, a.purpose.as_deref()))?;
-    emit(&doc, a.output.as_deref())?;
+    emit(&excel(doc), a.output.as_deref())?;
     Ok(())
 }
 
 pub(crate) fn export(cli: &Cli, a: &ExportArgs) -> Result<(), Failure> {
     let (format, identity, states) = (a.format, a.identity, a.statuses.clone());
+    let excel = for_excel(a.excel, format)?;
     let mut sources: Vec<Source> = a.methods.iter().copied().map(Source::Method).collect();
     sources.extend(a.events.iter().map(|e| Source::Event(e.clone())));
     let doc = with_session(cli, |s| {
@@ -131,7 +146,7 @@ pub(crate) fn export(cli: &Cli, a: &ExportArgs) -> Result<(), Failure> {
         };
         rights::export_consents(s, &filter, format, identity)
     })?;
-    emit(&doc, a.output.as_deref())?;
+    emit(&excel(doc), a.output.as_deref())?;
     Ok(())
 }
 

@@ -24,8 +24,19 @@
 //! **Formula injection.** A spreadsheet reads a cell that starts with `=`, `+`, `-`, `@`, a
 //! tab or a carriage return as a formula, which can run commands or leak data when someone
 //! opens the export. Every cell written here that starts with one of those characters gets
-//! a leading apostrophe (`'`), which spreadsheets show as text; so `+49 30 1234567` is
-//! written `'+49 30 1234567`. Nothing else is changed.
+//! a leading apostrophe (`'`), which spreadsheets show as text. Nothing else is changed.
+//!
+//! **Phone numbers stay readable.** A phone cell is written by [`phone_cell`] before it is
+//! neutralised, in a form that is neither a formula nor a number to a spreadsheet (a number
+//! would lose its leading `+` or `0` and turn into `1.38E+10`): a Chinese mobile in groups,
+//! `138 0013 8000`, and an international number with the `00` prefix instead of `+`,
+//! `00 49301234567` (dialled the same way from China and the EU). The space makes the cell
+//! text, it starts with a digit, so no apostrophe is needed, and an import reads both forms
+//! back to the same number.
+//!
+//! **Excel.** Excel reads a CSV file without a byte-order mark in the computer's legacy code
+//! page, which garbles Chinese. [`for_excel`] puts U+FEFF first (UTF-8 with BOM, the form
+//! Excel's own "CSV UTF-8" writes); the import reads files with or without it.
 
 use std::borrow::Cow;
 
@@ -42,6 +53,44 @@ pub fn neutralise(cell: &str) -> Cow<'_, str> {
         Some(c) if FORMULA_START.contains(&c) => Cow::Owned(format!("'{cell}")),
         _ => Cow::Borrowed(cell),
     }
+}
+
+/// A phone number (normalised or masked) as a spreadsheet shows it whole; see the module
+/// notes. Anything else is returned as it is.
+pub fn phone_cell(phone: &str) -> Cow<'_, str> {
+    if let Some(rest) = phone.strip_prefix('+') {
+        return Cow::Owned(format!("00 {rest}"));
+    }
+    if phone.len() == 11 && phone.bytes().all(|b| b.is_ascii_digit()) {
+        return Cow::Owned(format!("{} {} {}", &phone[..3], &phone[3..7], &phone[7..]));
+    }
+    if phone.len() >= 5 && phone.bytes().all(|b| b.is_ascii_digit()) {
+        // Groups of four from the right, so the leading zero of a national number stays.
+        let head = phone.len() % 4;
+        let mut out = String::with_capacity(phone.len() + phone.len() / 4);
+        for (i, c) in phone.char_indices() {
+            if i > 0 && (i + 4 - head) % 4 == 0 {
+                out.push(' ');
+            }
+            out.push(c);
+        }
+        return Cow::Owned(out);
+    }
+    Cow::Borrowed(phone)
+}
+
+/// The byte-order mark that tells Excel a CSV file is UTF-8.
+pub const BOM: char = '\u{feff}';
+
+/// A CSV document as Excel reads it: UTF-8 with a byte-order mark first.
+pub fn for_excel(csv: String) -> String {
+    if csv.starts_with(BOM) {
+        return csv;
+    }
+    let mut out = String::with_capacity(csv.len() + BOM.len_utf8());
+    out.push(BOM);
+    out.push_str(&csv);
+    out
 }
 
 /// Appends one record (neutralised, quoted where needed, CRLF-terminated).
@@ -261,6 +310,39 @@ mod tests {
         assert_eq!(back[0].cells, vec!["a", "b,c", "say \"hi\"", "two\nlines", ""]);
         assert_eq!(back[1].cells, vec!["'=1+1", "'-3", "'@x", "'\tx", "ok"]);
         assert_eq!(back[1].line, 3, "the quoted line break counts");
+    }
+
+    #[test]
+    fn phone_cells_are_text_that_reads_back_as_the_same_number() {
+        let cases = [
+            ("13800138000", "138 0013 8000"),
+            ("+49301234567", "00 49301234567"),
+            ("02112345678", "021 1234 5678"),
+            ("0301234567", "03 0123 4567"),
+            ("12345678", "1234 5678"),
+            ("138****8000", "138****8000"),
+            ("+49****4567", "00 49****4567"),
+        ];
+        for (given, written) in cases {
+            let cell = phone_cell(given);
+            assert_eq!(cell, written);
+            assert!(!cell.starts_with(FORMULA_START), "{cell}");
+            if !given.contains('*') {
+                assert_eq!(crate::subject::normalize_phone(&cell).as_deref(), Some(given), "{cell}");
+            }
+        }
+    }
+
+    #[test]
+    fn an_excel_file_starts_with_one_bom_and_reads_back_the_same() {
+        let mut doc = String::new();
+        write_record(&mut doc, &["name", "公司"]);
+        write_record(&mut doc, &["张三", "示例"]);
+        let excel = for_excel(doc.clone());
+        assert!(excel.starts_with(BOM) && excel[BOM.len_utf8()..] == doc);
+        assert_eq!(for_excel(excel.clone()), excel);
+        let read = |d: &str| parse(d.as_bytes()).unwrap().into_iter().map(|r| r.cells).collect::<Vec<_>>();
+        assert_eq!(read(&excel), read(&doc));
     }
 
     #[test]

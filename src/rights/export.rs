@@ -8,7 +8,7 @@ use chrono::{DateTime, FixedOffset};
 use rusqlite::Connection;
 use serde_json::{json, Value};
 
-use super::csv::{write_record, CsvWriter};
+use super::csv::{phone_cell, write_record, CsvWriter};
 use super::erasure::sha256_hex;
 use crate::domain::error::{Error, Result, StorageContext};
 use crate::domain::messages as msg;
@@ -271,7 +271,7 @@ fn render_suppression(rows: &[Current], format: Format, identity: Identity) -> S
                         &[
                             c.subject_id.as_str(),
                             email.unwrap_or_default(),
-                            phone.unwrap_or_default(),
+                            &phone_cell(phone.unwrap_or_default()),
                             &eh,
                             &ph,
                             &c.purpose,
@@ -430,7 +430,13 @@ fn render_consents(rows: &[Current], format: Format, identity: Identity) -> Stri
             let mut out = CsvWriter::default();
             out.record(&CONSENT_COLUMNS);
             for c in rows {
-                with_cells(c, &mut |cells| out.record(cells));
+                with_cells(c, &mut |cells| {
+                    // The phone as a spreadsheet shows it whole (see `csv::phone_cell`).
+                    let phone = phone_cell(cells[3]);
+                    let mut cells = *cells;
+                    cells[3] = &phone;
+                    out.record(&cells);
+                });
             }
             out.finish()
         }

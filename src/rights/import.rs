@@ -4,8 +4,11 @@
 //!
 //! The file's first line names the columns (any order, case-insensitive):
 //! `purpose`, `decision` (grant, refuse or withdraw) and `captured_at` are required, and
-//! `email` or `phone` (or both); `name`, `company`, `notice` (hash, 8+ characters, needed
-//! for grants and refusals), `language` and `evidence` are optional.
+//! `email` or `phone` (or both); `name`, `company`, `notice` (needed for grants and
+//! refusals: the version's hash, 8+ characters, or the notice's name and version number such
+//! as `trade-show-2026 v3`, when `language` says which of its two wordings the person read),
+//! `language` and `evidence` are optional. A file with faults is refused with all of them: every
+//! fault of the header at once, or every bad row (the first 1,000, and how many more).
 //!
 //! **Ordering.** Imported events keep the time the person actually chose (`captured_at`:
 //! RFC 3339, or a date `YYYY-MM-DD` read as midnight at this device's offset) and are
@@ -20,7 +23,7 @@ use chrono::{DateTime, FixedOffset, NaiveDate};
 
 use super::csv::{self, Record};
 use super::erasure::sha256_hex;
-use crate::domain::error::{Error, Result};
+use crate::domain::error::{Error, Result, StorageContext};
 use crate::domain::messages::{self as msg, Message};
 use crate::domain::Action;
 use crate::domain::Language;
@@ -31,6 +34,7 @@ use crate::notice::workflow::State;
 use crate::purpose;
 use crate::session::{Session, Write};
 use crate::subject::{self, normalize_email, normalize_phone, SubjectInput};
+use rusqlite::OptionalExtension;
 
 /// The most rows one file may hold.
 pub const MAX_ROWS: usize = 100_000;
@@ -104,7 +108,11 @@ impl ImportReport {
     }
 }
 
-const COLUMNS: [&str; 10] =
+/// The columns every file must have (besides `email` or `phone`).
+pub const REQUIRED: [&str; 3] = ["purpose", "decision", "captured_at"];
+
+/// Every column a file may have.
+pub const COLUMNS: [&str; 10] =
     ["email", "phone", "name", "company", "purpose", "decision", "notice", "language", "captured_at", "evidence"];
 
 struct Planned {
@@ -179,30 +187,37 @@ pub fn import_consents(session: &mut Session, bytes: &[u8], provenance: Provenan
     outcome
 }
 
+/// Reads the header; a header with faults is refused with all of them (unknown columns,
+/// columns given twice, required ones missing), so one round of fixes is enough.
 fn read_header(header: &Record) -> std::result::Result<HashMap<&'static str, usize>, ImportReport> {
     let mut columns = HashMap::new();
+    let mut errors = Vec::new();
+    let mut bad = |column: Option<&str>, reason: Message| {
+        errors.push(RowError { line: header.line, column: column.map(str::to_string), reason });
+    };
     for (i, raw) in header.cells.iter().enumerate() {
         let name = raw.trim().to_ascii_lowercase();
         let Some(known) = COLUMNS.iter().find(|c| **c == name) else {
-            return Err(refused(
-                header.line,
-                Some(raw),
-                msg::IMPORT_UNKNOWN_COLUMN.with("column", raw).with("columns", COLUMNS.join(", ")),
-            ));
+            bad(Some(raw), msg::IMPORT_UNKNOWN_COLUMN.with("column", raw).with("columns", COLUMNS.join(", ")));
+            continue;
         };
         if columns.insert(*known, i).is_some() {
-            return Err(refused(header.line, Some(raw), msg::IMPORT_COLUMN_TWICE.with("column", raw)));
+            bad(Some(raw), msg::IMPORT_COLUMN_TWICE.with("column", raw));
         }
     }
-    for needed in ["purpose", "decision", "captured_at"] {
+    for needed in REQUIRED {
         if !columns.contains_key(needed) {
-            return Err(refused(header.line, Some(needed), msg::IMPORT_COLUMN_MISSING.with("column", needed)));
+            bad(Some(needed), msg::IMPORT_COLUMN_MISSING.with("column", needed));
         }
     }
     if !columns.contains_key("email") && !columns.contains_key("phone") {
-        return Err(refused(header.line, None, &msg::IMPORT_NO_CONTACT_COLUMN));
+        bad(None, (&msg::IMPORT_NO_CONTACT_COLUMN).into());
     }
-    Ok(columns)
+    if errors.is_empty() {
+        Ok(columns)
+    } else {
+        Err(ImportReport { errors, ..ImportReport::default() })
+    }
 }
 
 fn parse_time(text: &str, now: DateTime<FixedOffset>) -> Option<DateTime<FixedOffset>> {
@@ -300,6 +315,16 @@ fn plan(
                 }
             },
         };
+        let language = match cell("language") {
+            "" => None,
+            l => match Language::parse_tag(l) {
+                Ok(l) => Some(l),
+                Err(_) => {
+                    bad("language", msg::IMPORT_BAD_LANGUAGE.with("value", l));
+                    None
+                }
+            },
+        };
         let notice_key = cell("notice");
         let notice_hash = if notice_key.is_empty() {
             if matches!(kind, Some(EventKind::Grant | EventKind::Refuse)) {
@@ -307,19 +332,12 @@ fn plan(
             }
             None
         } else {
-            let found = match notices.get(notice_key) {
+            let cache_key = format!("{notice_key}\u{0}{}", language.map(Language::as_str).unwrap_or(""));
+            let found = match notices.get(&cache_key) {
                 Some(f) => f.clone(),
                 None => {
-                    let f = match notice::find_in(&w.tx, notice_key) {
-                        Ok(Some(v)) if matches!(v.state, State::Approved | State::Retired) => Ok(v.hash),
-                        Ok(Some(v)) => Err(msg::IMPORT_NOTICE_NOT_APPROVED
-                            .with("hash", &v.hash[..12])
-                            .term("state", msg::notice_state(v.state.as_str()))),
-                        Ok(None) => Err(msg::NOTICE_VERSION_NOT_FOUND.with("key", notice_key)),
-                        Err(Error::Invalid(m)) => Err(m),
-                        Err(e) => return Err(e),
-                    };
-                    notices.insert(notice_key.to_string(), f.clone());
+                    let f = find_notice(&w.tx, notice_key, language)?;
+                    notices.insert(cache_key, f.clone());
                     f
                 }
             };
@@ -330,16 +348,6 @@ fn plan(
                     None
                 }
             }
-        };
-        let language = match cell("language") {
-            "" => None,
-            l => match Language::parse_tag(l) {
-                Ok(l) => Some(l),
-                Err(_) => {
-                    bad("language", msg::IMPORT_BAD_LANGUAGE.with("value", l));
-                    None
-                }
-            },
         };
         let evidence = cell("evidence").to_string();
         if evidence.chars().count() > 500 || evidence.chars().any(char::is_control) {
@@ -381,6 +389,60 @@ fn plan(
         });
     }
     Ok((planned, errors))
+}
+
+/// A notice given by name and version number: `trade-show-2026 v3` (or `trade-show-2026@3`).
+fn name_and_number(key: &str) -> Option<(&str, i64)> {
+    let (name, number) = match key.split_once('@') {
+        Some(split) => split,
+        None => {
+            let (name, v) = key.rsplit_once(char::is_whitespace)?;
+            (name, v.strip_prefix(['v', 'V'])?)
+        }
+    };
+    let number = number.trim().parse().ok().filter(|n| *n >= 1)?;
+    Some((name.trim(), number))
+}
+
+/// The approved (or retired) wording a row names: by hash (8+ characters) or id, or by
+/// notice name and version number, when the row's language picks the wording.
+fn find_notice(
+    tx: &rusqlite::Transaction<'_>,
+    key: &str,
+    language: Option<Language>,
+) -> Result<std::result::Result<String, Message>> {
+    let hash = match name_and_number(key) {
+        None => key.to_string(),
+        Some((name, number)) => {
+            let row: Option<(String, String)> = tx
+                .prepare_cached(
+                    "SELECT r.hash_zh, r.hash_en FROM notice_revision r JOIN notice n ON n.id = r.notice_id
+                     WHERE n.name = ?1 AND r.number = ?2",
+                )
+                .and_then(|mut st| st.query_row(rusqlite::params![name, number], |r| Ok((r.get(0)?, r.get(1)?))))
+                .optional()
+                .storage("find a notice by name")?;
+            let Some((zh, en)) = row else {
+                return Ok(Err(msg::IMPORT_NOTICE_NO_VERSION.with("name", name).with("number", number)));
+            };
+            match language {
+                Some(Language::ZhCn) => zh,
+                Some(Language::En) => en,
+                None => {
+                    return Ok(Err(msg::IMPORT_NOTICE_NEEDS_LANGUAGE.with("name", name).with("number", number)));
+                }
+            }
+        }
+    };
+    Ok(match notice::find_in(tx, &hash) {
+        Ok(Some(v)) if matches!(v.state, State::Approved | State::Retired) => Ok(v.hash),
+        Ok(Some(v)) => Err(msg::IMPORT_NOTICE_NOT_APPROVED
+            .with("hash", &v.hash[..12])
+            .term("state", msg::notice_state(v.state.as_str()))),
+        Ok(None) => Err(msg::NOTICE_VERSION_NOT_FOUND.with("key", key)),
+        Err(Error::Invalid(m)) => Err(m),
+        Err(e) => return Err(e),
+    })
 }
 
 fn record(w: &mut Write<'_>, planned: Vec<Planned>, provenance: Provenance, rows: usize) -> Result<ImportReport> {

@@ -330,6 +330,12 @@ fn rights_commands_from_search_to_erasure() {
     assert_eq!(cli.run("Mo", MO, &["suppression"]).status.code(), Some(5));
     let plain = cli.ok("Lena", LENA, &["suppression", "--format", "json"]);
     assert!(plain.contains("zhang.wei@example.com"));
+    // For Excel: a byte-order mark first, then the same list; refused with JSON (exit 1, before unlocking).
+    let excel = cli.ok("Mo", MO, &["suppression", "--hash-emails", "--excel"]);
+    assert_eq!(excel.strip_prefix('\u{feff}'), Some(hashed.as_str()));
+    let json_excel = cli.run("Mo", MO, &["suppression", "--hash-emails", "--format", "json", "--excel"]);
+    assert_eq!(json_excel.status.code(), Some(1), "{json_excel:?}");
+    assert!(String::from_utf8_lossy(&json_excel.stderr).contains("--excel"), "{json_excel:?}");
 
     // Export to a file, masked, filtered.
     let out_file = tv.dir.path().join("export.csv");

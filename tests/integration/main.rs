@@ -14,6 +14,7 @@ mod crash_slots;
 mod errors;
 mod event_stats;
 mod home;
+mod import_csv;
 mod kiosk_withdraw;
 mod layers;
 mod ledger;

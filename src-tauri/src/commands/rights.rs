@@ -41,6 +41,15 @@ pub(crate) fn save(dir: &Path, what: &str, stamp: &str, ext: &str, content: &[u8
     Ok(SavedFile { path: path.display().to_string(), bytes: u32::try_from(content.len()).unwrap_or(u32::MAX) })
 }
 
+/// The document as saved: a byte-order mark before CSV meant for Excel.
+fn finish(doc: String, format: Format, excel: bool) -> String {
+    if excel && format == Format::Csv {
+        rights::csv::for_excel(doc)
+    } else {
+        doc
+    }
+}
+
 fn extension(format: Format) -> &'static str {
     match format {
         Format::Csv => "csv",
@@ -192,6 +201,8 @@ pub struct SuppressionRequest {
     /// masked, hashed or plain (plain: admin and legal).
     pub identity: Identity,
     pub purpose: Option<String>,
+    /// CSV for Excel: UTF-8 with a byte-order mark (ignored for JSON).
+    pub excel: bool,
 }
 
 pub(crate) async fn export_suppression_in(state: &AppState, req: SuppressionRequest) -> ApiResult<SavedFile> {
@@ -202,7 +213,7 @@ pub(crate) async fn export_suppression_in(state: &AppState, req: SuppressionRequ
     let (doc, stamp) = state
         .with_session(move |s| {
             let doc = rights::suppression_list(s, format, identity, req.purpose.as_deref())?;
-            Ok((doc, stamp(s)))
+            Ok((finish(doc, format, req.excel), stamp(s)))
         })
         .await?;
     save(&dir, "suppression", &stamp, ext, doc.as_bytes())
@@ -229,6 +240,8 @@ pub struct ConsentExportRequest {
     /// RFC 3339, or null.
     pub from: Option<String>,
     pub to: Option<String>,
+    /// CSV for Excel: UTF-8 with a byte-order mark (ignored for JSON).
+    pub excel: bool,
 }
 
 /// A date from the UI (empty means no bound), read by the engine as the CLI reads it.
@@ -259,7 +272,7 @@ pub(crate) async fn export_consents_in(state: &AppState, req: ConsentExportReque
                 to: instant(req.to, true, now)?,
             };
             let doc = rights::export_consents(s, &filter, format, identity)?;
-            Ok((doc, stamp(s)))
+            Ok((finish(doc, format, req.excel), stamp(s)))
         })
         .await?;
     save(&dir, "consents", &stamp, ext, doc.as_bytes())

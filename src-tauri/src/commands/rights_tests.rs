@@ -146,9 +146,14 @@ fn a_marketer_never_receives_an_unmasked_value_from_any_command() {
             clean_file("save_receipt", &save_receipt_in(&app, wd.receipt_id.clone(), format).await.unwrap());
         }
         for format in [vocab::Format::Csv, vocab::Format::Json] {
+            // CSV for Excel starts with a byte-order mark; JSON never does.
+            let excel = matches!(format, vocab::Format::Csv);
+            let has_bom = |f: &SavedFile| std::fs::read(&f.path).unwrap().starts_with("\u{feff}".as_bytes());
             for identity in [Identity::Masked, Identity::Hashed] {
-                let f =
-                    export_suppression_in(&app, SuppressionRequest { format, identity, purpose: None }).await.unwrap();
+                let f = export_suppression_in(&app, SuppressionRequest { format, identity, purpose: None, excel })
+                    .await
+                    .unwrap();
+                assert_eq!(has_bom(&f), excel);
                 clean_file("export_suppression", &f);
                 let f = export_consents_in(
                     &app,
@@ -161,10 +166,12 @@ fn a_marketer_never_receives_an_unmasked_value_from_any_command() {
                         events: vec![],
                         from: Some("2020-01-01".into()),
                         to: None,
+                        excel,
                     },
                 )
                 .await
                 .unwrap();
+                assert_eq!(has_bom(&f), excel);
                 clean_file("export_consents", &f);
                 assert!(std::fs::read_to_string(&f.path).unwrap().lines().count() > 2);
             }
@@ -187,7 +194,12 @@ fn a_marketer_never_receives_an_unmasked_value_from_any_command() {
             "export_suppression plain",
             export_suppression_in(
                 &app,
-                SuppressionRequest { format: vocab::Format::Csv, identity: Identity::Plain, purpose: None },
+                SuppressionRequest {
+                    format: vocab::Format::Csv,
+                    identity: Identity::Plain,
+                    purpose: None,
+                    excel: false,
+                },
             )
             .await,
         );
@@ -204,6 +216,7 @@ fn a_marketer_never_receives_an_unmasked_value_from_any_command() {
                     events: vec![],
                     from: None,
                     to: None,
+                    excel: false,
                 },
             )
             .await,

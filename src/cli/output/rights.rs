@@ -127,17 +127,32 @@ pub fn erased(erased: &Erased, json: bool) {
     }
 }
 
+/// The receipts of an import in one line: all of them when few, else how many and the
+/// first few (each person's history lists theirs; `--json` gives every id).
+fn receipts_summary(receipts: &[String]) -> String {
+    const SHOWN: usize = 5;
+    match receipts.len() {
+        0 => String::new(),
+        1 => format!("Receipt: {}.", receipts[0]),
+        n if n <= SHOWN => format!("Receipts: {}.", receipts.join(", ")),
+        n => format!(
+            "{n} receipts, one per person ({}, …); each person's history lists theirs, and --json gives every id.",
+            receipts[..SHOWN].join(", ")
+        ),
+    }
+}
+
 pub fn import_report(report: &ImportReport, json: bool) {
     if json {
         print_json(&ImportJson::from(report));
     } else if report.committed() {
         println!(
-            "Imported {} rows: {} events for {} people ({} new). Receipts: {}.",
+            "Imported {} rows: {} events for {} people ({} new). {}",
             report.rows,
             report.events,
             report.people,
             report.new_people,
-            report.receipts.join(", ")
+            receipts_summary(&report.receipts)
         );
     } else {
         println!("Nothing was imported: the file has problems. Fix these rows and import the whole file again.");

@@ -76,11 +76,17 @@ texts! { ALL_RIGHTS;
         "This time is in the future. Give the time the person signed.",
         "该时间晚于当前时间。请填写此人签署的时间。";
     IMPORT_NOTICE_NEEDED:
-        "A grant or refusal needs the notice version the person was shown. Fill in the notice column.",
-        "同意或拒绝须注明此人看到的通知版本。请填写 notice 列。";
+        "A grant or refusal needs the notice version the person was shown. Fill in the notice column: the version's hash, or the notice's name and version number, such as trade-show-2026 v3.",
+        "同意或拒绝须注明此人看到的通知版本。请填写 notice 列：该版本的哈希值，或通知名称和版本号，例如 trade-show-2026 v3。";
     IMPORT_NOTICE_NOT_APPROVED:
         "Notice {hash} is {state}, not approved. Give an approved version.",
         "通知 {hash} 的状态为{state}，尚未批准。请填写已批准的版本。";
+    IMPORT_NOTICE_NO_VERSION:
+        "There is no version {number} of notice “{name}”. Check the name and the number on the Notices screen, or give the version's hash.",
+        "通知“{name}”没有第 {number} 版。请在“通知”页面核对名称和版本号，或填写该版本的哈希值。";
+    IMPORT_NOTICE_NEEDS_LANGUAGE:
+        "Version {number} of notice “{name}” has a Chinese and an English wording. Add a language column (zh-CN or en) saying which one the person read, or give that wording's hash.",
+        "通知“{name}”第 {number} 版有中文和英文两种文本。请添加 language 列（zh-CN 或 en）注明此人阅读的是哪一种，或填写该文本的哈希值。";
     IMPORT_BAD_LANGUAGE:
         "“{value}” is not a language Consentry knows. Write zh-CN or en.",
         "无法识别语言“{value}”。请填写 zh-CN 或 en。";

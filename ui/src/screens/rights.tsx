@@ -69,8 +69,20 @@ function FormatSelect(props: { id: string; value: Format; onChange: (v: Format) 
   );
 }
 
+/** The Excel option, shown for CSV only; on by default, since most people open exports in Excel. */
+function ExcelCheck(props: { id: string; format: Format; value: boolean; onChange: (v: boolean) => void }) {
+  if (props.format !== "csv") return null;
+  return (
+    <label class="check-line">
+      <input type="checkbox" id={props.id} checked={props.value} onChange={(e) => props.onChange(e.currentTarget.checked)} />
+      {t("forExcel")}
+    </label>
+  );
+}
+
 function Suppression(props: { full: boolean; purposes: PurposeView[] }) {
   const [format, setFormat] = useState<Format>("csv");
+  const [excel, setExcel] = useState(true);
   const [identity, setIdentity] = useState<Identity>("hashed");
   const [purpose, setPurpose] = useState("");
   const s = useSave();
@@ -90,11 +102,12 @@ function Suppression(props: { full: boolean; purposes: PurposeView[] }) {
           </select>
         </Field>
       </div>
+      <ExcelCheck id="suppression-excel" format={format} value={excel} onChange={setExcel} />
       <button
         type="button"
         class="primary"
         id="suppression-save"
-        onClick={() => s.run(commands.exportSuppression({ format, identity, purpose: purpose || null }))}
+        onClick={() => s.run(commands.exportSuppression({ format, identity, purpose: purpose || null, excel }))}
       >
         {t("saveFile")}
       </button>
@@ -124,6 +137,7 @@ function Checks<T extends string>(props: { name: string; options: readonly T[]; 
 
 function ConsentExport(props: { full: boolean; purposes: PurposeView[] }) {
   const [format, setFormat] = useState<Format>("csv");
+  const [excel, setExcel] = useState(true);
   const [identity, setIdentity] = useState<Identity>("masked");
   const [purposes, setPurposes] = useState<string[]>([]);
   const [states, setStates] = useState<ConsentState[]>([]);
@@ -167,11 +181,12 @@ function ConsentExport(props: { full: boolean; purposes: PurposeView[] }) {
           <Checks name="export-event" options={eventList.map((e) => e.id)} label={(o) => eventList.find((e) => e.id === o)?.name ?? o} value={events} onChange={setEvents} />
         </>
       )}
+      <ExcelCheck id="export-excel" format={format} value={excel} onChange={setExcel} />
       <button
         type="button"
         class="primary"
         id="export-save"
-        onClick={() => s.run(commands.exportConsents({ format, identity, purposes, states, methods, events, from: from || null, to: to || null }))}
+        onClick={() => s.run(commands.exportConsents({ format, identity, purposes, states, methods, events, from: from || null, to: to || null, excel }))}
       >
         {t("saveFile")}
       </button>

@@ -23,6 +23,7 @@ pub(crate) struct Context {
     sensitive_categories: Vec<CategoryCtx>,
     sensitive_text: String,
     methods: String,
+    storage_location: String,
     retention: Vec<RetentionCtx>,
     recipients: Vec<RecipientCtx>,
     transfers: Vec<TransferCtx>,
@@ -57,6 +58,9 @@ struct PurposeCtx {
     separate: Option<String>,
     separate_label: String,
     dpv: Option<String>,
+    /// The categories this purpose uses, as a list in a sentence; empty when the profile
+    /// does not say.
+    categories_text: String,
 }
 #[derive(Debug, Clone, Serialize)]
 struct CategoryCtx {
@@ -132,7 +136,7 @@ pub fn mechanism_label(code: &str, zh: bool) -> Option<&'static str> {
 
 /// A list inside a sentence: 、 in Chinese; in English, commas and each name in lower case
 /// as a common noun is mid-sentence ("name, email address"), acronyms kept ("GPS data").
-fn join(items: impl Iterator<Item = String>, zh: bool) -> String {
+pub(crate) fn join(items: impl Iterator<Item = String>, zh: bool) -> String {
     if zh {
         return items.collect::<Vec<_>>().join("、");
     }
@@ -170,6 +174,11 @@ impl Context {
                 separate: x.separate_consent.clone(),
                 separate_label: x.separate().map(|k| k.label(zh)).unwrap_or_default().into(),
                 dpv: x.dpv.clone(),
+                categories_text: if p.states_use_of(&x.code) {
+                    join(p.categories_of(&x.code).iter().map(|c| s.category_name(c, zh)), zh)
+                } else {
+                    String::new()
+                },
             })
             .collect();
         let category = |code: &String| {
@@ -215,6 +224,7 @@ impl Context {
             categories,
             sensitive_categories,
             methods: p.methods.get(zh).into(),
+            storage_location: p.storage_location.get(zh).into(),
             retention: p
                 .retention
                 .iter()

@@ -84,11 +84,37 @@ fn sentence(text: &str, zh: bool) -> String {
     out
 }
 
-fn explanation(s: &Snapshot, kind: SeparateConsent) -> Bilingual {
+/// The categories a purpose uses, as a box names them; empty when the profile does not say
+/// (the lint flags that), so that a box never announces data its purpose does not use.
+fn uses_text(s: &Snapshot, purpose: &str) -> Bilingual {
+    if !s.profile.states_use_of(purpose) {
+        return bi("", "");
+    }
+    let names = |zh: bool| {
+        crate::notice::context::join(s.profile.categories_of(purpose).iter().map(|c| s.category_name(c, zh)), zh)
+    };
+    bi(format!("使用的个人信息：{}。", names(true)), format!("Personal information used: {}.", names(false)))
+}
+
+fn explanation(s: &Snapshot, kind: SeparateConsent, purpose: &str) -> Bilingual {
     let join = |zh: bool, items: Vec<String>| items.join(if zh { "、" } else { ", " });
+    // The recipients and transfers linked to this purpose; all of them in a profile that
+    // links none to any purpose (written before the links existed).
+    let linked = |purposes: &[String]| purposes.iter().any(|p| p == purpose);
+    let any_recipient_linked = s.profile.recipients.iter().any(|r| !r.purposes.is_empty());
+    let any_transfer_linked = s.profile.transfers.iter().any(|t| !t.purposes.is_empty());
     match kind {
         SeparateConsent::Sensitive => {
-            let names = |zh| join(zh, s.sensitive_categories().map(|c| c.name.get(zh).to_string()).collect());
+            let used = s.profile.categories_of(purpose);
+            let names = |zh| {
+                join(
+                    zh,
+                    s.sensitive_categories()
+                        .filter(|c| used.contains(&c.code))
+                        .map(|c| c.name.get(zh).to_string())
+                        .collect(),
+                )
+            };
             let st = s.profile.sensitive.clone().unwrap_or_default();
             let text = |zh: bool, first: String| {
                 [first, sentence(st.necessity.get(zh), zh), sentence(st.impact.get(zh), zh)]
@@ -103,7 +129,17 @@ fn explanation(s: &Snapshot, kind: SeparateConsent) -> Bilingual {
             )
         }
         SeparateConsent::ThirdParty => {
-            let list = |zh| join(zh, s.profile.recipients.iter().map(|r| r.name.get(zh).to_string()).collect());
+            let list = |zh| {
+                join(
+                    zh,
+                    s.profile
+                        .recipients
+                        .iter()
+                        .filter(|r| !any_recipient_linked || linked(&r.purposes))
+                        .map(|r| r.name.get(zh).to_string())
+                        .collect(),
+                )
+            };
             bi(
                 sentence(&format!("我们将向以下第三方提供您的个人信息：{}", list(true)), true),
                 sentence(&format!("We will provide your personal information to: {}", list(false)), false),
@@ -116,6 +152,7 @@ fn explanation(s: &Snapshot, kind: SeparateConsent) -> Bilingual {
                     s.profile
                         .transfers
                         .iter()
+                        .filter(|t| !any_transfer_linked || linked(&t.purposes))
                         .map(|t| {
                             if zh {
                                 format!("{}（{}）", t.recipient.zh, t.country.zh)
@@ -155,7 +192,7 @@ pub fn derive(s: &Snapshot) -> FormDefinition {
                 purpose: p.code.clone(),
                 kind: "purpose".into(),
                 label: p.name.clone(),
-                explanation: bi("", ""),
+                explanation: uses_text(s, &p.code),
                 checked: false,
                 required: false,
             }),
@@ -167,7 +204,7 @@ pub fn derive(s: &Snapshot) -> FormDefinition {
                     format!("{}：{}", kind.label(true), p.name.zh),
                     format!("{}: {}", kind.label(false), p.name.en),
                 ),
-                explanation: explanation(s, kind),
+                explanation: explanation(s, kind, &p.code),
                 checked: false,
                 required: false,
             }),

@@ -39,6 +39,24 @@ impl Bilingual {
     pub fn incomplete(&self) -> bool {
         self.zh.trim().is_empty() || self.en.trim().is_empty()
     }
+
+    /// Whether both languages are blank (a field not stated at all).
+    pub fn is_empty(&self) -> bool {
+        self.zh.trim().is_empty() && self.en.trim().is_empty()
+    }
+}
+
+/// What one purpose uses: the data categories it processes. Receipts, the capture form and
+/// the wording name only these for the purpose (a box for sales follow-up does not announce
+/// allergy data).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PurposeUse {
+    /// The purpose's code (one of the profile's purposes).
+    pub purpose: String,
+    /// The data category codes it uses (among the profile's categories).
+    #[serde(default)]
+    pub categories: Vec<String>,
 }
 
 /// The personal-information handler (controller).
@@ -101,6 +119,11 @@ pub struct Recipient {
     /// Data category codes provided.
     #[serde(default)]
     pub categories: Vec<String>,
+    /// The purpose codes for which the data is provided (empty in a profile written before
+    /// this field existed: the lint flags it, and receipts fall back to the separate consent
+    /// the purpose asks for).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub purposes: Vec<String>,
 }
 
 /// A transfer to a recipient outside mainland China or the EEA (PIPL Arts. 38–39, GDPR Ch. V).
@@ -128,6 +151,9 @@ pub struct Transfer {
     /// How the person exercises their rights against the recipient.
     #[serde(default)]
     pub rights: Bilingual,
+    /// The purpose codes for which the data is transferred (see [`Recipient::purposes`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub purposes: Vec<String>,
     /// The legal mechanism: `cac_assessment`, `certification`, `standard_contract`,
     /// `adequacy`, `sccs` or `bcr`.
     #[serde(default)]
@@ -188,6 +214,14 @@ pub struct Profile {
     /// Data category codes from the vault's catalogue.
     #[serde(default)]
     pub categories: Vec<String>,
+    /// Per purpose, the categories it uses. A purpose without an entry (a profile written
+    /// before this field existed) is flagged by the lint, and is taken to use every category.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub uses: Vec<PurposeUse>,
+    /// Where the personal data is stored (the system and the country), for the wording and
+    /// for receipts' `storage_locations` (ISO/IEC TS 27560; ISO/IEC 29184 5.3).
+    #[serde(default, skip_serializing_if = "Bilingual::is_empty")]
+    pub storage_location: Bilingual,
     /// How the data is processed (collected, stored, used).
     #[serde(default)]
     pub methods: Bilingual,
@@ -280,6 +314,17 @@ impl Profile {
     /// The profile as pretty JSON, the file format.
     pub fn to_json(&self) -> String {
         serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+
+    /// The categories a purpose uses: its `uses` entry, or every category of the profile
+    /// when it has none (and the lint flags that).
+    pub fn categories_of(&self, purpose: &str) -> &[String] {
+        self.uses.iter().find(|u| u.purpose == purpose).map_or(&self.categories, |u| &u.categories)
+    }
+
+    /// Whether a purpose says which categories it uses.
+    pub fn states_use_of(&self, purpose: &str) -> bool {
+        self.uses.iter().any(|u| u.purpose == purpose)
     }
 
     /// Whether the notice must satisfy PIPL.
@@ -421,6 +466,7 @@ pub(crate) fn resolve(conn: &Connection, profile: &Profile) -> Result<Snapshot> 
     let mut codes: Vec<&String> = profile.categories.iter().collect();
     codes.extend(profile.recipients.iter().flat_map(|r| &r.categories));
     codes.extend(profile.transfers.iter().flat_map(|t| &t.categories));
+    codes.extend(profile.uses.iter().flat_map(|u| &u.categories));
     for code in codes {
         if catalogue.categories.iter().any(|c| &c.code == code) {
             continue;

@@ -5,7 +5,7 @@
 use consentry::notice::diff::{self, Op, TextChange};
 use consentry::notice::form::FormDefinition;
 use consentry::notice::lint::{self, Finding, Report, Severity, RULES};
-use consentry::notice::profile::{Bilingual, CategorySnap, PurposeSnap, Snapshot};
+use consentry::notice::profile::{Bilingual, CategorySnap, PurposeSnap, PurposeUse, Snapshot};
 use consentry::notice::template::{self, Template, TemplateInput, TemplateKind};
 use consentry::notice::workflow::{self, NewNotice, Rendered, State, Version};
 use consentry::notice::{self, packet, profile, Language};
@@ -220,6 +220,29 @@ fn every_lint_rule_fires_on_its_defect_and_only_then() {
             i.snapshot.profile.transfers[0].rights.zh = "  ".into()
         }),
         case("pipl39.separate", Error, "purposes", |i| i.purpose("hq_crm").separate_consent = None),
+        case("pipl17.uses", Warning, "purposes[1]", |i| i.snapshot.profile.uses.retain(|u| u.purpose != "newsletter")),
+        case("pipl17.uses", Error, "uses[1].categories[2]", |i| {
+            i.snapshot.profile.uses[1].categories.push("passport_number".into())
+        }),
+        case("pipl17.uses", Error, "uses[5].purpose", |i| {
+            i.snapshot.profile.uses.push(PurposeUse { purpose: "raffle".into(), categories: vec!["name".into()] })
+        }),
+        case("pipl29.uses", Error, "purposes[0]", |i| {
+            i.snapshot.profile.uses[0].categories.push("dietary_health".into())
+        }),
+        case("pipl23.links", Warning, "recipients[0].purposes", |i| i.snapshot.profile.recipients[0].purposes.clear()),
+        case("pipl23.links", Error, "transfers[0].purposes[0]", |i| {
+            i.snapshot.profile.transfers[0].purposes = vec!["event_followup".into()]
+        }),
+        case("pipl23.links", Error, "recipients[0].purposes[1]", |i| {
+            i.snapshot.profile.recipients[0].purposes.push("lottery".into())
+        }),
+        case("iso29184.storage", Warning, "storage_location", |i| {
+            i.snapshot.profile.storage_location = Bilingual::default()
+        }),
+        case("iso29184.storage", Error, "storage_location en", |i| {
+            cut(&mut i.en, "our customer relationship management system in mainland China (Shanghai)", "our system")
+        }),
         case("gdpr13.dpo", Warning, "dpo", |i| i.snapshot.profile.dpo = None),
         case("gdpr13.dpo", Error, "dpo.contact", |i| i.snapshot.profile.dpo.as_mut().unwrap().contact.clear()),
         case("gdpr13.basis", Error, "purposes[0] en", |i| {

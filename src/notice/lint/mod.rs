@@ -20,6 +20,7 @@ mod pipl29_30;
 mod pipl31;
 mod pipl38_39;
 mod text;
+mod uses;
 
 use crate::notice::form::FormDefinition;
 use crate::notice::profile::{Bilingual, Snapshot};
@@ -139,6 +140,7 @@ const LAWS: &[&[Rule]] = &[
     pipl29_30::RULES,
     pipl31::RULES,
     pipl38_39::RULES,
+    uses::RULES,
     gdpr13::RULES,
     edpb::RULES,
     text::RULES,

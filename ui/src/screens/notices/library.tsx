@@ -5,7 +5,7 @@ import type { ProfileView, RenderedView, TemplateView } from "../../bindings";
 import { ErrorBox, Field, Notice, useFocusOnMount } from "../../components";
 import { lang, t, tv } from "../../i18n";
 import { SideBySide, LintPanel, useFlash, noticesFirst } from "./wording";
-import { BiInput } from "./profile";
+import { BiInput } from "./profile-fields";
 
 // ---------------------------------------------------------------------------------------
 // The template and clause library

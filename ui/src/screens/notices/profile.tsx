@@ -1,150 +1,12 @@
 // The processing profile editor, with the live bilingual preview, the lint and "create a notice".
-import { createContext } from "preact";
-import { useContext, useEffect, useState } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 import { ApiFailure, call, commands, describe, message } from "../../api";
 import type { CategoryView, ProfileView, PurposeView, RenderedView, TemplateView } from "../../bindings";
 import { VOCABULARY } from "../../bindings";
-import { Badge, ErrorBox, Field, Notice, useFieldProblems } from "../../components";
+import { ErrorBox, Field, Notice, useFieldProblems } from "../../components";
 import { lang, t, tv } from "../../i18n";
 import { SideBySide, FormPreview, LintPanel, useFlash, noticesFirst, type Bi } from "./wording";
-
-// The processing profile file format (docs/profile.md); the engine checks it again.
-export type Profile = {
-  name: string;
-  frameworks: string[];
-  jurisdiction: string;
-  controller: { name: Bi; contact: string; address: Bi };
-  dpo: { name: Bi; contact: string } | null;
-  representative: { name: Bi; contact: string } | null;
-  purposes: string[];
-  categories: string[];
-  methods: Bi;
-  retention: { applies_to: string; period: Bi; days: number | null }[];
-  recipients: { name: Bi; contact: string; purpose: Bi; method: Bi; categories: string[] }[];
-  transfers: { recipient: Bi; country: Bi; contact: string; purpose: Bi; method: Bi; categories: string[]; rights: Bi; mechanism: string }[];
-  sensitive: { necessity: Bi; impact: Bi } | null;
-  minors: { in_scope: boolean; rules: Bi };
-  public_disclosure: boolean;
-  rights_channel: Bi;
-  withdrawal_channel: Bi;
-  complaint: Bi;
-};
-
-
-const MECHANISMS = VOCABULARY.transfer_mechanisms;
-export const bi = (): Bi => ({ zh: "", en: "" });
-
-/** Fills in what a profile file may leave out, so the editor can show every field. */
-function normalize(p: Partial<Profile>): Profile {
-  return {
-    name: p.name ?? "",
-    frameworks: p.frameworks ?? [],
-    jurisdiction: p.jurisdiction ?? "",
-    controller: { name: bi(), address: bi(), contact: "", ...p.controller },
-    dpo: p.dpo ?? null,
-    representative: p.representative ?? null,
-    purposes: p.purposes ?? [],
-    categories: p.categories ?? [],
-    methods: p.methods ?? bi(),
-    retention: p.retention ?? [],
-    recipients: p.recipients ?? [],
-    transfers: p.transfers ?? [],
-    sensitive: p.sensitive ?? null,
-    minors: p.minors ?? { in_scope: false, rules: bi() },
-    public_disclosure: p.public_disclosure ?? false,
-    rights_channel: p.rights_channel ?? bi(),
-    withdrawal_channel: p.withdrawal_channel ?? bi(),
-    complaint: p.complaint ?? bi(),
-  };
-}
-
-// ---------------------------------------------------------------------------------------
-// The processing profile editor, with the live preview
-
-/** The editor's field problems, for the inputs below (outside the editor: none). */
-const Problems = createContext<ReturnType<typeof useFieldProblems> | null>(null);
-
-/** The marks and the message of one field, if the editor reported a problem with it. */
-function useProblem(id: string) {
-  const f = useContext(Problems);
-  return { attrs: f ? f.invalid(id) : {}, message: f ? f.problem(id) : null };
-}
-
-export function BiInput(props: { path: string; label: string; value: Bi; onChange: (v: Bi) => void; long?: boolean; disabled?: boolean }) {
-  const Tag = props.long ? "textarea" : "input";
-  const zhProblem = useProblem(`pf-${props.path}.zh`);
-  const enProblem = useProblem(`pf-${props.path}.en`);
-  return (
-    <div class="field bi">
-      <span class="label">{props.label}</span>
-      <div class="bi-pair">
-        <Tag
-          id={`pf-${props.path}.zh`}
-          {...zhProblem.attrs}
-          lang="zh-CN"
-          aria-label={`${props.label} (中文)`}
-          placeholder="中文"
-          value={props.value.zh}
-          disabled={props.disabled}
-          rows={props.long ? 3 : undefined}
-          onInput={(e) => props.onChange({ ...props.value, zh: (e.target as HTMLInputElement).value })}
-        />
-        <Tag
-          id={`pf-${props.path}.en`}
-          {...enProblem.attrs}
-          lang="en"
-          aria-label={`${props.label} (English)`}
-          placeholder="English"
-          value={props.value.en}
-          disabled={props.disabled}
-          rows={props.long ? 3 : undefined}
-          onInput={(e) => props.onChange({ ...props.value, en: (e.target as HTMLInputElement).value })}
-        />
-      </div>
-      {zhProblem.message}
-      {enProblem.message}
-    </div>
-  );
-}
-
-function TextInput(props: { path: string; label: string; value: string; onChange: (v: string) => void; disabled?: boolean }) {
-  const problem = useProblem(`pf-${props.path}`);
-  return (
-    <Field id={`pf-${props.path}`} label={props.label}>
-      <input
-        id={`pf-${props.path}`}
-        {...problem.attrs}
-        value={props.value}
-        disabled={props.disabled}
-        onInput={(e) => props.onChange((e.target as HTMLInputElement).value)}
-      />
-      {problem.message}
-    </Field>
-  );
-}
-
-function Codes(props: { path: string; options: { code: string; name: string; note?: string }[]; value: string[]; onChange: (v: string[]) => void; disabled?: boolean }) {
-  const problem = useProblem(`pf-${props.path}`);
-  return (
-    <div class="codes" id={`pf-${props.path}`} tabIndex={-1} {...problem.attrs}>
-      {problem.message}
-      {props.options.map((o) => (
-        <label class="check">
-          <input
-            type="checkbox"
-            disabled={props.disabled}
-            checked={props.value.includes(o.code)}
-            onChange={(e) => {
-              const on = (e.target as HTMLInputElement).checked;
-              props.onChange(on ? [...props.value, o.code] : props.value.filter((c) => c !== o.code));
-            }}
-          />
-          {o.name} <code>{o.code}</code> {o.note && <Badge tone="warn">{o.note}</Badge>}
-        </label>
-      ))}
-    </div>
-  );
-}
+import { BiInput, Codes, LinkedPurposes, MECHANISMS, Problems, PurposeUses, TextInput, bi, normalize, type Profile } from "./profile-fields";
 
 /** The field an engine refusal of a profile names (by its path), as the editor's input id. */
 function fieldOf(err: unknown): string | null {
@@ -260,6 +122,8 @@ export function ProfileEditor(props: { legal: boolean; templates: TemplateView[]
     setNote(null);
     fields.clear();
   };
+  const purposeOptions = purposes.map((x) => ({ code: x.code, name: zh ? x.name_zh : x.name_en, note: x.separate_consent ? tv("sep_", x.separate_consent) : undefined }));
+  const linkable = purposeOptions.filter((o) => p.purposes.includes(o.code));
   const catOptions = categories.map((c) => ({ code: c.code, name: zh ? c.name_zh : c.name_en, note: c.sensitive ? tv("sens_", c.sensitive) : undefined }));
   const dirty = saved !== JSON.stringify(p, null, 2) && saved !== JSON.stringify(p);
 
@@ -354,15 +218,13 @@ export function ProfileEditor(props: { legal: boolean; templates: TemplateView[]
 
           <h3>{t("secPurposes")}</h3>
           <p class="hint">{t("purposesHint")}</p>
-          <Codes
-            path="purposes"
-            options={purposes.map((x) => ({ code: x.code, name: zh ? x.name_zh : x.name_en, note: x.separate_consent ? tv("sep_", x.separate_consent) : undefined }))}
-            value={p.purposes}
-            onChange={(purposes) => set({ purposes })}
-          />
+          <Codes path="purposes" options={purposeOptions} value={p.purposes} onChange={(purposes) => set({ purposes })} />
           <h3>{t("secCategories")}</h3>
           <Codes path="categories" options={catOptions} value={p.categories} onChange={(categories) => set({ categories })} />
+          <h3>{t("secUses")}</h3>
+          <PurposeUses profile={p} purposes={purposeOptions} categories={catOptions} onChange={(uses) => set({ uses })} />
           <BiInput path="methods" label={t("secMethods")} long value={p.methods} onChange={(methods) => set({ methods })} />
+          <BiInput path="storage_location" label={t("storageLocation")} value={p.storage_location} onChange={(storage_location) => set({ storage_location })} />
 
           <h3>{t("secRetention")}</h3>
           {p.retention.map((r, i) => (
@@ -416,13 +278,14 @@ export function ProfileEditor(props: { legal: boolean; templates: TemplateView[]
                 <BiInput path={`recipients[${i}].method`} label={t("recMethod")} value={r.method} onChange={(method) => upd({ method })} />
                 <span class="label">{t("recCategories")}</span>
                 <Codes path={`recipients[${i}].categories`} options={catOptions} value={r.categories} onChange={(categories) => upd({ categories })} />
+                <LinkedPurposes path={`recipients[${i}].purposes`} purposes={linkable} value={r.purposes} onChange={(purposes) => upd({ purposes })} />
                 <button type="button" class="ghost" onClick={() => set({ recipients: p.recipients.filter((_, j) => j !== i) })}>
                   {t("remove")}
                 </button>
               </div>
             );
           })}
-          <button type="button" id="add-recipient" onClick={() => set({ recipients: [...p.recipients, { name: bi(), contact: "", purpose: bi(), method: bi(), categories: [] }] })}>
+          <button type="button" id="add-recipient" onClick={() => set({ recipients: [...p.recipients, { name: bi(), contact: "", purpose: bi(), method: bi(), categories: [], purposes: [] }] })}>
             {t("addRecipient")}
           </button>
 
@@ -438,6 +301,7 @@ export function ProfileEditor(props: { legal: boolean; templates: TemplateView[]
                 <BiInput path={`transfers[${i}].method`} label={t("recMethod")} value={r.method} onChange={(method) => upd({ method })} />
                 <span class="label">{t("recCategories")}</span>
                 <Codes path={`transfers[${i}].categories`} options={catOptions} value={r.categories} onChange={(categories) => upd({ categories })} />
+                <LinkedPurposes path={`transfers[${i}].purposes`} purposes={linkable} value={r.purposes} onChange={(purposes) => upd({ purposes })} />
                 <BiInput path={`transfers[${i}].rights`} label={t("trRights")} value={r.rights} onChange={(rights) => upd({ rights })} />
                 <Field id={`pf-transfers[${i}].mechanism`} label={t("trMechanism")}>
                   <select id={`pf-transfers[${i}].mechanism`} value={r.mechanism} onChange={(e) => upd({ mechanism: (e.target as HTMLSelectElement).value })}>
@@ -456,7 +320,7 @@ export function ProfileEditor(props: { legal: boolean; templates: TemplateView[]
           <button
             type="button"
             id="add-transfer"
-            onClick={() => set({ transfers: [...p.transfers, { recipient: bi(), country: bi(), contact: "", purpose: bi(), method: bi(), categories: [], rights: bi(), mechanism: "" }] })}
+            onClick={() => set({ transfers: [...p.transfers, { recipient: bi(), country: bi(), contact: "", purpose: bi(), method: bi(), categories: [], rights: bi(), mechanism: "", purposes: [] }] })}
           >
             {t("addTransfer")}
           </button>

@@ -1,0 +1,193 @@
+// The processing profile as the editor holds it, and the inputs its form is made of.
+import { createContext } from "preact";
+import { useContext } from "preact/hooks";
+import { VOCABULARY } from "../../bindings";
+import { Badge, Field, useFieldProblems } from "../../components";
+import { t } from "../../i18n";
+import type { Bi } from "./wording";
+
+// The processing profile file format (docs/profile.md); the engine checks it again.
+export type Profile = {
+  name: string;
+  frameworks: string[];
+  jurisdiction: string;
+  controller: { name: Bi; contact: string; address: Bi };
+  dpo: { name: Bi; contact: string } | null;
+  representative: { name: Bi; contact: string } | null;
+  purposes: string[];
+  categories: string[];
+  methods: Bi;
+  retention: { applies_to: string; period: Bi; days: number | null }[];
+  /** Per purpose, the categories it uses. */
+  uses: { purpose: string; categories: string[] }[];
+  /** Where the personal data is stored. */
+  storage_location: Bi;
+  recipients: { name: Bi; contact: string; purpose: Bi; method: Bi; categories: string[]; purposes?: string[] }[];
+  transfers: { recipient: Bi; country: Bi; contact: string; purpose: Bi; method: Bi; categories: string[]; rights: Bi; mechanism: string; purposes?: string[] }[];
+  sensitive: { necessity: Bi; impact: Bi } | null;
+  minors: { in_scope: boolean; rules: Bi };
+  public_disclosure: boolean;
+  rights_channel: Bi;
+  withdrawal_channel: Bi;
+  complaint: Bi;
+};
+
+
+export const MECHANISMS = VOCABULARY.transfer_mechanisms;
+export const bi = (): Bi => ({ zh: "", en: "" });
+
+/** Fills in what a profile file may leave out, so the editor can show every field. */
+export function normalize(p: Partial<Profile>): Profile {
+  return {
+    name: p.name ?? "",
+    frameworks: p.frameworks ?? [],
+    jurisdiction: p.jurisdiction ?? "",
+    controller: { name: bi(), address: bi(), contact: "", ...p.controller },
+    dpo: p.dpo ?? null,
+    representative: p.representative ?? null,
+    purposes: p.purposes ?? [],
+    categories: p.categories ?? [],
+    uses: p.uses ?? [],
+    storage_location: p.storage_location ?? bi(),
+    methods: p.methods ?? bi(),
+    retention: p.retention ?? [],
+    recipients: p.recipients ?? [],
+    transfers: p.transfers ?? [],
+    sensitive: p.sensitive ?? null,
+    minors: p.minors ?? { in_scope: false, rules: bi() },
+    public_disclosure: p.public_disclosure ?? false,
+    rights_channel: p.rights_channel ?? bi(),
+    withdrawal_channel: p.withdrawal_channel ?? bi(),
+    complaint: p.complaint ?? bi(),
+  };
+}
+
+// ---------------------------------------------------------------------------------------
+// The processing profile editor, with the live preview
+
+/** The editor's field problems, for the inputs below (outside the editor: none). */
+export const Problems = createContext<ReturnType<typeof useFieldProblems> | null>(null);
+
+/** The marks and the message of one field, if the editor reported a problem with it. */
+function useProblem(id: string) {
+  const f = useContext(Problems);
+  return { attrs: f ? f.invalid(id) : {}, message: f ? f.problem(id) : null };
+}
+
+export function BiInput(props: { path: string; label: string; value: Bi; onChange: (v: Bi) => void; long?: boolean; disabled?: boolean }) {
+  const Tag = props.long ? "textarea" : "input";
+  const zhProblem = useProblem(`pf-${props.path}.zh`);
+  const enProblem = useProblem(`pf-${props.path}.en`);
+  return (
+    <div class="field bi">
+      <span class="label">{props.label}</span>
+      <div class="bi-pair">
+        <Tag
+          id={`pf-${props.path}.zh`}
+          {...zhProblem.attrs}
+          lang="zh-CN"
+          aria-label={`${props.label} (中文)`}
+          placeholder="中文"
+          value={props.value.zh}
+          disabled={props.disabled}
+          rows={props.long ? 3 : undefined}
+          onInput={(e) => props.onChange({ ...props.value, zh: (e.target as HTMLInputElement).value })}
+        />
+        <Tag
+          id={`pf-${props.path}.en`}
+          {...enProblem.attrs}
+          lang="en"
+          aria-label={`${props.label} (English)`}
+          placeholder="English"
+          value={props.value.en}
+          disabled={props.disabled}
+          rows={props.long ? 3 : undefined}
+          onInput={(e) => props.onChange({ ...props.value, en: (e.target as HTMLInputElement).value })}
+        />
+      </div>
+      {zhProblem.message}
+      {enProblem.message}
+    </div>
+  );
+}
+
+export function TextInput(props: { path: string; label: string; value: string; onChange: (v: string) => void; disabled?: boolean }) {
+  const problem = useProblem(`pf-${props.path}`);
+  return (
+    <Field id={`pf-${props.path}`} label={props.label}>
+      <input
+        id={`pf-${props.path}`}
+        {...problem.attrs}
+        value={props.value}
+        disabled={props.disabled}
+        onInput={(e) => props.onChange((e.target as HTMLInputElement).value)}
+      />
+      {problem.message}
+    </Field>
+  );
+}
+
+export function Codes(props: { path: string; options: { code: string; name: string; note?: string }[]; value: string[]; onChange: (v: string[]) => void; disabled?: boolean }) {
+  const problem = useProblem(`pf-${props.path}`);
+  return (
+    <div class="codes" id={`pf-${props.path}`} tabIndex={-1} {...problem.attrs}>
+      {problem.message}
+      {props.options.map((o) => (
+        <label class="check">
+          <input
+            type="checkbox"
+            disabled={props.disabled}
+            checked={props.value.includes(o.code)}
+            onChange={(e) => {
+              const on = (e.target as HTMLInputElement).checked;
+              props.onChange(on ? [...props.value, o.code] : props.value.filter((c) => c !== o.code));
+            }}
+          />
+          {o.name} <code>{o.code}</code> {o.note && <Badge tone="warn">{o.note}</Badge>}
+        </label>
+      ))}
+    </div>
+  );
+}
+
+type Option = { code: string; name: string; note?: string };
+
+/**
+ * What each purpose uses: one row of category boxes per purpose of the profile. A purpose with
+ * no row yet (a profile written before this existed) says so; ticking a box gives it one.
+ */
+export function PurposeUses(props: { profile: Profile; purposes: Option[]; categories: Option[]; onChange: (uses: Profile["uses"]) => void }) {
+  const p = props.profile;
+  const offered = props.categories.filter((c) => p.categories.includes(c.code));
+  if (p.purposes.length === 0) return <p class="hint">{t("usesNoPurposes")}</p>;
+  return (
+    <div id="pf-uses">
+      <p class="hint">{t("usesHint")}</p>
+      {p.purposes.map((code) => {
+        const i = p.uses.findIndex((u) => u.purpose === code);
+        const name = props.purposes.find((o) => o.code === code)?.name ?? code;
+        const value = i >= 0 ? p.uses[i].categories : [];
+        const change = (categories: string[]) =>
+          props.onChange(i >= 0 ? p.uses.map((u, j) => (j === i ? { ...u, categories } : u)) : [...p.uses, { purpose: code, categories }]);
+        return (
+          <div class="repeat" id={`pf-uses-${code}`}>
+            <span class="label">
+              {name} <code>{code}</code> {i < 0 && <Badge tone="warn">{t("usesNotStated")}</Badge>}
+            </span>
+            <Codes path={`uses[${i >= 0 ? i : p.uses.length}].categories`} options={offered} value={value} onChange={change} />
+          </div>
+        );
+      })}
+    </div>
+  );
+}
+
+/** The purposes a recipient or transfer serves: the boxes of those purposes name it. */
+export function LinkedPurposes(props: { path: string; purposes: Option[]; value: string[] | undefined; onChange: (v: string[]) => void }) {
+  return (
+    <>
+      <span class="label">{t("linkedPurposes")}</span>
+      <Codes path={props.path} options={props.purposes} value={props.value ?? []} onChange={props.onChange} />
+    </>
+  );
+}

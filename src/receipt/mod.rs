@@ -24,17 +24,74 @@ pub use json::to_json;
 pub use page::to_html;
 
 use crate::domain::error::Result;
+use crate::domain::Language;
 use crate::domain::{Action, ConsentEventId, ReceiptId};
 use crate::ledger::{self, EventKind};
 use crate::session::Session;
 
-/// A receipt's title, in Chinese and English.
-pub(super) fn title(kind: ReceiptKind) -> (&'static str, &'static str) {
-    match kind {
-        ReceiptKind::Capture => ("同意回执", "Consent receipt"),
-        ReceiptKind::Withdrawal => ("撤回同意回执", "Withdrawal receipt"),
-        ReceiptKind::Import => ("同意记录回执（导入）", "Consent record receipt (imported)"),
+/// A receipt's title, in Chinese and English: by what it records, so that a capture or an
+/// import where every choice was a refusal is headed as a refusal, not as a consent.
+pub(super) fn title(r: &Receipt) -> (&'static str, &'static str) {
+    let all_refused = !r.lines.is_empty() && r.lines.iter().all(|l| l.event.kind == EventKind::Refuse);
+    match (r.kind, all_refused) {
+        (ReceiptKind::Withdrawal, _) => ("撤回同意回执", "Withdrawal receipt"),
+        (ReceiptKind::Capture, false) => ("同意回执", "Consent receipt"),
+        (ReceiptKind::Capture, true) => ("拒绝同意回执", "Refusal receipt"),
+        (ReceiptKind::Import, false) => ("同意记录回执（导入）", "Consent record receipt (imported)"),
+        (ReceiptKind::Import, true) => ("拒绝同意记录回执（导入）", "Refusal record receipt (imported)"),
     }
+}
+
+/// The language the receipt is written in: the one the person read the notice in (a
+/// withdrawal follows the notice of what it withdraws), Chinese when none is known.
+pub(super) fn language(r: &Receipt) -> Language {
+    r.lines
+        .iter()
+        .find_map(|l| l.event.language.or_else(|| l.notice.as_ref().map(|n| n.language)))
+        .unwrap_or(Language::ZhCn)
+}
+
+/// Whether a parent or guardian answered for a child under 14 (the kiosk records that in
+/// each event's evidence; the guardian's name is sealed personal data, not on the receipt).
+pub(super) fn by_guardian(r: &Receipt) -> bool {
+    r.lines.iter().any(|l| {
+        serde_json::from_str::<Value>(&l.event.evidence)
+            .ok()
+            .and_then(|v| v.get("guardian").and_then(Value::as_bool))
+            .unwrap_or(false)
+    })
+}
+
+/// The words for a choice made by a parent or guardian on a child's behalf.
+pub(super) const GUARDIAN_GAVE: (&str, &str) = (
+    "由父母或其他监护人代为作出（监护人同意）",
+    "Given by a parent or guardian on the child's behalf (guardian's consent)",
+);
+
+/// How long a recorded state holds: a grant until it is withdrawn; a refusal or a withdrawal
+/// grants nothing, so nothing runs.
+pub(super) fn validity(kind: EventKind) -> (&'static str, &'static str) {
+    match kind {
+        EventKind::Grant => ("直至撤回", "until withdrawn"),
+        EventKind::Refuse => ("不适用：未同意", "not applicable: consent refused"),
+        EventKind::Withdraw => ("不适用：同意已撤回", "not applicable: consent withdrawn"),
+    }
+}
+
+/// A data category a receipt line names: its code, its name in both languages, whether it
+/// is sensitive.
+pub(super) struct Category {
+    pub code: String,
+    pub name: (String, String),
+    pub sensitive: bool,
+}
+
+/// What one line of a receipt was about: the categories its purpose uses and the recipients
+/// and overseas recipients its data goes to, as the notice's profile links them.
+pub(super) struct LineFacts {
+    pub categories: Vec<Category>,
+    pub recipients: Vec<(String, String)>,
+    pub overseas: Vec<(String, String)>,
 }
 
 /// What a recorded choice is called, in Chinese and English.
@@ -89,27 +146,70 @@ impl Profile {
         let list = self.0.get(key).and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
         list.iter().filter_map(Value::as_str).map(str::trim).filter(|s| !s.is_empty()).map(str::to_string).collect()
     }
-    /// The names of the other handlers (`recipients[].name`) or overseas recipients
-    /// (`transfers[].recipient`), as "zh / en".
-    fn parties(&self, list: &str, name: &str) -> Vec<String> {
-        let items = self.0.get(list).and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
-        items
-            .iter()
-            .filter_map(|item| Profile(item.clone()).both(&[name]))
-            .map(|(z, e)| if z == e { z } else { format!("{z} / {e}") })
-            .collect()
-    }
-    /// The retention stated for each purpose or category, in English.
-    fn retention(&self) -> Vec<String> {
+    /// The retention stated for each purpose or category, in one language.
+    fn retention(&self, zh: bool) -> Vec<String> {
         let items = self.0.get("retention").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
         items
             .iter()
             .filter_map(|item| {
                 let r = Profile(item.clone());
-                Some(format!("{}: {}", r.text(&["applies_to"])?, r.both(&["period"])?.1))
+                let (z, e) = r.both(&["period"])?;
+                Some(format!("{}{}{}", r.text(&["applies_to"])?, if zh { "：" } else { ": " }, if zh { z } else { e }))
             })
             .collect()
     }
+    /// The categories, recipients and overseas recipients of one line: the purpose's `uses`
+    /// entry and the recipients linked to it; in a profile written before those links, every
+    /// category, and the recipients or transfers when the purpose is that separate consent.
+    fn facts(&self, purpose: &crate::purpose::Purpose) -> LineFacts {
+        let uses = self.0.get("uses").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
+        let stated = uses.iter().find(|u| u.get("purpose").and_then(Value::as_str) == Some(purpose.code.as_str()));
+        let codes = match stated {
+            Some(u) => Profile(u.clone()).codes("categories"),
+            None => self.codes("categories"),
+        };
+        let catalogue = self
+            .0
+            .get("catalogue")
+            .and_then(|c| c.get("categories"))
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
+        let categories = codes
+            .into_iter()
+            .map(|code| {
+                let entry = catalogue.iter().find(|c| c.get("code").and_then(Value::as_str) == Some(code.as_str()));
+                let entry = Profile(entry.cloned().unwrap_or(Value::Null));
+                let name = entry.both(&["name"]).unwrap_or_else(|| (code.clone(), code.clone()));
+                let sensitive = entry.0.get("sensitive").is_some_and(|v| !v.is_null());
+                Category { code, name, sensitive }
+            })
+            .collect();
+        use crate::purpose::SeparateConsent::{CrossBorder, ThirdParty};
+        let linked = |list: &str, name: &str, kind| {
+            let items = self.0.get(list).and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
+            let any_linked =
+                items.iter().any(|i| i.get("purposes").and_then(Value::as_array).is_some_and(|a| !a.is_empty()));
+            items
+                .iter()
+                .filter(|i| {
+                    let own = Profile((*i).clone()).codes("purposes");
+                    if any_linked {
+                        own.contains(&purpose.code)
+                    } else {
+                        purpose.separate_consent == Some(kind)
+                    }
+                })
+                .filter_map(|i| Profile(i.clone()).both(&[name]))
+                .collect::<Vec<_>>()
+        };
+        LineFacts {
+            categories,
+            recipients: linked("recipients", "name", ThirdParty),
+            overseas: linked("transfers", "recipient", CrossBorder),
+        }
+    }
+
     /// A bilingual value: (zh, en), each falling back to the other.
     fn both(&self, path: &[&str]) -> Option<(String, String)> {
         let mut zh = path.to_vec();
@@ -127,6 +227,8 @@ impl Profile {
 }
 
 pub(super) const NOT_STATED: &str = "not stated";
+/// "Not stated" in Chinese.
+pub(super) const NOT_STATED_ZH: &str = "未说明";
 
 pub(super) fn state_of(kind: EventKind) -> &'static str {
     match kind {
@@ -144,15 +246,22 @@ pub(super) fn dpv_state(kind: EventKind) -> &'static str {
     }
 }
 
-pub(super) fn collection_method(r: &Receipt) -> String {
+pub(super) fn collection_method(r: &Receipt, zh: bool) -> String {
     let mut methods: Vec<&str> = r.lines.iter().map(|l| l.event.method.as_str()).collect();
     methods.dedup();
-    let what = match r.kind {
-        ReceiptKind::Capture => "Explicit choice per purpose, recorded",
-        ReceiptKind::Withdrawal => "Withdrawal received",
-        ReceiptKind::Import => "Historic record imported",
+    let what = match (r.kind, zh) {
+        (ReceiptKind::Capture, false) => "Explicit choice per purpose, recorded",
+        (ReceiptKind::Withdrawal, false) => "Withdrawal received",
+        (ReceiptKind::Import, false) => "Historic record imported",
+        (ReceiptKind::Capture, true) => "逐项明确选择并记录",
+        (ReceiptKind::Withdrawal, true) => "收到撤回",
+        (ReceiptKind::Import, true) => "导入的历史记录",
     };
-    format!("{what} via {} (Consentry)", methods.join(", "))
+    if zh {
+        format!("{what}，方式：{}（Consentry）", methods.join("、"))
+    } else {
+        format!("{what} via {} (Consentry)", methods.join(", "))
+    }
 }
 
 pub(super) fn withdrawal_method(p: &Profile, id: &str) -> (String, String) {
@@ -168,7 +277,7 @@ pub(super) fn withdrawal_method(p: &Profile, id: &str) -> (String, String) {
     let mut en_chars = en.chars();
     let en: String = en_chars.next().map(|c| c.to_uppercase().chain(en_chars).collect()).unwrap_or_default();
     (
-        format!("{zh}（请提供回执编号 {id}），撤回与同意一样便捷，立即生效。"),
-        format!("{en} (quote receipt {id}); withdrawing is as easy as consenting and takes effect at once."),
+        format!("{zh}。撤回时请提供回执编号 {id}。撤回与同意一样便捷，立即生效。"),
+        format!("{en}. Quote receipt {id}. Withdrawing is as easy as consenting and takes effect at once."),
     )
 }

@@ -52,6 +52,10 @@ pub struct PrintLine {
     pub separate: Option<Both>,
     /// When (`2026-05-01 09:30 +08:00`).
     pub at: String,
+    /// The recipients its data goes to (PIPL Art. 23), as the notice's profile links them.
+    pub recipients: Vec<Both>,
+    /// The overseas recipients its data goes to (PIPL Art. 39).
+    pub overseas: Vec<Both>,
 }
 
 /// A receipt as printed.
@@ -75,6 +79,8 @@ pub struct Printable {
     pub lines: Vec<PrintLine>,
     /// How to withdraw.
     pub withdrawal: Both,
+    /// Said when a parent or guardian answered for a child under 14.
+    pub given_by: Option<Both>,
 }
 
 impl Printable {
@@ -104,7 +110,7 @@ fn mark(kind: Option<SeparateConsent>) -> Option<Both> {
 /// The document for a receipt.
 pub fn printable(r: &Receipt) -> Printable {
     let p = Profile::of(r);
-    let (title_zh, title_en) = title(r.kind);
+    let (title_zh, title_en) = title(r);
     let (cz, ce) = p.both(&["controller", "name"]).unwrap_or_else(|| ("未说明".into(), NOT_STATED.into()));
     let (wz, we) = withdrawal_method(&p, &r.id);
     let who: Vec<&str> =
@@ -122,6 +128,8 @@ pub fn printable(r: &Receipt) -> Printable {
             .iter()
             .map(|l| {
                 let (kz, ke) = choice_words(l.event.kind);
+                let facts = p.facts(&l.purpose);
+                let both = |v: Vec<(String, String)>| v.into_iter().map(|(z, e)| Both::new(z, e)).collect();
                 PrintLine {
                     code: l.purpose.code.clone(),
                     purpose: Both::new(l.purpose.name_zh.clone(), l.purpose.name_en.clone()),
@@ -129,10 +137,13 @@ pub fn printable(r: &Receipt) -> Printable {
                     choice_words: Both::new(kz, ke),
                     separate: mark(l.purpose.separate_consent),
                     at: l.event.captured_at.format("%Y-%m-%d %H:%M %:z").to_string(),
+                    recipients: both(facts.recipients),
+                    overseas: both(facts.overseas),
                 }
             })
             .collect(),
         withdrawal: Both::new(wz, we),
+        given_by: by_guardian(r).then(|| Both::new(GUARDIAN_GAVE.0, GUARDIAN_GAVE.1)),
     }
 }
 
@@ -186,6 +197,10 @@ pub fn to_escpos(p: &Printable) -> Result<Vec<u8>> {
     pr.writeln(&format!("签发时间 Issued: {}", p.issued)).map_err(fail)?;
     pr.writeln(&format!("个人 Person: {}", p.person)).map_err(fail)?;
     pr.writeln(&format!("处理者 Controller: {} / {}", p.controller.zh, p.controller.en)).map_err(fail)?;
+    if let Some(g) = &p.given_by {
+        pr.bold(true).map_err(fail)?.writeln(&g.zh).map_err(fail)?.writeln(&g.en).map_err(fail)?;
+        pr.bold(false).map_err(fail)?;
+    }
     pr.writeln(&rule).map_err(fail)?;
     for l in &p.lines {
         let mark = if l.choice == EventKind::Grant { "[X]" } else { "[ ]" };
@@ -198,6 +213,12 @@ pub fn to_escpos(p: &Printable) -> Result<Vec<u8>> {
             .map_err(fail)?;
         if let Some(m) = &l.separate {
             pr.writeln(&format!("    ({} / {})", m.zh, m.en)).map_err(fail)?;
+        }
+        for r in &l.recipients {
+            pr.writeln(&format!("    提供给 To: {} / {}", r.zh, r.en)).map_err(fail)?;
+        }
+        for r in &l.overseas {
+            pr.writeln(&format!("    境外 Abroad: {} / {}", r.zh, r.en)).map_err(fail)?;
         }
     }
     pr.writeln(&rule).map_err(fail)?;
@@ -238,6 +259,8 @@ mod tests {
                     choice_words: Both::new("同意", "Agreed"),
                     separate: None,
                     at: "2026-05-01 09:30 +08:00".into(),
+                    recipients: vec![],
+                    overseas: vec![],
                 },
                 PrintLine {
                     code: "partner_offers".into(),
@@ -246,9 +269,12 @@ mod tests {
                     choice_words: Both::new("拒绝", "Refused"),
                     separate: mark(Some(SeparateConsent::ThirdParty)),
                     at: "2026-05-01 09:30 +08:00".into(),
+                    recipients: vec![Both::new("示例伙伴", "Example Partner")],
+                    overseas: vec![],
                 },
             ],
             withdrawal: Both::new("告诉工作人员（回执 7KQ2M9XD4P）", "Tell our staff (receipt 7KQ2M9XD4P)"),
+            given_by: None,
         }
     }
 
@@ -263,11 +289,13 @@ mod tests {
         let gb = |s: &str| encoding_rs::GB18030.encode(s).0.into_owned();
         assert!(bytes.starts_with(&[0x1b, 0x40]), "ESC @ initialises the printer first");
         assert!(contains(&bytes, CHINESE_MODE), "the Chinese mode is selected");
-        for text in ["同意回执", "活动营销", "向合作伙伴提供", "单独同意", "告诉工作人员（回执 7KQ2M9XD4P）"]
+        for text in
+            ["同意回执", "活动营销", "向合作伙伴提供", "单独同意", "告诉工作人员（回执 7KQ2M9XD4P）", "示例伙伴"]
         {
             assert!(contains(&bytes, &gb(text)), "{text} in GB18030");
         }
-        for text in ["Consent receipt", "7KQ2M9XD4P", "Event marketing", "separate consent", "How to withdraw"] {
+        for text in ["Consent receipt", "7KQ2M9XD4P", "Event marketing", "separate consent", "How to withdraw", "To: "]
+        {
             assert!(contains(&bytes, text.as_bytes()), "{text}");
         }
         // GS ( k … store the QR data: the receipt's QR text follows the function header.

@@ -22,6 +22,7 @@ mod look_alike;
 mod notices;
 mod plaintext;
 mod printing;
+mod receipts;
 mod rights;
 mod roles;
 mod rotation;

@@ -163,11 +163,14 @@ fn withdraw_one_purpose_takes_effect_at_once_with_a_valid_receipt() {
     assert_valid(&json);
     assert_eq!(json["iso27560"]["events"][0]["event_state"], "dpv:ConsentWithdrawn");
     assert_eq!(json["noticeHashes"][0], tv.notice_hash.as_str());
+    // The page is in the language of the notice withdrawn from.
     let html = receipt::to_html(&r);
-    assert!(
-        html.contains("撤回同意回执") && html.contains("Withdrawal receipt") && html.contains(wd.receipt_id.as_str())
-    );
-    assert!(html.contains("How to withdraw") && html.contains("如何撤回"));
+    let (title, how) = if json["language"] == "zh-CN" {
+        ("撤回同意回执", "如何撤回")
+    } else {
+        ("Withdrawal receipt", "How to withdraw")
+    };
+    assert!(html.contains(title) && html.contains(how) && html.contains(wd.receipt_id.as_str()), "{html}");
     assert!(!html.contains("zhang.wei@example.com"), "the receipt shows the person masked");
     assert!(matches!(receipt::show(&mut m, "ZZZZZZZZZZ"), Err(Error::NotFound { .. })));
     m.lock().unwrap();
@@ -200,7 +203,8 @@ fn receipts_carry_the_controller_from_the_notice_profile_and_escape_html() {
     let html = receipt::to_html(&r);
     assert!(html.contains("Example &lt;Tech&gt; Ltd"), "escaped");
     assert!(!html.contains("<script>") && !html.contains("<Tech>"));
-    assert!(html.contains("发邮件至 privacy@example.com"));
+    assert!(html.contains("Email privacy@example.com"), "the English notice's withdrawal channel");
+    assert_eq!(json["services"][0]["purposes"][0]["thirdPartyName"], "not stated", "no recipient is named");
     m.lock().unwrap();
 }
 

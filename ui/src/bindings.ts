@@ -1377,7 +1377,15 @@ export type PrintLineView = { code: string; purpose: BothView; choice: EventKind
 /**
  * Separate consent (单独同意) or guardian's consent (监护人同意), when the box was one.
  */
-separate: BothView | null; at: string }
+separate: BothView | null; at: string; 
+/**
+ * The recipients its data goes to.
+ */
+recipients: BothView[]; 
+/**
+ * The overseas recipients its data goes to.
+ */
+overseas: BothView[] }
 /**
  * A receipt as printed, in both languages.
  */
@@ -1386,6 +1394,10 @@ export type PrintView = { title: BothView; receipt_id: string;
  * The QR code (what the kiosk reads back to withdraw): `size` × `size`, true is dark.
  */
 qr_size: number; qr: boolean[]; issued: string; person: string; controller: BothView; lines: PrintLineView[]; withdrawal: BothView; 
+/**
+ * Said when a parent or guardian answered for a child under 14.
+ */
+given_by: BothView | null; 
 /**
  * The thermal printer it was sent to; none: print it to the system's printer.
  */

@@ -31,6 +31,16 @@ export function PrintSheet(props: { p: PrintView }) {
           </span>
         )}
         <span class="print-when"> · {l.at}</span>
+        {l.recipients.map((r) => (
+          <span class="print-to">
+            <br />提供给 To: {r.zh} / {r.en}
+          </span>
+        ))}
+        {l.overseas.map((r) => (
+          <span class="print-to">
+            <br />境外提供 Abroad: {r.zh} / {r.en}
+          </span>
+        ))}
       </li>
     ));
   };
@@ -53,6 +63,11 @@ export function PrintSheet(props: { p: PrintView }) {
           </p>
           <p>签发时间 Issued: {p.issued}</p>
           <p>个人 Person: {p.person}</p>
+          {p.given_by && (
+            <p id="print-given-by">
+              <strong>{p.given_by.zh}</strong> <span lang="en">{p.given_by.en}</span>
+            </p>
+          )}
         </div>
       </div>
       <h2>已同意 Agreed</h2>

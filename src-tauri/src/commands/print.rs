@@ -22,6 +22,10 @@ pub struct PrintLineView {
     /// Separate consent (单独同意) or guardian's consent (监护人同意), when the box was one.
     pub separate: Option<BothView>,
     pub at: String,
+    /// The recipients its data goes to.
+    pub recipients: Vec<BothView>,
+    /// The overseas recipients its data goes to.
+    pub overseas: Vec<BothView>,
 }
 
 /// Text in both languages.
@@ -50,6 +54,8 @@ pub struct PrintView {
     pub controller: BothView,
     pub lines: Vec<PrintLineView>,
     pub withdrawal: BothView,
+    /// Said when a parent or guardian answered for a child under 14.
+    pub given_by: Option<BothView>,
     /// The thermal printer it was sent to; none: print it to the system's printer.
     pub printed_to: Option<String>,
 }
@@ -75,9 +81,12 @@ fn view(p: Printable, printed_to: Option<String>) -> PrintView {
                 choice_words: l.choice_words.into(),
                 separate: l.separate.map(Into::into),
                 at: l.at,
+                recipients: l.recipients.into_iter().map(Into::into).collect(),
+                overseas: l.overseas.into_iter().map(Into::into).collect(),
             })
             .collect(),
         withdrawal: p.withdrawal.into(),
+        given_by: p.given_by.map(Into::into),
         printed_to,
     }
 }

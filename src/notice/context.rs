@@ -24,6 +24,10 @@ pub(crate) struct Context {
     sensitive_text: String,
     methods: String,
     storage_location: String,
+    source: String,
+    security: String,
+    automated: Option<AutomatedCtx>,
+    response_days: Option<u32>,
     retention: Vec<RetentionCtx>,
     recipients: Vec<RecipientCtx>,
     transfers: Vec<TransferCtx>,
@@ -95,6 +99,12 @@ struct TransferCtx {
     categories_text: String,
     rights: String,
     mechanism: String,
+}
+#[derive(Debug, Serialize)]
+struct AutomatedCtx {
+    used: bool,
+    logic: String,
+    significance: String,
 }
 #[derive(Debug, Serialize)]
 struct SensitiveCtx {
@@ -225,6 +235,14 @@ impl Context {
             sensitive_categories,
             methods: p.methods.get(zh).into(),
             storage_location: p.storage_location.get(zh).into(),
+            source: p.source.get(zh).into(),
+            security: p.security.get(zh).into(),
+            automated: p.automated_decisions.as_ref().map(|a| AutomatedCtx {
+                used: a.used,
+                logic: a.logic.get(zh).into(),
+                significance: a.significance.get(zh).into(),
+            }),
+            response_days: p.response_days,
             retention: p
                 .retention
                 .iter()

@@ -46,6 +46,21 @@ impl Bilingual {
     }
 }
 
+/// Automated decision-making and profiling (GDPR Arts. 13(2)(f), 22; PIPL Art. 24).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AutomatedDecisions {
+    /// Whether decisions based solely on automated processing (profiling included) are made.
+    #[serde(default)]
+    pub used: bool,
+    /// Meaningful information about the logic involved.
+    #[serde(default)]
+    pub logic: Bilingual,
+    /// Their significance and the envisaged consequences for the person.
+    #[serde(default)]
+    pub significance: Bilingual,
+}
+
 /// What one purpose uses: the data categories it processes. Receipts, the capture form and
 /// the wording name only these for the purpose (a box for sales follow-up does not announce
 /// allergy data).
@@ -222,6 +237,21 @@ pub struct Profile {
     /// for receipts' `storage_locations` (ISO/IEC TS 27560; ISO/IEC 29184 5.3).
     #[serde(default, skip_serializing_if = "Bilingual::is_empty")]
     pub storage_location: Bilingual,
+    /// Where the data comes from when it is not collected from the person (GDPR Art.
+    /// 14(2)(f)); empty: collected directly from the person, and the wording says so.
+    #[serde(default, skip_serializing_if = "Bilingual::is_empty")]
+    pub source: Bilingual,
+    /// The security measures taken; the wording claims only these (none when empty).
+    #[serde(default, skip_serializing_if = "Bilingual::is_empty")]
+    pub security: Bilingual,
+    /// Whether automated decisions are made, and how; none: not stated (the lint flags it,
+    /// and the wording makes no claim either way).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub automated_decisions: Option<AutomatedDecisions>,
+    /// Days within which a request to exercise a right is answered (GDPR Art. 12(3): at most
+    /// a month); none: not stated, and the wording says "within the time the law allows".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub response_days: Option<u32>,
     /// How the data is processed (collected, stored, used).
     #[serde(default)]
     pub methods: Bilingual,

@@ -249,6 +249,19 @@ fn every_lint_rule_fires_on_its_defect_and_only_then() {
             i.purpose("event_followup").legal_basis = "legitimate_interest".into()
         }),
         case("gdpr13.complaint", Error, "complaint en", |i| i.snapshot.profile.complaint.en.clear()),
+        case("gdpr12.response", Warning, "response_days", |i| i.snapshot.profile.response_days = None),
+        case("gdpr12.response", Error, "response_days", |i| i.snapshot.profile.response_days = Some(45)),
+        case("gdpr12.response", Error, "response_days en", |i| cut(&mut i.en, "within 15 days", "promptly")),
+        case("gdpr14.source", Error, "source en", |i| {
+            i.snapshot.profile.source = Bilingual {
+                zh: "展会主办方提供的参展商名单".into(),
+                en: "the organiser's list of registered visitors".into(),
+            }
+        }),
+        case("gdpr22.automated", Warning, "automated_decisions", |i| i.snapshot.profile.automated_decisions = None),
+        case("gdpr22.automated", Error, "automated_decisions.logic zh-CN", |i| {
+            i.snapshot.profile.automated_decisions.as_mut().unwrap().used = true
+        }),
         case("gdpr7.anytime", Error, "en", |i| cut(&mut i.en, "any time", "a later date")),
         case("edpb.bundling", Error, "purposes[1]", |i| i.purpose("newsletter").necessary = true),
         case("edpb.preticked", Error, "en L1:1", |i| i.en.insert_str(0, "☑ Newsletter\n")),

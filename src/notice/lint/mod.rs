@@ -12,6 +12,7 @@
 
 mod checker;
 mod edpb;
+mod gdpr12_14_22;
 mod gdpr13;
 mod pipl15;
 mod pipl17;
@@ -142,6 +143,7 @@ const LAWS: &[&[Rule]] = &[
     pipl38_39::RULES,
     uses::RULES,
     gdpr13::RULES,
+    gdpr12_14_22::RULES,
     edpb::RULES,
     text::RULES,
 ];

@@ -22,6 +22,14 @@ export type Profile = {
   uses: { purpose: string; categories: string[] }[];
   /** Where the personal data is stored. */
   storage_location: Bi;
+  /** Where the data comes from when not from the person; empty: collected directly. */
+  source: Bi;
+  /** The security measures the wording states. */
+  security: Bi;
+  /** Whether automated decisions are made; null: not stated. */
+  automated_decisions: { used: boolean; logic: Bi; significance: Bi } | null;
+  /** Days to answer a request; null: not stated. */
+  response_days: number | null;
   recipients: { name: Bi; contact: string; purpose: Bi; method: Bi; categories: string[]; purposes?: string[] }[];
   transfers: { recipient: Bi; country: Bi; contact: string; purpose: Bi; method: Bi; categories: string[]; rights: Bi; mechanism: string; purposes?: string[] }[];
   sensitive: { necessity: Bi; impact: Bi } | null;
@@ -49,6 +57,13 @@ export function normalize(p: Partial<Profile>): Profile {
     categories: p.categories ?? [],
     uses: p.uses ?? [],
     storage_location: p.storage_location ?? bi(),
+    source: p.source ?? bi(),
+    security: p.security ?? bi(),
+    // A file may leave out what an older editor did not write.
+    automated_decisions: p.automated_decisions
+      ? { used: p.automated_decisions.used ?? false, logic: p.automated_decisions.logic ?? bi(), significance: p.automated_decisions.significance ?? bi() }
+      : null,
+    response_days: p.response_days ?? null,
     methods: p.methods ?? bi(),
     retention: p.retention ?? [],
     recipients: p.recipients ?? [],
@@ -188,6 +203,64 @@ export function LinkedPurposes(props: { path: string; purposes: Option[]; value:
     <>
       <span class="label">{t("linkedPurposes")}</span>
       <Codes path={props.path} options={props.purposes} value={props.value ?? []} onChange={props.onChange} />
+    </>
+  );
+}
+
+/**
+ * The elements added after the first profiles: the source of data not collected from the
+ * person, the security measures, automated decisions, the response period. Each left empty
+ * is flagged by the lint, and the wording then makes no claim about it.
+ */
+export function MoreElements(props: { profile: Profile; set: (patch: Partial<Profile>) => void }) {
+  const p = props.profile;
+  const a = p.automated_decisions;
+  const auto = a === null ? "" : a.used ? "yes" : "no";
+  return (
+    <>
+      <BiInput path="source" label={t("pfSource")} long value={p.source} onChange={(source) => props.set({ source })} />
+      <p class="hint">{t("pfSourceHint")}</p>
+      <BiInput path="security" label={t("pfSecurity")} long value={p.security} onChange={(security) => props.set({ security })} />
+      <Field id="pf-automated_decisions" label={t("pfAutomated")}>
+        <select
+          id="pf-automated_decisions"
+          value={auto}
+          onChange={(e) => {
+            const v = (e.target as HTMLSelectElement).value;
+            props.set({ automated_decisions: v === "" ? null : { used: v === "yes", logic: a?.logic ?? bi(), significance: a?.significance ?? bi() } });
+          }}
+        >
+          <option value="">{t("pfAutomatedUnstated")}</option>
+          <option value="no">{t("pfAutomatedNo")}</option>
+          <option value="yes">{t("pfAutomatedYes")}</option>
+        </select>
+      </Field>
+      {a?.used && (
+        <>
+          <BiInput path="automated_decisions.logic" label={t("pfAutomatedLogic")} long value={a.logic} onChange={(logic) => props.set({ automated_decisions: { ...a, logic } })} />
+          <BiInput
+            path="automated_decisions.significance"
+            label={t("pfAutomatedSignificance")}
+            long
+            value={a.significance}
+            onChange={(significance) => props.set({ automated_decisions: { ...a, significance } })}
+          />
+        </>
+      )}
+      <Field id="pf-response_days" label={t("pfResponseDays")}>
+        <input
+          id="pf-response_days"
+          type="number"
+          min={1}
+          max={90}
+          inputMode="numeric"
+          value={p.response_days ?? ""}
+          onInput={(e) => {
+            const v = (e.target as HTMLInputElement).value;
+            props.set({ response_days: v ? Number(v) : null });
+          }}
+        />
+      </Field>
     </>
   );
 }

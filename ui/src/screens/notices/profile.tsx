@@ -6,7 +6,7 @@ import { VOCABULARY } from "../../bindings";
 import { ErrorBox, Field, Notice, useFieldProblems } from "../../components";
 import { lang, t, tv } from "../../i18n";
 import { SideBySide, FormPreview, LintPanel, useFlash, noticesFirst, type Bi } from "./wording";
-import { BiInput, Codes, LinkedPurposes, MECHANISMS, Problems, PurposeUses, TextInput, bi, normalize, type Profile } from "./profile-fields";
+import { BiInput, Codes, LinkedPurposes, MECHANISMS, MoreElements, Problems, PurposeUses, TextInput, bi, normalize, type Profile } from "./profile-fields";
 
 /** The field an engine refusal of a profile names (by its path), as the editor's input id. */
 function fieldOf(err: unknown): string | null {
@@ -356,6 +356,9 @@ export function ProfileEditor(props: { legal: boolean; templates: TemplateView[]
           <BiInput path="rights_channel" label={t("rightsChannel")} long value={p.rights_channel} onChange={(rights_channel) => set({ rights_channel })} />
           <BiInput path="withdrawal_channel" label={t("withdrawalChannel")} long value={p.withdrawal_channel} onChange={(withdrawal_channel) => set({ withdrawal_channel })} />
           <BiInput path="complaint" label={t("complaint")} long value={p.complaint} onChange={(complaint) => set({ complaint })} />
+
+          <h3>{t("secMoreElements")}</h3>
+          <MoreElements profile={p} set={set} />
         </fieldset>
         <ErrorBox message={error} />
         <Notice message={note} />

@@ -18,6 +18,7 @@ mod import_csv;
 mod kiosk_withdraw;
 mod layers;
 mod ledger;
+mod lint_scope;
 mod look_alike;
 mod notices;
 mod plaintext;

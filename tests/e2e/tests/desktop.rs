@@ -435,7 +435,9 @@ async fn create_lock_unlock_add_purpose_see_people_withdraw_switch_language() {
         .find(|p| p.to_string_lossy().contains("suppression"))
         .expect("the suppression list was saved");
     let text = std::fs::read_to_string(suppression).unwrap();
-    assert!(text.starts_with("subject_id,email_sha256") && !text.contains("@example"), "hashed by default: {text}");
+    // For Excel by default: a byte-order mark, then the hashed list.
+    assert!(text.starts_with("\u{feff}subject_id,email_sha256") && !text.contains("@example"), "hashed by default: {text}");
+    assert!(ui.el("#suppression-excel").await.is_selected().await.unwrap(), "the Excel option is on for CSV");
 
     ui.click("#nav-settings").await;
     ui.wait_text("#settings", "Lock after inactivity").await;
@@ -642,6 +644,11 @@ async fn notice_draft_lint_fix_submit_second_operator_approves() {
         assert!(px >= 200.0, "at {size:?} the narrowest bilingual input is {px} px");
         ui.shot_sized("profile-editor", "#profile-form", size).await;
     }
+    // What each purpose uses: one row of category boxes per purpose, the example's all stated.
+    let uses = ui.text("#pf-uses").await;
+    assert!(uses.contains("Newsletter") && !uses.contains("not stated yet"), "{uses}");
+    ui.c.execute("document.getElementById('pf-uses').scrollIntoView()", vec![]).await.unwrap();
+    ui.shot("profile-uses").await;
     ui.fill("#pf-controller\\.contact", " ").await;
     let lint = ui.wait_text("#lint", "does not give the controller's contact details").await;
     assert!(lint.contains("PIPL Art. 17(1)(1)"), "the finding names the article: {lint}");
@@ -784,6 +791,8 @@ async fn notice_draft_lint_fix_submit_second_operator_approves() {
     ui.wait_text("#version-state", "已批准").await;
     ui.click("#tab-profile").await;
     ui.wait_text("#lint", "未发现问题").await;
+    // The profile screen checks with the template of the notice open in Versions.
+    ui.wait_text("#preview-drafting", "已使用通知").await;
     ui.shot("profile-zh").await;
     ui.click("#lock").await;
     ui.c.clone().close().await.unwrap();

@@ -69,6 +69,7 @@ export function Notices(props: { allowed: ActionName[] }) {
         <ProfileEditor
           legal={legal}
           templates={templates}
+          drafting={openNotice}
           onCreated={(name) => {
             setOpenNotice(name);
             setTab("versions");

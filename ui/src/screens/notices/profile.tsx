@@ -43,7 +43,10 @@ function profileProblems(p: Profile): Record<string, string> {
   return out;
 }
 
-export function ProfileEditor(props: { legal: boolean; templates: TemplateView[]; onCreated: (name: string) => void }) {
+/** The notice being drafted (open in Versions): its profile and template are what the editor checks. */
+type Drafting = { notice: string; number: number; profile: string; template: string };
+
+export function ProfileEditor(props: { legal: boolean; templates: TemplateView[]; drafting: string | null; onCreated: (name: string) => void }) {
   const zh = lang() === "zh-CN";
   const ro = !props.legal;
   const [profiles, setProfiles] = useState<ProfileView[] | null>(null);
@@ -60,15 +63,27 @@ export function ProfileEditor(props: { legal: boolean; templates: TemplateView[]
   const [saved, setSaved] = useState<string | null>(null);
   const [flash, showLine] = useFlash();
   const fields = useFieldProblems();
+  const [draft, setDraft] = useState<Drafting | null>(null);
 
   useEffect(() => {
-    call(commands.listProfiles()).then(
-      (list) => {
+    // The notice open in Versions, if any: its profile is shown first and its template checks it,
+    // so the lint here is the lint that notice will get.
+    const drafting = props.drafting
+      ? call(commands.noticeVersion(props.drafting, null)).then(
+          (v) => ({ notice: v.notice, number: v.number, profile: v.profile, template: v.template }),
+          () => null,
+        )
+      : Promise.resolve(null);
+    Promise.all([call(commands.listProfiles()), drafting]).then(
+      ([list, d]) => {
         setProfiles(list);
-        if (list.length > 0) {
-          setP(normalize(JSON.parse(list[0].json)));
-          setSaved(list[0].json);
+        setDraft(d);
+        const first = list.find((x) => x.name === d?.profile) ?? list[0];
+        if (first) {
+          setP(normalize(JSON.parse(first.json)));
+          setSaved(first.json);
         }
+        if (d && props.templates.some((x) => x.name === d.template)) setTemplate(d.template);
       },
       (e) => setError(describe(e)),
     );
@@ -367,7 +382,9 @@ export function ProfileEditor(props: { legal: boolean; templates: TemplateView[]
             {t("saveProfile")}
           </button>
         )}
-        {props.legal && <CreateNotice profile={p.name} disabled={dirty} templates={noticeTemplates} onCreated={props.onCreated} />}
+        {props.legal && (
+          <CreateNotice profile={p.name} disabled={dirty} templates={noticeTemplates} template={template} onTemplate={setTemplate} onCreated={props.onCreated} />
+        )}
       </form>
 
       <div class="preview-pane">
@@ -381,6 +398,18 @@ export function ProfileEditor(props: { legal: boolean; templates: TemplateView[]
           </Field>
           {busy && <span class="hint">{t("previewing")}</span>}
         </div>
+        {draft && draft.profile === p.name && (
+          <p class={draft.template === template ? "hint" : "warn-box"} id="preview-drafting">
+            {draft.template === template
+              ? t("checksAsNotice", { notice: draft.notice, number: draft.number })
+              : t("otherTemplateThanNotice", { notice: draft.notice, number: draft.number, template: draft.template })}
+            {draft.template !== template && (
+              <button type="button" class="ghost" id="preview-use-notice-template" onClick={() => setTemplate(draft.template)}>
+                {t("useNoticeTemplate")}
+              </button>
+            )}
+          </p>
+        )}
         <ErrorBox message={previewError} id="preview-error" />
         {preview && (
           <>
@@ -395,10 +424,18 @@ export function ProfileEditor(props: { legal: boolean; templates: TemplateView[]
   );
 }
 
-function CreateNotice(props: { profile: string; disabled: boolean; templates: TemplateView[]; onCreated: (name: string) => void }) {
+/** Creates a notice from the saved profile, with the template the preview checks it with. */
+function CreateNotice(props: {
+  profile: string;
+  disabled: boolean;
+  templates: TemplateView[];
+  template: string;
+  onTemplate: (name: string) => void;
+  onCreated: (name: string) => void;
+}) {
   const [name, setName] = useState("");
   const [title, setTitle] = useState<Bi>(bi());
-  const [template, setTemplate] = useState(props.templates[0]?.name ?? "");
+  const template = props.template;
   const [error, setError] = useState<string | null>(null);
   const zh = lang() === "zh-CN";
   return (
@@ -417,7 +454,7 @@ function CreateNotice(props: { profile: string; disabled: boolean; templates: Te
         </Field>
       </div>
       <Field id="notice-template" label={t("previewWith")}>
-        <select id="notice-template" value={template} onChange={(e) => setTemplate((e.target as HTMLSelectElement).value)}>
+        <select id="notice-template" value={template} onChange={(e) => props.onTemplate((e.target as HTMLSelectElement).value)}>
           {props.templates.map((x) => (
             <option value={x.name}>{zh ? x.title.zh : x.title.en}</option>
           ))}

@@ -366,7 +366,8 @@ pub(crate) fn set_job_title(w: &mut Write<'_>, id: &str, title: &str) -> Result<
 
 /// Finds people whose name (or any word of it), email or phone starts with `query`
 /// (case-insensitive, NFKC, phone numbers normalised; four digits also match the end of a
-/// phone number), newest first when the query is empty. Index-backed at any size. Results
+/// phone number), or who hold the receipt whose id `query` is (as printed, in any case, or
+/// as its QR code reads), newest first when the query is empty. Index-backed at any size. Results
 /// are always masked.
 pub fn search(session: &mut Session, query: &str, limit: usize) -> Result<Vec<SubjectView>> {
     Ok(find(session, query, limit)?.into_iter().map(|f| f.person).collect())
@@ -386,6 +387,8 @@ string_enum!(
         Phone => "phone",
         /// The end of the phone number (four digits or more).
         PhoneEnd => "phone_end",
+        /// A receipt issued to the person (its id, as printed or scanned).
+        Receipt => "receipt",
     }
 );
 
@@ -412,6 +415,7 @@ pub fn find(session: &mut Session, query: &str, limit: usize) -> Result<Vec<Foun
                     "e" => MatchedOn::Email,
                     "E" => MatchedOn::WholeEmail,
                     "s" => MatchedOn::PhoneEnd,
+                    "r" => MatchedOn::Receipt,
                     _ => MatchedOn::Phone,
                 }),
             })

@@ -142,6 +142,7 @@ transport!(
         WholeEmail => "whole_email",
         Phone => "phone",
         PhoneEnd => "phone_end",
+        Receipt => "receipt",
     }
 );
 

@@ -61,6 +61,26 @@ pub(crate) fn term_sql() -> String {
     )
 }
 
+/// A query that is a receipt id (as printed, in any case, with dashes or spaces, or as the
+/// receipt's QR code holds it): the id, for one lookup on `receipt`'s primary key.
+pub(crate) fn receipt_id(query: &str) -> Option<String> {
+    let q = query.trim();
+    let q = q.strip_prefix(crate::ledger::receipt::QR_PREFIX).unwrap_or(q);
+    let id = crate::ledger::receipt::normalize_id(q);
+    let crockford = |c: char| c.is_ascii_digit() || (c.is_ascii_uppercase() && !"ILOU".contains(c));
+    // Ten characters with a letter and a digit: a phone tail or a name is never taken for one.
+    (id.len() == 10
+        && id.chars().all(crockford)
+        && id.chars().any(|c| c.is_ascii_digit())
+        && id.chars().any(|c| c.is_ascii_alphabetic()))
+    .then_some(id)
+}
+
+/// The person a receipt was issued to.
+pub(crate) fn receipt_sql() -> String {
+    format!("SELECT {MASKED_COLUMNS} FROM receipt r JOIN subject s ON s.id = r.subject_id WHERE r.id = ?1")
+}
+
 /// With an empty query: the newest people, from the index on `created_at_ms`.
 pub(crate) fn newest_sql() -> String {
     format!("SELECT {MASKED_COLUMNS} FROM subject s ORDER BY s.created_at_ms DESC LIMIT ?1")
@@ -84,6 +104,16 @@ pub(crate) fn run(
     }
     let mut out: Vec<(Row, Option<&'static str>)> = Vec::new();
     let mut seen = std::collections::HashSet::new();
+    if let Some(id) = receipt_id(query) {
+        let mut stmt = conn.prepare_cached(&receipt_sql()).storage(ctx)?;
+        let rows = stmt.query_map([&id], |r| Row::read(r, 0)).storage(ctx)?;
+        for r in rows {
+            let r = r.storage(ctx)?;
+            if seen.insert(r.id.clone()) {
+                out.push((r, Some("r")));
+            }
+        }
+    }
     let mut stmt = conn.prepare_cached(&term_sql()).storage(ctx)?;
     for (kind, text) in terms {
         if out.len() >= limit {
@@ -118,6 +148,9 @@ pub(crate) fn plan(conn: &Connection, index: &IndexKey, query: &str) -> Result<V
     if terms.is_empty() {
         explain(&newest_sql(), &[&50i64])?;
     }
+    if let Some(id) = receipt_id(query) {
+        explain(&receipt_sql(), &[&id])?;
+    }
     for (kind, text) in terms {
         explain(&term_sql(), &[&index.term(kind, &text), &50i64])?;
     }
@@ -131,6 +164,15 @@ mod tests {
 
     fn texts(t: Vec<(&'static str, String)>) -> Vec<String> {
         t.into_iter().map(|(k, v)| format!("{k}:{v}")).collect()
+    }
+
+    #[test]
+    fn a_receipt_id_is_read_as_printed_and_nothing_else_is() {
+        assert_eq!(receipt_id("7kq2-m9xd-4p").as_deref(), Some("7KQ2M9XD4P"));
+        assert_eq!(receipt_id("CONSENTRY-RECEIPT:7KQ2M9XD4P").as_deref(), Some("7KQ2M9XD4P"));
+        for not_one in ["13800138000", "zhangweiabc", "1380013800", "abcdefghjk", "7KQ2M9XD4PX", ""] {
+            assert_eq!(receipt_id(not_one), None, "{not_one}");
+        }
     }
 
     #[test]

@@ -132,3 +132,25 @@ fn a_childs_receipt_says_a_guardian_answered() {
     // The guardian's name is sealed personal data: never on the receipt.
     assert!(!json.to_string().contains("Parent Li") && !receipt::to_html(&rec).contains("Parent Li"));
 }
+
+#[test]
+fn a_person_is_found_by_the_receipt_they_hold() {
+    let st = stand();
+    let event = new_event(&st.paths, &event_input("ts", 1));
+    let mut kim = unlock_as(&st.paths, KIOSK);
+    let r = capture::submit(&mut kim, &submission(&event, 5, &[BOXES[1]])).unwrap().recorded;
+    capture::submit(&mut kim, &submission(&event, 6, &[BOXES[1]])).unwrap();
+    kim.lock().unwrap();
+    let mut mo = unlock_as(&st.paths, MARKETER);
+    let id = r.receipt_id.as_str();
+    // As printed, in lower case with a dash, or as the receipt's QR code reads.
+    for typed in [id.to_lowercase(), format!("{}-{}", &id[..5], &id[5..]), format!("CONSENTRY-RECEIPT:{id}")] {
+        let found = consentry::subject::find(&mut mo, &typed, 20).unwrap();
+        assert_eq!(found.len(), 1, "{typed}: {found:?}");
+        assert_eq!(found[0].person.id, r.subject_id.as_str());
+        assert_eq!(found[0].matched, Some(consentry::subject::MatchedOn::Receipt));
+        assert_eq!(found[0].person.email.as_deref(), Some("v***@example.com"), "masked as always");
+    }
+    assert!(consentry::subject::find(&mut mo, "ZZZZZ99999", 20).unwrap().is_empty(), "no such receipt");
+    mo.lock().unwrap();
+}

@@ -115,7 +115,7 @@ fn search_at_100000_people_uses_indexes_not_scans() {
         kiosk.lock().unwrap();
         admin.raw_connection_for_tests().execute_batch("ANALYZE;").unwrap();
     }
-    for q in ["person 4242", "person4242@", "13800004", "4242", "张", ""] {
+    for q in ["person 4242", "person4242@", "13800004", "4242", "张", "", "7kq2-m9xd-4p"] {
         let plan = subject::explain_search(&mut admin, q).unwrap();
         assert!(!plan.is_empty());
         for line in &plan {

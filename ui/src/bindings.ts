@@ -1154,7 +1154,12 @@ export type EventView = { id: string; kind: EventKind; purpose: string; at: stri
 /**
  * The receipt the event was issued on (to print it again).
  */
-receipt_id: string | null }
+receipt_id: string | null; 
+/**
+ * Whether a parent or guardian answered for a child under 14 (the kiosk records that in
+ * the event's evidence; the guardian's name is sealed and not shown here).
+ */
+by_guardian: boolean }
 export type ExportedPacket = { 
 /**
  * Where the file was written.
@@ -1271,7 +1276,7 @@ export type LockReason = "idle"
 /**
  * What a search result was found by.
  */
-export type MatchedOn = "name" | "email" | "whole_email" | "phone" | "phone_end"
+export type MatchedOn = "name" | "email" | "whole_email" | "phone" | "phone_end" | "receipt"
 /**
  * What kind of change to the processing a new notice version makes.
  */

@@ -251,6 +251,9 @@ pub struct EventView {
     pub seq: u32,
     /// The receipt the event was issued on (to print it again).
     pub receipt_id: Option<String>,
+    /// Whether a parent or guardian answered for a child under 14 (the kiosk records that in
+    /// the event's evidence; the guardian's name is sealed and not shown here).
+    pub by_guardian: bool,
 }
 
 impl From<ConsentEvent> for EventView {
@@ -266,6 +269,10 @@ impl From<ConsentEvent> for EventView {
             device_id: e.device_id.into(),
             seq: u32::try_from(e.seq).unwrap_or(u32::MAX),
             receipt_id: None,
+            by_guardian: serde_json::from_str::<serde_json::Value>(&e.evidence)
+                .ok()
+                .and_then(|v| v.get("guardian").and_then(serde_json::Value::as_bool))
+                .unwrap_or(false),
         }
     }
 }

@@ -399,6 +399,8 @@ async fn create_lock_unlock_add_purpose_see_people_withdraw_switch_language() {
     ui.wait_text("#subject-results", "z***@example.com").await;
     ui.click("#subject-results tbody tr button").await;
     ui.wait_text("#status-event_marketing", "granted").await;
+    // The purpose by its name, the code beside it.
+    ui.wait_text("#status-event_marketing", "Event marketing").await;
     ui.el("#withdraw-channel").await.select_by_value("phone").await.unwrap();
     ui.fill("#withdraw-note", "call 12").await;
     ui.shot("person-before-withdrawal").await;
@@ -436,7 +438,10 @@ async fn create_lock_unlock_add_purpose_see_people_withdraw_switch_language() {
         .expect("the suppression list was saved");
     let text = std::fs::read_to_string(suppression).unwrap();
     // For Excel by default: a byte-order mark, then the hashed list.
-    assert!(text.starts_with("\u{feff}subject_id,email_sha256") && !text.contains("@example"), "hashed by default: {text}");
+    assert!(
+        text.starts_with("\u{feff}subject_id,email_sha256") && !text.contains("@example"),
+        "hashed by default: {text}"
+    );
     assert!(ui.el("#suppression-excel").await.is_selected().await.unwrap(), "the Excel option is on for CSV");
 
     ui.click("#nav-settings").await;

@@ -1,9 +1,9 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import { call, commands, describe } from "../api";
-import type { ActionName, ApiError, FoundView, Method, PersonView, Result, SavedFile, SubjectDetail } from "../bindings";
+import type { ActionName, ApiError, FoundView, Method, PersonView, PurposeView, Result, SavedFile, SubjectDetail } from "../bindings";
 import { VOCABULARY } from "../bindings";
 import { Badge, Empty, ErrorBox, Field, Notice, shortHash, when, useFocusOnMount } from "../components";
-import { t, tv, type Key } from "../i18n";
+import { lang, t, tv, type Key } from "../i18n";
 import { PrintButton } from "../print";
 
 /** People: search while typing (masked), and one person's status and history. */
@@ -110,6 +110,13 @@ function Detail(props: { id: string; allowed: ActionName[]; onBack: () => void }
   const full = props.allowed.includes("subject.reveal");
   const load = () => call(commands.subjectDetail(props.id)).then(setD, (e) => setError(describe(e)));
   useEffect(() => void load(), [props.id]);
+  // Purposes by name in the screen's language (the code stays beside it, small).
+  const [purposes, setPurposes] = useState<PurposeView[]>([]);
+  useEffect(() => void call(commands.listPurposes()).then(setPurposes, () => undefined), []);
+  const purposeName = (code: string) => {
+    const p = purposes.find((x) => x.code === code);
+    return p ? (lang() === "zh-CN" ? p.name_zh : p.name_en) : code;
+  };
   const tone = (s: string) => (s === "granted" ? "good" : s === "withdrawn" ? "bad" : "warn");
 
   const withdraw = async (purposes: string[]) => {
@@ -119,7 +126,7 @@ function Detail(props: { id: string; allowed: ActionName[]; onBack: () => void }
     try {
       const r = await call(commands.withdrawConsent({ subject_id: props.id, purposes, channel, note }));
       setReceipt(r.receipt_id);
-      setDone(t("withdrawDone", { purposes: r.purposes.join(", "), id: r.receipt_id }));
+      setDone(t("withdrawDone", { purposes: r.purposes.map(purposeName).join(lang() === "zh-CN" ? "、" : ", "), id: r.receipt_id }));
       setNote("");
       await load();
     } catch (e) {
@@ -186,7 +193,9 @@ function Detail(props: { id: string; allowed: ActionName[]; onBack: () => void }
               <tbody>
                 {d.status.map((s) => (
                   <tr id={`status-${s.purpose}`}>
-                    <td><code>{s.purpose}</code></td>
+                    <td>
+                      {purposeName(s.purpose)} <code class="sub">{s.purpose}</code>
+                    </td>
                     <td><Badge tone={tone(s.state)}>{tv("st_", s.state)}</Badge></td>
                     <td>{when(s.since)}</td>
                     <td><code>{shortHash(s.notice_hash)}</code></td>
@@ -232,7 +241,14 @@ function Detail(props: { id: string; allowed: ActionName[]; onBack: () => void }
             {d.history.map((e, i) => (
               <li class={e.kind}>
                 <span class="time">{when(e.at)}</span>
-                <strong>{tv("ev_", e.kind)}</strong> <code>{e.purpose}</code> <span class="sub">{t("via", { method: tv("m_", e.method) })}</span>
+                <strong>{tv("ev_", e.kind)}</strong> {purposeName(e.purpose)} <code class="sub">{e.purpose}</code>{" "}
+                <span class="sub">{t("via", { method: tv("m_", e.method) })}</span>
+                {e.by_guardian && (
+                  <>
+                    {" "}
+                    <Badge tone="warn">{t("byGuardian")}</Badge>
+                  </>
+                )}
                 <span class="sub"> · {shortHash(e.notice_hash)}</span>
                 {e.receipt_id && firstOfReceipt(i) && (
                   <span class="sub">

@@ -267,6 +267,37 @@ fn md_paragraphs(text: &str) -> String {
     out
 }
 
+/// A notice's Markdown cut into its sections: the text before the first `## ` heading (the
+/// title and the opening), then each `## ` section with its heading.
+fn sections(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = vec![String::new()];
+    for line in text.lines() {
+        if line.trim_start().starts_with("## ") && out.last().is_some_and(|s| !s.trim().is_empty()) {
+            out.push(String::new());
+        }
+        if let Some(last) = out.last_mut() {
+            last.push_str(line);
+            last.push('\n');
+        }
+    }
+    out.retain(|s| !s.trim().is_empty());
+    out
+}
+
+/// The wording as a table a lawyer reads and prints: one row per section, Chinese beside
+/// English (the header row repeats on each page). The starter templates give both languages
+/// the same sections in the same order; when a template does not, the extra sections of the
+/// longer one get rows of their own, beside an empty cell.
+fn wording_rows(zh: &str, en: &str) -> Vec<Vec<String>> {
+    let (zh, en) = (sections(zh), sections(en));
+    let mut rows = vec![vec![para(&run("中文", "<w:b/>"), None), para(&run("English", "<w:b/>"), None)]];
+    for i in 0..zh.len().max(en.len()) {
+        let side = |s: &[String]| s.get(i).map(|t| md_paragraphs(t)).unwrap_or_default();
+        rows.push(vec![side(&zh), side(&en)]);
+    }
+    rows
+}
+
 fn cell(content: &str, width: u32) -> String {
     format!("<w:tc><w:tcPr><w:tcW w:w=\"{width}\" w:type=\"dxa\"/></w:tcPr>{content}</w:tc>")
 }
@@ -282,8 +313,9 @@ fn table(rows: &[Vec<String>], widths: &[u32]) -> String {
         out.push_str(&format!("<w:gridCol w:w=\"{w}\"/>"));
     }
     out.push_str("</w:tblGrid>");
-    for r in rows {
-        out.push_str("<w:tr>");
+    for (i, r) in rows.iter().enumerate() {
+        // The first row is the header: repeated at the top of each page.
+        out.push_str(if i == 0 { "<w:tr><w:trPr><w:tblHeader/></w:trPr>" } else { "<w:tr>" });
         for (c, w) in r.iter().zip(widths) {
             out.push_str(&cell(if c.is_empty() { "<w:p/>" } else { c }, *w));
         }
@@ -350,13 +382,7 @@ fn document_xml(p: &Packet) -> String {
     body.push_str(&table(&rows, &[2800, 6800]));
 
     body.push_str(&para(&run("Wording / 文本", ""), Some("Heading1")));
-    body.push_str(&table(
-        &[
-            vec![para(&run("中文", "<w:b/>"), None), para(&run("English", "<w:b/>"), None)],
-            vec![md_paragraphs(&r.text_zh), md_paragraphs(&r.text_en)],
-        ],
-        &[4800, 4800],
-    ));
+    body.push_str(&table(&wording_rows(&r.text_zh, &r.text_en), &[4800, 4800]));
 
     body.push_str(&para(&run("Consent form / 同意表单", ""), Some("Heading1")));
     for c in r.form.controls() {
@@ -487,5 +513,30 @@ pub fn format_for(path: &std::path::Path) -> Result<&'static str> {
         Some("html") | Some("htm") => Ok("html"),
         Some("docx") => Ok("docx"),
         _ => Err(msg::PACKET_EXTENSION.with("path", path.display()).into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_wording_is_one_row_per_section_zh_beside_en() {
+        let zh = "# 标题\n\n开头。\n\n## 处理者\n\n名称。\n\n## 目的\n\n- 一\n";
+        let en = "# Title\n\nOpening.\n\n## Controller\n\nName.\n\n## Purposes\n\n- one\n";
+        let rows = wording_rows(zh, en);
+        assert_eq!(rows.len(), 4, "a header and three sections");
+        assert!(rows[2][0].contains("处理者") && rows[2][0].contains("名称。"), "{:?}", rows[2]);
+        assert!(rows[2][1].contains("Controller") && rows[2][1].contains("Name."), "{:?}", rows[2]);
+        assert!(!rows[2][0].contains("目的"), "each section in its own row");
+        // Unequal sections: the extra one gets a row beside an empty cell.
+        let rows = wording_rows(zh, "# Title\n\nOpening.\n");
+        assert_eq!(rows.len(), 4);
+        assert!(rows[3][1].is_empty() && rows[3][0].contains("目的"));
+        // The header row repeats on each page.
+        assert!(
+            table(&rows, &[4800, 4800]).starts_with("<w:tbl>")
+                && table(&rows, &[4800, 4800]).contains("<w:tblHeader/>")
+        );
     }
 }

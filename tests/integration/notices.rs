@@ -738,6 +738,12 @@ fn the_review_packet_shows_both_languages_hashes_and_lint_and_runs_no_script() {
         assert!(text.contains(needle), "the .docx lacks {needle:?}");
     }
     assert!(!elements.iter().any(|e| e == "ins" || e == "del"), "nothing to track in version 1");
+    // The wording is one row per section (Chinese beside English), its header repeated on
+    // each page: more rows than the metadata table's 8 and the header.
+    let sections = v.rendered.text_en.lines().filter(|l| l.starts_with("## ")).count();
+    assert!(sections > 5);
+    assert!(elements.iter().filter(|e| *e == "tr").count() > 8 + sections, "{sections} sections");
+    assert!(elements.iter().any(|e| e == "tblHeader"));
 
     // Version 2 with a new category and recipient: the Word file tracks the changes.
     purpose::add_category(

@@ -80,6 +80,50 @@ pub(crate) fn append(conn: &Connection, e: &Entry<'_>) -> Result<()> {
 }
 
 /// The newest `limit` entries, newest first (admin and legal).
+/// Which audit entries to show: actions starting with `action` (such as `consent.` or
+/// `operator.reset`), by an operator whose name holds `operator`, or both.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AuditFilter {
+    /// The start of the action, case-insensitive; empty: any.
+    pub action: String,
+    /// Part of the operator's name, case-insensitive; empty: anyone.
+    pub operator: String,
+}
+
+/// The newest `limit` entries that pass `filter`, newest first (read backwards along the
+/// chain's key, stopping at `limit`).
+pub(crate) fn list_filtered(conn: &Connection, filter: &AuditFilter, limit: usize) -> Result<Vec<AuditEntry>> {
+    let action = filter.action.trim().to_lowercase();
+    let operator = filter.operator.trim().to_lowercase();
+    let like = |s: &str| s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    let mut stmt = conn
+        .prepare_cached(
+            "SELECT seq, at_ms, utc_offset_min, actor_id, actor_name, action, target, detail, hash
+             FROM audit_entry
+             WHERE (?1 = '' OR lower(action) LIKE ?1 || '%' ESCAPE '\\')
+               AND (?2 = '' OR lower(actor_name) LIKE '%' || ?2 || '%' ESCAPE '\\')
+             ORDER BY seq DESC LIMIT ?3",
+        )
+        .storage("read the audit log")?;
+    let rows = stmt
+        .query_map(rusqlite::params![like(&action), like(&operator), i64::try_from(limit).unwrap_or(i64::MAX)], row)
+        .storage("read the audit log")?;
+    rows.collect::<rusqlite::Result<Vec<_>>>().storage("read the audit log")
+}
+
+fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<AuditEntry> {
+    Ok(AuditEntry {
+        seq: r.get(0)?,
+        at: from_parts(r.get(1)?, r.get(2)?),
+        actor_id: r.get(3)?,
+        actor_name: r.get(4)?,
+        action: r.get(5)?,
+        target: r.get(6)?,
+        detail: r.get(7)?,
+        hash: hex::encode(r.get::<_, Vec<u8>>(8)?),
+    })
+}
+
 pub(crate) fn list(conn: &Connection, limit: usize) -> Result<Vec<AuditEntry>> {
     {
         let mut stmt = conn

@@ -186,6 +186,18 @@ impl Session {
         self.read(Action::ReadAudit, |conn| audit::list(conn, limit))
     }
 
+    /// The newest `limit` entries of the audit log that pass `filter`, newest first.
+    pub fn audit_log_filtered(&mut self, filter: &audit::AuditFilter, limit: usize) -> Result<Vec<AuditEntry>> {
+        self.read(Action::ReadAudit, |conn| audit::list_filtered(conn, filter, limit))
+    }
+
+    /// Records that the audit log was exported (`detail`: how many entries and the filter);
+    /// the caller has read them with [`Session::audit_log_filtered`].
+    pub fn record_audit_export(&mut self, detail: &str) -> Result<()> {
+        self.check(Action::ReadAudit)?;
+        self.record("audit.export", "", detail)
+    }
+
     /// Who is signed in.
     pub fn operator(&self) -> &Operator {
         &self.operator

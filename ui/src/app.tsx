@@ -8,13 +8,14 @@ import { Home } from "./screens/home";
 import { Catalogue } from "./screens/catalogue";
 import { Subjects } from "./screens/subjects";
 import { Operators } from "./screens/operators";
+import { AuditLog } from "./screens/audit";
 import { Settings } from "./screens/settings";
 import { Notices } from "./screens/notices";
 import { Rights } from "./screens/rights";
 import { Events } from "./screens/events";
 import { Sync } from "./screens/sync";
 
-type Page = "home" | "subjects" | "catalogue" | "notices" | "events" | "sync" | "operators" | "settings" | "rights";
+type Page = "home" | "subjects" | "catalogue" | "notices" | "events" | "sync" | "operators" | "audit" | "settings" | "rights";
 
 export function App() {
   useLang();
@@ -122,6 +123,7 @@ function Shell(props: { session: SessionInfo; onIdleMinutes: (m: number) => void
         ["events", "navEvents"],
         ...(can("sync.read") ? ([["sync", "navSync"]] as [Page, Key][]) : []),
         ...(can("operator.manage") ? ([["operators", "navOperators"]] as [Page, Key][]) : []),
+        ...(can("audit.read") ? ([["audit", "navAudit"]] as [Page, Key][]) : []),
         ["settings", "navSettings"],
       ];
   useEffect(() => {
@@ -151,6 +153,7 @@ function Shell(props: { session: SessionInfo; onIdleMinutes: (m: number) => void
         {page === "events" && <Events allowed={props.session.allowed} />}
         {page === "sync" && <Sync allowed={props.session.allowed} />}
         {page === "operators" && <Operators me={props.session.operator} />}
+        {page === "audit" && <AuditLog />}
         {page === "settings" && <Settings allowed={props.session.allowed} onIdleMinutes={props.onIdleMinutes} />}
       </main>
     </div>

@@ -176,6 +176,41 @@ async disableOperator(name: string) : Promise<Result<null, ApiError>> {
 }
 },
 /**
+ * Sets a new passphrase for an operator who forgot theirs, and re-enables one who was
+ * disabled (admin). The passphrase goes to the engine and is dropped; it is never stored.
+ */
+async resetOperator(name: string, passphrase: string) : Promise<Result<null, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("reset_operator", { name, passphrase }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * The audit log, newest first, filtered (admin and legal).
+ */
+async auditLog(request: AuditRequest) : Promise<Result<AuditView[], ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("audit_log", { request }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Saves the filtered audit log as CSV for Excel (UTF-8 with BOM) in the export folder, and
+ * records the export in the log itself (admin and legal).
+ */
+async exportAuditLog(request: AuditRequest) : Promise<Result<SavedFile, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("export_audit_log", { request }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
  * Rotates the data key and the personal-data key (admin); returns whether the personal-data
  * key was rotated too (not at headquarters).
  */
@@ -920,6 +955,30 @@ export type AppInfo = { version: string; vault_path: string; vault_exists: boole
  * An approved notice version an event may show.
  */
 export type ApprovedVersion = { notice: string; number: number; title: Bi }
+/**
+ * Which audit entries to show.
+ */
+export type AuditRequest = { 
+/**
+ * The start of the action, such as `consent.` or `operator.`; empty: any.
+ */
+action: string; 
+/**
+ * Part of the operator's name; empty: anyone.
+ */
+operator: string; 
+/**
+ * At most this many, newest first (1 to 1000).
+ */
+limit: number }
+/**
+ * One audit log entry, as the screen shows it.
+ */
+export type AuditView = { seq: number; 
+/**
+ * RFC 3339, with the device's offset.
+ */
+at: string; operator: string; action: string; target: string; detail: string; hash: string }
 export type BackupSaved = { db: string; keys: string; events: number; kib: number }
 export type BadgeView = { name: string | null; email: string | null; phone: string | null; company: string | null; job_title: string | null }
 /**

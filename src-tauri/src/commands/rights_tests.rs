@@ -280,3 +280,52 @@ fn only_an_administrator_backs_up_and_the_copy_holds_no_plaintext() {
         assert!(!bytes.windows(s.len()).any(|w| w == s.as_bytes()), "{s} in the backup file");
     }
 }
+
+#[test]
+fn the_audit_log_filters_saves_for_excel_and_is_for_admin_and_legal() {
+    use crate::commands::operators::{audit_in, export_audit_in, reset_in, AuditRequest};
+    let dir = tempfile::tempdir().unwrap();
+    drop(app_as(Role::Marketer, dir.path()));
+    let req =
+        |action: &str, operator: &str| AuditRequest { action: action.into(), operator: operator.into(), limit: 50 };
+    let legal = app_as(Role::Legal, dir.path());
+    block_on(async {
+        let all = audit_in(&legal, req("", "")).await.unwrap();
+        assert!(all.windows(2).all(|w| w[0].seq > w[1].seq), "newest first");
+        let captures = audit_in(&legal, req("consent.", "")).await.unwrap();
+        assert!(!captures.is_empty() && captures.iter().all(|e| e.action.starts_with("consent.")));
+        let by_mo = audit_in(&legal, req("", "mo")).await.unwrap();
+        assert!(!by_mo.is_empty() && by_mo.iter().all(|e| e.operator == "Mo"));
+        // "_" and "%" are taken as they are, not as wildcards.
+        assert!(audit_in(&legal, req("%", "")).await.unwrap().is_empty());
+        let f = export_audit_in(&legal, req("consent.", "")).await.unwrap();
+        let text = std::fs::read_to_string(&f.path).unwrap();
+        assert!(text.starts_with("\u{feff}seq,at,operator,action,target,detail,hash"), "{text}");
+        assert_eq!(text.lines().count(), captures.len() + 1);
+        clean("export_audit_log", &text);
+        // The export is itself in the log.
+        assert_eq!(audit_in(&legal, req("audit.export", "")).await.unwrap().len(), 1);
+        denied("reset_operator as legal", reset_in(&legal, "Mo".into(), "a new passphrase 1".into()).await);
+    });
+    drop(legal);
+    let mo = app_as(Role::Marketer, dir.path());
+    block_on(async {
+        denied("audit_log as marketer", audit_in(&mo, req("", "")).await);
+        denied("export_audit_log as marketer", export_audit_in(&mo, req("", "")).await);
+    });
+    drop(mo);
+    // An admin resets Mo's passphrase: the old one stops working, the new one opens.
+    let admin = app_as(Role::Admin, dir.path());
+    block_on(async {
+        let weak = reset_in(&admin, "Mo".into(), "short".into()).await;
+        assert!(weak.is_err(), "a weak passphrase is refused");
+        reset_in(&admin, "Mo".into(), "a new passphrase 1".into()).await.unwrap();
+    });
+    drop(admin);
+    let paths = VaultPaths::new(dir.path().join("consentry.db"));
+    assert!(consentry::Session::unlock(&paths, "Mo", &pass("Mo passphrase 1"), Arc::new(SystemClock)).is_err());
+    consentry::Session::unlock(&paths, "Mo", &pass("a new passphrase 1"), Arc::new(SystemClock))
+        .unwrap()
+        .lock()
+        .unwrap();
+}

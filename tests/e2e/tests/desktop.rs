@@ -444,6 +444,22 @@ async fn create_lock_unlock_add_purpose_see_people_withdraw_switch_language() {
     );
     assert!(ui.el("#suppression-excel").await.is_selected().await.unwrap(), "the Excel option is on for CSV");
 
+    // The audit log in the app: newest first, filtered by action, with the withdrawal above.
+    ui.click("#nav-audit").await;
+    ui.wait_text("#audit-list", "consent.withdraw").await;
+    ui.el("#audit-action").await.select_by_value("operator.").await.unwrap();
+    // The list follows the filter shortly after it changes.
+    let mut rows = String::new();
+    for _ in 0..50 {
+        rows = ui.text("#audit-list tbody").await;
+        if !rows.contains("consent.withdraw") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(rows.contains("operator.add") && !rows.contains("consent.withdraw"), "filtered by action: {rows}");
+    ui.shot("audit-log").await;
+
     ui.click("#nav-settings").await;
     ui.wait_text("#settings", "Lock after inactivity").await;
     ui.shot("settings").await;

@@ -61,6 +61,23 @@ export function Operators(props: { me: string }) {
       setTopErr(describe(err));
     }
   };
+  // Reset a passphrase (and re-enable a disabled operator): one row at a time, inline.
+  const [resetting, setResetting] = useState<string | null>(null);
+  const [newPass, setNewPass] = useState("");
+  const reset = async (n: string) => {
+    setTopErr(null);
+    setTopMsg(null);
+    if (!fp.report([...newPass].length < MIN_PASSPHRASE ? { "reset-pass": message("weak_passphrase", { min: MIN_PASSPHRASE }) } : {})) return;
+    try {
+      await call(commands.resetOperator(n, newPass));
+      setTopMsg(t("resetDone", { name: n }));
+      setResetting(null);
+      setNewPass("");
+      void reload();
+    } catch (err) {
+      setTopErr(describe(err));
+    }
+  };
   const [rotating, setRotating] = useState(false);
   const rotate = async () => {
     if (!window.confirm(t("confirmRotate"))) return;
@@ -107,6 +124,54 @@ export function Operators(props: { me: string }) {
                     <button type="button" class="ghost" onClick={() => disable(o.name)}>
                       {t("disable")}
                     </button>
+                  )}
+                  {o.name !== props.me && resetting !== o.name && (
+                    <button
+                      type="button"
+                      class="ghost"
+                      id={`reset-${o.name}`}
+                      onClick={() => {
+                        setResetting(o.name);
+                        setNewPass("");
+                        fp.clear();
+                      }}
+                    >
+                      {o.disabled ? t("reEnable") : t("resetPassphrase")}
+                    </button>
+                  )}
+                  {resetting === o.name && (
+                    <form
+                      class="inline-form"
+                      id="reset-form"
+                      autocomplete="off"
+                      noValidate
+                      onSubmit={(e) => {
+                        e.preventDefault();
+                        void reset(o.name);
+                      }}
+                    >
+                      <Field id="reset-pass" label={t("newPassphraseFor", { name: o.name })}>
+                        <input
+                          id="reset-pass"
+                          type="password"
+                          value={newPass}
+                          {...fp.invalid("reset-pass")}
+                          ref={(el) => el?.focus()}
+                          onInput={(e) => {
+                            setNewPass(e.currentTarget.value);
+                            fp.clear("reset-pass");
+                          }}
+                        />
+                        {fp.problem("reset-pass")}
+                        <StrengthMeter value={newPass} min={MIN_PASSPHRASE} />
+                      </Field>
+                      <button type="submit" class="primary" id="reset-save">
+                        {t("resetSave")}
+                      </button>
+                      <button type="button" class="ghost" onClick={() => setResetting(null)}>
+                        {t("cancel")}
+                      </button>
+                    </form>
                   )}
                 </td>
               </tr>

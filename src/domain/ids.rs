@@ -151,6 +151,24 @@ id_type!(
     ReceiptId
 );
 
+/// What the QR code of a receipt holds, before the receipt's id: the kiosk reads it back
+/// to find the receipt when a visitor withdraws.
+pub const RECEIPT_QR_PREFIX: &str = "CONSENTRY-RECEIPT:";
+
+/// Reads a receipt id as people type it: any case, dashes and spaces ignored, and the
+/// Crockford look-alikes I, L (as 1) and O (as 0).
+pub fn normalize_receipt_id(typed: &str) -> String {
+    typed
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '-')
+        .map(|c| match c.to_ascii_uppercase() {
+            'I' | 'L' => '1',
+            'O' => '0',
+            c => c,
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -87,23 +87,7 @@ fn new_id() -> Result<String> {
     Ok(out.iter().map(|&b| char::from(b)).collect())
 }
 
-/// What the QR code of a receipt holds, before the receipt's id: the kiosk reads it back
-/// to find the receipt when a visitor withdraws.
-pub const QR_PREFIX: &str = "CONSENTRY-RECEIPT:";
-
-/// Reads a receipt id as people type it: any case, dashes and spaces ignored, and the
-/// Crockford look-alikes I, L (as 1) and O (as 0).
-pub fn normalize_id(typed: &str) -> String {
-    typed
-        .chars()
-        .filter(|c| !c.is_whitespace() && *c != '-')
-        .map(|c| match c.to_ascii_uppercase() {
-            'I' | 'L' => '1',
-            'O' => '0',
-            c => c,
-        })
-        .collect()
-}
+pub use crate::domain::ids::{normalize_receipt_id as normalize_id, RECEIPT_QR_PREFIX as QR_PREFIX};
 
 /// Issues a receipt for events just written, inside the caller's transaction.
 pub(crate) fn issue(w: &mut Write<'_>, kind: ReceiptKind, subject_id: &str, events: &[EventRef]) -> Result<String> {

@@ -65,8 +65,8 @@ pub(crate) fn term_sql() -> String {
 /// receipt's QR code holds it): the id, for one lookup on `receipt`'s primary key.
 pub(crate) fn receipt_id(query: &str) -> Option<String> {
     let q = query.trim();
-    let q = q.strip_prefix(crate::ledger::receipt::QR_PREFIX).unwrap_or(q);
-    let id = crate::ledger::receipt::normalize_id(q);
+    let q = q.strip_prefix(crate::domain::ids::RECEIPT_QR_PREFIX).unwrap_or(q);
+    let id = crate::domain::ids::normalize_receipt_id(q);
     let crockford = |c: char| c.is_ascii_digit() || (c.is_ascii_uppercase() && !"ILOU".contains(c));
     // Ten characters with a letter and a digit: a phone tail or a name is never taken for one.
     (id.len() == 10

@@ -274,6 +274,12 @@ fn every_lint_rule_fires_on_its_defect_and_only_then() {
         case("text.hidden", Error, "en L1:4", |i| i.en.insert_str(0, "abc\u{202E}def\n")),
         case("text.hidden", Error, "zh-CN L1:3", |i| i.zh.insert_str(0, "同意\u{200B}书\n")),
         case("text.hidden", Error, "jurisdiction", |i| i.snapshot.profile.jurisdiction = "C\u{2066}N".into()),
+        // zh and en disagree on a period: the profile and the wording both say 6 months in
+        // English, 12 in Chinese; no other rule sees it.
+        case("text.agree", Error, "retention[0].period", |i| {
+            i.snapshot.profile.retention[0].period.en = "6 months after the event".into();
+            cut(&mut i.en, "12 months after the event", "6 months after the event");
+        }),
         case("text.missing", Error, "en", |i| i.en.clear()),
         case("text.missing", Error, "zh-CN", |i| i.zh = " \n\n ".into()),
         case("text.placeholder", Warning, "en L1:10", |i| i.en.insert_str(0, "Contact: TODO\n")),

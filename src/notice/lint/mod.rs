@@ -10,6 +10,7 @@
 //! checks the rules share (a value filled in, a value stated in the wording, a phrase
 //! present) are in `checker`.
 
+mod bilingual;
 mod checker;
 mod edpb;
 mod gdpr12_14_22;
@@ -146,6 +147,7 @@ const LAWS: &[&[Rule]] = &[
     gdpr12_14_22::RULES,
     edpb::RULES,
     text::RULES,
+    bilingual::RULES,
 ];
 
 /// Every rule, in rule order.

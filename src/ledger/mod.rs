@@ -245,6 +245,17 @@ pub struct ConsentEvent {
     pub hash: String,
 }
 
+impl ConsentEvent {
+    /// Whether a parent or guardian answered for a child under 14: the kiosk records that in
+    /// the evidence (`"guardian": true`); the guardian's name is sealed elsewhere.
+    pub fn by_guardian(&self) -> bool {
+        serde_json::from_str::<serde_json::Value>(&self.evidence)
+            .ok()
+            .and_then(|v| v.get("guardian").and_then(serde_json::Value::as_bool))
+            .unwrap_or(false)
+    }
+}
+
 /// The current state of one purpose.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PurposeStatus {

@@ -174,7 +174,10 @@ fn explanation(s: &Snapshot, kind: SeparateConsent, purpose: &str) -> Bilingual 
         SeparateConsent::PublicDisclosure => {
             bi("我们将公开您的部分个人信息。", "We will disclose some of your personal information publicly.")
         }
-        SeparateConsent::Guardian => bi("监护人同意。", "A guardian's consent."),
+        SeparateConsent::Guardian => bi(
+            "不满十四周岁的未成年人不能自行同意：勾选即表示您作为该儿童的父母或者其他监护人，同意为此目的处理该儿童的个人信息。",
+            "A child under 14 cannot consent alone: by ticking this box you, as the child's parent or guardian, agree to this use of the child's personal information.",
+        ),
     }
 }
 

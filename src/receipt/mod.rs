@@ -54,12 +54,7 @@ pub(super) fn language(r: &Receipt) -> Language {
 /// Whether a parent or guardian answered for a child under 14 (the kiosk records that in
 /// each event's evidence; the guardian's name is sealed personal data, not on the receipt).
 pub(super) fn by_guardian(r: &Receipt) -> bool {
-    r.lines.iter().any(|l| {
-        serde_json::from_str::<Value>(&l.event.evidence)
-            .ok()
-            .and_then(|v| v.get("guardian").and_then(Value::as_bool))
-            .unwrap_or(false)
-    })
+    r.lines.iter().any(|l| l.event.by_guardian())
 }
 
 /// The words for a choice made by a parent or guardian on a child's behalf.

@@ -258,6 +258,7 @@ pub struct EventView {
 
 impl From<ConsentEvent> for EventView {
     fn from(e: ConsentEvent) -> Self {
+        let by_guardian = e.by_guardian();
         EventView {
             id: e.id.into(),
             kind: e.kind.into(),
@@ -269,10 +270,7 @@ impl From<ConsentEvent> for EventView {
             device_id: e.device_id.into(),
             seq: u32::try_from(e.seq).unwrap_or(u32::MAX),
             receipt_id: None,
-            by_guardian: serde_json::from_str::<serde_json::Value>(&e.evidence)
-                .ok()
-                .and_then(|v| v.get("guardian").and_then(serde_json::Value::as_bool))
-                .unwrap_or(false),
+            by_guardian,
         }
     }
 }

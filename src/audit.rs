@@ -125,29 +125,14 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<AuditEntry> {
 }
 
 pub(crate) fn list(conn: &Connection, limit: usize) -> Result<Vec<AuditEntry>> {
-    {
-        let mut stmt = conn
-            .prepare(
-                "SELECT seq, at_ms, utc_offset_min, actor_id, actor_name, action, target, detail, hash
-                 FROM audit_entry ORDER BY seq DESC LIMIT ?1",
-            )
-            .storage("read the audit log")?;
-        let rows = stmt
-            .query_map([i64::try_from(limit).unwrap_or(i64::MAX)], |r| {
-                Ok(AuditEntry {
-                    seq: r.get(0)?,
-                    at: from_parts(r.get(1)?, r.get(2)?),
-                    actor_id: r.get(3)?,
-                    actor_name: r.get(4)?,
-                    action: r.get(5)?,
-                    target: r.get(6)?,
-                    detail: r.get(7)?,
-                    hash: hex::encode(r.get::<_, Vec<u8>>(8)?),
-                })
-            })
-            .storage("read the audit log")?;
-        rows.collect::<rusqlite::Result<Vec<_>>>().storage("read the audit log")
-    }
+    let mut stmt = conn
+        .prepare(
+            "SELECT seq, at_ms, utc_offset_min, actor_id, actor_name, action, target, detail, hash
+             FROM audit_entry ORDER BY seq DESC LIMIT ?1",
+        )
+        .storage("read the audit log")?;
+    let rows = stmt.query_map([i64::try_from(limit).unwrap_or(i64::MAX)], row).storage("read the audit log")?;
+    rows.collect::<rusqlite::Result<Vec<_>>>().storage("read the audit log")
 }
 
 /// Walks the audit chain and reports the first broken link, if any. Returns the number of

@@ -1,4 +1,4 @@
-// Strings of the administrator's tools (backups, key rotation), in English and Simplified
+// Strings of the administrator's tools (backups, key rotation, operator reset, the audit log), in English and Simplified
 // Chinese (merged into i18n.ts).
 
 export const adminEn = {
@@ -15,6 +15,23 @@ export const adminEn = {
   backupNow: "Back up now",
   backingUp: "Backing up…",
   backupDone: "Backup written: {db} and {keys} ({events} consent events, {kib} KiB).",
+  auditTitle: "Audit log",
+  auditIntro: "Every change, export, reveal and refusal, newest first, as the tamper-evident log holds it (Verify on Home checks it). Filter by kind of action or by operator.",
+  auditAction: "Action",
+  auditAny: "Any action",
+  auditOperator: "Operator",
+  auditSave: "Save as CSV (for Excel)",
+  auditEmpty: "No entries match. Choose another action or clear the operator.",
+  auditNewest: "The newest {n} entries that match; narrow the filter to see older ones, or save them as CSV (up to 1,000).",
+  auditShown: "{n} entries match.",
+  auditWhen: "When",
+  auditTarget: "Target",
+  auditDetail: "Detail",
+  resetPassphrase: "Reset passphrase",
+  reEnable: "Re-enable with a new passphrase",
+  newPassphraseFor: "New passphrase for {name}",
+  resetSave: "Set passphrase",
+  resetDone: "{name} can sign in with the new passphrase. Give it to them in person; they should change it in Settings.",
 };
 
 export const adminZh: Record<keyof typeof adminEn, string> = {
@@ -31,4 +48,21 @@ export const adminZh: Record<keyof typeof adminEn, string> = {
   backupNow: "立即备份",
   backingUp: "正在备份…",
   backupDone: "备份已写入：{db} 和 {keys}（{events} 条同意记录，{kib} KiB）。",
+  auditTitle: "审计日志",
+  auditIntro: "每一次更改、导出、查看明文和被拒绝的操作，按时间由新到旧，与防篡改日志一致（首页的“校验”会核对它）。可按操作类型或操作员筛选。",
+  auditAction: "操作",
+  auditAny: "全部操作",
+  auditOperator: "操作员",
+  auditSave: "另存为 CSV（用于 Excel）",
+  auditEmpty: "没有符合条件的记录。请选择其他操作类型，或清除操作员。",
+  auditNewest: "符合条件的最新 {n} 条记录；请缩小筛选范围查看更早的记录，或另存为 CSV（最多 1,000 条）。",
+  auditShown: "共 {n} 条符合条件的记录。",
+  auditWhen: "时间",
+  auditTarget: "对象",
+  auditDetail: "详情",
+  resetPassphrase: "重置密码",
+  reEnable: "设置新密码并重新启用",
+  newPassphraseFor: "{name} 的新密码",
+  resetSave: "设置密码",
+  resetDone: "{name} 可以用新密码登录。请当面告知新密码，并请其在“设置”中修改。",
 };

@@ -4,6 +4,7 @@ pub const COMMANDS: &[&str] = &[
     "app_info",
     "create_vault",
     "unlock",
+    "recover",
     "lock",
     "keep_alive",
     "home",

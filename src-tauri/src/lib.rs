@@ -34,6 +34,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             vault::app_info,
             vault::create_vault,
             vault::unlock,
+            vault::recover,
             vault::lock,
             vault::keep_alive,
             people::home,

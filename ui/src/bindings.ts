@@ -32,6 +32,19 @@ async unlock(request: UnlockRequest) : Promise<Result<SessionInfo, ApiError>> {
     else return { status: "error", error: e  as any };
 }
 },
+/**
+ * Opens the vault with the recovery key and sets a new passphrase for the operator named
+ * (audited as `vault.recover`), then signs them in. A wrong key changes nothing. The key and
+ * the passphrase are zeroed when this returns; neither is stored.
+ */
+async recover(request: RecoverRequest) : Promise<Result<SessionInfo, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("recover", { request }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
 async lock() : Promise<Result<null, ApiError>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("lock") };
@@ -1495,6 +1508,11 @@ acknowledged_events: number | null;
  * Things to tell the operator (in English, from the engine).
  */
 warnings: string[] }
+/**
+ * Signing in with the recovery key: who sets a new passphrase, the key as written down
+ * when the vault was created, and the new passphrase.
+ */
+export type RecoverRequest = { operator: string; recovery_key: string; new_passphrase: string }
 /**
  * Why a bundle or enrolment file was refused (an [`ApiError`](crate::ApiError) of kind
  * `bundle_refused` carries it).

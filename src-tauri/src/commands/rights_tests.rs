@@ -329,3 +329,39 @@ fn the_audit_log_filters_saves_for_excel_and_is_for_admin_and_legal() {
         .lock()
         .unwrap();
 }
+
+#[test]
+fn the_recovery_key_signs_in_with_a_new_passphrase_and_a_wrong_key_changes_nothing() {
+    use crate::commands::vault::{recover_in, RecoverRequest};
+    let dir = tempfile::tempdir().unwrap();
+    let paths = VaultPaths::new(dir.path().join("consentry.db"));
+    let (admin, recovery) = consentry::Session::create(
+        &paths,
+        NewVault { admin_name: "Ada", passphrase: &pass("admin passphrase 1"), device_name: "t" },
+        Arc::new(SystemClock),
+    )
+    .unwrap();
+    admin.lock().unwrap();
+    let key = recovery.expose_display().to_string();
+    let bytes = |p: &std::path::Path| std::fs::read(p).unwrap();
+    let before = (bytes(&paths.db), bytes(&paths.slots));
+    let request = |k: &str| RecoverRequest {
+        operator: "Ada".into(),
+        recovery_key: k.into(),
+        new_passphrase: "a brand new passphrase".into(),
+    };
+    let state = AppState::with_export_dir(paths.clone(), dir.path().join("exports"));
+    let mut wrong = key.clone().into_bytes();
+    wrong[0] = if wrong[0] == b'A' { b'B' } else { b'A' };
+    let e = block_on(recover_in(state.clone(), request(&String::from_utf8(wrong).unwrap()))).err().unwrap();
+    assert_ne!(e.kind, crate::vocab::ErrorKind::PermissionDenied, "{}", e.message);
+    assert_eq!((bytes(&paths.db), bytes(&paths.slots)), before, "a wrong recovery key changes no byte");
+    let info = block_on(recover_in(state.clone(), request(&key))).unwrap();
+    assert_eq!(info.operator, "Ada");
+    state.lock().unwrap();
+    assert!(consentry::Session::unlock(&paths, "Ada", &pass("admin passphrase 1"), Arc::new(SystemClock)).is_err());
+    let mut s =
+        consentry::Session::unlock(&paths, "Ada", &pass("a brand new passphrase"), Arc::new(SystemClock)).unwrap();
+    assert!(s.audit_log(5).unwrap().iter().any(|e| e.action == "vault.recover"));
+    s.lock().unwrap();
+}

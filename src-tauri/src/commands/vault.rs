@@ -133,6 +133,44 @@ pub async fn unlock(state: State<'_, AppState>, request: UnlockRequest) -> ApiRe
         .await
 }
 
+/// Signing in with the recovery key: who sets a new passphrase, the key as written down
+/// when the vault was created, and the new passphrase.
+#[derive(Deserialize, Type)]
+pub struct RecoverRequest {
+    pub operator: String,
+    pub recovery_key: String,
+    pub new_passphrase: String,
+}
+
+/// Opens the vault with the recovery key and sets a new passphrase for the operator named
+/// (audited as `vault.recover`), then signs them in. A wrong key changes nothing. The key and
+/// the passphrase are zeroed when this returns; neither is stored.
+#[tauri::command]
+#[specta::specta]
+pub async fn recover(state: State<'_, AppState>, request: RecoverRequest) -> ApiResult<SessionInfo> {
+    recover_in(state.inner().clone(), request).await
+}
+
+pub(crate) async fn recover_in(state: AppState, request: RecoverRequest) -> ApiResult<SessionInfo> {
+    state
+        .blocking(move |state| {
+            if state.guard().session.is_some() {
+                return Err(ApiError::unlocked());
+            }
+            let key = vault::RecoveryKey::parse(&request.recovery_key)?;
+            let pass = Passphrase::new(request.new_passphrase);
+            let session =
+                consentry::Session::recover(state.paths(), &key, &request.operator, &pass, Arc::new(SystemClock))?;
+            let info = SessionInfo::of(&session);
+            state.install(session)?;
+            if let Err(e) = state.start_verify() {
+                tracing::warn!(kind = e.kind.as_str(), "verify not started after recovery");
+            }
+            Ok(info)
+        })
+        .await
+}
+
 #[tauri::command]
 #[specta::specta]
 pub async fn lock(state: State<'_, AppState>) -> ApiResult<()> {

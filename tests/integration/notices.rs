@@ -282,8 +282,9 @@ fn every_lint_rule_fires_on_its_defect_and_only_then() {
         }),
         case("text.missing", Error, "en", |i| i.en.clear()),
         case("text.missing", Error, "zh-CN", |i| i.zh = " \n\n ".into()),
-        case("text.placeholder", Warning, "en L1:10", |i| i.en.insert_str(0, "Contact: TODO\n")),
-        case("text.placeholder", Warning, "zh-CN L1:1", |i| i.zh.insert_str(0, "待定\n")),
+        case("text.placeholder", Error, "en L1:10", |i| i.en.insert_str(0, "Contact: TODO\n")),
+        case("text.placeholder", Error, "zh-CN L1:1", |i| i.zh.insert_str(0, "待定\n")),
+        case("text.placeholder", Error, "jurisdiction", |i| i.snapshot.profile.jurisdiction = "TBD".into()),
     ];
 
     let failures: Vec<String> = cases.iter().filter_map(|c| check(&clean, c).err()).collect();

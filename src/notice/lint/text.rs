@@ -2,7 +2,7 @@
 //! placeholders left, and no hidden or bidirectional control characters, in the wording or
 //! the profile, that could make it read differently from what is stored (Trojan Source).
 
-use super::checker::{lang, on_line, same, Lint};
+use super::checker::{at, lang, on_line, same, Lint};
 use super::{Message, Place, Rule, Severity};
 use crate::notice::hidden_characters;
 use crate::notice::profile::Snapshot;
@@ -40,19 +40,19 @@ fn hidden(rule: &Rule, l: &mut Lint<'_>) {
             }
         }
     }
-    for path in hidden_fields(l.s) {
+    for (path, _) in profile_texts(l.s).into_iter().filter(|(_, t)| !hidden_characters(t).is_empty()) {
         let args = [("path", same(&path))];
         l.report(rule, &HIDDEN_IN_PROFILE, &args, None, Place { field: Some(path), ..Place::default() });
     }
 }
 
-/// The paths of the profile's fields that hold a hidden character.
-fn hidden_fields(s: &Snapshot) -> Vec<String> {
+/// Every text field of the profile, by its path (`controller.name.en`, `retention[0].period.zh`).
+fn profile_texts(s: &Snapshot) -> Vec<(String, String)> {
     let json = serde_json::to_value(&s.profile).unwrap_or_default();
     let mut out = Vec::new();
-    fn walk(v: &serde_json::Value, path: String, out: &mut Vec<String>) {
+    fn walk(v: &serde_json::Value, path: String, out: &mut Vec<(String, String)>) {
         match v {
-            serde_json::Value::String(t) if !hidden_characters(t).is_empty() => out.push(path),
+            serde_json::Value::String(t) => out.push((path, t.clone())),
             serde_json::Value::Array(a) => a.iter().enumerate().for_each(|(i, x)| walk(x, format!("{path}[{i}]"), out)),
             serde_json::Value::Object(o) => o
                 .iter()
@@ -88,20 +88,27 @@ fn missing(rule: &Rule, l: &mut Lint<'_>) {
 const PLACEHOLDER: Rule = Rule {
     id: "text.placeholder",
     article: "PIPL Art. 17 (clear and complete)",
-    requires: "no placeholders left in the wording",
-    severity: Severity::Warning,
-    messages: &[PLACEHOLDER_LEFT],
+    requires: "no placeholders left in the wording or the profile",
+    severity: Severity::Error,
+    messages: &[PLACEHOLDER_LEFT, PLACEHOLDER_IN_PROFILE],
     check: placeholder,
 };
 
 const PLACEHOLDER_LEFT: Message = Message {
-    severity: Severity::Warning,
-    zh: "{lang}文本仍有占位内容（“{p}”）。",
-    en: "The {lang} wording still has a placeholder (\"{p}\").",
+    severity: Severity::Error,
+    zh: "{lang}文本仍有占位内容（“{p}”）。请填写实际内容后再提交审核。",
+    en: "The {lang} wording still has a placeholder (\"{p}\"). Write the real text before it goes for review.",
+};
+const PLACEHOLDER_IN_PROFILE: Message = Message {
+    severity: Severity::Error,
+    zh: "处理档案字段 {path} 仍是占位内容（“{p}”）。请填写实际内容。",
+    en: "The profile field {path} is still a placeholder (\"{p}\"). Fill in the real value.",
 };
 /// What marks a placeholder left in the wording.
 const PLACEHOLDERS: &[&str] = &["TODO", "TBD", "FIXME", "XXX", "待定", "待补充", "{{", "}}", "{%"];
 
+/// A placeholder in the wording (on its line) or in any text field of the profile (at its
+/// path): an error, so that a notice with one cannot be submitted or approved.
 fn placeholder(rule: &Rule, l: &mut Lint<'_>) {
     for (language, raw) in l.raw {
         for (n, line) in raw.lines().enumerate() {
@@ -109,6 +116,11 @@ fn placeholder(rule: &Rule, l: &mut Lint<'_>) {
                 let place = on_line(language, n, line, line.find(*p));
                 l.report(rule, &PLACEHOLDER_LEFT, &[("lang", lang(language)), ("p", same(p))], None, place);
             }
+        }
+    }
+    for (path, text) in profile_texts(l.s) {
+        if let Some(p) = PLACEHOLDERS.iter().find(|p| text.contains(*p)) {
+            l.report(rule, &PLACEHOLDER_IN_PROFILE, &[("path", same(&path)), ("p", same(p))], None, at(&path));
         }
     }
 }

@@ -267,6 +267,15 @@ fn every_lint_rule_fires_on_its_defect_and_only_then() {
         case("edpb.preticked", Error, "en L1:1", |i| i.en.insert_str(0, "☑ Newsletter\n")),
         case("edpb.preticked", Error, "zh-CN L1:3", |i| i.zh.insert_str(0, "订阅默认勾选\n")),
         case("edpb.preticked", Error, "", |i| i.form.purposes[0].checked = true),
+        case("edpb.granularity", Warning, "purposes[1]", |i| {
+            // One box whose name bundles two aims; the wording names it as the profile does.
+            i.purpose("newsletter").name = Bilingual {
+                zh: "电子通讯订阅及合作伙伴优惠".into(),
+                en: "Newsletter and partner offers".into(),
+            };
+            i.zh = i.zh.replace("电子通讯订阅", "电子通讯订阅及合作伙伴优惠");
+            i.en = i.en.replace("Newsletter", "Newsletter and partner offers");
+        }),
         case("edpb.granularity", Warning, "purposes", |i| {
             let first = i.snapshot.catalogue.purposes[0].name.clone();
             i.purpose("newsletter").name = first;

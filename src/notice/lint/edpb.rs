@@ -79,9 +79,19 @@ const GRANULARITY: Rule = Rule {
     article: "EDPB 05/2020 §3.1.3",
     requires: "one distinguishable choice per purpose",
     severity: Severity::Warning,
-    messages: &[SAME_NAME],
+    messages: &[SAME_NAME, TWO_AIMS],
     check: granularity,
 };
+
+const TWO_AIMS: Message = Message {
+    severity: Severity::Warning,
+    zh: "处理目的“{purpose}”的名称似乎把两个目的合为一项（“{joint}”）；每个目的应有各自的选项。如确为同一目的，请改写名称。",
+    en: "Purpose \"{purpose}\" reads as two aims in one box (\"{joint}\"); each aim needs its own choice. If it is one aim, reword the name.",
+};
+
+/// Words that join two aims in one purpose's name: "newsletter and partner offers",
+/// "营销及调研". A category list inside a name ("name and e-mail") is rare in a purpose.
+const JOINTS: (&[&str], &[&str]) = (&["以及", "和", "及", "并"], &[" and ", " & ", " as well as ", "; ", " plus "]);
 
 const SAME_NAME: Message = Message {
     severity: Severity::Warning,
@@ -99,5 +109,18 @@ fn granularity(rule: &Rule, l: &mut Lint<'_>) {
             l.report(rule, &SAME_NAME, &[("purpose", name)], None, at("purposes"));
         }
         seen.push(key);
+    }
+    for (i, x) in s.catalogue.purposes.iter().enumerate() {
+        if !x.asks_consent() {
+            continue;
+        }
+        let joint = JOINTS.0.iter().find(|j| x.name.zh.contains(*j)).or_else(|| {
+            let en = format!(" {} ", x.name.en.to_lowercase());
+            JOINTS.1.iter().find(|j| en.contains(*j))
+        });
+        if let Some(j) = joint {
+            let args = [("purpose", x.name.clone()), ("joint", Bilingual { zh: j.trim().into(), en: j.trim().into() })];
+            l.report(rule, &TWO_AIMS, &args, None, at(&format!("purposes[{i}]")));
+        }
     }
 }

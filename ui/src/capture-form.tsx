@@ -177,6 +177,7 @@ export function CaptureForm(props: {
           </label>
           {under14 && (
             <div class="guardian-path">
+              <p class="hint" id="guardian-explain">{t("kioskChildDetails")}</p>
               <div class="field">
                 <label for="guardian-name">{t("kioskGuardianName")}</label>
                 <input

@@ -936,6 +936,8 @@ async fn kiosk_child_under_14_needs_a_guardian_in_chinese() {
     ui.fill("#person-name", "王小明").await;
     ui.fill("#person-email", "xiaoming.wang@example.cn").await;
     ui.click("#under-14").await;
+    // The guardian path says whose details these are and whose choices.
+    ui.wait_text("#guardian-explain", "是儿童的").await;
     ui.click("#capture-submit").await;
     let refusal = ui.wait_text("#kiosk", "请填写父母或其他监护人的姓名").await;
     assert!(!refusal.contains("Please give"), "the refusal is in the visitor's language");

@@ -8,6 +8,7 @@ import { noticesEn, noticesZh } from "./i18n-notices";
 import { homeEn, homeZh } from "./i18n-home";
 import { syncEn, syncZh } from "./i18n-sync";
 import { adminEn, adminZh } from "./i18n-admin";
+import { peopleEn, peopleZh } from "./i18n-people";
 
 export type Lang = "en" | "zh-CN";
 
@@ -17,6 +18,7 @@ const en = {
   ...syncEn,
   ...homeEn,
   ...adminEn,
+  ...peopleEn,
   appName: "Consentry",
   tagline: "Proof of consent under PIPL and GDPR",
   language: "Language",
@@ -119,7 +121,6 @@ const en = {
   sens_other: "Other sensitive",
   // Subjects
   subjectsTitle: "People",
-  searchPlaceholder: "Search by name, email, phone or receipt ID",
   subjectsEmpty: "No people yet. A person appears here when their first consent is recorded.",
   noMatches: "Nobody matches “{q}”.",
   colName: "Name",
@@ -128,14 +129,6 @@ const en = {
   colCompany: "Company",
   colMatched: "Found by",
   colLastSeen: "Last recorded",
-  mo_name: "name starts “{q}”",
-  mo_email: "e-mail starts “{q}”",
-  mo_whole_email: "the whole e-mail",
-  mo_phone: "phone starts {q}",
-  mo_phone_end: "phone ends {q}",
-  mo_receipt: "holds receipt {q}",
-  byGuardian: "given by a parent or guardian",
-  searchLookAlike: "Rows look alike? Compare what each was found by and when and where it was last recorded, or open one and check the e-mail or phone the person gives.",
   confirmTitle: "Is this the person?",
   confirmIntro: "Type the e-mail address or phone number the person gives you, in full. It is checked against this record without showing anything.",
   confirmLabel: "E-mail or phone, in full",
@@ -285,6 +278,7 @@ const zh: Strings = {
   ...syncZh,
   ...homeZh,
   ...adminZh,
+  ...peopleZh,
   appName: "Consentry 同意凭证",
   tagline: "依据《个人信息保护法》与 GDPR 证明同意",
   language: "语言",
@@ -380,7 +374,6 @@ const zh: Strings = {
   sens_minor_under_14: "不满十四周岁未成年人",
   sens_other: "其他敏感信息",
   subjectsTitle: "人员",
-  searchPlaceholder: "按姓名、邮箱、电话或回执编号搜索",
   subjectsEmpty: "暂无人员。记录某人的第一次同意后，此人会出现在这里。",
   noMatches: "没有与“{q}”匹配的人。",
   colName: "姓名",
@@ -389,14 +382,6 @@ const zh: Strings = {
   colCompany: "公司",
   colMatched: "匹配依据",
   colLastSeen: "最近记录",
-  mo_name: "姓名以“{q}”开头",
-  mo_email: "邮箱以“{q}”开头",
-  mo_whole_email: "完整邮箱",
-  mo_phone: "电话以 {q} 开头",
-  mo_phone_end: "电话尾号 {q}",
-  mo_receipt: "持有回执 {q}",
-  byGuardian: "由父母或其他监护人代为作出",
-  searchLookAlike: "结果看起来相似？请对照每行的匹配依据以及最近记录的时间和活动，或打开一行，核对对方提供的邮箱或电话。",
   confirmTitle: "是否为此人？",
   confirmIntro: "请输入对方提供的完整邮箱地址或电话号码，系统将与此记录核对，不会显示任何信息。",
   confirmLabel: "完整的邮箱或电话",

@@ -66,6 +66,8 @@ pub struct Submitted {
     pub refused: Vec<String>,
     /// How to withdraw, in that language.
     pub withdrawal: String,
+    /// Whether a parent or guardian answered for a child under 14 (guardian's consent).
+    pub by_guardian: bool,
 }
 
 /// One person's answers.
@@ -278,7 +280,14 @@ pub fn submit(session: &mut Session, s: &Submission) -> Result<Submitted> {
                 refused.push(label);
             }
         }
-        Ok(Submitted { recorded, language: k.language, granted, refused, withdrawal: k.withdrawal.get(zh).to_string() })
+        Ok(Submitted {
+            recorded,
+            language: k.language,
+            granted,
+            refused,
+            withdrawal: k.withdrawal.get(zh).to_string(),
+            by_guardian: s.under_14,
+        })
     })
 }
 /// Leaves kiosk mode: `name` and `passphrase` must open an enabled operator's key slot, and

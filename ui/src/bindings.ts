@@ -1327,7 +1327,11 @@ withdrawal: string;
 /**
  * The QR code of the receipt id: `size` × `size` modules, row by row, true is dark.
  */
-qr_size: number; qr: boolean[] }
+qr_size: number; qr: boolean[]; 
+/**
+ * A parent or guardian made these choices for a child under 14.
+ */
+by_guardian: boolean }
 /**
  * The withdrawal receipt the kiosk shows.
  */

@@ -283,6 +283,11 @@ function Receipt(props: { r: KioskReceipt; onDone: () => void }) {
         </div>
         <Qr size={r.qr_size} modules={r.qr} />
       </div>
+      {r.by_guardian && (
+        <p class="guardian-note" id="receipt-by-guardian">
+          <strong>{t("kioskByGuardian")}</strong>
+        </p>
+      )}
       <div class="receipt-lists">
         <div>
           <h3>{t("kioskAgreed")}</h3>

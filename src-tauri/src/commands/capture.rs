@@ -217,12 +217,22 @@ pub struct KioskReceipt {
     /// The QR code of the receipt id: `size` × `size` modules, row by row, true is dark.
     pub qr_size: u32,
     pub qr: Vec<bool>,
+    /// A parent or guardian made these choices for a child under 14.
+    pub by_guardian: bool,
 }
 
 fn receipt_view(r: Submitted) -> KioskReceipt {
     let receipt_id = r.recorded.receipt_id.into_string();
     let (qr_size, qr) = receipt_qr(&receipt_id);
-    KioskReceipt { receipt_id, granted: r.granted, refused: r.refused, withdrawal: r.withdrawal, qr_size, qr }
+    KioskReceipt {
+        receipt_id,
+        granted: r.granted,
+        refused: r.refused,
+        withdrawal: r.withdrawal,
+        qr_size,
+        qr,
+        by_guardian: r.by_guardian,
+    }
 }
 
 /// The QR code of a receipt (what the kiosk's scanner reads back to withdraw): `size` ×

@@ -952,6 +952,7 @@ async fn kiosk_child_under_14_needs_a_guardian_in_chinese() {
     ui.click("#capture-submit").await;
     let receipt_id = ui.wait_text("#receipt-id", "").await;
     assert_eq!(receipt_id.trim().len(), 10);
+    ui.wait_text("#receipt-by-guardian", "监护人同意").await;
     ui.shot("kiosk-guardian-receipt-zh").await;
     let status = cli(
         &cli_bin,

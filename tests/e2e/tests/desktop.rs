@@ -815,6 +815,12 @@ async fn notice_draft_lint_fix_submit_second_operator_approves() {
     assert!(diff.contains("Recipient added: Galaxy Analytics Ltd."), "{diff}");
     let inserted = ui.text("#diff-view .diff-text[lang='en'] ins").await;
     assert!(inserted.contains("Galaxy"), "the new wording is marked as inserted: {inserted}");
+    // The diff reads as the notice reads (no Markdown marks); the source is one tick away.
+    let reading = ui.text("#diff-view .diff-text[lang='en']").await;
+    assert!(!reading.contains("**") && !reading.contains("\n## "), "{reading}");
+    ui.click("#diff-source").await;
+    ui.el("#diff-view .diff-text.source").await;
+    ui.click("#diff-source").await;
     ui.el("#diff-view").await.click().await.unwrap();
     ui.c.execute("document.getElementById('diff').scrollIntoView()", vec![]).await.unwrap();
     ui.shot("diff-fresh-consent").await;

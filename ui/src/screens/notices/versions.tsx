@@ -297,12 +297,27 @@ function fold(text: string, first: boolean, last: boolean): string {
   return `${head}\n  ⋯\n${tail}`;
 }
 
-function Ops(props: { ops: OpView[]; lang: string }) {
+/**
+ * A piece of the wording as it reads, not as it is written: the Markdown marks (`**`, `## `,
+ * `> `) dropped and list items as bullets. `atLineStart`: the piece begins a line, so a mark at
+ * its very start is one.
+ */
+function reading(text: string, atLineStart: boolean): string {
+  const mark = (m: string) => (m === "- " ? "• " : "");
+  let out = text.replace(/\*\*/g, "").replace(/\n(#{1,6} |- |> )/g, (_, m: string) => `\n${mark(m)}`);
+  if (atLineStart) out = out.replace(/^(#{1,6} |- |> )/, (m) => mark(m));
+  return out;
+}
+
+function Ops(props: { ops: OpView[]; lang: string; source: boolean }) {
   const n = props.ops.length;
+  // Whether each piece begins a line: the first does, and any after a piece that ended one.
+  const starts = props.ops.map((_, i) => i === 0 || props.ops[i - 1].text.endsWith("\n"));
+  const shown = (o: OpView, i: number) => (props.source ? o.text : reading(o.text, starts[i]));
   return (
-    <div class="diff-text" lang={props.lang}>
+    <div class={props.source ? "diff-text source" : "diff-text"} lang={props.lang}>
       {props.ops.map((o, i) =>
-        o.op === "insert" ? <ins>{o.text}</ins> : o.op === "delete" ? <del>{o.text}</del> : <span class="same">{fold(o.text, i === 0, i === n - 1)}</span>,
+        o.op === "insert" ? <ins>{shown(o, i)}</ins> : o.op === "delete" ? <del>{shown(o, i)}</del> : <span class="same">{fold(shown(o, i), i === 0, i === n - 1)}</span>,
       )}
     </div>
   );
@@ -311,6 +326,8 @@ function Ops(props: { ops: OpView[]; lang: string }) {
 function Diff(props: { d: DiffView }) {
   const zh = lang() === "zh-CN";
   const d = props.d;
+  // The wording as it reads by default; the Markdown source for those who edit templates.
+  const [source, setSource] = useState(false);
   return (
     <div class="diff-view" id="diff-view">
       <h3>{t("diffTitle", { from: d.from, to: d.to })}</h3>
@@ -324,9 +341,13 @@ function Diff(props: { d: DiffView }) {
           ))}
         </ul>
       )}
+      <label class="check-line">
+        <input type="checkbox" id="diff-source" checked={source} onChange={(e) => setSource(e.currentTarget.checked)} />
+        {t("diffSource")}
+      </label>
       <div class="side-by-side">
-        <Ops ops={d.ops_zh} lang="zh-CN" />
-        <Ops ops={d.ops_en} lang="en" />
+        <Ops ops={d.ops_zh} lang="zh-CN" source={source} />
+        <Ops ops={d.ops_en} lang="en" source={source} />
       </div>
     </div>
   );

@@ -701,18 +701,6 @@ fn a_paper_form_needs_its_scan_may_be_dated_earlier_and_says_paper() {
 // ---------------------------------------------------------------------------------------
 // 6. Receipts
 
-fn schema() -> jsonschema::Validator {
-    let text =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/schemas/consent-receipt.schema.json")).unwrap();
-    jsonschema::validator_for(&serde_json::from_str(&text).unwrap()).unwrap()
-}
-
-fn assert_valid(v: &Value) {
-    let schema = schema();
-    let errors: Vec<String> = schema.iter_errors(v).map(|e| format!("{} at {}", e, e.instance_path)).collect();
-    assert!(errors.is_empty(), "receipt does not match the schema:\n{}\n{v:#}", errors.join("\n"));
-}
-
 /// The ISO/IEC TS 27560 fields LAW.md marks mandatory, as the receipt names them.
 fn assert_iso_27560(iso: &Value) {
     for key in [

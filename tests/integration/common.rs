@@ -342,3 +342,13 @@ pub fn run_child_and_kill(
     reader.join().unwrap();
     rx.try_iter().collect()
 }
+
+/// Checks a receipt against `schemas/consent-receipt.schema.json` (the Kantara Consent
+/// Receipt v1.1 fields and the ISO/IEC TS 27560 record), naming every mismatch.
+pub fn assert_valid(v: &serde_json::Value) {
+    let text =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/schemas/consent-receipt.schema.json")).unwrap();
+    let schema = jsonschema::validator_for(&serde_json::from_str(&text).unwrap()).unwrap();
+    let errors: Vec<String> = schema.iter_errors(v).map(|e| format!("{} at {}", e, e.instance_path)).collect();
+    assert!(errors.is_empty(), "receipt does not match the schema:\n{}\n{v:#}", errors.join("\n"));
+}

@@ -48,18 +48,6 @@ fn withdraw(s: &mut Session, key: SubjectKey, purposes: &[&str]) -> ledger::Reco
     .unwrap()
 }
 
-fn schema() -> jsonschema::Validator {
-    let text =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/schemas/consent-receipt.schema.json")).unwrap();
-    jsonschema::validator_for(&serde_json::from_str(&text).unwrap()).unwrap()
-}
-
-fn assert_valid(v: &serde_json::Value) {
-    let schema = schema();
-    let errors: Vec<String> = schema.iter_errors(v).map(|e| format!("{} at {}", e, e.instance_path)).collect();
-    assert!(errors.is_empty(), "receipt does not match the schema:\n{}\n{v:#}", errors.join("\n"));
-}
-
 #[test]
 fn search_finds_by_prefix_of_name_word_email_and_phone_masked() {
     let tv = vault_with_team();

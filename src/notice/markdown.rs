@@ -1,6 +1,8 @@
 //! The small Markdown subset notices are written in, and its HTML. Every piece of text is
 //! escaped here, so a value typed into a profile can never become markup: `# ` to `### `
 //! headings, `- ` bullet items, `> ` emphasised lines, blank-line paragraphs and `**bold**`.
+//! A heading may end with section marks (`## Rights {: #rights}`): they say which element
+//! the section states, for the lint, and are never shown.
 //!
 //! **Why this is not `pulldown-cmark`.** Moving onto pulldown-cmark 0.13.6 (raw HTML as
 //! escaped text, the subset enforced over its events, anything else as escaped source) was
@@ -58,6 +60,33 @@ pub struct Block {
     pub line: usize,
     /// The block's lines, each a list of spans.
     pub lines: Vec<Vec<Span>>,
+    /// A heading's section marks (`## Title {: #withdrawal}`), which are not shown.
+    pub ids: Vec<String>,
+}
+
+/// Splits a heading's text from the section marks at its end: `Withdrawing {: #withdrawal
+/// #rights}` is `Withdrawing` with `withdrawal` and `rights`. Marks tell the lint which
+/// element a section states; every renderer hides them. Text that is not a well-formed
+/// mark list (`{: #}`, `{: x}`) is kept as typed.
+pub fn heading_marks(body: &str) -> (&str, Vec<String>) {
+    let t = body.trim_end();
+    let Some(open) = t.rfind("{:").filter(|_| t.ends_with('}')) else {
+        return (body, Vec::new());
+    };
+    let inner = &t[open + 2..t.len() - 1];
+    let ids: Option<Vec<String>> = inner
+        .split_whitespace()
+        .map(|w| {
+            let id = w.strip_prefix('#')?;
+            let ok = !id.is_empty()
+                && id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-');
+            ok.then(|| id.to_string())
+        })
+        .collect();
+    match ids {
+        Some(ids) if !ids.is_empty() => (t[..open].trim_end(), ids),
+        _ => (body, Vec::new()),
+    }
 }
 
 fn spans(text: &str) -> Vec<Span> {
@@ -112,7 +141,8 @@ pub fn blocks(text: &str) -> Vec<Block> {
             }
         }
         in_paragraph = kind == BlockKind::Paragraph;
-        out.push(Block { kind, line, lines: vec![spans(body.trim())] });
+        let (body, ids) = if heading.is_some() { heading_marks(body) } else { (body, Vec::new()) };
+        out.push(Block { kind, line, lines: vec![spans(body.trim())], ids });
     }
     out
 }
@@ -165,7 +195,9 @@ pub fn to_plain(text: &str) -> String {
     text.lines()
         .map(|l| {
             let t = l.trim_start();
+            let heading = ["### ", "## ", "# "].iter().any(|p| t.starts_with(p));
             let t = t.trim_start_matches('#').trim_start();
+            let t = if heading { heading_marks(t).0 } else { t };
             let t = t.strip_prefix("> ").unwrap_or(t);
             t.replace("**", "")
         })
@@ -204,5 +236,20 @@ mod tests {
     #[test]
     fn plain_drops_marks() {
         assert_eq!(to_plain("## A\n- **b**\n> c"), "A\n- b\nc");
+        assert_eq!(to_plain("## A {: #rights}\nB {: #rights}"), "A\nB {: #rights}");
+    }
+
+    #[test]
+    fn section_marks_are_read_and_hidden() {
+        assert_eq!(
+            heading_marks("Rights {: #rights #withdrawal}"),
+            ("Rights", vec!["rights".into(), "withdrawal".into()])
+        );
+        for kept in ["Rights {: rights}", "Rights {: #}", "Rights {: #Rights}", "Rights {:}", "{: #a} b"] {
+            assert_eq!(heading_marks(kept), (kept, Vec::new()), "{kept}");
+        }
+        let html = to_html("## Your rights {: #rights}\n\nText {: #rights}\n");
+        assert_eq!(html, "<h2 data-line=\"1\">Your rights</h2>\n<p data-line=\"3\">Text {: #rights}</p>\n");
+        assert_eq!(blocks("# T {: #controller}")[0].ids, ["controller"]);
     }
 }

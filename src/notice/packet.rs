@@ -12,7 +12,7 @@ use crate::domain::time::from_parts;
 use crate::domain::Action;
 use crate::notice::diff::{self, Diff, Op};
 use crate::notice::lint::Severity;
-use crate::notice::markdown::{escape, to_html};
+use crate::notice::markdown::{escape, heading_marks, to_html};
 use crate::notice::template::render_html;
 use crate::notice::workflow::{previous_approved, version_in, Version};
 use crate::session::Session;
@@ -255,6 +255,7 @@ fn md_paragraphs(text: &str) -> String {
         } else {
             (None, t)
         };
+        let body = if style.is_some_and(|s| s.starts_with("Heading")) { heading_marks(body).0 } else { body };
         let mut runs = String::new();
         for (i, part) in body.split("**").enumerate() {
             if !part.is_empty() {
@@ -522,13 +523,14 @@ mod tests {
 
     #[test]
     fn the_wording_is_one_row_per_section_zh_beside_en() {
-        let zh = "# 标题\n\n开头。\n\n## 处理者\n\n名称。\n\n## 目的\n\n- 一\n";
+        let zh = "# 标题\n\n开头。\n\n## 处理者 {: #controller}\n\n名称。\n\n## 目的\n\n- 一\n";
         let en = "# Title\n\nOpening.\n\n## Controller\n\nName.\n\n## Purposes\n\n- one\n";
         let rows = wording_rows(zh, en);
         assert_eq!(rows.len(), 4, "a header and three sections");
         assert!(rows[2][0].contains("处理者") && rows[2][0].contains("名称。"), "{:?}", rows[2]);
         assert!(rows[2][1].contains("Controller") && rows[2][1].contains("Name."), "{:?}", rows[2]);
         assert!(!rows[2][0].contains("目的"), "each section in its own row");
+        assert!(!rows[2][0].contains("#controller"), "section marks are not shown: {:?}", rows[2]);
         // Unequal sections: the extra one gets a row beside an empty cell.
         let rows = wording_rows(zh, "# Title\n\nOpening.\n");
         assert_eq!(rows.len(), 4);

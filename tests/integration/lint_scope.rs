@@ -2,11 +2,17 @@
 //! children under 14, public disclosure, automated decisions, data from another source, on
 //! top of the example's recipients, transfers and sensitive data. A template that leaves out a
 //! clause the profile needs (as `event_consent` once left out the children's clause) fails here.
+//!
+//! And no rule that reads the wording is satisfied by a word elsewhere: with the clause's
+//! words taken out of the section that states it and put in an unrelated one, each still fires.
 
 use consentry::notice::lint::Report;
-use consentry::notice::profile::{AutomatedDecisions, Bilingual, PurposeUse};
+use consentry::notice::lint::{self, Severity};
+use consentry::notice::profile::{AutomatedDecisions, Bilingual, Profile, PurposeUse};
 use consentry::notice::workflow;
+use consentry::notice::Language;
 use consentry::purpose::{self, LegalBasis, Purpose, SeparateConsent};
+use consentry::Session;
 
 use crate::common::*;
 
@@ -22,12 +28,11 @@ fn findings(r: &Report) -> String {
         .join("\n")
 }
 
-#[test]
-fn every_starter_lints_clean_with_every_feature_in_scope() {
-    let (_dir, paths) = authoring_vault();
-    let mut lena = unlock_as(&paths, LEGAL);
+/// The example profile with every feature in scope (and the purpose it needs added to the
+/// vault).
+fn full_scope(lena: &mut Session) -> Profile {
     purpose::add_purpose(
-        &mut lena,
+        lena,
         &Purpose {
             code: "photo_wall".into(),
             name_zh: "在展台照片墙展示您的照片".into(),
@@ -65,11 +70,158 @@ fn every_starter_lints_clean_with_every_feature_in_scope() {
         ),
     });
     p.source = bi("展会主办方提供的预登记观众名单", "the organiser's list of pre-registered visitors");
-    for template in ["pipl_notice", "gdpr_notice", "event_consent"] {
-        let title = bi("展会个人信息处理规则", "Trade show privacy notice");
-        let r = workflow::preview(&mut lena, &p, template, None, &title).unwrap();
+    p
+}
+
+const STARTERS: [&str; 3] = ["pipl_notice", "gdpr_notice", "event_consent"];
+
+fn title() -> Bilingual {
+    bi("展会个人信息处理规则", "Trade show privacy notice")
+}
+
+#[test]
+fn every_starter_lints_clean_with_every_feature_in_scope() {
+    let (_dir, paths) = authoring_vault();
+    let mut lena = unlock_as(&paths, LEGAL);
+    let p = full_scope(&mut lena);
+    for template in STARTERS {
+        let r = workflow::preview(&mut lena, &p, template, None, &title()).unwrap();
         assert!(r.form.guardian.is_some(), "{template}: children in scope give the form a guardian path");
         assert_eq!((r.lint.errors(), r.lint.warnings()), (0, 0), "{template}:\n{}", findings(&r.lint));
     }
+    lena.lock().unwrap();
+}
+
+/// A clause of a rule that reads the wording: the section mark that states it, and the words
+/// of it in each language (any one of them states it).
+struct Clause {
+    rule: &'static str,
+    mark: &'static str,
+    words: [Vec<String>; 2],
+}
+
+fn clause(rule: &'static str, mark: &'static str, value: &Bilingual) -> Clause {
+    Clause { rule, mark, words: [vec![value.zh.clone()], vec![value.en.clone()]] }
+}
+
+fn phrase(rule: &'static str, mark: &'static str, zh: &[&str], en: &[&str]) -> Clause {
+    let own = |l: &[&str]| l.iter().map(|s| s.to_string()).collect();
+    Clause { rule, mark, words: [own(zh), own(en)] }
+}
+
+fn plain(rule: &'static str, mark: &'static str, value: &str) -> Clause {
+    clause(rule, mark, &bi(value, value))
+}
+
+/// Every clause the lint reads in the wording, with the full-scope profile's values.
+fn clauses(r: &workflow::Rendered) -> Vec<Clause> {
+    let p = &r.snapshot.profile;
+    let category = r.snapshot.category("job_title").unwrap().name.clone();
+    let purpose = &r.snapshot.catalogue.purposes[0];
+    let basis = purpose.basis().unwrap();
+    let automated = p.automated_decisions.as_ref().unwrap();
+    let days = p.response_days.unwrap();
+    vec![
+        plain("pipl17.controller", "controller", &p.controller.contact),
+        clause("pipl17.purposes", "purposes", &purpose.name),
+        clause("pipl17.methods", "processing", &p.methods),
+        clause("pipl17.categories", "categories", &bi(&category.zh, &category.en.to_lowercase())),
+        clause("pipl17.retention", "retention", &p.retention[0].period),
+        clause("pipl17.rights", "rights", &p.rights_channel),
+        clause("pipl15.withdrawal", "withdrawal", &p.withdrawal_channel),
+        clause("pipl23.recipients", "sharing", &p.recipients[0].name),
+        clause("pipl30.necessity", "sensitive", &p.sensitive.as_ref().unwrap().necessity),
+        clause("pipl31.minors", "minors", &p.minors.rules),
+        phrase("pipl31.minors", "minors", &["监护人"], &["guardian", "parent"]),
+        clause("pipl39.transfers", "abroad", &p.transfers[0].recipient),
+        clause("iso29184.storage", "processing", &p.storage_location),
+        plain("gdpr13.dpo", "controller", &p.dpo.as_ref().unwrap().contact),
+        clause("gdpr13.basis", "purposes", &bi(basis.label(true), basis.label(false))),
+        clause("gdpr13.complaint", "rights", &p.complaint),
+        phrase("gdpr7.anytime", "withdrawal", &["随时"], &["at any time", "any time"]),
+        clause("gdpr12.response", "rights", &bi(&format!("{days}日内"), &format!("{days} days"))),
+        clause("gdpr14.source", "categories", &p.source),
+        clause("gdpr22.automated", "automated", &automated.logic),
+        phrase("gdpr22.automated", "automated", &["拒绝"], &["refuse", "contest"]),
+    ]
+}
+
+/// The 1-based lines of the headings marked `mark`, and each section's lines (heading to the
+/// next heading, exclusive).
+fn marked_sections(text: &str, mark: &str) -> Vec<(usize, usize)> {
+    let lines: Vec<&str> = text.lines().collect();
+    let marked = |l: &str| {
+        l.starts_with('#')
+            && l.rsplit_once("{:")
+                .is_some_and(|(_, m)| m.split_whitespace().any(|w| w.trim_end_matches('}') == format!("#{mark}")))
+    };
+    (0..lines.len())
+        .filter(|&i| marked(lines[i]))
+        .map(|i| (i, (i + 1..lines.len()).find(|&j| lines[j].starts_with('#')).unwrap_or(lines.len())))
+        .collect()
+}
+
+/// Takes `words` out of the sections marked `mark` (folding case as the lint does) and says
+/// them in a new, unmarked section at the end.
+fn move_elsewhere(text: &str, mark: &str, words: &[String]) -> String {
+    let sections = marked_sections(text, mark);
+    let mut lines: Vec<String> = text.lines().map(String::from).collect();
+    for (from, to) in sections {
+        for line in &mut lines[from..to] {
+            for w in words {
+                while let Some(at) = line.to_lowercase().find(&w.to_lowercase()) {
+                    // Lower-casing keeps byte offsets for the text of these notices (checked).
+                    assert_eq!(line.to_lowercase().len(), line.len(), "{line}");
+                    line.replace_range(at..at + w.len(), "…");
+                }
+            }
+        }
+    }
+    lines.push(String::new());
+    lines.push("## Notes".into());
+    lines.push(String::new());
+    lines.push(format!("An unrelated sentence: {}.", words.join(", ")));
+    lines.join("\n")
+}
+
+#[test]
+fn a_word_elsewhere_never_satisfies_a_rule_that_reads_the_wording() {
+    let (_dir, paths) = authoring_vault();
+    let mut lena = unlock_as(&paths, LEGAL);
+    let p = full_scope(&mut lena);
+    let mut checked = 0;
+    for template in STARTERS {
+        let r = workflow::preview(&mut lena, &p, template, None, &title()).unwrap();
+        for c in clauses(&r) {
+            for (i, language) in [Language::ZhCn, Language::En].into_iter().enumerate() {
+                let text = r.text(language);
+                let sections = marked_sections(text, c.mark);
+                assert!(!sections.is_empty(), "{template} {language:?}: no section is marked #{}", c.mark);
+                let mut texts = [r.text_zh.clone(), r.text_en.clone()];
+                texts[i] = move_elsewhere(text, c.mark, &c.words[i]);
+                assert!(
+                    c.words[i].iter().any(|w| texts[i].to_lowercase().contains(&w.to_lowercase())),
+                    "the words are still in the wording, elsewhere"
+                );
+                let report = lint::check(&r.snapshot, &texts[0], &texts[1], &r.form);
+                let hit = report.findings.iter().find(|f| {
+                    f.rule == c.rule
+                        && f.severity == Severity::Error
+                        && f.place.language == Some(language)
+                        && f.place.line == Some(sections[0].0 + 1)
+                });
+                assert!(
+                    hit.is_some(),
+                    "{template} {language:?}: {} is satisfied by {:?} outside #{}:\n{}",
+                    c.rule,
+                    c.words[i],
+                    c.mark,
+                    findings(&report)
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert_eq!(checked, 3 * 2 * clauses(&workflow::preview(&mut lena, &p, STARTERS[0], None, &title()).unwrap()).len());
     lena.lock().unwrap();
 }

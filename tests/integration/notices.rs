@@ -182,19 +182,19 @@ fn every_lint_rule_fires_on_its_defect_and_only_then() {
 
     let cases = vec![
         case("pipl17.controller", Error, "controller.contact", |i| i.snapshot.profile.controller.contact.clear()),
-        case("pipl17.controller", Error, "controller.name en", |i| {
+        case("pipl17.controller", Error, "controller.name en L7:0", |i| {
             cut(&mut i.en, "Acme Events (Shanghai) Co., Ltd.", "The organiser")
         }),
-        case("pipl17.purposes", Error, "purposes[0] en", |i| {
+        case("pipl17.purposes", Error, "purposes[0] en L14:0", |i| {
             cut(&mut i.en, "Follow-up after the event", "Keeping in touch")
         }),
         case("pipl17.methods", Error, "methods en", |i| i.snapshot.profile.methods.en.clear()),
-        case("pipl17.categories", Error, "categories[4] en", |i| {
+        case("pipl17.categories", Error, "categories[4] en L26:0", |i| {
             // The list names it as a title; the sentence before it, mid-sentence, in lower case.
             i.en = i.en.replace("job title", "position");
             cut(&mut i.en, "Job title", "Position")
         }),
-        case("pipl17.categories", Error, "categories[4] zh-CN", |i| cut(&mut i.zh, "职务", "岗位")),
+        case("pipl17.categories", Error, "categories[4] zh-CN L26:0", |i| cut(&mut i.zh, "职务", "岗位")),
         case("pipl17.retention", Error, "purposes[1]", |i| {
             i.snapshot.profile.retention.retain(|r| r.applies_to != "newsletter")
         }),
@@ -240,19 +240,19 @@ fn every_lint_rule_fires_on_its_defect_and_only_then() {
         case("iso29184.storage", Warning, "storage_location", |i| {
             i.snapshot.profile.storage_location = Bilingual::default()
         }),
-        case("iso29184.storage", Error, "storage_location en", |i| {
+        case("iso29184.storage", Error, "storage_location en L39:0", |i| {
             cut(&mut i.en, "our customer relationship management system in mainland China (Shanghai)", "our system")
         }),
         case("gdpr13.dpo", Warning, "dpo", |i| i.snapshot.profile.dpo = None),
         case("gdpr13.dpo", Error, "dpo.contact", |i| i.snapshot.profile.dpo.as_mut().unwrap().contact.clear()),
-        case("gdpr13.basis", Error, "purposes[0] en", |i| {
+        case("gdpr13.basis", Error, "purposes[0] en L14:0", |i| {
             i.purpose("event_followup").legal_basis = "legitimate_interest".into()
         }),
         case("gdpr13.complaint", Error, "complaint en", |i| i.snapshot.profile.complaint.en.clear()),
         case("gdpr12.response", Warning, "response_days", |i| i.snapshot.profile.response_days = None),
         case("gdpr12.response", Error, "response_days", |i| i.snapshot.profile.response_days = Some(45)),
-        case("gdpr12.response", Error, "response_days en", |i| cut(&mut i.en, "within 15 days", "promptly")),
-        case("gdpr14.source", Error, "source en", |i| {
+        case("gdpr12.response", Error, "response_days en L120:0", |i| cut(&mut i.en, "within 15 days", "promptly")),
+        case("gdpr14.source", Error, "source en L26:0", |i| {
             i.snapshot.profile.source = Bilingual {
                 zh: "展会主办方提供的参展商名单".into(),
                 en: "the organiser's list of registered visitors".into(),
@@ -262,7 +262,8 @@ fn every_lint_rule_fires_on_its_defect_and_only_then() {
         case("gdpr22.automated", Error, "automated_decisions.logic zh-CN", |i| {
             i.snapshot.profile.automated_decisions.as_mut().unwrap().used = true
         }),
-        case("gdpr7.anytime", Error, "en", |i| cut(&mut i.en, "any time", "a later date")),
+        case("gdpr7.anytime", Error, "en L142:0", |i| cut(&mut i.en, "any time", "a later date")),
+        case("gdpr7.anytime", Error, "zh-CN L142:0", |i| cut(&mut i.zh, "不影响撤回前", "")),
         case("edpb.bundling", Error, "purposes[1]", |i| i.purpose("newsletter").necessary = true),
         case("edpb.preticked", Error, "en L1:1", |i| i.en.insert_str(0, "☑ Newsletter\n")),
         case("edpb.preticked", Error, "zh-CN L1:3", |i| i.zh.insert_str(0, "订阅默认勾选\n")),
@@ -294,6 +295,8 @@ fn every_lint_rule_fires_on_its_defect_and_only_then() {
         case("text.placeholder", Error, "en L1:10", |i| i.en.insert_str(0, "Contact: TODO\n")),
         case("text.placeholder", Error, "zh-CN L1:1", |i| i.zh.insert_str(0, "待定\n")),
         case("text.placeholder", Error, "jurisdiction", |i| i.snapshot.profile.jurisdiction = "TBD".into()),
+        // A misspelt mark: the section is read by its heading's words instead, and the mark flagged.
+        case("text.marks", Warning, "en L142:0", |i| cut(&mut i.en, "{: #withdrawal}", "{: #withdrawl}")),
     ];
 
     let failures: Vec<String> = cases.iter().filter_map(|c| check(&clean, c).err()).collect();

@@ -5,6 +5,7 @@
 //! support.
 
 use super::checker::{at, same, Lint, What};
+use super::section::Section;
 use super::{Message, Rule, Severity};
 
 /// The rules of GDPR Arts. 12, 14 and 22, in rule order.
@@ -48,7 +49,7 @@ fn response(rule: &Rule, l: &mut Lint<'_>) {
         }
         Some(days) => {
             let period = crate::notice::profile::Bilingual { zh: format!("{days}日内"), en: format!("{days} days") };
-            l.need_in_text(rule, "response_days", PERIOD, &period, Some("rights"));
+            l.need_in_text(rule, (Section::Rights, "response_days"), PERIOD, &period, Some("rights"));
         }
     }
 }
@@ -72,7 +73,7 @@ fn source(rule: &Rule, l: &mut Lint<'_>) {
         return;
     }
     l.need_value(rule, "source", WHERE_FROM, source, None);
-    l.need_in_text(rule, "source", WHERE_FROM, source, None);
+    l.need_in_text(rule, (Section::Categories, "source"), WHERE_FROM, source, None);
 }
 
 const AUTOMATED: Rule = Rule {
@@ -102,10 +103,11 @@ fn automated(rule: &Rule, l: &mut Lint<'_>) {
     }
     l.need_value(rule, "automated_decisions.logic", LOGIC, &a.logic, None);
     l.need_value(rule, "automated_decisions.significance", SIGNIFICANCE, &a.significance, None);
-    l.need_in_text(rule, "automated_decisions.logic", LOGIC, &a.logic, None);
-    l.need_in_text(rule, "automated_decisions.significance", SIGNIFICANCE, &a.significance, None);
+    l.need_in_text(rule, (Section::Automated, "automated_decisions.logic"), LOGIC, &a.logic, None);
+    l.need_in_text(rule, (Section::Automated, "automated_decisions.significance"), SIGNIFICANCE, &a.significance, None);
     l.need_phrase(
         rule,
+        Section::Automated,
         (&["拒绝"], &["refuse", "contest"]),
         ("个人有权拒绝仅通过自动化决策作出的决定", "that the person may refuse or contest such decisions"),
         None,

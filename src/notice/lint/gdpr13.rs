@@ -3,6 +3,7 @@
 //! right to withdraw consent at any time.
 
 use super::checker::{at, Lint};
+use super::section::Section;
 use super::{Message, Rule, Severity};
 use crate::notice::profile::Bilingual;
 
@@ -34,7 +35,7 @@ fn dpo(rule: &Rule, l: &mut Lint<'_>) {
         Some(d) => {
             let what = ("数据保护官的联系方式", "the DPO's contact details");
             l.need_plain(rule, "dpo.contact", what, &d.contact, None);
-            l.need_plain_in_text(rule, "dpo.contact", what, &d.contact, None);
+            l.need_plain_in_text(rule, (Section::Controller, "dpo.contact"), what, &d.contact, None);
         }
     }
 }
@@ -56,7 +57,13 @@ fn basis(rule: &Rule, l: &mut Lint<'_>) {
     for (i, x) in s.catalogue.purposes.iter().enumerate() {
         if let Some(b) = x.basis() {
             let label = Bilingual { zh: b.label(true).into(), en: b.label(false).into() };
-            l.need_in_text(rule, &format!("purposes[{i}]"), ("处理的法律依据", "the legal basis"), &label, None);
+            l.need_in_text(
+                rule,
+                (Section::Purposes, &format!("purposes[{i}]")),
+                ("处理的法律依据", "the legal basis"),
+                &label,
+                None,
+            );
         }
     }
 }
@@ -77,7 +84,7 @@ fn complaint(rule: &Rule, l: &mut Lint<'_>) {
     }
     let what = ("向监管机构投诉的权利", "the right to complain to a supervisory authority");
     l.need_value(rule, "complaint", what, &s.profile.complaint, Some("rights"));
-    l.need_in_text(rule, "complaint", what, &s.profile.complaint, Some("rights"));
+    l.need_in_text(rule, (Section::Rights, "complaint"), what, &s.profile.complaint, Some("rights"));
 }
 
 const ANYTIME: Rule = Rule {
@@ -95,13 +102,22 @@ fn anytime(rule: &Rule, l: &mut Lint<'_>) {
     if !s.profile.gdpr() || !s.catalogue.purposes.iter().any(|x| x.asks_consent()) {
         return;
     }
+    let fix = Some("withdrawal");
     l.need_phrase(
         rule,
+        Section::Withdrawal,
         (&["随时"], &["at any time", "any time"]),
+        ("可以随时撤回同意", "that consent can be withdrawn at any time"),
+        fix,
+    );
+    l.need_phrase(
+        rule,
+        Section::Withdrawal,
+        (&["不影响撤回前"], &["does not affect the lawfulness", "not affect the lawfulness"]),
         (
-            "可以随时撤回同意，且不影响撤回前基于同意已进行的处理",
-            "that consent can be withdrawn at any time without affecting earlier processing",
+            "撤回同意不影响撤回前基于同意已进行的处理",
+            "that withdrawing does not affect the lawfulness of earlier processing",
         ),
-        Some("withdrawal"),
+        fix,
     );
 }

@@ -21,6 +21,7 @@ mod pipl23_25;
 mod pipl29_30;
 mod pipl31;
 mod pipl38_39;
+mod section;
 mod text;
 mod uses;
 

@@ -2,6 +2,7 @@
 //! it, so the notice must say how.
 
 use super::checker::Lint;
+use super::section::Section;
 use super::{Rule, Severity};
 
 /// The rule of PIPL Art. 15.
@@ -22,6 +23,12 @@ fn withdrawal(rule: &Rule, l: &mut Lint<'_>) {
     if s.catalogue.purposes.iter().any(|x| x.asks_consent()) {
         let what = ("撤回同意的方式", "how to withdraw consent");
         l.need_value(rule, "withdrawal_channel", what, &s.profile.withdrawal_channel, Some("withdrawal"));
-        l.need_in_text(rule, "withdrawal_channel", what, &s.profile.withdrawal_channel, Some("withdrawal"));
+        l.need_in_text(
+            rule,
+            (Section::Withdrawal, "withdrawal_channel"),
+            what,
+            &s.profile.withdrawal_channel,
+            Some("withdrawal"),
+        );
     }
 }

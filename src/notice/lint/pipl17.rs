@@ -4,6 +4,7 @@
 //! one's rights.
 
 use super::checker::{at, same, Lint, What};
+use super::section::Section;
 use super::{Message, Rule, Severity};
 
 /// The rules of PIPL Art. 17, in rule order.
@@ -25,8 +26,8 @@ fn controller(rule: &Rule, l: &mut Lint<'_>) {
     let c = &l.s.profile.controller;
     l.need_value(rule, "controller.name", CONTROLLER_NAME, &c.name, None);
     l.need_plain(rule, "controller.contact", CONTROLLER_CONTACT, &c.contact, None);
-    l.need_in_text(rule, "controller.name", CONTROLLER_NAME, &c.name, None);
-    l.need_plain_in_text(rule, "controller.contact", CONTROLLER_CONTACT, &c.contact, None);
+    l.need_in_text(rule, (Section::Controller, "controller.name"), CONTROLLER_NAME, &c.name, None);
+    l.need_plain_in_text(rule, (Section::Controller, "controller.contact"), CONTROLLER_CONTACT, &c.contact, None);
 }
 
 const PURPOSES: Rule = Rule {
@@ -49,7 +50,13 @@ fn purposes(rule: &Rule, l: &mut Lint<'_>) {
         l.report(rule, &NO_PURPOSES, &[], None, at("purposes"));
     }
     for (i, x) in s.catalogue.purposes.iter().enumerate() {
-        l.need_in_text(rule, &format!("purposes[{i}]"), ("处理目的", "the purpose"), &x.name, None);
+        l.need_in_text(
+            rule,
+            (Section::Purposes, &format!("purposes[{i}]")),
+            ("处理目的", "the purpose"),
+            &x.name,
+            None,
+        );
     }
 }
 
@@ -65,7 +72,7 @@ const METHODS: Rule = Rule {
 fn methods(rule: &Rule, l: &mut Lint<'_>) {
     let p = &l.s.profile;
     l.need_value(rule, "methods", ("处理方式", "the processing methods"), &p.methods, None);
-    l.need_in_text(rule, "methods", ("处理方式", "the processing methods"), &p.methods, None);
+    l.need_in_text(rule, (Section::Processing, "methods"), ("处理方式", "the processing methods"), &p.methods, None);
 }
 
 const CATEGORIES: Rule = Rule {
@@ -90,7 +97,13 @@ fn categories(rule: &Rule, l: &mut Lint<'_>) {
     }
     for (i, code) in s.profile.categories.iter().enumerate() {
         if let Some(c) = s.category(code) {
-            l.need_in_text(rule, &format!("categories[{i}]"), ("个人信息种类", "the data category"), &c.name, None);
+            l.need_in_text(
+                rule,
+                (Section::Categories, &format!("categories[{i}]")),
+                ("个人信息种类", "the data category"),
+                &c.name,
+                None,
+            );
         }
     }
 }
@@ -127,7 +140,7 @@ fn retention(rule: &Rule, l: &mut Lint<'_>) {
             l.report(rule, &UNKNOWN_RETENTION, &args, fix, at(&format!("retention[{i}].applies_to")));
         }
         l.need_value(rule, &format!("retention[{i}].period"), PERIOD, &r.period, fix);
-        l.need_in_text(rule, &format!("retention[{i}].period"), PERIOD, &r.period, fix);
+        l.need_in_text(rule, (Section::Retention, &format!("retention[{i}].period")), PERIOD, &r.period, fix);
     }
     let all_categories_covered =
         !p.categories.is_empty() && p.categories.iter().all(|c| p.retention.iter().any(|r| &r.applies_to == c));
@@ -152,5 +165,5 @@ fn rights(rule: &Rule, l: &mut Lint<'_>) {
     let p = &l.s.profile;
     let what = ("行使个人权利的方式和程序", "how to exercise rights");
     l.need_value(rule, "rights_channel", what, &p.rights_channel, Some("rights"));
-    l.need_in_text(rule, "rights_channel", what, &p.rights_channel, Some("rights"));
+    l.need_in_text(rule, (Section::Rights, "rights_channel"), what, &p.rights_channel, Some("rights"));
 }

@@ -3,6 +3,7 @@
 //! publicly.
 
 use super::checker::{at, Lint, What};
+use super::section::Section;
 use super::{Message, Rule, Severity};
 use crate::purpose::SeparateConsent;
 
@@ -35,10 +36,10 @@ fn recipients(rule: &Rule, l: &mut Lint<'_>) {
         if r.categories.is_empty() {
             l.need_plain(rule, &path("categories"), CATEGORIES, "", fix);
         }
-        l.need_in_text(rule, &path("name"), NAME, &r.name, fix);
-        l.need_plain_in_text(rule, &path("contact"), CONTACT, &r.contact, fix);
-        l.need_in_text(rule, &path("purpose"), PURPOSE, &r.purpose, fix);
-        l.need_in_text(rule, &path("method"), METHOD, &r.method, fix);
+        l.need_in_text(rule, (Section::Sharing, &path("name")), NAME, &r.name, fix);
+        l.need_plain_in_text(rule, (Section::Sharing, &path("contact")), CONTACT, &r.contact, fix);
+        l.need_in_text(rule, (Section::Sharing, &path("purpose")), PURPOSE, &r.purpose, fix);
+        l.need_in_text(rule, (Section::Sharing, &path("method")), METHOD, &r.method, fix);
     }
 }
 

@@ -2,6 +2,7 @@
 //! the notice must say why processing it is necessary and its impact on the person (Art. 30).
 
 use super::checker::{at, Lint, What};
+use super::section::Section;
 use super::{Message, Rule, Severity};
 use crate::notice::profile::Bilingual;
 use crate::purpose::SeparateConsent;
@@ -62,8 +63,8 @@ fn necessity(rule: &Rule, l: &mut Lint<'_>) {
         Some(st) => {
             l.need_value(rule, "sensitive.necessity", WHY, &st.necessity, fix);
             l.need_value(rule, "sensitive.impact", IMPACT, &st.impact, fix);
-            l.need_in_text(rule, "sensitive.necessity", WHY, &st.necessity, fix);
-            l.need_in_text(rule, "sensitive.impact", IMPACT, &st.impact, fix);
+            l.need_in_text(rule, (Section::Sensitive, "sensitive.necessity"), WHY, &st.necessity, fix);
+            l.need_in_text(rule, (Section::Sensitive, "sensitive.impact"), IMPACT, &st.impact, fix);
         }
     }
 }

@@ -2,6 +2,7 @@
 //! consent of a parent or other guardian, and dedicated processing rules.
 
 use super::checker::{at, Lint, What};
+use super::section::Section;
 use super::{Message, Place, Rule, Severity};
 
 /// The rule of PIPL Art. 31.
@@ -37,9 +38,10 @@ fn minors(rule: &Rule, l: &mut Lint<'_>) {
     }
     if p.minors.in_scope {
         l.need_value(rule, "minors.rules", RULES_FOR_CHILDREN, &p.minors.rules, fix);
-        l.need_in_text(rule, "minors.rules", RULES_FOR_CHILDREN, &p.minors.rules, fix);
+        l.need_in_text(rule, (Section::Minors, "minors.rules"), RULES_FOR_CHILDREN, &p.minors.rules, fix);
         l.need_phrase(
             rule,
+            Section::Minors,
             (&["监护人"], &["guardian", "parent"]),
             ("需取得父母或其他监护人的同意", "that a parent's or guardian's consent is needed"),
             fix,

@@ -3,6 +3,7 @@
 //! exercise one's rights against it, and a separate consent.
 
 use super::checker::{at, same, Lint, What};
+use super::section::Section;
 use super::{Message, Rule, Severity};
 use crate::notice::context::mechanism_label;
 use crate::notice::profile::Bilingual;
@@ -48,14 +49,20 @@ fn transfers(rule: &Rule, l: &mut Lint<'_>) {
             let args = [("n", same(i + 1)), ("mechanism", same(&t.mechanism))];
             l.report(rule, &NO_MECHANISM, &args, fix, at(&path("mechanism")));
         }
-        l.need_in_text(rule, &path("recipient"), RECIPIENT, &t.recipient, fix);
-        l.need_plain_in_text(rule, &path("contact"), CONTACT, &t.contact, fix);
-        l.need_in_text(rule, &path("purpose"), PURPOSE, &t.purpose, fix);
-        l.need_in_text(rule, &path("method"), METHOD, &t.method, fix);
-        l.need_in_text(rule, &path("rights"), RIGHTS, &t.rights, fix);
+        l.need_in_text(rule, (Section::Abroad, &path("recipient")), RECIPIENT, &t.recipient, fix);
+        l.need_plain_in_text(rule, (Section::Abroad, &path("contact")), CONTACT, &t.contact, fix);
+        l.need_in_text(rule, (Section::Abroad, &path("purpose")), PURPOSE, &t.purpose, fix);
+        l.need_in_text(rule, (Section::Abroad, &path("method")), METHOD, &t.method, fix);
+        l.need_in_text(rule, (Section::Abroad, &path("rights")), RIGHTS, &t.rights, fix);
         if let (Some(zh), Some(en)) = (mechanism_label(&t.mechanism, true), mechanism_label(&t.mechanism, false)) {
             let b = Bilingual { zh: zh.into(), en: en.into() };
-            l.need_in_text(rule, &path("mechanism"), ("出境机制", "the transfer mechanism"), &b, fix);
+            l.need_in_text(
+                rule,
+                (Section::Abroad, &path("mechanism")),
+                ("出境机制", "the transfer mechanism"),
+                &b,
+                fix,
+            );
         }
     }
 }

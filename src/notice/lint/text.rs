@@ -3,12 +3,13 @@
 //! the profile, that could make it read differently from what is stored (Trojan Source).
 
 use super::checker::{at, lang, on_line, same, Lint};
+use super::section::Section;
 use super::{Message, Place, Rule, Severity};
 use crate::notice::hidden_characters;
 use crate::notice::profile::Snapshot;
 
 /// The text rules, in rule order.
-pub(super) const RULES: &[Rule] = &[HIDDEN, MISSING, PLACEHOLDER];
+pub(super) const RULES: &[Rule] = &[HIDDEN, MISSING, PLACEHOLDER, MARKS];
 
 const HIDDEN: Rule = Rule {
     id: "text.hidden",
@@ -121,6 +122,35 @@ fn placeholder(rule: &Rule, l: &mut Lint<'_>) {
     for (path, text) in profile_texts(l.s) {
         if let Some(p) = PLACEHOLDERS.iter().find(|p| text.contains(*p)) {
             l.report(rule, &PLACEHOLDER_IN_PROFILE, &[("path", same(&path)), ("p", same(p))], None, at(&path));
+        }
+    }
+}
+
+const MARKS: Rule = Rule {
+    id: "text.marks",
+    article: "ISO/IEC 29184 5.3",
+    requires: "section marks name an element the lint knows",
+    severity: Severity::Warning,
+    messages: &[UNKNOWN_MARK],
+    check: marks,
+};
+
+const UNKNOWN_MARK: Message = Message {
+    severity: Severity::Warning,
+    zh: "{lang}文本第{line}行的章节标记 #{mark} 不是已知要素，该部分不会被任何规则读取。可用的标记：{known}。",
+    en: "The section mark #{mark} on line {line} of the {lang} wording names no element, so no rule reads that section. Marks: {known}.",
+};
+
+/// A mistyped mark (`#withdrawl`) would leave its section unread.
+fn marks(rule: &Rule, l: &mut Lint<'_>) {
+    let known = Section::ALL.iter().map(|s| format!("#{}", s.id())).collect::<Vec<_>>().join(" ");
+    for i in 0..2 {
+        let language = l.raw[i].0;
+        let unknown: Vec<(String, usize)> = l.parts[i].unknown_marks().map(|(m, n)| (m.to_string(), n)).collect();
+        for (mark, line) in unknown {
+            let args = [("lang", lang(language)), ("line", same(line)), ("mark", same(&mark)), ("known", same(&known))];
+            let place = Place { language: Some(language), line: Some(line), ..Place::default() };
+            l.report(rule, &UNKNOWN_MARK, &args, None, place);
         }
     }
 }

@@ -6,6 +6,7 @@
 //! refused.
 
 use super::checker::{at, same, Arg, Lint, What};
+use super::section::Section;
 use super::{Message, Rule, Severity};
 use crate::notice::context::mid_sentence;
 use crate::notice::profile::{Bilingual, PurposeSnap};
@@ -194,5 +195,5 @@ fn storage(rule: &Rule, l: &mut Lint<'_>) {
         return;
     }
     l.need_value(rule, "storage_location", STORED, where_, None);
-    l.need_in_text(rule, "storage_location", STORED, where_, None);
+    l.need_in_text(rule, (Section::Processing, "storage_location"), STORED, where_, None);
 }

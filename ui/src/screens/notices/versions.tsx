@@ -299,12 +299,15 @@ function fold(text: string, first: boolean, last: boolean): string {
 
 /**
  * A piece of the wording as it reads, not as it is written: the Markdown marks (`**`, `## `,
- * `> `) dropped and list items as bullets. `atLineStart`: the piece begins a line, so a mark at
- * its very start is one.
+ * `> `) and a heading's section marks (`{: #rights}`) dropped and list items as bullets.
+ * `atLineStart`: the piece begins a line, so a mark at its very start is one.
  */
 function reading(text: string, atLineStart: boolean): string {
   const mark = (m: string) => (m === "- " ? "• " : "");
-  let out = text.replace(/\*\*/g, "").replace(/\n(#{1,6} |- |> )/g, (_, m: string) => `\n${mark(m)}`);
+  let out = text
+    .replace(/\*\*/g, "")
+    .replace(/ *\{:(?: +#[a-z0-9_-]+)+\}(?=\n|$)/g, "")
+    .replace(/\n(#{1,6} |- |> )/g, (_, m: string) => `\n${mark(m)}`);
   if (atLineStart) out = out.replace(/^(#{1,6} |- |> )/, (m) => mark(m));
   return out;
 }

@@ -27,6 +27,9 @@ pub(crate) struct Context {
     source: String,
     security: String,
     automated: Option<AutomatedCtx>,
+    /// Entrusted processors; empty when none are, or the profile does not say.
+    processors: Vec<ProcessorCtx>,
+    provision: Option<ProvisionCtx>,
     response_days: Option<u32>,
     retention: Vec<RetentionCtx>,
     recipients: Vec<RecipientCtx>,
@@ -65,6 +68,8 @@ struct PurposeCtx {
     /// The categories this purpose uses, as a list in a sentence; empty when the profile
     /// does not say.
     categories_text: String,
+    /// The legitimate interest pursued, for a purpose on legitimate interests.
+    interest: String,
 }
 #[derive(Debug, Clone, Serialize)]
 struct CategoryCtx {
@@ -99,6 +104,16 @@ struct TransferCtx {
     categories_text: String,
     rights: String,
     mechanism: String,
+}
+#[derive(Debug, Serialize)]
+struct ProcessorCtx {
+    name: String,
+    task: String,
+}
+#[derive(Debug, Serialize)]
+struct ProvisionCtx {
+    requirement: String,
+    consequences: String,
 }
 #[derive(Debug, Serialize)]
 struct AutomatedCtx {
@@ -189,6 +204,7 @@ impl Context {
                 } else {
                     String::new()
                 },
+                interest: p.uses.iter().find(|u| u.purpose == x.code).map(|u| u.interest.get(zh)).unwrap_or("").into(),
             })
             .collect();
         let category = |code: &String| {
@@ -241,6 +257,16 @@ impl Context {
                 used: a.used,
                 logic: a.logic.get(zh).into(),
                 significance: a.significance.get(zh).into(),
+            }),
+            processors: p
+                .processors
+                .iter()
+                .flatten()
+                .map(|x| ProcessorCtx { name: x.name.get(zh).into(), task: x.task.get(zh).into() })
+                .collect(),
+            provision: p.provision.as_ref().map(|x| ProvisionCtx {
+                requirement: x.requirement.get(zh).into(),
+                consequences: x.consequences.get(zh).into(),
             }),
             response_days: p.response_days,
             retention: p

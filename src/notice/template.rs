@@ -106,12 +106,13 @@ type Starter = (TemplateKind, &'static str, &'static str, &'static str, &'static
 
 /// The starter library the team ships (see `templates/starter/README.md`).
 pub fn starter_library() -> Vec<TemplateInput> {
-    let list: [Starter; 10] = [
+    let list: [Starter; 11] = [
         starter!(Notice, "notice", "pipl_notice", "个人信息处理规则（PIPL）", "Privacy notice (PIPL)"),
         starter!(Notice, "notice", "gdpr_notice", "隐私声明（GDPR 第13条）", "Privacy notice (GDPR Art. 13)"),
         starter!(Notice, "notice", "event_consent", "活动营销同意书", "Event marketing consent"),
         starter!(Clause, "clause", "sensitive_data", "敏感个人信息", "Sensitive personal information"),
         starter!(Clause, "clause", "third_parties", "向第三方提供", "Provision to third parties"),
+        starter!(Clause, "clause", "processors", "委托处理", "Entrusted processors"),
         starter!(Clause, "clause", "cross_border", "跨境提供", "Cross-border transfer"),
         starter!(Clause, "clause", "minors", "不满十四周岁的未成年人", "Children under 14"),
         starter!(Clause, "clause", "withdrawal", "撤回同意", "Withdrawing consent"),

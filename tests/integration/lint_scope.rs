@@ -1,6 +1,6 @@
 //! The starter templates lint clean with a profile that puts every feature in scope:
-//! children under 14, public disclosure, automated decisions, data from another source, on
-//! top of the example's recipients, transfers and sensitive data. A template that leaves out a
+//! children under 14, public disclosure, automated decisions, data from another source, a
+//! purpose on legitimate interests, on top of the example's processors and the example's recipients, transfers and sensitive data. A template that leaves out a
 //! clause the profile needs (as `event_consent` once left out the children's clause) fails here.
 //!
 //! And no rule that reads the wording is satisfied by a word elsewhere: with the clause's
@@ -46,7 +46,31 @@ fn full_scope(lena: &mut Session) -> Profile {
     .unwrap();
     let mut p = example_profile();
     p.purposes.push("photo_wall".into());
-    p.uses.push(PurposeUse { purpose: "photo_wall".into(), categories: vec!["name".into()] });
+    p.uses.push(PurposeUse { purpose: "photo_wall".into(), categories: vec!["name".into()], ..PurposeUse::default() });
+    purpose::add_purpose(
+        lena,
+        &Purpose {
+            code: "badge_check".into(),
+            name_zh: "核验入场证件以保障展会安全".into(),
+            name_en: "Checking badges to keep the show safe".into(),
+            legal_basis: LegalBasis::LegitimateInterest,
+            necessary: false,
+            separate_consent: None,
+            dpv: Some("dpv:EnforceSecurity".into()),
+        },
+    )
+    .unwrap();
+    p.purposes.push("badge_check".into());
+    p.uses.push(PurposeUse {
+        purpose: "badge_check".into(),
+        categories: vec!["name".into(), "company".into()],
+        interest: bi("保障展会现场观众、员工和展品的安全", "keeping visitors, staff and exhibits at the show safe"),
+    });
+    p.retention.push(consentry::notice::profile::Retention {
+        applies_to: "badge_check".into(),
+        period: bi("展会结束后30日", "30 days after the show"),
+        days: Some(30),
+    });
     p.retention.push(consentry::notice::profile::Retention {
         applies_to: "photo_wall".into(),
         period: bi("展会结束时撤下", "taken down when the show ends"),
@@ -143,6 +167,9 @@ fn clauses(r: &workflow::Rendered) -> Vec<Clause> {
         clause("gdpr14.source", "categories", &p.source),
         clause("gdpr22.automated", "automated", &automated.logic),
         phrase("gdpr22.automated", "automated", &["拒绝"], &["refuse", "contest"]),
+        clause("pipl21.processors", "sharing", &p.processors.as_ref().unwrap()[0].task),
+        clause("gdpr13.interests", "purposes", &p.uses.iter().find(|u| u.purpose == "badge_check").unwrap().interest),
+        clause("gdpr13.provision", "provision", &p.provision.as_ref().unwrap().consequences),
     ]
 }
 

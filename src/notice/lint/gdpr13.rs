@@ -1,14 +1,16 @@
 //! GDPR Art. 13, for profiles the GDPR applies to: the DPO's contact, the legal basis of
-//! each purpose, the right to complain to a supervisory authority and (with Art. 7(3)) the
-//! right to withdraw consent at any time.
+//! each purpose, the legitimate interests pursued, whether the data must be provided, the
+//! right to complain to a supervisory authority and (with Art. 7(3)) the right to withdraw
+//! consent at any time.
 
-use super::checker::{at, Lint};
+use super::checker::{at, Lint, What};
 use super::section::Section;
 use super::{Message, Rule, Severity};
 use crate::notice::profile::Bilingual;
+use crate::purpose::LegalBasis;
 
 /// The rules of GDPR Art. 13, in rule order.
-pub(super) const RULES: &[Rule] = &[DPO, BASIS, COMPLAINT, ANYTIME];
+pub(super) const RULES: &[Rule] = &[DPO, BASIS, INTERESTS, PROVISION, COMPLAINT, ANYTIME];
 
 const DPO: Rule = Rule {
     id: "gdpr13.dpo",
@@ -66,6 +68,68 @@ fn basis(rule: &Rule, l: &mut Lint<'_>) {
             );
         }
     }
+}
+
+const INTERESTS: Rule = Rule {
+    id: "gdpr13.interests",
+    article: "GDPR Art. 13(1)(d)",
+    requires: "the legitimate interest pursued, for each purpose on legitimate interests",
+    severity: Severity::Error,
+    messages: &[],
+    check: interests,
+};
+
+const INTEREST: What = ("所追求的正当利益", "the legitimate interest pursued");
+
+/// "Our legitimate interests are the purposes" does not say what the interest is.
+fn interests(rule: &Rule, l: &mut Lint<'_>) {
+    let s = l.s;
+    if !s.profile.gdpr() {
+        return;
+    }
+    for (i, x) in s.catalogue.purposes.iter().enumerate() {
+        if x.basis() != Some(LegalBasis::LegitimateInterest) {
+            continue;
+        }
+        let k = s.profile.uses.iter().position(|u| u.purpose == x.code);
+        let path = k.map_or(format!("purposes[{i}]"), |k| format!("uses[{k}].interest"));
+        let none = Bilingual::default();
+        let interest = k.map_or(&none, |k| &s.profile.uses[k].interest);
+        l.need_value(rule, &path, INTEREST, interest, None);
+        l.need_in_text(rule, (Section::Purposes, &path), INTEREST, interest, None);
+    }
+}
+
+const PROVISION: Rule = Rule {
+    id: "gdpr13.provision",
+    article: "GDPR Art. 13(2)(e)",
+    requires: "whether the data must be provided, and the consequences if not",
+    severity: Severity::Error,
+    messages: &[NO_PROVISION],
+    check: provision,
+};
+
+const NO_PROVISION: Message = Message {
+    severity: Severity::Warning,
+    zh: "处理档案未说明提供个人信息是否属于法定或者合同要求、个人是否必须提供，以及不提供的后果。",
+    en: "The profile does not say whether providing the data is a statutory or contractual requirement, whether the person must provide it, and what follows if not.",
+};
+const REQUIREMENT: What = ("是否必须提供个人信息", "whether the data must be provided");
+const CONSEQUENCES: What = ("不提供个人信息的后果", "the consequences of not providing it");
+
+fn provision(rule: &Rule, l: &mut Lint<'_>) {
+    let s = l.s;
+    if !s.profile.gdpr() {
+        return;
+    }
+    let Some(p) = &s.profile.provision else {
+        l.report(rule, &NO_PROVISION, &[], None, at("provision"));
+        return;
+    };
+    l.need_value(rule, "provision.requirement", REQUIREMENT, &p.requirement, None);
+    l.need_value(rule, "provision.consequences", CONSEQUENCES, &p.consequences, None);
+    l.need_in_text(rule, (Section::Provision, "provision.requirement"), REQUIREMENT, &p.requirement, None);
+    l.need_in_text(rule, (Section::Provision, "provision.consequences"), CONSEQUENCES, &p.consequences, None);
 }
 
 const COMPLAINT: Rule = Rule {

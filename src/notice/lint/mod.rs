@@ -17,6 +17,7 @@ mod gdpr12_14_22;
 mod gdpr13;
 mod pipl15;
 mod pipl17;
+mod pipl21;
 mod pipl23_25;
 mod pipl29_30;
 mod pipl31;
@@ -139,6 +140,7 @@ pub struct Rule {
 const LAWS: &[&[Rule]] = &[
     pipl17::RULES,
     pipl15::RULES,
+    pipl21::RULES,
     pipl23_25::RULES,
     pipl29_30::RULES,
     pipl31::RULES,

@@ -11,7 +11,9 @@ use crate::domain::error::{Error, Result};
 use crate::domain::messages::{self as msg, Arg};
 use crate::purpose::{find_category, find_purpose, LegalBasis, SensitiveKind, SeparateConsent};
 
+mod elements;
 mod store;
+pub use elements::{AutomatedDecisions, Processor, Provision};
 pub(crate) use store::latest_in;
 pub use store::{get, list, save, ProfileRevision};
 
@@ -48,21 +50,6 @@ impl Bilingual {
     }
 }
 
-/// Automated decision-making and profiling (GDPR Arts. 13(2)(f), 22; PIPL Art. 24).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct AutomatedDecisions {
-    /// Whether decisions based solely on automated processing (profiling included) are made.
-    #[serde(default)]
-    pub used: bool,
-    /// Meaningful information about the logic involved.
-    #[serde(default)]
-    pub logic: Bilingual,
-    /// Their significance and the envisaged consequences for the person.
-    #[serde(default)]
-    pub significance: Bilingual,
-}
-
 /// What one purpose uses: the data categories it processes. Receipts, the capture form and
 /// the wording name only these for the purpose (a box for sales follow-up does not announce
 /// allergy data).
@@ -74,6 +61,9 @@ pub struct PurposeUse {
     /// The data category codes it uses (among the profile's categories).
     #[serde(default)]
     pub categories: Vec<String>,
+    /// For a purpose on legitimate interests, the interest pursued (GDPR Art. 13(1)(d)).
+    #[serde(default, skip_serializing_if = "Bilingual::is_empty")]
+    pub interest: Bilingual,
 }
 
 /// The personal-information handler (controller).
@@ -250,6 +240,15 @@ pub struct Profile {
     /// and the wording makes no claim either way).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub automated_decisions: Option<AutomatedDecisions>,
+    /// Service providers entrusted to process the data on the controller's behalf (PIPL Art.
+    /// 21; processors, GDPR Arts. 13(1)(e), 28); none: not stated (the lint flags it), an
+    /// empty list: none entrusted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub processors: Option<Vec<Processor>>,
+    /// Whether providing the data is required, and what follows if it is not (GDPR Art.
+    /// 13(2)(e)); none: not stated (the lint flags it where the GDPR applies).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provision: Option<Provision>,
     /// Days within which a request to exercise a right is answered (GDPR Art. 12(3): at most
     /// a month); none: not stated, and the wording says "within the time the law allows".
     #[serde(default, skip_serializing_if = "Option::is_none")]

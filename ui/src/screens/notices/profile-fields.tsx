@@ -18,8 +18,8 @@ export type Profile = {
   categories: string[];
   methods: Bi;
   retention: { applies_to: string; period: Bi; days: number | null }[];
-  /** Per purpose, the categories it uses. */
-  uses: { purpose: string; categories: string[] }[];
+  /** Per purpose, the categories it uses (and, on legitimate interests, the interest pursued). */
+  uses: { purpose: string; categories: string[]; interest?: Bi }[];
   /** Where the personal data is stored. */
   storage_location: Bi;
   /** Where the data comes from when not from the person; empty: collected directly. */
@@ -28,6 +28,10 @@ export type Profile = {
   security: Bi;
   /** Whether automated decisions are made; null: not stated. */
   automated_decisions: { used: boolean; logic: Bi; significance: Bi } | null;
+  /** Service providers processing the data for the controller (PIPL Art. 21); null: not stated. */
+  processors: { name: Bi; task: Bi }[] | null;
+  /** Whether the data must be provided, and what follows if not (GDPR Art. 13(2)(e)); null: not stated. */
+  provision: { requirement: Bi; consequences: Bi } | null;
   /** Days to answer a request; null: not stated. */
   response_days: number | null;
   recipients: { name: Bi; contact: string; purpose: Bi; method: Bi; categories: string[]; purposes?: string[] }[];
@@ -63,6 +67,8 @@ export function normalize(p: Partial<Profile>): Profile {
     automated_decisions: p.automated_decisions
       ? { used: p.automated_decisions.used ?? false, logic: p.automated_decisions.logic ?? bi(), significance: p.automated_decisions.significance ?? bi() }
       : null,
+    processors: p.processors ?? null,
+    provision: p.provision ? { requirement: p.provision.requirement ?? bi(), consequences: p.provision.consequences ?? bi() } : null,
     response_days: p.response_days ?? null,
     methods: p.methods ?? bi(),
     retention: p.retention ?? [],
@@ -171,7 +177,14 @@ type Option = { code: string; name: string; note?: string };
  * What each purpose uses: one row of category boxes per purpose of the profile. A purpose with
  * no row yet (a profile written before this existed) says so; ticking a box gives it one.
  */
-export function PurposeUses(props: { profile: Profile; purposes: Option[]; categories: Option[]; onChange: (uses: Profile["uses"]) => void }) {
+export function PurposeUses(props: {
+  profile: Profile;
+  purposes: Option[];
+  categories: Option[];
+  /** The purposes on legitimate interests: each states the interest pursued. */
+  legit: string[];
+  onChange: (uses: Profile["uses"]) => void;
+}) {
   const p = props.profile;
   const offered = props.categories.filter((c) => p.categories.includes(c.code));
   if (p.purposes.length === 0) return <p class="hint">{t("usesNoPurposes")}</p>;
@@ -182,14 +195,19 @@ export function PurposeUses(props: { profile: Profile; purposes: Option[]; categ
         const i = p.uses.findIndex((u) => u.purpose === code);
         const name = props.purposes.find((o) => o.code === code)?.name ?? code;
         const value = i >= 0 ? p.uses[i].categories : [];
-        const change = (categories: string[]) =>
-          props.onChange(i >= 0 ? p.uses.map((u, j) => (j === i ? { ...u, categories } : u)) : [...p.uses, { purpose: code, categories }]);
+        const patch = (x: Partial<Profile["uses"][number]>) =>
+          props.onChange(i >= 0 ? p.uses.map((u, j) => (j === i ? { ...u, ...x } : u)) : [...p.uses, { purpose: code, categories: p.categories, ...x }]);
+        const change = (categories: string[]) => patch({ categories });
+        const at = i >= 0 ? i : p.uses.length;
         return (
           <div class="repeat" id={`pf-uses-${code}`}>
             <span class="label">
               {name} <code>{code}</code> {i < 0 && <Badge tone="warn">{t("usesNotStated")}</Badge>}
             </span>
-            <Codes path={`uses[${i >= 0 ? i : p.uses.length}].categories`} options={offered} value={value} onChange={change} />
+            <Codes path={`uses[${at}].categories`} options={offered} value={value} onChange={change} />
+            {props.legit.includes(code) && (
+              <BiInput path={`uses[${at}].interest`} label={t("pfInterest")} long value={(i >= 0 && p.uses[i].interest) || bi()} onChange={(interest) => patch({ interest })} />
+            )}
           </div>
         );
       })}
@@ -209,8 +227,9 @@ export function LinkedPurposes(props: { path: string; purposes: Option[]; value:
 
 /**
  * The elements added after the first profiles: the source of data not collected from the
- * person, the security measures, automated decisions, the response period. Each left empty
- * is flagged by the lint, and the wording then makes no claim about it.
+ * person, the security measures, automated decisions, entrusted processors, whether the data
+ * must be provided, the response period. Each left empty is flagged by the lint, and the
+ * wording then makes no claim about it.
  */
 export function MoreElements(props: { profile: Profile; set: (patch: Partial<Profile>) => void }) {
   const p = props.profile;
@@ -247,6 +266,8 @@ export function MoreElements(props: { profile: Profile; set: (patch: Partial<Pro
           />
         </>
       )}
+      <Processors profile={p} set={props.set} />
+      <Provision profile={p} set={props.set} />
       <Field id="pf-response_days" label={t("pfResponseDays")}>
         <input
           id="pf-response_days"
@@ -261,6 +282,62 @@ export function MoreElements(props: { profile: Profile; set: (patch: Partial<Pro
           }}
         />
       </Field>
+    </>
+  );
+}
+
+/** The entrusted processors: not stated (flagged), none, or a list of name and task. */
+function Processors(props: { profile: Profile; set: (patch: Partial<Profile>) => void }) {
+  const list = props.profile.processors;
+  const set = (processors: Profile["processors"]) => props.set({ processors });
+  return (
+    <>
+      <Field id="pf-processors" label={t("pfProcessors")}>
+        <select
+          id="pf-processors"
+          value={list === null ? "" : list.length === 0 ? "none" : "some"}
+          onChange={(e) => {
+            const v = (e.target as HTMLSelectElement).value;
+            set(v === "" ? null : v === "none" ? [] : list && list.length > 0 ? list : [{ name: bi(), task: bi() }]);
+          }}
+        >
+          <option value="">{t("pfAutomatedUnstated")}</option>
+          <option value="none">{t("pfProcessorsNone")}</option>
+          <option value="some">{t("pfProcessorsSome")}</option>
+        </select>
+      </Field>
+      {list?.map((x, i) => {
+        const upd = (patch: Partial<{ name: Bi; task: Bi }>) => set(list.map((y, j) => (j === i ? { ...y, ...patch } : y)));
+        return (
+          <div class="repeat" id={`pf-processor-${i}`}>
+            <BiInput path={`processors[${i}].name`} label={t("pfProcessorName")} value={x.name} onChange={(name) => upd({ name })} />
+            <BiInput path={`processors[${i}].task`} label={t("pfProcessorTask")} long value={x.task} onChange={(task) => upd({ task })} />
+            <button type="button" class="ghost" onClick={() => set(list.filter((_, j) => j !== i))}>
+              {t("remove")}
+            </button>
+          </div>
+        );
+      })}
+      {list && list.length > 0 && (
+        <button type="button" id="add-processor" onClick={() => set([...list, { name: bi(), task: bi() }])}>
+          {t("pfAddProcessor")}
+        </button>
+      )}
+    </>
+  );
+}
+
+/** Whether the data must be provided (GDPR Art. 13(2)(e)): both fields empty is "not stated". */
+function Provision(props: { profile: Profile; set: (patch: Partial<Profile>) => void }) {
+  const v = props.profile.provision ?? { requirement: bi(), consequences: bi() };
+  const set = (x: typeof v) => {
+    const empty = (b: Bi) => !b.zh.trim() && !b.en.trim();
+    props.set({ provision: empty(x.requirement) && empty(x.consequences) ? null : x });
+  };
+  return (
+    <>
+      <BiInput path="provision.requirement" label={t("pfProvisionRequirement")} long value={v.requirement} onChange={(requirement) => set({ ...v, requirement })} />
+      <BiInput path="provision.consequences" label={t("pfProvisionConsequences")} long value={v.consequences} onChange={(consequences) => set({ ...v, consequences })} />
     </>
   );
 }

@@ -237,7 +237,7 @@ export function ProfileEditor(props: { legal: boolean; templates: TemplateView[]
           <h3>{t("secCategories")}</h3>
           <Codes path="categories" options={catOptions} value={p.categories} onChange={(categories) => set({ categories })} />
           <h3>{t("secUses")}</h3>
-          <PurposeUses profile={p} purposes={purposeOptions} categories={catOptions} onChange={(uses) => set({ uses })} />
+          <PurposeUses profile={p} purposes={purposeOptions} categories={catOptions} legit={purposes.filter((x) => x.legal_basis === "legitimate_interest").map((x) => x.code)} onChange={(uses) => set({ uses })} />
           <BiInput path="methods" label={t("secMethods")} long value={p.methods} onChange={(methods) => set({ methods })} />
           <BiInput path="storage_location" label={t("storageLocation")} value={p.storage_location} onChange={(storage_location) => set({ storage_location })} />
 

@@ -38,6 +38,8 @@ pub const COMMANDS: &[&str] = &[
     "example_profile",
     "list_templates",
     "save_template",
+    "clause_form",
+    "clause_source",
     "install_starter",
     "preview_notice",
     "create_notice",

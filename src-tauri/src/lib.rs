@@ -28,7 +28,9 @@ pub struct VaultLocked {
 
 /// Every command and event, for the invoke handler and the generated bindings.
 pub fn specta_builder() -> Builder<tauri::Wry> {
-    use commands::{capture, catalogue, event_stats, notices, operators, people, print, rights, sync, vault};
+    use commands::{
+        capture, catalogue, clause_form, event_stats, notices, operators, people, print, rights, sync, vault,
+    };
     Builder::<tauri::Wry>::new()
         .commands(collect_commands![
             vault::app_info,
@@ -67,6 +69,8 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             notices::example_profile,
             notices::list_templates,
             notices::save_template,
+            clause_form::clause_form,
+            clause_form::clause_source,
             notices::install_starter,
             notices::preview_notice,
             notices::create_notice,

@@ -498,6 +498,8 @@ pub struct Vocabulary {
     pub frameworks: Vec<String>,
     /// Transfer mechanism codes for a profile's cross-border transfers.
     pub transfer_mechanisms: Vec<String>,
+    /// The section marks a template heading may carry (`{: #withdrawal}`), for the clause form.
+    pub section_marks: Vec<String>,
     /// The largest bundle the engine reads (a larger file is refused unread).
     pub bundle_max_bytes: u64,
     /// The shortest passphrase the engine accepts, in characters.
@@ -533,6 +535,7 @@ impl Vocabulary {
             template_kinds: TemplateKind::ALL.to_vec(),
             frameworks: consentry::notice::profile::FRAMEWORKS.iter().map(|f| f.to_string()).collect(),
             transfer_mechanisms: consentry::notice::context::MECHANISMS.iter().map(|m| m.to_string()).collect(),
+            section_marks: consentry::notice::lint::section_marks().map(String::from).collect(),
             bundle_max_bytes: consentry::bundle::envelope::MAX_BYTES,
             min_passphrase_chars: u32::try_from(consentry::vault::MIN_PASSPHRASE_CHARS).unwrap_or(u32::MAX),
             messages: consentry::domain::messages::all()

@@ -21,6 +21,7 @@ use crate::domain::{Action, NoticeVersionId, OperatorId};
 use crate::session::Session;
 use crate::vault::column;
 
+pub mod clause_form;
 pub mod context;
 pub mod diff;
 pub mod form;

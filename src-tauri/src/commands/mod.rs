@@ -3,6 +3,7 @@
 
 pub mod capture;
 pub mod catalogue;
+pub mod clause_form;
 pub mod event_stats;
 pub mod notices;
 pub mod operators;

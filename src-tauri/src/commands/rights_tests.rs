@@ -365,3 +365,34 @@ fn the_recovery_key_signs_in_with_a_new_passphrase_and_a_wrong_key_changes_nothi
     assert!(s.audit_log(5).unwrap().iter().any(|e| e.action == "vault.recover"));
     s.lock().unwrap();
 }
+
+#[test]
+fn legal_reads_a_clause_as_a_form_and_writes_it_back_and_a_marketer_may_not() {
+    let dir = tempfile::tempdir().unwrap();
+    drop(app_as(Role::Marketer, dir.path()));
+    let starter = notice::template::starter_library().into_iter().find(|t| t.name == "retention").unwrap();
+    let source = crate::commands::wording::Bi { zh: starter.source_zh.clone(), en: starter.source_en.clone() };
+    let mo = app_as(Role::Marketer, dir.path());
+    let e = block_on(crate::commands::clause_form::clause_form_in(&mo, source.clone())).map(|_| ()).unwrap_err();
+    assert_eq!(e.kind, crate::vocab::ErrorKind::PermissionDenied);
+    drop(mo);
+    let lena = app_as(Role::Legal, dir.path());
+    block_on(async {
+        use crate::commands::clause_form::{clause_form_in, clause_source_in};
+        let mut form = clause_form_in(&lena, source.clone()).await.unwrap().expect("the retention clause is a form");
+        let same = clause_source_in(&lena, form.clone()).await.unwrap();
+        assert_eq!((same.zh, same.en), (source.zh.clone(), source.en.clone()), "unchanged, byte for byte");
+        form.pieces[1].text.en = "We keep it only as long as we need it:".into();
+        let edited = clause_source_in(&lena, form.clone()).await.unwrap();
+        assert!(edited.en.contains("\nWe keep it only as long as we need it:\n") && edited.zh == source.zh);
+        form.pieces[1].text.en = "Two\nlines".into();
+        let e = clause_source_in(&lena, form).await.map(|_| ()).unwrap_err();
+        assert!(e.message.contains("Piece 2 of the clause") && e.message.contains("one line"), "{}", e.message);
+        assert_eq!(e.text.code, "clause_form_piece");
+        let logic = crate::commands::wording::Bi {
+            zh: "## 甲\n\n{% if x %}乙{% endif %}\n".into(),
+            en: "## A\n\n{% if x %}B{% endif %}\n".into(),
+        };
+        assert!(clause_form_in(&lena, logic).await.unwrap().is_none(), "logic the form cannot show: the source editor");
+    });
+}

@@ -68,6 +68,18 @@ texts! { ALL_NOTICE;
         "此保险库中没有模板“{name}”。请查看模板库；也可以从模板库安装入门模板。";
     KIND_NOTICE: "notice", "通知";
     KIND_CLAUSE: "clause", "条款";
+    CLAUSE_FORM_PIECE:
+        "Piece {n} of the clause cannot be written: {problem}. Fix it in the form, or edit the source instead.",
+        "条款的第 {n} 部分无法写入：{problem}。请在表单中修改，或改为编辑源文本。";
+    CLAUSE_FORM_WHEN:
+        "The condition or the comment of the clause holds template syntax (%} or #}). Write the condition as a value, such as recipients, or edit the source instead.",
+        "条款的显示条件或注释含有模板语法（%} 或 #}）。请把条件写成一个值，例如 recipients，或改为编辑源文本。";
+    CLAUSE_PROBLEM_LINES: "its words must be one line in each language", "每种语言的文字必须为一行";
+    CLAUSE_PROBLEM_SYNTAX:
+        "its words are empty, start or end with spaces, or hold template logic other than a value such as {{ controller.name }}",
+        "文字为空、首尾有空格，或含有值（例如 {{ controller.name }}）以外的模板逻辑";
+    CLAUSE_PROBLEM_MARK: "a section mark must be lower-case letters, digits, - or _", "章节标记只能由小写字母、数字、- 或 _ 组成";
+    CLAUSE_PROBLEM_EACH: "a repeated piece needs a list and an entry name (letters, digits, _), and cannot be a heading", "重复的部分需要列表和条目名称（字母、数字、_），且不能是标题";
     VERSION_FROZEN:
         "Version {number} of notice “{notice}” is in review and frozen. Ask a reviewer to reject it (with a comment) to edit it again.",
         "通知“{notice}”的第 {number} 版正在审核中，已冻结。如需再次编辑，请审核人退回（并附意见）。";

@@ -153,6 +153,12 @@ const LAWS: &[&[Rule]] = &[
     bilingual::RULES,
 ];
 
+/// The section marks a template's headings may carry (`{: #withdrawal}`), in the order a
+/// notice usually gives its sections.
+pub fn section_marks() -> impl Iterator<Item = &'static str> {
+    section::Section::ALL.iter().map(|s| s.id())
+}
+
 /// Every rule, in rule order.
 pub fn rules() -> impl Iterator<Item = &'static Rule> {
     LAWS.iter().flat_map(|law| law.iter())

@@ -654,7 +654,7 @@ async fn notice_draft_lint_fix_submit_second_operator_approves() {
     ui.wait_text("#templates-empty", "starter library").await;
     ui.shot("notices-empty").await;
     ui.click("#install-starter").await;
-    ui.wait_text("#notices", "Starter library installed (10 templates written)").await;
+    ui.wait_text("#notices", "Starter library installed (11 templates written)").await;
 
     // A profile from the example; blank the controller's contact: the lint shows the error.
     ui.click("#tab-profile").await;
@@ -824,6 +824,47 @@ async fn notice_draft_lint_fix_submit_second_operator_approves() {
     ui.el("#diff-view").await.click().await.unwrap();
     ui.c.execute("document.getElementById('diff').scrollIntoView()", vec![]).await.unwrap();
     ui.shot("diff-fresh-consent").await;
+
+    // The clause form: legal takes the retention period out of the retention clause's list
+    // item, and the lint follows (the section no longer states it); putting it back clears it.
+    ui.click("#tab-library").await;
+    ui.el("#template-pick").await.select_by_value("retention").await.unwrap();
+    ui.el("#template-lint").await;
+    ui.click("#edit-form").await;
+    ui.wait_value("#piece-2-en", "{{ r.applies_to_name }}: {{ r.period }}").await;
+    let marks = ui.text("#piece-0").await;
+    assert!(marks.contains("#retention"), "the heading's section marks are boxes: {marks}");
+    ui.set_value("piece-2-en", "{{ r.applies_to_name }}").await;
+    let lint = ui.wait_text("#template-lint", "does not state the retention period").await;
+    assert!(lint.contains("PIPL Art. 17(1)(2)"), "{lint}");
+    ui.shot("clause-form-lint").await;
+    ui.set_value("piece-2-en", "{{ r.applies_to_name }}: {{ r.period }}").await;
+    let mut cleared = false;
+    for _ in 0..50 {
+        if !ui.text("#template-lint").await.contains("retention period") {
+            cleared = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert!(cleared, "the lint follows the form back");
+    // The source editor numbers its lines and marks the one a template error cites.
+    ui.click("#edit-source").await;
+    let source = ui.c.execute("return document.getElementById('source-en').value", vec![]).await.unwrap();
+    let broken = source.as_str().unwrap().replace("{{ r.period }}", "{{ r.period ");
+    let line = broken.lines().position(|l| l.contains("{{ r.period ")).unwrap() + 1;
+    ui.set_value("source-en", &broken).await;
+    let error = ui.wait_text("#template-error", "cannot be rendered").await;
+    // The line the error cites (the parser notices the unclosed value on the next line).
+    let cited: usize = error.split("line ").nth(1).and_then(|r| r.split(')').next()).unwrap().parse().unwrap();
+    assert!(cited == line || cited == line + 1, "{error} (broken line {line})");
+    let marked = ui.wait_text("label[for='source-en']", "error on line").await;
+    assert!(marked.contains(&format!("line {cited}")), "{marked}");
+    assert_eq!(ui.text(".code-area .gutter .bad").await, cited.to_string());
+    ui.shot("template-error-line").await;
+    ui.set_value("source-en", source.as_str().unwrap()).await;
+    ui.wait_text("#template-lint", "").await;
+    ui.click("#tab-versions").await;
 
     // The workspace in Chinese.
     ui.click("#switch-language").await;

@@ -6,6 +6,7 @@ import { ErrorBox, Field, Notice, useFocusOnMount } from "../../components";
 import { lang, t, tv } from "../../i18n";
 import { SideBySide, LintPanel, useFlash, noticesFirst } from "./wording";
 import { BiInput } from "./profile-fields";
+import { ClauseForm, CodeArea, errorLine, type ErrorLine } from "./clause-editor";
 
 // ---------------------------------------------------------------------------------------
 // The template and clause library
@@ -21,12 +22,16 @@ export function Library(props: { legal: boolean; templates: TemplateView[]; onSa
   const [host, setHost] = useState(notices[0]?.name ?? "");
   const [preview, setPreview] = useState<RenderedView | null>(null);
   const [previewError, setPreviewError] = useState<string | null>(null);
+  const [badLine, setBadLine] = useState<ErrorLine>(null);
+  // A clause is edited as a form when the form can hold it, or as source.
+  const [asForm, setAsForm] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [note, setNote] = useState<string | null>(null);
   const [flash, showLine] = useFlash();
   const first = useFocusOnMount<HTMLSelectElement>();
 
   useEffect(() => setEdit(props.templates.find((x) => x.name === name) ?? null), [name, props.templates]);
+  useEffect(() => setAsForm(false), [name]);
   useEffect(() => {
     call(commands.listProfiles()).then((l) => {
       setProfiles(l);
@@ -42,8 +47,12 @@ export function Library(props: { legal: boolean; templates: TemplateView[]; onSa
         (r) => {
           setPreview(r);
           setPreviewError(null);
+          setBadLine(null);
         },
-        (e) => setPreviewError(describe(e)),
+        (e) => {
+          setPreviewError(describe(e));
+          setBadLine(errorLine(e, `${edit.kind}/${edit.name}`));
+        },
       );
     }, 350);
     return () => clearTimeout(timer);
@@ -64,14 +73,24 @@ export function Library(props: { legal: boolean; templates: TemplateView[]; onSa
         {edit && (
           <fieldset disabled={!props.legal}>
             <BiInput path="template.title" label={t("templateTitle")} value={edit.title} onChange={(title) => setEdit({ ...edit, title })} />
-            <div class="field">
-              <label for="source-zh">{t("sourceZh")}</label>
-              <textarea id="source-zh" class="code" lang="zh-CN" rows={14} spellcheck={false} value={edit.source.zh} onInput={(e) => setEdit({ ...edit, source: { ...edit.source, zh: (e.target as HTMLTextAreaElement).value } })} />
-            </div>
-            <div class="field">
-              <label for="source-en">{t("sourceEn")}</label>
-              <textarea id="source-en" class="code" rows={14} spellcheck={false} value={edit.source.en} onInput={(e) => setEdit({ ...edit, source: { ...edit.source, en: (e.target as HTMLTextAreaElement).value } })} />
-            </div>
+            {edit.kind === "clause" && (
+              <div class="tabs" role="tablist" aria-label={t("clauseEditAs")}>
+                <button type="button" role="tab" id="edit-source" aria-selected={!asForm} class={asForm ? "" : "active"} onClick={() => setAsForm(false)}>
+                  {t("editSource")}
+                </button>
+                <button type="button" role="tab" id="edit-form" aria-selected={asForm} class={asForm ? "active" : ""} onClick={() => setAsForm(true)}>
+                  {t("editForm")}
+                </button>
+              </div>
+            )}
+            {asForm && edit.kind === "clause" ? (
+              <ClauseForm key={edit.name} source={edit.source} disabled={!props.legal} onSource={(source) => setEdit({ ...edit, source })} />
+            ) : (
+              <>
+                <CodeArea id="source-zh" label={t("sourceZh")} lang="zh-CN" value={edit.source.zh} mark={badLine?.zh ? badLine.line : null} onInput={(zh) => setEdit({ ...edit, source: { ...edit.source, zh } })} />
+                <CodeArea id="source-en" label={t("sourceEn")} value={edit.source.en} mark={badLine && !badLine.zh ? badLine.line : null} onInput={(en) => setEdit({ ...edit, source: { ...edit.source, en } })} />
+              </>
+            )}
             <ErrorBox message={error} />
             <Notice message={note} />
             {props.legal && (

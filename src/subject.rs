@@ -389,6 +389,8 @@ string_enum!(
         PhoneEnd => "phone_end",
         /// A receipt issued to the person (its id, as printed or scanned).
         Receipt => "receipt",
+        /// The domain of the e-mail address (a query starting with `@`).
+        Domain => "domain",
     }
 );
 
@@ -416,6 +418,7 @@ pub fn find(session: &mut Session, query: &str, limit: usize) -> Result<Vec<Foun
                     "E" => MatchedOn::WholeEmail,
                     "s" => MatchedOn::PhoneEnd,
                     "r" => MatchedOn::Receipt,
+                    "d" => MatchedOn::Domain,
                     _ => MatchedOn::Phone,
                 }),
             })

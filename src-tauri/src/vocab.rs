@@ -143,6 +143,7 @@ transport!(
         Phone => "phone",
         PhoneEnd => "phone_end",
         Receipt => "receipt",
+        Domain => "domain",
     }
 );
 

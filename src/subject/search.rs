@@ -76,6 +76,37 @@ pub(crate) fn receipt_id(query: &str) -> Option<String> {
     .then_some(id)
 }
 
+/// A query for an e-mail domain: `@` and the start of the domain (`@acme`, `@Acme-Events.cn`),
+/// folded as addresses are stored.
+pub(crate) fn domain(query: &str) -> Option<String> {
+    let d = fold(query.trim().strip_prefix('@')?);
+    (!d.is_empty() && !d.contains(' ') && !d.contains('@')).then_some(d)
+}
+
+/// The part of the masked address after the `@`, as `subject_email_domain` indexes it.
+const DOMAIN: &str = "substr(s.email_masked, instr(s.email_masked, '@') + 1)";
+
+/// The people whose e-mail domain is `?1`, newest first (the index read backwards), then
+/// those whose domain only starts with it (`?1` < domain < `?2`, in index order): both read
+/// from the masked address, which shows the domain.
+pub(crate) fn domain_sql() -> [String; 2] {
+    [
+        format!(
+            "SELECT {MASKED_COLUMNS} FROM subject s INDEXED BY subject_email_domain
+             WHERE {DOMAIN} = ?1 ORDER BY s.id DESC LIMIT ?2"
+        ),
+        format!(
+            "SELECT {MASKED_COLUMNS} FROM subject s INDEXED BY subject_email_domain
+             WHERE {DOMAIN} > ?1 AND {DOMAIN} < ?2 LIMIT ?3"
+        ),
+    ]
+}
+
+/// The end of the range of domains that start with `d`.
+fn domain_end(d: &str) -> String {
+    format!("{d}\u{10FFFF}")
+}
+
 /// The person a receipt was issued to.
 pub(crate) fn receipt_sql() -> String {
     format!("SELECT {MASKED_COLUMNS} FROM receipt r JOIN subject s ON s.id = r.subject_id WHERE r.id = ?1")
@@ -111,6 +142,25 @@ pub(crate) fn run(
             let r = r.storage(ctx)?;
             if seen.insert(r.id.clone()) {
                 out.push((r, Some("r")));
+            }
+        }
+    }
+    if let Some(d) = domain(query) {
+        let [exact, prefix] = domain_sql();
+        let mut stmt = conn.prepare_cached(&exact).storage(ctx)?;
+        let mut found: Vec<Row> = stmt
+            .query_map(params![d, n], |r| Row::read(r, 0))
+            .storage(ctx)?
+            .collect::<rusqlite::Result<_>>()
+            .storage(ctx)?;
+        if found.len() < limit {
+            let mut stmt = conn.prepare_cached(&prefix).storage(ctx)?;
+            let rest = stmt.query_map(params![d, domain_end(&d), n], |r| Row::read(r, 0)).storage(ctx)?;
+            found.extend(rest.collect::<rusqlite::Result<Vec<_>>>().storage(ctx)?);
+        }
+        for r in found {
+            if out.len() < limit && seen.insert(r.id.clone()) {
+                out.push((r, Some("d")));
             }
         }
     }
@@ -150,6 +200,11 @@ pub(crate) fn plan(conn: &Connection, index: &IndexKey, query: &str) -> Result<V
     }
     if let Some(id) = receipt_id(query) {
         explain(&receipt_sql(), &[&id])?;
+    }
+    if let Some(d) = domain(query) {
+        let [exact, prefix] = domain_sql();
+        explain(&exact, &[&d, &50i64])?;
+        explain(&prefix, &[&d, &domain_end(&d), &50i64])?;
     }
     for (kind, text) in terms {
         explain(&term_sql(), &[&index.term(kind, &text), &50i64])?;

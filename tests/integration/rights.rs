@@ -75,6 +75,14 @@ fn search_finds_by_prefix_of_name_word_email_and_phone_masked() {
     assert_eq!(find(&mut m, "+4930"), vec!["j***@example.org"]);
     assert_eq!(find(&mut m, "ｊａｎｅ"), vec!["j***@example.org"], "full-width letters");
     assert!(find(&mut m, "nobody").is_empty());
+    // By e-mail domain: "@" and the domain, or its start; the whole domain first, newest first.
+    assert_eq!(find(&mut m, "@example.com"), vec!["z***@example.com"]);
+    assert_eq!(find(&mut m, "@EXAMPLE.org"), vec!["j***@example.org"], "case-insensitive");
+    assert_eq!(find(&mut m, "@example.c"), vec!["o***@example.cn", "z***@example.com"], "the start of a domain");
+    assert_eq!(find(&mut m, "@exa").len(), 3);
+    assert!(find(&mut m, "@example.de").is_empty());
+    let by = subject::find(&mut m, "@example.org", 20).unwrap();
+    assert_eq!(by[0].matched, Some(subject::MatchedOn::Domain), "the result says it was found by its domain");
     assert_eq!(find(&mut m, "").len(), 3, "an empty query lists the newest");
     let all = subject::search(&mut m, "", 20).unwrap();
     assert!(all.iter().all(|v| v.masked), "search is always masked");
@@ -103,7 +111,7 @@ fn search_at_100000_people_uses_indexes_not_scans() {
         kiosk.lock().unwrap();
         admin.raw_connection_for_tests().execute_batch("ANALYZE;").unwrap();
     }
-    for q in ["person 4242", "person4242@", "13800004", "4242", "张", "", "7kq2-m9xd-4p"] {
+    for q in ["person 4242", "person4242@", "13800004", "4242", "张", "", "7kq2-m9xd-4p", "@example.com", "@exam"] {
         let plan = subject::explain_search(&mut admin, q).unwrap();
         assert!(!plan.is_empty());
         for line in &plan {
@@ -118,6 +126,8 @@ fn search_at_100000_people_uses_indexes_not_scans() {
     assert_eq!(found.len(), 11, "person 4242 and 42420..42429");
     assert_eq!(subject::search(&mut admin, "13800099999", 20).unwrap().len(), 1);
     assert_eq!(subject::search(&mut admin, "", 20).unwrap()[0].id, "s099999");
+    let by_domain = subject::search(&mut admin, "@example.com", 20).unwrap();
+    assert_eq!((by_domain.len(), by_domain[0].id.as_str()), (20, "s099999"), "a whole domain, newest first");
     eprintln!("three searches at 100,000 people: {:?}", started.elapsed());
     admin.lock().unwrap();
 }

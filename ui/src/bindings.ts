@@ -1388,7 +1388,7 @@ export type LockReason = "idle"
 /**
  * What a search result was found by.
  */
-export type MatchedOn = "name" | "email" | "whole_email" | "phone" | "phone_end" | "receipt"
+export type MatchedOn = "name" | "email" | "whole_email" | "phone" | "phone_end" | "receipt" | "domain"
 /**
  * What kind of change to the processing a new notice version makes.
  */

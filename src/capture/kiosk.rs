@@ -255,8 +255,8 @@ pub fn submit(session: &mut Session, s: &Submission) -> Result<Submitted> {
         let sealing = guardian_sealed.is_some() || signature_sealed.is_some();
         w.tx.execute(
             "INSERT INTO capture_detail (receipt_id, event_id, guardian_name, signature_png, signature_sha256, paper_ref,
-                                         guardian_sealed, signature_sealed)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                                         guardian_sealed, signature_sealed, guardian_masked)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
             params![
                 recorded.receipt_id,
                 k.event.id,
@@ -265,7 +265,8 @@ pub fn submit(session: &mut Session, s: &Submission) -> Result<Submitted> {
                 signature,
                 paper_ref,
                 guardian_sealed,
-                signature_sealed
+                signature_sealed,
+                guardian.filter(|g| !g.is_empty()).map(crate::domain::mask::mask_name)
             ],
         )
         .storage("record the capture's details")?;

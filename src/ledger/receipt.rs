@@ -72,6 +72,9 @@ pub struct Receipt {
     pub operator_id: OperatorId,
     /// The events, in chain order.
     pub lines: Vec<ReceiptLine>,
+    /// The parent or guardian who answered for a child, masked (`王**`); none for an adult,
+    /// or a capture made before the masked name was kept (schema 13).
+    pub guardian: Option<String>,
 }
 
 /// A new receipt id: 10 Crockford base32 characters (50 random bits).
@@ -158,6 +161,11 @@ pub(crate) fn load(conn: &Connection, id: &str) -> Result<Receipt> {
         };
         lines.push(ReceiptLine { event, purpose, notice });
     }
+    let guardian: Option<String> = conn
+        .query_row("SELECT guardian_masked FROM capture_detail WHERE receipt_id = ?1", [&id], |r| r.get(0))
+        .optional()
+        .storage(ctx)?
+        .flatten();
     Ok(Receipt {
         id: id.into(),
         kind: ReceiptKind::parse(&kind),
@@ -165,6 +173,7 @@ pub(crate) fn load(conn: &Connection, id: &str) -> Result<Receipt> {
         issued_at: from_parts(at_ms, offset),
         operator_id: operator_id.into(),
         lines,
+        guardian,
     })
 }
 

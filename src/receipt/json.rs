@@ -146,13 +146,11 @@ pub fn to_json(r: &Receipt) -> Value {
         }).collect::<Vec<_>>(),
     });
     // Optional fields only where the profile gives a value.
-    let extra: Map<String, Value> = [
-        ("privacy_rights", p.both(&["rights_channel"]).map(pick)),
-        ("given_by", by_guardian(r).then(|| pick((GUARDIAN_GAVE.0.into(), GUARDIAN_GAVE.1.into())))),
-    ]
-    .into_iter()
-    .filter_map(|(k, v)| Some((k.to_string(), json!(v?))))
-    .collect();
+    let extra: Map<String, Value> =
+        [("privacy_rights", p.both(&["rights_channel"]).map(pick)), ("given_by", given_by(r).map(pick))]
+            .into_iter()
+            .filter_map(|(k, v)| Some((k.to_string(), json!(v?))))
+            .collect();
     if let Some(o) = iso.as_object_mut() {
         o.extend(extra);
     }

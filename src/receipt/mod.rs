@@ -52,16 +52,28 @@ pub(super) fn language(r: &Receipt) -> Language {
 }
 
 /// Whether a parent or guardian answered for a child under 14 (the kiosk records that in
-/// each event's evidence; the guardian's name is sealed personal data, not on the receipt).
+/// each event's evidence).
 pub(super) fn by_guardian(r: &Receipt) -> bool {
     r.lines.iter().any(|l| l.event.by_guardian())
 }
 
-/// The words for a choice made by a parent or guardian on a child's behalf.
-pub(super) const GUARDIAN_GAVE: (&str, &str) = (
-    "由父母或其他监护人代为作出（监护人同意）",
-    "Given by a parent or guardian on the child's behalf (guardian's consent)",
-);
+/// Who gave a child's choices, in Chinese and English: a parent or guardian, named as the
+/// kiosk keeps the name for receipts (masked, `王**`; the full name is sealed personal data).
+pub(super) fn given_by(r: &Receipt) -> Option<(String, String)> {
+    if !by_guardian(r) {
+        return None;
+    }
+    Some(match &r.guardian {
+        Some(g) => (
+            format!("由父母或其他监护人（{g}）代为作出（监护人同意）"),
+            format!("Given by a parent or guardian ({g}) on the child's behalf (guardian's consent)"),
+        ),
+        None => (
+            "由父母或其他监护人代为作出（监护人同意）".into(),
+            "Given by a parent or guardian on the child's behalf (guardian's consent)".into(),
+        ),
+    })
+}
 
 /// How long a recorded state holds: a grant until it is withdrawn; a refusal or a withdrawal
 /// grants nothing, so nothing runs.

@@ -28,8 +28,8 @@ pub fn to_html(r: &Receipt) -> String {
         if who.is_empty() { "—".into() } else { who.join(" · ") },
         escape(&r.subject.id)
     ));
-    if by_guardian(r) {
-        b.push_str(&format!("<p class=\"guardian\"><strong>{}</strong></p>\n", w(GUARDIAN_GAVE.0, GUARDIAN_GAVE.1)));
+    if let Some(g) = given_by(r) {
+        b.push_str(&format!("<p class=\"guardian\"><strong>{}</strong></p>\n", escape(&pick(g))));
     }
     let controller = p.both(&["controller", "name"]).map(pick).unwrap_or_else(|| w(NOT_STATED_ZH, NOT_STATED).into());
     b.push_str(&format!(

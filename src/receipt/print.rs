@@ -143,7 +143,7 @@ pub fn printable(r: &Receipt) -> Printable {
             })
             .collect(),
         withdrawal: Both::new(wz, we),
-        given_by: by_guardian(r).then(|| Both::new(GUARDIAN_GAVE.0, GUARDIAN_GAVE.1)),
+        given_by: given_by(r).map(|(zh, en)| Both::new(&zh, &en)),
     }
 }
 

@@ -72,7 +72,7 @@ pub fn erase(session: &mut Session, key: &SubjectKey, channel: Method, note: &st
         // A guardian's name and a signature image captured with the person go too; the
         // signature's hash stays, as it does in the ledger.
         w.tx.execute(
-            "UPDATE capture_detail SET guardian_name = NULL, signature_png = NULL, guardian_sealed = NULL,
+            "UPDATE capture_detail SET guardian_name = NULL, signature_png = NULL, guardian_sealed = NULL, guardian_masked = NULL,
                     signature_sealed = NULL
              WHERE receipt_id IN (SELECT id FROM receipt WHERE subject_id = ?1)",
             [&id],

@@ -30,10 +30,11 @@ const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../../migrations/0011_current_reads_once.sql"),
     },
     Migration { version: 12, name: "email_domain", sql: include_str!("../../migrations/0012_email_domain.sql") },
+    Migration { version: 13, name: "guardian_masked", sql: include_str!("../../migrations/0013_guardian_masked.sql") },
 ];
 
 /// The newest schema version this binary knows.
-pub const SCHEMA_VERSION: i64 = 12;
+pub const SCHEMA_VERSION: i64 = 13;
 
 /// The SQL of each migration, oldest first: for a benchmark's baseline that builds the same
 /// schema by hand, so that it can never fall behind the engine's.

@@ -121,9 +121,28 @@ fn a_childs_receipt_says_a_guardian_answered() {
     assert!(json["iso27560"]["given_by"].as_str().unwrap().contains("guardian"), "{json:#}");
     assert!(receipt::to_html(&rec).contains("Given by a parent or guardian"));
     let printed = print::printable(&rec);
-    assert_eq!(printed.given_by.as_ref().map(|g| g.zh.as_str()), Some("由父母或其他监护人代为作出（监护人同意）"));
-    // The guardian's name is sealed personal data: never on the receipt.
+    // The guardian is named, masked as the person is: the full name is sealed personal data
+    // the kiosk never holds the key to, and is never on the receipt.
+    assert_eq!(
+        printed.given_by.as_ref().map(|g| g.zh.as_str()),
+        Some("由父母或其他监护人（P***** L*）代为作出（监护人同意）")
+    );
+    assert!(json["iso27560"]["given_by"].as_str().unwrap().contains("(P***** L*)"), "{json:#}");
+    assert!(receipt::to_html(&rec).contains("Given by a parent or guardian (P***** L*)"));
     assert!(!json.to_string().contains("Parent Li") && !receipt::to_html(&rec).contains("Parent Li"));
+    // Erasing the child takes the guardian's masked name off the receipt too.
+    let mut lena = unlock_as(&st.paths, LEGAL);
+    consentry::rights::erase(
+        &mut lena,
+        &consentry::subject::SubjectKey::Id(r.subject_id.clone()),
+        consentry::ledger::Method::Phone,
+        "asked by the parent",
+    )
+    .unwrap();
+    let after = receipt::show(&mut lena, &r.receipt_id).unwrap();
+    lena.lock().unwrap();
+    assert_eq!(after.guardian, None);
+    assert!(print::printable(&after).given_by.unwrap().zh.starts_with("由父母或其他监护人代为作出"));
 }
 
 #[test]

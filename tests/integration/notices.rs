@@ -252,6 +252,7 @@ fn every_lint_rule_fires_on_its_defect_and_only_then() {
         // A purpose moved to legitimate interests, its interest stated, but the wording still
         // gives consent as its basis.
         case("gdpr13.basis", Error, "purposes[0] en L14:0", |i| {
+            i.snapshot.profile.frameworks = vec!["gdpr".into()];
             i.purpose("event_followup").legal_basis = "legitimate_interest".into();
             i.snapshot.profile.uses[0].interest =
                 Bilingual { zh: "维护客户关系".into(), en: "keeping in touch with clients".into() };
@@ -289,6 +290,7 @@ fn every_lint_rule_fires_on_its_defect_and_only_then() {
         }),
         // A purpose on legitimate interests whose wording names the basis but not the interest.
         case("gdpr13.interests", Error, "uses[0].interest zh-CN", |i| {
+            i.snapshot.profile.frameworks = vec!["gdpr".into()];
             i.purpose("event_followup").legal_basis = "legitimate_interest".into();
             cut(
                 &mut i.zh,
@@ -302,6 +304,42 @@ fn every_lint_rule_fires_on_its_defect_and_only_then() {
             );
         }),
         case("gdpr7.anytime", Error, "en L154:0", |i| cut(&mut i.en, "any time", "a later date")),
+        // A basis the regime does not recognise: legitimate interests under the PIPL alone (an
+        // error), or under both laws (a warning: no basis under the PIPL); the wording names it.
+        case("pipl13.basis", Error, "purposes[0]", |i| {
+            i.snapshot.profile.frameworks = vec!["pipl".into()];
+            i.purpose("event_followup").legal_basis = "legitimate_interest".into();
+        }),
+        case("pipl13.basis", Warning, "purposes[0]", |i| {
+            i.purpose("event_followup").legal_basis = "legitimate_interest".into();
+            i.snapshot.profile.uses[0].interest =
+                Bilingual { zh: "维护客户关系".into(), en: "keeping in touch with clients".into() };
+            cut(
+                &mut i.zh,
+                "展会后续联系**：法律依据为您的同意",
+                "展会后续联系**（维护客户关系）：法律依据为我们的正当利益（仅适用于GDPR）",
+            );
+            cut(
+                &mut i.en,
+                "Follow-up after the event**. Legal basis: your consent",
+                "Follow-up after the event** (keeping in touch with clients). Legal basis: our legitimate interests",
+            );
+        }),
+        // Withdrawal harder than the grant: only by letter; or an ID document asked for.
+        case("edpb.withdrawal", Error, "withdrawal_channel", |i| {
+            let old = i.snapshot.profile.withdrawal_channel.en.clone();
+            let new = "write to us by registered mail at our Shanghai office.";
+            i.snapshot.profile.withdrawal_channel.en = new.into();
+            cut(&mut i.en, &old, new);
+        }),
+        case("edpb.withdrawal", Error, "withdrawal_channel", |i| {
+            let old = i.snapshot.profile.withdrawal_channel.zh.clone();
+            let new = format!("{old}提出时请附身份证复印件。");
+            i.snapshot.profile.withdrawal_channel.zh = new.clone();
+            assert!(i.zh.contains(&old));
+            i.zh = i.zh.replace(&old, &new);
+        }),
+        case("edpb.withdrawal", Error, "en L154:0", |i| cut(&mut i.en, "as easy as giving it", "possible")),
         case("gdpr7.anytime", Error, "zh-CN L154:0", |i| cut(&mut i.zh, "不影响撤回前", "")),
         case("edpb.bundling", Error, "purposes[1]", |i| i.purpose("newsletter").necessary = true),
         case("edpb.preticked", Error, "en L1:1", |i| i.en.insert_str(0, "☑ Newsletter\n")),

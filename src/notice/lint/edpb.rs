@@ -1,13 +1,14 @@
 //! EDPB Guidelines 05/2020 on consent: consent is not a condition of the service (no
-//! bundling), is an affirmative act (nothing pre-ticked) and is given per purpose
-//! (granularity).
+//! bundling), is an affirmative act (nothing pre-ticked), is given per purpose
+//! (granularity), and is withdrawn as easily as it was given.
 
 use super::checker::{at, fold, lang, on_line, same, Lint};
+use super::section::Section;
 use super::{Message, Place, Rule, Severity};
 use crate::notice::profile::Bilingual;
 
 /// The rules of EDPB 05/2020, in rule order.
-pub(super) const RULES: &[Rule] = &[BUNDLING, PRETICKED, GRANULARITY];
+pub(super) const RULES: &[Rule] = &[BUNDLING, PRETICKED, GRANULARITY, WITHDRAWAL];
 
 const BUNDLING: Rule = Rule {
     id: "edpb.bundling",
@@ -123,4 +124,69 @@ fn granularity(rule: &Rule, l: &mut Lint<'_>) {
             l.report(rule, &TWO_AIMS, &args, None, at(&format!("purposes[{i}]")));
         }
     }
+}
+
+const WITHDRAWAL: Rule = Rule {
+    id: "edpb.withdrawal",
+    article: "EDPB 05/2020 §§113–116; GDPR Art. 7(3); PIPL Art. 15",
+    requires: "withdrawal as easy as the grant, and said to be",
+    severity: Severity::Error,
+    messages: &[HARDER, PROOF],
+    check: withdrawal,
+};
+
+const HARDER: Message = Message {
+    severity: Severity::Error,
+    zh: "撤回同意的方式（“{channel}”）只提供了比作出同意更难的途径（{burden}）。同意是在展位或自助终端上勾选作出的；请同时提供同样便捷的撤回途径，例如向展位工作人员提出、发送电子邮件或点击退订链接。",
+    en: "The way to withdraw (\"{channel}\") offers only routes harder than giving consent ({burden}). Consent is given with a tick at the stand or kiosk; offer a route as easy, such as telling the stand staff, an e-mail or an unsubscribe link.",
+};
+const PROOF: Message = Message {
+    severity: Severity::Error,
+    zh: "撤回同意的方式要求提供身份证件或公证（“{burden}”），而作出同意时并无此要求。撤回不得比同意更难：请删除该要求。",
+    en: "The way to withdraw asks for an identity document or notarisation (\"{burden}\"), which giving consent did not. Withdrawing may not be harder than consenting: drop that demand.",
+};
+
+/// Routes that ask more of the person than a tick at a stand.
+const BURDENS: (&[&str], &[&str]) = (
+    &["书面", "邮寄", "信函", "挂号信", "亲自到", "到我司", "到公司"],
+    &["in writing", "by post", "by letter", "registered mail", "in person at our office", "written request", "fax"],
+);
+/// Demands a grant never made.
+const PROOFS: (&[&str], &[&str]) = (
+    &["身份证复印件", "身份证件", "证件复印件", "公证"],
+    &["copy of your id", "identity document", "passport", "notar", "id card"],
+);
+/// Routes as easy as the grant.
+const EASY: (&[&str], &[&str]) = (
+    &["展位", "现场", "工作人员", "电子邮件", "邮箱", "退订", "点击", "自助终端", "电话"],
+    &["stand", "staff", "email", "e-mail", "unsubscribe", "click", "kiosk", "call", "phone"],
+);
+
+/// EDPB 05/2020 §114: "it shall be as easy to withdraw as to give consent"; withdrawing
+/// at the stand through a different interface is fine, a letter or an ID document is not.
+fn withdrawal(rule: &Rule, l: &mut Lint<'_>) {
+    let s = l.s;
+    if !s.catalogue.purposes.iter().any(|x| x.asks_consent()) {
+        return;
+    }
+    let channel = &s.profile.withdrawal_channel;
+    for zh in [true, false] {
+        let text = fold(channel.get(zh));
+        let pick = |l: &(&'static [&'static str], &'static [&'static str])| if zh { l.0 } else { l.1 };
+        if let Some(p) = pick(&PROOFS).iter().find(|w| text.contains(*w)) {
+            l.report(rule, &PROOF, &[("burden", same(p))], Some("withdrawal"), at("withdrawal_channel"));
+        } else if let Some(b) = pick(&BURDENS).iter().find(|w| text.contains(*w)) {
+            if !pick(&EASY).iter().any(|w| text.contains(*w)) {
+                let args = [("channel", same(channel.get(zh).trim())), ("burden", same(b))];
+                l.report(rule, &HARDER, &args, Some("withdrawal"), at("withdrawal_channel"));
+            }
+        }
+    }
+    l.need_phrase(
+        rule,
+        Section::Withdrawal,
+        (&["同样便捷", "一样便捷", "同等便捷"], &["as easy as", "as easily as"]),
+        ("撤回同意与作出同意同样便捷", "that withdrawing is as easy as consenting"),
+        Some("withdrawal"),
+    );
 }

@@ -15,6 +15,7 @@ mod checker;
 mod edpb;
 mod gdpr12_14_22;
 mod gdpr13;
+mod pipl13;
 mod pipl15;
 mod pipl17;
 mod pipl21;
@@ -139,6 +140,7 @@ pub struct Rule {
 /// Every law's or guideline's rules, in rule order: the order of findings of one severity.
 const LAWS: &[&[Rule]] = &[
     pipl17::RULES,
+    pipl13::RULES,
     pipl15::RULES,
     pipl21::RULES,
     pipl23_25::RULES,

@@ -4,11 +4,38 @@
 use crate::domain::error::Result;
 use crate::domain::messages::{self as msg, Arg};
 
-/// Code points that make text read differently from how it is stored (Trojan Source).
+/// Code points that make text read differently from how it is stored (Trojan Source), or
+/// that show nothing at all: bidirectional controls and isolates, zero-width spaces and
+/// joiners, word joiners and invisible operators, the deprecated format controls, the byte
+/// order mark, the soft hyphen, the Arabic letter mark, the Mongolian vowel separator, the
+/// combining grapheme joiner, Hangul and Khmer fillers that render blank, interlinear
+/// annotation controls, Unicode tag characters (which can spell hidden text) and C1 controls.
+/// Variation selectors are kept: they choose a glyph (a rare form of a character in a name).
 pub fn hidden_characters(text: &str) -> Vec<(usize, char)> {
     text.char_indices()
         .filter(|(_, c)| {
-            matches!(*c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200B}'..='\u{200F}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}' | '\u{00AD}' | '\u{061C}')
+            matches!(
+                *c,
+                '\u{202A}'..='\u{202E}'
+                    | '\u{2066}'..='\u{2069}'
+                    | '\u{200B}'..='\u{200F}'
+                    | '\u{2060}'..='\u{2064}'
+                    | '\u{206A}'..='\u{206F}'
+                    | '\u{FEFF}'
+                    | '\u{00AD}'
+                    | '\u{061C}'
+                    | '\u{180E}'
+                    | '\u{034F}'
+                    | '\u{115F}'
+                    | '\u{1160}'
+                    | '\u{3164}'
+                    | '\u{FFA0}'
+                    | '\u{17B4}'
+                    | '\u{17B5}'
+                    | '\u{FFF9}'..='\u{FFFB}'
+                    | '\u{E0000}'..='\u{E007F}'
+                    | '\u{0080}'..='\u{009F}'
+            )
         })
         .collect()
 }
@@ -59,5 +86,44 @@ mod tests {
             assert!(e.contains("invisible or control character"), "{bad:?}: {e}");
         }
         assert!(check_person_field("email", &format!("{}@example.com", "a".repeat(250))).is_err());
+    }
+
+    #[test]
+    fn every_kind_of_invisible_character_is_found_and_visible_text_is_not() {
+        let hidden = [
+            '\u{202E}',
+            '\u{2067}',
+            '\u{200B}',
+            '\u{200D}',
+            '\u{2060}',
+            '\u{2064}',
+            '\u{206F}',
+            '\u{FEFF}',
+            '\u{00AD}',
+            '\u{061C}',
+            '\u{180E}',
+            '\u{034F}',
+            '\u{115F}',
+            '\u{1160}',
+            '\u{3164}',
+            '\u{FFA0}',
+            '\u{17B4}',
+            '\u{FFFA}',
+            '\u{E0001}',
+            '\u{E0041}',
+            '\u{E007F}',
+            '\u{0085}',
+        ];
+        for c in hidden {
+            let text = format!("同意{c}书");
+            assert_eq!(hidden_characters(&text), [("同意".len(), c)], "U+{:04X}", u32::from(c));
+        }
+        // Tag characters spell text no one sees: "\u{E0041}\u{E0042}" reads "AB".
+        assert_eq!(hidden_characters("ok\u{E0041}\u{E0042}").len(), 2);
+        for visible in
+            ["张伟 Zhang Wei", "Ｆｕｌｌ-width", "☑ ✓ — … «»", "葛\u{E0100}", "emoji ❤\u{FE0F}", "tab\tand line\n"]
+        {
+            assert!(hidden_characters(visible).is_empty(), "{visible:?}");
+        }
     }
 }

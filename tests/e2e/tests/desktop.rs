@@ -864,6 +864,14 @@ async fn notice_draft_lint_fix_submit_second_operator_approves() {
     ui.shot("template-error-line").await;
     ui.set_value("source-en", source.as_str().unwrap()).await;
     ui.wait_text("#template-lint", "").await;
+
+    // Legal opens the audit log: the review steps are there, newest first.
+    ui.click("#nav-audit").await;
+    let log = ui.wait_text("#audit-list", "notice.approve").await;
+    assert!(log.contains("notice.submit") && log.contains("Liu Legal"), "{log}");
+    assert!(log.find("notice.approve") < log.find("notice.submit"), "newest first: {log}");
+    ui.shot("audit-log-legal").await;
+    ui.click("#nav-notices").await;
     ui.click("#tab-versions").await;
 
     // The workspace in Chinese.

@@ -85,13 +85,15 @@ export function AuditLog() {
               {entries.map((e) => (
                 <tr data-seq={e.seq}>
                   <td>{e.seq}</td>
-                  <td>{when(e.at)}</td>
+                  <td class="when">{when(e.at)}</td>
                   <td>{e.operator}</td>
                   <td>
                     <code>{e.action}</code>
                   </td>
                   <td class="wrap">{e.target}</td>
-                  <td class="wrap sub">{e.detail}</td>
+                  <td class="wrap">
+                    <span class="sub">{e.detail}</span>
+                  </td>
                 </tr>
               ))}
             </tbody>

@@ -154,7 +154,7 @@ const BURDENS: (&[&str], &[&str]) = (
 /// Demands a grant never made.
 const PROOFS: (&[&str], &[&str]) = (
     &["身份证复印件", "身份证件", "证件复印件", "公证"],
-    &["copy of your id", "identity document", "passport", "notar", "id card"],
+    &["copy of your id", "identity document", "passport", "notar", " id card"],
 );
 /// Routes as easy as the grant.
 const EASY: (&[&str], &[&str]) = (

@@ -255,3 +255,87 @@ fn a_word_elsewhere_never_satisfies_a_rule_that_reads_the_wording() {
     assert_eq!(checked, 3 * 2 * clauses(&workflow::preview(&mut lena, &p, STARTERS[0], None, &title()).unwrap()).len());
     lena.lock().unwrap();
 }
+
+/// Takes a purpose out of a profile, with its `uses` and retention entries and its links.
+fn drop_purpose(p: &mut Profile, code: &str) {
+    p.purposes.retain(|c| c != code);
+    p.uses.retain(|u| u.purpose != code);
+    p.retention.retain(|r| r.applies_to != code);
+}
+
+/// Sound profiles the editor can produce, feature by feature: each starter lints with no
+/// error and no warning (a purpose on legitimate interests where both laws apply has the one
+/// warning that it has no basis under the PIPL).
+#[test]
+fn every_starter_lints_clean_with_any_mix_of_features() {
+    let (_dir, paths) = authoring_vault();
+    let mut lena = unlock_as(&paths, LEGAL);
+    let full = full_scope(&mut lena);
+    let frameworks: [&[&str]; 3] = [&["pipl"], &["gdpr"], &["pipl", "gdpr"]];
+    // Nine features on or off; a fixed spread of 40 of the 512 mixes (all on and all off among them).
+    let mut mixes: Vec<u32> = vec![0, 511];
+    let mut x: u64 = 7;
+    while mixes.len() < 40 {
+        x = (x * 1_103_515_245 + 12_345) % (1 << 31);
+        mixes.push(((x >> 11) % 512) as u32);
+    }
+    let mut failures = Vec::new();
+    let mut checked = 0;
+    for (k, mix) in mixes.iter().enumerate() {
+        let on = |bit: u32| mix & (1 << bit) != 0;
+        let mut p = full.clone();
+        p.frameworks = frameworks[k % 3].iter().map(|f| f.to_string()).collect();
+        if !on(0) {
+            p.minors.in_scope = false;
+            p.minors.rules = Bilingual::default();
+        }
+        if !on(1) {
+            p.public_disclosure = false;
+            drop_purpose(&mut p, "photo_wall");
+        }
+        if !on(2) {
+            p.automated_decisions = Some(AutomatedDecisions { used: false, ..AutomatedDecisions::default() });
+        }
+        if !on(3) {
+            p.source = Bilingual::default();
+        }
+        if !on(4) {
+            p.processors = Some(Vec::new());
+        }
+        if !on(5) {
+            p.recipients.clear();
+            drop_purpose(&mut p, "partner_offers");
+        }
+        if !on(6) {
+            p.transfers.clear();
+            drop_purpose(&mut p, "hq_crm");
+        }
+        if !on(7) {
+            p.sensitive = None;
+            drop_purpose(&mut p, "dietary_needs");
+            p.categories.retain(|c| c != "dietary_health");
+            p.uses.iter_mut().for_each(|u| u.categories.retain(|c| c != "dietary_health"));
+        }
+        // A purpose on legitimate interests only where the GDPR applies.
+        let li = on(8) && p.gdpr();
+        if !li {
+            drop_purpose(&mut p, "badge_check");
+        }
+        for template in STARTERS {
+            let r = workflow::preview(&mut lena, &p, template, None, &title()).unwrap();
+            let expected: &[(&str, &str)] = if li && p.pipl() { &[("pipl13.basis", "warning")] } else { &[] };
+            let got: Vec<(&str, &str)> = r.lint.findings.iter().map(|f| (f.rule, f.severity.as_str())).collect();
+            if got != expected {
+                failures.push(format!(
+                    "{template} with mix {mix:09b} under {:?}:\n{}",
+                    p.frameworks,
+                    findings(&r.lint)
+                ));
+            }
+            checked += 1;
+        }
+    }
+    lena.lock().unwrap();
+    assert_eq!(checked, 120);
+    assert!(failures.is_empty(), "{} of {checked} lint unclean:\n\n{}", failures.len(), failures.join("\n\n"));
+}

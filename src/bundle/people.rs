@@ -148,7 +148,9 @@ pub(crate) fn merge_person(
 }
 
 /// A device's capture details, their guardian's name and signature image opened and sealed
-/// again under headquarters' key (the receipt id, which they are bound to, stays).
+/// again under headquarters' key (the receipt id, which they are bound to, stays); the
+/// guardian's masked name travels as it is, or is made from the name when the device kept
+/// none.
 pub(crate) fn reseal_capture_detail(w: &mut Write<'_>, seals: &mut ForeignSeals, row: &Row) -> Result<Row> {
     let mut row = row.clone();
     let Some(receipt) = rows::text(&row, "receipt_id").map(str::to_string) else { return Ok(row) };
@@ -162,6 +164,11 @@ pub(crate) fn reseal_capture_detail(w: &mut Write<'_>, seals: &mut ForeignSeals,
             (None, _) => rows::blob(&row, plain_col),
         };
         let Some(plain) = plain else { continue };
+        // A device before schema 13 kept no masked guardian name: made here, from the name.
+        if place == "capture.guardian" && rows::text(&row, "guardian_masked").is_none() {
+            let masked = crate::domain::mask::mask_name(&String::from_utf8_lossy(&plain));
+            row.insert("guardian_masked".into(), masked.into());
+        }
         if let Some(sealed) = w.seal(place, &receipt, &plain)? {
             row.insert(sealed_col.into(), data_encoding::BASE64.encode(&sealed).into());
             row.insert(plain_col.into(), serde_json::Value::Null);

@@ -220,7 +220,7 @@ fn run(a: &Args, base: &Path) -> Res<Value> {
         fmt_s(gen_raw.as_secs_f64()),
         total_events as f64 / gen_raw.as_secs_f64()
     );
-    let (verify_t, report) = timed(|| Ok(consentry::verify::verify(&mut e.marketer)?))?;
+    let (verify_t, report) = timed(|| Ok(consentry::verify::verify(&mut e.marketer, consentry::verify::Scope::Full)?))?;
     if !report.is_intact() || report.events_checked != total_events as u64 {
         return Err(format!(
             "verify failed on the generated vault: {} problem(s), {} events checked of {total_events}",
@@ -507,7 +507,8 @@ fn run(a: &Args, base: &Path) -> Res<Value> {
     }
 
     // Verify again, after the imports and captures made the vault grow.
-    let (verify_after_t, report) = timed(|| Ok(consentry::verify::verify(&mut e.marketer)?))?;
+    let (verify_after_t, report) =
+        timed(|| Ok(consentry::verify::verify(&mut e.marketer, consentry::verify::Scope::Full)?))?;
     if !report.is_intact() {
         return Err(format!("verify failed after the imports: {} problem(s)", report.problems.len()).into());
     }

@@ -5,6 +5,7 @@
 use chrono::{DateTime, FixedOffset};
 use rusqlite::{params, Connection, OptionalExtension};
 
+use crate::checkpoint::{Head, Heads, Log};
 use crate::domain::canonical::Canonical;
 use crate::domain::error::{Result, StorageContext};
 use crate::domain::time::{from_parts, offset_minutes};
@@ -135,46 +136,51 @@ pub(crate) fn list(conn: &Connection, limit: usize) -> Result<Vec<AuditEntry>> {
     rows.collect::<rusqlite::Result<Vec<_>>>().storage("read the audit log")
 }
 
-/// Walks the audit chain and reports the first broken link, if any. Returns the number of
-/// entries checked.
-pub(crate) fn verify_chain(conn: &Connection, problems: &mut Vec<Problem>) -> Result<u64> {
-    walk(conn, None, problems)
+/// Walks the audit chain, from where `from` reached (from the start when it is `None`),
+/// and reports the first broken link, if any. Returns the number of entries checked.
+pub(crate) fn verify_chain(conn: &Connection, from: Option<&Head>, problems: &mut Vec<Problem>) -> Result<u64> {
+    walk(conn, None, from, problems)
 }
 
-/// Walks the audit chain of every other device that headquarters holds; returns the
-/// number of entries checked.
-pub(crate) fn verify_device_chains(conn: &Connection, problems: &mut Vec<Problem>) -> Result<u64> {
+/// Walks the audit chain of every other device that headquarters holds, each from where
+/// `from` reached on it; returns the number of entries checked.
+pub(crate) fn verify_device_chains(conn: &Connection, from: &Heads, problems: &mut Vec<Problem>) -> Result<u64> {
     let devices: Vec<String> = conn
         .prepare("SELECT DISTINCT device_id FROM device_audit_entry ORDER BY device_id")
         .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
         .storage("verify the audit log")?;
     let mut checked = 0;
     for d in devices {
-        checked += walk(conn, Some(&d), problems)?;
+        checked += walk(conn, Some(&d), from.get(Log::Audit, &d), problems)?;
     }
     Ok(checked)
 }
 
-fn walk(conn: &Connection, device: Option<&str>, problems: &mut Vec<Problem>) -> Result<u64> {
+fn walk(conn: &Connection, device: Option<&str>, from: Option<&Head>, problems: &mut Vec<Problem>) -> Result<u64> {
     let ctx = "verify the audit log";
     let columns = "seq, at_ms, utc_offset_min, actor_id, actor_name, action, target, detail, prev_hash, hash";
+    let head = from.filter(|h| h.size > 0).map(|h| (i64::try_from(h.size).unwrap_or(i64::MAX), h.hash.as_slice()));
+    let start = head.map_or(1, |(seq, _)| seq);
     let mut stmt = match device {
-        None => conn.prepare(&format!("SELECT {columns} FROM audit_entry ORDER BY seq")),
-        Some(_) => conn.prepare(&format!("SELECT {columns} FROM device_audit_entry WHERE device_id = ?1 ORDER BY seq")),
+        None => conn.prepare(&format!("SELECT {columns} FROM audit_entry WHERE seq >= ?1 ORDER BY seq")),
+        Some(_) => conn.prepare(&format!(
+            "SELECT {columns} FROM device_audit_entry WHERE device_id = ?2 AND seq >= ?1 ORDER BY seq"
+        )),
     }
     .storage(ctx)?;
     let mut rows = match device {
-        None => stmt.query([]),
-        Some(d) => stmt.query([d]),
+        None => stmt.query(params![start]),
+        Some(d) => stmt.query(params![start, d]),
     }
     .storage(ctx)?;
     let problem = |seq: i64, message: String| match device {
         None => Problem::audit(seq, message),
         Some(d) => Problem { place: Place::DeviceAudit { device_id: d.to_string() }, seq, event_id: None, message },
     };
-    let mut expected_seq = 1i64;
+    let mut expected_seq = start;
     let mut prev = GENESIS.to_vec();
     let mut checked = 0u64;
+    let mut resuming = head;
     while let Some(r) = rows.next().storage(ctx)? {
         let seq: i64 = r.get(0).storage(ctx)?;
         let fields: (String, String, String, String, String) = (
@@ -186,7 +192,6 @@ fn walk(conn: &Connection, device: Option<&str>, problems: &mut Vec<Problem>) ->
         );
         let stored_prev: Vec<u8> = r.get(8).storage(ctx)?;
         let stored: Vec<u8> = r.get(9).storage(ctx)?;
-        checked += 1;
         let what = match device {
             None => format!("audit entry {seq} ({})", fields.2),
             Some(d) => format!("audit entry {seq} ({}) of device {d}", fields.2),
@@ -196,9 +201,25 @@ fn walk(conn: &Connection, device: Option<&str>, problems: &mut Vec<Problem>) ->
                 seq,
                 format!("{what}: expected entry {expected_seq} here; entries were deleted or inserted"),
             ));
-            return Ok(checked);
+            return Ok(checked + 1);
         }
-        if stored_prev != prev {
+        // Resuming: the entry where the last verify stopped keeps the hash it had then (its
+        // link backwards was checked then); the walk goes on from it.
+        let resumed = match resuming.take() {
+            Some((_, hash)) if hash != stored.as_slice() => {
+                problems.push(problem(
+                    seq,
+                    format!("{what}: its hash differs from the one the last verify found; it was rewritten"),
+                ));
+                return Ok(checked + 1);
+            }
+            Some(_) => true,
+            None => false,
+        };
+        if !resumed {
+            checked += 1;
+        }
+        if !resumed && stored_prev != prev {
             problems.push(problem(
                 seq,
                 format!("{what}: does not link to the entry before it; entries were removed, inserted or reordered"),
@@ -218,6 +239,14 @@ fn walk(conn: &Connection, device: Option<&str>, problems: &mut Vec<Problem>) ->
         }
         prev = stored;
         expected_seq += 1;
+    }
+    if let Some((seq, _)) = resuming {
+        problems.push(problem(
+            seq,
+            format!(
+                "the audit log no longer reaches entry {seq}, which the last verify found intact: entries were deleted"
+            ),
+        ));
     }
     Ok(checked)
 }

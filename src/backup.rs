@@ -96,7 +96,7 @@ pub fn restore(
         let mut s = Session::unlock(&staging, operator, passphrase, clock)?;
         let checked = (|| {
             s.check(Action::BackupVault)?;
-            let report = crate::verify::verify(&mut s)?;
+            let report = crate::verify::verify(&mut s, crate::verify::Scope::Full)?;
             if !report.is_intact() {
                 let first: Vec<String> = report.problems.iter().take(3).map(|p| p.message.clone()).collect();
                 return Err(Error::from(

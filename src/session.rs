@@ -372,6 +372,32 @@ impl Session {
         self.append_audit(action, target, detail)
     }
 
+    /// Records an event in the audit log on its own, with `also` written in the same
+    /// transaction (what the event leaves behind, such as where a verify reached).
+    pub(crate) fn record_with(
+        &mut self,
+        action: &'static str,
+        target: &str,
+        detail: &str,
+        also: impl FnOnce(&Connection, i64) -> Result<()>,
+    ) -> Result<()> {
+        let now = self.clock.now();
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).storage("write the audit log")?;
+        also(&tx, now.timestamp_millis())?;
+        audit::append(
+            &tx,
+            &audit::Entry {
+                at: now,
+                actor_id: &self.operator.id,
+                actor_name: &self.operator.name,
+                action,
+                target,
+                detail,
+            },
+        )?;
+        tx.commit().storage("write the audit log")
+    }
+
     fn append_audit(&mut self, action: &str, target: &str, detail: &str) -> Result<()> {
         let now = self.clock.now();
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).storage("write the audit log")?;

@@ -3,7 +3,17 @@
 //! notice version's hash from its text, profile snapshot and form, compares the schema with
 //! what the migrations create, and rebuilds the current state from the ledger; each problem
 //! names what and where.
+//!
+//! **Incremental.** An intact verify stores where it reached on each chain (the last entry's
+//! hash and the Merkle frontier, `checkpoint::heads`), in its audit entry's transaction. The
+//! next one ([`Scope::New`]) starts there: the entry it stopped at must still have that hash,
+//! and only the entries after it are walked, held to the audit log and to the checkpoints
+//! beyond it, and only the people and purposes with newer events have their current state
+//! rebuilt. Signatures, notice versions and the schema are checked in full every time. What
+//! an earlier verify found intact is trusted; [`Scope::Full`] checks everything again, and
+//! the app runs one at least every [`FULL_WALK_EVERY_MS`].
 
+use crate::checkpoint::Heads;
 use crate::domain::error::{Result, StorageContext};
 use crate::domain::Action;
 use crate::session::Session;
@@ -11,9 +21,32 @@ use crate::{audit, checkpoint, ledger, notice, vault};
 
 pub use crate::domain::{Place, Problem};
 
+/// How much a verify checks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Everything, from the first entry of every chain.
+    Full,
+    /// What was added since the last intact verify (everything when there was none).
+    New,
+    /// As `New`, unless the last full walk is older than [`FULL_WALK_EVERY_MS`] at this
+    /// instant (ms since the epoch): then everything.
+    Routine(i64),
+}
+
+/// How often a routine verify walks everything: a week.
+pub const FULL_WALK_EVERY_MS: i64 = 7 * 24 * 60 * 60 * 1000;
+
 /// What `verify` found.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Report {
+    /// Whether it walked everything; otherwise it checked what was added since the verify
+    /// of [`Report::since_ms`].
+    pub full: bool,
+    /// When the verify it carried on from ran (ms since the epoch), for an incremental one.
+    pub since_ms: Option<i64>,
+    /// When the last full walk ran (this one, if it was one; ms since the epoch, `None` at
+    /// this one's start if it was the first and not done yet).
+    pub last_full_ms: Option<i64>,
     /// Consent events checked.
     pub events_checked: u64,
     /// Device chains walked.
@@ -32,6 +65,8 @@ pub struct Report {
     pub steps: Vec<(&'static str, std::time::Duration)>,
     /// Where the ledger and the audit log stood in the snapshot verified (see [`is_stale`]).
     pub mark: (i64, i64),
+    /// Where each chain ends in that snapshot: stored when the report is recorded intact.
+    reached: Heads,
 }
 
 impl Report {
@@ -43,8 +78,8 @@ impl Report {
 
 /// Verifies the ledger and the audit log, on the session's own connection. The result is
 /// itself recorded in the audit log. (The app runs [`Verifier`] instead, beside the session.)
-pub fn verify(session: &mut Session) -> Result<Report> {
-    let report = session.read(Action::Verify, check)?;
+pub fn verify(session: &mut Session, scope: Scope) -> Result<Report> {
+    let report = session.read(Action::Verify, |conn| check(conn, scope))?;
     record(session, &report)?;
     Ok(report)
 }
@@ -80,37 +115,60 @@ impl Verifier {
 
     /// Runs every check on one consistent snapshot of the vault (one read transaction:
     /// writes that commit meanwhile are not seen half).
-    pub fn run(&self) -> Result<Report> {
-        check(&self.conn)
+    pub fn run(&self, scope: Scope) -> Result<Report> {
+        check(&self.conn, scope)
     }
 }
 
-/// Records a verify's outcome in the audit log.
+/// Records a verify's outcome in the audit log (its target says `full` or `new`); an intact
+/// one also records where it reached, for the next to start from.
 pub fn record(session: &mut Session, report: &Report) -> Result<()> {
     let outcome =
         if report.is_intact() { "intact".to_string() } else { format!("{} problem(s)", report.problems.len()) };
-    session.record("vault.verify", "", &outcome)
+    let target = if report.full { "full" } else { "new" };
+    let intact = report.is_intact();
+    session.record_with("vault.verify", target, &outcome, |conn, now_ms| {
+        if !intact {
+            return Ok(());
+        }
+        let full_at_ms = if report.full { now_ms } else { report.last_full_ms.unwrap_or(0) };
+        let heads =
+            Heads { chains: report.reached.chains.clone(), event_rowid: report.mark.0, at_ms: now_ms, full_at_ms };
+        checkpoint::heads::store(conn, &heads)
+    })
 }
 
-fn check(conn: &rusqlite::Connection) -> Result<Report> {
+fn check(conn: &rusqlite::Connection, scope: Scope) -> Result<Report> {
     let snapshot = conn.unchecked_transaction().storage("start verifying")?;
     let conn: &rusqlite::Connection = &snapshot;
     let mark = ledger_mark(conn)?;
+    let stored = checkpoint::heads::load(conn)?;
+    let last_full_ms = stored.as_ref().map(|h| h.full_at_ms).filter(|ms| *ms > 0);
+    let from = match (scope, stored) {
+        (Scope::Full, _) | (_, None) => Heads::default(),
+        (Scope::Routine(now), Some(_)) if last_full_ms.is_none_or(|at| now - at >= FULL_WALK_EVERY_MS) => {
+            Heads::default()
+        }
+        (_, Some(h)) => h,
+    };
+    let full = from.at_ms == 0;
     let mut problems = Vec::new();
     let mut steps = Vec::new();
     let mut step = |name: &'static str, started: std::time::Instant| steps.push((name, started.elapsed()));
     let t = std::time::Instant::now();
-    let (events_checked, devices) = ledger::verify_chains(conn, &mut problems)?;
+    let (events_checked, devices) = ledger::verify_chains(conn, &from, &mut problems)?;
     step("ledger chains", t);
     let t = std::time::Instant::now();
-    let audit_entries_checked = audit::verify_chain(conn, &mut problems)?;
+    let local: String =
+        conn.query_row("SELECT id FROM device WHERE is_local = 1", [], |r| r.get(0)).storage("start verifying")?;
+    let audit_entries_checked = audit::verify_chain(conn, from.get(checkpoint::Log::Audit, &local), &mut problems)?;
     step("audit chain", t);
     let t = std::time::Instant::now();
-    ledger::verify_against_audit(conn, &mut problems)?;
+    ledger::verify_against_audit(conn, &from, &mut problems)?;
     step("ledger against audit", t);
     let t = std::time::Instant::now();
-    let device_audit_checked = audit::verify_device_chains(conn, &mut problems)?;
-    let checkpoints_checked = checkpoint::verify(conn, &mut problems)?;
+    let device_audit_checked = audit::verify_device_chains(conn, &from, &mut problems)?;
+    let (checkpoints_checked, reached) = checkpoint::verify(conn, &from, &mut problems)?;
     step("checkpoints", t);
     let t = std::time::Instant::now();
     let notices_checked = notice::verify_notices(conn, &mut problems)?;
@@ -119,10 +177,13 @@ fn check(conn: &rusqlite::Connection) -> Result<Report> {
     }
     step("notices and schema", t);
     let t = std::time::Instant::now();
-    let current_checked = ledger::verify_current(conn, &mut problems)?;
+    let current_checked = ledger::verify_current(conn, (!full).then_some(from.event_rowid), &mut problems)?;
     step("current state", t);
     snapshot.rollback().storage("finish verifying")?;
     Ok(Report {
+        full,
+        since_ms: (!full).then_some(from.at_ms),
+        last_full_ms,
         events_checked,
         devices,
         audit_entries_checked: audit_entries_checked + device_audit_checked,
@@ -132,6 +193,7 @@ fn check(conn: &rusqlite::Connection) -> Result<Report> {
         problems,
         steps,
         mark,
+        reached,
     })
 }
 

@@ -27,7 +27,7 @@ impl Looping {
         let (s, n) = (stop.clone(), runs.clone());
         let handle = std::thread::spawn(move || -> Result<u64, String> {
             while !s.load(Ordering::Relaxed) {
-                let r = verifier.run().map_err(|e| e.to_string())?;
+                let r = verifier.run(consentry::verify::Scope::Full).map_err(|e| e.to_string())?;
                 if !r.is_intact() {
                     return Err(format!("verify found problems: {:?}", r.problems));
                 }

@@ -384,7 +384,7 @@ pub(super) fn run(a: &Args, base: &Path) -> Res<Json> {
         )
         .into());
     }
-    let (verify_t, report) = timed(|| Ok(consentry::verify::verify(&mut lena)?))?;
+    let (verify_t, report) = timed(|| Ok(consentry::verify::verify(&mut lena, consentry::verify::Scope::Full)?))?;
     if !report.is_intact() || report.events_checked != total as u64 {
         return Err(format!("verify at headquarters after the merge: {} problem(s)", report.problems.len()).into());
     }

@@ -199,7 +199,10 @@ impl AppState {
     /// Starts a verify beside the session, on its own read-only connection, unless one is
     /// running: capture and search go on meanwhile. When it finishes, its result is kept for
     /// Home and recorded in the audit log. Roles that may not verify start nothing.
-    pub(crate) fn start_verify(&self) -> ApiResult<()> {
+    ///
+    /// `full` walks everything; otherwise it is a routine run, which checks what was added
+    /// since the last intact verify, unless the last full walk is a week old.
+    pub(crate) fn start_verify(&self, full: bool) -> ApiResult<()> {
         let verifier = {
             let mut inner = self.guard();
             let Some(session) = inner.session.as_mut() else { return Err(ApiError::locked()) };
@@ -211,13 +214,15 @@ impl AppState {
                 return Ok(());
             }
             let verifier = verify::verifier(session)?;
+            let scope =
+                if full { verify::Scope::Full } else { verify::Scope::Routine(session.now().timestamp_millis()) };
             v.running = Some(verifier.stop_handle());
-            (verifier, v.generation)
+            (verifier, v.generation, scope)
         };
         let state = self.clone();
         std::thread::spawn(move || {
-            let (verifier, generation) = verifier;
-            let outcome = verifier.run();
+            let (verifier, generation, scope) = verifier;
+            let outcome = verifier.run(scope);
             drop(verifier);
             state.finish_verify(generation, outcome);
         });
@@ -260,7 +265,7 @@ impl AppState {
                 verify::is_stale(session, report)?
             };
             if stale {
-                self.start_verify()?;
+                self.start_verify(false)?;
             }
         }
         let v = self.verify_state();
@@ -418,7 +423,7 @@ mod tests {
     fn verify_runs_beside_the_session_its_result_is_kept_and_lock_discards_it() -> TestResult {
         let dir = tempfile::tempdir()?;
         let state = unlocked_state_with(dir.path(), Arc::new(SystemTicker))?;
-        state.start_verify().map_err(|e| e.message)?;
+        state.start_verify(false).map_err(|e| e.message)?;
         // The session is not held while it runs: a write goes through at once.
         {
             let mut inner = state.guard();

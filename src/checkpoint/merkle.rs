@@ -73,6 +73,19 @@ impl Tree {
         self.size
     }
 
+    /// The roots of its perfect subtrees, left to right, one after another (32 bytes each):
+    /// with [`Tree::size`], all that is needed to carry on pushing later ([`Tree::resume`]).
+    pub fn frontier(&self) -> Vec<u8> {
+        self.subtrees.concat()
+    }
+
+    /// A tree of `size` leaves carried on from its [`Tree::frontier`]; `None` when the
+    /// frontier does not hold one root per set bit of the size.
+    pub fn resume(size: u64, frontier: &[u8]) -> Option<Tree> {
+        let subtrees: Vec<Hash> = frontier.chunks(32).map(|c| <Hash>::try_from(c).ok()).collect::<Option<_>>()?;
+        (frontier.len() % 32 == 0 && subtrees.len() == size.count_ones() as usize).then_some(Tree { size, subtrees })
+    }
+
     /// The RFC 6962 root (Merkle tree hash) of the leaves pushed so far.
     pub fn root(&self) -> Hash {
         // MTH splits at the largest power of two below n, so the root hashes the

@@ -307,3 +307,29 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    /// A tree stopped at any size and resumed from its frontier gives, after any further
+    /// leaves, the root of all of them (what an incremental verify carries between runs).
+    #[test]
+    fn a_tree_resumed_from_its_frontier_goes_on_as_if_never_stopped(first in 0usize..300, more in 0usize..300) {
+        let all = leaves(first + more);
+        let stopped = tree_of(&all[..first]);
+        let mut resumed = Tree::resume(stopped.size(), &stopped.frontier()).unwrap();
+        for l in &all[first..] {
+            resumed.push(*l);
+        }
+        prop_assert_eq!(resumed.size(), (first + more) as u64);
+        prop_assert_eq!(resumed.root(), naive_mth(&all));
+    }
+}
+
+#[test]
+fn a_frontier_that_does_not_fit_its_size_is_refused() {
+    let t = tree_of(&leaves(5)); // 5 = 4 + 1: two subtrees
+    assert!(Tree::resume(5, &t.frontier()).is_some());
+    assert!(Tree::resume(7, &t.frontier()).is_none());
+    assert!(Tree::resume(4, &t.frontier()).is_none());
+    assert!(Tree::resume(5, &t.frontier()[..63]).is_none());
+    assert!(Tree::resume(0, &[]).is_some());
+}

@@ -13,6 +13,7 @@
 //! small and its byte formats are what a verifier in another language must reproduce (the
 //! Rust crates that exist for it are young and pull in tile storage we do not use).
 
+pub mod heads;
 pub mod merkle;
 pub mod note;
 
@@ -22,7 +23,8 @@ use crate::domain::error::{Error, Result, StorageContext};
 use crate::domain::messages as msg;
 use crate::domain::string_enum;
 use crate::domain::{Place, Problem};
-pub use merkle::Hash;
+pub use heads::{Head, Heads};
+pub use merkle::{Hash, Tree};
 pub use note::{Checkpoint, Note};
 
 string_enum!(
@@ -143,60 +145,113 @@ pub(crate) fn sign_local(conn: &Connection, now_ms: i64) -> Result<Vec<Signed>> 
     Ok(out)
 }
 
-/// Holds every chain to every checkpoint stored for it: the entries a checkpoint covers
-/// must still be there and give its root. Returns how many checkpoints were checked.
-pub(crate) fn verify(conn: &Connection, problems: &mut Vec<Problem>) -> Result<u64> {
+/// Holds every chain to every checkpoint stored for it beyond `from` (every checkpoint for
+/// a full walk, when `from` is empty): the entries a checkpoint covers must still be there
+/// and give its root. Each chain is read once, from where `from` reached, its Merkle tree
+/// carried on from the frontier stored there. Every checkpoint's signature is checked.
+/// Returns how many checkpoints were held to their chain, and where each chain now ends.
+pub(crate) fn verify(conn: &Connection, from: &Heads, problems: &mut Vec<Problem>) -> Result<(u64, Heads)> {
     let ctx = "verify checkpoints";
     let local: String = conn.query_row("SELECT id FROM device WHERE is_local = 1", [], |r| r.get(0)).storage(ctx)?;
-    type Row = (String, String, i64, Vec<u8>, Option<i64>);
-    let rows: Vec<Row> = conn
-        .prepare(
-            "SELECT device_id, log, size, root, cosigned_at_ms FROM checkpoint
-             WHERE size > 0 ORDER BY device_id, log, size DESC",
-        )
-        .and_then(|mut s| s.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?.collect())
+    signatures(conn, problems)?;
+    let devices: Vec<String> = conn
+        .prepare("SELECT id FROM device ORDER BY id")
+        .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
         .storage(ctx)?;
     let mut checked = 0;
-    signatures(conn, problems)?;
-    let mut cached: Option<(String, String, Vec<Hash>)> = None;
-    let mut failed: Option<(String, String)> = None;
-    for (device_id, log_name, size, root, cosigned) in rows {
-        if failed.as_ref() == Some(&(device_id.clone(), log_name.clone())) {
-            continue;
-        }
-        let log: Log = log_name.parse()?;
-        if cached.as_ref().map(|(d, l, _)| (d, l)) != Some((&device_id, &log_name)) {
-            let leaves = leaves(conn, &device_id, log, device_id == local && log == Log::Audit)?;
-            cached = Some((device_id.clone(), log_name.clone(), leaves));
-        }
-        let Some((_, _, leaves)) = cached.as_ref() else { continue };
-        checked += 1;
-        let who = if cosigned.is_some() { "signed and headquarters cosigned" } else { "signed" };
-        let held = leaves.len() as i64;
-        let chain_name = if log == Log::Ledger { "ledger" } else { "audit log" };
-        let message = if held < size {
-            Some(format!(
-                "device {device_id}'s {chain_name} has {held} entries, but a checkpoint it {who} covers {size}: entries {} to {size} were removed",
-                held + 1
-            ))
-        } else if root_at(leaves, size as u64).map(|r| r.to_vec()) != Some(root) {
-            Some(format!(
-                "device {device_id}'s {chain_name}, entries 1 to {size}, no longer match the checkpoint it {who}: entries in that range were rewritten, inserted or removed"
-            ))
-        } else {
-            None
-        };
-        if let Some(message) = message {
-            problems.push(Problem {
-                place: Place::Checkpoint { device_id: device_id.clone(), log: log_name.clone() },
-                seq: size.min(held + 1),
-                event_id: None,
-                message,
-            });
-            failed = Some((device_id, log_name));
+    let mut reached = Heads::default();
+    for device_id in devices {
+        for log in Log::ALL.iter().copied() {
+            let local_audit = device_id == local && log == Log::Audit;
+            let start =
+                from.get(log, &device_id).cloned().unwrap_or(Head { size: 0, hash: Vec::new(), tree: Tree::new() });
+            let (n, head) = hold_chain(conn, &device_id, log, local_audit, start, problems)?;
+            checked += n;
+            reached.chains.insert((log, device_id.clone()), head);
         }
     }
-    Ok(checked)
+    Ok((checked, reached))
+}
+
+/// Streams one chain's entries after `start` into its Merkle tree, comparing the root at
+/// each checkpoint's size; of the checkpoints it fails, the largest is reported (it covers
+/// the most). Returns the checkpoints held and where the chain ends.
+fn hold_chain(
+    conn: &Connection,
+    device_id: &str,
+    log: Log,
+    local_audit: bool,
+    start: Head,
+    problems: &mut Vec<Problem>,
+) -> Result<(u64, Head)> {
+    let ctx = "verify checkpoints";
+    let after = i64::try_from(start.size).unwrap_or(i64::MAX);
+    type Row = (i64, Vec<u8>, Option<i64>);
+    let marks: Vec<Row> = conn
+        .prepare_cached(
+            "SELECT size, root, cosigned_at_ms FROM checkpoint
+             WHERE device_id = ?1 AND log = ?2 AND size > ?3 ORDER BY size",
+        )
+        .and_then(|mut s| {
+            s.query_map(params![device_id, log.as_str(), after], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect()
+        })
+        .storage(ctx)?;
+    let mut stmt = match (log, local_audit) {
+        (Log::Ledger, _) => {
+            conn.prepare_cached("SELECT hash FROM consent_event WHERE device_id = ?1 AND seq > ?2 ORDER BY seq")
+        }
+        (Log::Audit, true) => {
+            conn.prepare_cached("SELECT hash FROM audit_entry WHERE ?1 IS NOT NULL AND seq > ?2 ORDER BY seq")
+        }
+        (Log::Audit, false) => {
+            conn.prepare_cached("SELECT hash FROM device_audit_entry WHERE device_id = ?1 AND seq > ?2 ORDER BY seq")
+        }
+    }
+    .storage(ctx)?;
+    let mut rows = stmt.query(params![device_id, after]).storage(ctx)?;
+    let Head { mut tree, mut hash, .. } = start;
+    let mut pending = marks.iter().peekable();
+    let mut failed: Option<&Row> = None;
+    while let Some(r) = rows.next().storage(ctx)? {
+        hash = r.get(0).storage(ctx)?;
+        tree.push(merkle::leaf_hash(&hash));
+        while let Some(m) = pending.next_if(|m| m.0 as u64 <= tree.size()) {
+            if m.0 as u64 == tree.size() && tree.root().as_slice() != m.1.as_slice() {
+                failed = Some(m);
+            }
+        }
+    }
+    let held = tree.size() as i64;
+    let removed = pending.last();
+    let chain_name = if log == Log::Ledger { "ledger" } else { "audit log" };
+    let who = |cosigned: &Option<i64>| if cosigned.is_some() { "signed and headquarters cosigned" } else { "signed" };
+    let problem = match (removed, failed) {
+        (Some((size, _, cosigned)), _) => Some((
+            *size,
+            format!(
+                "device {device_id}'s {chain_name} has {held} entries, but a checkpoint it {} covers {size}: entries {} to {size} were removed",
+                who(cosigned),
+                held + 1
+            ),
+        )),
+        (None, Some((size, _, cosigned))) => Some((
+            *size,
+            format!(
+                "device {device_id}'s {chain_name}, entries 1 to {size}, no longer match the checkpoint it {}: entries in that range were rewritten, inserted or removed",
+                who(cosigned)
+            ),
+        )),
+        (None, None) => None,
+    };
+    if let Some((size, message)) = problem {
+        problems.push(Problem {
+            place: Place::Checkpoint { device_id: device_id.to_string(), log: log.as_str().to_string() },
+            seq: size.min(held + 1),
+            event_id: None,
+            message,
+        });
+    }
+    Ok((marks.len() as u64, Head { size: tree.size(), hash, tree }))
 }
 
 /// Every stored checkpoint must carry the device's valid signature over the size and root

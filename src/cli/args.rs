@@ -85,6 +85,10 @@ pub enum Command {
         /// those nobody made (administrators; tables cannot be restored this way).
         #[arg(long)]
         restore_schema: bool,
+        /// Check only what was added since the last intact verify (its chains' ends must be
+        /// unchanged); without it, everything is checked again.
+        #[arg(long)]
+        new: bool,
     },
     /// Write an encrypted backup of the vault (administrators): a consistent copy of the
     /// database and its key-slot file, made while the vault may be in use.

@@ -126,7 +126,7 @@ fn dispatch(cli: Cli) -> Result<(), Failure> {
         Command::Withdraw(a) => withdraw(&cli, a, json),
         Command::Status(a) => status(&cli, a, json),
         Command::History(a) => history(&cli, a, json),
-        Command::Verify { restore_schema } => verify(&cli, *restore_schema, json),
+        Command::Verify { restore_schema, new } => verify(&cli, *restore_schema, *new, json),
         Command::Subject(cmd) => rights::subject_cmd(&cli, cmd, json),
         Command::Suppression(a) => rights::suppression(&cli, a),
         Command::Export(a) => rights::export(&cli, a),
@@ -162,13 +162,13 @@ fn recover(cli: &Cli) -> Result<(), Failure> {
     Ok(())
 }
 
-fn verify(cli: &Cli, restore_schema: bool, json: bool) -> Result<(), Failure> {
+fn verify(cli: &Cli, restore_schema: bool, new: bool, json: bool) -> Result<(), Failure> {
     let report = with_session(cli, |s| {
         if restore_schema {
             let left = s.restore_schema()?;
             output::schema_restored(&left, json);
         }
-        verify::verify(s)
+        verify::verify(s, if new { verify::Scope::New } else { verify::Scope::Full })
     })?;
     output::verify_report(&report, json);
     if report.is_intact() {

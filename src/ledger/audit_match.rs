@@ -17,6 +17,7 @@ use rusqlite::Connection;
 use sha2::{Digest, Sha256};
 
 use super::EventRef;
+use crate::checkpoint::{Heads, Log};
 use crate::domain::error::{Result, StorageContext};
 use crate::domain::{Place, Problem};
 
@@ -46,7 +47,11 @@ enum Recorded {
 /// One event of this device's chain: (id, device, seq, hash in hex).
 type Event = (String, String, i64, String);
 
-pub(crate) fn verify_against_audit(conn: &Connection, problems: &mut Vec<Problem>) -> Result<()> {
+/// Holds this device's chain to the audit entries that recorded it: all of both for a full
+/// walk, or the entries and events after those `from` reached (which the last verify held
+/// to each other; a write commits its events and its entry together, so each side's head
+/// is at the same place in the other).
+pub(crate) fn verify_against_audit(conn: &Connection, from: &Heads, problems: &mut Vec<Problem>) -> Result<()> {
     let ctx = "verify the ledger";
     // The audit entries of captures, withdrawals and imports record the events they wrote, in
     // the order written; one device's events by seq are in that same order (each write holds
@@ -54,9 +59,14 @@ pub(crate) fn verify_against_audit(conn: &Connection, problems: &mut Vec<Problem
     // holding one entry at a time: only where they part (something was deleted, added or
     // reordered) are the rest of the entries gathered to name what.
     let mut audit = conn
-        .prepare("SELECT seq, detail FROM audit_entry WHERE action IN ('consent.capture', 'consent.withdraw', 'consent.import') ORDER BY seq")
+        .prepare(
+            "SELECT seq, detail FROM audit_entry
+             WHERE action IN ('consent.capture', 'consent.withdraw', 'consent.import') AND seq > ?1 ORDER BY seq",
+        )
         .storage(ctx)?;
-    let mut audit_rows = audit.query([]).storage(ctx)?;
+    let local: String = conn.query_row("SELECT id FROM device WHERE is_local = 1", [], |r| r.get(0)).storage(ctx)?;
+    let after = |log| i64::try_from(from.size(log, &local)).unwrap_or(i64::MAX);
+    let mut audit_rows = audit.query([after(Log::Audit)]).storage(ctx)?;
     let mut pending: std::collections::VecDeque<Recorded> = std::collections::VecDeque::new();
     let mut next_recorded = || -> Result<Option<Recorded>> {
         while pending.is_empty() {
@@ -84,12 +94,9 @@ pub(crate) fn verify_against_audit(conn: &Connection, problems: &mut Vec<Problem
     // Only this vault's own chain: other devices' events, at headquarters, are held to the
     // checkpoints those devices signed and headquarters cosigned (`checkpoint::verify`).
     let mut stmt = conn
-        .prepare(
-            "SELECT id, device_id, seq, hash FROM consent_event
-             WHERE device_id = (SELECT id FROM device WHERE is_local = 1) ORDER BY seq",
-        )
+        .prepare("SELECT id, device_id, seq, hash FROM consent_event WHERE device_id = ?1 AND seq > ?2 ORDER BY seq")
         .storage(ctx)?;
-    let mut rows = stmt.query([]).storage(ctx)?;
+    let mut rows = stmt.query(rusqlite::params![local, after(Log::Ledger)]).storage(ctx)?;
     let mut next_event = || -> Result<Option<Event>> {
         let Some(r) = rows.next().storage(ctx)? else { return Ok(None) };
         Ok(Some((

@@ -6,6 +6,7 @@ use chrono::{DateTime, FixedOffset};
 use rusqlite::{params, Connection, OptionalExtension};
 
 use super::{EventKind, EventRef, Method};
+use crate::checkpoint;
 use crate::domain::canonical::Canonical;
 use crate::domain::error::{Result, StorageContext};
 use crate::domain::time::offset_minutes;
@@ -110,36 +111,103 @@ pub(crate) fn append(w: &mut Write<'_>, e: &NewEvent<'_>) -> Result<EventRef> {
     Ok(EventRef { id: id.into(), kind: e.kind, purpose: e.purpose.to_string(), seq, hash: hex::encode(hash) })
 }
 
-/// Walks every device's chain; returns (events checked, devices).
-pub(crate) fn verify_chains(conn: &Connection, problems: &mut Vec<Problem>) -> Result<(u64, u64)> {
+const CHAIN_COLUMNS: &str =
+    "id, device_id, seq, prev_hash, hash, kind, coalesce(chain_subject_id, subject_id), purpose_code,
+     notice_hash, language, captured_at_ms, utc_offset_min, operator_id, method, evidence";
+
+/// Walks every device's chain, from where `from` reached on it (the whole chain for a full
+/// walk, when `from` is empty): the event `from` ends at must still be there with the hash
+/// it had, and each event after it must link to the one before and hash to what it says.
+/// Returns (events checked, devices).
+pub(crate) fn verify_chains(
+    conn: &Connection,
+    from: &checkpoint::Heads,
+    problems: &mut Vec<Problem>,
+) -> Result<(u64, u64)> {
     let ctx = "verify the ledger";
-    let mut stmt = conn
-        .prepare(
-            "SELECT id, device_id, seq, prev_hash, hash, kind, coalesce(chain_subject_id, subject_id), purpose_code,
-                    notice_hash, language, captured_at_ms, utc_offset_min, operator_id, method, evidence
-             FROM consent_event ORDER BY device_id, seq",
-        )
+    let mut walk = Walk {
+        device: None,
+        broken: false,
+        expected_seq: 1,
+        prev: GENESIS.to_vec(),
+        head: None,
+        checked: 0,
+        devices: 0,
+    };
+    if from.chains.is_empty() {
+        let mut stmt =
+            conn.prepare(&format!("SELECT {CHAIN_COLUMNS} FROM consent_event ORDER BY device_id, seq")).storage(ctx)?;
+        let mut rows = stmt.query([]).storage(ctx)?;
+        while let Some(r) = rows.next().storage(ctx)? {
+            walk.row(r, from, problems)?;
+        }
+        return Ok((walk.checked, walk.devices));
+    }
+    let devices: Vec<String> = conn
+        .prepare("SELECT id FROM device ORDER BY id")
+        .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
         .storage(ctx)?;
-    let mut rows = stmt.query([]).storage(ctx)?;
-    let mut checked = 0u64;
-    let mut devices = 0u64;
-    let mut current_device: Option<String> = None;
-    let mut broken = false;
-    let mut expected_seq = 1i64;
-    let mut prev = GENESIS.to_vec();
-    while let Some(r) = rows.next().storage(ctx)? {
+    let mut stmt = conn
+        .prepare(&format!("SELECT {CHAIN_COLUMNS} FROM consent_event WHERE device_id = ?1 AND seq >= ?2 ORDER BY seq"))
+        .storage(ctx)?;
+    for device in devices {
+        let head = from.get(checkpoint::Log::Ledger, &device);
+        let start = head.map_or(0, |h| i64::try_from(h.size).unwrap_or(i64::MAX));
+        let mut rows = stmt.query(params![device, start]).storage(ctx)?;
+        let mut seen = false;
+        while let Some(r) = rows.next().storage(ctx)? {
+            seen = true;
+            walk.row(r, from, problems)?;
+        }
+        if let (false, Some(h)) = (seen, head.filter(|h| h.size > 0)) {
+            problems.push(Problem {
+                place: Place::Ledger { device_id: device.clone() },
+                seq: start,
+                event_id: None,
+                message: format!(
+                    "device {device}'s chain no longer reaches event {}, which the last verify found intact: events were deleted",
+                    h.size
+                ),
+            });
+        }
+    }
+    Ok((walk.checked, walk.devices))
+}
+
+/// One walk along the ledger's chains, a device at a time.
+struct Walk {
+    device: Option<String>,
+    broken: bool,
+    expected_seq: i64,
+    prev: Vec<u8>,
+    /// The event the walk must start at and the hash it had, when it resumes a chain.
+    head: Option<(i64, Vec<u8>)>,
+    checked: u64,
+    devices: u64,
+}
+
+impl Walk {
+    fn row(&mut self, r: &rusqlite::Row<'_>, from: &checkpoint::Heads, problems: &mut Vec<Problem>) -> Result<()> {
+        let ctx = "verify the ledger";
         let id: String = r.get(0).storage(ctx)?;
         let device: String = r.get(1).storage(ctx)?;
-        if current_device.as_deref() != Some(device.as_str()) {
-            devices += 1;
-            current_device = Some(device.clone());
-            broken = false;
-            expected_seq = 1;
-            prev = GENESIS.to_vec();
+        if self.device.as_deref() != Some(device.as_str()) {
+            self.devices += 1;
+            self.broken = false;
+            self.expected_seq = 1;
+            self.prev = GENESIS.to_vec();
+            self.head = from
+                .get(checkpoint::Log::Ledger, &device)
+                .filter(|h| h.size > 0)
+                .map(|h| (i64::try_from(h.size).unwrap_or(i64::MAX), h.hash.clone()));
+            if let Some((seq, _)) = &self.head {
+                self.expected_seq = *seq;
+            }
+            self.device = Some(device.clone());
         }
-        checked += 1;
-        if broken {
-            continue;
+        self.checked += 1;
+        if self.broken {
+            return Ok(());
         }
         let seq: i64 = r.get(2).storage(ctx)?;
         let stored_prev: Vec<u8> = r.get(3).storage(ctx)?;
@@ -153,17 +221,33 @@ pub(crate) fn verify_chains(conn: &Connection, problems: &mut Vec<Problem>) -> R
             });
             true
         };
-        if seq != expected_seq {
-            broken = fail(format!(
-                "event {id} (device {device}, seq {seq}): expected seq {expected_seq} here; events were deleted or inserted"
+        if seq != self.expected_seq {
+            self.broken = fail(format!(
+                "event {id} (device {device}, seq {seq}): expected seq {} here; events were deleted or inserted",
+                self.expected_seq
             ));
-            continue;
+            return Ok(());
         }
-        if stored_prev != prev {
-            broken = fail(format!(
+        // Resuming: the event where the last verify stopped keeps the hash it had then (its
+        // link backwards was checked then); the walk goes on from it.
+        let resumed = match self.head.take() {
+            Some((_, hash)) if hash != stored => {
+                self.broken = fail(format!(
+                    "event {id} (device {device}, seq {seq}): its hash differs from the one the last verify found; it was rewritten"
+                ));
+                return Ok(());
+            }
+            Some(_) => {
+                self.checked -= 1; // verified before: only what follows it is new
+                true
+            }
+            None => false,
+        };
+        if !resumed && stored_prev != self.prev {
+            self.broken = fail(format!(
                 "event {id} (device {device}, seq {seq}): does not link to the event before it; events were removed, inserted or reordered"
             ));
-            continue;
+            return Ok(());
         }
         let notice_hash: Option<String> = r.get(8).storage(ctx)?;
         let language: Option<String> = r.get(9).storage(ctx)?;
@@ -193,15 +277,15 @@ pub(crate) fn verify_chains(conn: &Connection, problems: &mut Vec<Problem>) -> R
         }
         .hash();
         if recomputed.as_slice() != stored.as_slice() {
-            broken = fail(format!(
+            self.broken = fail(format!(
                 "event {id} (device {device}, seq {seq}): its contents do not match its hash; it was edited"
             ));
-            continue;
+            return Ok(());
         }
-        prev = stored;
-        expected_seq += 1;
+        self.prev = stored;
+        self.expected_seq += 1;
+        Ok(())
     }
-    Ok((checked, devices))
 }
 
 /// One event exactly as its device chained it: what a device bundle carries and what

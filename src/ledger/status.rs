@@ -45,16 +45,31 @@ const MISMATCHES_LISTED: usize = 20;
 
 /// Rebuilds every person's current state per purpose from the ledger by the rule and
 /// compares it with the trigger-kept `consent_current`; each difference is a problem naming
-/// the person, the purpose and both states. Returns the pairs compared.
-pub(crate) fn verify_current(conn: &Connection, problems: &mut Vec<Problem>) -> Result<u64> {
+/// the person, the purpose and both states. With `after` (a consent event's row), only the
+/// people and purposes with events after it are rebuilt: the ones whose state can have
+/// changed since the last verify. Returns the pairs compared.
+pub(crate) fn verify_current(conn: &Connection, after: Option<i64>, problems: &mut Vec<Problem>) -> Result<u64> {
     let ctx = "rebuild the current state";
-    let rule = current_rule();
     // The rule runs once; each of its rows finds the table's by primary key, and the table's
-    // rows the rule does not give come from the outer side of the join.
+    // rows the rule does not give come from the outer side of the join. Scoped, the rule
+    // reads only the touched pairs' events (by the index on person and purpose).
+    let (with, rule, table) = match after {
+        None => (String::new(), current_rule().to_string(), "consent_current"),
+        Some(_) => (
+            "WITH touched AS MATERIALIZED (SELECT DISTINCT subject_id, purpose_code FROM consent_event WHERE rowid > ?1),
+                  scoped_event AS (SELECT e.* FROM touched t JOIN consent_event e
+                                     ON e.subject_id = t.subject_id AND e.purpose_code = t.purpose_code),
+                  scoped_current AS (SELECT c.* FROM touched t JOIN consent_current c
+                                       ON c.subject_id = t.subject_id AND c.purpose_code = t.purpose_code) "
+                .to_string(),
+            current_rule().replace("FROM consent_event", "FROM scoped_event"),
+            "scoped_current",
+        ),
+    };
     let sql = format!(
-        "SELECT coalesce(r.subject_id, c.subject_id), coalesce(r.purpose_code, c.purpose_code),
+        "{with}SELECT coalesce(r.subject_id, c.subject_id), coalesce(r.purpose_code, c.purpose_code),
                 r.kind, r.id, c.kind, c.event_id
-         FROM ({rule}) r FULL OUTER JOIN consent_current c
+         FROM ({rule}) r FULL OUTER JOIN {table} c
            ON c.subject_id = r.subject_id AND c.purpose_code = r.purpose_code
          WHERE r.id IS NOT c.event_id OR r.kind IS NOT c.kind
             OR r.captured_at_ms IS NOT c.captured_at_ms OR r.protection IS NOT c.protection
@@ -62,11 +77,14 @@ pub(crate) fn verify_current(conn: &Connection, problems: &mut Vec<Problem>) -> 
     );
     let mut stmt = conn.prepare(&sql).storage(ctx)?;
     type Row = (String, String, Option<String>, Option<String>, Option<String>, Option<String>);
-    let rows: Vec<Row> = stmt
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))
-        .storage(ctx)?
-        .collect::<rusqlite::Result<_>>()
-        .storage(ctx)?;
+    let map = |r: &rusqlite::Row<'_>| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?));
+    let rows: Vec<Row> = match after {
+        None => stmt.query_map([], map),
+        Some(rowid) => stmt.query_map([rowid], map),
+    }
+    .storage(ctx)?
+    .collect::<rusqlite::Result<_>>()
+    .storage(ctx)?;
     // One problem per person and purpose: what the ledger gives beside what the table says,
     // each as (kind, event id).
     type Side = Option<(String, String)>;
@@ -100,9 +118,11 @@ pub(crate) fn verify_current(conn: &Connection, problems: &mut Vec<Problem>) -> 
     let copied: i64 = conn
         .query_row(
             "SELECT count(*) FROM consent_current c JOIN consent_event e ON e.id = c.event_id
-             WHERE c.utc_offset_min IS NOT e.utc_offset_min OR c.notice_hash IS NOT e.notice_hash
-                OR c.method IS NOT e.method",
-            [],
+             WHERE (c.utc_offset_min IS NOT e.utc_offset_min OR c.notice_hash IS NOT e.notice_hash
+                    OR c.method IS NOT e.method)
+               AND (?1 IS NULL OR (c.subject_id, c.purpose_code) IN
+                      (SELECT subject_id, purpose_code FROM consent_event WHERE rowid > ?1))",
+            [after],
             |r| r.get(0),
         )
         .storage(ctx)?;
@@ -128,9 +148,15 @@ pub(crate) fn verify_current(conn: &Connection, problems: &mut Vec<Problem>) -> 
             ));
         }
     }
-    conn.query_row("SELECT count(*) FROM consent_current", [], |r| r.get::<_, i64>(0))
-        .map(|n| u64::try_from(n).unwrap_or(0))
-        .storage(ctx)
+    let compared = match after {
+        None => conn.query_row("SELECT count(*) FROM consent_current", [], |r| r.get::<_, i64>(0)),
+        Some(rowid) => conn.query_row(
+            "SELECT count(*) FROM (SELECT DISTINCT subject_id, purpose_code FROM consent_event WHERE rowid > ?1)",
+            [rowid],
+            |r| r.get::<_, i64>(0),
+        ),
+    };
+    compared.map(|n| u64::try_from(n).unwrap_or(0)).storage(ctx)
 }
 
 /// The current state of each purpose for one person, from the one current-state table,

@@ -31,10 +31,11 @@ const MIGRATIONS: &[Migration] = &[
     },
     Migration { version: 12, name: "email_domain", sql: include_str!("../../migrations/0012_email_domain.sql") },
     Migration { version: 13, name: "guardian_masked", sql: include_str!("../../migrations/0013_guardian_masked.sql") },
+    Migration { version: 14, name: "verified_heads", sql: include_str!("../../migrations/0014_verified_heads.sql") },
 ];
 
 /// The newest schema version this binary knows.
-pub const SCHEMA_VERSION: i64 = 13;
+pub const SCHEMA_VERSION: i64 = 14;
 
 /// The SQL of each migration, oldest first: for a benchmark's baseline that builds the same
 /// schema by hand, so that it can never fall behind the engine's.

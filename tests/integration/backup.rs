@@ -62,7 +62,7 @@ fn a_backup_under_concurrent_capture_holds_every_event_acknowledged_before_it_be
     let copy = VaultPaths::new(&b.db);
     assert_eq!(copy.slots, b.keys);
     let mut s = unlock(&copy, Role::Legal);
-    let report = verify::verify(&mut s).unwrap();
+    let report = verify::verify(&mut s, consentry::verify::Scope::Full).unwrap();
     assert!(report.is_intact(), "{:?}", report.problems);
     assert_eq!(report.events_checked as i64, b.events);
     s.lock().unwrap();
@@ -120,6 +120,6 @@ fn restore_checks_the_backup_before_replacing_anything_and_keeps_the_old_vault()
     assert_eq!(events(&tv.paths), 1, "the vault is as it was at the backup");
     let mut lena = unlock(&tv.paths, Role::Legal);
     assert!(lena.audit_log(20).unwrap().iter().any(|e| e.action == "vault.restore"));
-    assert!(verify::verify(&mut lena).unwrap().is_intact());
+    assert!(verify::verify(&mut lena, consentry::verify::Scope::Full).unwrap().is_intact());
     lena.lock().unwrap();
 }

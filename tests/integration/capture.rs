@@ -242,7 +242,7 @@ fn states(s: &mut Session, email: &str) -> Vec<(String, ConsentState)> {
 }
 
 fn assert_intact(s: &mut Session) {
-    let report = verify::verify(s).unwrap();
+    let report = verify::verify(s, consentry::verify::Scope::Full).unwrap();
     assert!(report.is_intact(), "{report:?}");
 }
 

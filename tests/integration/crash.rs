@@ -84,7 +84,7 @@ fn kill_9_loses_no_acknowledged_event() {
     assert_eq!(partial, 0);
     drop(stmt);
     let mut s = s;
-    let report = consentry::verify::verify(&mut s).unwrap();
+    let report = consentry::verify::verify(&mut s, consentry::verify::Scope::Full).unwrap();
     assert!(report.is_intact(), "{report:?}");
     s.lock().unwrap();
     println!("{} kills, {} acknowledged events, every one present; integrity checks clean", rounds(), acked.len());

@@ -259,7 +259,7 @@ fn kill_9_during_key_slot_changes_leaves_old_or_new() {
     }
     assert!(changes >= rounds(), "the children changed too little to test anything: {changes}");
     let mut s = unlock(&tv.paths, Role::Legal);
-    assert!(consentry::verify::verify(&mut s).unwrap().is_intact());
+    assert!(consentry::verify::verify(&mut s, consentry::verify::Scope::Full).unwrap().is_intact());
     s.lock().unwrap();
     println!(
         "{} kills, {changes} key-slot changes and rotations acknowledged; old or new state every time",

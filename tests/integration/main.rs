@@ -35,4 +35,5 @@ mod sync_merge;
 mod tamper;
 mod vault;
 mod verify_beside;
+mod verify_new;
 mod verify_proof;

@@ -573,7 +573,7 @@ fn approval_registers_both_languages_and_freezes_them() {
     lu.lock().unwrap();
 
     let mut ada = unlock_as(&paths, ADMIN);
-    let report = verify::verify(&mut ada).unwrap();
+    let report = verify::verify(&mut ada, consentry::verify::Scope::Full).unwrap();
     assert!(report.is_intact(), "{:?}", report.problems);
     assert!(report.audit_entries_checked > 10);
     ada.lock().unwrap();

@@ -132,7 +132,7 @@ fn run(op: &str, s: &mut Session, tv: &TestVault, n: usize) -> Result<(), Error>
         "consent.status" => ledger::status(s, &someone).map(drop),
         "consent.history" => ledger::history(s, &someone).map(drop),
         "subject.reveal" => subject::reveal(s, &someone).map(drop),
-        "vault.verify" => verify::verify(s).map(drop),
+        "vault.verify" => verify::verify(s, consentry::verify::Scope::Full).map(drop),
         "vault.restore_schema" => s.restore_schema().map(drop),
         "kiosk.leave" => {
             let me = [ADMIN, LEGAL, MARKETER, KIOSK].into_iter().find(|(name, _)| *name == s.operator().name);

@@ -48,7 +48,7 @@ fn after_a_rotation_an_old_key_slot_file_opens_nothing() {
     let mut lena = unlock(&tv.paths, Role::Legal);
     let v = subject::reveal(&mut lena, &SubjectKey::Id(rec.subject_id.clone())).unwrap();
     assert_eq!(v.email.as_deref(), Some("person1@example.com"), "sealed details open under the new personal-data key");
-    assert!(verify::verify(&mut lena).unwrap().is_intact());
+    assert!(verify::verify(&mut lena, consentry::verify::Scope::Full).unwrap().is_intact());
     let log = lena.audit_log(20).unwrap();
     assert!(log.iter().any(|e| e.action == "vault.data_key_rotated"));
     assert!(log.iter().any(|e| e.action == "personal_data.rotated"));

@@ -213,7 +213,7 @@ fn a_device_captures_offline_and_headquarters_merges_its_bundle() {
     assert_eq!(devices[0].last_seq as u64, unsent.events);
     assert_eq!(devices[0].last_checkpoint, Some(unsent.events as i64));
     assert!(devices[0].acknowledged_at_ms.is_some() && devices[0].gaps.is_empty() && devices[0].forks == 0);
-    let report = verify::verify(&mut lena).unwrap();
+    let report = verify::verify(&mut lena, consentry::verify::Scope::Full).unwrap();
     assert!(report.is_intact(), "{:?}", report.problems);
     assert!(report.checkpoints_checked >= 2);
     // Headquarters sees the event's figures per device, and has nothing of its own to send.
@@ -235,7 +235,7 @@ fn a_device_captures_offline_and_headquarters_merges_its_bundle() {
     let mut mo = unlock(&org.device, Role::Marketer);
     assert_eq!(bundle::unsent(&mut mo).unwrap().unwrap().events, 0);
     assert_eq!(capture::stats::stats(&mut mo, &event).unwrap().unsent_people, Some(0));
-    assert!(verify::verify(&mut mo).unwrap().is_intact());
+    assert!(verify::verify(&mut mo, consentry::verify::Scope::Full).unwrap().is_intact());
     mo.lock().unwrap();
 
     // A later capture travels alone: the next bundle holds only what was not acknowledged.
@@ -345,7 +345,7 @@ fn headquarters_answers_rights_over_merged_records_exactly_as_on_one_vault() {
         "request",
     )
     .unwrap();
-    let report = verify::verify(&mut lena).unwrap();
+    let report = verify::verify(&mut lena, consentry::verify::Scope::Full).unwrap();
     assert!(report.is_intact(), "{:?}", report.problems);
     lena.lock().unwrap();
 }

@@ -268,7 +268,7 @@ fn synced_org() -> (Org, i64) {
 
 fn device_problems(device: &consentry::vault::VaultPaths) -> Vec<consentry::domain::Problem> {
     let mut mo = unlock(device, Role::Marketer);
-    let r = verify::verify(&mut mo).unwrap();
+    let r = verify::verify(&mut mo, consentry::verify::Scope::Full).unwrap();
     mo.lock().unwrap();
     r.problems
 }
@@ -410,14 +410,14 @@ fn an_altered_checkpoint_row_fails_verify_on_the_device() {
 fn a_merged_event_rewritten_at_headquarters_fails_verify_there() {
     let (org, _) = synced_org();
     let mut lena = unlock_as(&org.hq, LEGAL);
-    assert!(verify::verify(&mut lena).unwrap().is_intact());
+    assert!(verify::verify(&mut lena, consentry::verify::Scope::Full).unwrap().is_intact());
     with_triggers_dropped(
         lena.raw_connection_for_tests(),
         &["consent_event_no_update"],
         "UPDATE consent_event SET kind = 'grant', hash = zeroblob(32)
          WHERE seq = 2 AND device_id <> (SELECT id FROM device WHERE is_local = 1);",
     );
-    let problems = verify::verify(&mut lena).unwrap().problems;
+    let problems = verify::verify(&mut lena, consentry::verify::Scope::Full).unwrap().problems;
     lena.lock().unwrap();
     assert!(
         problems.iter().any(|p| matches!(&p.place, Place::Checkpoint { log, .. } if log == "ledger")),

@@ -455,7 +455,7 @@ fn a_bundle_after_a_gap_is_held_until_the_gap_fills() {
     let d = &bundle::devices(&mut lena).unwrap()[0];
     assert_eq!((d.last_seq, d.gaps.clone(), d.last_checkpoint), (6, vec![], Some(6)));
     assert_eq!(consentry::subject::search(&mut lena, "guest", 5).unwrap().len(), 2);
-    assert!(consentry::verify::verify(&mut lena).unwrap().is_intact());
+    assert!(consentry::verify::verify(&mut lena, consentry::verify::Scope::Full).unwrap().is_intact());
     lena.lock().unwrap();
 }
 

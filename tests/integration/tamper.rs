@@ -54,9 +54,9 @@ fn tamper(s: &Session, sql: &str) {
 
 fn verify_after(tv: &TestVault, sql: &str) -> verify::Report {
     let mut s = unlock(&tv.paths, Role::Legal);
-    assert!(verify::verify(&mut s).unwrap().is_intact(), "intact before tampering");
+    assert!(verify::verify(&mut s, consentry::verify::Scope::Full).unwrap().is_intact(), "intact before tampering");
     tamper(&s, sql);
-    let report = verify::verify(&mut s).unwrap();
+    let report = verify::verify(&mut s, consentry::verify::Scope::Full).unwrap();
     s.lock().unwrap();
     assert!(!report.is_intact(), "verify missed: {sql}");
     report
@@ -167,7 +167,7 @@ proptest! {
         let (name, value) = FIELDS[field];
         let mut s = unlock(&tv.paths, Role::Legal);
         tamper(&s, &format!("PRAGMA foreign_keys = OFF; UPDATE consent_event SET {name} = {value} WHERE seq = {event}"));
-        let report = verify::verify(&mut s).unwrap();
+        let report = verify::verify(&mut s, consentry::verify::Scope::Full).unwrap();
         s.lock().unwrap();
         let changed = name != "device_id";
         prop_assert_eq!(!report.is_intact(), changed, "{} on seq {}: {:?}", name, event, report);

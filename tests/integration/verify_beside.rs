@@ -20,7 +20,9 @@ fn capture_goes_on_while_verify_runs_and_every_run_is_intact() {
         );
     }
     let verifier = verify::verifier(&mut mo).unwrap();
-    let runs = std::thread::spawn(move || (0..8).map(|_| verifier.run().unwrap()).collect::<Vec<_>>());
+    let runs = std::thread::spawn(move || {
+        (0..8).map(|_| verifier.run(consentry::verify::Scope::Full).unwrap()).collect::<Vec<_>>()
+    });
     // The session is free: these captures commit while the verifier reads.
     for n in 40..80 {
         capture(
@@ -38,7 +40,7 @@ fn capture_goes_on_while_verify_runs_and_every_run_is_intact() {
     }
     // Recording the outcome goes through the session.
     verify::record(&mut mo, &reports[0]).unwrap();
-    let last = verify::verifier(&mut mo).unwrap().run().unwrap();
+    let last = verify::verifier(&mut mo).unwrap().run(consentry::verify::Scope::Full).unwrap();
     assert_eq!(last.events_checked, 160);
     mo.lock().unwrap();
 }
@@ -47,7 +49,7 @@ fn capture_goes_on_while_verify_runs_and_every_run_is_intact() {
 fn a_result_goes_stale_when_the_vault_changes_and_not_otherwise() {
     let tv = vault_with_team();
     let mut mo = unlock(&tv.paths, Role::Marketer);
-    let report = verify::verifier(&mut mo).unwrap().run().unwrap();
+    let report = verify::verifier(&mut mo).unwrap().run(consentry::verify::Scope::Full).unwrap();
     assert!(!verify::is_stale(&mut mo, &report).unwrap());
     verify::record(&mut mo, &report).unwrap();
     let _ = consentry::subject::search(&mut mo, "guest", 5).unwrap();
@@ -65,6 +67,6 @@ fn a_kiosk_cannot_make_a_verifier() {
     kim.lock().unwrap();
     let mut lena = unlock(&tv.paths, Role::Legal);
     let v = verify::verifier(&mut lena).unwrap();
-    assert!(v.run().unwrap().is_intact());
+    assert!(v.run(consentry::verify::Scope::Full).unwrap().is_intact());
     lena.lock().unwrap();
 }

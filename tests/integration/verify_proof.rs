@@ -23,7 +23,7 @@ fn a_rewritten_approved_wording_fails_verify_and_names_the_version() {
     let (_dir, paths) = authoring_vault();
     let v = approved_notice(&paths, "ts");
     let mut lena = unlock_as(&paths, LEGAL);
-    let before = verify::verify(&mut lena).unwrap();
+    let before = verify::verify(&mut lena, consentry::verify::Scope::Full).unwrap();
     assert!(before.is_intact(), "{:?}", before.problems);
     assert!(before.notices_checked >= 3, "the revision and its two language versions: {}", before.notices_checked);
     // The English text consents point at, with one word changed; both copies of it.
@@ -37,7 +37,7 @@ fn a_rewritten_approved_wording_fails_verify_and_names_the_version() {
             id = v.id
         ),
     );
-    let r = verify::verify(&mut lena).unwrap();
+    let r = verify::verify(&mut lena, consentry::verify::Scope::Full).unwrap();
     assert!(!r.is_intact());
     assert!(!places(&r).contains(&"schema"), "the triggers were put back exactly: {:?}", r.problems);
     let version = r
@@ -70,7 +70,7 @@ fn a_rewritten_capture_form_fails_verify() {
             v.id
         ),
     );
-    let r = verify::verify(&mut lena).unwrap();
+    let r = verify::verify(&mut lena, consentry::verify::Scope::Full).unwrap();
     let p =
         r.problems.iter().find(|p| p.place.kind() == "notice_revision").unwrap_or_else(|| panic!("{:?}", r.problems));
     assert!(p.message.contains("capture form"), "{}", p.message);
@@ -105,7 +105,7 @@ fn a_dropped_trigger_fails_verify_and_stops_every_write_until_an_admin_restores_
 
     // A new session is refused too, and verify names the trigger.
     let mut lena = unlock(&tv.paths, Role::Legal);
-    let r = verify::verify(&mut lena).unwrap();
+    let r = verify::verify(&mut lena, consentry::verify::Scope::Full).unwrap();
     let p = r.problems.iter().find(|p| p.place.kind() == "schema").unwrap_or_else(|| panic!("{:?}", r.problems));
     assert_eq!(p.place, Place::Schema { kind: "trigger".into(), name: "consent_event_no_delete".into() });
     assert!(p.message.contains("is missing"), "{}", p.message);
@@ -127,7 +127,7 @@ fn a_dropped_trigger_fails_verify_and_stops_every_write_until_an_admin_restores_
 
     let mut ada = unlock(&tv.paths, Role::Admin);
     assert_eq!(ada.restore_schema().unwrap(), vec![]);
-    let r = verify::verify(&mut ada).unwrap();
+    let r = verify::verify(&mut ada, consentry::verify::Scope::Full).unwrap();
     assert!(r.is_intact(), "{:?}", r.problems);
     let log = ada.audit_log(5).unwrap();
     let restored = log.iter().find(|e| e.action == "vault.restore_schema").expect("audited");
@@ -149,7 +149,7 @@ fn an_added_trigger_and_an_edited_one_are_found_and_removed_or_put_back() {
              CREATE TRIGGER tally_granted_added AFTER INSERT ON consent_current BEGIN SELECT 1; END;",
         )
         .unwrap();
-    let r = verify::verify(&mut ada).unwrap();
+    let r = verify::verify(&mut ada, consentry::verify::Scope::Full).unwrap();
     let schema: Vec<String> =
         r.problems.iter().filter(|p| p.place.kind() == "schema").map(|p| p.message.clone()).collect();
     assert_eq!(
@@ -160,7 +160,7 @@ fn an_added_trigger_and_an_edited_one_are_found_and_removed_or_put_back() {
         ]
     );
     assert_eq!(ada.restore_schema().unwrap(), vec![]);
-    assert!(verify::verify(&mut ada).unwrap().is_intact());
+    assert!(verify::verify(&mut ada, consentry::verify::Scope::Full).unwrap().is_intact());
     ada.lock().unwrap();
 }
 
@@ -176,7 +176,7 @@ fn a_current_state_the_ledger_does_not_give_fails_verify_and_names_person_and_pu
     );
     mo.lock().unwrap();
     let mut lena = unlock(&tv.paths, Role::Legal);
-    let before = verify::verify(&mut lena).unwrap();
+    let before = verify::verify(&mut lena, consentry::verify::Scope::Full).unwrap();
     assert!(before.is_intact(), "{:?}", before.problems);
     assert_eq!(before.current_checked, 2);
     // The derived table says "granted" for a refusal: counts and exports would follow it.
@@ -187,7 +187,7 @@ fn a_current_state_the_ledger_does_not_give_fails_verify_and_names_person_and_pu
             [subject],
         )
         .unwrap();
-    let r = verify::verify(&mut lena).unwrap();
+    let r = verify::verify(&mut lena, consentry::verify::Scope::Full).unwrap();
     assert_eq!(r.problems.len(), 1, "{:?}", r.problems);
     let p = &r.problems[0];
     assert_eq!(p.place, Place::CurrentState { subject_id: subject.clone(), purpose: "event_marketing".into() });
@@ -206,23 +206,23 @@ fn a_changed_home_count_or_a_copied_notice_hash_fails_verify() {
     assert_eq!(counts.active_consents, 1);
     mo.lock().unwrap();
     let mut lena = unlock(&tv.paths, Role::Legal);
-    assert!(verify::verify(&mut lena).unwrap().is_intact());
+    assert!(verify::verify(&mut lena, consentry::verify::Scope::Full).unwrap().is_intact());
     lena.raw_connection_for_tests().execute("UPDATE tally SET n = n + 5 WHERE name = 'granted'", []).unwrap();
-    let r = verify::verify(&mut lena).unwrap();
+    let r = verify::verify(&mut lena, consentry::verify::Scope::Full).unwrap();
     assert_eq!(r.problems.len(), 1, "{:?}", r.problems);
     assert!(r.problems[0].message.contains("count of granted says 6, but there are 1"), "{}", r.problems[0].message);
     lena.raw_connection_for_tests().execute("UPDATE tally SET n = n - 5 WHERE name = 'granted'", []).unwrap();
     lena.raw_connection_for_tests().execute("UPDATE consent_current SET notice_hash = 'ff'", []).unwrap();
-    let r = verify::verify(&mut lena).unwrap();
+    let r = verify::verify(&mut lena, consentry::verify::Scope::Full).unwrap();
     assert_eq!(r.problems.len(), 1, "{:?}", r.problems);
     assert!(r.problems[0].message.contains("not their event's"), "{}", r.problems[0].message);
     // The method exports print is the event's too.
     let event_hash: String =
         lena.raw_connection_for_tests().query_row("SELECT notice_hash FROM consent_event", [], |r| r.get(0)).unwrap();
     lena.raw_connection_for_tests().execute("UPDATE consent_current SET notice_hash = ?1", [&event_hash]).unwrap();
-    assert!(verify::verify(&mut lena).unwrap().is_intact());
+    assert!(verify::verify(&mut lena, consentry::verify::Scope::Full).unwrap().is_intact());
     lena.raw_connection_for_tests().execute("UPDATE consent_current SET method = 'paper'", []).unwrap();
-    let r = verify::verify(&mut lena).unwrap();
+    let r = verify::verify(&mut lena, consentry::verify::Scope::Full).unwrap();
     assert_eq!(r.problems.len(), 1, "{:?}", r.problems);
     assert!(r.problems[0].message.contains("notice hash or method"), "{}", r.problems[0].message);
     lena.lock().unwrap();

@@ -71,11 +71,13 @@ async home() : Promise<Result<HomeView, ApiError>> {
 },
 /**
  * Starts a verify beside the session (unless one runs) and returns at once; Home polls
- * `verify_status` until it finishes. Capture and search are not held up meanwhile.
+ * `verify_status` until it finishes. Capture and search are not held up meanwhile. `full`
+ * walks everything; otherwise only what was added since the last intact verify is checked
+ * (everything when the last full walk is a week old).
  */
-async verifyVault() : Promise<Result<VerifyStatusView, ApiError>> {
+async verifyVault(full: boolean) : Promise<Result<VerifyStatusView, ApiError>> {
     try {
-    return { status: "ok", data: await TAURI_INVOKE("verify_vault") };
+    return { status: "ok", data: await TAURI_INVOKE("verify_vault", { full }) };
 } catch (e) {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
@@ -1725,7 +1727,20 @@ schema_altered: boolean;
 /**
  * When this run finished (RFC 3339, the vault's clock).
  */
-ran_at: string }
+ran_at: string; 
+/**
+ * Whether it walked everything; otherwise it checked what was added since `since`.
+ */
+full: boolean; 
+/**
+ * For a run that checked only what was new: when the verify it carried on from ran
+ * (RFC 3339, UTC).
+ */
+since: string | null; 
+/**
+ * When the last full walk ran (RFC 3339, UTC): this run, if it was one.
+ */
+last_full: string | null }
 export type VersionSummary = { number: number; state: NoticeState }
 export type VersionView = { notice: string; title: Bi; number: number; 
 /**

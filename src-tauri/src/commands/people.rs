@@ -78,6 +78,13 @@ pub struct VerifyView {
     pub schema_altered: bool,
     /// When this run finished (RFC 3339, the vault's clock).
     pub ran_at: String,
+    /// Whether it walked everything; otherwise it checked what was added since `since`.
+    pub full: bool,
+    /// For a run that checked only what was new: when the verify it carried on from ran
+    /// (RFC 3339, UTC).
+    pub since: Option<String>,
+    /// When the last full walk ran (RFC 3339, UTC): this run, if it was one.
+    pub last_full: Option<String>,
 }
 
 /// Verify as Home shows it: whether one is running beside the session, and the last result.
@@ -97,7 +104,15 @@ fn verify_view(r: &Report, ran_at: DateTime<FixedOffset>) -> VerifyView {
         places: r.problems.iter().map(|p| p.place.kind().to_string()).collect(),
         schema_altered: r.problems.iter().any(|p| matches!(p.place, Place::Schema { .. })),
         ran_at: ran_at.to_rfc3339(),
+        full: r.full,
+        since: r.since_ms.and_then(instant),
+        last_full: if r.full { Some(ran_at.to_rfc3339()) } else { r.last_full_ms.and_then(instant) },
     }
+}
+
+/// An instant stored as ms since the epoch, in RFC 3339 (UTC).
+fn instant(ms: i64) -> Option<String> {
+    chrono::DateTime::from_timestamp_millis(ms).map(|t| t.to_rfc3339())
 }
 
 fn status_view(state: &AppState) -> ApiResult<VerifyStatusView> {
@@ -106,16 +121,18 @@ fn status_view(state: &AppState) -> ApiResult<VerifyStatusView> {
 }
 
 /// Starts a verify beside the session (unless one runs) and returns at once; Home polls
-/// `verify_status` until it finishes. Capture and search are not held up meanwhile.
+/// `verify_status` until it finishes. Capture and search are not held up meanwhile. `full`
+/// walks everything; otherwise only what was added since the last intact verify is checked
+/// (everything when the last full walk is a week old).
 #[tauri::command]
 #[specta::specta]
-pub async fn verify_vault(state: State<'_, AppState>) -> ApiResult<VerifyStatusView> {
+pub async fn verify_vault(state: State<'_, AppState>, full: bool) -> ApiResult<VerifyStatusView> {
     state
         .inner()
         .clone()
-        .blocking(|state| {
+        .blocking(move |state| {
             state.touch();
-            state.start_verify()?;
+            state.start_verify(full)?;
             status_view(state)
         })
         .await

@@ -96,7 +96,7 @@ pub async fn create_vault(state: State<'_, AppState>, request: CreateVaultReques
             )?;
             let info = SessionInfo::of(&session);
             state.install(session)?;
-            if let Err(e) = state.start_verify() {
+            if let Err(e) = state.start_verify(false) {
                 tracing::warn!(kind = e.kind.as_str(), "verify not started after creating the vault");
             }
             Ok(CreatedVault { recovery_key: recovery.expose_display().to_string(), session: info })
@@ -125,7 +125,7 @@ pub async fn unlock(state: State<'_, AppState>, request: UnlockRequest) -> ApiRe
             let info = SessionInfo::of(&session);
             state.install(session)?;
             // Once after unlock, beside the session: Home shows the result when it is ready.
-            if let Err(e) = state.start_verify() {
+            if let Err(e) = state.start_verify(false) {
                 tracing::warn!(kind = e.kind.as_str(), "verify not started after unlock");
             }
             Ok(info)
@@ -163,7 +163,7 @@ pub(crate) async fn recover_in(state: AppState, request: RecoverRequest) -> ApiR
                 consentry::Session::recover(state.paths(), &key, &request.operator, &pass, Arc::new(SystemClock))?;
             let info = SessionInfo::of(&session);
             state.install(session)?;
-            if let Err(e) = state.start_verify() {
+            if let Err(e) = state.start_verify(false) {
                 tracing::warn!(kind = e.kind.as_str(), "verify not started after recovery");
             }
             Ok(info)

@@ -8,6 +8,10 @@ use super::print_json;
 #[derive(Serialize)]
 pub struct VerifyJson {
     pub intact: bool,
+    /// "full", or "new": what was added since the verify of `since`.
+    pub scope: &'static str,
+    pub since: Option<String>,
+    pub last_full: Option<String>,
     pub events_checked: u64,
     pub devices: u64,
     pub audit_entries_checked: u64,
@@ -31,6 +35,9 @@ impl From<&Report> for VerifyJson {
     fn from(r: &Report) -> Self {
         VerifyJson {
             intact: r.is_intact(),
+            scope: if r.full { "full" } else { "new" },
+            since: r.since_ms.map(instant),
+            last_full: r.last_full_ms.map(instant),
             events_checked: r.events_checked,
             devices: r.devices,
             audit_entries_checked: r.audit_entries_checked,
@@ -79,10 +86,24 @@ pub fn schema_restored(left: &[consentry::vault::SchemaDifference], json: bool) 
     }
 }
 
+/// An instant stored as ms since the epoch, in RFC 3339 (UTC).
+fn instant(ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms).map(|t| t.to_rfc3339()).unwrap_or_default()
+}
+
 pub fn verify_report(report: &Report, json: bool) {
     if json {
         print_json(&VerifyJson::from(report));
-    } else if report.is_intact() {
+        return;
+    }
+    if let (false, Some(since)) = (report.full, report.since_ms) {
+        println!(
+            "Checked what was added since the verify of {} (the last full walk: {}); `consentry verify` without --new checks everything.",
+            instant(since),
+            report.last_full_ms.map_or_else(|| "none yet".to_string(), instant)
+        );
+    }
+    if report.is_intact() {
         println!(
             "Intact: {} consent events on {} device chain(s), {} audit entries, {} checkpoint(s), {} notice version(s) and {} current state(s) verify; the schema is as the migrations create it.",
             report.events_checked,

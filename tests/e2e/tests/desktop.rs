@@ -404,7 +404,13 @@ async fn create_lock_unlock_add_purpose_see_people_withdraw_switch_language() {
     ui.wait_text("#stat-subjects .value", "2").await;
     ui.wait_text("#stat-active", "1").await;
     ui.wait_text("#ledger-status", "3 consent events").await;
+    // Coming back, verify checked only what was added since the one after unlock; "Verify
+    // everything" walks every chain again.
+    ui.wait_text("#ledger-status", "added since the verify of").await;
+    ui.wait_text("#verify-last-full", "Last full walk").await;
     ui.shot("home").await;
+    ui.click("#verify-full").await;
+    ui.wait_text("#ledger-status", "3 consent events on 1 device chain(s)").await;
 
     // Withdraw one purpose from the person's screen: the status changes at once, with a receipt.
     ui.click("#nav-subjects").await;

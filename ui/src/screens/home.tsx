@@ -15,9 +15,9 @@ export function Home(props: { allowed: ActionName[] }) {
 
   // Verify runs beside the session (started once after unlock, or by "Verify now"); Home
   // shows the last result and polls while one runs, so nothing waits for it.
-  const poll = async (start: boolean) => {
+  const poll = async (start: false | "new" | "full") => {
     try {
-      const s = await call(start ? commands.verifyVault() : commands.verifyStatus());
+      const s = await call(start ? commands.verifyVault(start === "full") : commands.verifyStatus());
       setStatus(s);
       if (s.running) timer.current = window.setTimeout(() => void poll(false), 700);
     } catch (e) {
@@ -31,9 +31,9 @@ export function Home(props: { allowed: ActionName[] }) {
       if (timer.current !== null) window.clearTimeout(timer.current);
     };
   }, []);
-  const runVerify = async () => {
+  const runVerify = async (scope: "new" | "full" = "new") => {
     if (timer.current !== null) window.clearTimeout(timer.current);
-    await poll(true);
+    await poll(scope);
   };
   const verify: VerifyView | null = status?.last ?? null;
   // Roles that may not verify (kiosk) see no ledger card rather than a refusal.
@@ -93,10 +93,18 @@ export function Home(props: { allowed: ActionName[] }) {
         ) : verify.intact ? (
           <p>
             <Badge tone="good">✓</Badge>{" "}
-            {verify.events_checked === 0
-              ? t("verifyIntactEmpty", { audit: verify.audit_entries_checked })
-              : t("verifyIntact", { events: verify.events_checked, devices: verify.devices, audit: verify.audit_entries_checked })}{" "}
+            {!verify.full
+              ? t("verifyIntactNew", { events: verify.events_checked, audit: verify.audit_entries_checked, since: when(verify.since ?? verify.ran_at) })
+              : verify.events_checked === 0
+                ? t("verifyIntactEmpty", { audit: verify.audit_entries_checked })
+                : t("verifyIntact", { events: verify.events_checked, devices: verify.devices, audit: verify.audit_entries_checked })}{" "}
             <span class="sub" id="verify-ran-at">{t("verifyRanAt", { at: when(verify.ran_at) })}</span>
+            {!verify.full && (
+              <span class="sub" id="verify-last-full">
+                {" "}
+                {verify.last_full ? t("verifyLastFull", { at: when(verify.last_full) }) : t("verifyNoFull")}
+              </span>
+            )}
           </p>
         ) : (
           <div>
@@ -110,13 +118,18 @@ export function Home(props: { allowed: ActionName[] }) {
             </ul>
             <p class="sub">{t("verifyRanAt", { at: when(verify.ran_at) })}</p>
             {verify.schema_altered && (
-              <SchemaRestore canRestore={props.allowed.includes("vault.restore_schema")} onRestored={runVerify} />
+              <SchemaRestore canRestore={props.allowed.includes("vault.restore_schema")} onRestored={() => runVerify("full")} />
             )}
           </div>
         )}
-        <button type="button" id="verify-now" onClick={runVerify} disabled={verifying}>
-          {verifying ? t("verifying") : t("verifyNow")}
-        </button>
+        <div class="button-row">
+          <button type="button" id="verify-now" onClick={() => void runVerify("new")} disabled={verifying}>
+            {verifying ? t("verifying") : t("verifyNow")}
+          </button>
+          <button type="button" class="ghost" id="verify-full" onClick={() => void runVerify("full")} disabled={verifying} title={t("verifyFullHint")}>
+            {t("verifyFull")}
+          </button>
+        </div>
       </div>
       )}
     </section>

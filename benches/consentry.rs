@@ -130,6 +130,10 @@ struct Args {
     merge_people: Option<usize>,
     /// `--cipher`: also compare SQLCipher's settings on the raw side (`consentry/cipher.rs`).
     cipher: bool,
+    /// `--keep-vault DIR`: copy the engine's vault there at the end (for measuring the app
+    /// on it: scripts/measure-desktop.py --vault DIR/engine.db --operator Mo --passphrase
+    /// "bench marketer passphrase").
+    keep_vault: Option<PathBuf>,
 }
 
 fn parse_args() -> Res<Args> {
@@ -147,6 +151,7 @@ fn parse_args() -> Res<Args> {
         merge: true,
         merge_people: None,
         cipher: !benching, // the smoke set runs every part, so none goes stale
+        keep_vault: None,
     };
     let mut it = raw.into_iter();
     while let Some(arg) = it.next() {
@@ -165,9 +170,10 @@ fn parse_args() -> Res<Args> {
             "--no-merge" => a.merge = false,
             "--merge-people" => a.merge_people = Some(value()?.parse()?),
             "--cipher" => a.cipher = true,
+            "--keep-vault" => a.keep_vault = Some(value()?.into()),
             other if other.starts_with("--") => {
                 return Err(format!(
-                    "unknown option {other}; use --quick|--large [--seed N] [--out FILE] [--md FILE] [--dir DIR] [--merge-only|--no-merge] [--merge-people N] [--cipher] or --startup FILE"
+                    "unknown option {other}; use --quick|--large [--seed N] [--out FILE] [--md FILE] [--dir DIR] [--merge-only|--no-merge] [--merge-people N] [--cipher] [--keep-vault DIR] or --startup FILE"
                 )
                 .into())
             }
@@ -506,22 +512,42 @@ fn run(a: &Args, base: &Path) -> Res<Value> {
         });
     }
 
-    // Verify again, after the imports and captures made the vault grow.
-    let (verify_after_t, report) =
-        timed(|| Ok(consentry::verify::verify(&mut e.marketer, consentry::verify::Scope::Full)?))?;
-    if !report.is_intact() {
-        return Err(format!("verify failed after the imports: {} problem(s)", report.problems.len()).into());
-    }
+    // Verify again, after the imports and captures made the vault grow: first only what
+    // they added (carrying on from the verify after generation), then everything, then only
+    // one capture's events (the app's routine verify, after unlock or on coming back to Home).
+    let verify_in = |e: &mut Engine, scope| -> Res<(std::time::Duration, consentry::verify::Report)> {
+        let (t, r) = timed(|| Ok(consentry::verify::verify(&mut e.marketer, scope)?))?;
+        if !r.is_intact() {
+            return Err(format!("verify failed after the imports: {} problem(s)", r.problems.len()).into());
+        }
+        Ok((t, r))
+    };
+    let (verify_new_t, new_report) = verify_in(&mut e, consentry::verify::Scope::New)?;
+    let (verify_after_t, report) = verify_in(&mut e, consentry::verify::Scope::Full)?;
+    let (p, _) = person(seed, next_person);
+    engine_capture(&mut e, &p)?;
+    let (verify_one_t, one_report) = verify_in(&mut e, consentry::verify::Scope::New)?;
     println!(
-        "verify after the imports: intact, {} events in {}",
+        "verify after the imports: what they added ({} events) in {}; everything ({} events) in {}; one capture since ({} events) in {}",
+        group(new_report.events_checked),
+        fmt_s(verify_new_t.as_secs_f64()),
         group(report.events_checked),
-        fmt_s(verify_after_t.as_secs_f64())
+        fmt_s(verify_after_t.as_secs_f64()),
+        group(one_report.events_checked),
+        fmt_s(verify_one_t.as_secs_f64())
     );
 
     let Engine { marketer, legal, .. } = e;
     marketer.lock()?;
     legal.lock()?;
     drop(raw);
+    if let Some(keep) = &a.keep_vault {
+        std::fs::create_dir_all(keep)?;
+        for name in ["engine.db", "engine.db.keys"] {
+            std::fs::copy(dir.path().join(name), keep.join(name))?;
+        }
+        println!("kept the engine's vault in {}", keep.display());
+    }
 
     let table = markdown_table(&results);
     println!("\n{table}");
@@ -536,6 +562,8 @@ fn run(a: &Args, base: &Path) -> Res<Value> {
                         "engine_events_per_s": total_events as f64 / gen_engine.as_secs_f64() },
         "verify_s": verify_t.as_secs_f64(),
         "verify_after": { "s": verify_after_t.as_secs_f64(), "events": report.events_checked },
+        "verify_new": { "s": verify_new_t.as_secs_f64(), "events": new_report.events_checked,
+                        "one_capture_s": verify_one_t.as_secs_f64(), "one_capture_events": one_report.events_checked },
         "paths": results.iter().map(PathResult::json).collect::<Vec<_>>(),
     }))
 }

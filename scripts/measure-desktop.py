@@ -4,9 +4,14 @@ and idle memory (RSS of the app and of its WebKit processes), over several runs,
 medians as JSON. Standard library only; talks WebDriver to tauri-driver on loopback.
 
     scripts/measure-desktop.py [--runs 5] [--app target/release/consentry-desktop]
+        [--vault FILE --operator NAME --passphrase TEXT]
 
 Needs Xvfb, tauri-driver and WebKitWebDriver (scripts/setup-debian.sh --desktop), and the CLI
-(target/release/consentry or target/debug/consentry) to create the vault it unlocks.
+(target/release/consentry or target/debug/consentry) to create the vault it unlocks; with
+--vault, it unlocks that vault instead (for example the large benchmark set's, kept with
+`cargo bench --bench consentry -- --large --keep-vault DIR`), as that operator. Each run waits
+on Home for the verify that starts after unlock to finish (the time it takes and the highest
+RSS meanwhile are reported), then idles 5 s and reads the RSS.
 """
 import argparse, http.client, json, os, shutil, socket, statistics, subprocess, sys, tempfile, time, urllib.request
 
@@ -65,7 +70,14 @@ def descendants(pid):
     return [(p, names.get(p, "?")) for p in seen]
 
 
-def measure_once(port, app, driver_pid):
+def app_rss(driver_pid):
+    """RSS of the app process, and of the app with its WebKit processes (KiB)."""
+    app_pids = [p for p, name in descendants(driver_pid) if name.startswith("consentry-deskt")]
+    own = sum(rss_kib(p) for p in app_pids)
+    return own, own + sum(rss_kib(q) for p in app_pids for q, n in descendants(p) if q != p)
+
+
+def measure_once(port, app, driver_pid, operator, passphrase):
     t0 = time.monotonic()
     sid = wd("POST", f"http://127.0.0.1:{port}/session", {"capabilities": {"alwaysMatch": {"tauri:options": {"application": app}}}})["sessionId"]
     base = f"http://127.0.0.1:{port}/session/{sid}"
@@ -75,23 +87,42 @@ def measure_once(port, app, driver_pid):
         op = find(base, "#operator")
         pw = find(base, "#unlock-passphrase")
         key = lambda e: list(e.values())[0]
-        wd("POST", f"{base}/element/{key(op)}/value", {"text": "Ada"})
-        wd("POST", f"{base}/element/{key(pw)}/value", {"text": PASS})
+        wd("POST", f"{base}/element/{key(op)}/value", {"text": operator})
+        wd("POST", f"{base}/element/{key(pw)}/value", {"text": passphrase})
         btn = find(base, "#unlock-submit")
         t1 = time.monotonic()
         wd("POST", f"{base}/element/{key(btn)}/click", {})
         find(base, "#who")
         unlock = time.monotonic() - t1
+        # Home starts a verify beside the session after unlock: wait for its result,
+        # sampling the app's RSS meanwhile.
+        peak = 0
+        deadline = time.monotonic() + 600
+        while True:
+            peak = max(peak, app_rss(driver_pid)[0])
+            try:
+                wd("POST", f"{base}/element", {"using": "css selector", "value": "#verify-ran-at"})
+                break
+            except Exception:
+                if time.monotonic() > deadline:
+                    raise RuntimeError("verify did not finish in 600 s")
+                time.sleep(0.2)
+        verified = time.monotonic() - t1
         time.sleep(5)  # idle on the home screen
-        app_pids = [p for p, name in descendants(driver_pid) if name.startswith("consentry-deskt")]
-        app_rss = sum(rss_kib(p) for p in app_pids)
-        total = app_rss + sum(rss_kib(q) for p in app_pids for q, n in descendants(p) if q != p)
+        own, total = app_rss(driver_pid)
     finally:
         try:
             wd("DELETE", base)
         except (OSError, http.client.HTTPException):
             pass
-    return {"cold_start_s": cold, "unlock_s": unlock, "app_rss_mib": app_rss / 1024, "total_rss_mib": total / 1024}
+    return {
+        "cold_start_s": cold,
+        "unlock_s": unlock,
+        "verified_after_unlock_s": verified,
+        "peak_rss_during_verify_mib": peak / 1024,
+        "app_rss_mib": own / 1024,
+        "total_rss_mib": total / 1024,
+    }
 
 
 def main():
@@ -99,13 +130,19 @@ def main():
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--app", default=os.path.join(ROOT, "target/release/consentry-desktop"))
     ap.add_argument("--cli", default=None)
+    ap.add_argument("--vault", default=None, help="unlock this vault instead of a new, empty one")
+    ap.add_argument("--operator", default="Ada")
+    ap.add_argument("--passphrase", default=PASS)
     args = ap.parse_args()
-    cli = args.cli or next(p for p in [os.path.join(ROOT, "target/release/consentry"), os.path.join(ROOT, "target/debug/consentry")] if os.path.exists(p))
 
     work = tempfile.mkdtemp(prefix="consentry-measure-")
-    vault = os.path.join(work, "vault", "consentry.db")
-    env = dict(os.environ, CONSENTRY_NEW_PASSPHRASE=PASS)
-    subprocess.run([cli, "--vault", vault, "init", "--admin", "Ada", "--device", "measure"], env=env, check=True, capture_output=True)
+    if args.vault:
+        vault = os.path.abspath(args.vault)
+    else:
+        cli = args.cli or next(p for p in [os.path.join(ROOT, "target/release/consentry"), os.path.join(ROOT, "target/debug/consentry")] if os.path.exists(p))
+        vault = os.path.join(work, "vault", "consentry.db")
+        env = dict(os.environ, CONSENTRY_NEW_PASSPHRASE=PASS)
+        subprocess.run([cli, "--vault", vault, "init", "--admin", "Ada", "--device", "measure"], env=env, check=True, capture_output=True)
 
     xvfb = subprocess.Popen(["Xvfb", "-displayfd", "1", "-screen", "0", "1280x900x24", "-nolisten", "tcp"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     display = ":" + xvfb.stdout.readline().decode().strip()
@@ -120,7 +157,7 @@ def main():
         i, failures = 0, 0
         while i < args.runs + 1:  # the first run warms the page cache and is not counted
             try:
-                run = measure_once(port, args.app, driver.pid)
+                run = measure_once(port, args.app, driver.pid, args.operator, args.passphrase)
             except (OSError, http.client.HTTPException, RuntimeError) as e:
                 # tauri-driver sometimes drops a session while the previous app is still
                 # exiting; a run that fails that way is retried, twice at most.

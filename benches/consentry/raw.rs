@@ -19,8 +19,11 @@ pub(crate) struct RawIds {
 
 /// A raw SQLCipher vault at `path` with the engine's pragmas and schema.
 pub(crate) fn raw_open(path: &Path) -> Res<Connection> {
-    raw_open_with(path, "")
+    raw_open_with(path, ENGINE_CIPHER)
 }
+
+/// The cipher settings the engine keys its vaults with (src/vault/cipher.rs), after the key.
+pub(crate) const ENGINE_CIPHER: &str = "PRAGMA cipher_hmac_algorithm = HMAC_SHA256;";
 
 /// `pragmas` that open the file with no key: plain SQLite, for the floor (`cipher.rs`).
 pub(crate) const NO_KEY: &str = "-- no key";
@@ -59,7 +62,7 @@ pub(crate) fn raw_open_with(path: &Path, pragmas: &str) -> Res<Connection> {
 }
 
 pub(crate) fn raw_vault(dir: &Path) -> Res<Raw> {
-    raw_vault_with(&dir.join("raw.db"), "")
+    raw_vault_with(&dir.join("raw.db"), ENGINE_CIPHER)
 }
 
 pub(crate) fn raw_vault_with(path: &Path, pragmas: &str) -> Res<Raw> {

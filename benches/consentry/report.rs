@@ -161,7 +161,7 @@ pub(crate) fn render_md(doc: &Value) -> String {
         let g = &s["generation"];
         let _ = writeln!(
             md,
-            "\nGeneration through the engine's import: {} ({} events/s); raw INSERTs: {}. `verify` on the generated vault: intact, {}{}.\n",
+            "\nGeneration through the engine's import: {} ({} events/s); raw INSERTs: {}. `verify` on the generated vault: intact, {}{}{}.\n",
             f(&g["engine_s"]),
             group(g["engine_events_per_s"].as_f64().unwrap_or(0.0) as u64),
             f(&g["raw_s"]),
@@ -173,6 +173,16 @@ pub(crate) fn render_md(doc: &Value) -> String {
                     fmt_s(t)
                 ),
                 None => String::new(),
+            },
+            match (s["verify_new"]["s"].as_f64(), s["verify_new"]["one_capture_s"].as_f64()) {
+                (Some(t), Some(one)) => format!(
+                    ". Incremental (`verify --new`, carrying on from the last intact verify): the {} events the paths added in {}; after one more capture ({} events) on the grown vault, {}",
+                    group(s["verify_new"]["events"].as_u64().unwrap_or(0)),
+                    fmt_s(t),
+                    group(s["verify_new"]["one_capture_events"].as_u64().unwrap_or(0)),
+                    fmt_s(one)
+                ),
+                _ => String::new(),
             }
         );
         md.push_str("<details><summary>What each path does</summary>\n\n");

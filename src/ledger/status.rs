@@ -53,28 +53,35 @@ pub(crate) fn verify_current(conn: &Connection, after: Option<i64>, problems: &m
     // The rule runs once; each of its rows finds the table's by primary key, and the table's
     // rows the rule does not give come from the outer side of the join. Scoped, the rule
     // reads only the touched pairs' events (by the index on person and purpose).
-    let (with, rule, table) = match after {
-        None => (String::new(), current_rule().to_string(), "consent_current"),
-        Some(_) => (
-            "WITH touched AS MATERIALIZED (SELECT DISTINCT subject_id, purpose_code FROM consent_event WHERE rowid > ?1),
-                  scoped_event AS (SELECT e.* FROM touched t JOIN consent_event e
-                                     ON e.subject_id = t.subject_id AND e.purpose_code = t.purpose_code),
-                  scoped_current AS (SELECT c.* FROM touched t JOIN consent_current c
-                                       ON c.subject_id = t.subject_id AND c.purpose_code = t.purpose_code) "
-                .to_string(),
-            current_rule().replace("FROM consent_event", "FROM scoped_event"),
-            "scoped_current",
+    let mismatch = "r.id IS NOT c.event_id OR r.kind IS NOT c.kind
+            OR r.captured_at_ms IS NOT c.captured_at_ms OR r.protection IS NOT c.protection";
+    let sql = match after {
+        None => format!(
+            "SELECT coalesce(r.subject_id, c.subject_id), coalesce(r.purpose_code, c.purpose_code),
+                    r.kind, r.id, c.kind, c.event_id
+             FROM ({}) r FULL OUTER JOIN consent_current c
+               ON c.subject_id = r.subject_id AND c.purpose_code = r.purpose_code
+             WHERE {mismatch}
+             ORDER BY 1, 2",
+            current_rule()
+        ),
+        // Driven by the touched pairs: the rule over their events only, and the table's row
+        // of each by its primary key.
+        Some(_) => format!(
+            "WITH touched AS MATERIALIZED
+                      (SELECT DISTINCT subject_id, purpose_code FROM consent_event NOT INDEXED WHERE rowid > ?1),
+                  scoped_event AS MATERIALIZED
+                      (SELECT e.* FROM touched t JOIN consent_event e
+                         ON e.subject_id = t.subject_id AND e.purpose_code = t.purpose_code)
+             SELECT t.subject_id, t.purpose_code, r.kind, r.id, c.kind, c.event_id
+             FROM touched t
+             LEFT JOIN ({}) r ON r.subject_id = t.subject_id AND r.purpose_code = t.purpose_code
+             LEFT JOIN consent_current c ON c.subject_id = t.subject_id AND c.purpose_code = t.purpose_code
+             WHERE {mismatch}
+             ORDER BY 1, 2",
+            current_rule().replace("FROM consent_event", "FROM scoped_event")
         ),
     };
-    let sql = format!(
-        "{with}SELECT coalesce(r.subject_id, c.subject_id), coalesce(r.purpose_code, c.purpose_code),
-                r.kind, r.id, c.kind, c.event_id
-         FROM ({rule}) r FULL OUTER JOIN {table} c
-           ON c.subject_id = r.subject_id AND c.purpose_code = r.purpose_code
-         WHERE r.id IS NOT c.event_id OR r.kind IS NOT c.kind
-            OR r.captured_at_ms IS NOT c.captured_at_ms OR r.protection IS NOT c.protection
-         ORDER BY 1, 2"
-    );
     let mut stmt = conn.prepare(&sql).storage(ctx)?;
     type Row = (String, String, Option<String>, Option<String>, Option<String>, Option<String>);
     let map = |r: &rusqlite::Row<'_>| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?));
@@ -121,7 +128,7 @@ pub(crate) fn verify_current(conn: &Connection, after: Option<i64>, problems: &m
              WHERE (c.utc_offset_min IS NOT e.utc_offset_min OR c.notice_hash IS NOT e.notice_hash
                     OR c.method IS NOT e.method)
                AND (?1 IS NULL OR (c.subject_id, c.purpose_code) IN
-                      (SELECT subject_id, purpose_code FROM consent_event WHERE rowid > ?1))",
+                      (SELECT subject_id, purpose_code FROM consent_event NOT INDEXED WHERE rowid > ?1))",
             [after],
             |r| r.get(0),
         )
@@ -151,7 +158,7 @@ pub(crate) fn verify_current(conn: &Connection, after: Option<i64>, problems: &m
     let compared = match after {
         None => conn.query_row("SELECT count(*) FROM consent_current", [], |r| r.get::<_, i64>(0)),
         Some(rowid) => conn.query_row(
-            "SELECT count(*) FROM (SELECT DISTINCT subject_id, purpose_code FROM consent_event WHERE rowid > ?1)",
+            "SELECT count(*) FROM (SELECT DISTINCT subject_id, purpose_code FROM consent_event NOT INDEXED WHERE rowid > ?1)",
             [rowid],
             |r| r.get::<_, i64>(0),
         ),

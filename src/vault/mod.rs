@@ -6,6 +6,7 @@
 //! `temp_store=MEMORY`, a 64 MiB cache → migrations → the operator's account.
 
 pub(crate) mod backup;
+pub(crate) mod cipher;
 mod keyslot;
 mod migrate;
 mod operators;
@@ -22,6 +23,8 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::{params, Connection, OpenFlags};
 
+#[cfg(feature = "test-support")]
+pub use cipher::downgrade_for_tests;
 pub use migrate::{migration_sql, SCHEMA_VERSION};
 pub use schema::{SchemaChange, SchemaDifference};
 pub use secret::{DataKey, Passphrase, RecoveryKey, MIN_PASSPHRASE_CHARS};
@@ -369,41 +372,37 @@ pub fn data_key_for_tests(paths: &VaultPaths, operator_name: &str, passphrase: &
 /// session's connection (verify): WAL lets it read beside the writer. It never migrates or
 /// writes (`query_only`).
 pub(crate) fn open_reader(paths: &VaultPaths, key: &DataKey) -> Result<Connection> {
-    let damaged = || Error::VaultDamaged { path: paths.db.clone() };
     let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-    let conn = Connection::open_with_flags(&paths.db, flags).map_err(|e| {
-        tracing::error!(error = %e, "open a reader");
-        damaged()
-    })?;
-    conn.execute_batch("PRAGMA cipher_log_level = NONE;").storage("configure encryption")?;
-    conn.execute_batch(&key.sqlcipher_pragma()).storage("configure encryption")?;
+    let (conn, _) = cipher::open_either(&paths.db, key, flags)?;
     conn.execute_batch("PRAGMA query_only = ON; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -16384;")
         .storage("configure a reader")?;
     conn.busy_timeout(std::time::Duration::from_secs(5)).storage("configure a reader")?;
-    conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0)).map_err(|e| {
-        tracing::error!(error = %e, "reader key check");
-        damaged()
-    })?;
     Ok(conn)
 }
 
-/// Opens the SQLCipher database with the data key, in the order SQLCipher needs.
+/// Opens the SQLCipher database with the data key, in the order SQLCipher needs. A vault
+/// made with the older page HMAC is upgraded first when nobody else has it open
+/// (`cipher.rs`).
 fn open_connection(paths: &VaultPaths, key: &DataKey, create: bool) -> Result<Connection> {
     let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     if create {
         flags |= OpenFlags::SQLITE_OPEN_CREATE;
     }
-    let damaged = || Error::VaultDamaged { path: paths.db.clone() };
-    let conn = Connection::open_with_flags(&paths.db, flags).map_err(|e| {
-        tracing::error!(error = %e, "open vault");
-        damaged()
-    })?;
-    conn.execute_batch("PRAGMA cipher_log_level = NONE;").storage("configure encryption")?;
-    conn.execute_batch(&key.sqlcipher_pragma()).storage("configure encryption")?;
-    conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0)).map_err(|e| {
-        tracing::error!(error = %e, "vault key check");
-        damaged()
-    })?;
+    let conn = if create {
+        cipher::keyed(&paths.db, key, cipher::PageHmac::Sha256, flags)?
+    } else {
+        match cipher::open_either(&paths.db, key, flags)? {
+            (c, cipher::PageHmac::Sha256) => c,
+            (older, cipher::PageHmac::Sha512) => {
+                drop(older);
+                if cipher::upgrade(paths, key)? {
+                    cipher::keyed(&paths.db, key, cipher::PageHmac::Sha256, flags)?
+                } else {
+                    cipher::keyed(&paths.db, key, cipher::PageHmac::Sha512, flags)?
+                }
+            }
+        }
+    };
     let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0)).storage("configure the vault")?;
     if !mode.eq_ignore_ascii_case("wal") {
         return Err(Error::Storage { context: "switch the vault to WAL mode" });

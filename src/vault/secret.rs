@@ -43,13 +43,20 @@ impl DataKey {
         DataKey(Box::new(*self.0))
     }
 
-    /// The `PRAGMA key` statement for this key, zeroed when dropped.
+    /// The `PRAGMA key` statement for this key, with the page authentication vaults use
+    /// now (HMAC-SHA256: `vault/cipher.rs` says why); zeroed when dropped.
     pub(crate) fn sqlcipher_pragma(&self) -> Zeroizing<String> {
-        let mut stmt = Zeroizing::new(String::with_capacity(80));
+        self.sqlcipher_pragma_with(super::cipher::PageHmac::Sha256)
+    }
+
+    /// The `PRAGMA key` statement for this key and page authentication, zeroed when dropped.
+    pub(crate) fn sqlcipher_pragma_with(&self, hmac: super::cipher::PageHmac) -> Zeroizing<String> {
+        let mut stmt = Zeroizing::new(String::with_capacity(128));
         stmt.push_str("PRAGMA key = \"x'");
         let hex = Zeroizing::new(hex::encode(self.0.as_slice()));
         stmt.push_str(&hex);
         stmt.push_str("'\";");
+        stmt.push_str(hmac.pragma());
         stmt
     }
 }

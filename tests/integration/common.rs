@@ -149,7 +149,9 @@ pub fn copy_vault(tv: &TestVault) -> TestVault {
 /// Opens the database with a raw data key and no engine, as someone holding that key would.
 pub fn open_with_key(db: &Path, key: &[u8]) -> rusqlite::Connection {
     let c = rusqlite::Connection::open(db).unwrap();
-    c.execute_batch(&format!("PRAGMA key = \"x'{}'\";", hex::encode(key))).unwrap();
+    // As the engine keys a vault: HMAC-SHA256 pages (src/vault/cipher.rs).
+    c.execute_batch(&format!("PRAGMA key = \"x'{}'\"; PRAGMA cipher_hmac_algorithm = HMAC_SHA256;", hex::encode(key)))
+        .unwrap();
     c
 }
 

@@ -8,6 +8,7 @@ mod common;
 mod backup;
 mod bounds;
 mod capture;
+mod cipher_upgrade;
 mod cli;
 mod crash;
 mod crash_slots;

@@ -226,6 +226,33 @@ pub(crate) fn render_md(doc: &Value) -> String {
             let mib = b / 1024.0 / 1024.0;
             let _ = writeln!(md, "| `.deb` size | {mib:.2} MiB | ≤ 10 MB | {} |", verdict(Some(b <= 10_000_000.0)));
         }
+        // The same app with the large set's vault open (LARGE_VAULT, scripts/measure.sh).
+        if let Some(l) = s.get("large_vault").filter(|l| l.is_object()) {
+            let num = |k: &str| l.get(k).and_then(Value::as_f64);
+            let mb = |mib: f64| mib * 1024.0 * 1024.0 / 1e6;
+            if let Some(v) = num("verified_after_unlock_s") {
+                let _ = writeln!(
+                    md,
+                    "| large vault (1.6M events, as the marketer): unlock to Home's verify result | {} | — | — |",
+                    fmt_s(v)
+                );
+            }
+            if let Some(r) = num("peak_rss_during_verify_mib") {
+                let _ = writeln!(md, "| large vault: highest RSS of the app process while that verify ran | {r:.0} MiB | — | — |");
+            }
+            if let Some(r) = num("app_rss_mib") {
+                let _ = writeln!(
+                    md,
+                    "| large vault: idle RSS, app process (median of {} runs) | {r:.0} MiB ({:.0} MB) | ≤ 150 MB | {} |",
+                    l["runs"],
+                    mb(r),
+                    verdict(Some(mb(r) <= 150.0))
+                );
+            }
+            if let Some(r) = num("total_rss_mib") {
+                let _ = writeln!(md, "| large vault: idle RSS, app + WebKit processes | {r:.0} MiB | — | — |");
+            }
+        }
         md.push('\n');
     }
     md

@@ -94,7 +94,11 @@ export function Home(props: { allowed: ActionName[] }) {
           <p>
             <Badge tone="good">✓</Badge>{" "}
             {!verify.full
-              ? t("verifyIntactNew", { events: verify.events_checked, audit: verify.audit_entries_checked, since: when(verify.since ?? verify.ran_at) })
+              ? t(verify.events_checked === 0 ? "verifyIntactNothingNew" : "verifyIntactNew", {
+                  events: verify.events_checked,
+                  audit: verify.audit_entries_checked,
+                  since: when(verify.since ?? verify.ran_at),
+                })
               : verify.events_checked === 0
                 ? t("verifyIntactEmpty", { audit: verify.audit_entries_checked })
                 : t("verifyIntact", { events: verify.events_checked, devices: verify.devices, audit: verify.audit_entries_checked })}{" "}

@@ -236,9 +236,7 @@ fn run(a: &Args, base: &Path) -> Res<Value> {
         .into());
     }
     println!("verify: intact, {} events in {}", group(report.events_checked), fmt_s(verify_t.as_secs_f64()));
-    let steps: Vec<String> =
-        report.steps.iter().map(|(name, d)| format!("{name} {}", fmt_s(d.as_secs_f64()))).collect();
-    println!("verify steps: {}", steps.join(", "));
+    print_steps("verify steps", &report);
 
     let mut results: Vec<PathResult> = Vec::new();
     let mut rng = Rng::new(seed ^ 0xBEEF);
@@ -536,6 +534,9 @@ fn run(a: &Args, base: &Path) -> Res<Value> {
         group(one_report.events_checked),
         fmt_s(verify_one_t.as_secs_f64())
     );
+    print_steps("  what they added", &new_report);
+    print_steps("  everything", &report);
+    print_steps("  one capture since", &one_report);
 
     let Engine { marketer, legal, .. } = e;
     marketer.lock()?;
@@ -624,4 +625,11 @@ fn real_main() -> Res<()> {
         println!("wrote {}", p.display());
     }
     Ok(())
+}
+
+/// Prints how long each of a verify's checks took, on one line.
+fn print_steps(label: &str, report: &consentry::verify::Report) {
+    let steps: Vec<String> =
+        report.steps.iter().map(|(name, d)| format!("{name} {}", fmt_s(d.as_secs_f64()))).collect();
+    println!("{label}: {}", steps.join(", "));
 }

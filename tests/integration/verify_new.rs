@@ -44,11 +44,11 @@ fn heads(s: &Session) -> Vec<(String, String, i64, String, String)> {
 fn a_new_verify_checks_only_what_was_added_since_the_last() {
     let tv = vault_with_team();
     let mut mo = unlock(&tv.paths, Role::Marketer);
-    capture_people(&mut mo, &tv.notice_hash, 0..5);
+    capture_people(&mut mo, &tv.notice_hash, 0..12);
     let first = full(&mut mo);
     assert!(first.is_intact(), "{:?}", first.problems);
-    assert_eq!(first.events_checked, 10);
-    capture_people(&mut mo, &tv.notice_hash, 5..8);
+    assert_eq!(first.events_checked, 24);
+    capture_people(&mut mo, &tv.notice_hash, 12..15);
     let r = new(&mut mo);
     assert!(r.is_intact(), "{:?}", r.problems);
     assert!(!r.full, "carries on from the full walk");
@@ -195,5 +195,64 @@ fn a_stored_frontier_that_does_not_fit_makes_the_next_verify_walk_everything() {
     let r = new(&mut mo);
     assert!(r.full && r.is_intact(), "{r:?}");
     assert_eq!(r.events_checked, 6);
+    mo.lock().unwrap();
+}
+
+/// Past a quarter of the ledger added since the last verify, the current state is rebuilt
+/// for everyone (one pass costs less than gathering each touched pair's events), so a
+/// changed row of a person with nothing new is found too.
+#[test]
+fn a_new_verify_rebuilds_every_current_state_when_much_was_added() {
+    let tv = vault_with_team();
+    let mut mo = unlock(&tv.paths, Role::Marketer);
+    capture_people(&mut mo, &tv.notice_hash, 0..2);
+    assert!(full(&mut mo).is_intact());
+    capture_people(&mut mo, &tv.notice_hash, 2..6);
+    let first: String = mo
+        .raw_connection_for_tests()
+        .query_row("SELECT subject_id FROM consent_event ORDER BY rowid LIMIT 1", [], |r| r.get(0))
+        .unwrap();
+    mo.raw_connection_for_tests()
+        .execute(
+            "UPDATE consent_current SET kind = 'refuse', protection = 1 WHERE subject_id = ?1 AND purpose_code = 'event_marketing'",
+            [&first],
+        )
+        .unwrap();
+    let r = new(&mut mo);
+    assert!(!r.full, "still carries on from the last verify");
+    assert_eq!(r.events_checked, 8, "the chains: only what was added");
+    assert_eq!(r.current_checked, 12, "the current state: all six people's two purposes");
+    assert_eq!(r.problems.len(), 1, "{:?}", r.problems);
+    assert_eq!(r.problems[0].place, verify::Place::CurrentState { subject_id: first, purpose: "event_marketing".into() });
+    mo.lock().unwrap();
+}
+
+/// The home screen's count of people is held to the vault on every verify; the count of
+/// grants (a pass over the whole current-state table) on a full walk.
+#[test]
+fn a_new_verify_checks_the_count_of_people_and_a_full_walk_the_count_of_grants() {
+    let tv = vault_with_team();
+    let mut mo = unlock(&tv.paths, Role::Marketer);
+    capture_people(&mut mo, &tv.notice_hash, 0..8);
+    assert!(full(&mut mo).is_intact());
+    capture_people(&mut mo, &tv.notice_hash, 8..9);
+    let conn = mo.raw_connection_for_tests();
+    conn.execute("UPDATE tally SET n = n + 2 WHERE name = 'subjects'", []).unwrap();
+    conn.execute("UPDATE tally SET n = n + 3 WHERE name = 'granted'", []).unwrap();
+    let r = new(&mut mo);
+    assert!(!r.full);
+    assert_eq!(r.current_checked, 2, "the new person's two purposes only");
+    let said: Vec<&str> = r.problems.iter().map(|p| p.message.as_str()).collect();
+    assert_eq!(said, ["The home screen's count of subjects says 11, but there are 9."], "{said:?}");
+    let r = full(&mut mo);
+    let said: Vec<&str> = r.problems.iter().map(|p| p.message.as_str()).collect();
+    assert_eq!(
+        said,
+        [
+            "The home screen's count of subjects says 11, but there are 9.",
+            "The home screen's count of granted says 12, but there are 9."
+        ],
+        "{said:?}"
+    );
     mo.lock().unwrap();
 }

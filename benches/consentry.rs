@@ -31,6 +31,8 @@
 //! Run without `--bench` (as `cargo test --all-targets` does) it runs a tiny smoke set.
 #![allow(clippy::print_stdout, reason = "a benchmark prints its table")]
 
+#[path = "consentry/args.rs"]
+mod args;
 #[path = "consentry/beside.rs"]
 mod beside;
 #[path = "consentry/cipher.rs"]
@@ -48,6 +50,7 @@ mod report;
 #[path = "consentry/stats.rs"]
 mod stats;
 
+use args::*;
 use data::*;
 use engine::*;
 use raw::*;
@@ -80,108 +83,6 @@ const PURPOSES: [&str; 5] = ["event_followup", "newsletter", "partner_offers", "
 const EVENTS_PER_PERSON: usize = 10;
 const MARKER_BEGIN: &str = "<!-- bench:begin (written by benches/consentry.rs; edit outside these markers) -->";
 const MARKER_END: &str = "<!-- bench:end -->";
-
-// ---------------------------------------------------------------------------------------------
-// Arguments and sizes
-
-#[derive(Clone, Copy)]
-struct Sizes {
-    name: &'static str,
-    subjects: usize,
-    import_events: usize,
-    rounds: usize,
-    samples: usize,
-    captures: usize,
-    bulk_rounds: usize,
-}
-
-const QUICK: Sizes = Sizes {
-    name: "quick",
-    subjects: 1_000,
-    import_events: 10_000,
-    rounds: 3,
-    samples: 200,
-    captures: 20,
-    bulk_rounds: 3,
-};
-const LARGE: Sizes = Sizes {
-    name: "large",
-    subjects: 100_000,
-    import_events: 100_000,
-    rounds: 3,
-    samples: 300,
-    captures: 30,
-    bulk_rounds: 5,
-};
-const SMOKE: Sizes =
-    Sizes { name: "smoke", subjects: 20, import_events: 100, rounds: 1, samples: 10, captures: 2, bulk_rounds: 1 };
-
-struct Args {
-    sizes: Sizes,
-    seed: u64,
-    out: Option<PathBuf>,
-    md: Option<PathBuf>,
-    dir: Option<PathBuf>,
-    startup: Option<PathBuf>,
-    /// Run the main set (`--merge-only` turns it off) and the merge (`--no-merge`).
-    main: bool,
-    merge: bool,
-    /// `--merge-people N`: people per device in the merge (for profiling at other sizes).
-    merge_people: Option<usize>,
-    /// `--cipher`: also compare SQLCipher's settings on the raw side (`consentry/cipher.rs`).
-    cipher: bool,
-    /// `--keep-vault DIR`: copy the engine's vault there at the end (for measuring the app
-    /// on it: scripts/measure-desktop.py --vault DIR/engine.db --operator Mo --passphrase
-    /// "bench marketer passphrase").
-    keep_vault: Option<PathBuf>,
-}
-
-fn parse_args() -> Res<Args> {
-    let raw: Vec<String> = std::env::args().skip(1).collect();
-    let benching = raw.iter().any(|a| a == "--bench");
-    let sizes = if benching { QUICK } else { SMOKE };
-    let mut a = Args {
-        sizes,
-        seed: 2026,
-        out: None,
-        md: None,
-        dir: None,
-        startup: None,
-        main: true,
-        merge: true,
-        merge_people: None,
-        cipher: !benching, // the smoke set runs every part, so none goes stale
-        keep_vault: None,
-    };
-    let mut it = raw.into_iter();
-    while let Some(arg) = it.next() {
-        let mut value = || it.next().ok_or_else(|| format!("{arg} needs a value"));
-        match arg.as_str() {
-            "--bench" => {}
-            "--quick" => a.sizes = QUICK,
-            "--large" => a.sizes = LARGE,
-            "--smoke" => a.sizes = SMOKE,
-            "--seed" => a.seed = value()?.parse()?,
-            "--out" => a.out = Some(value()?.into()),
-            "--md" => a.md = Some(value()?.into()),
-            "--dir" => a.dir = Some(value()?.into()),
-            "--startup" => a.startup = Some(value()?.into()),
-            "--merge-only" => a.main = false,
-            "--no-merge" => a.merge = false,
-            "--merge-people" => a.merge_people = Some(value()?.parse()?),
-            "--cipher" => a.cipher = true,
-            "--keep-vault" => a.keep_vault = Some(value()?.into()),
-            other if other.starts_with("--") => {
-                return Err(format!(
-                    "unknown option {other}; use --quick|--large [--seed N] [--out FILE] [--md FILE] [--dir DIR] [--merge-only|--no-merge] [--merge-people N] [--cipher] [--keep-vault DIR] or --startup FILE"
-                )
-                .into())
-            }
-            _ => {} // cargo's test filters
-        }
-    }
-    Ok(a)
-}
 
 // ---------------------------------------------------------------------------------------------
 // The run

@@ -243,10 +243,16 @@ pub(crate) fn raw_record(
         written.push((seq, hex::encode(hash)));
         ids.push(id);
     }
-    let receipt = format!(
-        "{:010X}",
-        Rng::new(now_ms as u64 ^ ids.len() as u64 ^ uuid::Uuid::now_v7().as_u128() as u64).next() >> 24
-    );
+    // A random short id, looked up before use as the engine does (40 bits: among the large
+    // set's 700,000 receipts two would meet about one run in five).
+    let new_receipt =
+        || format!("{:010X}", Rng::new(ids.len() as u64 ^ uuid::Uuid::now_v7().as_u128() as u64).next() >> 24);
+    let mut receipt = new_receipt();
+    let mut taken = conn.prepare_cached("SELECT EXISTS (SELECT 1 FROM receipt WHERE id = ?1)")?;
+    while taken.query_row([&receipt], |r| r.get::<_, bool>(0))? {
+        receipt = new_receipt();
+    }
+    drop(taken);
     conn.prepare_cached(
         "INSERT INTO receipt (id, kind, subject_id, created_at_ms, utc_offset_min, operator_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?

@@ -238,7 +238,10 @@ pub(crate) fn render_md(doc: &Value) -> String {
                 );
             }
             if let Some(r) = num("peak_rss_during_verify_mib") {
-                let _ = writeln!(md, "| large vault: highest RSS of the app process while that verify ran | {r:.0} MiB | — | — |");
+                let _ = writeln!(
+                    md,
+                    "| large vault: highest RSS of the app process while that verify ran | {r:.0} MiB | — | — |"
+                );
             }
             if let Some(r) = num("app_rss_mib") {
                 let _ = writeln!(

@@ -60,11 +60,9 @@ pub(crate) fn verify_current(conn: &Connection, after: Option<i64>, problems: &m
     // over everything costs less than gathering each touched pair's events.
     let after = match after {
         Some(rowid) => {
-            let newest: i64 = conn
-                .query_row("SELECT coalesce(max(rowid), 0) FROM consent_event", [], |r| r.get(0))
-                .storage(ctx)?;
-            (newest.saturating_sub(rowid).saturating_mul(SCOPED_WHILE_NEW_IS_AT_MOST_ONE_IN) <= newest)
-                .then_some(rowid)
+            let newest: i64 =
+                conn.query_row("SELECT coalesce(max(rowid), 0) FROM consent_event", [], |r| r.get(0)).storage(ctx)?;
+            (newest.saturating_sub(rowid).saturating_mul(SCOPED_WHILE_NEW_IS_AT_MOST_ONE_IN) <= newest).then_some(rowid)
         }
         None => None,
     };
@@ -146,7 +144,9 @@ pub(crate) fn verify_current(conn: &Connection, after: Option<i64>, problems: &m
                    OR c.method IS NOT e.method";
     let copied: i64 = match after {
         None => conn.query_row(
-            &format!("SELECT count(*) FROM consent_current c JOIN consent_event e ON e.id = c.event_id WHERE {differs}"),
+            &format!(
+                "SELECT count(*) FROM consent_current c JOIN consent_event e ON e.id = c.event_id WHERE {differs}"
+            ),
             [],
             |r| r.get(0),
         ),

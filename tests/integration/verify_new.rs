@@ -223,7 +223,10 @@ fn a_new_verify_rebuilds_every_current_state_when_much_was_added() {
     assert_eq!(r.events_checked, 8, "the chains: only what was added");
     assert_eq!(r.current_checked, 12, "the current state: all six people's two purposes");
     assert_eq!(r.problems.len(), 1, "{:?}", r.problems);
-    assert_eq!(r.problems[0].place, verify::Place::CurrentState { subject_id: first, purpose: "event_marketing".into() });
+    assert_eq!(
+        r.problems[0].place,
+        verify::Place::CurrentState { subject_id: first, purpose: "event_marketing".into() }
+    );
     mo.lock().unwrap();
 }
 

@@ -59,7 +59,7 @@ use stats::*;
 
 use std::error::Error as StdError;
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 

@@ -285,6 +285,55 @@ fn write_fields(
     search_index::add(&w.tx, &index, id, added.0, added.1, added.2)
 }
 
+/// A new person's row with every detail given, in one INSERT: the columns [`write_fields`]
+/// fills in one by one for a known person (sealed or, while sealing is pending, plain; masked;
+/// blind index, hash and pending normalised form of the email and phone), then their search
+/// terms.
+fn insert_person(
+    w: &mut Write<'_>,
+    id: &str,
+    name: Option<&str>,
+    email: Option<(&str, &str)>,
+    phone: Option<(&str, &str)>,
+    company: Option<&str>,
+) -> Result<()> {
+    use rusqlite::types::Value;
+    let ctx = "add a person";
+    let mut cols: Vec<(String, Value)> =
+        vec![("id".into(), id.to_string().into()), ("created_at_ms".into(), w.now.timestamp_millis().into())];
+    let details = [
+        ("name", name, name.map(mask_name)),
+        ("email", email.map(|e| e.0), email.map(|e| mask_email(e.1))),
+        ("phone", phone.map(|p| p.0), phone.map(|p| mask_phone(p.1))),
+        ("company", company, company.map(mask_company)),
+    ];
+    for (field, given, masked) in details {
+        let (Some(given), Some(masked)) = (given, masked) else { continue };
+        match w.seal(&format!("subject.{field}"), id, given.as_bytes())? {
+            Some(blob) => cols.push((format!("{field}_sealed"), blob.into())),
+            None => cols.push((field.to_string(), given.to_string().into())),
+        }
+        cols.push((format!("{field}_masked"), masked.into()));
+    }
+    let pending = w.personal.pending();
+    for (field, kind, value) in [("email", "E", email), ("phone", "P", phone)] {
+        let Some((_, norm)) = value else { continue };
+        cols.push((format!("{field}_index"), w.index().term(kind, norm).into()));
+        cols.push((format!("{field}_sha256"), sha256_hex(norm.as_bytes()).into()));
+        if pending {
+            cols.push((format!("{field}_norm"), norm.to_string().into()));
+        }
+    }
+    let names: Vec<&str> = cols.iter().map(|(c, _)| c.as_str()).collect();
+    let marks: Vec<String> = (1..=cols.len()).map(|i| format!("?{i}")).collect();
+    let sql = format!("INSERT INTO subject ({}) VALUES ({})", names.join(", "), marks.join(", "));
+    w.tx.prepare_cached(&sql)
+        .and_then(|mut stmt| stmt.execute(rusqlite::params_from_iter(cols.into_iter().map(|(_, v)| v))))
+        .storage(ctx)?;
+    let index = w.index().clone();
+    search_index::add(&w.tx, &index, id, name, email.map(|e| e.1), phone.map(|p| p.1))
+}
+
 /// Makes every person's blind email and phone indexes and search terms again, from their
 /// opened details (a device adopting headquarters' index key when it joins; admin only).
 pub(crate) fn reindex_all(w: &mut Write<'_>) -> Result<()> {
@@ -350,9 +399,7 @@ pub(crate) fn find_or_create(w: &mut Write<'_>, input: &SubjectInput) -> Result<
         return Ok((row.id, false));
     }
     let id = uuid::Uuid::now_v7().to_string();
-    w.tx.execute("INSERT INTO subject (id, created_at_ms) VALUES (?1, ?2)", params![id, w.now.timestamp_millis()])
-        .storage("add a person")?;
-    write_fields(w, &id, name.as_deref(), e, p, company.as_deref())?;
+    insert_person(w, &id, name.as_deref(), e, p, company.as_deref())?;
     w.audit("subject.create", &id, "");
     Ok((id, true))
 }

@@ -214,3 +214,56 @@ fn grants_follow_operators_and_the_recovery_key() {
     assert!(ada.opens_personal_data());
     ada.lock().unwrap();
 }
+
+/// Which of a person's columns hold a value, by name.
+fn filled_columns(c: &Connection, id: &str) -> Vec<String> {
+    let mut stmt = c.prepare("SELECT * FROM subject WHERE id = ?1").unwrap();
+    let names: Vec<String> = stmt.column_names().map(str::to_string).collect();
+    stmt.query_row([id], |r| {
+        Ok(names
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !matches!(r.get_ref(*i).unwrap(), ValueRef::Null))
+            .map(|(_, n)| n.clone())
+            .collect())
+    })
+    .unwrap()
+}
+
+/// A new person is written in one INSERT, a known one's missing details by one UPDATE each:
+/// both ways give the same row (sealed, masked, blind index, hash, search terms), and it
+/// opens to what was given.
+#[test]
+fn a_new_person_is_stored_as_a_known_one_filled_in() {
+    let tv = vault_with_team();
+    let mut mo = unlock(&tv.paths, Role::Marketer);
+    let choice = [("newsletter", EventKind::Grant)];
+    let a = capture(&mut mo, &tv.notice_hash, marked(1), &choice);
+    let only_email = SubjectInput { email: marked(2).email, ..Default::default() };
+    let b = capture(&mut mo, &tv.notice_hash, only_email, &choice);
+    let b_again = capture(&mut mo, &tv.notice_hash, marked(2), &choice);
+    assert_eq!(b.subject_id, b_again.subject_id, "found again by email");
+    let c = mo.raw_connection_for_tests();
+    let a_cols = filled_columns(c, a.subject_id.as_str());
+    assert_eq!(a_cols, filled_columns(c, b.subject_id.as_str()));
+    for col in
+        ["name_sealed", "email_sealed", "phone_sealed", "company_sealed", "email_index", "phone_index", "email_sha256"]
+    {
+        assert!(a_cols.iter().any(|n| n == col), "{col} missing from {a_cols:?}");
+    }
+    let terms = |id: &str| -> i64 {
+        c.query_row("SELECT count(*) FROM subject_blind_term WHERE subject_id = ?1", [id], |r| r.get(0)).unwrap()
+    };
+    assert!(terms(a.subject_id.as_str()) > 0);
+    assert_eq!(terms(a.subject_id.as_str()), terms(b.subject_id.as_str()));
+    assert_eq!(subject::search(&mut mo, "QZXSEALNAME1", 10).unwrap().len(), 1);
+    mo.lock().unwrap();
+    let mut lena = unlock(&tv.paths, Role::Legal);
+    let shown = subject::reveal(&mut lena, &SubjectKey::Id(a.subject_id.clone())).unwrap();
+    let given = marked(1);
+    assert_eq!(
+        (shown.name, shown.email, shown.phone, shown.company),
+        (given.name, given.email, given.phone, given.company)
+    );
+    lena.lock().unwrap();
+}

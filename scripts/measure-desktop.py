@@ -54,6 +54,22 @@ def rss_kib(pid):
     return 0
 
 
+def rollup_kib(pid, field):
+    """One field of /proc/PID/smaps_rollup (Pss, Anonymous, ...), in KiB."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as f:
+            for line in f:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def app_pids(driver_pid):
+    return [p for p, name in descendants(driver_pid) if name.startswith("consentry-deskt")]
+
+
 def descendants(pid):
     out = subprocess.run(["ps", "-e", "-o", "pid=,ppid=,comm="], capture_output=True, text=True).stdout
     children = {}
@@ -72,9 +88,9 @@ def descendants(pid):
 
 def app_rss(driver_pid):
     """RSS of the app process, and of the app with its WebKit processes (KiB)."""
-    app_pids = [p for p, name in descendants(driver_pid) if name.startswith("consentry-deskt")]
-    own = sum(rss_kib(p) for p in app_pids)
-    return own, own + sum(rss_kib(q) for p in app_pids for q, n in descendants(p) if q != p)
+    pids = app_pids(driver_pid)
+    own = sum(rss_kib(p) for p in pids)
+    return own, own + sum(rss_kib(q) for p in pids for q, n in descendants(p) if q != p)
 
 
 def measure_once(port, app, driver_pid, operator, passphrase):
@@ -110,6 +126,11 @@ def measure_once(port, app, driver_pid, operator, passphrase):
         verified = time.monotonic() - t1
         time.sleep(5)  # idle on the home screen
         own, total = app_rss(driver_pid)
+        # What of that RSS is the process's own (its heap and other anonymous memory) and
+        # its proportional share of the shared libraries' pages (PSS).
+        pids = app_pids(driver_pid)
+        anon = sum(rollup_kib(p, "Anonymous") for p in pids)
+        pss = sum(rollup_kib(p, "Pss") for p in pids)
     finally:
         try:
             wd("DELETE", base)
@@ -122,6 +143,8 @@ def measure_once(port, app, driver_pid, operator, passphrase):
         "peak_rss_during_verify_mib": peak / 1024,
         "app_rss_mib": own / 1024,
         "total_rss_mib": total / 1024,
+        "app_pss_mib": pss / 1024,
+        "app_anon_mib": anon / 1024,
     }
 
 

@@ -217,7 +217,13 @@ pub(crate) fn render_md(doc: &Value) -> String {
             let _ = writeln!(md, "| unlock (Argon2id 64 MiB) | {} | — | — |", fmt_s(u));
         }
         if let Some(r) = num("app_rss_mib") {
-            let _ = writeln!(md, "| idle RSS, app process | {r:.0} MiB | — | — |");
+            let _ = writeln!(md, "| idle RSS, app process (empty vault) | {r:.0} MiB | — | — |");
+        }
+        if let (Some(p), Some(a)) = (num("app_pss_mib"), num("app_anon_mib")) {
+            let _ = writeln!(
+                md,
+                "| of which its own: anonymous memory (heap, stacks); and its PSS (shared pages divided among their users) | {a:.0} MiB; {p:.0} MiB | — | — |"
+            );
         }
         if let Some(r) = num("total_rss_mib") {
             let _ = writeln!(md, "| idle RSS, app + WebKit processes | {r:.0} MiB | — | — |");
@@ -250,6 +256,12 @@ pub(crate) fn render_md(doc: &Value) -> String {
                     l["runs"],
                     mb(r),
                     verdict(Some(mb(r) <= 150.0))
+                );
+            }
+            if let (Some(p), Some(a)) = (num("app_pss_mib"), num("app_anon_mib")) {
+                let _ = writeln!(
+                    md,
+                    "| large vault: anonymous memory; PSS, app process | {a:.0} MiB; {p:.0} MiB | — | — |"
                 );
             }
             if let Some(r) = num("total_rss_mib") {

@@ -233,6 +233,18 @@ pub(crate) fn write_details(w: &mut Write<'_>, id: &str, input: &SubjectInput) -
     write_fields(w, id, name.as_deref(), e, p, company.as_deref())
 }
 
+/// Adds a person a bundle brought, with their details, in one row (see [`insert_person`]);
+/// an email or phone that does not normalise is left out, as [`write_details`] does.
+pub(crate) fn add_with_details(w: &mut Write<'_>, id: &str, created_at_ms: i64, input: &SubjectInput) -> Result<()> {
+    let (name, email, phone, company) =
+        (clean(&input.name), clean(&input.email), clean(&input.phone), clean(&input.company));
+    let email_norm = email.as_deref().and_then(normalize_email);
+    let phone_norm = phone.as_deref().and_then(normalize_phone);
+    let e = email.as_deref().zip(email_norm.as_deref());
+    let p = phone.as_deref().zip(phone_norm.as_deref());
+    insert_person(w, id, created_at_ms, name.as_deref(), e, p, company.as_deref())
+}
+
 /// Writes a person's details into their (new or known) row: each detail only if none is held,
 /// with its masked form, blind index and search terms.
 fn write_fields(
@@ -292,6 +304,7 @@ fn write_fields(
 fn insert_person(
     w: &mut Write<'_>,
     id: &str,
+    created_at_ms: i64,
     name: Option<&str>,
     email: Option<(&str, &str)>,
     phone: Option<(&str, &str)>,
@@ -300,7 +313,7 @@ fn insert_person(
     use rusqlite::types::Value;
     let ctx = "add a person";
     let mut cols: Vec<(String, Value)> =
-        vec![("id".into(), id.to_string().into()), ("created_at_ms".into(), w.now.timestamp_millis().into())];
+        vec![("id".into(), id.to_string().into()), ("created_at_ms".into(), created_at_ms.into())];
     let details = [
         ("name", name, name.map(mask_name)),
         ("email", email.map(|e| e.0), email.map(|e| mask_email(e.1))),
@@ -399,7 +412,7 @@ pub(crate) fn find_or_create(w: &mut Write<'_>, input: &SubjectInput) -> Result<
         return Ok((row.id, false));
     }
     let id = uuid::Uuid::now_v7().to_string();
-    insert_person(w, &id, name.as_deref(), e, p, company.as_deref())?;
+    insert_person(w, &id, w.now.timestamp_millis(), name.as_deref(), e, p, company.as_deref())?;
     w.audit("subject.create", &id, "");
     Ok((id, true))
 }

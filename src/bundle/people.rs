@@ -125,16 +125,16 @@ pub(crate) fn merge_person(
         }
         None => {
             let id = device_subject_id.to_string();
-            w.tx.prepare_cached("INSERT INTO subject (id, created_at_ms) VALUES (?1, ?2)")
-                .and_then(|mut s| s.execute(params![id, rows::int(person, "created_at_ms").unwrap_or(now_ms)]))
-                .storage("merge people")?;
+            let created_at_ms = rows::int(person, "created_at_ms").unwrap_or(now_ms);
             if erased_at.is_none() {
-                subject::write_details(w, &id, &subject::SubjectInput { name, email, phone, company })?;
+                // The row with every detail in one INSERT.
+                subject::add_with_details(w, &id, created_at_ms, &subject::SubjectInput { name, email, phone, company })?;
                 if let Some(t) = job_title.as_deref() {
                     subject::set_job_title(w, &id, t)?;
                 }
             } else {
-                w.tx.execute("UPDATE subject SET erased_at_ms = ?2 WHERE id = ?1", params![id, erased_at])
+                w.tx.prepare_cached("INSERT INTO subject (id, created_at_ms, erased_at_ms) VALUES (?1, ?2, ?3)")
+                    .and_then(|mut s| s.execute(params![id, created_at_ms, erased_at]))
                     .storage("merge people")?;
             }
             out.added += 1;

@@ -224,25 +224,31 @@ fn fill(w: &mut Write<'_>, id: &str, field: &str, value: &str) -> Result<bool> {
 /// Writes details a bundle brought into a person's row (see [`write_fields`]); an email or
 /// phone that does not normalise is left out.
 pub(crate) fn write_details(w: &mut Write<'_>, id: &str, input: &SubjectInput) -> Result<()> {
-    let (name, email, phone, company) =
-        (clean(&input.name), clean(&input.email), clean(&input.phone), clean(&input.company));
-    let email_norm = email.as_deref().and_then(normalize_email);
-    let phone_norm = phone.as_deref().and_then(normalize_phone);
-    let e = email.as_deref().zip(email_norm.as_deref());
-    let p = phone.as_deref().zip(phone_norm.as_deref());
-    write_fields(w, id, name.as_deref(), e, p, company.as_deref())
+    with_details(input, |name, email, phone, company| write_fields(w, id, name, email, phone, company))
 }
 
 /// Adds a person a bundle brought, with their details, in one row (see [`insert_person`]);
 /// an email or phone that does not normalise is left out, as [`write_details`] does.
 pub(crate) fn add_with_details(w: &mut Write<'_>, id: &str, created_at_ms: i64, input: &SubjectInput) -> Result<()> {
+    with_details(input, |name, email, phone, company| insert_person(w, id, created_at_ms, name, email, phone, company))
+}
+
+/// Calls `f` with a bundle's details of a person, cleaned: the name, the email and the phone
+/// each with its normalised form (left out if it does not normalise), the company.
+fn with_details<T>(
+    input: &SubjectInput,
+    f: impl FnOnce(Option<&str>, Option<(&str, &str)>, Option<(&str, &str)>, Option<&str>) -> Result<T>,
+) -> Result<T> {
     let (name, email, phone, company) =
         (clean(&input.name), clean(&input.email), clean(&input.phone), clean(&input.company));
     let email_norm = email.as_deref().and_then(normalize_email);
     let phone_norm = phone.as_deref().and_then(normalize_phone);
-    let e = email.as_deref().zip(email_norm.as_deref());
-    let p = phone.as_deref().zip(phone_norm.as_deref());
-    insert_person(w, id, created_at_ms, name.as_deref(), e, p, company.as_deref())
+    f(
+        name.as_deref(),
+        email.as_deref().zip(email_norm.as_deref()),
+        phone.as_deref().zip(phone_norm.as_deref()),
+        company.as_deref(),
+    )
 }
 
 /// Writes a person's details into their (new or known) row: each detail only if none is held,

@@ -128,7 +128,12 @@ pub(crate) fn merge_person(
             let created_at_ms = rows::int(person, "created_at_ms").unwrap_or(now_ms);
             if erased_at.is_none() {
                 // The row with every detail in one INSERT.
-                subject::add_with_details(w, &id, created_at_ms, &subject::SubjectInput { name, email, phone, company })?;
+                subject::add_with_details(
+                    w,
+                    &id,
+                    created_at_ms,
+                    &subject::SubjectInput { name, email, phone, company },
+                )?;
                 if let Some(t) = job_title.as_deref() {
                     subject::set_job_title(w, &id, t)?;
                 }
